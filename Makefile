@@ -1,0 +1,56 @@
+# Chancery: `make run` serves the demo archive, `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export CHANCERY_HOME ?= $(CURDIR)/var
+
+.PHONY: run test test-fast lint fmt lock install browser-deps clean
+
+$(BIN)/chancery: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(BIN)/chancery
+
+run: install
+	$(BIN)/chancery migrate --no-input
+	$(BIN)/chancery demo --if-empty
+	$(BIN)/chancery serve --port $(PORT)
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+browser-deps: node_modules/axe-core/axe.min.js
+
+test: install browser-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	CHANCERY_HOME=$$(mktemp -d) $(BIN)/chancery manage makemigrations --check --dry-run
+	CHANCERY_HOME=$$(mktemp -d) $(BIN)/chancery check --fail-level WARNING
+	$(BIN)/pytest
+
+test-fast: install
+	$(BIN)/pytest -m "not browser" -x
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Re-pin every dependency after changing pyproject.toml.
+lock:
+	rm -rf /tmp/chancery-lock && $(PYTHON) -m venv /tmp/chancery-lock
+	/tmp/chancery-lock/bin/pip install --quiet --upgrade pip
+	/tmp/chancery-lock/bin/pip install --quiet -e ".[test]"
+	/tmp/chancery-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules

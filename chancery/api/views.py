@@ -1,0 +1,86 @@
+"""JSON API, version 1: the search page's twin."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from chancery.search.page import BadSearchRequest, SearchPage, build_search_page
+
+from .errors import json_error
+
+
+def _hit(request, hit) -> dict:
+    doc = hit.document
+    return {
+        "id": doc.public_id,
+        "url": request.build_absolute_uri(doc.get_absolute_url()),
+        "title": doc.title,
+        "date": doc.date or None,
+        "date_display": doc.date_display or None,
+        "date_earliest": doc.date_earliest.isoformat() if doc.date_earliest else None,
+        "date_latest": doc.date_latest.isoformat() if doc.date_latest else None,
+        "type": doc.doc_type.name if doc.doc_type else None,
+        "summary": doc.summary,
+        "title_html": hit.title_html,
+        "summary_html": hit.summary_html,
+        "snippet_html": hit.snippet_html or None,
+        "score": hit.score,
+    }
+
+
+def search_payload(request, page: SearchPage) -> dict:
+    def absolute(url):
+        return request.build_absolute_uri(url)
+
+    links = {"self": absolute(page.url())}
+    if page.page > 1:
+        links["prev"] = absolute(page.page_url(page.page - 1))
+    if page.page < page.num_pages:
+        links["next"] = absolute(page.page_url(page.page + 1))
+    links["html"] = absolute(reverse("web:search") + page.url()[len(page.base_path) :])
+    return {
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+        "pages": page.num_pages,
+        "query": {
+            "q": page.query.text,
+            "interpreted_as": page.interpretation,
+            "notes": page.notes,
+            "sort": page.query.sort,
+            "start_date": page.query.start.isoformat() if page.query.start else None,
+            "end_date": page.query.end.isoformat() if page.query.end else None,
+            "date_mode": page.query.date_mode,
+            "filters": {k: list(v) for k, v in page.query.filters.items() if v},
+        },
+        "hits": [_hit(request, hit) for hit in page.hits],
+        "facets": {
+            name: [
+                {
+                    "value": o.value,
+                    "label": o.label,
+                    "count": o.count,
+                    "selected": o.selected,
+                    "url": absolute(o.url),
+                }
+                for o in options
+            ]
+            for name, options in page.facets.items()
+        },
+        "links": links,
+    }
+
+
+@require_GET
+def search(request):
+    try:
+        page = build_search_page(request)
+    except BadSearchRequest as exc:
+        return json_error(400, str(exc), exc.messages)
+    return JsonResponse(search_payload(request, page), json_dumps_params={"ensure_ascii": False})
+
+
+def not_found(request, rest=""):
+    return json_error(404, f"No API endpoint at {request.path}.")

@@ -1,0 +1,79 @@
+"""The ``chancery`` command: one entry point for running and managing an archive.
+
+Each subcommand is a Django management command (so ``chancery X --help`` shows its
+options); ``serve`` runs the production server, gunicorn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+#: subcommand -> one-line description, in the order ``chancery --help`` lists them.
+COMMANDS = {
+    "serve": "Serve the archive with gunicorn (--port N, default $PORT or 8000).",
+    "migrate": "Create or upgrade the database tables.",
+    "demo": "Load the demo archive (--if-empty: only into an empty archive).",
+    "createuser": "Create a back-office account: chancery createuser NAME [--superuser].",
+    "reindex": "Rebuild the search index from the database.",
+    "check": "Check the installation and configuration.",
+    "manage": "Run any Django management command: chancery manage COMMAND [ARGS].",
+}
+
+
+def _help() -> str:
+    width = max(map(len, COMMANDS))
+    lines = [
+        "usage: chancery COMMAND [OPTIONS]",
+        "",
+        "Chancery, a digital archive for primary-source documents.",
+        "",
+        "commands:",
+        *(f"  {name.ljust(width)}  {text}" for name, text in COMMANDS.items()),
+        "",
+        "`chancery COMMAND --help` shows a command's options.",
+        "Settings come from the environment: CHANCERY_HOME (default ./var),",
+        "CHANCERY_DATABASE_URL, CHANCERY_SECRET_KEY, CHANCERY_DEBUG, CHANCERY_ALLOWED_HOSTS.",
+    ]
+    return "\n".join(lines)
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="chancery serve", description=COMMANDS["serve"])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes.")
+    args = parser.parse_args(argv)
+    command = [
+        sys.executable, "-m", "gunicorn", "chancery.wsgi:application",
+        "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
+        "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
+    ]  # fmt: skip
+    print(f"Chancery is at http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    os.execv(sys.executable, command)  # noqa: S606 — replaces this process with gunicorn
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chancery.settings")
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(_help())
+        return 0
+    name, rest = argv[0], argv[1:]
+    if name == "serve":
+        return serve(rest)
+    if name == "manage":
+        name, rest = (rest[0], rest[1:]) if rest else ("help", [])
+    elif name not in COMMANDS:
+        print(f"chancery: unknown command {name!r}\n\n{_help()}", file=sys.stderr)
+        return 2
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["chancery", name, *rest])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Uncertain historical dates: an EDTF string in, a display form and a sortable range out.
+
+Editors and importers write what the source says ("1958", "c. September 1958",
+"1951-12-24/1952-01-03", "July 25, 1978"); we keep a normalised EDTF string, the earliest
+and latest possible day (for range search and sorting) and a long display form.
+The parsing itself is the ``edtf`` library's; this module only adapts it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from edtf import parse_edtf, struct_time_to_date, text_to_edtf
+from edtf.parser.edtf_exceptions import EDTFParseException
+
+MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+
+_CIRCA = re.compile(r"^\s*(c\.|ca\.?|circa|about|approximately)\s*", re.IGNORECASE)
+
+
+class DateError(ValueError):
+    """A date that cannot be read; the message says what was given."""
+
+
+@dataclass(frozen=True)
+class UncertainDate:
+    edtf: str
+    earliest: dt.date
+    latest: dt.date
+    display: str
+    approximate: bool
+
+
+def _to_edtf(text: str) -> str:
+    text = text.strip()
+    try:
+        parse_edtf(text)
+        return text
+    except EDTFParseException:
+        pass
+    circa = bool(_CIRCA.match(text))
+    converted = text_to_edtf(_CIRCA.sub("", text))
+    if not converted:
+        raise DateError(f"cannot read {text!r} as a date (try 1958, 1958-09 or 1958-09-27)")
+    if circa and not converted.endswith(("~", "%")):
+        converted += "~"
+    return converted
+
+
+def _display_single(text: str) -> tuple[str, bool]:
+    """Long form of one EDTF date ("July 25, 1978", "September 1958", "c. 1958")."""
+    approximate = text.endswith(("~", "?", "%"))
+    core = text.rstrip("~?%")
+    parts = core.split("-")
+    year = parts[0]
+    if "X" in year.upper():
+        shown = year.upper().replace("X", "0") + "s"
+    elif len(parts) == 1:
+        shown = str(int(year))
+    elif len(parts) == 2:
+        shown = f"{MONTHS[int(parts[1]) - 1]} {int(year)}"
+    else:
+        shown = f"{MONTHS[int(parts[1]) - 1]} {int(parts[2])}, {int(year)}"
+    return (f"c. {shown}" if approximate else shown), approximate
+
+
+def parse_date(text: str) -> UncertainDate:
+    """Read a date as written; raise :class:`DateError` with a clear message otherwise."""
+    if not text or not text.strip():
+        raise DateError("empty date")
+    code = _to_edtf(text)
+    try:
+        parsed = parse_edtf(code)
+        earliest = struct_time_to_date(parsed.lower_strict())
+        latest = struct_time_to_date(parsed.upper_strict())
+    except (EDTFParseException, ValueError, OverflowError) as exc:
+        raise DateError(f"cannot read {text!r} as a date: {exc}") from exc
+    if earliest > latest:
+        raise DateError(f"{text!r} ends before it begins")
+    try:
+        if "/" in code:
+            start, end = code.split("/", 1)
+            first, a1 = _display_single(start)
+            last, a2 = _display_single(end)
+            display, approximate = f"{first} – {last}", a1 or a2
+        else:
+            display, approximate = _display_single(code)
+    except (ValueError, IndexError) as exc:
+        raise DateError(f"cannot display {text!r}: {exc}") from exc
+    return UncertainDate(code, earliest, latest, display, approximate)

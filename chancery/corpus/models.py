@@ -1,0 +1,418 @@
+"""The data model of a documentary archive, after the Wilson Center Digital Archive.
+
+A Document is described by authority records (subjects, places, people and organisations,
+repositories …) and carries assets: translations, original-language transcripts, scans.
+Only published documents are public; ``Document.objects.published()`` is the one gate.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .dates import DateError, parse_date
+
+
+def unique_slug(instance: models.Model, text: str, field: str = "slug") -> str:
+    """A slug for ``text`` not yet used by another row of the same model."""
+    base = slugify(text, allow_unicode=False)[:80] or "item"
+    slug, n = base, 2
+    model = type(instance)
+    while model.objects.filter(**{field: slug}).exclude(pk=instance.pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class Authority(models.Model):
+    """A named, slugged term a document can be described by."""
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+
+class Language(models.Model):
+    """A language, keyed by its ISO 639-2/B code ("rus", "chi", "ger")."""
+
+    code = models.CharField("ISO 639-2/B code", max_length=3, primary_key=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if not (len(self.code) == 3 and self.code.isascii() and self.code.islower()):
+            raise ValidationError({"code": "Use a three-letter ISO 639-2/B code, e.g. 'rus'."})
+
+    @property
+    def bcp47(self) -> str:
+        """The tag for HTML ``lang`` attributes."""
+        return ISO639_2B_TO_BCP47.get(self.code, self.code)
+
+
+#: ISO 639-2/B codes whose HTML language tag differs (the two-letter 639-1 code).
+ISO639_2B_TO_BCP47 = {
+    "eng": "en", "rus": "ru", "chi": "zh", "ger": "de", "fre": "fr", "spa": "es",
+    "jpn": "ja", "kor": "ko", "pol": "pl", "cze": "cs", "hun": "hu", "rum": "ro",
+    "bul": "bg", "ita": "it", "por": "pt", "vie": "vi", "alb": "sq", "ara": "ar",
+    "per": "fa", "heb": "he", "ukr": "uk", "srp": "sr", "hrv": "hr", "mon": "mn",
+}  # fmt: skip
+
+
+class Subject(Authority):
+    description = models.TextField(blank=True)
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:subject", args=[self.slug])
+
+
+class Place(Authority):
+    """A place, in a hierarchy (World → Asia → East Asia → China → Xinjiang)."""
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:place", args=[self.slug])
+
+    def clean(self):
+        node, seen = self.parent, {self.pk}
+        while node is not None:
+            if node.pk in seen:
+                raise ValidationError({"parent": "A place cannot sit inside itself."})
+            seen.add(node.pk)
+            node = node.parent
+
+
+class Agent(Authority):
+    """A person or an organisation: creator, contributor or named in a document."""
+
+    PERSON, ORGANISATION = "person", "organisation"
+    kind = models.CharField(
+        max_length=20,
+        choices=[(PERSON, "Person"), (ORGANISATION, "Organisation")],
+        default=PERSON,
+    )
+    dates = models.CharField("life dates", max_length=100, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta(Authority.Meta):
+        verbose_name = "person or organisation"
+        verbose_name_plural = "people and organisations"
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:person", args=[self.slug])
+
+
+class NameVariant(models.Model):
+    """Another form of a name: a spelling, a romanisation, a script, a former name."""
+
+    name = models.CharField(max_length=300)
+    note = models.CharField(
+        max_length=200, blank=True, help_text="e.g. 'Wade-Giles', 'Cyrillic', 'until 1924'"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgentVariant(NameVariant):
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="variants")
+
+
+class PlaceVariant(NameVariant):
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="variants")
+
+
+class Repository(Authority):
+    """The archive that holds the original."""
+
+    location = models.CharField(max_length=200, blank=True)
+    url = models.URLField(blank=True)
+
+    class Meta(Authority.Meta):
+        verbose_name_plural = "repositories"
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:repository", args=[self.slug])
+
+
+class Publisher(Authority):
+    pass
+
+
+class DocumentType(Authority):
+    class Meta(Authority.Meta):
+        verbose_name = "type"
+
+
+class Rights(Authority):
+    text = models.TextField(blank=True)
+    url = models.URLField(blank=True)
+
+    class Meta(Authority.Meta):
+        verbose_name_plural = "rights"
+
+
+class Classification(Authority):
+    pass
+
+
+class Donor(Authority):
+    pass
+
+
+class Collection(models.Model):
+    """A group of documents with an editorial introduction; collections nest."""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True, blank=True)
+    short_description = models.CharField(max_length=500, blank=True)
+    introduction = models.TextField(blank=True, help_text="Editorial introduction (HTML).")
+    image = models.ImageField(upload_to="collections/", blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Order among its siblings.")
+    featured = models.BooleanField(default=False, help_text="Shown on the home page.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:collection", args=[self.slug])
+
+    def ancestors(self) -> list[Collection]:
+        chain, node = [], self.parent
+        while node is not None and node not in chain:
+            chain.insert(0, node)
+            node = node.parent
+        return chain
+
+    def clean(self):
+        if self.pk and any(a.pk == self.pk for a in self.ancestors()):
+            raise ValidationError({"parent": "A collection cannot sit inside itself."})
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self) -> DocumentQuerySet:
+        return self.filter(status=Document.PUBLISHED)
+
+    def with_listing(self) -> DocumentQuerySet:
+        """What a list of hits shows, in a bounded number of queries."""
+        return self.select_related("doc_type")
+
+
+class Document(models.Model):
+    """One primary-source document and its description."""
+
+    DRAFT, PUBLISHED = "draft", "published"
+
+    public_id = models.CharField(
+        "public id",
+        max_length=200,
+        unique=True,
+        help_text="Stable public identifier, e.g. 'frus1918Russiav03/d12' or '119955'.",
+    )
+    title = models.TextField()
+    summary = models.TextField(blank=True, help_text="A one-paragraph description.")
+    date = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="As the source gives it: '1958', 'c. September 1958', "
+        "'1951-12-24/1952-01-03' or 'July 25, 1978'. Stored as EDTF.",
+    )
+    date_display = models.CharField(max_length=150, blank=True, editable=False)
+    date_earliest = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    date_latest = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    date_approximate = models.BooleanField(default=False, editable=False)
+    decade = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    source = models.TextField(
+        "source citation", blank=True, help_text="Archive, fond, opis, delo, pages; file numbers."
+    )
+    doc_type = models.ForeignKey(
+        DocumentType, verbose_name="type", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    rights = models.ForeignKey(Rights, null=True, blank=True, on_delete=models.SET_NULL)
+    classifications = models.ManyToManyField(Classification, blank=True)
+    donors = models.ManyToManyField(Donor, blank=True)
+    subjects = models.ManyToManyField(Subject, blank=True, related_name="documents")
+    places = models.ManyToManyField(Place, blank=True, related_name="documents")
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="documents", help_text="Languages of the original."
+    )
+    creators = models.ManyToManyField(Agent, blank=True, related_name="created_documents")
+    contributors = models.ManyToManyField(Agent, blank=True, related_name="contributed_documents")
+    people = models.ManyToManyField(
+        Agent, blank=True, related_name="mentioned_in", help_text="People and bodies named."
+    )
+    repositories = models.ManyToManyField(Repository, blank=True, related_name="documents")
+    publishers = models.ManyToManyField(Publisher, blank=True)
+    collections = models.ManyToManyField(
+        Collection, through="Membership", blank=True, related_name="documents"
+    )
+    related = models.ManyToManyField("self", blank=True, symmetrical=True)
+    attached_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+        help_text="The document this one is attached to (an enclosure).",
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=[(DRAFT, "Draft"), (PUBLISHED, "Published")],
+        default=DRAFT,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date_earliest", "public_id"]
+        indexes = [models.Index(fields=["status", "date_earliest"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:document", args=[self.public_id])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.PUBLISHED
+
+    def clean(self):
+        if "//" in self.public_id or self.public_id.strip("/") != self.public_id:
+            raise ValidationError({"public_id": "No leading, trailing or double slashes."})
+        if self.date:
+            try:
+                parse_date(self.date)
+            except DateError as exc:
+                raise ValidationError({"date": str(exc)}) from exc
+
+    def apply_date(self) -> None:
+        """Derive display form, range and decade from ``date`` (DateError if unreadable)."""
+        if not self.date.strip():
+            self.date_display, self.date_earliest, self.date_latest = "", None, None
+            self.date_approximate, self.decade = False, None
+            return
+        parsed = parse_date(self.date)
+        self.date = parsed.edtf
+        self.date_display = parsed.display
+        self.date_earliest, self.date_latest = parsed.earliest, parsed.latest
+        self.date_approximate = parsed.approximate
+        self.decade = parsed.earliest.year // 10 * 10
+
+    def save(self, *args, **kwargs):
+        self.apply_date()
+        if self.status == self.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    """A document's place in a collection (its order there, for previous/next)."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE)
+    document = models.ForeignKey(Document, on_delete=models.CASCADE)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "document"], name="one_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} in {self.collection}"
+
+
+class Asset(models.Model):
+    """A file or text belonging to a document."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="%(class)ss")
+    label = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label or f"{type(self).__name__} of {self.document.public_id}"
+
+
+class TextAsset(Asset):
+    """A text layer: HTML (sanitised on save) and/or a file such as a PDF."""
+
+    language = models.ForeignKey(Language, null=True, blank=True, on_delete=models.SET_NULL)
+    html = models.TextField(blank=True, help_text="The text as HTML; unsafe markup is removed.")
+    file = models.FileField(upload_to="texts/%Y/", blank=True)
+
+    class Meta(Asset.Meta):
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        from .sanitize import clean_html
+
+        self.html = clean_html(self.html)
+        super().save(*args, **kwargs)
+
+
+class Translation(TextAsset):
+    pass
+
+
+class Transcript(TextAsset):
+    """The text in its original language."""
+
+
+class Scan(Asset):
+    """An image or PDF of the original."""
+
+    file = models.FileField(upload_to="scans/%Y/")
+
+    @property
+    def is_image(self) -> bool:
+        return self.file.name.lower().endswith((".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif"))

@@ -1,0 +1,141 @@
+"""The search request as a Django form: the same cleaned data drives HTML and JSON.
+
+Invalid input is a form error, answered with a 400 that names the parameter; a filter
+is never silently ignored.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from chancery.corpus import models
+
+from .facets import FACETS
+from .query import DATE_MODES, SORTS, SearchQuery
+
+MAX_PER_PAGE = 100
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+#: For validating selected facet values: the model and field each public name refers to.
+FACET_SOURCES = {
+    "collection": (models.Collection, "slug"),
+    "subject": (models.Subject, "slug"),
+    "place": (models.Place, "slug"),
+    "language": (models.Language, "code"),
+    "repository": (models.Repository, "slug"),
+    "type": (models.DocumentType, "slug"),
+}
+
+
+def parse_partial_date(value: str, *, end: bool) -> dt.date:
+    """'1958' → 1958-01-01 (or 1958-12-31 as an end); also YYYY-MM and YYYY-MM-DD."""
+    match = _DATE.match(value.strip())
+    if not match:
+        raise ValidationError(f"“{value}” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        if month is None:
+            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        if day is None:
+            last = calendar.monthrange(year, month)[1]
+            return dt.date(year, month, last if end else 1)
+        return dt.date(year, month, day)
+    except (ValueError, calendar.IllegalMonthError) as exc:
+        raise ValidationError(f"“{value}” is not a real date ({exc}).") from exc
+
+
+class PartialDateField(forms.CharField):
+    def __init__(self, *, end: bool, **kwargs):
+        self.end = end
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return parse_partial_date(value, end=self.end) if value else None
+
+
+class FacetField(forms.Field):
+    """A repeatable parameter (``?subject=a&subject=b``) holding facet values."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, name: str, **kwargs):
+        self.facet = name
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        if not value:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+
+    def validate(self, value):
+        super().validate(value)
+        if not value:
+            return
+        if self.facet == "decade":
+            bad = [v for v in value if v != "undated" and not re.fullmatch(r"\d{3}0", v)]
+            if bad:
+                raise ValidationError(f"“{bad[0]}” is not a decade: use e.g. 1950 or 'undated'.")
+            return
+        model, field = FACET_SOURCES[self.facet]
+        known = set(model.objects.filter(**{f"{field}__in": value}).values_list(field, flat=True))
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            raise ValidationError(f"There is no {self.facet} “{unknown[0]}”.")
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=1000, label="Search the archive")
+    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
+    per_page = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_PER_PAGE, label="Results per page"
+    )
+    sort = forms.ChoiceField(required=False, choices=list(SORTS.items()), label="Sort by")
+    start_date = PartialDateField(end=False, label="From")
+    end_date = PartialDateField(end=True, label="To")
+    date_mode = forms.ChoiceField(
+        required=False, choices=list(DATE_MODES.items()), label="Date match"
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        for name, spec in FACETS.items():
+            self.fields[name] = FacetField(name, label=spec.label)
+
+    def add_prefix(self, field_name):
+        return field_name
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and start > end:
+            raise ValidationError("The start date is after the end date.")
+        return cleaned
+
+    def to_query(self, collection_scope: str | None = None) -> SearchQuery:
+        data = self.cleaned_data
+        text = (data.get("q") or "").strip()
+        return SearchQuery(
+            text=text,
+            filters={name: data.get(name) or () for name in FACETS},
+            start=data.get("start_date"),
+            end=data.get("end_date"),
+            date_mode=data.get("date_mode") or "overlap",
+            sort=data.get("sort") or ("relevance" if text else "date"),
+            collection_scope=collection_scope,
+        )
+
+    def error_messages(self) -> dict[str, list[str]]:
+        return {field: [str(e) for e in errors] for field, errors in self.errors.items()}
+
+    @classmethod
+    def from_request(cls, request) -> SearchForm:
+        # QueryDict: single fields read the last value, facet fields every value.
+        return cls(request.GET)

@@ -1,0 +1,49 @@
+"""Keep the search index in step with every write to a document or what it shows."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from chancery.corpus import models
+
+from .indexing import schedule
+
+
+def _document_saved(sender, instance, **kwargs):
+    schedule([instance.pk])
+
+
+def _asset_changed(sender, instance, **kwargs):
+    schedule([instance.document_id])
+
+
+def _relations_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if reverse:
+        if pk_set:
+            schedule(pk_set)
+        elif action == "post_clear":
+            schedule(models.Document.objects.values_list("pk", flat=True))
+    else:
+        schedule([instance.pk])
+
+
+def _authority_renamed(sender, instance, **kwargs):
+    for relation in ("documents", "mentioned_in", "created_documents"):
+        manager = getattr(instance, relation, None)
+        if manager is not None:
+            schedule(manager.values_list("pk", flat=True))
+
+
+def connect() -> None:
+    post_save.connect(_document_saved, sender=models.Document, dispatch_uid="index_doc_save")
+    post_delete.connect(_document_saved, sender=models.Document, dispatch_uid="index_doc_del")
+    for asset in (models.Translation, models.Transcript):
+        post_save.connect(_asset_changed, sender=asset, dispatch_uid=f"index_{asset.__name__}_s")
+        post_delete.connect(_asset_changed, sender=asset, dispatch_uid=f"index_{asset.__name__}_d")
+    for field in ("people", "creators", "places", "subjects", "languages"):
+        through = getattr(models.Document, field).through
+        m2m_changed.connect(_relations_changed, sender=through, dispatch_uid=f"index_m2m_{field}")
+    for authority in (models.Agent, models.Place, models.Subject):
+        post_save.connect(
+            _authority_renamed, sender=authority, dispatch_uid=f"index_{authority.__name__}"
+        )

@@ -1,0 +1,171 @@
+"""Settings, all from the environment with safe defaults.
+
+Every setting Chancery reads is listed in ``ENVIRONMENT`` (name, default, help) so the
+docs can be checked against it; nothing requires an untracked local settings file.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+
+#: name -> (default, help). docs/configuration.md documents each; a test keeps them in step.
+ENVIRONMENT = {
+    "CHANCERY_HOME": ("./var", "Folder for the SQLite database, media files and the secret key."),
+    "CHANCERY_DATABASE_URL": (
+        "sqlite:///$CHANCERY_HOME/chancery.sqlite3",
+        "Database URL (sqlite:///… or postgresql://…).",
+    ),
+    "CHANCERY_SECRET_KEY": (
+        "generated once into $CHANCERY_HOME/secret_key",
+        "Django's secret key; set it in production.",
+    ),
+    "CHANCERY_DEBUG": ("off", "Django debug mode; only 'on', 'true' or '1' turn it on."),
+    "CHANCERY_ALLOWED_HOSTS": ("localhost,127.0.0.1,[::1]", "Comma-separated host names served."),
+    "CHANCERY_SITE_NAME": ("Chancery Digital Archive", "Name shown in the header and citations."),
+    "CHANCERY_SEARCH_BACKEND": (
+        "chancery.search.backends.sqlite_fts5.SQLiteFTS5Backend",
+        "Dotted path of the search backend class.",
+    ),
+    "CHANCERY_CSRF_TRUSTED_ORIGINS": ("", "Comma-separated origins trusted for CSRF (https://…)."),
+    "PORT": ("8000", "Port for `chancery serve` and `make run`."),
+}
+
+
+def env(name: str) -> str:
+    """The environment value of ``name`` or its documented default."""
+    return os.environ.get(name, ENVIRONMENT[name][0])
+
+
+def env_flag(name: str) -> bool:
+    return env(name).strip().lower() in {"1", "true", "on", "yes"}
+
+
+CHANCERY_HOME = Path(env("CHANCERY_HOME")).resolve()
+CHANCERY_HOME.mkdir(parents=True, exist_ok=True)
+SITE_NAME = env("CHANCERY_SITE_NAME")
+
+
+def _secret_key() -> str:
+    if os.environ.get("CHANCERY_SECRET_KEY"):
+        return os.environ["CHANCERY_SECRET_KEY"]
+    key_file = CHANCERY_HOME / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_flag("CHANCERY_DEBUG")
+ALLOWED_HOSTS = [h.strip() for h in env("CHANCERY_ALLOWED_HOSTS").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in env("CHANCERY_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "chancery.corpus",
+    "chancery.search",
+    "chancery.web",
+    "chancery.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "chancery.urls"
+WSGI_APPLICATION = "chancery.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "chancery.web.context_processors.site",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = env("CHANCERY_DATABASE_URL").replace("$CHANCERY_HOME", str(CHANCERY_HOME))
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            # WAL lets readers (the public site) run while an import writes.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+                "PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+        }
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = CHANCERY_HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_URL = "/media/"
+MEDIA_ROOT = CHANCERY_HOME / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve straight from the apps' static folders: no collectstatic step to forget.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SEARCH_BACKEND = env("CHANCERY_SEARCH_BACKEND")
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+LOGIN_URL = "admin:login"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,274 @@
+"""Public pages. Every page reads only published documents."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from chancery.corpus import models
+from chancery.search.page import BadSearchRequest, build_search_page
+
+from .citation import chicago_note
+
+PUBLISHED = Q(documents__status=models.Document.PUBLISHED)
+
+
+def bad_request(request, message: str, messages: dict | None = None):
+    return render(
+        request, "web/400.html", {"message": message, "field_errors": messages or {}}, status=400
+    )
+
+
+def _published_counts(model, relation: str = "documents"):
+    published = Q(**{f"{relation}__status": models.Document.PUBLISHED})
+    return model.objects.annotate(n=Count(relation, filter=published, distinct=True))
+
+
+@require_GET
+def home(request):
+    collections = list(
+        _published_counts(models.Collection).filter(featured=True).order_by("position", "title")[:6]
+    )
+    if not collections:
+        collections = list(
+            _published_counts(models.Collection).filter(parent=None).order_by("position")[:6]
+        )
+    recent = models.Document.objects.published().with_listing().order_by("-published_at")[:5]
+    return render(
+        request,
+        "web/home.html",
+        {
+            "collections": collections,
+            "recent": recent,
+            "total": models.Document.objects.published().count(),
+        },
+    )
+
+
+@require_GET
+def search(request):
+    try:
+        page = build_search_page(request)
+    except BadSearchRequest as exc:
+        return bad_request(request, str(exc), exc.messages)
+    return render(request, "web/search.html", {"page": page, "json_url": _json_twin(request)})
+
+
+def _json_twin(request) -> str:
+    query = request.GET.urlencode()
+    return reverse("api:search") + (f"?{query}" if query else "")
+
+
+def _neighbours(document: models.Document, membership: models.Membership | None):
+    if membership is None:
+        return None, None
+    siblings = models.Membership.objects.filter(
+        collection_id=membership.collection_id, document__status=models.Document.PUBLISHED
+    ).select_related("document")
+    before = (
+        siblings.filter(
+            Q(position__lt=membership.position)
+            | Q(position=membership.position, id__lt=membership.id)
+        )
+        .order_by("-position", "-id")
+        .first()
+    )
+    after = (
+        siblings.filter(
+            Q(position__gt=membership.position)
+            | Q(position=membership.position, id__gt=membership.id)
+        )
+        .order_by("position", "id")
+        .first()
+    )
+    return (before.document if before else None), (after.document if after else None)
+
+
+@require_GET
+def document(request, public_id: str):
+    documents = models.Document.objects.select_related(
+        "doc_type", "rights", "attached_to"
+    ).prefetch_related(
+        "classifications", "donors", "subjects", "places", "languages", "creators",
+        "contributors", "people", "repositories", "publishers",
+        Prefetch("translations", queryset=models.Translation.objects.select_related("language")),
+        Prefetch("transcripts", queryset=models.Transcript.objects.select_related("language")),
+        "scans",
+        Prefetch("related", queryset=models.Document.objects.published()),
+        Prefetch("attachments", queryset=models.Document.objects.published()),
+        Prefetch("membership_set", queryset=models.Membership.objects.select_related("collection")),
+    )  # fmt: skip
+    if not (request.user.is_authenticated and request.user.is_staff):
+        documents = documents.published()
+    doc = get_object_or_404(documents, public_id=public_id)
+    memberships = list(doc.membership_set.all())
+    collections = [m.collection for m in memberships]
+    previous, following = _neighbours(doc, memberships[0] if memberships else None)
+    repositories = list(doc.repositories.all())
+    url = request.build_absolute_uri(doc.get_absolute_url())
+    attached_to = doc.attached_to if doc.attached_to and doc.attached_to.is_published else None
+    return render(
+        request,
+        "web/document.html",
+        {
+            "doc": doc,
+            "collections": collections,
+            "collection": collections[0] if collections else None,
+            "previous": previous,
+            "next": following,
+            "attached_to": attached_to,
+            "citation": chicago_note(doc, url, settings.SITE_NAME, collections, repositories),
+            "permalink": url,
+        },
+    )
+
+
+def _tree(nodes):
+    """Nest objects with ``parent_id`` into [(node, children)] in their given order."""
+    children: dict[int | None, list] = {}
+    by_id = {n.pk: n for n in nodes}
+    for node in nodes:
+        parent = node.parent_id if node.parent_id in by_id else None
+        children.setdefault(parent, []).append(node)
+
+    def build(parent_id, seen=frozenset()):
+        return [
+            (n, build(n.pk, seen | {n.pk})) for n in children.get(parent_id, []) if n.pk not in seen
+        ]
+
+    return build(None)
+
+
+def _with_totals(tree):
+    """Add each node's count of documents in it and below it (``total``)."""
+    for node, children in tree:
+        _with_totals(children)
+        node.total = node.n + sum(child.total for child, _ in children)
+    return tree
+
+
+@require_GET
+def collections(request):
+    nodes = list(_published_counts(models.Collection).order_by("position", "title"))
+    return render(request, "web/collections.html", {"tree": _with_totals(_tree(nodes))})
+
+
+@require_GET
+def collection(request, slug: str):
+    coll = get_object_or_404(models.Collection.objects.select_related("parent"), slug=slug)
+    children = _published_counts(models.Collection).filter(parent=coll).order_by("position")
+    try:
+        page = build_search_page(request, scope=coll.slug)
+    except BadSearchRequest as exc:
+        return bad_request(request, str(exc), exc.messages)
+    return render(
+        request,
+        "web/collection.html",
+        {"collection": coll, "children": children, "page": page, "ancestors": coll.ancestors()},
+    )
+
+
+@require_GET
+def subjects(request):
+    items = _published_counts(models.Subject).filter(n__gt=0).order_by("name")
+    return render(request, "web/subjects.html", {"items": items})
+
+
+@require_GET
+def places(request):
+    nodes = list(_published_counts(models.Place).order_by("name"))
+    return render(request, "web/places.html", {"tree": _with_totals(_tree(nodes))})
+
+
+@require_GET
+def people(request):
+    published = models.Document.PUBLISHED
+    items = (
+        models.Agent.objects.annotate(
+            n=Count("mentioned_in", filter=Q(mentioned_in__status=published), distinct=True)
+            + Count(
+                "created_documents", filter=Q(created_documents__status=published), distinct=True
+            )
+        )
+        .filter(n__gt=0)
+        .order_by("name")
+    )
+    return render(request, "web/people.html", {"items": items})
+
+
+def _document_list(request, queryset):
+    paginator = Paginator(queryset.with_listing().order_by("date_earliest", "public_id"), 20)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger) as exc:
+        raise _BadPage(str(exc)) from exc
+
+
+class _BadPage(Exception):
+    pass
+
+
+def _authority_page(request, model, slug, filter_q, kind: str, facet: str | None = None):
+    item = get_object_or_404(model, slug=slug)
+    documents = models.Document.objects.published().filter(filter_q(item)).distinct()
+    try:
+        page = _document_list(request, documents)
+    except _BadPage as exc:
+        return bad_request(request, f"page: {exc}")
+    search_url = reverse("web:search") + f"?{facet}={item.slug}" if facet else None
+    return render(
+        request,
+        "web/authority.html",
+        {"item": item, "kind": kind, "page": page, "search_url": search_url},
+    )
+
+
+@require_GET
+def subject(request, slug):
+    return _authority_page(
+        request, models.Subject, slug, lambda s: Q(subjects=s), "Subject", "subject"
+    )
+
+
+@require_GET
+def place(request, slug):
+    return _authority_page(request, models.Place, slug, lambda p: Q(places=p), "Place", "place")
+
+
+@require_GET
+def repository(request, slug):
+    return _authority_page(
+        request, models.Repository, slug, lambda r: Q(repositories=r), "Repository", "repository"
+    )
+
+
+@require_GET
+def person(request, slug):
+    return _authority_page(
+        request,
+        models.Agent,
+        slug,
+        lambda a: Q(people=a) | Q(creators=a) | Q(contributors=a),
+        "Person or organisation",
+    )
+
+
+@require_GET
+def about(request):
+    return render(request, "web/about.html")
+
+
+def handler404(request, exception=None):
+    return render(request, "web/404.html", status=404)
+
+
+def handler500(request):
+    return render(request, "web/500.html", status=500)
+
+
+def handler400(request, exception=None):
+    return bad_request(request, "The request could not be understood.")

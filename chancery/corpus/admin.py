@@ -1,12 +1,14 @@
 """The editors' back office: every model, with inlines, search and filters."""
 
 from django.contrib import admin, messages
+from django.db import models as db_models
 from django.utils import timezone
 
 from . import models
 
 
 class AuthorityAdmin(admin.ModelAdmin):
+    formfield_overrides = {db_models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -1,0 +1,96 @@
+"""The `chancery` command, run as a user runs it (a real subprocess)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from chancery.corpus.models import Collection, Document
+from chancery.settings import ENVIRONMENT
+
+CHANCERY = [sys.executable, "-m", "chancery.cli"]
+
+
+def run(*args, env=None, home=None):
+    environ = {**os.environ, **(env or {})}
+    if home:
+        environ["CHANCERY_HOME"] = str(home)
+    return subprocess.run([*CHANCERY, *args], capture_output=True, text=True, env=environ)
+
+
+def test_help_lists_every_command():
+    from chancery.cli import COMMANDS
+
+    out = run("--help").stdout
+    for name in COMMANDS:
+        assert f"  {name}" in out
+
+
+def test_unknown_command_fails_clearly():
+    result = run("frobnicate")
+    assert result.returncode == 2
+    assert "unknown command 'frobnicate'" in result.stderr
+
+
+def test_fresh_home_migrates_loads_demo_once_and_reindexes(tmp_path):
+    assert run("migrate", "--no-input", home=tmp_path).returncode == 0
+    first = run("demo", "--if-empty", home=tmp_path)
+    assert "Demo archive loaded: 10 documents." in first.stdout
+    again = run("demo", "--if-empty", home=tmp_path)
+    assert "already has documents" in again.stdout
+    reindexed = run("reindex", home=tmp_path)
+    assert "Indexed 9 published documents" in reindexed.stdout
+    assert (tmp_path / "chancery.sqlite3").exists()
+    assert (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.django_db
+def test_demo_is_idempotent():
+    call_command("demo")
+    counts = Document.objects.count(), Collection.objects.count()
+    call_command("demo")
+    assert (Document.objects.count(), Collection.objects.count()) == counts == (10, 5)
+
+
+@pytest.mark.django_db
+def test_createuser_makes_an_editor(monkeypatch):
+    from django.contrib.auth import get_user_model
+
+    monkeypatch.setenv("CHANCERY_PASSWORD", "archives are forever 1958")
+    call_command("createuser", "clio")
+    user = get_user_model().objects.get(username="clio")
+    assert user.is_staff and not user.is_superuser
+    assert user.has_perm("corpus.change_document")
+    assert user.check_password("archives are forever 1958")
+
+
+@pytest.mark.django_db
+def test_createuser_rejects_weak_passwords(monkeypatch):
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("CHANCERY_PASSWORD", "123")
+    with pytest.raises(CommandError, match="Password rejected"):
+        call_command("createuser", "weak")
+
+
+def test_wal_mode_is_on(tmp_path):
+    run("migrate", "--no-input", home=tmp_path)
+    import sqlite3
+
+    mode = sqlite3.connect(tmp_path / "chancery.sqlite3").execute("PRAGMA journal_mode").fetchone()
+    assert mode[0] == "wal"
+
+
+def test_every_setting_and_command_is_documented():
+    from chancery.cli import COMMANDS
+
+    docs_dir = Path(__file__).resolve().parents[1] / "docs"
+    docs = (docs_dir / "configuration.md").read_text()
+    for name in ENVIRONMENT:
+        assert f"`{name}`" in docs, f"{name} missing from docs/configuration.md"
+    cli_docs = (docs_dir / "cli.md").read_text()
+    for name in COMMANDS:
+        assert f"chancery {name}" in cli_docs, f"chancery {name} missing from docs/cli.md"

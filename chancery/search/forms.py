@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from chancery.corpus import models
 
 from .facets import FACETS
-from .query import DATE_MODES, SORTS, SearchQuery
+from .query import DATE_MODES, LAYERS, SORTS, SearchQuery
 
 MAX_PER_PAGE = 100
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -103,6 +103,10 @@ class SearchForm(forms.Form):
     date_mode = forms.ChoiceField(
         required=False, choices=list(DATE_MODES.items()), label="Date match"
     )
+    layer = forms.ChoiceField(
+        required=False, choices=[("", "All text"), *LAYERS.items()], label="Search in"
+    )
+    explain = forms.BooleanField(required=False, label="Explain the ranking (staff only)")
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -119,7 +123,7 @@ class SearchForm(forms.Form):
             raise ValidationError("The start date is after the end date.")
         return cleaned
 
-    def to_query(self, collection_scope: str | None = None) -> SearchQuery:
+    def to_query(self, collection_scope: str | None = None, *, staff: bool = False) -> SearchQuery:
         data = self.cleaned_data
         text = (data.get("q") or "").strip()
         return SearchQuery(
@@ -130,6 +134,8 @@ class SearchForm(forms.Form):
             date_mode=data.get("date_mode") or "overlap",
             sort=data.get("sort") or ("relevance" if text else "date"),
             collection_scope=collection_scope,
+            layer=data.get("layer") or None,
+            explain=bool(data.get("explain")) and staff,
         )
 
     def error_messages(self) -> dict[str, list[str]]:

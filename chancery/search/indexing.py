@@ -34,8 +34,8 @@ def indexing_paused() -> Iterator[None]:
 
 def entry_for(document: Document) -> IndexEntry:
     """Plain-text fields of one document (prefetched as in :func:`_documents`)."""
-    texts = [t.html for t in document.translations.all()]
-    texts += [t.html for t in document.transcripts.all()]
+    translation = " ".join(html_to_text(t.html) for t in document.translations.all())
+    transcript = " ".join(html_to_text(t.html) for t in document.transcripts.all())
     names = [a.name for a in document.people.all()]
     names += [a.name for a in document.creators.all()]
     names += [p.name for p in document.places.all()]
@@ -44,9 +44,11 @@ def entry_for(document: Document) -> IndexEntry:
         pk=document.pk,
         title=document.title,
         summary=html_to_text(document.summary),
-        body=" ".join(html_to_text(t) for t in texts),
+        body=f"{translation} {transcript}".strip(),
         names=" · ".join(names),
         languages=[lang.code for lang in document.languages.all()],
+        translation=translation,
+        transcript=transcript,
     )
 
 
@@ -64,6 +66,7 @@ def index_documents(pks: Iterable[int]) -> int:
     for start in range(0, len(pks), CHUNK):
         chunk = pks[start : start + CHUNK]
         documents = list(_documents(chunk))
+        _sync_names(documents)
         published = [d for d in documents if d.is_published]
         backend.delete([pk for pk in chunk if pk not in {d.pk for d in published}])
         backend.add([entry_for(d) for d in published])
@@ -71,10 +74,25 @@ def index_documents(pks: Iterable[int]) -> int:
     return done
 
 
+def _sync_names(documents) -> None:
+    """Bulk importers create name variants without signals: catch up on these documents'."""
+    from . import variants
+
+    agents = {a.pk for d in documents for a in [*d.people.all(), *d.creators.all()]}
+    places = {p.pk for d in documents for p in d.places.all()}
+    if agents:
+        variants.sync_agents(agents)
+    if places:
+        variants.sync_places(places)
+
+
 def reindex(progress=None) -> int:
-    """Rebuild the whole index from the database."""
+    """Rebuild the whole index from the database, and the name variants with it."""
+    from .variants import rebuild
+
     backend = get_backend()
     with transaction.atomic():
+        rebuild()
         backend.reset()
         pks = list(Document.objects.published().values_list("pk", flat=True))
         total = 0
@@ -85,6 +103,10 @@ def reindex(progress=None) -> int:
     if hasattr(backend, "optimize"):
         backend.optimize()
     return total
+
+
+def is_paused() -> bool:
+    return _paused.get()
 
 
 def schedule(pks: Iterable[int]) -> None:

@@ -7,6 +7,7 @@ facet value with its count, whether it is selected and the URL that toggles it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -16,7 +17,9 @@ from .backends import get_backend
 from .backends.base import Hit
 from .facets import FACETS
 from .forms import SearchForm
-from .query import SORTS, SearchQuery
+from .histogram import Histogram, build_histogram
+from .query import LAYERS, SORTS, SearchQuery
+from .suggest import FEW, suggest
 
 
 class BadSearchRequest(Exception):
@@ -52,6 +55,25 @@ class SearchPage:
     base_path: str
     interpretation: str = ""
     notes: list[str] = field(default_factory=list)
+    #: (what was typed, [other forms searched too]) from name variants.
+    expansions: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: Undated documents the search finds without its dates (None: no dates asked).
+    undated: int | None = None
+    undated_url: str = ""
+    histogram: Histogram | None = None
+    suggestion: str = ""
+    suggestion_url: str = ""
+    explain: dict | None = None
+
+    @property
+    def layers(self) -> list[tuple[str, str]]:
+        return list(LAYERS.items())
+
+    @property
+    def show_interpretation(self) -> bool:
+        return bool(self.notes or self.expansions) or (
+            bool(self.interpretation) and self.interpretation != " ".join(self.query.text.split())
+        )
 
     @property
     def first(self) -> int:
@@ -148,8 +170,11 @@ def build_search_page(request, *, scope: str | None = None, base_path: str | Non
     form = SearchForm.from_request(request)
     if not form.is_valid():
         raise BadSearchRequest(form.error_messages())
-    query = form.to_query(collection_scope=scope)
-    results = get_backend().search(query)
+    user = getattr(request, "user", None)
+    staff = bool(user and user.is_authenticated and user.is_staff)
+    query = form.to_query(collection_scope=scope, staff=staff)
+    backend = get_backend()
+    results = backend.search(query)
     per_page = form.cleaned_data.get("per_page") or 10
     paginator = Paginator(results, per_page, allow_empty_first_page=True)
     number = form.cleaned_data.get("page") or 1
@@ -160,18 +185,79 @@ def build_search_page(request, *, scope: str | None = None, base_path: str | Non
     page = paginator.page(number)
     params = _params(request)
     path = base_path or request.path
+    hits = list(page.object_list)
     parsed = results.parsed
-    return SearchPage(
+    facets = _facet_options(results.facets(), query, params, path)
+    result = SearchPage(
         query=query,
         form=form,
-        hits=list(page.object_list),
+        hits=hits,
         total=paginator.count,
         page=number,
         per_page=per_page,
         num_pages=paginator.num_pages,
-        facets=_facet_options(results.facets(), query, params, path),
+        facets=facets,
         params=params,
         base_path=path,
         interpretation=parsed.explain() if query.text else "",
-        notes=parsed.notes,
+        notes=[*parsed.notes, *results.notes],
+        expansions=parsed.expansions,
     )
+    result.histogram = build_histogram(result, results)
+    if results.has_dates:
+        result.undated = results.undated_count()
+        kept = [(k, v if k != "q" else strip_dates(v)) for k, v in params if k not in DATE_PARAMS]
+        result.undated_url = path + "?" + urlencode([*kept, ("decade", "undated")])
+    if query.text and paginator.count < FEW and parsed.has_text:
+        _add_suggestion(result, results, backend, params, path)
+    if query.explain:
+        result.explain = _explain(results, backend)
+    return result
+
+
+_DATES_IN_QUERY = re.compile(r"(?<!\S)-?(?:(?:date|year):\S+|[\d-]*\.\.\.?[\d-]*)(?!\S)", re.I)
+
+
+def strip_dates(text: str) -> str:
+    """The query without the date ranges typed into it."""
+    return " ".join(_DATES_IN_QUERY.sub(" ", text).split())
+
+
+DATE_PARAMS = {"start_date", "end_date", "date_mode", "page", "decade"}
+
+
+def _add_suggestion(result: SearchPage, results, backend, params, path) -> None:
+    from dataclasses import replace
+
+    text = suggest(result.query.text, results.parsed.typed_words(), backend.vocabulary)
+    if not text:
+        return
+    better = backend.search(replace(result.query, text=text)).count()
+    if better > result.total:
+        result.suggestion = text
+        kept = [(k, v) for k, v in params if k not in ("q", "page")]
+        result.suggestion_url = path + "?" + urlencode([("q", text), *kept])
+
+
+def _explain(results, backend) -> dict:
+    """What a staff member sees with ?explain=1: how the query was read and ranked."""
+    parsed = results.parsed
+    info = {
+        "read as": parsed.explain(),
+        "groups (all must match unless relaxed)": [
+            " OR ".join(str(t) for t in group) for group in parsed.groups
+        ],
+        "at least this many groups must match": parsed.min_match or "all",
+        "relaxed to any word": results.relaxed,
+        "text layer": parsed.layer or "all",
+        "field filters (database)": [str(f) for f in parsed.filters],
+        "date range": f"{results.start or ''}..{results.end or ''}",
+        "engine": type(backend).__name__,
+    }
+    weights = getattr(backend, "WEIGHTS", None) or getattr(
+        __import__(type(backend).__module__, fromlist=["WEIGHTS"]), "WEIGHTS", None
+    )
+    if weights:
+        columns = getattr(__import__(type(backend).__module__, fromlist=["COLUMNS"]), "COLUMNS", ())
+        info["bm25 field weights"] = dict(zip(columns, weights, strict=False))
+    return info

@@ -4,7 +4,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from chancery.corpus import models
 
-from .indexing import schedule
+from .indexing import is_paused, schedule
 
 
 def _document_saved(sender, instance, **kwargs):
@@ -34,7 +34,28 @@ def _authority_renamed(sender, instance, **kwargs):
             schedule(manager.values_list("pk", flat=True))
 
 
+def _names_changed(sender, instance, **kwargs):
+    """Keep the name-variant table in step with people, places and their variants."""
+    from . import variants
+
+    if is_paused():
+        return
+    if sender is models.Agent:
+        variants.sync_agents([instance.pk])
+    elif sender is models.AgentVariant:
+        variants.sync_agents([instance.agent_id])
+    elif sender is models.Place:
+        variants.sync_places([instance.pk])
+    elif sender is models.PlaceVariant:
+        variants.sync_places([instance.place_id])
+
+
 def connect() -> None:
+    for model in (models.Agent, models.AgentVariant, models.Place, models.PlaceVariant):
+        for signal, tag in ((post_save, "s"), (post_delete, "d")):
+            signal.connect(
+                _names_changed, sender=model, dispatch_uid=f"names_{model.__name__}_{tag}"
+            )
     post_save.connect(_document_saved, sender=models.Document, dispatch_uid="index_doc_save")
     post_delete.connect(_document_saved, sender=models.Document, dispatch_uid="index_doc_del")
     for asset in (models.Translation, models.Transcript):

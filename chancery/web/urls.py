@@ -1,5 +1,7 @@
 from django.urls import path
 
+from chancery.search.views import help_search
+
 from . import views
 
 app_name = "web"
@@ -7,6 +9,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("help/search/", help_search, name="help-search"),
     path("document/<path:public_id>/", views.document, name="document"),
     path("collections/", views.collections, name="collections"),
     path("collection/<slug:slug>/", views.collection, name="collection"),

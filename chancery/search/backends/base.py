@@ -3,30 +3,29 @@
 A backend indexes documents (add, add in bulk, delete, reset) and answers a
 :class:`~chancery.search.query.SearchQuery` with a lazy :class:`SearchResults`: ``count()``
 and slicing work like a queryset, so Django's paginator pages it; ``facets()`` counts every
-facet over the whole result set. Filters, drafts and sorting by date or title are plain
-ORM and shared here; an engine supplies only full-text matching, ranking and snippets.
+facet over the whole result set. Everything that is not full-text matching is shared here
+and so works the same on every engine: filters and drafts, field filters (``person:`` …)
+and date ranges typed in the query, name-variant expansion, sorting by date or title,
+highlighting and snippets. An engine supplies only matching and ranking
+(``filter_matching`` and ``ranked_ids``).
 """
 
 from __future__ import annotations
 
-import html
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, F, Q, QuerySet, Value
 
-from chancery.corpus.models import Collection, Document
+from chancery.corpus.models import Agent, Collection, Document, Place, Transcript, Translation
+from chancery.corpus.sanitize import html_to_text
 
 from ..facets import FacetValue, apply_filters, count_facets
-from ..query import ParsedQuery, SearchQuery
+from ..marks import MARK_CLOSE, MARK_OPEN, marked_to_html
+from ..query import FieldFilter, ParsedQuery, SearchQuery, Term
 
-#: Private-use characters mark highlights inside engine output; they are swapped for
-#: <mark> only after the text is escaped, so engine output never injects markup.
-MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
-
-
-def marked_to_html(text: str) -> str:
-    return html.escape(text or "").replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+__all__ = ["MARK_CLOSE", "MARK_OPEN", "marked_to_html"]
 
 
 @dataclass
@@ -36,11 +35,21 @@ class Hit:
     summary_html: str = ""
     snippet_html: str = ""
     score: float | None = None
+    #: Which parts of the document matched: "title", "summary", "translation", "transcript".
+    layers: list[str] = field(default_factory=list)
+    #: The layer the snippet comes from.
+    snippet_layer: str = ""
+    #: Why it ranks where it does (filled for ?explain=1).
+    explain: dict = field(default_factory=dict)
 
 
 @dataclass
 class IndexEntry:
-    """What an engine indexes for one document: plain text per field."""
+    """What an engine indexes for one document: plain text per field.
+
+    ``body`` is every text layer together (for engines with one text column);
+    ``translation`` and ``transcript`` are the layers apart, for engines that keep them so.
+    """
 
     pk: int
     title: str
@@ -48,11 +57,29 @@ class IndexEntry:
     body: str
     names: str = ""
     languages: list[str] = field(default_factory=list)
+    translation: str = ""
+    transcript: str = ""
+
+
+def _date_order(descending: bool) -> list:
+    """Undated documents last either way; an uncertain date sorts by its earliest day,
+    then the narrower range first (1958-09-27 before 'September 1958' before '1958')."""
+    if descending:
+        return [
+            F("date_latest").desc(nulls_last=True),
+            F("date_earliest").desc(nulls_last=True),
+            "public_id",
+        ]
+    return [
+        F("date_earliest").asc(nulls_last=True),
+        F("date_latest").asc(nulls_last=True),
+        "public_id",
+    ]
 
 
 ORDERINGS = {
-    "date": ["date_earliest", "date_latest", "public_id"],
-    "-date": ["-date_latest", "-date_earliest", "public_id"],
+    "date": _date_order(False),
+    "-date": _date_order(True),
     "title": ["title", "public_id"],
 }
 
@@ -71,41 +98,150 @@ def descendant_ids(collection: Collection) -> list[int]:
     return found
 
 
+def _name_forms(value: str) -> list[str]:
+    """The value and its other forms from the variants table."""
+    from ..analysis import fold_key
+    from ..models import NameForm
+
+    key = fold_key(value)
+    groups = NameForm.objects.filter(key=key).values("group")
+    others = NameForm.objects.filter(group__in=groups).values_list("name", flat=True)
+    words = value.split()
+    inverted = (
+        [f"{words[-1]}, {' '.join(words[:-1])}"] if len(words) > 1 and "," not in value else []
+    )
+    return list(dict.fromkeys([value, *inverted, *others]))
+
+
+def _any_icontains(paths: list[str], values: list[str]) -> Q:
+    """Any path holds any value as whole words ("Li" is not found in "William")."""
+    cond = Q()
+    for path in paths:
+        for value in values:
+            pattern = r"(^|\W)" + re.escape(value).replace(r"\ ", r"\W+") + r"(\W|$)"
+            cond |= Q(**{f"{path}__iregex": pattern})
+    return cond
+
+
+def field_condition(f: FieldFilter) -> Q | None:
+    """The documents a field filter selects, as a condition on Document (None: unknown)."""
+    value = f.value
+    if f.name == "person":
+        forms = _name_forms(value)
+        agents = Agent.objects.filter(_any_icontains(["name", "variants__name"], forms))
+        return Q(people__in=agents) | Q(creators__in=agents) | Q(contributors__in=agents)
+    if f.name == "place":
+        forms = _name_forms(value)
+        places = Place.objects.filter(_any_icontains(["name", "variants__name"], forms))
+        return Q(places__in=places)
+    if f.name == "collection":
+        return Q(collections__slug=value) | Q(collections__title__icontains=value)
+    if f.name == "type":
+        return Q(doc_type__slug=value) | Q(doc_type__name__icontains=value)
+    if f.name == "lang":
+        return (
+            Q(languages__code=value.lower())
+            | Q(languages__name__iexact=value)
+            | Q(transcripts__language__code=value.lower())
+        )
+    return None
+
+
 class SearchResults:
     """Lazy results of one search; sliceable and countable like a queryset."""
 
     def __init__(self, backend: SearchBackend, query: SearchQuery):
+        from ..variants import expand
+
         self.backend = backend
         self.query = query
-        self.parsed: ParsedQuery = query.parsed
+        parsed = query.parsed
+        self.notes: list[str] = []
+        parsed = self._authority_filters_or_text(parsed)
+        self.parsed: ParsedQuery = expand(parsed) if parsed.groups else parsed
+        #: True when no document had (most of) the words and any one word was enough.
+        self.relaxed = False
+
+    def _authority_filters_or_text(self, parsed: ParsedQuery) -> ParsedQuery:
+        """``person:``/``place:`` naming nobody recorded search the text instead."""
+        kept = []
+        for f in parsed.filters:
+            model = {"person": Agent, "place": Place}.get(f.name)
+            if model is None or f.negate:
+                kept.append(f)
+                continue
+            forms = _name_forms(f.value)
+            if model.objects.filter(_any_icontains(["name", "variants__name"], forms)).exists():
+                kept.append(f)
+                continue
+            label = "person" if f.name == "person" else "place"
+            parsed.notes.append(
+                f"No {label} named “{f.value}” is recorded; searched the text for it instead."
+            )
+            parsed.groups.append([Term(f.value, phrase=" " in f.value)])
+        parsed.filters = kept
+        return parsed
+
+    @property
+    def start(self):
+        starts = [d for d in (self.query.start, self.parsed.start) if d]
+        return max(starts) if starts else None
+
+    @property
+    def end(self):
+        ends = [d for d in (self.query.end, self.parsed.end) if d]
+        return min(ends) if ends else None
 
     @cached_property
-    def filtered(self) -> QuerySet:
-        """Published documents passing every filter, before the text query."""
+    def undated_base(self) -> QuerySet:
+        """Published documents passing every filter except the dates."""
         qs = Document.objects.published()
         q = self.query
         if q.collection_scope:
             scope = Collection.objects.get(slug=q.collection_scope)
             qs = qs.filter(pk__in=Document.objects.filter(collections__in=descendant_ids(scope)))
         qs = apply_filters(qs, q.filters)
-        if q.start or q.end:
+        for f in self.parsed.filters:
+            cond = field_condition(f)
+            if cond is None:
+                continue
+            ids = Document.objects.filter(cond).values("pk")
+            qs = qs.exclude(pk__in=ids) if f.negate else qs.filter(pk__in=ids)
+        return qs
+
+    @cached_property
+    def filtered(self) -> QuerySet:
+        """Published documents passing every filter, before the text query."""
+        qs = self.undated_base
+        if self.start or self.end:
             qs = qs.filter(self._date_condition())
         return qs
 
     def _date_condition(self) -> Q:
-        q = self.query
+        start, end = self.start, self.end
         cond = Q()
-        if q.date_mode == "within":
-            if q.start:
-                cond &= Q(date_earliest__gte=q.start)
-            if q.end:
-                cond &= Q(date_latest__lte=q.end)
+        if self.query.date_mode == "within":
+            if start:
+                cond &= Q(date_earliest__gte=start)
+            if end:
+                cond &= Q(date_latest__lte=end)
         else:
-            if q.start:
-                cond &= Q(date_latest__gte=q.start)
-            if q.end:
-                cond &= Q(date_earliest__lte=q.end)
+            if start:
+                cond &= Q(date_latest__gte=start)
+            if end:
+                cond &= Q(date_earliest__lte=end)
         return cond
+
+    @property
+    def has_dates(self) -> bool:
+        return bool(self.start or self.end)
+
+    def undated_count(self) -> int:
+        """Undated documents the same search finds when its dates are left out."""
+        qs = self.undated_base.filter(date_earliest__isnull=True)
+        if not self.parsed.is_empty:
+            qs = self.backend.filter_matching(qs, self.parsed)
+        return qs.count()
 
     @cached_property
     def matched(self) -> QuerySet:
@@ -116,7 +252,21 @@ class SearchResults:
 
     @cached_property
     def _count(self) -> int:
-        return self.matched.count()
+        count = self.matched.count()
+        plain = [g for g in self.parsed.groups if not any(t.field for t in g)]
+        if count == 0 and len(plain) >= 2 and self.parsed.min_match != 1:
+            # Nothing has all (or most) of the words: any one of them will do, best first.
+            relaxed = self.parsed.with_groups(self.parsed.groups, min_match=1)
+            matched = self.backend.filter_matching(self.filtered, relaxed)
+            count = matched.count()
+            if count:
+                self.parsed, self.relaxed = relaxed, True
+                self.__dict__["matched"] = matched
+                self.notes.append(
+                    "No document has all of these words: showing those with any of them, "
+                    "those with the most first."
+                )
+        return count
 
     def count(self) -> int:
         return self._count
@@ -126,6 +276,20 @@ class SearchResults:
 
     def facets(self) -> dict[str, list[FacetValue]]:
         return count_facets(self.matched)
+
+    def year_counts(self) -> list[tuple[int, int]]:
+        """(year, documents) over the whole result set, by earliest year (one query)."""
+        from django.db.models import Count
+        from django.db.models.functions import ExtractYear
+
+        rows = (
+            self.matched.filter(date_earliest__isnull=False)
+            .annotate(y=ExtractYear("date_earliest"))
+            .values("y")
+            .annotate(n=Count("pk"))
+            .order_by("y")
+        )
+        return [(r["y"], r["n"]) for r in rows]
 
     def __getitem__(self, item):
         if isinstance(item, int):
@@ -137,30 +301,67 @@ class SearchResults:
             return []
         return self._page(start, stop - start)
 
-    def _page(self, offset: int, limit: int) -> list[Hit]:
+    def _ranked(self, offset: int, limit: int) -> list[tuple[int, float | None, dict]]:
         if self.parsed.groups and self.query.sort == "relevance":
-            ranked = self.backend.ranked_ids(self.matched, self.parsed, offset, limit)
-        else:
-            order = ORDERINGS.get(self.query.sort, ORDERINGS["date"])
-            ranked = [(pk, None) for pk in self.matched.order_by(*order)
-                      .values_list("pk", flat=True)[offset : offset + limit]]  # fmt: skip
-        ids = [pk for pk, _ in ranked]
+            ranked = getattr(self.backend, "ranked", None)
+            if ranked is not None:
+                return ranked(self.matched, self.parsed, offset, limit)
+            return [
+                (pk, score, {})
+                for pk, score in self.backend.ranked_ids(self.matched, self.parsed, offset, limit)
+            ]
+        order = ORDERINGS.get(self.query.sort, ORDERINGS["date"])
+        ids = self.matched.order_by(*order).values_list("pk", flat=True)[offset : offset + limit]
+        return [(pk, None, {}) for pk in ids]
+
+    def _page(self, offset: int, limit: int) -> list[Hit]:
+        from ..snippets import highlight
+
+        ranked = self._ranked(offset, limit)
+        ids = [pk for pk, _, _ in ranked]
         documents = Document.objects.with_listing().in_bulk(ids)
-        marks = self.backend.highlights(ids, self.parsed) if self.parsed.groups else {}
+        texts = layer_texts(ids) if self.parsed.groups else {}
         hits = []
-        for pk, score in ranked:
+        for pk, score, details in ranked:
             document = documents[pk]
-            title, summary, snippet = marks.get(pk, ("", "", ""))
-            hits.append(
-                Hit(
-                    document=document,
-                    title_html=marked_to_html(title or document.title),
-                    summary_html=marked_to_html(summary or document.summary),
-                    snippet_html=marked_to_html(snippet) if MARK_OPEN in (snippet or "") else "",
-                    score=score,
-                )
-            )
+            hit = Hit(document=document, score=score)
+            if self.parsed.groups:
+                marks = highlight(document, texts.get(pk, []), self.parsed)
+                hit.title_html = marked_to_html(marks.title or document.title)
+                hit.summary_html = marked_to_html(marks.summary or document.summary)
+                hit.snippet_html = marked_to_html(marks.snippet) if marks.snippet else ""
+                hit.layers, hit.snippet_layer = marks.layers, marks.snippet_layer
+            else:
+                hit.title_html = marked_to_html(document.title)
+                hit.summary_html = marked_to_html(document.summary)
+            if self.query.explain:
+                hit.explain = {**details, "matched_in": ", ".join(hit.layers) or "names"}
+            hits.append(hit)
         return hits
+
+
+def layer_texts(ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """{pk: [(layer, plain text)]} of the documents' translations and transcripts (one query)."""
+    if not ids:
+        return {}
+    layer = CharField()
+    translations = (
+        Translation.objects.filter(document_id__in=ids)
+        .order_by()
+        .annotate(layer=Value("translation", output_field=layer))
+    )
+    transcripts = (
+        Transcript.objects.filter(document_id__in=ids)
+        .order_by()
+        .annotate(layer=Value("transcript", output_field=layer))
+    )
+    rows = translations.values_list("document_id", "layer", "html").union(
+        transcripts.values_list("document_id", "layer", "html"), all=True
+    )
+    texts: dict[int, list[tuple[str, str]]] = {}
+    for pk, name, html in rows:
+        texts.setdefault(pk, []).append((name, html_to_text(html)))
+    return texts
 
 
 class SearchBackend:
@@ -192,5 +393,9 @@ class SearchBackend:
         raise NotImplementedError
 
     def highlights(self, pks: list[int], parsed: ParsedQuery) -> dict[int, tuple[str, str, str]]:
-        """{pk: (title, summary, snippet)} with matches between MARK_OPEN and MARK_CLOSE."""
-        raise NotImplementedError
+        """Optional and unused since highlighting moved to :mod:`chancery.search.snippets`."""
+        return {}
+
+    def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
+        """Archive words starting with ``prefix`` with document counts ("did you mean")."""
+        return []

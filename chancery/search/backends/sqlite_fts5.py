@@ -1,9 +1,13 @@
 """SQLite FTS5: the embedded engine.
 
-One FTS5 table, ``search_fts``, keyed by the document's primary key (its rowid), with
-four columns weighted in bm25: title 10, summary 4, names 2, body 1. The porter stemmer
-over unicode61 with diacritics removed, so "Gdańsk" finds "Gdansk" and "treaties"
-finds "treaty".
+One FTS5 table, ``search_fts``, keyed by the document's primary key (its rowid), with a
+column per field and text layer, weighted in bm25: title 10, summary 4, names 2,
+translation 1, transcript 1. The tokenizer is porter over unicode61 with diacritics
+removed ("Gdańsk" finds "Gdansk", "treaties" finds "treaty"); Russian stemming and CJK
+bigrams are applied in Python (:mod:`chancery.search.analysis`) on both sides.
+
+A second, small table ``search_words`` (title, summary and names, unstemmed) and its
+``fts5vocab`` view are the archive's vocabulary for "did you mean".
 """
 
 from __future__ import annotations
@@ -12,36 +16,98 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from ..analysis import analyse, cyrillic_prefix, query_tokens
 from ..query import ParsedQuery, Term
-from .base import MARK_CLOSE, MARK_OPEN, IndexEntry, SearchBackend
+from .base import IndexEntry, SearchBackend
 
 TABLE = "search_fts"
-COLUMNS = ("title", "summary", "body", "names")
-WEIGHTS = (10.0, 4.0, 1.0, 2.0)
+COLUMNS = ("title", "summary", "translation", "transcript", "names")
+WEIGHTS = (10.0, 4.0, 1.0, 1.0, 2.0)
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 CREATE_SQL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
     f"{', '.join(COLUMNS)}, tokenize = '{TOKENIZE}')"
 )
+WORDS = "search_words"
+CREATE_WORDS_SQL = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS} USING fts5("
+    "words, tokenize = 'unicode61 remove_diacritics 2')",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS}_vocab USING fts5vocab({WORDS}, 'row')",
+]
+#: Text layers (public name) -> the columns that hold them.
+LAYER_COLUMNS = {"translation": "translation", "transcript": "transcript", "summary": "summary"}
+#: How much a document whose words stand close together gains over bm25 alone.
+PROXIMITY_BOOST = 0.5
 
 
-def _term(term: Term) -> str:
-    quoted = '"' + term.text.replace('"', '""') + '"'
+def _term(term: Term) -> str | None:
+    tokens = query_tokens(term.text, prefix=term.prefix)
+    if not tokens:
+        return None
+    quoted = '"' + " ".join(tokens).replace('"', '""') + '"'
+    if len(tokens) == 1 and not term.prefix and cyrillic_prefix(tokens[0]):
+        # Snowball stems a surname's nominative shorter than its other cases
+        # (Хрущев -> хрущ, Хрущёвым -> хрущев): the stem also matches as a prefix.
+        return quoted + " *"
     return quoted + " *" if term.prefix else quoted
 
 
-def match_expression(terms_groups: list[list[Term]]) -> str:
+def _group(group: list[Term], layer: str | None) -> str | None:
     parts = []
-    for group in terms_groups:
-        alternatives = [_term(t) for t in group]
-        parts.append(alternatives[0] if len(alternatives) == 1 else
-                     "(" + " OR ".join(alternatives) + ")")  # fmt: skip
-    return " AND ".join(parts)
+    for columns, terms in _by_columns(group, layer).items():
+        alternatives = [a for a in (_term(t) for t in terms) if a]
+        if not alternatives:
+            continue
+        expr = alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
+        parts.append(f"{{{columns}}} : {expr}" if columns else expr)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
 
-def _match_ids(expression: str) -> RawSQL:
-    # The expression is a bound parameter; only our own table name is interpolated.
-    return RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression])  # noqa: S608, S611
+def _by_columns(group: list[Term], layer: str | None) -> dict[str, list[Term]]:
+    out: dict[str, list[Term]] = {}
+    for term in group:
+        columns = "title" if term.field == "title" else LAYER_COLUMNS.get(layer or "", "")
+        out.setdefault(columns, []).append(term)
+    return out
+
+
+def group_expressions(parsed: ParsedQuery) -> list[str]:
+    return [e for e in (_group(g, parsed.layer) for g in parsed.groups) if e]
+
+
+def match_expression(terms_groups: list[list[Term]], layer: str | None = None) -> str:
+    """All groups (kept for callers of the old interface)."""
+    return " AND ".join(e for e in (_group(g, layer) for g in terms_groups) if e)
+
+
+def _match_sql(expression: str) -> tuple[str, list]:
+    return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]  # noqa: S608
+
+
+def _coverage_sql(expressions: list[str], at_least: int) -> tuple[str, list]:
+    """Rows matching at least ``at_least`` of the expressions, with how many they match."""
+    union = " UNION ALL ".join(
+        f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608
+        for _ in expressions
+    )
+    sql = f"SELECT rowid, count(*) AS n FROM ({union}) GROUP BY rowid HAVING count(*) >= %s"  # noqa: S608
+    return sql, [*expressions, at_least]
+
+
+def proximity_expression(parsed: ParsedQuery) -> str | None:
+    """NEAR() of the typed words when several were typed: close together ranks higher."""
+    tokens = []
+    for group in parsed.groups:
+        typed = [t for t in group if not t.variant and not t.field]
+        if len(typed) != 1 or typed[0].prefix:
+            continue
+        tokens += query_tokens(typed[0].text)
+    if len(tokens) < 2 or len(tokens) > 8:
+        return None
+    quoted = " ".join('"' + t.replace('"', '""') + '"' for t in tokens)
+    return f"NEAR({quoted}, {max(3, len(tokens) + 2)})"
 
 
 class SQLiteFTS5Backend(SearchBackend):
@@ -53,8 +119,23 @@ class SQLiteFTS5Backend(SearchBackend):
         with connection.cursor() as cursor:
             self._delete(cursor, [e.pk for e in entries])
             cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
-                [(e.pk, e.title, e.summary, e.body, e.names) for e in entries],
+                f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        e.pk,
+                        analyse(e.title),
+                        analyse(e.summary),
+                        analyse(e.translation or ("" if e.transcript else e.body)),
+                        analyse(e.transcript),
+                        analyse(e.names),
+                    )
+                    for e in entries
+                ],
+            )
+            cursor.executemany(
+                f"INSERT INTO {WORDS} (rowid, words) VALUES (%s, %s)",  # noqa: S608
+                [(e.pk, f"{e.title} {e.summary} {e.names}") for e in entries],
             )
 
     def _delete(self, cursor, pks: list[int]) -> None:
@@ -62,6 +143,7 @@ class SQLiteFTS5Backend(SearchBackend):
             chunk = pks[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", chunk)  # noqa: S608
+            cursor.execute(f"DELETE FROM {WORDS} WHERE rowid IN ({marks})", chunk)  # noqa: S608
 
     def delete(self, pks: list[int]) -> None:
         with connection.cursor() as cursor:
@@ -70,46 +152,99 @@ class SQLiteFTS5Backend(SearchBackend):
     def reset(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {WORDS}")  # noqa: S608
 
     def optimize(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")  # noqa: S608
+            cursor.execute(f"INSERT INTO {WORDS}({WORDS}) VALUES ('optimize')")  # noqa: S608
 
     def indexed_count(self) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608
             return cursor.fetchone()[0]
 
+    # querying ---------------------------------------------------------------------------
+
+    def _positive_sql(self, parsed: ParsedQuery) -> tuple[str, list] | None:
+        expressions = group_expressions(parsed)
+        if not expressions:
+            return None
+        if parsed.min_match and parsed.min_match < len(expressions):
+            sql, params = _coverage_sql(expressions, parsed.min_match)
+            return f"SELECT rowid FROM ({sql})", params  # noqa: S608
+        return _match_sql(" AND ".join(expressions))
+
     def filter_matching(self, qs: QuerySet, parsed: ParsedQuery) -> QuerySet:
-        if parsed.groups:
-            qs = qs.filter(pk__in=_match_ids(match_expression(parsed.groups)))
-        if parsed.excluded:
-            qs = qs.exclude(pk__in=_match_ids(match_expression([[t] for t in parsed.excluded])))
+        positive = self._positive_sql(parsed)
+        if positive:
+            qs = qs.filter(pk__in=RawSQL(*positive))  # noqa: S611
+        excluded = " OR ".join(e for e in (_group([t], None) for t in parsed.excluded) if e)
+        if excluded:
+            qs = qs.exclude(pk__in=RawSQL(*_match_sql(excluded)))  # noqa: S611
         return qs
 
     def ranked_ids(self, matched: QuerySet, parsed: ParsedQuery, offset: int, limit: int):
+        return [(pk, score) for pk, score, _ in self.ranked(matched, parsed, offset, limit)]
+
+    def ranked(self, matched: QuerySet, parsed: ParsedQuery, offset: int, limit: int):
+        """[(pk, score, details)] best first; details say why (for ?explain=1)."""
+        expressions = group_expressions(parsed)
+        if not expressions:
+            return []
         inner, params = matched.values("pk").query.sql_with_params()
         weights = ", ".join(str(w) for w in WEIGHTS)
-        sql = (
-            f"SELECT rowid, bm25({TABLE}, {weights}) AS score FROM {TABLE} "  # noqa: S608
-            f"WHERE {TABLE} MATCH %s AND rowid IN ({inner}) "
-            "ORDER BY score, rowid LIMIT %s OFFSET %s"
+        near = proximity_expression(parsed)
+        near_sql = (
+            f"(CASE WHEN {TABLE}.rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s) "  # noqa: S608
+            "THEN 1 ELSE 0 END)"
+            if near
+            else "0"
         )
+        near_params = [near] if near else []
+        relaxed = parsed.min_match and parsed.min_match < len(expressions)
+        if relaxed:
+            coverage, coverage_params = _coverage_sql(expressions, parsed.min_match)
+            join = f"JOIN ({coverage}) AS cov ON cov.rowid = {TABLE}.rowid"
+            text = "(" + ") OR (".join(expressions) + ")"
+            n_sql = "cov.n"
+        else:
+            join, coverage_params = "", []
+            text = " AND ".join(expressions)
+            n_sql = str(len(expressions))
+        sql = (
+            f"SELECT {TABLE}.rowid, bm25({TABLE}, {weights}) AS score, {n_sql} AS n, "  # noqa: S608
+            f"{near_sql} AS near FROM {TABLE} {join} "
+            f"WHERE {TABLE} MATCH %s AND {TABLE}.rowid IN ({inner}) "
+            f"ORDER BY n DESC, score * (1 + {PROXIMITY_BOOST} * near), {TABLE}.rowid "
+            "LIMIT %s OFFSET %s"
+        )
+        args = [*near_params, *coverage_params, text, *params, limit, offset]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [match_expression(parsed.groups), *params, limit, offset])
-            # bm25() is lower-is-better; report higher-is-better like every other engine.
-            return [(pk, -score) for pk, score in cursor.fetchall()]
+            cursor.execute(sql, args)
+            rows = cursor.fetchall()
+        total = len(expressions)
+        # bm25() is lower-is-better; report higher-is-better like every other engine.
+        return [
+            (
+                pk,
+                -score * (1 + PROXIMITY_BOOST * near),
+                {"bm25": -score, "groups_matched": f"{n} of {total}", "words_close": bool(near)},
+            )
+            for pk, score, n, near in rows
+        ]
 
-    def highlights(self, pks: list[int], parsed: ParsedQuery) -> dict[int, tuple[str, str, str]]:
-        if not pks:
-            return {}
-        marks = ", ".join(["%s"] * len(pks))
-        o, c = MARK_OPEN, MARK_CLOSE
-        sql = (
-            f"SELECT rowid, highlight({TABLE}, 0, %s, %s), highlight({TABLE}, 1, %s, %s), "  # noqa: S608
-            f"snippet({TABLE}, 2, %s, %s, '…', 28) FROM {TABLE} "
-            f"WHERE {TABLE} MATCH %s AND rowid IN ({marks})"
-        )
+    def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
+        """Archive words starting with ``prefix`` and how many documents use each."""
+        if not prefix:
+            return []
         with connection.cursor() as cursor:
-            cursor.execute(sql, [o, c, o, c, o, c, match_expression(parsed.groups), *pks])
-            return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+            cursor.execute(
+                f"SELECT term, doc FROM {WORDS}_vocab WHERE term >= %s AND term < %s LIMIT %s",  # noqa: S608
+                [prefix, prefix + "\U0010ffff", limit],
+            )
+            return cursor.fetchall()
+
+    def explain_sql(self, parsed: ParsedQuery) -> str:
+        positive = self._positive_sql(parsed)
+        return positive[1][0] if positive and len(positive[1]) == 1 else str(positive)

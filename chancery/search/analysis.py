@@ -1,0 +1,124 @@
+"""Text analysis shared by indexing, querying and highlighting, for every script.
+
+SQLite's FTS5 tokenizer (``porter unicode61 remove_diacritics 2``) already folds case and
+diacritics and stems English. What it cannot do is done here, in Python, on the way in
+(indexing) and on the way to the engine (query terms), so both sides agree:
+
+- Cyrillic words are reduced to their Russian Snowball stem (PyStemmer), after ё → е, so
+  "Хрущёва" and "Хрущев" meet;
+- Chinese and Japanese runs (no spaces between words) become overlapping character bigrams,
+  so "毛泽东" is the phrase "毛泽 泽东" and any two-character word inside a text is found;
+- Latin-script text passes through unchanged (the engine stems and folds it).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import Stemmer
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+_NON_LATIN = re.compile(f"[\u0400-\u04ff{_CJK_CHARS}]")
+_CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]\w*")
+WORD = re.compile(r"\w+", re.UNICODE)
+
+_russian = Stemmer.Stemmer("russian")
+_english = Stemmer.Stemmer("porter")
+
+
+class _Fold(dict):
+    """``str.translate`` table: each character to its lower-case base letter (1:1)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        base = unicodedata.normalize("NFKD", char)[:1] or char
+        if unicodedata.combining(base):
+            base = char
+        folded = base.lower()
+        folded = folded if len(folded) == 1 else char.lower()[:1] or char
+        if folded == "ё":
+            folded = "е"
+        self[code] = folded
+        return folded
+
+
+_FOLD = _Fold()
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, one character for one (offsets are kept)."""
+    return text.translate(_FOLD)
+
+
+def fold_key(text: str) -> str:
+    """The key names are compared by: folded, punctuation and spacing normalised."""
+    return " ".join(WORD.findall(fold(text).replace("'", "").replace("’", "")))
+
+
+@functools.lru_cache(maxsize=50_000)
+def stem_cyrillic(word: str) -> str:
+    return _russian.stemWord(word.lower().replace("ё", "е"))
+
+
+@functools.lru_cache(maxsize=50_000)
+def word_key(word: str) -> str:
+    """What a single word is matched by: folded and stemmed in its own script."""
+    folded = fold(word)
+    if _CYRILLIC.search(folded):
+        return _russian.stemWord(folded)
+    return _english.stemWord(folded)
+
+
+def bigrams(run: str) -> list[str]:
+    if len(run) < 2:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def _cjk_sub(match: re.Match) -> str:
+    return " " + " ".join(bigrams(match.group(0))) + " "
+
+
+def _cyrillic_sub(match: re.Match) -> str:
+    return stem_cyrillic(match.group(0))
+
+
+def analyse(text: str) -> str:
+    """Text as the index stores it (Latin text comes back unchanged)."""
+    if not text or not _NON_LATIN.search(text):
+        return text
+    if _CYRILLIC.search(text):
+        text = _CYRILLIC_WORD.sub(_cyrillic_sub, text)
+    if _CJK.search(text):
+        text = _CJK_RUN.sub(_cjk_sub, text)
+    return text
+
+
+def query_tokens(text: str, *, prefix: bool = False) -> list[str]:
+    """The engine tokens for one query word or phrase (a list: CJK gives several)."""
+    tokens: list[str] = []
+    for word in WORD.findall(text):
+        if _CJK.search(word):
+            for part in re.split(f"([{_CJK_CHARS}]+)", word):
+                if not part:
+                    continue
+                tokens.extend(bigrams(part) if _CJK.match(part) else [part])
+        elif _CYRILLIC.search(word) and not prefix:
+            tokens.append(stem_cyrillic(word))
+        else:
+            tokens.append(word.lower().replace("ё", "е") if prefix else word)
+    return tokens
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def cyrillic_prefix(stem: str) -> bool:
+    """Whether a Cyrillic stem is long enough to also match words it begins."""
+    return len(stem) >= 4 and bool(_CYRILLIC.search(stem))

@@ -1,0 +1,208 @@
+"""Highlighting and keyword-in-context snippets, in Python and so the same on every engine.
+
+Words are compared the way the index compares them (folded, stemmed in their own script),
+so "treaty" marks "treaties", "Gdansk" marks "Gdańsk" and "Хрущёв" marks "Хрущева"; a
+variant searched for ("Peking" for "Beijing") is marked too. A long text gives up to
+three passages around the densest clusters of matches, joined by "…".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .analysis import WORD, cyrillic_prefix, fold, has_cjk, word_key
+from .marks import MARK_CLOSE, MARK_OPEN
+from .query import ParsedQuery
+
+#: Words not worth marking when they are only part of a phrase.
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "de",
+        "for",
+        "from",
+        "in",
+        "la",
+        "le",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "von",
+    ]
+)
+WINDOW = 110  # characters each side of a passage's first match
+PASSAGES = 3
+
+
+@dataclass
+class Matcher:
+    keys: set[str] = field(default_factory=set)
+    prefixes: tuple[str, ...] = ()
+    cjk: tuple[str, ...] = ()
+
+    @classmethod
+    def for_query(cls, parsed: ParsedQuery) -> Matcher:
+        keys, prefixes, cjk = set(), [], []
+        for group in parsed.groups:
+            for term in group:
+                if has_cjk(term.text):
+                    cjk += [w for w in WORD.findall(term.text) if has_cjk(w)]
+                    continue
+                words = WORD.findall(term.text)
+                for word in words:
+                    if len(words) > 1 and (word.lower() in _STOP or len(word) < 2):
+                        continue
+                    if term.prefix:
+                        prefixes.append(fold(word))
+                    else:
+                        key = word_key(word)
+                        keys.add(key)
+                        if cyrillic_prefix(key):
+                            prefixes.append(key)
+        return cls(keys, tuple(prefixes), tuple(cjk))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.keys or self.prefixes or self.cjk)
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, key) of every match in ``text``."""
+        if not text or self.empty:
+            return []
+        folded = fold(text)
+        found = []
+        if self.keys or self.prefixes:
+            for m in WORD.finditer(folded):
+                token = m.group(0)
+                if self.prefixes and token.startswith(self.prefixes):
+                    found.append((m.start(), m.end(), token[:4]))
+                    continue
+                key = word_key(token) if self.keys else ""
+                if key in self.keys:
+                    found.append((m.start(), m.end(), key))
+        for needle in self.cjk:
+            start = folded.find(needle)
+            while start >= 0:
+                found.append((start, start + len(needle), needle))
+                start = folded.find(needle, start + len(needle))
+        found.sort()
+        return found
+
+
+def mark(text: str, spans) -> str:
+    out, last = [], 0
+    for start, end, _ in spans:
+        if start < last:
+            continue
+        out += [text[last:start], MARK_OPEN, text[start:end], MARK_CLOSE]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _cut(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) to word boundaries."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, end
+
+
+def kwic(text: str, spans, passages: int = PASSAGES, window: int = WINDOW) -> str:
+    """Up to ``passages`` marked passages around the densest clusters of matches."""
+    if not spans:
+        return ""
+    candidates = []
+    for start, _end, _key in spans:
+        lo, hi = max(0, start - window), min(len(text), start + window)
+        inside = [s for s in spans if s[0] >= lo and s[1] <= hi]
+        candidates.append((-len({s[2] for s in inside}), -len(inside), lo, hi))
+    candidates.sort()
+    chosen: list[tuple[int, int]] = []
+    for _d, _n, lo, hi in candidates:
+        if any(lo < c_hi and hi > c_lo for c_lo, c_hi in chosen):
+            continue
+        chosen.append((lo, hi))
+        if len(chosen) == passages:
+            break
+    parts = []
+    for lo, hi in sorted(chosen):
+        lo, hi = _cut(text, lo, hi)
+        inside = [(s - lo, e - lo, k) for s, e, k in spans if s >= lo and e <= hi]
+        piece = mark(text[lo:hi].strip(), _shift(text[lo:hi], inside))
+        parts.append(("…" if lo > 0 else "") + piece + ("…" if hi < len(text) else ""))
+    return " ".join(parts)
+
+
+def _shift(piece: str, spans):
+    lead = len(piece) - len(piece.lstrip())
+    return [(s - lead, e - lead, k) for s, e, k in spans]
+
+
+@dataclass
+class Marks:
+    title: str = ""
+    summary: str = ""
+    snippet: str = ""
+    layers: list[str] = field(default_factory=list)
+    snippet_layer: str = ""
+
+
+LAYER_LABELS = {
+    "title": "title",
+    "summary": "summary",
+    "translation": "translation",
+    "transcript": "original transcript",
+}
+
+
+def highlight(document, texts: list[tuple[str, str]], parsed: ParsedQuery) -> Marks:
+    """Marks for one hit: ``texts`` is [(layer, plain text)] of its text layers."""
+    matcher = Matcher.for_query(parsed)
+    marks = Marks()
+    title_spans = matcher.spans(document.title)
+    marks.title = mark(document.title, title_spans) if title_spans else ""
+    summary = _plain(document.summary)
+    summary_spans = matcher.spans(summary)
+    marks.summary = mark(summary, summary_spans) if summary_spans else ""
+    if title_spans:
+        marks.layers.append("title")
+    if summary_spans:
+        marks.layers.append("summary")
+    best = None
+    for layer, text in texts:
+        if parsed.layer and parsed.layer in LAYER_LABELS and layer != parsed.layer:
+            continue
+        spans = matcher.spans(text)
+        if not spans:
+            continue
+        if layer not in marks.layers:
+            marks.layers.append(layer)
+        score = len({s[2] for s in spans}), len(spans)
+        if best is None or score > best[0]:
+            best = (score, layer, text, spans)
+    if best:
+        marks.snippet = kwic(best[2], best[3])
+        marks.snippet_layer = best[1]
+    return marks
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _plain(html_text: str) -> str:
+    """Summaries may hold a little markup; marks are placed in their text."""
+    if "<" not in (html_text or ""):
+        return html_text or ""
+    import html
+
+    return html.unescape(_TAG.sub("", html_text))

@@ -1,0 +1,223 @@
+"""Name variants: the shipped table, the corpus's own variants, and query expansion.
+
+A query that names any form of a person, place or term in :class:`~.models.NameForm`
+also searches for its other forms ("Beijing" also finds "Peking"), and the page says so.
+Expansion happens once per search, in one database query, before any engine sees the
+query, so every engine gets it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.db import transaction
+
+from .analysis import fold_key
+from .query import ParsedQuery, Term
+
+TABLE = Path(__file__).parent / "data" / "variants.tsv"
+MAX_NGRAM = 4
+_PAREN = re.compile(r"\([^)]*\)")
+
+
+def read_table(path: Path = TABLE) -> list[tuple[str, list[str], list[str]]]:
+    """[(kind, forms, notes)] from the variants file; a malformed line names its number."""
+    groups = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        columns = line.split("\t")
+        if len(columns) < 2:
+            raise ValueError(f"{path}:{number}: expected 'kind<TAB>form | form …[<TAB>notes]'")
+        forms = [f.strip() for f in columns[1].split("|") if f.strip()]
+        notes = [n.strip() for n in columns[2].split("|")] if len(columns) > 2 else []
+        if len(forms) >= 2:
+            groups.append((columns[0].strip(), forms, notes))
+    return groups
+
+
+def _rows(group: str, kind: str, names: list[str], notes: list[str] = ()):
+    from .models import NameForm
+
+    seen, rows = set(), []
+    for i, name in enumerate(names):
+        key = fold_key(name)
+        if key and key not in seen:
+            seen.add(key)
+            note = notes[i] if i < len(notes) else ""
+            rows.append(NameForm(group=group, name=name, key=key, kind=kind, note=note[:200]))
+    return rows if len(rows) >= 2 else []
+
+
+def load_table(path: Path = TABLE) -> int:
+    """Replace the table's rows in the database with the file's; returns groups loaded."""
+    from .models import NameForm
+
+    groups = read_table(path)
+    rows = []
+    for n, (kind, forms, notes) in enumerate(groups, 1):
+        rows += _rows(f"t:{n}", kind, forms, notes)
+    with transaction.atomic():
+        NameForm.objects.filter(group__startswith="t:").delete()
+        NameForm.objects.bulk_create(rows, batch_size=500)
+    return len(groups)
+
+
+def _person_forms(name: str) -> list[str]:
+    """'Conger, Edwin H.' is also searched as 'Edwin H. Conger' (and without the note)."""
+    name = _PAREN.sub("", name).strip()
+    forms = [name]
+    if name.count(",") == 1:
+        surname, given = (p.strip() for p in name.split(","))
+        if surname and given:
+            forms.append(f"{given} {surname}")
+    return forms
+
+
+def sync_agents(pks=None) -> None:
+    """Rebuild the forms of these agents (all when None) from Agent + AgentVariant."""
+    from chancery.corpus.models import Agent
+
+    from .models import NameForm
+
+    agents = Agent.objects.prefetch_related("variants")
+    stale = NameForm.objects.filter(group__startswith="a:")
+    if pks is not None:
+        agents = agents.filter(pk__in=list(pks))
+        stale = NameForm.objects.filter(group__in=[f"a:{pk}" for pk in pks])
+    rows = []
+    for agent in agents:
+        variants = [v.name for v in agent.variants.all()]
+        if not variants:
+            continue
+        names = [*_person_forms(agent.name)]
+        for variant in variants:
+            names += _person_forms(variant)
+        rows += _rows(f"a:{agent.pk}", agent.kind, names)
+    stale.delete()
+    NameForm.objects.bulk_create(rows, batch_size=500)
+
+
+def sync_places(pks=None) -> None:
+    from chancery.corpus.models import Place
+
+    from .models import NameForm
+
+    places = Place.objects.prefetch_related("variants")
+    stale = NameForm.objects.filter(group__startswith="p:")
+    if pks is not None:
+        places = places.filter(pk__in=list(pks))
+        stale = NameForm.objects.filter(group__in=[f"p:{pk}" for pk in pks])
+    rows = []
+    for place in places:
+        variants = [v.name for v in place.variants.all()]
+        if variants:
+            rows += _rows(f"p:{place.pk}", "place", [place.name, *variants])
+    stale.delete()
+    NameForm.objects.bulk_create(rows, batch_size=500)
+
+
+def rebuild() -> None:
+    """Everything derived: the shipped table and the corpus's variants."""
+    load_table()
+    sync_agents()
+    sync_places()
+
+
+# --- expansion -------------------------------------------------------------------------
+
+
+def _expandable(group: list[Term]) -> bool:
+    return len(group) == 1 and not group[0].field and not group[0].prefix
+
+
+def _candidates(parsed: ParsedQuery) -> set[str]:
+    keys: set[str] = set()
+    run: list[str] = []
+    for group in [*parsed.groups, None]:
+        if group is not None and _expandable(group) and not group[0].phrase:
+            run.append(fold_key(group[0].text))
+            continue
+        for i in range(len(run)):
+            for n in range(1, MAX_NGRAM + 1):
+                if i + n <= len(run):
+                    keys.add(" ".join(run[i : i + n]))
+        run = []
+        if group is not None and _expandable(group):
+            keys.add(fold_key(group[0].text))
+    keys.discard("")
+    return keys
+
+
+def _recount_min_match(parsed: ParsedQuery) -> None:
+    plain = [g for g in parsed.groups if not any(t.field for t in g)]
+    parsed.min_match = (
+        len(parsed.groups) - (len(plain) - (len(plain) // 2 + 1)) if len(plain) >= 3 else 0
+    )
+
+
+def expand(parsed: ParsedQuery) -> ParsedQuery:
+    """``parsed`` with every name it contains widened to that name's other forms."""
+    from .models import NameForm
+
+    keys = _candidates(parsed)
+    if not keys:
+        return parsed
+    groups_of = NameForm.objects.filter(key__in=keys).values("group")
+    forms: dict[str, list[tuple[str, str]]] = {}
+    by_key: dict[str, set[str]] = {}
+    for group, name, key in NameForm.objects.filter(group__in=groups_of).values_list(
+        "group", "name", "key"
+    ):
+        forms.setdefault(group, []).append((name, key))
+        by_key.setdefault(key, set()).add(group)
+    if not by_key:
+        return parsed
+
+    def alternatives(key: str) -> list[str]:
+        seen, names = {key}, []
+        for group in sorted(by_key.get(key, ())):
+            for name, other in forms[group]:
+                if other not in seen:
+                    seen.add(other)
+                    names.append(name)
+        return names
+
+    new_groups: list[list[Term]] = []
+    expansions = list(parsed.expansions)
+    groups = parsed.groups
+    i = 0
+    while i < len(groups):
+        group = groups[i]
+        matched = 0
+        if _expandable(group) and not group[0].phrase:
+            for n in range(MAX_NGRAM, 0, -1):
+                span = groups[i : i + n]
+                if len(span) == n and all(_expandable(g) and not g[0].phrase for g in span):
+                    key = " ".join(fold_key(g[0].text) for g in span)
+                    if key in by_key:
+                        matched = n
+                        break
+        elif _expandable(group) and fold_key(group[0].text) in by_key:
+            matched = 1
+        if not matched:
+            new_groups.append(group)
+            i += 1
+            continue
+        span = groups[i : i + matched]
+        typed = " ".join(g[0].text for g in span)
+        key = fold_key(typed)
+        others = alternatives(key)
+        first = Term(typed, phrase=" " in typed)
+        terms = [first]
+        for name in others:
+            text = " ".join(re.findall(r"\w+", name))
+            terms.append(Term(text, phrase=" " in text, variant=True))
+        new_groups.append(terms)
+        if others:
+            expansions.append((typed, others))
+        i += matched
+    result = parsed.with_groups(new_groups, expansions=expansions)
+    _recount_min_match(result)
+    return result

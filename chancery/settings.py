@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "chancery.search",
     "chancery.web",
     "chancery.api",
+    "chancery.iiif",
+    "chancery.cite",
 ]
 
 MIDDLEWARE = [

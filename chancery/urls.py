@@ -6,6 +6,8 @@ from django.views.static import serve
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("chancery.api.urls")),
+    path("iiif/", include("chancery.iiif.urls")),
+    path("", include("chancery.cite.urls")),
     path("", include("chancery.web.urls")),
     # Scans and uploads. In a multi-machine deployment the web server serves /media/.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from chancery.cite.page import record_citations
 from chancery.corpus import models
 from chancery.search.page import BadSearchRequest, build_search_page
-
-from .citation import chicago_note
 
 PUBLISHED = Q(documents__status=models.Document.PUBLISHED)
 
@@ -121,7 +119,7 @@ def document(request, public_id: str):
             "previous": previous,
             "next": following,
             "attached_to": attached_to,
-            "citation": chicago_note(doc, url, settings.SITE_NAME, collections, repositories),
+            "cite": record_citations(request, doc, collections, repositories),
             "permalink": url,
         },
     )

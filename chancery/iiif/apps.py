@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IiifConfig(AppConfig):
+    name = "chancery.iiif"
+    label = "iiif"
+    verbose_name = "IIIF"

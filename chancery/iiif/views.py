@@ -1,0 +1,151 @@
+"""IIIF endpoints. Only published documents (or any, for staff) have manifests and images."""
+
+from __future__ import annotations
+
+import json
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from PIL import UnidentifiedImageError
+
+from chancery.corpus import models
+
+from . import imageapi, manifests, sources, tiles
+
+PRESENTATION = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
+IMAGE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
+
+
+def _json(data: dict, content_type: str, status: int = 200) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=1), content_type=content_type, status=status
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    response = JsonResponse({"error": message}, status=status)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _visible(request):
+    documents = models.Document.objects.all()
+    if not (request.user.is_authenticated and request.user.is_staff):
+        documents = documents.published()
+    return documents
+
+
+@require_GET
+def manifest(request, public_id: str):
+    documents = (
+        _visible(request)
+        .select_related("doc_type", "rights")
+        .prefetch_related(
+            "scans", "creators", "contributors", "subjects", "places", "languages",
+            "repositories",
+            Prefetch(
+                "membership_set",
+                queryset=models.Membership.objects.select_related("collection"),
+            ),
+        )
+    )  # fmt: skip
+    doc = get_object_or_404(documents, public_id=public_id)
+    data = manifests.document_manifest(request, doc)
+    if data is None:
+        raise Http404("This document has no scans.")
+    return _json(data, PRESENTATION)
+
+
+@require_GET
+def collection(request, slug: str):
+    coll = get_object_or_404(models.Collection.objects.select_related("parent"), slug=slug)
+    children = models.Collection.objects.filter(parent=coll).order_by("position", "title")
+    scanned = Exists(models.Scan.objects.filter(document=OuterRef("document")))
+    members = (
+        models.Membership.objects.filter(collection=coll, document__in=_visible(request))
+        .filter(scanned)
+        .select_related("document")
+        .order_by("position", "id")
+    )
+    documents = [m.document for m in members]
+    return _json(manifests.collection_manifest(request, coll, children, documents), PRESENTATION)
+
+
+@require_GET
+def collections(request):
+    roots = models.Collection.objects.filter(parent=None).order_by("position", "title")
+    return _json(manifests.top_collection(request, roots), PRESENTATION)
+
+
+def _page(request, identifier: str) -> tuple[models.Scan, sources.Page]:
+    scan_id, _, number = identifier.partition("-")
+    if not (scan_id.isdigit() and number.isdigit()):
+        raise Http404("Image identifiers look like <scan>-<page>.")
+    scan = get_object_or_404(
+        models.Scan.objects.select_related("document"),
+        pk=int(scan_id),
+        document__in=_visible(request),
+    )
+    page = next((p for p in sources.pages(scan) if p.number == int(number)), None)
+    if page is None:
+        raise Http404("No such page.")
+    return scan, page
+
+
+@require_GET
+def image_base(request, identifier: str):
+    """The base URI redirects to the image information (Image API 3, section 2.2)."""
+    response = HttpResponseRedirect(reverse("iiif:image-info", args=[identifier]))
+    response.status_code = 303
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def image_info(request, identifier: str):
+    _, page = _page(request, identifier)
+    base = request.build_absolute_uri(reverse("iiif:image-base", args=[identifier]))
+    accept = request.headers.get("Accept", "")
+    content_type = IMAGE if "application/ld+json" in accept else "application/json"
+    response = _json(imageapi.info(base, page.width, page.height), content_type)
+    response["Link"] = '<http://iiif.io/api/image/3/level1.json>;rel="profile"'
+    return response
+
+
+@require_GET
+def image(request, identifier, region, size, rotation, quality, fmt):
+    scan, page = _page(request, identifier)
+    try:
+        wanted = imageapi.parse(region, size, rotation, quality, fmt, page.width, page.height)
+    except imageapi.ImageRequestError as exc:
+        return _error(str(exc), exc.status)
+    try:
+        cache = sources.derived_dir(scan) / "cache"
+        target = cache / f"{page.number}-{wanted.cache_name}"
+        if not target.exists() and tiles.is_full_resolution_tile(wanted, page.width, page.height):
+            tiles.cut_all(
+                (scan.pk, page.number),
+                sources.page_image_path(scan, page.number),
+                lambda request: cache / f"{page.number}-{request.cache_name}",
+                sources.write_atomic,
+            )
+        if not target.exists():
+            path = sources.page_image_path(scan, page.number)
+            with imageapi.open_source(path) as source:
+                result = imageapi.render(source, wanted)
+            pil_format = imageapi.FORMATS[wanted.format][0]
+            sources.write_atomic(
+                target, lambda tmp: result.save(tmp, format=pil_format, quality=85)
+            )
+    except (sources.SourceMissing, UnidentifiedImageError, OSError) as exc:
+        raise Http404(str(exc)) from exc
+    response = FileResponse(open(target, "rb"), content_type=wanted.media_type)  # noqa: SIM115
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Link"] = '<http://iiif.io/api/image/3/level1.json>;rel="profile"'
+    return response

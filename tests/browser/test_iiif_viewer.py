@@ -1,0 +1,54 @@
+"""The record page's deep-zoom viewer in a real Chromium: OpenSeadragon loads the IIIF
+manifest, fetches tiles from our Image API, and the page passes axe."""
+
+import pytest
+
+from ..iiif.scans import scanned_document
+from .conftest import axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LOADED = """() => {
+    const v = window.chanceryViewer;
+    return v && v.world.getItemCount() > 0 && v.world.getItemAt(0).getFullyLoaded();
+}"""
+
+
+def test_viewer_shows_scans_as_tiles(live_server, page):
+    doc = scanned_document()
+    image_responses = []
+    page.on(
+        "response",
+        lambda r: image_responses.append((r.url, r.status)) if "/iiif/image/" in r.url else None,
+    )
+    page.goto(live_server.url + doc.get_absolute_url())
+
+    viewer = page.locator("#iiif-viewer")
+    viewer.locator("canvas").first.wait_for(state="attached")
+    assert viewer.is_visible()
+    page.wait_for_function(LOADED)
+    tiles = [(u, s) for u, s in image_responses if u.endswith("default.jpg")]
+    assert tiles, image_responses
+    assert all(status == 200 for _, status in image_responses), image_responses
+    assert any(u.endswith("/info.json") for u, _ in image_responses)
+    assert page.locator(".iiif-status").inner_text() == "Showing Page 1 (1 of 4)"
+
+    # the next page is the PNG, then the PDF's pages, all drawn from tiles
+    page.get_by_role("button", name="Next page").click()
+    assert page.locator(".iiif-status").inner_text() == "Showing Page 2 (2 of 4)"
+    page.get_by_role("button", name="Next page").click()
+    page.wait_for_function(LOADED)
+    assert page.locator(".iiif-status").inner_text() == "Showing Enclosure, page 1 (3 of 4)"
+    assert all(status == 200 for _, status in image_responses), image_responses
+
+    assert axe_violations(page) == []
+
+
+def test_without_javascript_the_scans_stay_plain_links(live_server, nojs_page):
+    doc = scanned_document()
+    nojs_page.goto(live_server.url + doc.get_absolute_url())
+    assert not nojs_page.locator("#iiif-viewer").is_visible()
+    links = nojs_page.locator("ul.scans a")
+    assert links.count() == 3
+    assert nojs_page.get_by_role("link", name="Enclosure").get_attribute("href").endswith(".pdf")
+    assert nojs_page.get_by_role("img", name="Page 1 1 of 3").is_visible()

@@ -83,7 +83,7 @@ CREATE_SQL = [
             to_tsvector('chancery_simple', title || ' ' || summary || ' ' || names)
         ) STORED
     )""",
-    f"CREATE INDEX {TABLE}_vector ON {TABLE} USING gin (vector)",
+    f"CREATE INDEX {TABLE}_vector ON {TABLE} USING gin (vector) WITH (fastupdate = off)",
 ]
 DROP_SQL = [
     f"DROP TABLE IF EXISTS {TABLE}",

@@ -6,6 +6,7 @@ from django.views.static import serve
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("chancery.api.urls")),
+    path("srv/", include("chancery.api.srv_urls")),
     path("iiif/", include("chancery.iiif.urls")),
     path("", include("chancery.cite.urls")),
     path("", include("chancery.web.urls")),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
 from chancery.search.page import BadSearchRequest, SearchPage, build_search_page
 
 from .errors import json_error
+from .http import api_view
 
 
 def _hit(request, hit) -> dict:
@@ -73,7 +73,7 @@ def search_payload(request, page: SearchPage) -> dict:
     }
 
 
-@require_GET
+@api_view
 def search(request):
     try:
         page = build_search_page(request)
@@ -82,5 +82,6 @@ def search(request):
     return JsonResponse(search_payload(request, page), json_dumps_params={"ensure_ascii": False})
 
 
+@api_view
 def not_found(request, rest=""):
     return json_error(404, f"No API endpoint at {request.path}.")

@@ -1,0 +1,263 @@
+"""The Wilson Center Digital Archive compatible API under ``/srv/``.
+
+Scripts written against digitalarchive.wilsoncenter.org (and its ``digitalarchive``
+client) work when pointed at us. Record search runs through our search backend, so it
+finds what the search page finds; only published documents are ever served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from django.db.models import Count, Max, Min, Q
+from django.http import FileResponse, HttpResponse
+from django.utils.html import escape
+
+from chancery.corpus import models
+from chancery.search.backends import get_backend
+from chancery.search.query import SearchQuery
+
+from . import wilson
+from .errors import json_error
+from .http import ApiError, api_view, int_param, json_response
+
+PUBLISHED = models.Document.PUBLISHED
+MAX_PER_PAGE = 500
+
+
+def _ids(request, name: str) -> list[str]:
+    """Values of ``name[]`` and ``name`` (repeatable), de-duplicated, in order."""
+    values = request.GET.getlist(f"{name}[]") + request.GET.getlist(name)
+    return list(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+def _resolve(request, name: str, model, field: str = "pk") -> list:
+    """The ``field`` values of the ``model`` rows the parameter names by id (400 if unknown)."""
+    ids = _ids(request, name)
+    if not ids:
+        return []
+    if field != "code":
+        bad = [i for i in ids if not i.isdigit()]
+        if bad:
+            raise ApiError(400, f"{name}[]: “{bad[0]}” is not an id (a whole number).")
+    key = "code" if field == "code" else "pk"
+    found = dict(model.objects.filter(**{f"{key}__in": ids}).values_list(key, field))
+    found = {str(k): v for k, v in found.items()}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ApiError(400, f"{name}: there is no {name} with id “{missing[0]}”.")
+    return [found[i] for i in ids]
+
+
+def _date(request, name: str) -> dt.date | None:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"\d{8}", raw):
+        raise ApiError(400, f"{name}: “{raw}” is not a date; use YYYYMMDD.")
+    try:
+        return dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+    except ValueError:
+        raise ApiError(400, f"{name}: “{raw}” is not a real date.") from None
+
+
+def _extra_filters(request) -> Q | None:
+    """Filters the search facets do not cover: contributors, donors, publishers, translations."""
+    conditions = []
+    for pk in _resolve(request, "contributor", models.Agent):
+        conditions.append(Q(creators=pk) | Q(contributors=pk) | Q(people=pk))
+    for pk in _resolve(request, "donor", models.Donor):
+        conditions.append(Q(donors=pk))
+    for pk in _resolve(request, "publisher", models.Publisher):
+        conditions.append(Q(publishers=pk))
+    for code in _resolve(request, "translation", models.Language, "code"):
+        conditions.append(Q(translations__language=code))
+    if not conditions:
+        return None
+    wanted = models.Document.objects.all()
+    for condition in conditions:
+        wanted = wanted.filter(pk__in=models.Document.objects.filter(condition))
+    return Q(pk__in=wanted.values("pk"))
+
+
+def _pagination(total: int, page: int, per_page: int) -> dict:
+    return {"totalItems": total, "page": page, "totalPages": math.ceil(total / per_page)}
+
+
+def _record_search(request):
+    page = int_param(request, "page", 1, 1_000_000)
+    per_page = int_param(request, "itemsPerPage", 20, MAX_PER_PAGE)
+    if "theme" in request.GET:
+        raise ApiError(400, "theme: this archive has no themes.")
+    text = (request.GET.get("q") or request.GET.get("term") or "").strip()
+    start, end = _date(request, "start_date"), _date(request, "end_date")
+    if start and end and start > end:
+        raise ApiError(400, "start_date: the start date is after the end date.")
+    filters = {
+        "collection": tuple(_resolve(request, "collection", models.Collection, "slug")),
+        "subject": tuple(_resolve(request, "subject", models.Subject, "slug")),
+        "place": tuple(_resolve(request, "coverage", models.Place, "slug")),
+        "repository": tuple(_resolve(request, "repository", models.Repository, "slug")),
+        "language": tuple(_resolve(request, "language", models.Language, "code")),
+    }
+    query = SearchQuery(
+        text=text,
+        filters={k: v for k, v in filters.items() if v},
+        start=start,
+        end=end,
+        sort="relevance" if text else "date",
+    )
+    results = get_backend().search(query)
+    extra = _extra_filters(request)
+    if extra is not None:
+        results.filtered = results.filtered.filter(extra)
+    total = results.count()
+    hits = results[(page - 1) * per_page : page * per_page]
+    return json_response(
+        {
+            "list": [wilson.record_summary(hit.document) for hit in hits],
+            "pagination": _pagination(total, page, per_page),
+        }
+    )
+
+
+def _collection_search(request):
+    page = int_param(request, "page", 1, 1_000_000)
+    per_page = int_param(request, "itemsPerPage", 20, MAX_PER_PAGE)
+    term = (request.GET.get("term") or request.GET.get("q") or "").strip()
+    collections = (
+        models.Collection.objects.select_related("parent")
+        .annotate(n=Count("documents", filter=Q(documents__status=PUBLISHED), distinct=True))
+        .order_by("position", "title", "pk")
+    )
+    if term:
+        collections = collections.filter(
+            Q(title__icontains=term) | Q(short_description__icontains=term)
+        )
+    total = collections.count()
+    rows = collections[(page - 1) * per_page : page * per_page]
+    return json_response(
+        {
+            "list": [wilson.collection(c, c.n) for c in rows],
+            "pagination": _pagination(total, page, per_page),
+        }
+    )
+
+
+@api_view
+def record_search(request):
+    model = request.GET.get("model", "Record").strip().lower() or "record"
+    if model == "collection":
+        return _collection_search(request)
+    if model != "record":
+        raise ApiError(400, f"model: “{request.GET['model']}” is not searchable here; use Record.")
+    return _record_search(request)
+
+
+@api_view
+def collection_search(request):
+    return _collection_search(request)
+
+
+def _published_authorities(name: str):
+    model, relations = wilson.AUTHORITIES[name]
+    if name == "coverage":
+        return model.objects.all()
+    used = Q()
+    for relation in relations:
+        used |= Q(pk__in=model.objects.filter(**{f"{relation}__status": PUBLISHED}).values("pk"))
+    return model.objects.filter(used)
+
+
+@api_view
+def authority_search(request, model: str):
+    """Every matching authority in one list (the Wilson API does not page these)."""
+    term = (request.GET.get("term") or request.GET.get("q") or "").strip()
+    items = _published_authorities(model).order_by("name", "pk")
+    if term:
+        items = items.filter(name__icontains=term)
+    rows = [wilson.authority(model, item) for item in items]
+    return json_response({"list": rows, "pagination": _pagination(len(rows), 1, max(len(rows), 1))})
+
+
+@api_view
+def authority_detail(request, model: str, pk: int):
+    item = _published_authorities(model).filter(pk=pk).first()
+    if item is None:
+        raise ApiError(404, f"There is no {model} with id {pk}.")
+    if model == "coverage":
+        children = models.Place.objects.filter(parent=item).order_by("name")
+        parent = models.Place.objects.filter(pk=item.parent_id).first()
+        return json_response(wilson.coverage(item, parent=parent, children=list(children)))
+    return json_response(wilson.authority(model, item))
+
+
+@api_view
+def collection_detail(request, pk: int):
+    coll = (
+        models.Collection.objects.select_related("parent")
+        .annotate(n=Count("documents", filter=Q(documents__status=PUBLISHED), distinct=True))
+        .filter(pk=pk)
+        .first()
+    )
+    if coll is None:
+        raise ApiError(404, f"There is no collection with id {pk}.")
+    return json_response(wilson.collection(coll, coll.n))
+
+
+@api_view
+def record_detail(request, record_id: str):
+    doc = wilson.record_queryset().filter(public_id=record_id.replace("\x00", "")).first()
+    if doc is None:
+        raise ApiError(404, f"There is no published record with id “{record_id}”.")
+    return json_response(wilson.record(doc), last_modified=doc.updated_at)
+
+
+@api_view
+def date_range(request):
+    span = models.Document.objects.published().aggregate(
+        begin=Min("date_earliest"), end=Max("date_latest")
+    )
+    return json_response(
+        {"begin": wilson.yyyymmdd(span["begin"]), "end": wilson.yyyymmdd(span["end"])}
+    )
+
+
+def _published_asset(model, pk: int):
+    related = ["document", "language"] if model is not models.Scan else ["document"]
+    asset = model.objects.select_related(*related).filter(pk=pk).first()
+    if asset is None or not asset.document.is_published:
+        raise ApiError(404, f"There is no published {model._meta.verbose_name} {pk}.")
+    return asset
+
+
+@api_view
+def text_asset(request, kind: str, pk: int, extension: str):
+    model = models.Translation if kind == "translations" else models.Transcript
+    asset = _published_asset(model, pk)
+    if extension == "html":
+        lang = f' lang="{escape(asset.language.bcp47)}"' if asset.language else ""
+        title = escape(asset.label or asset.document.title)
+        page = (
+            f'<!DOCTYPE html><html{lang}><head><meta charset="utf-8"><title>{title}</title>'
+            f"</head><body>{asset.html}</body></html>"
+        )
+        return HttpResponse(page, content_type="text/html; charset=utf-8")
+    if asset.html or not asset.file or not asset.file.name.lower().endswith(f".{extension}"):
+        raise ApiError(404, f"{kind} {pk} has no .{extension} file.")
+    return FileResponse(asset.file.open("rb"), content_type="application/pdf")
+
+
+@api_view
+def media_file(request, pk: int, extension: str):
+    scan = _published_asset(models.Scan, pk)
+    if not scan.file.name.lower().endswith(f".{extension.lower()}"):
+        raise ApiError(404, f"Media file {pk} is not a .{extension} file.")
+    return FileResponse(scan.file.open("rb"))
+
+
+@api_view
+def not_found(request, rest: str = ""):
+    return json_error(404, f"Nothing at {request.path} in the Wilson-compatible API.")

@@ -1,0 +1,250 @@
+"""API v1 resources: documents, collections, subjects, places, people, repositories.
+
+Every list is paged the same way (``page``, ``per_page``; ``links`` to first, last, previous
+and next) and costs a fixed number of queries whatever the page size. Only published
+documents are served; a draft is a 404.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Prefetch, Q
+from django.urls import reverse
+
+from chancery.corpus import models
+
+from . import serializers as s
+from .http import ApiError, api_view, int_param, json_response
+from .openapi import openapi_document
+
+PUBLISHED = models.Document.PUBLISHED
+MAX_PER_PAGE = 100
+
+#: kind -> (model, the Document fields that point at it, the search facet it maps to).
+KINDS = {
+    "subject": (models.Subject, ["subjects"], "subject"),
+    "place": (models.Place, ["places"], "place"),
+    "person": (models.Agent, ["creators", "contributors", "people"], None),
+    "repository": (models.Repository, ["repositories"], "repository"),
+}
+
+#: documents?<name>=<value> filters: name -> (model, key field, Document lookups).
+DOCUMENT_FILTERS = {
+    "collection": (models.Collection, "slug", ["collections__slug"]),
+    "subject": (models.Subject, "slug", ["subjects__slug"]),
+    "place": (models.Place, "slug", ["places__slug"]),
+    "person": (models.Agent, "slug", ["creators__slug", "contributors__slug", "people__slug"]),
+    "repository": (models.Repository, "slug", ["repositories__slug"]),
+    "language": (models.Language, "code", ["languages__code"]),
+    "type": (models.DocumentType, "slug", ["doc_type__slug"]),
+}
+
+
+def archive_changed():
+    """When any document or collection last changed: the Last-Modified of every answer."""
+    stamps = [
+        models.Document.objects.aggregate(t=Max("updated_at"))["t"],
+        models.Collection.objects.aggregate(t=Max("updated_at"))["t"],
+    ]
+    return max(filter(None, stamps), default=None)
+
+
+def _url(request, **changes) -> str:
+    params = [(k, v) for k, vs in request.GET.lists() for v in vs if k not in changes]
+    params += [(k, str(v)) for k, v in changes.items() if v is not None]
+    return request.build_absolute_uri(request.path + ("?" + urlencode(params) if params else ""))
+
+
+def paginate(request, queryset, default: int = 20):
+    """(rows of the requested page, the page's envelope without ``results``)."""
+    per_page = int_param(request, "per_page", default, MAX_PER_PAGE)
+    number = int_param(request, "page", 1, 1_000_000)
+    paginator = Paginator(queryset, per_page)
+    pages = paginator.num_pages
+    if number > pages:
+        raise ApiError(400, f"page: Page {number} is beyond the last page ({pages}).")
+    page = paginator.page(number)
+    links = {
+        "self": _url(request, page=number),
+        "first": _url(request, page=1),
+        "last": _url(request, page=pages),
+    }
+    if number > 1:
+        links["prev"] = _url(request, page=number - 1)
+    if number < pages:
+        links["next"] = _url(request, page=number + 1)
+    envelope = {"total": paginator.count, "page": number, "per_page": per_page, "pages": pages}
+    return list(page.object_list), {**envelope, "links": links}
+
+
+def _listing(request, queryset, serialize, default: int = 20):
+    rows, envelope = paginate(request, queryset, default)
+    return json_response({**envelope, "results": serialize(rows)}, last_modified=archive_changed())
+
+
+@api_view
+def index(request):
+    links = {
+        name: request.build_absolute_uri(reverse(f"api:{name}"))
+        for name in ["openapi", "search", "documents", "collections", "subjects", "places",
+                     "people", "repositories"]
+    }  # fmt: skip
+    return json_response({"name": "Chancery API", "version": "1", "links": links})
+
+
+@api_view
+def openapi(request):
+    return json_response(openapi_document(request))
+
+
+def _filtered_documents(request):
+    documents = models.Document.objects.published()
+    for name, (model, key, lookups) in DOCUMENT_FILTERS.items():
+        value = request.GET.get(name, "").strip()
+        if not value:
+            continue
+        if not model.objects.filter(**{key: value}).exists():
+            raise ApiError(400, f"{name}: there is no {name} “{value}”.")
+        matching = Q()
+        for lookup in lookups:
+            matching |= Q(**{lookup: value})
+        documents = documents.filter(pk__in=models.Document.objects.filter(matching).values("pk"))
+    return documents
+
+
+@api_view
+def documents(request):
+    queryset = _filtered_documents(request).with_listing().order_by("date_earliest", "public_id")
+    return _listing(request, queryset, lambda rows: [s.document_summary(request, d) for d in rows])
+
+
+def _document_queryset():
+    published = models.Document.objects.published()
+    return published.select_related("doc_type", "rights", "attached_to").prefetch_related(
+        "classifications", "donors", "subjects", "places", "languages", "creators",
+        "contributors", "people", "repositories", "publishers",
+        Prefetch("translations", queryset=models.Translation.objects.select_related("language")),
+        Prefetch("transcripts", queryset=models.Transcript.objects.select_related("language")),
+        "scans",
+        Prefetch("related", queryset=published),
+        Prefetch("attachments", queryset=published),
+        Prefetch("membership_set", queryset=models.Membership.objects.select_related("collection")),
+    )  # fmt: skip
+
+
+@api_view
+def document(request, public_id: str):
+    doc = _document_queryset().filter(public_id=public_id.replace("\x00", "")).first()
+    if doc is None:
+        raise ApiError(404, f"There is no published document “{public_id}”.")
+    collections = [m.collection for m in doc.membership_set.all()]
+    return json_response(s.document(request, doc, collections), last_modified=archive_changed())
+
+
+def _collections():
+    published = Q(documents__status=PUBLISHED)
+    return models.Collection.objects.select_related("parent").annotate(
+        n=Count("documents", filter=published, distinct=True)
+    )
+
+
+@api_view
+def collections(request):
+    queryset = _collections().order_by("position", "title", "pk")
+    return _listing(request, queryset, lambda rows: [s.collection(request, c) for c in rows], 100)
+
+
+@api_view
+def collection(request, slug: str):
+    coll = _collections().filter(slug=slug).first()
+    if coll is None:
+        raise ApiError(404, f"There is no collection “{slug}”.")
+    children = _collections().filter(parent=coll).order_by("position", "title")
+    data = {
+        **s.collection(request, coll),
+        "introduction": coll.introduction,
+        "image": request.build_absolute_uri(coll.image.url) if coll.image else None,
+        "ancestors": [s.collection_ref(request, a) for a in coll.ancestors()],
+        "children": [s.collection(request, c) for c in children],
+        "links": {
+            "documents": s.api_url(request, "documents") + f"?collection={coll.slug}",
+            "search": s.api_url(request, "search") + f"?collection={coll.slug}",
+        },
+    }
+    return json_response(data, last_modified=archive_changed())
+
+
+def _used(kind: str) -> Q:
+    """Authorities some published document points at."""
+    _, fields, _ = KINDS[kind]
+    used = Q()
+    for field in fields:
+        used |= Q(pk__in=models.Document.objects.published().values(field))
+    return used
+
+
+def _with_counts(kind: str, items: list) -> list:
+    """Set ``n``, each item's number of published documents (one query per relation)."""
+    _, fields, _ = KINDS[kind]
+    pairs = set()
+    ids = [item.pk for item in items]
+    for field in fields:
+        pairs |= set(
+            models.Document.objects.published()
+            .filter(**{f"{field}__in": ids})
+            .values_list(field, "pk")
+        )
+    counts: dict[int, int] = {}
+    for item_id, _doc in pairs:
+        counts[item_id] = counts.get(item_id, 0) + 1
+    for item in items:
+        item.n = counts.get(item.pk, 0)
+    return items
+
+
+def _queryset(kind: str):
+    model = KINDS[kind][0]
+    return model.objects.select_related("parent") if kind == "place" else model.objects.all()
+
+
+def authority_list(kind: str):
+    @api_view
+    def view(request):
+        queryset = _queryset(kind)
+        if kind != "place":  # places form a hierarchy: every level is listed
+            queryset = queryset.filter(_used(kind))
+        queryset = queryset.order_by("name", "pk")
+
+        def serialize(rows):
+            return [s.authority(request, item, kind) for item in _with_counts(kind, rows)]
+
+        return _listing(request, queryset, serialize, 50)
+
+    view.__name__ = f"{kind}_list"
+    return view
+
+
+def authority_detail(kind: str):
+    @api_view
+    def view(request, slug: str):
+        item = _queryset(kind).filter(slug=slug).first()
+        if item is None:
+            raise ApiError(404, f"There is no {kind} “{slug}”.")
+        _with_counts(kind, [item])
+        data = s.authority(request, item, kind)
+        if kind in ("place", "person"):
+            data["variants"] = s.variants(item)
+        if kind == "place":
+            children = models.Place.objects.filter(parent=item).order_by("name")
+            data["children"] = [s.ref(request, c, "place") for c in children]
+        links = {"documents": s.api_url(request, "documents") + f"?{kind}={item.slug}"}
+        facet = KINDS[kind][2]
+        if facet:
+            links["search"] = s.api_url(request, "search") + f"?{facet}={item.slug}"
+        data["links"] = links
+        return json_response(data, last_modified=archive_changed())
+
+    view.__name__ = f"{kind}_detail"
+    return view

@@ -13,12 +13,17 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .analysis import fold_key
+from .analysis import WORD, fold, fold_key
 from .query import ParsedQuery, Term
 
 TABLE = Path(__file__).parent / "data" / "variants.tsv"
 MAX_NGRAM = 4
 _PAREN = re.compile(r"\([^)]*\)")
+
+
+def token_form(name: str) -> str:
+    """The words an engine sees ("Shih-k'ai" is "shih k ai", unlike its key "shih kai")."""
+    return " ".join(WORD.findall(fold(name)))
 
 
 def read_table(path: Path = TABLE) -> list[tuple[str, list[str], list[str]]]:
@@ -43,8 +48,8 @@ def _rows(group: str, kind: str, names: list[str], notes: list[str] = ()):
     seen, rows = set(), []
     for i, name in enumerate(names):
         key = fold_key(name)
-        if key and key not in seen:
-            seen.add(key)
+        if key and token_form(name) not in seen:
+            seen.add(token_form(name))
             note = notes[i] if i < len(notes) else ""
             rows.append(NameForm(group=group, name=name, key=key, kind=kind, note=note[:200]))
     return rows if len(rows) >= 2 else []
@@ -175,12 +180,12 @@ def expand(parsed: ParsedQuery) -> ParsedQuery:
     if not by_key:
         return parsed
 
-    def alternatives(key: str) -> list[str]:
-        seen, names = {key}, []
+    def alternatives(key: str, typed: str) -> list[str]:
+        seen, names = {token_form(typed)}, []
         for group in sorted(by_key.get(key, ())):
-            for name, other in forms[group]:
-                if other not in seen:
-                    seen.add(other)
+            for name, _other in forms[group]:
+                if token_form(name) not in seen:
+                    seen.add(token_form(name))
                     names.append(name)
         return names
 
@@ -208,7 +213,7 @@ def expand(parsed: ParsedQuery) -> ParsedQuery:
         span = groups[i : i + matched]
         typed = " ".join(g[0].text for g in span)
         key = fold_key(typed)
-        others = alternatives(key)
+        others = alternatives(key, typed)
         first = Term(typed, phrase=" " in typed)
         terms = [first]
         for name in others:

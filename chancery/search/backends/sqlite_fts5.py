@@ -12,6 +12,8 @@ A second, small table ``search_words`` (title, summary and names, unstemmed) and
 
 from __future__ import annotations
 
+import functools
+
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -24,10 +26,15 @@ TABLE = "search_fts"
 COLUMNS = ("title", "summary", "translation", "transcript", "names")
 WEIGHTS = (10.0, 4.0, 1.0, 1.0, 2.0)
 TOKENIZE = "porter unicode61 remove_diacritics 2"
+#: ``words`` (not indexed, first so it is read without touching the texts) is the
+#: document's length in words, for the length adjustment below.
 CREATE_SQL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
-    f"{', '.join(COLUMNS)}, tokenize = '{TOKENIZE}')"
+    f"words UNINDEXED, {', '.join(COLUMNS)}, tokenize = '{TOKENIZE}')"
 )
+#: bm25 (b = 0.75, fixed in FTS5) favours short documents; a long memorandum that treats
+#: the subject at length gains back ``LENGTH_BOOST * ln(1 + words / 400)``.
+LENGTH_BOOST = 0.15
 WORDS = "search_words"
 CREATE_WORDS_SQL = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS} USING fts5("
@@ -110,6 +117,17 @@ def proximity_expression(parsed: ParsedQuery) -> str | None:
     return f"NEAR({quoted}, {max(3, len(tokens) + 2)})"
 
 
+@functools.cache
+def _has_ln() -> bool:
+    """SQLite's math functions are a compile-time option: without them, no length bonus."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ln(1)")
+        return True
+    except Exception:  # noqa: BLE001 — any failure means the function is missing
+        return False
+
+
 class SQLiteFTS5Backend(SearchBackend):
     vendor = "sqlite"
 
@@ -119,11 +137,12 @@ class SQLiteFTS5Backend(SearchBackend):
         with connection.cursor() as cursor:
             self._delete(cursor, [e.pk for e in entries])
             cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s, %s, %s)",
+                f"INSERT INTO {TABLE} (rowid, words, {', '.join(COLUMNS)}) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 [
                     (
                         e.pk,
+                        len(e.body.split()) + len(e.summary.split()),
                         analyse(e.title),
                         analyse(e.summary),
                         analyse(e.translation or ("" if e.transcript else e.body)),
@@ -193,8 +212,9 @@ class SQLiteFTS5Backend(SearchBackend):
         if not expressions:
             return []
         inner, params = matched.values("pk").query.sql_with_params()
-        weights = ", ".join(str(w) for w in WEIGHTS)
+        weights = ", ".join(str(w) for w in (0.0, *WEIGHTS))
         near = proximity_expression(parsed)
+        length = f"(1 + {LENGTH_BOOST} * ln(1 + {TABLE}.words / 400.0))" if _has_ln() else "1"
         near_sql = (
             f"(CASE WHEN {TABLE}.rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s) "  # noqa: S608
             "THEN 1 ELSE 0 END)"
@@ -213,8 +233,8 @@ class SQLiteFTS5Backend(SearchBackend):
             text = " AND ".join(expressions)
             n_sql = str(len(expressions))
         sql = (
-            f"SELECT {TABLE}.rowid, bm25({TABLE}, {weights}) AS score, {n_sql} AS n, "  # noqa: S608
-            f"{near_sql} AS near FROM {TABLE} {join} "
+            f"SELECT {TABLE}.rowid, bm25({TABLE}, {weights}) * {length} AS score, "  # noqa: S608
+            f"{n_sql} AS n, {near_sql} AS near FROM {TABLE} {join} "
             f"WHERE {TABLE} MATCH %s AND {TABLE}.rowid IN ({inner}) "
             f"ORDER BY n DESC, score * (1 + {PROXIMITY_BOOST} * near), {TABLE}.rowid "
             "LIMIT %s OFFSET %s"

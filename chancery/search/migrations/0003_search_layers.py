@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 def load_variants(apps, schema_editor):
     from chancery.search.analysis import fold_key
-    from chancery.search.variants import TABLE, read_table
+    from chancery.search.variants import TABLE, read_table, token_form
 
     NameForm = apps.get_model("search", "NameForm")
     rows = []
@@ -19,8 +19,8 @@ def load_variants(apps, schema_editor):
         seen = set()
         for i, name in enumerate(forms):
             key = fold_key(name)
-            if key and key not in seen:
-                seen.add(key)
+            if key and token_form(name) not in seen:
+                seen.add(token_form(name))
                 note = notes[i] if i < len(notes) else ""
                 rows.append(
                     NameForm(group=f"t:{n}", name=name, key=key, kind=kind, note=note[:200])

@@ -27,10 +27,16 @@ ENVIRONMENT = {
     "CHANCERY_ALLOWED_HOSTS": ("localhost,127.0.0.1,[::1]", "Comma-separated host names served."),
     "CHANCERY_SITE_NAME": ("Chancery Digital Archive", "Name shown in the header and citations."),
     "CHANCERY_SEARCH_BACKEND": (
-        "chancery.search.backends.sqlite_fts5.SQLiteFTS5Backend",
-        "Dotted path of the search backend class.",
+        "",
+        "Dotted path of the search backend class; empty: chosen from the database engine.",
     ),
+    "CHANCERY_REPLICA_URLS": ("", "Comma-separated PostgreSQL URLs of read replicas."),
     "CHANCERY_CSRF_TRUSTED_ORIGINS": ("", "Comma-separated origins trusted for CSRF (https://…)."),
+    "CHANCERY_OAI_NAMESPACE": (
+        "archive.example.org",
+        "Domain in OAI-PMH identifiers (oai:<domain>:<id>); set it once, keep it stable.",
+    ),
+    "CHANCERY_ADMIN_EMAIL": ("archivist@example.org", "Contact address OAI-PMH Identify gives."),
     "PORT": ("8000", "Port for `chancery serve` and `make run`."),
 }
 
@@ -75,16 +81,21 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "chancery.corpus",
     "chancery.search",
     "chancery.web",
     "chancery.api",
+    "chancery.oai",
+    "chancery.discovery",
     "chancery.iiif",
     "chancery.cite",
+    "chancery.ingest",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "chancery.db_router.ReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,8 +125,9 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
-    url = env("CHANCERY_DATABASE_URL").replace("$CHANCERY_HOME", str(CHANCERY_HOME))
+def _database(url: str) -> dict:
+    url = url.replace("$CHANCERY_HOME", str(CHANCERY_HOME))
+    # Persistent connections, checked before reuse in each request (docs/postgresql.md).
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
@@ -130,7 +142,15 @@ def _database() -> dict:
     return config
 
 
-DATABASES = {"default": _database()}
+DATABASES = {"default": _database(env("CHANCERY_DATABASE_URL"))}
+# Read replicas (chancery/db_router.py): tests read them as the primary (TEST MIRROR).
+DATABASE_REPLICAS = []
+for _n, _url in enumerate(u.strip() for u in env("CHANCERY_REPLICA_URLS").split(",") if u.strip()):
+    _alias = f"replica{_n + 1}"
+    DATABASES[_alias] = _database(_url) | {"TEST": {"MIRROR": "default"}}
+    DATABASES[_alias].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["chancery.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -156,7 +176,13 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-SEARCH_BACKEND = env("CHANCERY_SEARCH_BACKEND")
+SEARCH_BACKEND = env("CHANCERY_SEARCH_BACKEND") or (
+    "chancery.search.backends.postgres.PostgresBackend"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    else "chancery.search.backends.sqlite_fts5.SQLiteFTS5Backend"
+)
+OAI_NAMESPACE = env("CHANCERY_OAI_NAMESPACE")
+OAI_ADMIN_EMAIL = env("CHANCERY_ADMIN_EMAIL")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

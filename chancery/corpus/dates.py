@@ -69,10 +69,50 @@ def _display_single(text: str) -> tuple[str, bool]:
     return (f"c. {shown}" if approximate else shown), approximate
 
 
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _iso_bounds(text: str) -> tuple[dt.date, dt.date] | None:
+    """Earliest and latest day of a plain ISO year, month or day; None if not one."""
+    found = _ISO.match(text)
+    if not found:
+        return None
+    year, month, day = (int(g) if g else None for g in found.groups())
+    try:
+        if day:
+            return dt.date(year, month, day), dt.date(year, month, day)
+        if month:
+            following = dt.date(year + month // 12, month % 12 + 1, 1)
+            return dt.date(year, month, 1), following - dt.timedelta(days=1)
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    except ValueError:
+        return None
+
+
+def _plain_iso(text: str) -> UncertainDate | None:
+    """The common case (bulk imports: "1919-01-12", "1919-01-12/1919-01-20") without the
+    EDTF grammar, which costs tens of milliseconds a date; same result as the full path."""
+    text = text.strip()
+    parts = text.split("/")
+    if len(parts) > 2:
+        return None
+    bounds = [_iso_bounds(p) for p in parts]
+    if None in bounds:
+        return None
+    earliest, latest = bounds[0][0], bounds[-1][1]
+    if earliest > latest or (len(parts) == 2 and bounds[0][1] > bounds[1][1]):
+        return None
+    shown = [_display_single(p)[0] for p in parts]
+    return UncertainDate(text, earliest, latest, " – ".join(shown), False)
+
+
 def parse_date(text: str) -> UncertainDate:
     """Read a date as written; raise :class:`DateError` with a clear message otherwise."""
     if not text or not text.strip():
         raise DateError("empty date")
+    fast = _plain_iso(text)
+    if fast is not None:
+        return fast
     code = _to_edtf(text)
     try:
         parsed = parse_edtf(code)

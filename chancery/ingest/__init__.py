@@ -1,0 +1,1 @@
+"""Importers (TEI/FRUS, Wilson-DA JSON, CSV, JSONL) and the archive export."""

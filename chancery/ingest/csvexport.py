@@ -1,0 +1,59 @@
+"""The archive's documents as a spreadsheet in the import column set (docs/importing.md).
+
+Lossy by design (one transcript and one translation per row, no files, no timestamps):
+for backups and moves use the JSONL export.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from chancery.corpus import models as m
+
+from .csvfile import COLUMNS
+
+MANY = {
+    "languages": ("languages", "code"), "subjects": ("subjects", "name"),
+    "places": ("places", "name"), "creators": ("creators", "name"),
+    "contributors": ("contributors", "name"), "people": ("people", "name"),
+    "repositories": ("repositories", "name"), "publishers": ("publishers", "name"),
+    "classifications": ("classifications", "name"), "donors": ("donors", "name"),
+    "related": ("related", "public_id"),
+}  # fmt: skip
+
+
+def _path(collection: m.Collection) -> str:
+    return " > ".join(c.title.replace(">", "›") for c in [*collection.ancestors(), collection])
+
+
+def document_row(doc: m.Document) -> dict:
+    row = {
+        "public_id": doc.public_id, "title": doc.title, "date": doc.date,
+        "summary": doc.summary, "source": doc.source,
+        "type": doc.doc_type.name if doc.doc_type else "",
+        "rights": doc.rights.name if doc.rights else "",
+        "attached_to": doc.attached_to.public_id if doc.attached_to else "",
+        "status": doc.status,
+        "collections": "|".join(_path(c) for c in doc.collections.all()),
+    }  # fmt: skip
+    for column, (relation, attr) in MANY.items():
+        row[column] = "|".join(getattr(o, attr) for o in getattr(doc, relation).all())
+    for kind in ("transcript", "translation"):
+        text = getattr(doc, f"{kind}s").first()
+        row[kind] = text.html if text else ""
+        row[f"{kind}_language"] = text.language_id if text and text.language_id else ""
+    return row
+
+
+def export_csv(out: Path) -> int:
+    documents = m.Document.objects.select_related("doc_type", "rights", "attached_to")
+    documents = documents.prefetch_related(*(r for r, _ in MANY.values()), "collections")
+    n = 0
+    with out.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        for doc in documents.order_by("pk").iterator(chunk_size=500):
+            writer.writerow(document_row(doc))
+            n += 1
+    return n

@@ -1,0 +1,400 @@
+"""The archive as JSON Lines: backup, migration between engines, and exact restore.
+
+One object per line, in an order where everything a line refers to came before it:
+a header, languages, authorities, collections, documents (with their memberships and
+assets inline, files base64-encoded), then the importers' source keys. References are by
+natural key (language code, slug, public id) so a file moves between SQLite and PostgreSQL
+or into an archive that already has rows; each line also carries the row's ``id``, kept
+when it is free, so a restore into an empty archive reproduces it exactly (timestamps and
+editorial state included). Every concrete field of each model is written, so a new field
+travels without a change here. See docs/importing.md for the format.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, models
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from chancery.corpus import models as m
+from chancery.corpus.sanitize import clean_html
+
+from .models import SourceKey
+from .report import IngestError
+
+VERSION = 1
+#: line type -> (model, natural key field), in dependency order.
+TYPES = {
+    "language": (m.Language, "code"),
+    "subject": (m.Subject, "slug"),
+    "repository": (m.Repository, "slug"),
+    "publisher": (m.Publisher, "slug"),
+    "doctype": (m.DocumentType, "slug"),
+    "rights": (m.Rights, "slug"),
+    "classification": (m.Classification, "slug"),
+    "donor": (m.Donor, "slug"),
+    "agent": (m.Agent, "slug"),
+    "place": (m.Place, "slug"),
+    "collection": (m.Collection, "slug"),
+    "document": (m.Document, "public_id"),
+}
+NATURAL = {model: key for model, key in TYPES.values()}
+#: inline children: parent model -> {name: (model, foreign key to the parent)}.
+CHILDREN = {
+    m.Agent: {"variants": (m.AgentVariant, "agent")},
+    m.Place: {"variants": (m.PlaceVariant, "place")},
+    m.Document: {
+        "memberships": (m.Membership, "document"),
+        "translations": (m.Translation, "document"),
+        "transcripts": (m.Transcript, "document"),
+        "scans": (m.Scan, "document"),
+    },
+}
+SKIP_FIELDS = {"id"}
+HTML_FIELDS = {"html", "introduction"}
+
+
+# -- values ------------------------------------------------------------------------------
+def _nk(obj) -> str | None:
+    return None if obj is None else getattr(obj, NATURAL[type(obj)])
+
+
+def _file(f) -> dict | str:
+    if not f:
+        return ""
+    try:
+        with f.open("rb") as handle:
+            data = base64.b64encode(handle.read()).decode("ascii")
+    except (FileNotFoundError, OSError):
+        return {"name": f.name, "data": None}
+    return {"name": f.name, "data": data}
+
+
+def _value(obj, field):
+    if field.many_to_one or field.one_to_one:
+        target = getattr(obj, field.name)
+        return _nk(target) if type(target) in NATURAL or target is None else target.pk
+    value = getattr(obj, field.attname)
+    if isinstance(field, models.FileField):
+        return _file(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _many_to_many(model) -> list:
+    """Plain many-to-many fields (memberships, with their position, travel as children)."""
+    return [f for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
+
+
+def row(obj, parent_field: str = "") -> dict:
+    """Every concrete field of ``obj`` (the foreign key to ``parent_field`` left out)."""
+    data = {"id": obj.pk}
+    for field in obj._meta.concrete_fields:
+        if field.name in SKIP_FIELDS or field.name == parent_field:
+            continue
+        data[field.name] = _value(obj, field)
+    for field in _many_to_many(type(obj)):
+        data[field.name] = sorted(_nk(t) for t in getattr(obj, field.name).all())
+    for name, (model, fk) in CHILDREN.get(type(obj), {}).items():
+        children = model.objects.filter(**{fk: obj}).order_by("pk")
+        data[name] = [row(c, parent_field=fk) for c in children]
+    return data
+
+
+# -- export ------------------------------------------------------------------------------
+def _ordered(model, queryset):
+    """Rows with a parent after their parent (places, collections)."""
+    if not any(f.name == "parent" for f in model._meta.concrete_fields):
+        return queryset.order_by("pk").iterator(chunk_size=500)
+    rows = list(queryset.order_by("pk"))
+    done, ordered = set(), []
+    while rows:
+        ready = [r for r in rows if r.parent_id is None or r.parent_id in done] or rows[:1]
+        for r in ready:
+            done.add(r.pk)
+            ordered.append(r)
+        rows = [r for r in rows if r.pk not in done]
+    return ordered
+
+
+def export_lines() -> Iterator[dict]:
+    counts = {name: model.objects.count() for name, (model, _) in TYPES.items()}
+    yield {"type": "chancery-export", "version": VERSION,
+           "exported_at": timezone.now().isoformat(), "counts": counts}  # fmt: skip
+    for name, (model, _) in TYPES.items():
+        queryset = model.objects.all()
+        if model is m.Document:
+            queryset = queryset.prefetch_related(*(f.name for f in _many_to_many(model)))
+        for obj in _ordered(model, queryset):
+            yield {"type": name, **row(obj)}
+    for key in SourceKey.objects.order_by("pk"):
+        model = {"agent": m.Agent, "place": m.Place, "collection": m.Collection}[key.scope]
+        target = model.objects.filter(pk=key.object_id).first()
+        if target is not None:
+            yield {"type": "sourcekey", "scope": key.scope, "key": key.key, "object": _nk(target)}
+
+
+def export_jsonl(out: Path) -> int:
+    n = 0
+    with out.open("w", encoding="utf-8") as f:
+        for line in export_lines():
+            f.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+            n += line["type"] == "document"
+    return n
+
+
+# -- import ------------------------------------------------------------------------------
+class Restorer:
+    """Writes export lines back; one per file, inside the import's transaction."""
+
+    def __init__(self, where_prefix: str):
+        self.name = where_prefix
+        self.self_refs: list[tuple[type, int, str, object]] = []  # (model, pk, field, value)
+        self.changed_docs: set[int] = set()
+
+    def _convert(self, model, field, value, where: str):
+        if value is None or value == "":
+            return value
+        if field.many_to_one or field.one_to_one:
+            target_model = field.related_model
+            if target_model in NATURAL:
+                target = target_model.objects.filter(**{NATURAL[target_model]: value}).first()
+                if target is None:
+                    raise IngestError(where, f"{field.name}: no {target_model.__name__} {value!r}")
+                return target
+            return target_model.objects.filter(pk=value).first()
+        if isinstance(field, models.FileField):
+            return self._restore_file(value)
+        if isinstance(field, models.DateTimeField):
+            return parse_datetime(value)
+        if isinstance(field, models.DateField):
+            return parse_date(value)
+        if isinstance(field, models.DecimalField):
+            return decimal.Decimal(value)
+        return value
+
+    @staticmethod
+    def _restore_file(value) -> str:
+        if not isinstance(value, dict) or not value.get("name"):
+            return ""
+        name = value["name"]
+        if value.get("data") is not None and not default_storage.exists(name):
+            saved = default_storage.save(name, ContentFile(base64.b64decode(value["data"])))
+            return saved
+        return name
+
+    def _values(self, model, data: dict, where: str, parent_field: str = "") -> dict:
+        values = {}
+        for field in model._meta.concrete_fields:
+            if field.name in SKIP_FIELDS or field.name == parent_field or field.name not in data:
+                continue
+            if (field.many_to_one and field.related_model is model) or (
+                model is m.Document and field.name == "attached_to"
+            ):
+                continue  # self references: after every row exists
+            values[field.attname if not field.is_relation else field.name] = self._convert(
+                model, field, data[field.name], where
+            )
+        for name in HTML_FIELDS & set(values):
+            values[name] = clean_html(values[name] or "")  # a file is untrusted input too
+        return values
+
+    def restore(self, data: dict, where: str, writer) -> str:
+        kind = data.get("type")
+        if kind == "sourcekey":
+            return self._source_key(data, where)
+        if kind not in TYPES:
+            raise IngestError(where, f"unknown line type {kind!r}")
+        model, natural = TYPES[kind]
+        if not data.get(natural):
+            raise IngestError(where, f"a {kind} line needs {natural!r}")
+        obj = model.objects.filter(**{natural: data[natural]}).first()
+        values = self._values(model, data, where)
+        outcome = self._save(model, obj, values, data.get("id"))
+        obj = model.objects.get(**{natural: data[natural]})
+        for field in model._meta.concrete_fields:
+            if field.is_relation and (field.related_model is model) and field.name in data:
+                self.self_refs.append((model, obj.pk, field.name, data[field.name]))
+        for field in _many_to_many(model):
+            if field.name in data:
+                outcome = self._m2m(obj, field, data[field.name], where, outcome)
+        for name, (child_model, fk) in CHILDREN.get(model, {}).items():
+            if name in data:
+                outcome = self._children(obj, child_model, fk, data[name], where, outcome)
+        if model is m.Document:
+            writer.outcomes[obj.pk] = outcome
+            if outcome != "unchanged":
+                self.changed_docs.add(obj.pk)
+            return ""
+        return outcome
+
+    def _save(self, model, obj, values: dict, pk) -> str:
+        auto = {f.name: values.pop(f.name) for f in model._meta.concrete_fields
+                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                if f.name in values}  # fmt: skip
+        if obj is None:
+            obj = model(**values)
+            if pk is not None and not model.objects.filter(pk=pk).exists():
+                obj.pk = pk
+            obj.save()
+            outcome = "created"
+        else:
+            current = {k: getattr(obj, k) for k in values}
+            if current == values and all(getattr(obj, k) == v for k, v in auto.items()):
+                return "unchanged"
+            for k, v in values.items():
+                setattr(obj, k, v)
+            obj.save()
+            outcome = "updated"
+        if auto:
+            model.objects.filter(pk=obj.pk).update(**auto)
+        # derived or non-editable fields the model's save() recomputes: keep the exported ones
+        keep = {k: v for k, v in values.items() if k in ("published_at",)}
+        if keep:
+            model.objects.filter(pk=obj.pk).update(**keep)
+        return outcome
+
+    def _m2m(self, obj, field, keys: list, where: str, outcome: str) -> str:
+        target_model = field.related_model
+        if target_model is type(obj):
+            self.self_refs.append((type(obj), obj.pk, field.name, keys))
+            return outcome
+        natural = NATURAL[target_model]
+        targets = list(target_model.objects.filter(**{f"{natural}__in": keys}))
+        if len(targets) != len(set(keys)):
+            missing = set(keys) - {getattr(t, natural) for t in targets}
+            raise IngestError(where, f"{field.name}: unknown {sorted(missing)}")
+        manager = getattr(obj, field.name)
+        if set(manager.values_list("pk", flat=True)) == {t.pk for t in targets}:
+            return outcome
+        manager.set(targets)
+        return "updated" if outcome == "unchanged" else outcome
+
+    def _children(self, parent, model, fk: str, rows: list[dict], where: str, outcome: str) -> str:
+        existing = list(model.objects.filter(**{fk: parent}).order_by("pk"))
+        wanted = []
+        for data in rows:
+            values = self._values(model, data, where, parent_field=fk)
+            wanted.append((data, values))
+        same = len(existing) == len(wanted) and all(
+            all(getattr(e, k) == v for k, v in values.items())
+            for e, (_, values) in zip(existing, wanted, strict=True)
+        )
+        if same:
+            return outcome
+        model.objects.filter(pk__in=[e.pk for e in existing]).delete()
+        for data, values in wanted:
+            self._save(model, None, {**values, fk: parent}, data.get("id"))
+        return "updated" if outcome == "unchanged" else outcome
+
+    def _source_key(self, data: dict, where: str) -> str:
+        model = {"agent": m.Agent, "place": m.Place, "collection": m.Collection}.get(
+            data.get("scope")
+        )
+        target = model.objects.filter(slug=data.get("object")).first() if model else None
+        if target is None:
+            raise IngestError(where, f"source key {data.get('key')!r}: no such record")
+        sk = SourceKey.objects.filter(scope=data["scope"], key=data["key"]).first()
+        if sk is None:
+            SourceKey.objects.create(scope=data["scope"], key=data["key"], object_id=target.pk)
+            return "created"
+        if sk.object_id != target.pk:
+            SourceKey.objects.filter(pk=sk.pk).update(object_id=target.pk)
+            return "updated"
+        return "unchanged"
+
+    def finish(self, writer) -> None:
+        for model, pk, name, value in self.self_refs:
+            field = model._meta.get_field(name)
+            natural = NATURAL[model]
+            if field.many_to_many:
+                targets = set(
+                    model.objects.filter(**{f"{natural}__in": value}).values_list("pk", flat=True)
+                )
+                manager = getattr(model.objects.get(pk=pk), name)
+                if set(manager.values_list("pk", flat=True)) != targets:
+                    manager.set(targets)
+                    self._touch(writer, model, pk)
+                continue
+            target = (
+                model.objects.filter(**{natural: value}).values_list("pk", flat=True).first()
+                if value
+                else None
+            )
+            if value and target is None:
+                raise IngestError(self.name, f"{model.__name__} {name}: no {value!r}")
+            if getattr(model.objects.get(pk=pk), field.attname) != target:
+                model.objects.filter(pk=pk).update(**{field.attname: target})
+                self._touch(writer, model, pk)
+        self._reset_sequences()
+
+    @staticmethod
+    def _touch(writer, model, pk) -> None:
+        if model is m.Document and writer.outcomes.get(pk) == "unchanged":
+            writer.outcomes[pk] = "updated"
+
+    @staticmethod
+    def _reset_sequences() -> None:
+        from django.core.management.color import no_style
+
+        all_models = [mdl for mdl, _ in TYPES.values()] + [
+            c for children in CHILDREN.values() for c, _ in children.values()
+        ] + [SourceKey]  # fmt: skip
+        statements = connection.ops.sequence_reset_sql(no_style(), all_models)
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+def read_jsonl(path: Path):
+    """The import reader for ``chancery import jsonl``: a Chancery export, line by line."""
+    restorer = Restorer(path.name)
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            where = f"{path.name}:{n}"
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise IngestError(where, f"malformed JSON: {exc.msg}") from None
+            if not isinstance(data, dict):
+                raise IngestError(where, "each line must be a JSON object")
+            if data.get("type") == "chancery-export":
+                if data.get("version") != VERSION:
+                    raise IngestError(
+                        where, f"export version {data.get('version')!r} not supported"
+                    )
+                continue
+            yield _step(restorer, data, where)
+    yield _Finish(restorer)
+
+
+class _Finish:
+    def __init__(self, restorer):
+        self.restorer = restorer
+
+    def __call__(self, writer):
+        self.restorer.finish(writer)
+
+
+def _step(restorer: Restorer, data: dict, where: str):
+    def write(writer):
+        outcome = restorer.restore(data, where, writer)
+        if outcome:
+            writer.report.add(outcome)
+
+    write.is_document = data.get("type") == "document"
+    return write

@@ -1,0 +1,76 @@
+"""What every importer produces: plain records, before anything touches the database.
+
+Parsers (TEI, Wilson-DA JSON, CSV) turn their input into these; :mod:`.writer` alone
+writes them. Authorities are referred to by name (and a source key where the source has
+one), so parsing needs no database and can be tested on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class AgentRef:
+    name: str
+    key: str = ""  # a source key ("frus1919Parisv01#p_HCEM1"); empty: matched by name
+    kind: str = "person"
+    variants: list[str] = field(default_factory=list)
+    description: str = ""
+    authoritative: bool = False  # the name comes from a list of persons: it wins over mentions
+
+
+@dataclass
+class PlaceRef:
+    name: str
+    key: str = ""
+    variants: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TextRef:
+    html: str
+    language: str = ""
+    label: str = ""
+
+
+@dataclass
+class CollectionRef:
+    """A collection to create or find, parents first (``parent`` is another ref's key)."""
+
+    key: str
+    title: str
+    parent: str = ""
+    position: int = 0
+    short_description: str = ""
+    introduction: str = ""
+    slug: str = ""
+
+
+@dataclass
+class DocumentRecord:
+    public_id: str
+    title: str
+    where: str = ""  # file and line/element, for messages
+    summary: str = ""
+    date: str = ""
+    source: str = ""
+    doc_type: str = ""
+    rights: str = ""
+    rights_text: str = ""
+    classifications: list[str] = field(default_factory=list)
+    donors: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    places: list[PlaceRef] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    creators: list[AgentRef] = field(default_factory=list)
+    contributors: list[AgentRef] = field(default_factory=list)
+    people: list[AgentRef] = field(default_factory=list)
+    repositories: list[str] = field(default_factory=list)
+    publishers: list[str] = field(default_factory=list)
+    collections: list[tuple[str, int]] = field(default_factory=list)  # (collection key, position)
+    attached_to: str = ""
+    related: list[str] = field(default_factory=list)
+    transcripts: list[TextRef] = field(default_factory=list)
+    translations: list[TextRef] = field(default_factory=list)
+    status: str = "published"

@@ -1,0 +1,429 @@
+"""Read a FRUS-style TEI P5 volume as a stream of collections and document records.
+
+``iterparse`` walks the file once; each top-level ``div[@type='document']`` is converted
+when it ends (with its enclosures) and then cleared, so memory stays flat however long the
+volume. The header gives the volume collection, publisher and rights; the front matter's
+list of persons gives full names; chapter ``div``s become nested collections.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from chancery.corpus.dates import DateError, parse_date
+
+from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
+from .report import IngestError
+from .tei_html import TEI, XML_ID, Converter, local
+
+DEFAULT_REPOSITORY = "Office of the Historian, U.S. Department of State"
+DEFAULT_RIGHTS = "Public domain"
+DEFAULT_RIGHTS_TEXT = "A work of the United States Government, in the public domain."
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+WRITTEN_DATE = re.compile(rf"\b({MONTHS})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b")
+WRITTEN_RANGE = re.compile(
+    rf"\b({MONTHS})\.?\s+(\d{{1,2}})\s*[–—-]\s*(?:({MONTHS})\.?\s+)?(\d{{1,2}}),?\s+(\d{{4}})\b"
+)
+WRITTEN_MONTH = re.compile(rf"\b({MONTHS})\s*,?\s+(\d{{4}})\b")
+#: (words in the source note or title, type name), first match wins.
+TYPES = [
+    (("telegram", "cablegram", "cable"), "Telegram"),
+    (("memorandum", "aide-mémoire", "aide-memoire"), "Memorandum"),
+    (("minutes", "notes of a meeting", "notes of a conversation"), "Minutes"),
+    (("circular",), "Circular"),
+    (("instruction",), "Instruction"),
+    (("despatch", "dispatch"), "Despatch"),
+    (("report",), "Report"),
+    (("proclamation",), "Proclamation"),
+    (("treaty", "convention", "agreement", "protocol"), "Treaty or agreement"),
+    (("message",), "Message"),
+    (("letter",), "Letter"),
+    (("note",), "Note"),
+]
+
+
+@dataclass
+class Volume:
+    id: str
+    title: str
+    publisher: str = ""
+    repository: str = DEFAULT_REPOSITORY
+    rights: str = DEFAULT_RIGHTS
+    rights_text: str = DEFAULT_RIGHTS_TEXT
+    persons: dict[str, AgentRef] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def words(el, skip_notes: bool = True) -> str:
+    """The text of ``el`` with whitespace collapsed (footnotes left out)."""
+    parts: list[str] = []
+
+    def walk(node):
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if not (skip_notes and local(child.tag) == "note"):
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return " ".join("".join(parts).split())
+
+
+def own(div, name: str):
+    """Elements called ``name`` in this document, not in its nested documents."""
+    for el in div.iter(TEI + name):
+        parent = el.getparent()
+        while parent is not None and parent is not div:
+            if local(parent.tag) == "div" and parent.get("type") == "document":
+                break
+            parent = parent.getparent()
+        else:
+            yield el
+
+
+def doc_type_for(source: str, title: str) -> str:
+    for text in (source.lower(), title.lower()):
+        for keywords, name in TYPES:
+            if any(re.search(rf"\b{re.escape(k)}\b", text) for k in keywords):
+                return name
+    lowered = title.lower()
+    if re.search(r"^the secretary of state to the (ambassador|minister|chargé|consul)", lowered):
+        return "Instruction"
+    if re.search(r"to the secretary of state\b", lowered):
+        return "Despatch"
+    if re.search(r"(embassy|legation) to the department of state", lowered):
+        return "Note"
+    return ""
+
+
+def _iso(year: str, month: str, day: str = "") -> str:
+    number = MONTHS.split("|").index(month) + 1
+    return f"{year}-{number:02d}" + (f"-{int(day):02d}" if day else "")
+
+
+def written_date(text: str) -> str:
+    """An ISO date or range from "January 12, 1919", "April 10–11, 1930",
+    "May 20–July 5, 1930" (or a month) written in ``text``; '' if none."""
+    found = WRITTEN_RANGE.search(text)
+    if found:
+        month1, day1, month2, day2, year = found.groups()
+        candidate = f"{_iso(year, month1, day1)}/{_iso(year, month2 or month1, day2)}"
+        try:
+            parse_date(candidate)
+            return candidate
+        except DateError:
+            pass
+    found = WRITTEN_DATE.search(text)
+    if found:
+        month, day, year = found.groups()
+        candidate = f"{year}-{MONTHS.split('|').index(month) + 1:02d}-{int(day):02d}"
+    else:
+        found = WRITTEN_MONTH.search(text)
+        if not found:
+            return ""
+        month, year = found.groups()
+        candidate = f"{year}-{MONTHS.split('|').index(month) + 1:02d}"
+    try:
+        parse_date(candidate)
+    except DateError:
+        return ""
+    return candidate
+
+
+def date_from_attributes(el) -> str:
+    when = el.get("when")
+    if when:
+        return when[:10]
+    start, end = el.get("from") or el.get("notBefore"), el.get("to") or el.get("notAfter")
+    if start and end:
+        return f"{start[:10]}/{end[:10]}"
+    if start:
+        return f"{start[:10]}/.."
+    if end:
+        return f"../{end[:10]}"
+    return ""
+
+
+def place_name(el) -> str:
+    """The place a dateline names: its last comma-separated part ("…, Washington")."""
+    text = words(el).strip(" ,.;:")
+    parts = [p.strip(" ,.;:") for p in text.split(",") if p.strip(" ,.;:")]
+    while len(parts) > 1 and len(parts[-1].replace(".", "").replace(" ", "")) <= 3:
+        parts.pop()  # "Cape May, N. J." is Cape May
+    return parts[-1] if parts else ""
+
+
+def natural_order(name: str) -> str:
+    """'House, Colonel Edward M.' -> 'Colonel Edward M. House'."""
+    if name.count(",") != 1:
+        return ""
+    surname, forenames = (p.strip() for p in name.split(","))
+    return f"{forenames} {surname}" if forenames and surname else ""
+
+
+def read_persons(div, volume_id: str) -> dict[str, AgentRef]:
+    """The volume's list of persons: full name, role, and the other forms given there."""
+    persons = {}
+    for pers in div.iter(TEI + "persName"):
+        xml_id = pers.get(XML_ID)
+        if not xml_id:
+            continue
+        full = words(pers)
+        variants = re.findall(r"\(([^)]+)\)", full)
+        name = " ".join(re.sub(r"\([^)]*\)", "", full).split()).strip(" ,")
+        variants += [v for v in [natural_order(name)] if v]
+        item = pers.getparent()
+        role = ""
+        if item is not None and local(item.tag) == "item":
+            role = words(item)[len(words(pers)) :].strip(" ,;.")
+        persons[f"{volume_id}#{xml_id}"] = AgentRef(
+            name=name, key=f"{volume_id}#{xml_id}", variants=variants,
+            description=role[:1000], authoritative=True,
+        )  # fmt: skip
+    return persons
+
+
+def read_header(header, path: Path) -> Volume:
+    def first(xpath: str) -> str:
+        found = header.xpath(xpath, namespaces={"t": TEI[1:-1]})
+        return words(found[0]) if found else ""
+
+    volume_id = first(".//t:publicationStmt/t:idno[@type='frus']") or header.getparent().get(
+        XML_ID, path.stem
+    )
+    title = first(".//t:titleStmt/t:title[@type='complete']") or first(".//t:titleStmt/t:title")
+    volume = Volume(id=volume_id, title=title or volume_id)
+    volume.publisher = first(".//t:publicationStmt/t:publisher")
+    volume.repository = first(".//t:publicationStmt/t:authority") or DEFAULT_REPOSITORY
+    licence = first(".//t:publicationStmt/t:availability")
+    if licence:
+        volume.rights, volume.rights_text = licence[:300], licence
+    return volume
+
+
+@dataclass
+class _Chapter:
+    key: str
+    element: object
+    parent: str
+    position: int
+    title: str = ""
+    emitted: bool = False
+
+
+class VolumeReader:
+    """Iterate a volume: yields :class:`CollectionRef` and :class:`DocumentRecord` items."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.name = self.path.name
+        self.volume: Volume | None = None
+        self.page = ""
+        self.count = 0
+
+    def where(self, el) -> str:
+        xml_id = el.get(XML_ID)
+        element = f"{local(el.tag)}" + (f" xml:id={xml_id}" if xml_id else "")
+        return f"{self.name}:{el.sourceline} ({element})"
+
+    def __iter__(self) -> Iterator[CollectionRef | DocumentRecord]:
+        try:
+            yield from self._read()
+        except etree.XMLSyntaxError as exc:
+            line = exc.lineno or (exc.position[0] if exc.position else "?")
+            raise IngestError(f"{self.name}:{line}", f"malformed XML: {exc.msg}") from None
+
+    def _read(self):
+        chapters: list[_Chapter] = []
+        siblings: list[int] = [0]
+        in_doc = 0
+        context = etree.iterparse(
+            str(self.path), events=("start", "end"), remove_comments=True, huge_tree=True
+        )
+        for event, el in context:
+            name = local(el.tag)
+            if event == "start":
+                if name == "div" and el.get("type") == "document":
+                    in_doc += 1
+                    if in_doc == 1:
+                        yield from self._emit_chapters(chapters)
+                elif name == "div" and not in_doc and self.volume and self._in_body(el):
+                    siblings[-1] += 1
+                    parent = chapters[-1].key if chapters else self.volume.id
+                    key = f"{self.volume.id}#{el.get(XML_ID) or el.sourceline}"
+                    chapters.append(_Chapter(key, el, parent, siblings[-1]))
+                    siblings.append(0)
+                continue
+            if name == "teiHeader":
+                self.volume = read_header(el, self.path)
+                yield CollectionRef(key=self.volume.id, title=self.volume.title)
+                el.clear()
+            elif name == "div" and el.get(XML_ID) == "persons" and self.volume:
+                self.volume.persons = read_persons(el, self.volume.id)
+            elif name == "head" and chapters and el.getparent() is chapters[-1].element:
+                chapters[-1].title = chapters[-1].title or words(el)
+            elif name == "pb" and not in_doc:
+                self.page = el.get("n", self.page)
+            elif name == "div" and el.get("type") == "document":
+                in_doc -= 1
+                if not in_doc:
+                    yield from self._documents(el, chapters[-1].key if chapters else "")
+                    self._release(el)
+            elif name == "div" and not in_doc and chapters and chapters[-1].element is el:
+                yield from self._emit_chapters(chapters)
+                chapters.pop()
+                siblings.pop()
+                self._release(el)
+        if self.volume is None:
+            raise IngestError(self.name, "no teiHeader: not a TEI volume")
+
+    @staticmethod
+    def _in_body(el) -> bool:
+        return any(local(a.tag) == "body" for a in el.iterancestors())
+
+    @staticmethod
+    def _release(el) -> None:
+        el.clear(keep_tail=True)
+        parent = el.getparent()
+        while el.getprevious() is not None and parent is not None:
+            del parent[0]
+
+    def _emit_chapters(self, chapters: list[_Chapter]):
+        for chapter in chapters:
+            if not chapter.emitted:
+                chapter.emitted = True
+                yield CollectionRef(
+                    key=chapter.key, title=chapter.title or f"Part {chapter.position}",
+                    parent=chapter.parent, position=chapter.position,
+                )  # fmt: skip
+
+    # -- documents -----------------------------------------------------------------------
+    def _public_id(self, div) -> str:
+        """``<volume>/<xml:id>``; an enclosure without one is ``<parent id>.<k>``."""
+        if div.get(XML_ID):
+            return f"{self.volume.id}/{div.get(XML_ID)}"
+        parent = self._parent_doc(div)
+        if parent is None:
+            return f"{self.volume.id}/n{div.get('n') or div.sourceline}"
+        return f"{self._public_id(parent)}.{self._nested(parent).index(div) + 1}"
+
+    def _nested(self, div) -> list:
+        """The documents directly inside ``div`` (not inside those)."""
+        return [
+            d for d in div.iter(TEI + "div")
+            if d is not div and d.get("type") == "document" and self._parent_doc(d) is div
+        ]  # fmt: skip
+
+    def _title(self, div) -> str:
+        head = next(own(div, "head"), None)
+        title = words(head) if head is not None else ""
+        if not title:
+            first = next((words(p) for p in own(div, "p") if words(p)), "")
+            title = first[:120] + ("…" if len(first) > 120 else "") if first else ""
+            label = f"Document {div.get('n') or div.get(XML_ID)}"
+            title = f"{label}: {title}" if title else label
+        return title
+
+    def _documents(self, top, chapter: str):
+        stack = [(top, "")]
+        while stack:
+            div, parent_id = stack.pop(0)
+            yield self._record(div, chapter, parent_id)
+            stack[0:0] = [(d, self._public_id(div)) for d in self._nested(div)]
+
+    @staticmethod
+    def _parent_doc(div):
+        for a in div.iterancestors(TEI + "div"):
+            if a.get("type") == "document":
+                return a
+        return None
+
+    def _record(self, div, chapter: str, parent_id: str) -> DocumentRecord:
+        volume = self.volume
+        self.count += 1
+        public_id = self._public_id(div)
+        title = self._title(div)
+        sources = [words(n) for n in own(div, "note") if n.get("type") == "source"]
+        source = " ".join(dict.fromkeys(sources))
+        converter = Converter(public_id, self._public_id, self._title)
+        html = converter.convert(div, start_page=self.page)
+        self.page = converter.last_page or self.page
+        record = DocumentRecord(
+            public_id=public_id, title=title, where=self.where(div),
+            date=self._date(div, title, public_id), source=source,
+            doc_type=doc_type_for(source, title), rights=volume.rights,
+            rights_text=volume.rights_text, languages=["eng"],
+            repositories=[volume.repository] if volume.repository else [],
+            publishers=[volume.publisher] if volume.publisher else [],
+            collections=[(chapter or volume.id, self.count)], attached_to=parent_id,
+            transcripts=[TextRef(html=html, language="eng", label="Full text")],
+        )  # fmt: skip
+        record.people = self._people(div)
+        record.places = self._places(div)
+        return record
+
+    def _date(self, div, title: str, public_id: str) -> str:
+        dateline_dates = [d for dl in own(div, "dateline") for d in dl.iter(TEI + "date")]
+        for el in dateline_dates:
+            value = date_from_attributes(el)
+            if value:
+                try:
+                    return parse_date(value).edtf
+                except DateError:
+                    self.volume.warnings.append(f"{self.where(el)}: unreadable date {value!r}")
+        texts = [words(el) for el in dateline_dates]
+        texts += [words(dl) for dl in own(div, "dateline")] + [title]
+        texts += [words(p) for p in own(div, "postscript")]
+        for text in texts:
+            found = written_date(text)
+            if found:
+                return found
+        self.volume.warnings.append(f"{self.where(div)}: no date for {public_id}")
+        return ""
+
+    def _people(self, div) -> list[AgentRef]:
+        people: dict[str, AgentRef] = {}
+        for pers in own(div, "persName"):
+            mention = words(pers).strip(" ,.;:")
+            if not mention:
+                continue
+            corresp = (pers.get("corresp") or "").strip()
+            if corresp:
+                key = corresp if not corresp.startswith("#") else f"{self.volume.id}{corresp}"
+                listed = self.volume.persons.get(key)
+                ref = people.get(key) or (
+                    AgentRef(name=listed.name, key=key, variants=list(listed.variants),
+                             description=listed.description, authoritative=True)
+                    if listed else AgentRef(name=mention, key=key)
+                )  # fmt: skip
+                if mention != ref.name and mention not in ref.variants:
+                    ref.variants.append(mention)
+                people[key] = ref
+            else:
+                people.setdefault("name:" + mention.casefold(), AgentRef(name=mention))
+        return list(people.values())
+
+    def _places(self, div) -> list[PlaceRef]:
+        places: dict[str, PlaceRef] = {}
+        for el in own(div, "placeName"):
+            name = place_name(el)
+            if name:
+                places.setdefault(name.casefold(), PlaceRef(name=name))
+        return list(places.values())
+
+
+def read_tei(path: Path):
+    """The import reader for ``chancery import tei``."""
+    from .run import Note
+
+    reader = VolumeReader(path)
+    yield from reader
+    for warning in reader.volume.warnings:
+        yield Note(warning)

@@ -1,0 +1,348 @@
+"""The one place importers write: records in, corpus rows out, idempotently.
+
+A :class:`Writer` lives for one file inside one transaction. It finds or creates the
+authorities a record names, creates or updates the document only where something differs
+(so a second import of the same file reports everything "unchanged"), and at the end
+resolves references between documents and indexes what it touched, in bulk.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.db import models as dj
+
+from chancery.corpus import models as m
+from chancery.corpus.dates import DateError
+from chancery.corpus.sanitize import clean_html
+from chancery.search.indexing import index_documents
+
+from .languages import get_language
+from .models import SourceKey
+from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
+from .report import IngestError, Report
+
+SCALARS = ("title", "summary", "date", "source", "status")
+RELATIONS = {
+    "classifications": m.Classification,
+    "donors": m.Donor,
+    "subjects": m.Subject,
+    "repositories": m.Repository,
+    "publishers": m.Publisher,
+}
+_HONORIFIC = re.compile(r"^(mr|mrs|messrs|dr|hon|the|sir|señor|senor|monsieur|m)\.?\s+", re.I)
+
+
+def normalise_name(name: str) -> str:
+    """A matching key for a name: no accents, case, punctuation or honorific."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"[^\w\s-]", " ", text)
+    text = " ".join(text.split())
+    previous = None
+    while previous != text:
+        previous, text = text, _HONORIFIC.sub("", text)
+    return text
+
+
+def tidy(text: str, limit: int = 300) -> str:
+    return " ".join(text.split())[:limit]
+
+
+class Writer:
+    """Writes the records of one file; call :meth:`finish` before the transaction ends."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        self.outcomes: dict[int, str] = {}
+        self._cache: dict[tuple, object] = {}
+        self._languages: dict[str, m.Language] = {}
+        self._deferred: list[tuple[int, str, str, str]] = []  # (pk, attached_to, related, where)
+        self._pending: dict[type, list] = {}  # relation rows of new documents, for bulk_create
+        self._new: set[int] = set()
+
+    # -- authorities ---------------------------------------------------------------------
+    def authority(self, model: type[dj.Model], name: str, **extra) -> dj.Model:
+        name = tidy(name)
+        key = (model, name.casefold())
+        if key not in self._cache:
+            obj = model.objects.filter(name__iexact=name).first()
+            if obj is None:
+                obj = model(name=name, **extra)
+                obj.save()
+            elif any(getattr(obj, k) != v for k, v in extra.items() if v):
+                for k, v in extra.items():
+                    if v:
+                        setattr(obj, k, v)
+                obj.save()
+            self._cache[key] = obj
+        return self._cache[key]
+
+    def _keyed(self, scope: str, key: str, model, find_by_name: str, create) -> tuple:
+        sk = SourceKey.objects.filter(scope=scope, key=key).first()
+        obj = model.objects.filter(pk=sk.object_id).first() if sk else None
+        if obj is None and find_by_name:
+            obj = model.objects.filter(name__iexact=find_by_name).first()
+        created = obj is None
+        if created:
+            obj = create()
+        if sk is None:
+            SourceKey.objects.create(scope=scope, key=key, object_id=obj.pk)
+        elif sk.object_id != obj.pk:
+            SourceKey.objects.filter(pk=sk.pk).update(object_id=obj.pk)
+        return obj, created
+
+    def agent(self, ref: AgentRef) -> m.Agent:
+        key = ref.key or "name:" + normalise_name(ref.name)
+        if ("agent", key) in self._cache:
+            return self._cache["agent", key]
+        name = tidy(ref.name)
+        agent, created = self._keyed(
+            SourceKey.AGENT, key, m.Agent, "" if ref.key else name,
+            lambda: m.Agent.objects.create(name=name, kind=ref.kind, description=ref.description),
+        )  # fmt: skip
+        description = ref.description or agent.description
+        if (
+            not created
+            and ref.authoritative
+            and (agent.name, agent.description) != (name, description)
+        ):
+            agent.name, agent.description = name, description
+            agent.save()
+        self._variants(agent, m.AgentVariant, "agent", ref.variants)
+        self._cache["agent", key] = agent
+        return agent
+
+    def place(self, ref: PlaceRef) -> m.Place:
+        key = ref.key or "name:" + normalise_name(ref.name)
+        if ("place", key) in self._cache:
+            return self._cache["place", key]
+        name = tidy(ref.name)
+        place, _ = self._keyed(
+            SourceKey.PLACE, key, m.Place, "" if ref.key else name,
+            lambda: m.Place.objects.create(name=name),
+        )  # fmt: skip
+        self._variants(place, m.PlaceVariant, "place", ref.variants)
+        self._cache["place", key] = place
+        return place
+
+    def _variants(self, owner, model, field: str, names: list[str]) -> None:
+        wanted = {tidy(n).casefold(): tidy(n) for n in names if tidy(n)}
+        wanted.pop(owner.name.casefold(), None)
+        if not wanted:
+            return
+        have = {
+            v.casefold()
+            for v in model.objects.filter(**{field: owner}).values_list("name", flat=True)
+        }
+        model.objects.bulk_create(
+            [model(**{field: owner}, name=n) for k, n in wanted.items() if k not in have]
+        )
+
+    def collection(self, ref: CollectionRef) -> m.Collection:
+        if ("collection", ref.key) in self._cache:
+            return self._cache["collection", ref.key]
+        parent = self._cache.get(("collection", ref.parent)) if ref.parent else None
+        values = {"title": tidy(ref.title), "parent": parent, "position": ref.position}
+        if ref.short_description:
+            values["short_description"] = tidy(ref.short_description, 500)
+        if ref.introduction:
+            values["introduction"] = clean_html(ref.introduction)
+
+        def create():
+            found = m.Collection.objects.filter(slug=ref.slug).first() if ref.slug else None
+            if found is None and ref.key.startswith("title:"):  # a spreadsheet names it
+                found = m.Collection.objects.filter(
+                    title__iexact=values["title"], parent=parent
+                ).first()
+            if found is not None:
+                return found
+            coll = m.Collection(slug=ref.slug, **values)
+            coll.save()
+            return coll
+
+        coll, created = self._keyed(SourceKey.COLLECTION, ref.key, m.Collection, "", create)
+        named_only = ref.key.startswith("title:")  # a spreadsheet's path: find, don't move
+        if not created and not named_only and any(getattr(coll, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(coll, k, v)
+            coll.save()
+        self._cache["collection", ref.key] = coll
+        return coll
+
+    def language(self, code: str, where: str) -> m.Language:
+        try:
+            return get_language(code, self._languages)
+        except ValueError as exc:
+            raise IngestError(where, str(exc)) from None
+
+    # -- documents -----------------------------------------------------------------------
+    def document(self, rec: DocumentRecord) -> str:
+        """Create or update one document; returns 'created', 'updated' or 'unchanged'."""
+        if not rec.public_id or not rec.title.strip():
+            raise IngestError(rec.where, "a document needs a public id and a title")
+        doc = m.Document.objects.filter(public_id=rec.public_id).first()
+        created = doc is None
+        doc = doc or m.Document(public_id=rec.public_id)
+        before = self._scalars(doc)
+        doc.title, doc.summary, doc.source = rec.title.strip(), rec.summary, rec.source
+        doc.status = rec.status or m.Document.PUBLISHED
+        doc.date = rec.date
+        try:
+            doc.apply_date()
+        except DateError as exc:
+            raise IngestError(rec.where, f"date: {exc}") from None
+        doc.doc_type = self.authority(m.DocumentType, rec.doc_type) if rec.doc_type else None
+        doc.rights = (
+            self.authority(m.Rights, rec.rights, text=rec.rights_text) if rec.rights else None
+        )
+        changed = created or self._scalars(doc) != before
+        if changed:
+            doc.save()
+        if created:
+            self._new.add(doc.pk)
+        changed |= self._relations(doc, rec, created)
+        changed |= self._texts(doc, m.Transcript, rec.transcripts, rec.where)
+        changed |= self._texts(doc, m.Translation, rec.translations, rec.where)
+        changed |= self._memberships(doc, rec.collections, created)
+        if rec.attached_to or rec.related or not created:
+            self._deferred.append((doc.pk, rec.attached_to, "|".join(rec.related), rec.where))
+        outcome = "created" if created else ("updated" if changed else "unchanged")
+        self.outcomes[doc.pk] = outcome
+        if sum(map(len, self._pending.values())) > 5000:
+            self.flush()
+        return outcome
+
+    @staticmethod
+    def _scalars(doc: m.Document) -> tuple:
+        return (*(getattr(doc, f) for f in SCALARS), doc.doc_type_id, doc.rights_id)
+
+    def _relations(self, doc: m.Document, rec: DocumentRecord, created: bool) -> bool:
+        wanted = {name: [self.authority(model, n) for n in getattr(rec, name)]
+                  for name, model in RELATIONS.items()}  # fmt: skip
+        wanted["places"] = [self.place(p) for p in rec.places]
+        wanted["languages"] = [self.language(c, rec.where) for c in rec.languages]
+        for name in ("creators", "contributors", "people"):
+            wanted[name] = [self.agent(a) for a in getattr(rec, name)]
+        changed = False
+        for name, objs in wanted.items():
+            pks = {o.pk for o in objs}
+            if created:
+                self._queue_links(doc, name, pks)
+                continue
+            manager = getattr(doc, name)
+            if set(manager.values_list("pk", flat=True)) != pks:
+                manager.set(pks)
+                changed = True
+        return changed
+
+    def _queue_links(self, doc: m.Document, name: str, pks: set[int]) -> None:
+        """Rows for a new document's relations, written in bulk by :meth:`flush`."""
+        field = m.Document._meta.get_field(name)
+        through = field.remote_field.through
+        source, target = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
+        rows = self._pending.setdefault(through, [])
+        rows += [through(**{source: doc.pk, target: pk}) for pk in pks]
+
+    def flush(self) -> None:
+        for model, rows in self._pending.items():
+            model.objects.bulk_create(rows, batch_size=500)
+        self._pending = {}
+
+    def _texts(self, doc: m.Document, model, texts: list[TextRef], where: str) -> bool:
+        wanted = [
+            (
+                t.label,
+                self.language(t.language, where).pk if t.language else None,
+                clean_html(t.html),
+            )
+            for t in texts
+        ]
+        existing = (
+            []
+            if doc.pk in self._new
+            else list(model.objects.filter(document=doc).order_by("position", "id"))
+        )
+        if [(t.label, t.language_id, t.html) for t in existing] == wanted:
+            return False
+        if len(existing) > len(wanted):
+            model.objects.filter(pk__in=[t.pk for t in existing[len(wanted) :]]).delete()
+        for position, (label, language_id, html) in enumerate(wanted):
+            asset = existing[position] if position < len(existing) else model(document=doc)
+            asset.label, asset.language_id, asset.html, asset.position = (
+                label,
+                language_id,
+                html,
+                position,
+            )
+            asset.save()
+        return True
+
+    def _memberships(
+        self, doc: m.Document, collections: list[tuple[str, int]], created: bool
+    ) -> bool:
+        changed = False
+        for key, position in collections:
+            coll = self._cache.get(("collection", key))
+            if coll is None:
+                continue
+            if created:
+                rows = self._pending.setdefault(m.Membership, [])
+                rows.append(m.Membership(collection=coll, document=doc, position=position))
+                continue
+            ms, made = m.Membership.objects.get_or_create(
+                collection=coll, document=doc, defaults={"position": position}
+            )
+            if not made and ms.position != position:
+                ms.position = position
+                ms.save(update_fields=["position"])
+            changed |= made or ms.position != position
+        return changed
+
+    # -- end of file ---------------------------------------------------------------------
+    def _resolve(self, public_id: str, where: str) -> int:
+        pk = m.Document.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
+        if pk is None:
+            raise IngestError(where, f"refers to document {public_id!r}, which does not exist")
+        return pk
+
+    def _related_wanted(self) -> dict[int, set[int]]:
+        """Related documents per document of this file; the relation goes both ways."""
+        wanted: dict[int, set[int]] = {pk: set() for pk, *_ in self._deferred}
+        for pk, _, related, where in self._deferred:
+            for public_id in filter(None, related.split("|")):
+                found = m.Document.objects.filter(public_id=public_id).values_list("pk", flat=True)
+                if not found:
+                    self.report.warnings.append(
+                        f"{where}: related document {public_id!r} not found"
+                    )
+                    continue
+                wanted[pk].add(found[0])
+                if found[0] in wanted:
+                    wanted[found[0]].add(pk)
+        return wanted
+
+    def finish(self, index: bool = True) -> None:
+        """Resolve references between documents, tally outcomes, index in bulk."""
+        self.flush()
+        related = self._related_wanted()
+        for pk, attached_to, _, where in self._deferred:
+            target = self._resolve(attached_to, where) if attached_to else None
+            doc = m.Document.objects.get(pk=pk)
+            changed = False
+            if doc.attached_to_id != target:
+                m.Document.objects.filter(pk=pk).update(attached_to=target)
+                changed = True
+            current = set(doc.related.values_list("pk", flat=True))
+            outside = {r for r in current if r not in related}  # kept: not this file's to say
+            if current != related[pk] | outside:
+                doc.related.set(related[pk] | outside)
+                changed = True
+            if changed and self.outcomes[pk] == "unchanged":
+                self.outcomes[pk] = "updated"
+        for outcome in self.outcomes.values():
+            self.report.add(outcome)
+        touched = [pk for pk, o in self.outcomes.items() if o != "unchanged"]
+        if index and touched:
+            index_documents(touched)

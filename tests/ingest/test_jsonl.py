@@ -1,0 +1,130 @@
+"""Export and restore: JSONL reproduces an archive exactly, field by field."""
+
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+
+from chancery.corpus import models as m
+from chancery.ingest import jsonl
+from chancery.ingest.models import SourceKey
+from chancery.search.backends import get_backend
+
+from .conftest import empty_archive
+
+pytestmark = pytest.mark.django_db
+TEI = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="frusTest">
+ <teiHeader><fileDesc><titleStmt><title type="complete">A Test Volume</title></titleStmt>
+  <publicationStmt><publisher>GPO</publisher><idno type="frus">frusTest</idno></publicationStmt>
+ </fileDesc></teiHeader>
+ <text><front><div type="section" xml:id="persons"><list>
+   <item><persName xml:id="p_HJ1"><hi rend="smallcaps">Hay</hi>, John</persName>,
+    Secretary of State</item>
+ </list></div></front>
+ <body><pb n="5"/><div type="chapter" xml:id="ch1"><head>China</head>
+  <div type="document" xml:id="d1" n="1"><head>Mr. <persName corresp="#p_HJ1">Hay</persName> to
+   Mr. Conger<note n="1">Telegram.</note></head><note type="source">[Telegram]</note>
+   <dateline><placeName>Washington</placeName>, <date when="1901-01-05">January 5</date></dateline>
+   <p>The Boxer indemnity.<pb n="6"/> More.</p></div>
+ </div></body></text></TEI>
+"""
+
+
+def build_archive(tmp_path):
+    """A small archive with one of everything the model can hold."""
+    tei = tmp_path / "vol.xml"
+    tei.write_text(TEI, encoding="utf-8")
+    call_command("import", "tei", str(tei), "--no-progress", stdout=io.StringIO())
+    doc = m.Document.objects.get(public_id="frusTest/d1")
+    other = m.Document.objects.create(public_id="native/7", title="Draft", date="c. 1958",
+                                      summary="A draft.", status=m.Document.DRAFT)  # fmt: skip
+    other.related.add(doc)
+    other.subjects.add(m.Subject.objects.create(name="Boxers", description="Rising"))
+    other.classifications.add(m.Classification.objects.create(name="Secret"))
+    other.donors.add(m.Donor.objects.create(name="A Foundation"))
+    other.creators.add(m.Agent.objects.create(name="ACME", kind=m.Agent.ORGANISATION))
+    other.contributors.add(doc.people.first())
+    asia = m.Place.objects.create(name="Asia")
+    china = m.Place.objects.create(name="China", parent=asia, latitude="35.000000")
+    m.PlaceVariant.objects.create(place=china, name="Zhongguo", note="pinyin")
+    other.places.add(china)
+    other.languages.add(m.Language.objects.create(code="rus", name="Russian"))
+    m.Translation.objects.create(document=other, html="<p>Hello</p>", language_id="eng", label="EN")
+    m.Scan.objects.create(document=other, file=ContentFile(b"%PDF-1.4 x", name="scan.pdf"))
+    coll = m.Collection.objects.create(title="Extra", featured=True, introduction="<p>Hi</p>")
+    coll.image.save("cover.png", ContentFile(b"\x89PNG fake"))
+    m.Membership.objects.create(collection=coll, document=other, position=3)
+    other.attached_to = doc
+    other.save()
+
+
+def snapshot():
+    """Every exported line but the header (whose timestamp differs)."""
+    return [line for line in jsonl.export_lines() if line["type"] != "chancery-export"]
+
+
+def test_every_concrete_field_is_exported(tmp_path):
+    build_archive(tmp_path)
+    lines = snapshot()
+    for name, (model, _) in jsonl.TYPES.items():
+        line = next(x for x in lines if x["type"] == name)
+        fields = {f.name for f in model._meta.concrete_fields} | {
+            f.name for f in jsonl._many_to_many(model)
+        }
+        assert fields <= set(line), (name, fields - set(line))
+
+
+def test_restore_into_an_empty_archive_reproduces_it_exactly(tmp_path):
+    build_archive(tmp_path)
+    before = snapshot()
+    ids = dict(m.Document.objects.values_list("public_id", "pk"))
+    out = tmp_path / "archive.jsonl"
+    call_command("export", "jsonl", str(out), stdout=io.StringIO())
+    empty_archive()
+    assert not m.Document.objects.exists() and not SourceKey.objects.exists()
+
+    result = io.StringIO()
+    call_command("import", "jsonl", str(out), "--no-progress", stdout=result)
+    assert "0 failed" in result.getvalue()
+    after = snapshot()
+    assert len(after) == len(before)
+    for old, new in zip(before, after, strict=True):
+        assert old == new
+    assert dict(m.Document.objects.values_list("public_id", "pk")) == ids
+    restored = m.Document.objects.get(public_id="native/7")
+    assert restored.scans.get().file.read() == b"%PDF-1.4 x"
+    assert restored.status == "draft" and restored.attached_to.public_id == "frusTest/d1"
+    # the index was rebuilt for the published document
+    assert get_backend().indexed_count() == 1
+
+    again = io.StringIO()
+    call_command("import", "jsonl", str(out), "--no-progress", stdout=again)
+    assert again.getvalue().splitlines()[-1].startswith("0 created, 0 updated")
+
+
+def test_a_tei_reimport_after_restore_finds_the_same_records(tmp_path):
+    build_archive(tmp_path)
+    out = tmp_path / "archive.jsonl"
+    call_command("export", "jsonl", str(out), stdout=io.StringIO())
+    empty_archive()
+    call_command("import", "jsonl", str(out), "--no-progress", stdout=io.StringIO())
+    result = io.StringIO()
+    call_command("import", "tei", str(tmp_path / "vol.xml"), "--no-progress", stdout=result)
+    assert "0 created, 0 updated, 1 unchanged" in result.getvalue()
+
+
+def test_a_bad_line_leaves_the_archive_as_it_was(tmp_path):
+    build_archive(tmp_path)
+    out = tmp_path / "archive.jsonl"
+    call_command("export", "jsonl", str(out), stdout=io.StringIO())
+    lines = out.read_text(encoding="utf-8").splitlines()
+    lines.append('{"type": "document", "public_id": "x/1", "title": "X", "languages": ["zzz"]}')
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    empty_archive()
+    err = io.StringIO()
+    with pytest.raises(Exception, match="1 failed"):
+        call_command("import", "jsonl", str(out), "--no-progress", stdout=io.StringIO(), stderr=err)
+    assert f"archive.jsonl:{len(lines)}:" in err.getvalue()
+    assert not m.Document.objects.exists() and not m.Agent.objects.exists()

@@ -6,6 +6,8 @@ from django.views.static import serve
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("chancery.api.urls")),
+    path("oai", include("chancery.oai.urls")),
+    path("", include("chancery.discovery.urls")),
     path("srv/", include("chancery.api.srv_urls")),
     path("iiif/", include("chancery.iiif.urls")),
     path("", include("chancery.cite.urls")),

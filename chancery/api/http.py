@@ -80,6 +80,10 @@ def api_view(view):
             )
             response["Allow"] = ALLOW
             return cors(response)
+        bad = next((k for k, vs in request.GET.lists() for v in [k, *vs] if "\x00" in v), None)
+        if bad is not None:
+            response = json_error(400, f"{bad!r}: parameters may not contain NUL characters.")
+            return cors(response)
         try:
             response = view(request, *args, **kwargs)
         except ApiError as exc:

@@ -81,7 +81,12 @@ def paginate(request, queryset, default: int = 20):
 
 def _listing(request, queryset, serialize, default: int = 20):
     rows, envelope = paginate(request, queryset, default)
-    return json_response({**envelope, "results": serialize(rows)}, last_modified=archive_changed())
+    response = json_response(
+        {**envelope, "results": serialize(rows)}, last_modified=archive_changed()
+    )
+    links = envelope["links"]
+    response["Link"] = ", ".join(f'<{links[rel]}>; rel="{rel}"' for rel in links if rel != "self")
+    return response
 
 
 @api_view

@@ -84,6 +84,20 @@ def test_documents_are_paged_with_links(client, archive):
     assert [d["id"] for d in last["results"]] == ["frus1950/d10", "frus1950/d11"]
     second = client.get(first["links"]["next"]).json()
     assert second["page"] == 2 and "per_page=5" in second["links"]["prev"]
+    link = client.get("/api/v1/documents?per_page=5")["Link"]
+    assert f'<{first["links"]["next"]}>; rel="next"' in link
+
+
+def test_nul_characters_are_a_400_not_a_database_error(client, archive):
+    for url in [
+        "/api/v1/documents?subject=a%00b",
+        "/api/v1/search?subject=%00",
+        "/srv/record.json?q=%00",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 400
+        assert "NUL" in response.json()["error"]["message"]
+    assert client.get("/api/v1/documents/a%00b").status_code == 404
 
 
 def test_documents_filter_by_authority(client, archive):

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from chancery.corpus import models
 from chancery.search.indexing import index_documents, indexing_paused
 from tests.factories import (
+    AgentFactory,
     CollectionFactory,
     DocumentFactory,
     PlaceFactory,
@@ -76,6 +77,7 @@ def _build():
                 languages=[rus],
             )
         )
+    docs[3].people.add(AgentFactory(name="Mao Zedong", slug="mao-zedong"))
     DocumentFactory(public_id="draft/d1", title="Secret treaty draft", status="draft")
     rich = docs[0]
     models.Translation.objects.create(
@@ -136,6 +138,15 @@ def test_fetch_by_id_and_hydrate_with_translations_and_transcripts(archive):
     assert doc.collections[0].name == "Local Nationalism in Xinjiang"
     assert doc.collections[0].no_of_documents == "6"
     assert doc.original_coverages[0].name == "Beijing"
+
+
+def test_filter_by_language_subject_and_contributor(archive):
+    assert len(da.Document.match(languages=["rus"]).all()) == 25
+    treaty = da.Subject.match(name="Sino-Soviet").first()
+    found = da.Document.match(subjects=[treaty], title="telegram").all()
+    assert {doc.id for doc in found} == {f"frus1958/d{n}" for n in range(1, 25, 2)}
+    mao = da.Contributor.match(name="Mao").first()
+    assert [doc.id for doc in da.Document.match(contributors=[mao]).all()] == ["frus1958/d3"]
 
 
 def test_drafts_are_not_found(archive):

@@ -50,5 +50,9 @@ def test_without_javascript_the_scans_stay_plain_links(live_server, nojs_page):
     assert not nojs_page.locator("#iiif-viewer").is_visible()
     links = nojs_page.locator("ul.scans a")
     assert links.count() == 3
-    assert nojs_page.get_by_role("link", name="Enclosure").get_attribute("href").endswith(".pdf")
-    assert nojs_page.get_by_role("img", name="Page 1 1 of 3").is_visible()
+    pdf = nojs_page.get_by_role("link", name="Enclosure 3 of 3 (PDF)")
+    assert pdf.get_attribute("href").endswith(".pdf")
+    for name in ("Page 1 1 of 3", "Page 2 2 of 3", "Enclosure 3 of 3 (PDF)"):
+        thumbnail = nojs_page.get_by_role("img", name=name)
+        thumbnail.scroll_into_view_if_needed()
+        assert thumbnail.evaluate("img => img.complete && img.naturalWidth") == 240

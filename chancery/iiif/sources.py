@@ -115,7 +115,7 @@ def _measure(scan: Scan) -> list[tuple[int, int]]:
     try:
         with Image.open(path) as img:
             return [img.size]
-    except (UnidentifiedImageError, OSError) as exc:
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise SourceMissing(f"scan {scan.pk}: not a readable image ({exc})") from exc
 
 
@@ -155,12 +155,17 @@ def _render_pdf_page(scan: Scan, page: Page, target: Path) -> None:
     import pypdfium2 as pdfium
 
     with _pdfium_lock:
-        pdf = pdfium.PdfDocument(str(_file_path(scan)))
+        try:
+            pdf = pdfium.PdfDocument(str(_file_path(scan)))
+        except pdfium.PdfiumError as exc:
+            raise SourceMissing(f"scan {scan.pk}: not a readable PDF ({exc})") from exc
         try:
             pdf_page = pdf[page.number - 1]
             w, h = pdf_page.get_size()
             image = pdf_page.render(scale=_pdf_scale(w, h)).to_pil()
             pdf_page.close()
+        except pdfium.PdfiumError as exc:
+            raise SourceMissing(f"scan {scan.pk}: page {page.number} cannot be drawn") from exc
         finally:
             pdf.close()
     image = image.convert("RGB")

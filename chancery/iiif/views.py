@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from PIL import UnidentifiedImageError
+from PIL.Image import DecompressionBombError, UnidentifiedImageError
 
 from chancery.corpus import models
 
@@ -142,7 +142,7 @@ def image(request, identifier, region, size, rotation, quality, fmt):
             sources.write_atomic(
                 target, lambda tmp: result.save(tmp, format=pil_format, quality=85)
             )
-    except (sources.SourceMissing, UnidentifiedImageError, OSError) as exc:
+    except (sources.SourceMissing, UnidentifiedImageError, OSError, DecompressionBombError) as exc:
         raise Http404(str(exc)) from exc
     response = FileResponse(open(target, "rb"), content_type=wanted.media_type)  # noqa: SIM115
     response["Access-Control-Allow-Origin"] = "*"

@@ -126,3 +126,15 @@ def test_a_scan_whose_file_is_gone_is_left_out(client):
     data = _get_json(client, "/iiif/frus1958v03/d12/manifest.json").json()
     assert [c["label"]["en"][0] for c in data["items"]][:2] == ["Page 1", "Enclosure, page 1"]
     assert client.get(f"/iiif/image/{scan.pk}-1/info.json").status_code == 404
+
+
+def test_unreadable_scans_are_left_out_not_a_server_error(client):
+    doc = scanned_document()
+    broken_image = add_scan(doc, "broken.jpg", b"not a jpeg at all", "Broken", 5)
+    broken_pdf = add_scan(doc, "broken.pdf", b"%PDF-1.4 nonsense", "Broken PDF", 6)
+    data = _get_json(client, "/iiif/frus1958v03/d12/manifest.json").json()
+    assert len(data["items"]) == 4
+    for scan in (broken_image, broken_pdf):
+        assert client.get(f"/iiif/image/{scan.pk}-1/info.json").status_code == 404
+        assert client.get(f"/iiif/image/{scan.pk}-1/full/max/0/default.jpg").status_code == 404
+    assert client.get("/document/frus1958v03/d12/").status_code == 200

@@ -52,7 +52,15 @@ _FOLD = _Fold()
 
 def fold(text: str) -> str:
     """Lower case without diacritics, one character for one (offsets are kept)."""
-    return text.translate(_FOLD)
+    if "\u0130" in text:  # the one letter whose lower case is two characters
+        return text.translate(_FOLD)
+    low = text.lower()
+    if low.isascii():
+        return low
+    special = "".join(c for c in set(low) if ord(c) > 127 and _FOLD[ord(c)] != c)
+    if not special:
+        return low
+    return re.sub(f"[{re.escape(special)}]", lambda m: _FOLD[ord(m.group())], low)
 
 
 def fold_key(text: str) -> str:

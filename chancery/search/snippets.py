@@ -73,14 +73,28 @@ class Matcher:
     def empty(self) -> bool:
         return not (self.keys or self.prefixes or self.cjk)
 
+    @property
+    def _roots(self) -> re.Pattern | None:
+        """Word starts a match must have: stems are (nearly) prefixes of their words, so
+        only tokens starting with a stem's first letters are stemmed and compared."""
+        if "_roots_re" not in self.__dict__:
+            roots = {k[: max(3, len(k) - 2)] for k in self.keys} | set(self.prefixes)
+            roots.discard("")
+            alternation = "|".join(sorted(map(re.escape, roots), key=len, reverse=True))
+            self.__dict__["_roots_re"] = (
+                re.compile(rf"(?<!\w)(?:{alternation})\w*") if alternation else None
+            )
+        return self.__dict__["_roots_re"]
+
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, key) of every match in ``text``."""
         if not text or self.empty:
             return []
         folded = fold(text)
         found = []
-        if self.keys or self.prefixes:
-            for m in WORD.finditer(folded):
+        roots = self._roots
+        if roots is not None:
+            for m in roots.finditer(folded):
                 token = m.group(0)
                 if self.prefixes and token.startswith(self.prefixes):
                     found.append((m.start(), m.end(), token[:4]))

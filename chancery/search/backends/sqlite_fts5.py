@@ -35,6 +35,8 @@ CREATE_SQL = (
 #: bm25 (b = 0.75, fixed in FTS5) favours short documents; a long memorandum that treats
 #: the subject at length gains back ``LENGTH_BOOST * ln(1 + words / 400)``.
 LENGTH_BOOST = 0.15
+#: How many of the best bm25 candidates beyond the page the length adjustment reranks.
+RERANK_POOL = 200
 WORDS = "search_words"
 CREATE_WORDS_SQL = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS} USING fts5("
@@ -214,7 +216,7 @@ class SQLiteFTS5Backend(SearchBackend):
         inner, params = matched.values("pk").query.sql_with_params()
         weights = ", ".join(str(w) for w in (0.0, *WEIGHTS))
         near = proximity_expression(parsed)
-        length = f"(1 + {LENGTH_BOOST} * ln(1 + {TABLE}.words / 400.0))" if _has_ln() else "1"
+        length = f"(1 + {LENGTH_BOOST} * ln(1 + f.words / 400.0))" if _has_ln() else "1"
         near_sql = (
             f"(CASE WHEN {TABLE}.rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s) "  # noqa: S608
             "THEN 1 ELSE 0 END)"
@@ -232,14 +234,21 @@ class SQLiteFTS5Backend(SearchBackend):
             join, coverage_params = "", []
             text = " AND ".join(expressions)
             n_sql = str(len(expressions))
+        # "+rowid": the planner must not drive the FTS5 scan from the document list (that
+        # costs a MATCH per document: seconds on a broad query). The length adjustment reads
+        # each row's stored length, so it reranks only the best bm25 candidates.
+        pool = offset + limit + RERANK_POOL
         sql = (
-            f"SELECT {TABLE}.rowid, bm25({TABLE}, {weights}) * {length} AS score, "  # noqa: S608
+            f"SELECT top.rowid, top.score * {length} AS final, top.n, top.near FROM ("  # noqa: S608
+            f"SELECT {TABLE}.rowid AS rowid, bm25({TABLE}, {weights}) AS score, "
             f"{n_sql} AS n, {near_sql} AS near FROM {TABLE} {join} "
-            f"WHERE {TABLE} MATCH %s AND {TABLE}.rowid IN ({inner}) "
-            f"ORDER BY n DESC, score * (1 + {PROXIMITY_BOOST} * near), {TABLE}.rowid "
+            f"WHERE {TABLE} MATCH %s AND +{TABLE}.rowid IN ({inner}) "
+            f"ORDER BY n DESC, score * (1 + {PROXIMITY_BOOST} * near) LIMIT %s"
+            f") AS top JOIN {TABLE} AS f ON f.rowid = top.rowid "
+            f"ORDER BY top.n DESC, final * (1 + {PROXIMITY_BOOST} * top.near), top.rowid "
             "LIMIT %s OFFSET %s"
         )
-        args = [*near_params, *coverage_params, text, *params, limit, offset]
+        args = [*near_params, *coverage_params, text, *params, pool, limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, args)
             rows = cursor.fetchall()

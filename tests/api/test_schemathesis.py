@@ -12,8 +12,9 @@ request for ``subject=xyz`` rightly gets a 400 naming the parameter.
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -26,10 +27,18 @@ def demo_archive(django_db_setup, django_db_blocker):
     """The demo archive, loaded once for every operation and rolled back at the end."""
     from chancery.corpus.demo import load_demo
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        yield
-        transaction.set_rollback(True)
+    # Like Django's test client: the real WSGI handler must not close the test's connection
+    # at the end of each request (on PostgreSQL that would end the test transaction).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            load_demo()
+            yield
+            transaction.set_rollback(True)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

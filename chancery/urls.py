@@ -6,9 +6,10 @@ from django.views.static import serve
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("chancery.api.urls")),
+    path("srv/", include("chancery.api.srv_urls")),
+    re_path(r"^/srv/", include("chancery.api.srv_assets")),  # "//srv/…": see srv_assets.py
     path("oai", include("chancery.oai.urls")),
     path("", include("chancery.discovery.urls")),
-    path("srv/", include("chancery.api.srv_urls")),
     path("iiif/", include("chancery.iiif.urls")),
     path("", include("chancery.cite.urls")),
     path("", include("chancery.web.urls")),

@@ -8,14 +8,8 @@ app_name = "srv"
 
 AUTHORITY = r"(?P<model>subject|coverage|contributor|repository|donor|publisher)"
 
-urlpatterns = [
-    path("record.json", srv.record_search, name="record-search"),
-    path("record/date_range.json", srv.date_range, name="date-range"),
-    re_path(r"^record/(?P<record_id>.+)\.json$", srv.record_detail, name="record"),
-    path("collection.json", srv.collection_search, name="collection-search"),
-    path("collection/<int:pk>.json", srv.collection_detail, name="collection"),
-    re_path(rf"^{AUTHORITY}\.json$", srv.authority_search, name="authority-search"),
-    re_path(rf"^{AUTHORITY}/(?P<pk>[0-9]+)\.json$", srv.authority_detail, name="authority"),
+#: Assets, also reachable as //srv/… (see chancery/api/srv_assets.py).
+ASSETS = [
     re_path(
         r"^(?P<kind>translations|transcripts)/(?P<pk>[0-9]+)\.(?P<extension>html|pdf)$",
         srv.text_asset,
@@ -26,5 +20,16 @@ urlpatterns = [
         srv.media_file,
         name="media-file",
     ),
+]
+
+urlpatterns = [
+    path("record.json", srv.record_search, name="record-search"),
+    path("record/date_range.json", srv.date_range, name="date-range"),
+    re_path(r"^record/(?P<record_id>.+)\.json$", srv.record_detail, name="record"),
+    path("collection.json", srv.collection_search, name="collection-search"),
+    path("collection/<int:pk>.json", srv.collection_detail, name="collection"),
+    re_path(rf"^{AUTHORITY}\.json$", srv.authority_search, name="authority-search"),
+    re_path(rf"^{AUTHORITY}/(?P<pk>[0-9]+)\.json$", srv.authority_detail, name="authority"),
+    *ASSETS,
     re_path(r"^(?P<rest>.*)$", srv.not_found),
 ]

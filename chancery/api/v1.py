@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.urls import reverse
 
 from chancery.corpus import models
@@ -121,7 +121,9 @@ def _filtered_documents(request):
 
 @api_view
 def documents(request):
-    queryset = _filtered_documents(request).with_listing().order_by("date_earliest", "public_id")
+    # Undated documents last on every database (SQLite and PostgreSQL sort NULL differently).
+    order = [F("date_earliest").asc(nulls_last=True), "public_id"]
+    queryset = _filtered_documents(request).with_listing().order_by(*order)
     return _listing(request, queryset, lambda rows: [s.document_summary(request, d) for d in rows])
 
 

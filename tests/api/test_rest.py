@@ -88,6 +88,13 @@ def test_documents_are_paged_with_links(client, archive):
     assert f'<{first["links"]["next"]}>; rel="next"' in link
 
 
+def test_undated_documents_come_last(client, archive):
+    DocumentFactory(public_id="undated/d1", date="")
+    results = client.get("/api/v1/documents?per_page=100").json()["results"]
+    assert results[0]["id"] == "frus1950/d0"
+    assert results[-1]["id"] == "undated/d1" and results[-1]["date_earliest"] is None
+
+
 def test_nul_characters_are_a_400_not_a_database_error(client, archive):
     for url in [
         "/api/v1/documents?subject=a%00b",

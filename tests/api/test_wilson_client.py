@@ -165,3 +165,13 @@ def test_list_collections_subjects_and_coverages(archive):
     china = coverages["China"]
     china.hydrate()
     assert [c.name for c in china.children] == ["Beijing"]
+
+
+def test_assets_resolve_with_the_doubled_slash_the_client_sends():
+    # The client requests "https://<host>/" + url, and url starts with "/".
+    from django.urls import resolve
+
+    from chancery.api import srv
+
+    assert resolve("//srv/transcripts/7.html").func == srv.text_asset
+    assert resolve("//srv/media_files/7.pdf").func == srv.media_file

@@ -52,13 +52,13 @@ def test_document_list_searches_and_filters(admin_client, demo):
 
 def test_publish_action_puts_a_draft_in_search(admin_client, demo):
     draft = models.Document.objects.get(public_id="10")
-    assert get_backend().search(SearchQuery(text="Five Great Powers")).count() == 0
+    assert get_backend().search(SearchQuery(text='"Five Great Powers"')).count() == 0
     admin_client.post(
         "/admin/corpus/document/", {"action": "publish", "_selected_action": [draft.pk]}
     )
     draft.refresh_from_db()
     assert draft.status == models.Document.PUBLISHED and draft.published_at
-    assert get_backend().search(SearchQuery(text="Five Great Powers")).count() == 1
+    assert get_backend().search(SearchQuery(text='"Five Great Powers"')).count() == 1
 
 
 def test_editing_a_date_validates_it(admin_client, demo):

@@ -110,7 +110,7 @@ def test_editor_publishes_a_draft_and_finds_it(live_server, page, archive):
         "archivist", password="a long passphrase 42", is_staff=True, is_superuser=True
     )
     draft = Document.objects.get(public_id="10")
-    page.goto(live_server.url + "/search/?q=Five+Great+Powers")
+    page.goto(live_server.url + "/search/?q=%22Five+Great+Powers%22")
     assert "No documents match" in page.content()
 
     page.goto(live_server.url + "/admin/")
@@ -122,6 +122,6 @@ def test_editor_publishes_a_draft_and_finds_it(live_server, page, archive):
     page.locator("input[name=_save]").click()
     assert "was changed successfully" in page.content()
 
-    page.goto(live_server.url + "/search/?q=Five+Great+Powers")
+    page.goto(live_server.url + "/search/?q=%22Five+Great+Powers%22")
     assert page.locator(".range").inner_text() == "1 - 1 of 1"
     assert "Conference of the Five Great Powers" in page.locator(".hit-title").inner_text()

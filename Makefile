@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export CHANCERY_HOME ?= $(CURDIR)/var
 
-.PHONY: run test test-fast lint fmt lock install browser-deps clean
+.PHONY: run test test-postgres test-fast lint fmt lock install browser-deps clean
 
 $(BIN)/chancery: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: install browser-deps
 	CHANCERY_HOME=$$(mktemp -d) $(BIN)/chancery manage makemigrations --check --dry-run
 	CHANCERY_HOME=$$(mktemp -d) $(BIN)/chancery check --fail-level WARNING
 	$(BIN)/pytest
+	scripts/test-postgres.sh
+
+# The suite on PostgreSQL only (starts the local cluster as root; see docs/postgresql.md).
+test-postgres: install
+	scripts/test-postgres.sh
 
 test-fast: install
 	$(BIN)/pytest -m "not browser" -x

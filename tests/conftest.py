@@ -9,6 +9,21 @@ os.environ.setdefault("CHANCERY_HOME", tempfile.mkdtemp(prefix="chancery-test-")
 FRUS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpora", "frus")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _requests_keep_the_test_connection():
+    """Requests sent straight to the WSGI app (Schemathesis) must not close the test's
+    database connection, as Django's test client already ensures for its own: on
+    PostgreSQL that would end the test's transaction (in-memory SQLite ignores a close)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

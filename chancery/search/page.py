@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.core.paginator import Paginator
 
@@ -144,18 +144,22 @@ def _params(request) -> list[tuple[str, str]]:
 
 
 def _facet_options(facets, query: SearchQuery, params, base_path: str):
+    """Each facet value with its toggle URL; adding a value appends one parameter to a
+    query string built once (a broad search lists hundreds of values)."""
+    kept = [(k, v) for k, v in params if k != "page"]
+    prefix = base_path + "?" + (urlencode(kept) + "&" if kept else "")
     options = {}
     for name, values in facets.items():
         selected = set(query.filters.get(name, ()))
+        key = quote_plus(name) + "="
         listed = []
         for facet_value in values:
             is_selected = facet_value.value in selected
             if is_selected:
-                new = [(k, v) for k, v in params if not (k == name and v == facet_value.value)]
+                new = [(k, v) for k, v in kept if not (k == name and v == facet_value.value)]
+                url = base_path + ("?" + urlencode(new) if new else "")
             else:
-                new = [*params, (name, facet_value.value)]
-            new = [(k, v) for k, v in new if k != "page"]
-            url = base_path + ("?" + urlencode(new) if new else "")
+                url = prefix + key + quote_plus(facet_value.value)
             listed.append(
                 FacetOption(
                     facet_value.value, facet_value.label, facet_value.count, is_selected, url

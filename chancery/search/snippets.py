@@ -42,21 +42,32 @@ WINDOW = 110  # characters each side of a passage's first match
 PASSAGES = 3
 
 
+def _word_pattern(word: str) -> str:
+    """A phrase word as a pattern over folded text: its stem, any ending."""
+    key = word_key(word)
+    return re.escape(key if len(key) <= 3 else key[:-1]) + r"\w*"
+
+
 @dataclass
 class Matcher:
     keys: set[str] = field(default_factory=set)
     prefixes: tuple[str, ...] = ()
     cjk: tuple[str, ...] = ()
+    #: Phrases (several words): marked only where their words stand together.
+    phrases: tuple[str, ...] = ()
 
     @classmethod
     def for_query(cls, parsed: ParsedQuery) -> Matcher:
-        keys, prefixes, cjk = set(), [], []
+        keys, prefixes, cjk, phrases = set(), [], [], []
         for group in parsed.groups:
             for term in group:
                 if has_cjk(term.text):
                     cjk += [w for w in WORD.findall(term.text) if has_cjk(w)]
                     continue
                 words = WORD.findall(term.text)
+                if len(words) > 1:
+                    phrases.append(r"\W+".join(_word_pattern(w) for w in words))
+                    continue
                 for word in words:
                     if len(words) > 1 and (word.lower() in _STOP or len(word) < 2):
                         continue
@@ -67,11 +78,11 @@ class Matcher:
                         keys.add(key)
                         if cyrillic_prefix(key):
                             prefixes.append(key)
-        return cls(keys, tuple(prefixes), tuple(cjk))
+        return cls(keys, tuple(prefixes), tuple(cjk), tuple(phrases))
 
     @property
     def empty(self) -> bool:
-        return not (self.keys or self.prefixes or self.cjk)
+        return not (self.keys or self.prefixes or self.cjk or self.phrases)
 
     @property
     def _roots(self) -> re.Pattern | None:
@@ -102,6 +113,15 @@ class Matcher:
                 key = word_key(token) if self.keys else ""
                 if key in self.keys:
                     found.append((m.start(), m.end(), key))
+        if self.phrases:
+            pattern = self.__dict__.get("_phrases_re")
+            if pattern is None:
+                pattern = re.compile(r"(?<!\w)(?:" + "|".join(self.phrases) + ")")
+                self.__dict__["_phrases_re"] = pattern
+            for m in pattern.finditer(folded):
+                # each word of the phrase is marked on its own (marks never span spaces)
+                for w in WORD.finditer(m.group(0)):
+                    found.append((m.start() + w.start(), m.start() + w.end(), m.group(0)))
         for needle in self.cjk:
             start = folded.find(needle)
             while start >= 0:

@@ -38,7 +38,11 @@ def test_shipped_table_is_large_and_well_formed():
 
 
 def test_pinyin_query_finds_wade_giles_document_and_page_says_so(client, db):
-    DocumentFactory(title="Telegram from Li Hung-chang", summary="", text="<p>At Peking.</p>")
+    DocumentFactory(
+        title="Telegram from Li Hung-chang",
+        summary="",
+        text="<p>At Peking, with Chang Chih-tung.</p>",
+    )
     DocumentFactory(title="Unrelated", summary="")
     response = client.get("/search/", {"q": "Li Hongzhang"})
     page = response.context["page"]
@@ -46,6 +50,7 @@ def test_pinyin_query_finds_wade_giles_document_and_page_says_so(client, db):
     html = response.content.decode()
     assert "Also searched for:" in html and "Li Hung-chang" in html
     assert "<mark>Li</mark> <mark>Hung</mark>-<mark>chang</mark>" in html
+    assert "<mark>Chang</mark> Chih" not in html  # a phrase is marked only where whole
     beijing = client.get("/search/", {"q": "Beijing"})
     assert beijing.context["page"].total == 1
     assert re.search(r"Also searched for:.*Peking", beijing.content.decode(), re.S)

@@ -35,19 +35,22 @@ def correct(word: str, vocabulary) -> str | None:
     folded = fold(word)
     if len(folded) < 4 or not folded.isalpha():
         return None
-    entries = vocabulary(folded[0])
-    counts = dict(entries)
-    if counts.get(folded, 0) > 0:
-        return None
     limit = 1 if len(folded) <= 5 else 2
-    best = None
-    for term, docs in entries:
-        if abs(len(term) - len(folded)) > limit or term == folded:
-            continue
-        d = distance(folded, term, limit)
-        if d <= limit and (best is None or (d, -docs) < (best[0], -best[1])):
-            best = (d, docs, term)
-    return best[2] if best else None
+    # Same first two letters first (a short list), then the same first letter.
+    for prefix in (folded[:2], folded[0]):
+        entries = vocabulary(prefix)
+        if dict(entries).get(folded, 0) > 0:
+            return None
+        best = None
+        for term, docs in entries:
+            if abs(len(term) - len(folded)) > limit or term == folded:
+                continue
+            d = distance(folded, term, limit)
+            if d <= limit and (best is None or (d, -docs) < (best[0], -best[1])):
+                best = (d, docs, term)
+        if best:
+            return best[2].capitalize() if word[:1].isupper() else best[2]
+    return None
 
 
 def suggest(text: str, typed_words: list[str], vocabulary) -> str | None:

@@ -252,6 +252,7 @@ def _paging(max_per_page: int, default: int) -> list[dict]:
 def _operation(op_id: str, summary: str, ok: dict, params=(), not_found: bool = False) -> dict:
     responses = {"200": ok, "304": {"description": "Not modified (conditional GET)."}}
     responses["400"] = _error("A parameter is invalid; the message names it.")
+    responses["414"] = {"description": "URI too long for the web server in front (gunicorn: 4094)."}
     if not_found:
         responses["404"] = _error("No such published resource.")
     return {"get": {"operationId": op_id, "summary": summary, "parameters": list(params),
@@ -320,7 +321,8 @@ def _paths() -> dict:
         "/api/v1/documents/{id}": _operation(
             "document", "One published document with its texts and descriptions.",
             _ok(_ref("Document"), "The document."),
-            [{"name": "id", "in": "path", "required": True, "schema": STR,
+            [{"name": "id", "in": "path", "required": True,
+              "schema": {"type": "string", "minLength": 1},
               "description": "Public id; may contain '/' (e.g. frus1958-60v19/d12)."}],
             not_found=True),
         "/api/v1/collections": _operation(
@@ -345,7 +347,21 @@ def _paths() -> dict:
             [_slug_param(kind)],
             not_found=True,
         )
+    _link(paths, "/api/v1/documents", "document", "id", "id")
+    _link(paths, "/api/v1/collections", "collection", "slug", "slug")
+    for kind, plural in PLURALS.items():
+        _link(paths, f"/api/v1/{plural}", kind, "slug", "slug")
     return paths
+
+
+def _link(paths: dict, list_path: str, detail_op: str, param: str, field: str) -> None:
+    """An OpenAPI link from a list to its items (Schemathesis follows it with real ids)."""
+    paths[list_path]["get"]["responses"]["200"]["links"] = {
+        detail_op: {
+            "operationId": detail_op,
+            "parameters": {param: f"$response.body#/results/0/{field}"},
+        }
+    }
 
 
 def _schemas() -> dict:

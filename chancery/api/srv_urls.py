@@ -31,5 +31,5 @@ urlpatterns = [
     re_path(rf"^{AUTHORITY}\.json$", srv.authority_search, name="authority-search"),
     re_path(rf"^{AUTHORITY}/(?P<pk>[0-9]+)\.json$", srv.authority_detail, name="authority"),
     *ASSETS,
-    re_path(r"^(?P<rest>.*)$", srv.not_found),
+    re_path(r"^(?P<rest>(?s:.*))$", srv.not_found),
 ]

@@ -22,5 +22,5 @@ urlpatterns = [
     path("people/<slug:slug>", v1.authority_detail("person"), name="person"),
     path("repositories", v1.authority_list("repository"), name="repositories"),
     path("repositories/<slug:slug>", v1.authority_detail("repository"), name="repository"),
-    re_path(r"^(?P<rest>.*)$", views.not_found, name="not-found"),
+    re_path(r"^(?P<rest>(?s:.*))$", views.not_found, name="not-found"),
 ]

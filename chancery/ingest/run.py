@@ -24,6 +24,7 @@ from .report import FileFailed, IngestError, Report
 from .writer import Writer
 
 Reader = Callable[[Path], Iterable]
+BATCH = 100  # documents whose current state is loaded together (re-imports compare against it)
 
 
 class Note:
@@ -57,13 +58,25 @@ def make_progress(enabled: bool) -> Progress:
 def write_items(items: Iterable, report: Report, on_document=None) -> Writer:
     """Write a reader's items through a :class:`Writer` (inside the caller's transaction)."""
     writer = Writer(report)
-    for item in items:
-        if isinstance(item, CollectionRef):
-            writer.collection(item)
-        elif isinstance(item, DocumentRecord):
-            writer.document(item)
+    batch: list[DocumentRecord] = []
+
+    def write_batch():
+        writer.prefetch(batch)
+        for record in batch:
+            writer.document(record)
             if on_document:
                 on_document()
+        batch.clear()
+
+    for item in items:
+        if isinstance(item, DocumentRecord):
+            batch.append(item)
+            if len(batch) >= BATCH:
+                write_batch()
+            continue
+        write_batch()
+        if isinstance(item, CollectionRef):
+            writer.collection(item)
         elif isinstance(item, Skip):
             report.add("skipped")
             report.warnings.append(f"{item.where}: skipped: {item.reason}")
@@ -73,6 +86,7 @@ def write_items(items: Iterable, report: Report, on_document=None) -> Writer:
             item(writer)
             if on_document:
                 on_document()
+    write_batch()
     writer.finish()
     return writer
 

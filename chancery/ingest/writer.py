@@ -61,6 +61,9 @@ class Writer:
         self._deferred: list[tuple[int, str, str, str]] = []  # (pk, attached_to, related, where)
         self._pending: dict[type, list] = {}  # relation rows of new documents, for bulk_create
         self._new: set[int] = set()
+        self._known: dict[str, m.Document] = {}  # prefetched existing documents by public id
+        self._loaded: set[int] = set()  # their pks: their relations are in ``_current``
+        self._current: dict[tuple, object] = {}
 
     # -- authorities ---------------------------------------------------------------------
     def authority(self, model: type[dj.Model], name: str, **extra) -> dj.Model:
@@ -182,7 +185,9 @@ class Writer:
         """Create or update one document; returns 'created', 'updated' or 'unchanged'."""
         if not rec.public_id or not rec.title.strip():
             raise IngestError(rec.where, "a document needs a public id and a title")
-        doc = m.Document.objects.filter(public_id=rec.public_id).first()
+        doc = self._known.pop(rec.public_id, None)
+        if doc is None:
+            doc = m.Document.objects.filter(public_id=rec.public_id).first()
         created = doc is None
         doc = doc or m.Document(public_id=rec.public_id)
         before = self._scalars(doc)
@@ -214,6 +219,28 @@ class Writer:
             self.flush()
         return outcome
 
+    def prefetch(self, records: list[DocumentRecord]) -> None:
+        """Load what a batch of records' documents hold now, in a few queries (re-imports)."""
+        docs = m.Document.objects.filter(public_id__in=[r.public_id for r in records])
+        self._known = {d.public_id: d for d in docs}
+        pks = [d.pk for d in self._known.values()]
+        self._loaded, self._current = set(pks), {}
+        if not pks:
+            return
+        for name in (*RELATIONS, "places", "languages", "creators", "contributors", "people"):
+            field = m.Document._meta.get_field(name)
+            source, target = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
+            rows = field.remote_field.through.objects.filter(**{f"{source}__in": pks})
+            for pk in pks:
+                self._current[name, pk] = set()
+            for pk, other in rows.values_list(source, target):
+                self._current[name, pk].add(other)
+        for model in (m.Transcript, m.Translation):
+            for text in model.objects.filter(document_id__in=pks).order_by("position", "id"):
+                self._current.setdefault((model, text.document_id), []).append(text)
+        for ms in m.Membership.objects.filter(document_id__in=pks):
+            self._current[m.Membership, ms.document_id, ms.collection_id] = ms
+
     @staticmethod
     def _scalars(doc: m.Document) -> tuple:
         return (*(getattr(doc, f) for f in SCALARS), doc.doc_type_id, doc.rights_id)
@@ -232,7 +259,10 @@ class Writer:
                 self._queue_links(doc, name, pks)
                 continue
             manager = getattr(doc, name)
-            if set(manager.values_list("pk", flat=True)) != pks:
+            current = self._current.get((name, doc.pk))
+            if current is None:
+                current = set(manager.values_list("pk", flat=True))
+            if current != pks:
                 manager.set(pks)
                 changed = True
         return changed
@@ -259,11 +289,12 @@ class Writer:
             )
             for t in texts
         ]
-        existing = (
-            []
-            if doc.pk in self._new
-            else list(model.objects.filter(document=doc).order_by("position", "id"))
-        )
+        if doc.pk in self._new:
+            existing = []
+        elif doc.pk in self._loaded:
+            existing = self._current.get((model, doc.pk), [])
+        else:
+            existing = list(model.objects.filter(document=doc).order_by("position", "id"))
         if [(t.label, t.language_id, t.html) for t in existing] == wanted:
             return False
         if len(existing) > len(wanted):
@@ -291,13 +322,17 @@ class Writer:
                 rows = self._pending.setdefault(m.Membership, [])
                 rows.append(m.Membership(collection=coll, document=doc, position=position))
                 continue
-            ms, made = m.Membership.objects.get_or_create(
-                collection=coll, document=doc, defaults={"position": position}
-            )
-            if not made and ms.position != position:
+            ms = self._current.get((m.Membership, doc.pk, coll.pk))
+            made = False
+            if ms is None:
+                ms, made = m.Membership.objects.get_or_create(
+                    collection=coll, document=doc, defaults={"position": position}
+                )
+            moved = not made and ms.position != position
+            if moved:
                 ms.position = position
                 ms.save(update_fields=["position"])
-            changed |= made or ms.position != position
+            changed |= made or moved
         return changed
 
     # -- end of file ---------------------------------------------------------------------
@@ -327,17 +362,26 @@ class Writer:
         """Resolve references between documents, tally outcomes, index in bulk."""
         self.flush()
         related = self._related_wanted()
+        pks = [pk for pk, *_ in self._deferred]
+        attached, linked = {}, {}
+        for start in range(0, len(pks), 500):
+            chunk = pks[start : start + 500]
+            attached.update(
+                m.Document.objects.filter(pk__in=chunk).values_list("pk", "attached_to_id")
+            )
+            rows = m.Document.related.through.objects.filter(from_document_id__in=chunk)
+            for a, b in rows.values_list("from_document_id", "to_document_id"):
+                linked.setdefault(a, set()).add(b)
         for pk, attached_to, _, where in self._deferred:
             target = self._resolve(attached_to, where) if attached_to else None
-            doc = m.Document.objects.get(pk=pk)
             changed = False
-            if doc.attached_to_id != target:
+            if attached[pk] != target:
                 m.Document.objects.filter(pk=pk).update(attached_to=target)
                 changed = True
-            current = set(doc.related.values_list("pk", flat=True))
+            current = linked.get(pk, set())
             outside = {r for r in current if r not in related}  # kept: not this file's to say
             if current != related[pk] | outside:
-                doc.related.set(related[pk] | outside)
+                m.Document(pk=pk).related.set(related[pk] | outside)
                 changed = True
             if changed and self.outcomes[pk] == "unchanged":
                 self.outcomes[pk] = "updated"

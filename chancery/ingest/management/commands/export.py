@@ -1,4 +1,6 @@
-"""Export the whole archive: chancery export jsonl|csv OUT."""
+"""Export the archive. jsonl: every record, field, relation, asset (files included) and
+editorial state, for backups and moves between databases; `chancery import jsonl` restores
+it. csv: the documents in the import column set (no files). See docs/importing.md."""
 
 from pathlib import Path
 
@@ -7,11 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 class Command(BaseCommand):
     requires_system_checks: list[str] = []
-    help = (
-        "Export the archive. jsonl: every record, field, relation, asset (files included) and "
-        "editorial state, for backups and moves between databases; `chancery import jsonl` "
-        "restores it. csv: the documents in the import column set (no files)."
-    )
+    help = __doc__
 
     def add_arguments(self, parser):
         parser.add_argument("format", choices=["jsonl", "csv"])

@@ -1,4 +1,8 @@
-"""Import documents: chancery import tei|da-json|csv|jsonl FILE... [--dry-run]."""
+"""Import documents from files, one transaction per file: FRUS-style TEI (tei), Wilson
+Center Digital Archive JSON (da-json), a spreadsheet (csv) or a Chancery export (jsonl).
+Importing a file again creates nothing new and updates what changed. Ends with counts
+(created, updated, unchanged, skipped, failed); exits non-zero if anything failed.
+See docs/importing.md."""
 
 from __future__ import annotations
 
@@ -17,13 +21,7 @@ SHOWN = 20
 class Command(BaseCommand):
     requires_system_checks: list[str] = []  # an import needs the database, not the URL map
 
-    help = (
-        "Import documents from files, one transaction per file: FRUS-style TEI (tei), "
-        "Wilson Center Digital Archive JSON (da-json), a spreadsheet (csv) or a Chancery "
-        "export (jsonl). Importing a file again creates nothing new and updates what changed. "
-        "Ends with counts (created, updated, unchanged, skipped, failed); exits non-zero if "
-        "anything failed. See docs/importing.md."
-    )
+    help = __doc__
 
     def add_arguments(self, parser):
         parser.add_argument("format", choices=sorted(formats.READERS), help="Input format.")

@@ -1,0 +1,65 @@
+"""Import all twelve shared FRUS volumes into an empty archive, index included.
+
+Run: nice -n 10 .venv/bin/python bench/import_frus.py [FOLDER]
+A fresh CHANCERY_HOME (SQLite) is made in a temp dir; every volume goes through the same
+code as ``chancery import tei`` (one transaction per file, index built at the end of each).
+Prints per-volume and total time, documents per second and peak memory (max RSS), and checks
+the document count against the ``div[@type='document']`` count of each file. A second pass
+re-imports every volume (all unchanged) and is timed too.
+"""
+
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FRUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "frus"
+
+
+def main() -> int:
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else FRUS
+    volumes = sorted(folder.glob("*.xml"))
+    if not volumes:
+        print(f"No FRUS volumes in {folder}")
+        return 1
+    os.environ["CHANCERY_HOME"] = tempfile.mkdtemp(prefix="chancery-bench-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chancery.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from chancery.corpus.models import Document
+    from chancery.ingest.run import import_file
+    from chancery.ingest.tei import read_tei
+    from chancery.search.backends import get_backend
+
+    call_command("migrate", verbosity=0)
+    for label in ("first import (empty archive)", "re-import (nothing changes)"):
+        print(f"\n{label}")
+        started, cpu = time.perf_counter(), time.process_time()
+        for path in volumes:
+            t0 = time.perf_counter()
+            report = import_file(path, read_tei)
+            seconds = time.perf_counter() - t0
+            expected = path.read_bytes().count(b'type="document"')
+            docs = sum(report.counts[o] for o in ("created", "updated", "unchanged"))
+            flag = "" if docs == expected and not report.failed else f"  MISMATCH ({expected})"
+            print(f"  {path.name:24} {docs:5} docs {seconds:6.1f} s "
+                  f"{docs / seconds:6.0f} docs/s  {report.summary()}{flag}")  # fmt: skip
+        total = time.perf_counter() - started
+        count = Document.objects.count()
+        cpu = time.process_time() - cpu
+        print(f"  total: {count} documents in {total:.1f} s wall, {cpu:.1f} s CPU "
+              f"({count / total:.0f} docs/s wall, {count / cpu:.0f} docs/s CPU); "
+              f"index holds {get_backend().indexed_count()}")  # fmt: skip
+        print(f"  load average now: {os.getloadavg()[0]:.1f} (2 cores)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak memory (max RSS): {peak:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

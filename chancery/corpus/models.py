@@ -308,7 +308,11 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["date_earliest", "public_id"]
-        indexes = [models.Index(fields=["status", "date_earliest"])]
+        indexes = [
+            models.Index(fields=["status", "date_earliest"]),
+            # OAI-PMH pages by (datestamp, id) keyset: a range scan instead of a sort.
+            models.Index(fields=["status", "updated_at", "public_id"], name="document_datestamp"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -30,7 +30,7 @@ class DocumentSitemap(PagedSitemap):
         return models.Document.objects.published().only("public_id", "updated_at").order_by("pk")
 
     def lastmod(self, doc):
-        return doc.updated_at
+        return doc.updated_at.date()  # a day is precise enough for crawlers
 
 
 class CollectionSitemap(PagedSitemap):
@@ -40,7 +40,7 @@ class CollectionSitemap(PagedSitemap):
         return models.Collection.objects.order_by("pk")
 
     def lastmod(self, collection):
-        return collection.updated_at
+        return collection.updated_at.date()
 
 
 def _with_published(model, relation: str = "documents"):

@@ -77,11 +77,13 @@ class Selection:
         docs, stones = self.documents(), self.tombstones()
         if after:
             moment, identifier = after
-            docs = docs.filter(
-                Q(updated_at__gt=moment) | Q(updated_at=moment, public_id__gt=identifier)
+            # "at or after the moment, and past the last id at it": written so the
+            # (status, updated_at, public_id) index serves it as one range scan.
+            docs = docs.filter(updated_at__gte=moment).filter(
+                Q(updated_at__gt=moment) | Q(public_id__gt=identifier)
             )
-            stones = stones.filter(
-                Q(datestamp__gt=moment) | Q(datestamp=moment, identifier__gt=identifier)
+            stones = stones.filter(datestamp__gte=moment).filter(
+                Q(datestamp__gt=moment) | Q(identifier__gt=identifier)
             )
         docs = with_descriptions(docs) if metadata else with_sets(docs)
         items = [self.item(d) for d in docs.order_by("updated_at", "public_id")[: limit + 1]]

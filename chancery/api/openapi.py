@@ -238,14 +238,20 @@ def _query(name: str, schema: dict, description: str, **extra) -> dict:
             "description": description, **extra}  # fmt: skip
 
 
+def _number(maximum: int) -> dict:
+    """A whole number, or empty for "not given" (as HTML forms send an empty field)."""
+    return {
+        "anyOf": [
+            {"type": "integer", "minimum": 1, "maximum": maximum},
+            {"type": "string", "maxLength": 0},
+        ]
+    }
+
+
 def _paging(max_per_page: int, default: int) -> list[dict]:
     return [
-        _query("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}, "Page number."),
-        _query(
-            "per_page",
-            {"type": "integer", "minimum": 1, "maximum": max_per_page},
-            f"Items per page (default {default}).",
-        ),
+        _query("page", _number(1_000_000), "Page number (default 1)."),
+        _query("per_page", _number(max_per_page), f"Items per page (default {default})."),
     ]
 
 
@@ -270,10 +276,10 @@ def _search_params() -> list[dict]:
     params = [
         _query("q", {"type": "string", "maxLength": 1000}, "Query (see docs/searching.md)."),
         *_paging(SEARCH_MAX_PER_PAGE, 10),
-        _query("sort", {"type": "string", "enum": list(SORTS)}, "Order of hits."),
+        _query("sort", {"type": "string", "enum": ["", *SORTS]}, "Order of hits."),
         _query("start_date", date, "Earliest date: YYYY, YYYY-MM or YYYY-MM-DD."),
         _query("end_date", date, "Latest date: YYYY, YYYY-MM or YYYY-MM-DD."),
-        _query("date_mode", {"type": "string", "enum": list(DATE_MODES)}, "How dates match."),
+        _query("date_mode", {"type": "string", "enum": ["", *DATE_MODES]}, "How dates match."),
     ]
     for name, spec in FACETS.items():
         params.append(

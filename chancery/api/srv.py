@@ -39,7 +39,7 @@ def _resolve(request, name: str, model, field: str = "pk") -> list:
     if not ids:
         return []
     if field != "code":
-        bad = [i for i in ids if not i.isdigit()]
+        bad = [i for i in ids if not (i.isascii() and i.isdigit() and len(i) <= 18)]
         if bad:
             raise ApiError(400, f"{name}[]: “{bad[0]}” is not an id (a whole number).")
     key = "code" if field == "code" else "pk"

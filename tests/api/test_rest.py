@@ -179,6 +179,24 @@ def test_cors_for_reads(client, archive, path):
     assert "GET" in preflight["Access-Control-Allow-Methods"]
 
 
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/srv/subject/99999999999999999999999.json", 404),
+        ("/srv/collection/99999999999999999999999.json", 404),
+        ("/srv/record.json?collection[]=99999999999999999999999", 400),
+        ("/srv/record.json?subject[]=%D9%A3", 400),
+        ("/srv/record.json?start_date=19581301", 400),
+        ("/srv/record.json?itemsPerPage=501", 400),
+        ("/srv/record.json?model=Theme", 400),
+    ],
+)
+def test_wilson_bad_ids_and_parameters(client, archive, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.json()["error"]["message"]
+
+
 def test_writes_are_405_json(client, archive):
     response = client.post("/api/v1/documents", {"title": "x"})
     assert response.status_code == 405

@@ -15,7 +15,9 @@ CHANCERY = [sys.executable, "-m", "chancery.cli"]
 
 
 def run(*args, env=None, home=None):
-    environ = {**os.environ, **(env or {})}
+    # A fresh home is a SQLite archive, also when the suite itself runs on PostgreSQL.
+    environ = {k: v for k, v in os.environ.items() if k != "CHANCERY_DATABASE_URL"}
+    environ.update(env or {})
     if home:
         environ["CHANCERY_HOME"] = str(home)
     return subprocess.run([*CHANCERY, *args], capture_output=True, text=True, env=environ)

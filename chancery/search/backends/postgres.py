@@ -98,19 +98,31 @@ LAYER_TEXT = {
 }
 
 
-def configs_for(languages: list[str]) -> tuple[str, str]:
-    """(configuration of the descriptive fields, of the transcript) for a document."""
+def configs_for(languages: list[str], meta_text: str = "", transcript: str = "") -> tuple[str, str]:
+    """(configuration of the descriptive fields, of the transcript) for a document.
+
+    Text with Cyrillic in it is analysed as Russian whatever the declared language: the
+    Russian configuration stems ASCII words as English too, so nothing is lost.
+    """
     if "rus" in languages:
         return "chancery_russian", "chancery_russian"
     if not languages or "eng" in languages:
-        return "chancery_english", "chancery_english"
-    text = next((LANGUAGE_CONFIGS[c] for c in languages if c in LANGUAGE_CONFIGS), None)
-    return "chancery_english", text or "chancery_simple"
+        text = "chancery_english"
+    else:
+        found = (LANGUAGE_CONFIGS[c] for c in languages if c in LANGUAGE_CONFIGS)
+        text = next(found, "chancery_simple")
+    meta = "chancery_russian" if _CYRILLIC.search(meta_text) else "chancery_english"
+    return meta, "chancery_russian" if _CYRILLIC.search(transcript) else text
+
+
+_HYPHEN = re.compile(r"(?<=\w)[-\u2010\u2011](?=\w)")
 
 
 def prepare(text: str) -> str:
-    """Text as stored: no NUL (PostgreSQL refuses it), CJK runs as bigrams."""
-    text = (text or "").replace("\x00", " ")
+    """Text as stored: no NUL (PostgreSQL refuses it), hyphens as spaces (as SQLite's
+    tokenizer reads them: "Hung-chang" is the two words of "Hung chang", not a third
+    compound token that would break the phrase), CJK runs as bigrams."""
+    text = _HYPHEN.sub(" ", (text or "").replace("\x00", " "))
     if has_cjk(text):
         from ..analysis import _CJK_RUN
 
@@ -169,8 +181,9 @@ class PostgresBackend(SearchBackend):
             return
         rows = []
         for e in entries:
-            meta, text = configs_for(list(e.languages or []))
             translation = e.translation or ("" if e.transcript else e.body)
+            described = " ".join((e.title, e.summary, e.names, translation))
+            meta, text = configs_for(list(e.languages or []), described, e.transcript)
             rows.append(
                 (
                     e.pk,

@@ -88,6 +88,11 @@ def own(div, name: str):
             yield el
 
 
+def _in_attachment(el) -> bool:
+    """Inside a ``frus:attachment`` (an inclosure printed within the document)."""
+    return any(local(a.tag) == "attachment" for a in el.iterancestors())
+
+
 def doc_type_for(source: str, title: str) -> str:
     for text in (source.lower(), title.lower()):
         for keywords, name in TYPES:
@@ -350,7 +355,10 @@ class VolumeReader:
         self.count += 1
         public_id = self._public_id(div)
         title = self._title(div)
-        sources = [words(n) for n in own(div, "note") if n.get("type") == "source"]
+        sources = [
+            words(n) for n in own(div, "note")
+            if n.get("type") == "source" and not _in_attachment(n)
+        ]  # fmt: skip
         source = " ".join(dict.fromkeys(sources))
         converter = Converter(public_id, self._public_id, self._title)
         html = converter.convert(div, start_page=self.page)

@@ -49,6 +49,7 @@ RENDITIONS = {
 }
 P_RENDS = {"center": "center", "right": "right", "flushleft": "flushleft"}
 SKIP = {"graphic", "lb"}
+BLOCKS = {"list", "table", "quote", "figure", "div", "closer", "opener"}
 SPACES = re.compile(r"\s+")  # handled or without text
 
 
@@ -104,6 +105,8 @@ class Converter:
             tag, cls = ELEMENTS[name]
             if name == "p":
                 cls = P_RENDS.get(el.get("rend", ""), "")
+                if any(local(c.tag) in BLOCKS for c in el):
+                    tag = "div"  # HTML cannot nest a list or table in a paragraph
             self.wrap(el, tag, cls)
         elif name in SKIP:
             if name == "lb":

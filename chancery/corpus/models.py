@@ -312,6 +312,8 @@ class Document(models.Model):
             models.Index(fields=["status", "date_earliest"]),
             # OAI-PMH pages by (datestamp, id) keyset: a range scan instead of a sort.
             models.Index(fields=["status", "updated_at", "public_id"], name="document_datestamp"),
+            # The newest-documents feed and the home page's "recently published".
+            models.Index(fields=["status", "published_at"], name="document_published"),
         ]
 
     def __str__(self) -> str:

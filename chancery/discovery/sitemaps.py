@@ -7,7 +7,7 @@
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 
 from chancery.corpus import models
@@ -32,6 +32,11 @@ class DocumentSitemap(PagedSitemap):
     def lastmod(self, doc):
         return doc.updated_at.date()  # a day is precise enough for crawlers
 
+    def get_latest_lastmod(self):
+        # Django's default calls lastmod() on every item: 100,000 rows for the index.
+        latest = self.items().aggregate(latest=Max("updated_at"))["latest"]
+        return latest.date() if latest else None
+
 
 class CollectionSitemap(PagedSitemap):
     changefreq = "weekly"
@@ -41,6 +46,10 @@ class CollectionSitemap(PagedSitemap):
 
     def lastmod(self, collection):
         return collection.updated_at.date()
+
+    def get_latest_lastmod(self):
+        latest = self.items().aggregate(latest=Max("updated_at"))["latest"]
+        return latest.date() if latest else None
 
 
 def _with_published(model, relation: str = "documents"):

@@ -15,4 +15,8 @@ class Migration(migrations.Migration):
                 fields=["status", "updated_at", "public_id"], name="document_datestamp"
             ),
         ),
+        migrations.AddIndex(
+            model_name="document",
+            index=models.Index(fields=["status", "published_at"], name="document_published"),
+        ),
     ]

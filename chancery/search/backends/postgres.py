@@ -163,6 +163,17 @@ def _and(queries: list[tuple[str, list[str]]], joiner: str = " && ") -> tuple[st
     return "(" + joiner.join(sql for sql, _ in queries) + ")", [p for _, ps in queries for p in ps]
 
 
+def _coverage(queries: list[tuple[str, list[str]]], at_least: int) -> tuple[str, list]:
+    """Rows matching at least ``at_least`` of the queries, with how many: each query is one
+    GIN index scan, so no row's (large) vector is read to count."""
+    scans = [f"SELECT document_id FROM {TABLE} WHERE vector @@ {q}" for q, _ in queries]  # noqa: S608
+    sql = (
+        f"SELECT document_id, count(*) AS n FROM ({' UNION ALL '.join(scans)}) AS m "  # noqa: S608
+        "GROUP BY document_id HAVING count(*) >= %s"
+    )
+    return sql, [*(p for _, ps in queries for p in ps), at_least]
+
+
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
 
@@ -243,21 +254,33 @@ class PostgresBackend(SearchBackend):
             where += f" AND to_tsvector({config}, left({column}, {MAX_INDEXED})) @@ {query}"
             params = params * 2
         if relaxed:
-            count, count_params = _and([(f"(vector @@ {q})::int", p) for q, p in queries], " + ")
-            where += f" AND {count} >= %s"
-            params = [*params, *count_params, parsed.min_match]
+            coverage, coverage_params = _coverage(queries, parsed.min_match)
+            if parsed.layer not in LAYER_TEXT:
+                return f"SELECT document_id FROM ({coverage}) AS cov", coverage_params  # noqa: S608
+            where += f" AND document_id IN (SELECT document_id FROM ({coverage}) AS cov)"  # noqa: S608
+            params = [*params, *coverage_params]
         return f"SELECT document_id FROM {TABLE} WHERE {where}", params  # noqa: S608
 
     def filter_matching(self, qs: QuerySet, parsed: ParsedQuery) -> QuerySet:
         # Only our table, column and configuration names are interpolated; words are parameters.
         positive = self._positive(parsed)
         if positive:
-            qs = qs.filter(pk__in=RawSQL(*positive))  # noqa: S611
+            qs = qs.filter(pk__in=self._matching_ids(qs.db, *positive))
         excluded = any_of(parsed.excluded)
         if excluded:
             sql = f"SELECT document_id FROM {TABLE} WHERE vector @@ {excluded[0]}"  # noqa: S608
             qs = qs.exclude(pk__in=RawSQL(sql, excluded[1]))  # noqa: S611
         return qs
+
+    @staticmethod
+    def _matching_ids(alias: str, sql: str, params: list) -> RawSQL:
+        """The matching ids, found once: the count and every facet query reuse the list
+        instead of each re-running the text match (which reads every matching row's vector
+        when a word is common)."""
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = [row[0] for row in cursor.fetchall()]
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])  # noqa: S611
 
     def ranked_ids(self, matched: QuerySet, parsed: ParsedQuery, offset: int, limit: int):
         return [(pk, score) for pk, score, _ in self.ranked(matched, parsed, offset, limit)]
@@ -269,14 +292,18 @@ class PostgresBackend(SearchBackend):
             return []
         inner, inner_params = matched.values("pk").query.sql_with_params()
         any_query, any_params = _and(queries, " || ")
-        count, count_params = _and([(f"(vector @@ {q})::int", p) for q, p in queries], " + ")
+        if len(queries) > 1:
+            coverage, coverage_params = _coverage(queries, 1)
+            n, join = "cov.n", f"JOIN ({coverage}) AS cov ON cov.document_id = s.document_id"
+        else:
+            n, join, coverage_params = "1", "", []
         sql = (
-            f"SELECT document_id, ts_rank_cd('{RANK_WEIGHTS}', vector, {any_query}, 1) AS score, "  # noqa: S608
-            f"{count} AS n FROM {TABLE} WHERE document_id IN ({inner}) "
-            "ORDER BY n DESC, score DESC, document_id LIMIT %s OFFSET %s"
+            f"SELECT s.document_id, ts_rank_cd('{RANK_WEIGHTS}', s.vector, {any_query}, 1), "  # noqa: S608
+            f"{n} FROM {TABLE} AS s {join} WHERE s.document_id IN ({inner}) "
+            "ORDER BY 3 DESC, 2 DESC, s.document_id LIMIT %s OFFSET %s"
         )
         with connections[matched.db].cursor() as cursor:
-            cursor.execute(sql, [*any_params, *count_params, *inner_params, limit, offset])
+            cursor.execute(sql, [*any_params, *coverage_params, *inner_params, limit, offset])
             rows = cursor.fetchall()
         total = len(queries)
         return [

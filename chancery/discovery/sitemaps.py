@@ -7,7 +7,7 @@
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Count, Max, Q
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 
 from chancery.corpus import models
@@ -52,26 +52,25 @@ class CollectionSitemap(PagedSitemap):
         return latest.date() if latest else None
 
 
-def _with_published(model, relation: str = "documents"):
-    published = Q(**{f"{relation}__status": models.Document.PUBLISHED})
-    return (
-        model.objects.annotate(n=Count(relation, filter=published)).filter(n__gt=0).order_by("pk")
-    )
+def _with_published(model, field: str):
+    """Rows of ``model`` that at least one published document points to through ``field``."""
+    published = models.Document.objects.published().filter(**{field: OuterRef("pk")})
+    return model.objects.filter(Exists(published)).order_by("pk")
 
 
 class SubjectSitemap(PagedSitemap):
     def items(self):
-        return _with_published(models.Subject)
+        return _with_published(models.Subject, "subjects")
 
 
 class PlaceSitemap(PagedSitemap):
     def items(self):
-        return _with_published(models.Place)
+        return _with_published(models.Place, "places")
 
 
 class RepositorySitemap(PagedSitemap):
     def items(self):
-        return _with_published(models.Repository)
+        return _with_published(models.Repository, "repositories")
 
 
 class PageSitemap(Sitemap):

@@ -122,3 +122,13 @@ def test_pages_link_their_feeds_and_json_twins(client, archive):
     entries = feedparser.parse(feed.content).entries
     assert [e.link for e in entries] == [hit["url"] for hit in twin["hits"]]
     assert models.Document.objects.published().count() == 23
+
+
+def test_sitemap_lists_only_authorities_with_published_documents(client, db):
+    from tests.factories import SubjectFactory
+
+    shown, hidden = SubjectFactory(slug="treaties"), SubjectFactory(slug="secret-talks")
+    DocumentFactory(subjects=[shown])
+    DocumentFactory(subjects=[hidden], status="draft")
+    listed = _locs(client, "/sitemap-subjects.xml")
+    assert listed == ["http://testserver/subject/treaties/"]

@@ -374,6 +374,7 @@ class VolumeReader:
             transcripts=[TextRef(html=html, language="eng", label="Full text")],
         )  # fmt: skip
         record.people = self._people(div)
+        record.creators = self._senders(div, record.people)
         record.places = self._places(div)
         return record
 
@@ -417,6 +418,25 @@ class VolumeReader:
             else:
                 people.setdefault("name:" + mention.casefold(), AgentRef(name=mention))
         return list(people.values())
+
+    def _senders(self, div, people: list[AgentRef]) -> list[AgentRef]:
+        """The heading's ``persName[@type='from']``: who wrote it ("Mr. Conger to Mr. Hay")."""
+        head = next(own(div, "head"), None)
+        if head is None:
+            return []
+        by_name = {(p.key or p.name.casefold()): p for p in people}
+        senders = []
+        for pers in head.iter(TEI + "persName"):
+            if pers.get("type") != "from":
+                continue
+            corresp = (pers.get("corresp") or "").strip()
+            key = corresp if not corresp.startswith("#") else f"{self.volume.id}{corresp}"
+            ref = (
+                by_name.get(key) if corresp else by_name.get(words(pers).strip(" ,.;:").casefold())
+            )
+            if ref is not None and ref not in senders:
+                senders.append(ref)
+        return senders
 
     def _places(self, div) -> list[PlaceRef]:
         places: dict[str, PlaceRef] = {}

@@ -103,6 +103,9 @@ def test_people_are_shared_across_documents_with_their_full_names(frus_archive):
     variants = set(wilson.variants.values_list("name", flat=True))
     assert "Woodrow Wilson" in variants
     assert any("President" in v or v == "Wilson" for v in variants)
+    # the heading's sender is the creator: "The British Secretary … (Balfour) to the Secretary"
+    balfour = m.Document.objects.get(public_id="frus1919Parisv01/d9").creators.get()
+    assert balfour.name == "Balfour, Arthur James"
     derby = m.Agent.objects.get(pk=SourceKey.objects.get(key="frus1919Parisv01#p_DEGVS1").object_id)
     assert "Edward George V. Stanley" in set(derby.variants.values_list("name", flat=True))
 

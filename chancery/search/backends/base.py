@@ -248,17 +248,30 @@ class SearchResults:
         """Every document the search finds (unordered)."""
         if self.parsed.is_empty:
             return self.filtered
-        return self.backend.filter_matching(self.filtered, self.parsed)
+        return self._materialize(self.backend.filter_matching(self.filtered, self.parsed))
+
+    def _materialize(self, matched: QuerySet) -> QuerySet:
+        """Engines that can ("materialize") hold the match set once for the count, the
+        ranking and every facet, instead of each re-reading documents and index."""
+        materialize = getattr(self.backend, "materialize", None)
+        if materialize is None:
+            return matched
+        matched, self._known_count = materialize(matched)
+        return matched
+
+    _known_count: int | None = None
 
     @cached_property
     def _count(self) -> int:
-        count = self.matched.count()
+        matched = self.matched
+        count = self._known_count if self._known_count is not None else matched.count()
         plain = [g for g in self.parsed.groups if not any(t.field for t in g)]
         if count == 0 and len(plain) >= 2 and self.parsed.min_match != 1:
             # Nothing has all (or most) of the words: any one of them will do, best first.
             relaxed = self.parsed.with_groups(self.parsed.groups, min_match=1)
-            matched = self.backend.filter_matching(self.filtered, relaxed)
-            count = matched.count()
+            self._known_count = None
+            matched = self._materialize(self.backend.filter_matching(self.filtered, relaxed))
+            count = self._known_count if self._known_count is not None else matched.count()
             if count:
                 self.parsed, self.relaxed = relaxed, True
                 self.__dict__["matched"] = matched

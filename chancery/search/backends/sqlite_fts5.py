@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -43,6 +43,10 @@ CREATE_WORDS_SQL = [
     "words, tokenize = 'unicode61 remove_diacritics 2')",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS}_vocab USING fts5vocab({WORDS}, 'row')",
 ]
+#: Temporary tables holding one search's matches each (see ``materialize``).
+HITS_TABLES = 4
+_hits_counter = 0
+
 #: Text layers (public name) -> the columns that hold them.
 LAYER_COLUMNS = {"translation": "translation", "transcript": "transcript", "summary": "summary"}
 #: How much a document whose words stand close together gains over bm25 alone.
@@ -121,12 +125,14 @@ def proximity_expression(parsed: ParsedQuery) -> str | None:
 
 @functools.cache
 def _has_ln() -> bool:
-    """SQLite's math functions are a compile-time option: without them, no length bonus."""
+    """SQLite's math functions are a compile-time option: without them, no length bonus.
+    (Probed on a private in-memory database: the same library, no query on the archive's.)"""
+    import sqlite3
+
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT ln(1)")
+        sqlite3.connect(":memory:").execute("SELECT ln(1)").close()
         return True
-    except Exception:  # noqa: BLE001 — any failure means the function is missing
+    except sqlite3.Error:
         return False
 
 
@@ -262,6 +268,30 @@ class SQLiteFTS5Backend(SearchBackend):
             )
             for pk, score, n, near in rows
         ]
+
+    def materialize(self, matched: QuerySet) -> tuple[QuerySet, int]:
+        """The matched ids copied once into a connection-private temporary table, and
+        how many there are (the insert's row count: no separate COUNT).
+
+        At 200,000 documents a broad word matches half the archive; without this, the
+        count, the ranking and each facet count re-join those ids to the documents' rows.
+        A few tables rotate so that two searches in one request do not overwrite each other.
+        """
+        from chancery.corpus.models import Document
+
+        global _hits_counter
+        _hits_counter = (_hits_counter + 1) % HITS_TABLES
+        table = f"temp.search_hits_{_hits_counter}"
+        inner, params = matched.values("pk").query.sql_with_params()
+        db = connections[matched.db]
+        with db.cursor() as cursor:
+            # Always "IF NOT EXISTS": a rolled-back transaction takes a new table with it.
+            cursor.execute(f"CREATE TABLE IF NOT EXISTS {table} (pk INTEGER PRIMARY KEY)")
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+            cursor.execute(f"INSERT INTO {table} (pk) {inner}", params)  # noqa: S608
+            count = cursor.rowcount
+        sql = RawSQL(f"SELECT pk FROM {table}", [])  # noqa: S611, S608
+        return Document.objects.using(matched.db).filter(pk__in=sql), count
 
     def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
         """Archive words starting with ``prefix`` and how many documents use each."""

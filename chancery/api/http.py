@@ -20,6 +20,8 @@ from django.views.decorators.csrf import csrf_exempt
 from .errors import json_error
 
 ALLOW = "GET, HEAD, OPTIONS"
+#: Parameters that take one value on every endpoint (facets, by contrast, repeat).
+SINGLE = {"q", "page", "per_page", "sort", "start_date", "end_date", "date_mode", "itemsPerPage"}
 
 
 class ApiError(Exception):
@@ -84,6 +86,9 @@ def api_view(view):
         if bad is not None:
             response = json_error(400, f"{bad!r}: parameters may not contain NUL characters.")
             return cors(response)
+        repeated = next((k for k in SINGLE if len(request.GET.getlist(k)) > 1), None)
+        if repeated is not None:
+            return cors(json_error(400, f"{repeated}: give it once, not several times."))
         try:
             response = view(request, *args, **kwargs)
         except ApiError as exc:

@@ -107,6 +107,8 @@ def openapi(request):
 def _filtered_documents(request):
     documents = models.Document.objects.published()
     for name, (model, key, lookups) in DOCUMENT_FILTERS.items():
+        if len(request.GET.getlist(name)) > 1:
+            raise ApiError(400, f"{name}: give one value (the search endpoint takes several).")
         value = request.GET.get(name, "").strip()
         if not value:
             continue

@@ -125,6 +125,9 @@ def test_documents_filter_by_authority(client, archive):
         ("/api/v1/documents?page=9", "page"),
         ("/api/v1/subjects?per_page=1000", "per_page"),
         ("/api/v1/search?start_date=1950-13", "start_date"),
+        ("/api/v1/people?page=1&page=2", "page"),
+        ("/api/v1/search?q=a&q=b", "q"),
+        ("/api/v1/documents?subject=treaties&subject=treaties", "subject"),
     ],
 )
 def test_bad_parameters_are_400_naming_them(client, archive, url, name):

@@ -197,9 +197,12 @@ def _search_schema() -> dict:
             "end_date": DATE,
             "date_mode": STR,
             "filters": {"type": "object", "additionalProperties": _array(STR)},
+            # Other forms of the names in the query that were searched too.
+            "also_searched": _array(_obj({"term": STR, "forms": _array(STR)})),
         }
     )
     links = _obj({"self": URL, "html": URL}, {"prev": URL, "next": URL})
+    bar = _obj({"label": STR, "count": INT, "url": {**URL, "type": ["string", "null"]}})
     return _obj(
         {
             "total": INT,
@@ -207,6 +210,10 @@ def _search_schema() -> dict:
             "per_page": INT,
             "pages": INT,
             "query": query,
+            # Undated documents the search finds once its dates are left out (null: no dates).
+            "undated": {"type": ["integer", "null"]},
+            "suggestion": {"oneOf": [{"type": "null"}, _obj({"text": STR, "url": URL})]},
+            "histogram": {"oneOf": [{"type": "null"}, _obj({"unit": STR, "bars": _array(bar)})]},
             "hits": _array(_ref("SearchHit")),
             "facets": {"type": "object", "additionalProperties": _array(_ref("FacetValue"))},
             "links": links,

@@ -54,7 +54,29 @@ def search_payload(request, page: SearchPage) -> dict:
             "end_date": page.query.end.isoformat() if page.query.end else None,
             "date_mode": page.query.date_mode,
             "filters": {k: list(v) for k, v in page.query.filters.items() if v},
+            "also_searched": [{"term": term, "forms": forms} for term, forms in page.expansions],
         },
+        "undated": page.undated,
+        "suggestion": (
+            {"text": page.suggestion, "url": absolute(page.suggestion_url)}
+            if page.suggestion
+            else None
+        ),
+        "histogram": (
+            {
+                "unit": page.histogram.unit,
+                "bars": [
+                    {
+                        "label": b.label,
+                        "count": b.count,
+                        "url": absolute(b.url) if b.url else None,
+                    }
+                    for b in page.histogram.bars
+                ],
+            }
+            if page.histogram and page.histogram.bars
+            else None
+        ),
         "hits": [_hit(request, hit) for hit in page.hits],
         "facets": {
             name: [

@@ -6,6 +6,8 @@ Without --url it starts the local cluster with scripts/postgres.sh (root) and us
 database ``chancery_bench`` (kept between runs: the import is done once per size). Only
 wall-clock figures mean something here: the engine's work happens in the PostgreSQL server,
 not in this process, so the CPU columns of bench/search.py undercount it.
+Drop the ``chancery_bench_*`` databases afterwards on a machine that runs the test suite:
+tests/postgres/test_replica.py copies the whole cluster with pg_basebackup.
 """
 
 from __future__ import annotations

@@ -43,3 +43,16 @@ def frus_dir():
     if not os.path.isdir(path):
         pytest.skip(f"FRUS volumes not found at {path}: the shared corpora are absent")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_after_flush(request):
+    """A transactional test (live server) ends by flushing every table, which also empties
+    the rows a migration loaded: the shipped name-variants table. Reload it for each such
+    test, as a fresh archive has it."""
+    marker = request.node.get_closest_marker("django_db")
+    if "live_server" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+        from chancery.search.variants import load_table
+
+        load_table()

@@ -120,7 +120,7 @@ def test_editor_publishes_a_draft_and_finds_it(live_server, page, archive):
     page.goto(live_server.url + f"/admin/corpus/document/{draft.pk}/change/")
     page.select_option("#id_status", "published")
     page.locator("input[name=_save]").click()
-    assert "was changed successfully" in page.content()
+    assert "was changed successfully" in page.locator(".messagelist").inner_text()
 
     page.goto(live_server.url + "/search/?q=%22Five+Great+Powers%22")
     assert page.locator(".range").inner_text() == "1 - 1 of 1"

@@ -5,7 +5,7 @@ import os
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import axe_violations, browser, page  # noqa: F401 (fixtures)
+from .conftest import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,7 +16,7 @@ def boxer_volume(frus_dir):
     call_command("import", "tei", os.path.join(frus_dir, "frus1901China.xml"), "--no-progress")
 
 
-def test_pinyin_names_dates_sort_and_histogram(live_server, page, boxer_volume):  # noqa: F811
+def test_pinyin_names_dates_sort_and_histogram(live_server, page, boxer_volume):
     page.goto(live_server.url + "/search/")
     page.get_by_label("Search words").fill("Li Hongzhang")
     page.get_by_role("button", name="Search").click()
@@ -44,7 +44,7 @@ def test_pinyin_names_dates_sort_and_histogram(live_server, page, boxer_volume):
     assert axe_violations(page) == []
 
 
-def test_help_page_has_no_axe_violations(live_server, page, db):  # noqa: F811
+def test_help_page_has_no_axe_violations(live_server, page, db):
     page.goto(live_server.url + "/search/")
     page.get_by_role("link", name="How to search").click()
     assert page.locator("h1").inner_text() == "How to search"

@@ -80,47 +80,46 @@ def _person_forms(name: str) -> list[str]:
     return forms
 
 
+def _sync(model, prefix: str, names_of, pks=None) -> None:
+    """Rebuild the name forms of these records (all when None) from each record's name and
+    its variants; ``names_of(record, variants)`` gives (kind, names)."""
+    from .models import NameForm
+
+    records = model.objects.prefetch_related("variants")
+    stale = NameForm.objects.filter(group__startswith=f"{prefix}:")
+    if pks is not None:
+        pks = list(pks)
+        records = records.filter(pk__in=pks)
+        stale = NameForm.objects.filter(group__in=[f"{prefix}:{pk}" for pk in pks])
+    rows = []
+    for record in records:
+        variants = [v.name for v in record.variants.all()]
+        if variants:
+            kind, names = names_of(record, variants)
+            rows += _rows(f"{prefix}:{record.pk}", kind, names)
+    stale.delete()
+    NameForm.objects.bulk_create(rows, batch_size=500)
+
+
+def _agent_names(agent, variants: list[str]) -> tuple[str, list[str]]:
+    names = _person_forms(agent.name)
+    for variant in variants:
+        names += _person_forms(variant)
+    return agent.kind, names
+
+
 def sync_agents(pks=None) -> None:
     """Rebuild the forms of these agents (all when None) from Agent + AgentVariant."""
     from chancery.corpus.models import Agent
 
-    from .models import NameForm
-
-    agents = Agent.objects.prefetch_related("variants")
-    stale = NameForm.objects.filter(group__startswith="a:")
-    if pks is not None:
-        agents = agents.filter(pk__in=list(pks))
-        stale = NameForm.objects.filter(group__in=[f"a:{pk}" for pk in pks])
-    rows = []
-    for agent in agents:
-        variants = [v.name for v in agent.variants.all()]
-        if not variants:
-            continue
-        names = [*_person_forms(agent.name)]
-        for variant in variants:
-            names += _person_forms(variant)
-        rows += _rows(f"a:{agent.pk}", agent.kind, names)
-    stale.delete()
-    NameForm.objects.bulk_create(rows, batch_size=500)
+    _sync(Agent, "a", _agent_names, pks)
 
 
 def sync_places(pks=None) -> None:
+    """Rebuild the forms of these places (all when None) from Place + PlaceVariant."""
     from chancery.corpus.models import Place
 
-    from .models import NameForm
-
-    places = Place.objects.prefetch_related("variants")
-    stale = NameForm.objects.filter(group__startswith="p:")
-    if pks is not None:
-        places = places.filter(pk__in=list(pks))
-        stale = NameForm.objects.filter(group__in=[f"p:{pk}" for pk in pks])
-    rows = []
-    for place in places:
-        variants = [v.name for v in place.variants.all()]
-        if variants:
-            rows += _rows(f"p:{place.pk}", "place", [place.name, *variants])
-    stale.delete()
-    NameForm.objects.bulk_create(rows, batch_size=500)
+    _sync(Place, "p", lambda place, variants: ("place", [place.name, *variants]), pks)
 
 
 def rebuild() -> None:

@@ -89,6 +89,17 @@ def _ris_name(name: dict) -> str:
     return f"{name['family']}, {name['given']}" if "family" in name else name["literal"]
 
 
+#: Optional CSL-JSON variables and their RIS tags, in the order they are written.
+RIS_OPTIONAL = [
+    ("genre", "M3"),
+    ("abstract", "AB"),
+    ("archive_location", "AN"),
+    ("archive", "DP"),
+    ("archive-place", "CY"),
+    ("collection-title", "T3"),
+]
+
+
 def ris(item: dict) -> str:
     """One RIS record of type MANSCPT (manuscript), CRLF line ends as the format asks."""
     lines = [_ris_line("TY", "MANSCPT"), _ris_line("ID", item["id"])]
@@ -102,18 +113,7 @@ def ris(item: dict) -> str:
         lines.append(_ris_line("DA", "/".join(padded + [""] * (3 - len(parts))) + "/"))
     elif issued.get("literal"):
         lines.append(_ris_line("DA", issued["literal"]))
-    if item.get("genre"):
-        lines.append(_ris_line("M3", item["genre"]))
-    if item.get("abstract"):
-        lines.append(_ris_line("AB", item["abstract"]))
-    if item.get("archive_location"):
-        lines.append(_ris_line("AN", item["archive_location"]))
-    if item.get("archive"):
-        lines.append(_ris_line("DP", item["archive"]))
-    if item.get("archive-place"):
-        lines.append(_ris_line("CY", item["archive-place"]))
-    if item.get("collection-title"):
-        lines.append(_ris_line("T3", item["collection-title"]))
+    lines += [_ris_line(tag, item[var]) for var, tag in RIS_OPTIONAL if item.get(var)]
     lines.append(_ris_line("DB", item["publisher"]))
     lines.append(_ris_line("PB", item["publisher"]))
     if item.get("language"):

@@ -73,17 +73,23 @@ def _authority_counts(model, relation: str, matched, key="slug", label="name"):
     return [FacetValue(str(r[key]), r[label], r["n"]) for r in rows]
 
 
-def count_facets(matched: QuerySet) -> dict[str, list[FacetValue]]:
-    """Counts of every facet over ``matched`` (a queryset of documents' pks)."""
+def count_facets(
+    matched: QuerySet, only: tuple[str, ...] | None = None
+) -> dict[str, list[FacetValue]]:
+    """Counts of every facet (or those in ``only``) over ``matched`` (documents' pks)."""
     ids = matched.values("pk")
-    facets = {
-        "collection": _authority_counts(models.Collection, "documents", ids, label="title"),
-        "subject": _authority_counts(models.Subject, "documents", ids),
-        "place": _authority_counts(models.Place, "documents", ids),
-        "language": _authority_counts(models.Language, "documents", ids, key="code"),
-        "repository": _authority_counts(models.Repository, "documents", ids),
-        "type": _authority_counts(models.DocumentType, "document", ids),
+    authorities = {
+        "collection": lambda: _authority_counts(models.Collection, "documents", ids, label="title"),
+        "subject": lambda: _authority_counts(models.Subject, "documents", ids),
+        "place": lambda: _authority_counts(models.Place, "documents", ids),
+        "language": lambda: _authority_counts(models.Language, "documents", ids, key="code"),
+        "repository": lambda: _authority_counts(models.Repository, "documents", ids),
+        "type": lambda: _authority_counts(models.DocumentType, "document", ids),
     }
+    wanted = only or tuple(FACETS)
+    facets = {name: count() for name, count in authorities.items() if name in wanted}
+    if "decade" not in wanted:
+        return facets
     decades = (
         models.Document.objects.filter(pk__in=ids)
         .values("decade")

@@ -287,8 +287,9 @@ class SearchResults:
     def __len__(self) -> int:
         return self._count
 
-    def facets(self) -> dict[str, list[FacetValue]]:
-        return count_facets(self.matched)
+    def facets(self, only: tuple[str, ...] | None = None) -> dict[str, list[FacetValue]]:
+        """Counts of every facet (or of the facets named in ``only``) over all matches."""
+        return count_facets(self.matched, only)
 
     def year_counts(self) -> list[tuple[int, int]]:
         """(year, documents) over the whole result set, by earliest year (one query)."""

@@ -1,20 +1,31 @@
 """Search speed: p50/p95 of the bare engine query and of the full search request.
 
-    nice -n 10 .venv/bin/python bench/search.py [--sizes real,200000] [--frus DIR] [--home DIR]
+    nice -n 10 .venv/bin/python bench/search.py [--sizes real,200000,1000000]
+        [--engine sqlite|tantivy] [--repeat 5] [--build-only] [--profile QUERY]
+        [--frus DIR] [--home DIR]
 
-For each size it builds an archive in its own CHANCERY_HOME: "real" imports the shared FRUS
-volumes; a number N adds synthetic documents made from them (new ids, paragraphs recombined
-from random real documents, same vocabulary, random dates 1850-1950, real types and
-collections) until the archive holds N documents. Then it runs a fixed query set (single
-words, several words, phrases, with date filters, with facet selections) and reports:
+For each size it builds an archive in its own CHANCERY_HOME (kept and reused between runs):
+"real" imports the shared FRUS volumes; a number N adds synthetic documents made from them
+(new ids, paragraphs recombined from random real documents, same vocabulary, random dates
+1850-1950, real types and collections) until the archive holds N documents. The archive is
+a SQLite database with its FTS5 index whatever the engine; ``--engine tantivy`` also builds
+the Tantivy index under the same home when it does not hold every published document
+(timed: "index build"). Then it runs a fixed query set (single words, several words,
+phrases, with date filters, with facet selections) and reports, per query and overall:
 
-- engine: count, ranked top 10, snippets for them and two facet counts over all matches;
+- engine: through the public interface of every engine, ``backend.search(query)``, its
+  ``count()``, the top 10 with snippets (``results[0:10]``) and two facet counts over all
+  matches (``results.facets(only=("type", "decade"))``);
 - request: GET /search/ as a user gets it (HTML, 10 hits, every facet, snippets, histogram).
+
+``--profile QUERY`` (words, or a query string such as ``q=treaty&start_date=1900``) shows
+where one request's time goes instead: cProfile's top 25 and every SQL statement's time.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
@@ -45,6 +56,10 @@ QUERIES = [
     {"q": "minister", "collection": "__COLLECTION__"},
 ]
 REPEAT = 5
+ENGINES = {
+    "sqlite": "chancery.search.backends.sqlite_fts5.SQLiteFTS5Backend",
+    "tantivy": "chancery.search.backends.tantivy.TantivyBackend",
+}
 #: CPU time of each measurement (SQLite runs in this process, so it is counted): a figure
 #: that other work on a shared machine does not inflate, unlike wall-clock time.
 CPU: list[float] = []
@@ -72,33 +87,76 @@ def import_real(frus: Path):
         call_command("import", "tei", *files, "--no-progress", verbosity=0)
 
 
-def synthesise(target: int, seed: int = 7):
-    """Add synthetic documents (and their index entries) until there are ``target``."""
+def _database_backend():
+    """The engine that keeps its index in the database: synthetic documents go into it even
+    when the benchmark runs another engine, so one archive serves every engine (an engine
+    with its index outside is built from the database by ``ensure_index``)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.utils.module_loading import import_string
+
+    from chancery.search.backends import get_backend
+
+    backend = get_backend()
+    if not backend.deferred:
+        return backend
+    name = "postgres" if connection.vendor == "postgresql" else "fts5"
+    return import_string(settings.SEARCH_BACKENDS[name])()
+
+
+def ensure_index() -> float | None:
+    """Build the engine's index when it does not hold every published document; the time
+    it took (None: it was complete)."""
+    from chancery.corpus.models import Document
+    from chancery.search.backends import get_backend
+    from chancery.search.indexing import reindex
+
+    backend = get_backend()
+    published = Document.objects.published().count()
+    if backend.indexed_count() == published:
+        return None
+    started = time.perf_counter()
+    reindex()
+    return time.perf_counter() - started
+
+
+def synthesise(target: int, seed: int = 7, batch: int = 5000):
+    """Add synthetic documents (and their index entries) until there are ``target``.
+
+    Resumable: an archive copied from a smaller size (or a build stopped half-way) is
+    continued, with ids after the last ones and a random stream seeded by where it starts,
+    so no synthetic document repeats another. Durability is off for this connection while
+    it builds (a crash means rebuilding a benchmark archive, nothing more).
+    """
     import datetime as dt
 
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from chancery.corpus.models import Document, Membership, Transcript
     from chancery.corpus.sanitize import html_to_text
-    from chancery.search.backends import get_backend
     from chancery.search.backends.base import IndexEntry
     from chancery.search.indexing import indexing_paused
 
     have = Document.objects.count()
     if have >= target:
         return
-    rng = random.Random(seed)
+    rng = random.Random(seed if have < 10_000 else seed * 1_000_003 + have)
     real = list(
         Document.objects.filter(public_id__contains="/d")
         .exclude(public_id__startswith="synthetic/")
         .values_list("pk", "title", "doc_type_id")
     )
     paragraphs = []
-    for html in Transcript.objects.values_list("html", flat=True)[:7000]:
+    originals = Transcript.objects.exclude(document__public_id__startswith="synthetic/")
+    for html in originals.order_by("pk").values_list("html", flat=True)[:7000]:
         paragraphs += [p for p in html.split("</p>") if len(p) > 80]
     collections = list(Membership.objects.values_list("collection_id", flat=True).distinct())
-    backend = get_backend()
-    n, batch = have, 2000
+    backend = _database_backend()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.execute("PRAGMA cache_size=-262144")  # 256 MiB
+    n, started = have, time.perf_counter()
     while n < target:
         size = min(batch, target - n)
         docs, texts = [], []
@@ -132,47 +190,44 @@ def synthesise(target: int, seed: int = 7):
                                           transcript=text))  # fmt: skip
             backend.add(entries)
         n += size
-        print(f"  {n} documents", file=sys.stderr, flush=True)
+        rate = (n - have) / (time.perf_counter() - started)
+        print(f"  {n} documents ({rate:.0f}/s, {time.strftime('%H:%M:%S')})",
+              file=sys.stderr, flush=True)  # fmt: skip
     if hasattr(backend, "optimize"):
+        optimizing = time.perf_counter()
         backend.optimize()
+        print(f"  optimized in {time.perf_counter() - optimizing:.0f} s", file=sys.stderr)
 
 
 def resolve(params: dict) -> dict:
+    from django.db.models import Count, Q
+
     from chancery.corpus.models import Collection, DocumentType
 
     out = dict(params)
     if out.get("type") == "__TYPE__":
         out["type"] = DocumentType.objects.order_by("pk").values_list("slug", flat=True).first()
     if out.get("collection") == "__COLLECTION__":
-        out["collection"] = Collection.objects.order_by("pk").values_list("slug", flat=True)[1]
+        # The collection holding most of the real documents (same at every size; until
+        # 2026-11-27 the second by pk, "correspondence", which holds none directly).
+        real = Count("documents", filter=~Q(documents__public_id__startswith="synthetic/"))
+        by_size = Collection.objects.annotate(n=real).order_by("-n", "pk")
+        out["collection"] = by_size.values_list("slug", flat=True).first()
     return out
 
 
 def engine_once(params: dict) -> float:
+    """The bare engine query, the same for every engine (public interface only)."""
     from chancery.search.backends import get_backend
-    from chancery.search.backends.base import layer_texts
-    from chancery.search.facets import count_facets  # noqa: F401 (the same code, two facets)
     from chancery.search.forms import SearchForm
-    from chancery.search.snippets import highlight
 
     form = SearchForm(params)
     assert form.is_valid(), form.errors
     started, cpu = time.perf_counter(), time.process_time()
     results = get_backend().search(form.to_query())
     results.count()
-    ranked = results._ranked(0, 10)
-    ids = [pk for pk, _, _ in ranked]
-    from django.db.models import Count
-
-    from chancery.corpus.models import Document
-
-    docs = Document.objects.in_bulk(ids)
-    texts = layer_texts(ids)
-    for pk in ids:
-        highlight(docs[pk], texts.get(pk, []), results.parsed)
-    matched = results.matched.values("pk")
-    list(Document.objects.filter(pk__in=matched).values("doc_type").annotate(n=Count("pk")))
-    list(Document.objects.filter(pk__in=matched).values("decade").annotate(n=Count("pk")))
+    results[0:10]  # ranked top 10, as Hits with highlighted titles and snippets
+    results.facets(only=("type", "decade"))
     ENGINE_CPU.append(time.process_time() - cpu)
     return time.perf_counter() - started
 
@@ -208,6 +263,8 @@ def measure(label: str) -> dict:
             request.append(request_once(client, q))
 
     def pct(values, p):
+        if len(values) == 1:
+            return values[0] * 1000
         return statistics.quantiles(values, n=100)[p - 1] * 1000
 
     row = {
@@ -226,40 +283,178 @@ def measure(label: str) -> dict:
     }
     slowest = sorted(zip(request, [str(q) for q in queries * REPEAT], strict=True))[-3:]
     row["slowest"] = [(f"{t * 1000:.0f} ms", q) for t, q in slowest]
+    # Per query (the rounds are in query order): the broad words dominate the p95.
+    n = len(queries)
+    row["per_query"] = [
+        {
+            "query": describe(q),
+            "matches": matches(q),
+            "engine_p50": statistics.median(engine[i::n]) * 1000,
+            "request_p50": statistics.median(request[i::n]) * 1000,
+        }
+        for i, q in enumerate(queries)
+    ]
     return row
 
 
+def matches(params: dict) -> int:
+    from chancery.search.backends import get_backend
+    from chancery.search.forms import SearchForm
+
+    form = SearchForm(params)
+    assert form.is_valid(), form.errors
+    return get_backend().search(form.to_query()).count()
+
+
+def describe(params: dict) -> str:
+    """A query as a reader would write it: the words, then any selection."""
+    rest = " ".join(f"{k}={v}" for k, v in params.items() if k != "q")
+    return f"{params.get('q', '')} {rest}".strip()
+
+
+def parse_profile_query(text: str) -> dict:
+    """``treaty`` or ``q=treaty&start_date=1900`` -> request parameters."""
+    from urllib.parse import parse_qsl
+
+    if "=" in text:
+        return resolve(dict(parse_qsl(text, keep_blank_values=True)))
+    return {"q": text}
+
+
+class StatementTimer:
+    """Each SQL statement's time, fetching its rows included: SQLite (in-process) does most
+    of a query's work while rows are fetched, after ``execute`` returned, so Django's own
+    query log (``CaptureQueriesContext``) shows it as a fraction of a millisecond."""
+
+    FETCHES = ("fetchone", "fetchmany", "fetchall")
+
+    def __init__(self):
+        self.statements: list[list] = []  # [sql, params, seconds]
+
+    def __call__(self, execute, sql, params, many, context):
+        entry = [sql, params, 0.0]
+        self.statements.append(entry)
+        raw = getattr(context["cursor"], "cursor", None)
+        for name in self.FETCHES:
+            method = getattr(type(raw), name, None)
+            if method is not None:
+                with contextlib.suppress(AttributeError, TypeError):  # no per-instance attrs
+                    setattr(raw, name, self._timed(method, raw, entry))
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            entry[2] += time.perf_counter() - started
+
+    @staticmethod
+    def _timed(method, raw, entry):
+        def fetch(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return method(raw, *args, **kwargs)
+            finally:
+                entry[2] += time.perf_counter() - started
+
+        return fetch
+
+
+def profile(params: dict, top: int = 25) -> None:
+    """Where one request's time goes: cProfile by cumulative time, and the SQL statements."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.conf import settings
+    from django.db import connections
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client()
+    request_once(client, params)  # warm caches, as the measurements do
+    engine_ms = engine_once(params) * 1000
+    profiler, timer = cProfile.Profile(), StatementTimer()
+    with contextlib.ExitStack() as stack:
+        for alias in connections:
+            stack.enter_context(connections[alias].execute_wrapper(timer))
+        started = time.perf_counter()
+        profiler.enable()
+        request_once(client, params)
+        profiler.disable()
+        elapsed = time.perf_counter() - started
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    stats.print_stats(top)
+    print("-- the same, only Chancery's own functions:", file=out)
+    stats.print_stats(r"/chancery/", top)
+    print(f"request {describe(params)!r}: {elapsed * 1000:.0f} ms under the profiler "
+          f"(engine query alone, unprofiled: {engine_ms:.0f} ms)")  # fmt: skip
+    print(out.getvalue())
+    total = sum(seconds for _, _, seconds in timer.statements)
+    print(f"SQL: {len(timer.statements)} statements, {total * 1000:.1f} ms of "
+          f"{elapsed * 1000:.0f} ms (in the order run; execute + fetching the rows)")  # fmt: skip
+    print("| ms | statement |\n|---|---|")
+    for sql, params, seconds in timer.statements:
+        sql = " ".join(sql.split())
+        sql = sql if len(sql) <= 300 else sql[:220] + " … " + sql[-70:]
+        shown = f" {list(params)[:6]!r}" if params else ""
+        print(f"| {seconds * 1000:.1f} | `{sql}`{shown[:120]} |")
+
+
 def main() -> int:
+    global REPEAT
     parser = argparse.ArgumentParser(description="Search speed benchmark.")
     parser.add_argument("--sizes", default="real,200000")
+    parser.add_argument("--engine", choices=sorted(ENGINES), default="sqlite")
+    parser.add_argument("--repeat", type=int, default=REPEAT, help="rounds after the warm-up")
+    parser.add_argument("--build-only", action="store_true", help="build archives, no timing")
+    parser.add_argument("--profile", metavar="QUERY", help="profile one request instead")
     parser.add_argument("--frus", default=str(ROOT.parent / "shared" / "corpora" / "frus"))
     parser.add_argument(
         "--home", default=str(Path(tempfile.gettempdir()) / "chancery-bench-search")
     )
     args = parser.parse_args()
-    size = args.sizes.split(",")[0]
-    if len(args.sizes.split(",")) > 1:
+    sizes = args.sizes.split(",")
+    if len(sizes) > 1:
         # One process per size: Django is set up once per process.
         import subprocess
 
-        for s in args.sizes.split(","):
+        for s in sizes:
             command = [sys.executable, __file__, "--sizes", s, "--frus", args.frus,
-                       "--home", args.home]  # fmt: skip
+                       "--home", args.home, "--engine", args.engine,
+                       "--repeat", str(args.repeat)]  # fmt: skip
+            command += ["--build-only"] if args.build_only else []
+            command += ["--profile", args.profile] if args.profile else []
             subprocess.run(command, check=True)  # noqa: S603 — this very script, again
         return 0
+    size = sizes[0]
+    REPEAT = args.repeat
+    os.environ["CHANCERY_SEARCH_BACKEND"] = ENGINES[args.engine]
     home = Path(args.home) / size
     home.mkdir(parents=True, exist_ok=True)
     setup(home)
     import_real(Path(args.frus))
     if size != "real":
         synthesise(int(size))
-    row = measure(size)
+    built = ensure_index()
+    if built is not None:
+        print(f"  index build ({args.engine}, {size}): {built:.1f} s", file=sys.stderr)
+    if args.build_only:
+        return 0
+    if args.profile:
+        profile(parse_profile_query(args.profile))
+        return 0
+    label = size if args.engine == "sqlite" else f"{size}, {args.engine}"
+    row = measure(label)
     print(
         f"| {row['size']} | {row['documents']} | {row['engine_p50']:.1f} / "
         f"{row['engine_p95']:.1f} | {row['request_p50']:.1f} / {row['request_p95']:.1f} | "
         f"{row['engine_cpu_p50']:.1f} / {row['engine_cpu_p95']:.1f} | "
         f"{row['request_cpu_p50']:.1f} / {row['request_cpu_p95']:.1f} | {row['load']:.1f} |"
     )
+    print("\n| query | matches | engine p50 | request p50 |\n|---|---|---|---|")
+    for q in row["per_query"]:
+        print(f"| `{q['query']}` | {q['matches']} | {q['engine_p50']:.1f} | "
+              f"{q['request_p50']:.1f} |")  # fmt: skip
     print(f"  slowest requests: {row['slowest']}  (SQLite {row['sqlite']})", file=sys.stderr)
     return 0
 

@@ -105,15 +105,20 @@ def _database_backend():
 
 
 def ensure_index() -> float | None:
-    """Build the engine's index when it does not hold every published document; the time
-    it took (None: it was complete)."""
+    """Build an engine's index kept outside the database (Tantivy) when it does not hold
+    every published document; the time it took (None: nothing to build)."""
     from chancery.corpus.models import Document
     from chancery.search.backends import get_backend
     from chancery.search.indexing import reindex
 
     backend = get_backend()
     published = Document.objects.published().count()
-    if backend.indexed_count() == published:
+    indexed = backend.indexed_count()
+    if indexed == published:
+        return None
+    if not backend.deferred:  # kept in the database by the import and ``synthesise``
+        print(f"  warning: the index holds {indexed} documents, {published} are published",
+              file=sys.stderr)  # fmt: skip
         return None
     started = time.perf_counter()
     reindex()

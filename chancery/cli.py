@@ -47,6 +47,7 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes.")
     args = parser.parse_args(argv)
+    _index_up_to_date()
     command = [
         sys.executable, "-m", "gunicorn", "chancery.wsgi:application",
         "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
@@ -55,6 +56,21 @@ def serve(argv: list[str]) -> int:
     print(f"Chancery is at http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
     os.execv(sys.executable, command)  # noqa: S606 — replaces this process with gunicorn
     return 0
+
+
+def _index_up_to_date() -> None:
+    """A search index kept beside the database (Tantivy) is checked before serving and
+    rebuilt when a crash or a copied database left it behind."""
+    import django
+    from django.db import DatabaseError
+
+    django.setup()
+    from chancery.search.indexing import bring_up_to_date
+
+    try:
+        bring_up_to_date(report=lambda line: print(line, flush=True))
+    except DatabaseError as error:  # not migrated yet: nothing to compare
+        print(f"Search index not checked: {error}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,7 +28,12 @@ ENVIRONMENT = {
     "CHANCERY_SITE_NAME": ("Chancery Digital Archive", "Name shown in the header and citations."),
     "CHANCERY_SEARCH_BACKEND": (
         "",
-        "Dotted path of the search backend class; empty: chosen from the database engine.",
+        "Search engine: `fts5`, `postgres`, `tantivy` or a class's dotted path; "
+        "empty: chosen from the database engine.",
+    ),
+    "CHANCERY_SEARCH_INDEX": (
+        "$CHANCERY_HOME/search-index",
+        "Folder of the Tantivy engine's index (derived from the database; rebuildable).",
     ),
     "CHANCERY_REPLICA_URLS": ("", "Comma-separated PostgreSQL URLs of read replicas."),
     "CHANCERY_CSRF_TRUSTED_ORIGINS": ("", "Comma-separated origins trusted for CSRF (https://…)."),
@@ -176,11 +181,18 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+SEARCH_BACKENDS = {
+    "fts5": "chancery.search.backends.sqlite_fts5.SQLiteFTS5Backend",
+    "postgres": "chancery.search.backends.postgres.PostgresBackend",
+    "tantivy": "chancery.search.backends.tantivy.TantivyBackend",
+}
 SEARCH_BACKEND = env("CHANCERY_SEARCH_BACKEND") or (
-    "chancery.search.backends.postgres.PostgresBackend"
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-    else "chancery.search.backends.sqlite_fts5.SQLiteFTS5Backend"
+    "postgres" if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else "fts5"
 )
+SEARCH_BACKEND = SEARCH_BACKENDS.get(SEARCH_BACKEND, SEARCH_BACKEND)
+SEARCH_INDEX_DIR = Path(
+    env("CHANCERY_SEARCH_INDEX").replace("$CHANCERY_HOME", str(CHANCERY_HOME))
+).resolve()
 OAI_NAMESPACE = env("CHANCERY_OAI_NAMESPACE")
 OAI_ADMIN_EMAIL = env("CHANCERY_ADMIN_EMAIL")
 

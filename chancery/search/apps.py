@@ -13,6 +13,7 @@ class SearchConfig(AppConfig):
 
         signals.connect()
         checks.register(check_fts5, checks.Tags.database)
+        checks.register(check_index_drift)
 
 
 def check_fts5(app_configs, **kwargs):
@@ -38,3 +39,27 @@ def check_fts5(app_configs, **kwargs):
     finally:
         probe.close()
     return []
+
+
+def check_index_drift(app_configs, **kwargs):
+    """An index kept outside the database (Tantivy) that no longer matches it."""
+    from django.db import DatabaseError
+
+    from .backends import get_backend
+
+    backend = get_backend()
+    if not backend.deferred:
+        return []
+    try:
+        reason = backend.drift()
+    except DatabaseError:  # not migrated yet
+        return []
+    if not reason:
+        return []
+    return [
+        checks.Warning(
+            f"The search index is out of step with the database: {reason}.",
+            hint="Run `chancery reindex` (`chancery serve` does it at start-up).",
+            id="chancery.W002",
+        )
+    ]

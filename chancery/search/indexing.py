@@ -32,7 +32,33 @@ def indexing_paused() -> Iterator[None]:
         _paused.reset(token)
 
 
-def entry_for(document: Document) -> IndexEntry:
+def facts_of(document: Document) -> dict:
+    """What an engine that filters, sorts and counts facets by itself needs of a document."""
+    return {
+        "stamp": int(document.updated_at.timestamp()) if document.updated_at else 0,
+        "collection": [c.pk for c in document.collections.all()],
+        "subject": [s.pk for s in document.subjects.all()],
+        "place": [p.pk for p in document.places.all()],
+        "repository": [r.pk for r in document.repositories.all()],
+        "agent": {
+            a.pk
+            for a in [
+                *document.people.all(),
+                *document.creators.all(),
+                *document.contributors.all(),
+            ]
+        },
+        "type": document.doc_type_id,
+        "transcript_languages": {
+            t.language_id for t in document.transcripts.all() if t.language_id
+        },
+        "earliest": document.date_earliest,
+        "latest": document.date_latest,
+        "decade": document.decade,
+    }
+
+
+def entry_for(document: Document, facts: bool = False) -> IndexEntry:
     """Plain-text fields of one document (prefetched as in :func:`_documents`)."""
     translation = " ".join(html_to_text(t.html) for t in document.translations.all())
     transcript = " ".join(html_to_text(t.html) for t in document.transcripts.all())
@@ -49,29 +75,67 @@ def entry_for(document: Document) -> IndexEntry:
         languages=[lang.code for lang in document.languages.all()],
         translation=translation,
         transcript=transcript,
+        facts=facts_of(document) if facts else None,
     )
 
 
-def _documents(pks: Iterable[int]):
-    return Document.objects.filter(pk__in=list(pks)).prefetch_related(
-        "translations", "transcripts", "people", "creators", "places", "subjects", "languages"
-    )
+RELATIONS = ("translations", "transcripts", "people", "creators", "places", "subjects", "languages")
+#: What ``facts_of`` reads besides.
+FACT_RELATIONS = ("collections", "repositories", "contributors")
+
+
+def _documents(pks: Iterable[int], facts: bool = False):
+    relations = RELATIONS + (FACT_RELATIONS if facts else ())
+    return Document.objects.filter(pk__in=list(pks)).prefetch_related(*relations)
 
 
 def index_documents(pks: Iterable[int]) -> int:
     """(Re)index the given documents: published ones are added, the rest removed."""
     pks = list(pks)
     backend = get_backend()
+    if backend.deferred and not _writing_now.get() and transaction.get_connection().in_atomic_block:
+        # An index outside the database follows the commit, never a write that may roll back.
+        _defer(pks)
+        return 0
+    facts = backend.deferred
     done = 0
-    for start in range(0, len(pks), CHUNK):
-        chunk = pks[start : start + CHUNK]
-        documents = list(_documents(chunk))
-        _sync_names(documents)
-        published = [d for d in documents if d.is_published]
-        backend.delete([pk for pk in chunk if pk not in {d.pk for d in published}])
-        backend.add([entry_for(d) for d in published])
-        done += len(published)
+    with backend.batch():
+        for start in range(0, len(pks), CHUNK):
+            chunk = pks[start : start + CHUNK]
+            documents = list(_documents(chunk, facts))
+            _sync_names(documents)
+            published = [d for d in documents if d.is_published]
+            backend.delete([pk for pk in chunk if pk not in {d.pk for d in published}])
+            backend.add([entry_for(d, facts) for d in published])
+            done += len(published)
     return done
+
+
+#: True while the index is written outside a transaction's deferral (reindex, commit hooks).
+_writing_now = contextvars.ContextVar("index_writing_now", default=False)
+_pending: dict[int, set[int]] = {}
+
+
+def _defer(pks: list[int]) -> None:
+    """Remember these documents and index them all once the transaction commits.
+
+    Each call registers a callback, so a rolled-back savepoint drops only its own; the
+    first callback to run indexes everything remembered (the rest find nothing), reading
+    the committed state: a document remembered by a rolled-back write is simply re-read.
+    """
+    key = id(transaction.get_connection())
+    _pending.setdefault(key, set()).update(pks)
+    transaction.on_commit(lambda: _flush(key))
+
+
+def _flush(key: int) -> None:
+    pks = _pending.pop(key, set())
+    if pks:
+        token = _writing_now.set(True)
+        try:
+            index_documents(sorted(pks))
+        finally:
+            _writing_now.reset(token)
 
 
 def _sync_names(documents) -> None:
@@ -91,18 +155,35 @@ def reindex(progress=None) -> int:
     from .variants import rebuild
 
     backend = get_backend()
-    with transaction.atomic():
-        rebuild()
-        backend.reset()
-        pks = list(Document.objects.published().values_list("pk", flat=True))
-        total = 0
-        for start in range(0, len(pks), CHUNK):
-            total += index_documents(pks[start : start + CHUNK])
-            if progress:
-                progress(total, len(pks))
+    token = _writing_now.set(True)
+    try:
+        with transaction.atomic(), backend.batch():
+            rebuild()
+            backend.reset()
+            pks = list(Document.objects.published().values_list("pk", flat=True))
+            total = 0
+            for start in range(0, len(pks), CHUNK):
+                total += index_documents(pks[start : start + CHUNK])
+                if progress:
+                    progress(total, len(pks))
+    finally:
+        _writing_now.reset(token)
     if hasattr(backend, "optimize"):
         backend.optimize()
     return total
+
+
+def bring_up_to_date(report=print) -> str | None:
+    """Rebuild an index kept outside the database if it no longer matches it (start-up).
+
+    Returns the reason it was rebuilt, or None when it was current (or cannot drift).
+    """
+    backend = get_backend()
+    reason = backend.drift()
+    if reason:
+        report(f"The search index is out of step with the database ({reason}): rebuilding it.")
+        report(f"Indexed {reindex()} published documents.")
+    return reason
 
 
 def is_paused() -> bool:

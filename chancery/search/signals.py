@@ -58,10 +58,14 @@ def connect() -> None:
             )
     post_save.connect(_document_saved, sender=models.Document, dispatch_uid="index_doc_save")
     post_delete.connect(_document_saved, sender=models.Document, dispatch_uid="index_doc_del")
-    for asset in (models.Translation, models.Transcript):
+    for asset in (models.Translation, models.Transcript, models.Membership):
         post_save.connect(_asset_changed, sender=asset, dispatch_uid=f"index_{asset.__name__}_s")
         post_delete.connect(_asset_changed, sender=asset, dispatch_uid=f"index_{asset.__name__}_d")
-    for field in ("people", "creators", "places", "subjects", "languages"):
+    # Collections, repositories and contributors are not text, but engines that count
+    # facets and filter by themselves (Tantivy) keep them in the index too.
+    for field in (
+        "people", "creators", "contributors", "places", "subjects", "languages", "repositories"
+    ):  # fmt: skip
         through = getattr(models.Document, field).through
         m2m_changed.connect(_relations_changed, sender=through, dispatch_uid=f"index_m2m_{field}")
     for authority in (models.Agent, models.Place, models.Subject):

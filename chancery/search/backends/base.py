@@ -12,6 +12,7 @@ highlighting and snippets. An engine supplies only matching and ranking
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -59,6 +60,8 @@ class IndexEntry:
     languages: list[str] = field(default_factory=list)
     translation: str = ""
     transcript: str = ""
+    #: What engines that filter and count by themselves need (see ``indexing.facts_of``).
+    facts: dict | None = None
 
 
 def _date_order(descending: bool) -> list:
@@ -337,7 +340,9 @@ class SearchResults:
         texts = layer_texts(ids) if self.parsed.groups else {}
         hits = []
         for pk, score, details in ranked:
-            document = documents[pk]
+            document = documents.get(pk)
+            if document is None:  # an index entry the database no longer has (drift)
+                continue
             hit = Hit(document=document, score=score)
             if self.parsed.groups:
                 marks = highlight(document, texts.get(pk, []), self.parsed)
@@ -383,6 +388,19 @@ class SearchBackend:
 
     def search(self, query: SearchQuery) -> SearchResults:
         return SearchResults(self, query)
+
+    #: True: index writes wait until the database transaction commits (an engine outside
+    #: the database); False: they happen inside it (SQLite FTS5, PostgreSQL).
+    deferred = False
+
+    def batch(self):
+        """A context in which many writes are made at once (engines may batch them)."""
+        return contextlib.nullcontext()
+
+    def drift(self) -> str | None:
+        """Why the index no longer matches the database, or None. An index inside the
+        database's own transactions (FTS5, PostgreSQL) cannot drift."""
+        return None
 
     # indexing
     def add(self, entries: list[IndexEntry]) -> None:

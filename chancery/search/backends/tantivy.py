@@ -1,0 +1,708 @@
+"""Tantivy: the fast embedded engine, for archives of hundreds of thousands of documents.
+
+The index is a folder (``SEARCH_INDEX_DIR``, by default ``$CHANCERY_HOME/search-index``)
+derived from the database and never the other way round: ``chancery reindex`` rebuilds it,
+``chancery serve`` compares it with the database before starting (``drift``) and rebuilds
+it when they disagree. Writes reach it when the database transaction that made them
+commits (:mod:`chancery.search.indexing`), so a rolled-back write never shows.
+
+Unlike the SQL engines, everything a search page needs is answered inside the index:
+matching, ranking (BM25 per field, weighted like the FTS5 engine: title 10, summary 4,
+names 2, translation and transcript 1), the count, every facet and the year histogram
+(Tantivy aggregations over all matches), filters, dates and sorting (fast fields). The
+database is asked only for the ten documents shown, their texts for the snippets, and the
+labels of the facet values: a broad word matching most of the archive costs no Python
+loop over its matches.
+
+Text is analysed as on SQLite: Russian stems and CJK bigrams in Python
+(:mod:`chancery.search.analysis`), then a Tantivy analyzer that lowercases, folds
+diacritics and stems English.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import threading
+import time
+from functools import cached_property
+from pathlib import Path
+
+import tantivy
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from chancery.corpus.models import (
+    Agent,
+    Collection,
+    Document,
+    DocumentType,
+    Language,
+    Place,
+    Repository,
+    Subject,
+)
+
+from ..analysis import cyrillic_prefix, fold, query_tokens
+from ..facets import FACETS, FacetValue
+from ..query import ParsedQuery, Term
+from .base import (
+    IndexEntry,
+    SearchBackend,
+    SearchResults,
+    _any_icontains,
+    _name_forms,
+    descendant_ids,
+)
+
+COLUMNS = ("title", "summary", "translation", "transcript", "names")
+WEIGHTS = (10.0, 4.0, 1.0, 1.0, 2.0)
+BOOSTS = dict(zip(COLUMNS, WEIGHTS, strict=True))
+LAYER_COLUMNS = {"translation": "translation", "transcript": "transcript", "summary": "summary"}
+#: Bump when the schema or the analysis changes: an index of another version is rebuilt.
+VERSION = 1
+#: As on SQLite: a long memorandum gains back ``LENGTH_BOOST * ln(1 + words / 400)`` and
+#: words standing close together gain ``PROXIMITY_BOOST``; both rerank only the best
+#: ``RERANK_POOL`` candidates beyond the page.
+LENGTH_BOOST = 0.15
+PROXIMITY_BOOST = 0.5
+RERANK_POOL = 200
+#: Added once per matched word group when "most of the words" is enough, so that documents
+#: with more of the words rank first (as on SQLite), whatever their BM25.
+COVERAGE = 10_000.0
+#: Integer facets (public name -> index field) and the models their values are keys of.
+FACET_MODELS = {
+    "collection": (Collection, "slug", "title"),
+    "subject": (Subject, "slug", "name"),
+    "place": (Place, "slug", "name"),
+    "repository": (Repository, "slug", "name"),
+    "type": (DocumentType, "slug", "name"),
+}
+UNDATED_DATE = 9_000_000_000_000
+_LOCK = threading.Lock()
+_INDEXES: dict[str, tantivy.Index] = {}
+#: The writer of the batch this thread is in (Tantivy allows one writer per index).
+_WRITING = threading.local()
+
+
+def _analyzers():
+    text = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(60))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+    words = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
+    return {"chancery": text, "chancery_words": words}
+
+
+ANALYZERS = _analyzers()
+
+
+def _schema() -> tantivy.Schema:
+    b = tantivy.SchemaBuilder()
+    b.add_integer_field("pk", stored=True, indexed=True, fast=True)
+    #: updated_at (seconds) and length in words: the drift check and the length rerank.
+    b.add_integer_field("stamp", fast=True)
+    b.add_integer_field("words", fast=True)
+    for column in COLUMNS:
+        b.add_text_field(column, tokenizer_name="chancery")
+    #: Unstemmed title, summary and names: the vocabulary "did you mean" draws on.
+    b.add_text_field("vocabulary", tokenizer_name="chancery_words", index_option="basic")
+    for name in ("collection", "subject", "place", "repository", "type", "agent", "decade"):
+        b.add_integer_field(name, indexed=True, fast=True)
+    b.add_text_field("language", tokenizer_name="raw", fast=True, index_option="basic")
+    #: The document's languages and its transcripts' (what ``lang:`` filters on).
+    b.add_text_field("lang", tokenizer_name="raw", index_option="basic")
+    for name in ("earliest", "latest", "year", "date_asc", "date_desc"):
+        b.add_integer_field(name, indexed=True, fast=True)
+    b.add_text_field("title_sort", tokenizer_name="raw", fast=True, index_option="basic")
+    return b.build()
+
+
+SCHEMA = _schema()
+
+
+def index_dir() -> Path:
+    return Path(settings.SEARCH_INDEX_DIR) / f"tantivy-v{VERSION}"
+
+
+def open_index() -> tantivy.Index:
+    """This process's handle on the index (created empty when there is none)."""
+    path = index_dir()
+    key = str(path)
+    with _LOCK:
+        index = _INDEXES.get(key)
+        if index is None:
+            path.mkdir(parents=True, exist_ok=True)
+            index = tantivy.Index(SCHEMA, path=key, reuse=tantivy.Index.exists(key))
+            for name, analyzer in ANALYZERS.items():
+                index.register_tokenizer(name, analyzer)
+            _INDEXES[key] = index
+        return index
+
+
+def forget_index() -> None:
+    """Drop the process's handles (tests that point SEARCH_INDEX_DIR elsewhere)."""
+    with _LOCK:
+        _INDEXES.clear()
+
+
+def _ordinal(value) -> int | None:
+    return value.toordinal() if value else None
+
+
+def to_document(entry: IndexEntry) -> tantivy.Document:
+    from ..analysis import analyse
+
+    doc = tantivy.Document(pk=entry.pk)
+    facts = entry.facts or {}
+    doc.add_integer("stamp", int(facts.get("stamp", 0)))
+    doc.add_integer("words", len(entry.body.split()) + len(entry.summary.split()))
+    texts = {
+        "title": entry.title,
+        "summary": entry.summary,
+        "translation": entry.translation or ("" if entry.transcript else entry.body),
+        "transcript": entry.transcript,
+        "names": entry.names,
+    }
+    for column, text in texts.items():
+        if text:
+            doc.add_text(column, analyse(text))
+    doc.add_text("vocabulary", f"{entry.title} {entry.summary} {entry.names}")
+    for name in ("collection", "subject", "place", "repository", "agent"):
+        for value in facts.get(name, ()):
+            doc.add_integer(name, value)
+    if facts.get("type") is not None:
+        doc.add_integer("type", facts["type"])
+    for code in entry.languages:
+        doc.add_text("language", code)
+    for code in {*entry.languages, *facts.get("transcript_languages", ())}:
+        doc.add_text("lang", code)
+    earliest, latest = _ordinal(facts.get("earliest")), _ordinal(facts.get("latest"))
+    if earliest is not None and latest is not None:
+        doc.add_integer("earliest", earliest)
+        doc.add_integer("latest", latest)
+        doc.add_integer("year", facts["earliest"].year)
+        doc.add_integer("date_asc", earliest * 1_000_000 + latest)
+        doc.add_integer("date_desc", latest * 1_000_000 + earliest)
+    else:
+        doc.add_integer("date_asc", UNDATED_DATE)
+        doc.add_integer("date_desc", 0)
+    if facts.get("decade") is not None:
+        doc.add_integer("decade", facts["decade"])
+    doc.add_text("title_sort", fold(entry.title)[:120])
+    return doc
+
+
+# query building ----------------------------------------------------------------------
+
+
+def _analysed(tokens: list[str]) -> list[str]:
+    out = []
+    for token in tokens:
+        out += ANALYZERS["chancery"].analyze(token)
+    return out
+
+
+def _regex_prefix(text: str) -> str:
+    import re
+
+    return re.escape(fold(text)) + ".*"
+
+
+def _term_in(column: str, term: Term) -> tantivy.Query | None:
+    tokens = query_tokens(term.text, prefix=term.prefix)
+    if not tokens:
+        return None
+    if term.prefix and len(tokens) == 1:
+        return tantivy.Query.regex_query(SCHEMA, column, _regex_prefix(tokens[0]))
+    words = _analysed(tokens)
+    if not words:
+        return None
+    if len(words) == 1:
+        query = tantivy.Query.term_query(SCHEMA, column, words[0])
+        if cyrillic_prefix(tokens[0]):
+            # Snowball stems a surname's nominative shorter than its other cases: the stem
+            # also matches as a prefix (as on SQLite).
+            query = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Should, query),
+                    (
+                        tantivy.Occur.Should,
+                        tantivy.Query.regex_query(SCHEMA, column, _regex_prefix(words[0])),
+                    ),
+                ]
+            )
+        return query
+    if term.prefix:
+        return tantivy.Query.phrase_prefix_query(SCHEMA, column, words)
+    return tantivy.Query.phrase_query(SCHEMA, column, words)
+
+
+def _columns(term: Term, layer: str | None) -> tuple[str, ...]:
+    if term.field == "title":
+        return ("title",)
+    if layer in LAYER_COLUMNS:
+        return (LAYER_COLUMNS[layer],)
+    return COLUMNS
+
+
+def term_query(term: Term, layer: str | None = None) -> tantivy.Query | None:
+    """One word, prefix or phrase in every field it may match, each field weighted."""
+    parts = []
+    for column in _columns(term, layer):
+        query = _term_in(column, term)
+        if query is not None:
+            parts.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, BOOSTS[column])))
+    return tantivy.Query.boolean_query(parts) if parts else None
+
+
+def group_query(group: list[Term], layer: str | None) -> tantivy.Query | None:
+    """A group matches when any of its alternatives (OR, name variants) does."""
+    parts = [q for q in (term_query(t, layer) for t in group) if q is not None]
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
+
+
+def text_query(parsed: ParsedQuery) -> tantivy.Query | None:
+    """The text part of a search; None when nothing can match it."""
+    groups = [q for q in (group_query(g, parsed.layer) for g in parsed.groups) if q is not None]
+    excluded = [q for q in (term_query(t) for t in parsed.excluded) if q is not None]
+    if parsed.groups and not groups:
+        return None
+    clauses = []
+    if groups and parsed.min_match and parsed.min_match < len(groups):
+        covered = [
+            tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Must, g),
+                    (tantivy.Occur.Should, tantivy.Query.const_score_query(g, COVERAGE)),
+                ]
+            )
+            for g in groups
+        ]
+        clauses.append(
+            (
+                tantivy.Occur.Must,
+                tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Should, q) for q in covered],
+                    minimum_number_should_match=parsed.min_match,
+                ),
+            )
+        )
+    else:
+        clauses += [(tantivy.Occur.Must, g) for g in groups]
+    if not clauses:
+        clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+    clauses += [(tantivy.Occur.MustNot, q) for q in excluded]
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _in(field: str, values) -> tantivy.Query:
+    values = list(values)
+    if not values:
+        return tantivy.Query.empty_query()
+    return tantivy.Query.term_set_query(SCHEMA, field, values)
+
+
+def _int_range(field: str, lower: int | None, upper: int | None) -> tantivy.Query:
+    return tantivy.Query.range_query(
+        SCHEMA, field, tantivy.FieldType.Integer, lower_bound=lower, upper_bound=upper
+    )
+
+
+def _slugs_to_pks(name: str, values) -> list[int]:
+    model, key, _ = FACET_MODELS[name]
+    return list(model.objects.filter(**{f"{key}__in": list(values)}).values_list("pk", flat=True))
+
+
+def facet_filter(name: str, values: tuple[str, ...]) -> list[tuple]:
+    """Clauses for the facet values a user selected (all of them, or any for type/decade)."""
+    spec = FACETS[name]
+    if name == "decade":
+        decades = [int(v) for v in values if v.lstrip("-").isdigit()]
+        options = [(tantivy.Occur.Should, _in("decade", decades))] if decades else []
+        if "undated" in values:
+            undated = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Must, tantivy.Query.all_query()),
+                    (tantivy.Occur.MustNot, tantivy.Query.exists_query("decade")),
+                ]
+            )
+            options.append((tantivy.Occur.Should, undated))
+        return [(tantivy.Occur.Must, tantivy.Query.boolean_query(options))] if options else []
+    if name == "language":
+        codes = list(values)
+        if spec.conjunctive:
+            return [(tantivy.Occur.Must, _in("language", [c])) for c in codes]
+        return [(tantivy.Occur.Must, _in("language", codes))]
+    model, key, _ = FACET_MODELS[name]
+    found = dict(model.objects.filter(**{f"{key}__in": list(values)}).values_list(key, "pk"))
+    if spec.conjunctive:
+        return [(tantivy.Occur.Must, _in(name, [found[v]] if v in found else [])) for v in values]
+    return [(tantivy.Occur.Must, _in(name, found.values()))]
+
+
+def field_filter_query(name: str, value: str) -> tantivy.Query | None:
+    """``person:``, ``place:`` … resolved to records by the database, then matched by id."""
+    if name == "person":
+        forms = _name_forms(value)
+        pks = Agent.objects.filter(_any_icontains(["name", "variants__name"], forms))
+        return _in("agent", set(pks.values_list("pk", flat=True)))
+    if name == "place":
+        forms = _name_forms(value)
+        pks = Place.objects.filter(_any_icontains(["name", "variants__name"], forms))
+        return _in("place", set(pks.values_list("pk", flat=True)))
+    if name == "collection":
+        rows = Collection.objects.filter(Q(slug=value) | Q(title__icontains=value))
+        return _in("collection", rows.values_list("pk", flat=True))
+    if name == "type":
+        rows = DocumentType.objects.filter(Q(slug=value) | Q(name__icontains=value))
+        return _in("type", rows.values_list("pk", flat=True))
+    if name == "lang":
+        codes = set(
+            Language.objects.filter(Q(code=value.lower()) | Q(name__iexact=value)).values_list(
+                "code", flat=True
+            )
+        )
+        return _in("lang", codes | {value.lower()})
+    return None
+
+
+def _filter(query: tantivy.Query) -> tantivy.Query:
+    """A clause that selects without scoring."""
+    return tantivy.Query.const_score_query(query, 0.0)
+
+
+class TantivyResults(SearchResults):
+    """Every count and facet of one search, answered by the index."""
+
+    @cached_property
+    def searcher(self) -> tantivy.Searcher:
+        return open_index().searcher()
+
+    def _filter_clauses(self, *, dates: bool = True) -> list[tuple]:
+        q = self.query
+        clauses: list[tuple] = []
+        if q.collection_scope:
+            scope = Collection.objects.get(slug=q.collection_scope)
+            clauses.append((tantivy.Occur.Must, _in("collection", descendant_ids(scope))))
+        for name, values in q.filters.items():
+            if values:
+                clauses += facet_filter(name, values)
+        for f in self.parsed.filters:
+            query = field_filter_query(f.name, f.value)
+            if query is not None:
+                clauses.append((tantivy.Occur.MustNot if f.negate else tantivy.Occur.Must, query))
+        if dates and (self.start or self.end):
+            start, end = _ordinal(self.start), _ordinal(self.end)
+            within = self.query.date_mode == "within"
+            # Overlap: it ends after the start and begins before the end. Within: it begins
+            # after the start and ends before the end. Undated documents have neither.
+            bounds = [
+                ("earliest" if within else "latest", start, None),
+                ("latest" if within else "earliest", None, end),
+            ]
+            clauses += [
+                (tantivy.Occur.Must, _int_range(field, low, high))
+                for field, low, high in bounds
+                if low is not None or high is not None
+            ]
+        return [(occur, _filter(query) if occur == tantivy.Occur.Must else query)
+                for occur, query in clauses]  # fmt: skip
+
+    def _query(self, parsed: ParsedQuery | None = None, *, dates: bool = True) -> tantivy.Query:
+        parsed = parsed or self.parsed
+        clauses = self._filter_clauses(dates=dates)
+        if not parsed.is_empty:
+            text = text_query(parsed)
+            if text is None:
+                return tantivy.Query.empty_query()
+            clauses.append((tantivy.Occur.Must, text))
+        if not any(occur == tantivy.Occur.Must for occur, _ in clauses):
+            clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        return tantivy.Query.boolean_query(clauses)
+
+    @cached_property
+    def index_query(self) -> tantivy.Query:
+        self.count()
+        return self._query()
+
+    def _count_of(self, query: tantivy.Query) -> int:
+        return self.searcher.search(query, 1, count=True).count
+
+    @cached_property
+    def _count(self) -> int:
+        count = self._count_of(self._query())
+        plain = [g for g in self.parsed.groups if not any(t.field for t in g)]
+        if count == 0 and len(plain) >= 2 and self.parsed.min_match != 1:
+            relaxed = self.parsed.with_groups(self.parsed.groups, min_match=1)
+            relaxed_count = self._count_of(self._query(relaxed))
+            if relaxed_count:
+                self.parsed, self.relaxed, count = relaxed, True, relaxed_count
+                self.notes.append(
+                    "No document has all of these words: showing those with any of them, "
+                    "those with the most first."
+                )
+        return count
+
+    def undated_count(self) -> int:
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, self._query(dates=False)),
+                (tantivy.Occur.MustNot, tantivy.Query.exists_query("earliest")),
+            ]
+        )
+        return self._count_of(query)
+
+    @cached_property
+    def matched(self) -> QuerySet:
+        """The matches as a queryset (for callers that need the database's view of them)."""
+        pks = self._all_pks()
+        return Document.objects.filter(pk__in=pks)
+
+    def _all_pks(self) -> list[int]:
+        total = self.count()
+        if not total:
+            return []
+        hits = self.searcher.search(self.index_query, total).hits
+        return self.searcher.fast_field_values("pk", [address for _, address in hits])
+
+    def facets(self, only: tuple[str, ...] | None = None) -> dict[str, list[FacetValue]]:
+        wanted = only or tuple(FACETS)
+        if not self.count():
+            return {name: [] for name in wanted}
+        aggregations = {
+            name: {"terms": {"field": name, "size": 65_000, "min_doc_count": 1}} for name in wanted
+        }
+        if "decade" in wanted:
+            aggregations["decade"]["terms"]["missing"] = -1
+        buckets = self.searcher.aggregate(self.index_query, aggregations)
+        out = {}
+        for name in wanted:
+            counts = {b["key"]: b["doc_count"] for b in buckets[name]["buckets"]}
+            out[name] = _label(name, counts)
+        return out
+
+    def year_counts(self) -> list[tuple[int, int]]:
+        if not self.count():
+            return []
+        agg = {"year": {"terms": {"field": "year", "size": 65_000, "min_doc_count": 1}}}
+        buckets = self.searcher.aggregate(self.index_query, agg)["year"]["buckets"]
+        return sorted((int(b["key"]), b["doc_count"]) for b in buckets)
+
+    def _ranked(self, offset: int, limit: int) -> list[tuple[int, float | None, dict]]:
+        if limit <= 0:
+            return []
+        query = self.index_query
+        sort = self.query.sort
+        if self.parsed.groups and sort == "relevance":
+            return self._by_relevance(query, offset, limit)
+        field, order = {
+            "-date": ("date_desc", tantivy.Order.Desc),
+            "title": ("title_sort", tantivy.Order.Asc),
+        }.get(sort, ("date_asc", tantivy.Order.Asc))
+        hits = self.searcher.search(
+            query, limit, order_by_field=field, order=order, offset=offset
+        ).hits
+        pks = self.searcher.fast_field_values("pk", [address for _, address in hits])
+        return [(pk, None, {}) for pk in pks]
+
+    def _by_relevance(self, query, offset: int, limit: int):
+        pool = offset + limit + RERANK_POOL
+        hits = self.searcher.search(query, pool).hits
+        addresses = [address for _, address in hits]
+        pks = self.searcher.fast_field_values("pk", addresses)
+        lengths = self.searcher.fast_field_values("words", addresses)
+        near = self._near(pks)
+        groups = len(self.parsed.groups)
+        rows = []
+        for (score, _), pk, words in zip(hits, pks, lengths, strict=True):
+            covered = int(score // COVERAGE) if self.parsed.min_match else groups
+            bm25 = score - covered * COVERAGE if self.parsed.min_match else score
+            close = pk in near
+            length = 1 + LENGTH_BOOST * math.log1p((words or 0) / 400)
+            final = bm25 * length * (1 + PROXIMITY_BOOST * close)
+            details = {
+                "bm25": round(bm25, 3),
+                "groups_matched": f"{covered} of {groups}",
+                "words_close": close,
+                "length_factor": round(length, 3),
+            }
+            rows.append((covered, final, pk, details))
+        rows.sort(key=lambda row: (-row[0], -row[1], row[2]))
+        return [(pk, final, details) for _, final, pk, details in rows[offset : offset + limit]]
+
+    def _near(self, pks: list[int]) -> set[int]:
+        """Of these documents, those where the typed words stand close together."""
+        words = []
+        for group in self.parsed.groups:
+            typed = [t for t in group if not t.variant and not t.field]
+            if len(typed) != 1 or typed[0].prefix:
+                continue
+            words += _analysed(query_tokens(typed[0].text))
+        if len(words) < 2 or len(words) > 8 or not pks:
+            return set()
+        slop = max(3, len(words) + 2)
+        near = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Should, tantivy.Query.phrase_query(SCHEMA, column, words, slop=slop))
+                for column in COLUMNS
+            ]
+        )
+        query = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, _in("pk", pks)), (tantivy.Occur.Must, near)]
+        )
+        hits = self.searcher.search(query, len(pks)).hits
+        return set(self.searcher.fast_field_values("pk", [address for _, address in hits]))
+
+
+def _label(name: str, counts: dict) -> list[FacetValue]:
+    """Facet values with their labels (one query per facet), most documents first."""
+    if name == "decade":
+        values = [
+            FacetValue(str(key), f"{key}s", n) if key != -1 else FacetValue("undated", "Undated", n)
+            for key, n in counts.items()
+        ]
+        return sorted(values, key=lambda v: (v.value == "undated", v.value))
+    if name == "language":
+        labels = dict(Language.objects.filter(code__in=list(counts)).values_list("code", "name"))
+        values = [FacetValue(code, labels.get(code, code), n) for code, n in counts.items()]
+    else:
+        model, key, label = FACET_MODELS[name]
+        rows = model.objects.filter(pk__in=list(counts)).values_list("pk", key, label)
+        values = [FacetValue(str(slug), text, counts[pk]) for pk, slug, text in rows]
+    return sorted(values, key=lambda v: (-v.count, v.label))
+
+
+class TantivyBackend(SearchBackend):
+    """The index in a folder beside the database; see the module's docstring."""
+
+    vendor = "tantivy"
+    #: Index writes wait for the database transaction to commit (see indexing.schedule).
+    deferred = True
+
+    @property
+    def _writer(self):
+        return getattr(_WRITING, "writer", None)
+
+    def search(self, query) -> TantivyResults:
+        return TantivyResults(self, query)
+
+    # writing ----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def batch(self):
+        """One writer and one commit for many adds and deletes (reindex, imports)."""
+        if self._writer is not None:
+            yield
+            return
+        index = open_index()
+        writer = _acquire_writer(index)
+        _WRITING.writer = writer
+        try:
+            yield
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            _WRITING.writer = None
+            del writer
+            index.reload()
+
+    def add(self, entries: list[IndexEntry]) -> None:
+        if not entries:
+            return
+        with self.batch():
+            for entry in entries:
+                self._writer.delete_documents_by_term("pk", entry.pk)
+                self._writer.add_document(to_document(entry))
+
+    def delete(self, pks: list[int]) -> None:
+        if not pks:
+            return
+        with self.batch():
+            for pk in pks:
+                self._writer.delete_documents_by_term("pk", pk)
+
+    def reset(self) -> None:
+        with self.batch():
+            self._writer.delete_all_documents()
+
+    def indexed_count(self) -> int:
+        index = open_index()
+        index.reload()
+        return index.searcher().num_docs
+
+    # the index against the database -------------------------------------------------------
+
+    def fingerprint(self) -> tuple[int, int, int]:
+        """(documents, sum of their pks, sum of their last-change times) in the index."""
+        index = open_index()
+        index.reload()
+        searcher = index.searcher()
+        if not searcher.num_docs:
+            return (0, 0, 0)
+        stats = searcher.aggregate(
+            tantivy.Query.all_query(),
+            {"pk": {"stats": {"field": "pk"}}, "stamp": {"stats": {"field": "stamp"}}},
+        )
+        return (
+            int(stats["pk"]["count"]),
+            int(round(stats["pk"]["sum"])),
+            int(round(stats["stamp"]["sum"])),
+        )
+
+    def drift(self) -> str | None:
+        """Why the index no longer matches the database's published documents, or None."""
+        rows = Document.objects.published().values_list("pk", "updated_at")
+        count = total = stamps = 0
+        for pk, updated in rows.iterator(chunk_size=5000):
+            count, total, stamps = count + 1, total + pk, stamps + _stamp(updated)
+        indexed = self.fingerprint()
+        if indexed == (count, total, stamps):
+            return None
+        if indexed[0] != count:
+            return f"the index holds {indexed[0]} documents, the database publishes {count}"
+        return "the index holds other versions of some documents than the database"
+
+    # reading ----------------------------------------------------------------------------
+
+    def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
+        if not prefix:
+            return []
+        searcher = open_index().searcher()
+        return [
+            (term, n)
+            for term, n in searcher.terms_with_prefix("vocabulary", fold(prefix), limit=limit)
+        ]
+
+
+def _stamp(updated) -> int:
+    return int(updated.timestamp()) if updated else 0
+
+
+def _acquire_writer(index: tantivy.Index, patience: float = 30.0):
+    """The index's one writer; another process holding it is waited for, not failed on."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return index.writer(heap_size=64_000_000, num_threads=1)
+        except ValueError as error:
+            if "lock" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

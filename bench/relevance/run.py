@@ -1,11 +1,15 @@
 """Relevance benchmark: Chancery's search against plain SQLite FTS5 bm25 on title + text.
 
-    CHANCERY_HOME=/tmp/bench .venv/bin/python bench/relevance/run.py [--frus DIR]
+    CHANCERY_HOME=/tmp/relevance-home .venv/bin/python bench/relevance/run.py
+    run.py --merge /tmp/relevance-judgments      # readers' qNN.tsv -> judgments.tsv, checked
+    run.py --write-run RUN.json                  # Chancery's top 100 a query, for pool.py
+    run.py --rules                               # the old regex-rule judgments instead
 
-Imports the shared FRUS volumes into $CHANCERY_HOME (once), builds graded judgments from
-``queries.json`` (each query's rule, over every document's title and text: see README),
-runs every query through Chancery and through a plain FTS5 table (title, text; bm25;
-any word / all words), and prints nDCG@10, P@10, R@100 and MRR overall and per kind.
+Imports the shared FRUS volumes into $CHANCERY_HOME if it is empty, runs every query of
+``queries.json`` through Chancery (whatever CHANCERY_SEARCH_BACKEND selects) and through a
+plain FTS5 table (title, text; bm25; any word / all words), scores them against the read
+judgments in ``judgments.tsv`` (grades 0-3, see README), and prints nDCG@10, P@10, R@100 and
+MRR overall and per kind, with the share of each system's top 10 that was judged.
 """
 
 from __future__ import annotations
@@ -13,146 +17,216 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import re
-import sqlite3
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("CHANCERY_HOME", tempfile.mkdtemp(prefix="chancery-relevance-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chancery.settings")
+from archive import (
+    HERE,
+    backend_name,
+    baseline_index,
+    baseline_run,
+    chancery_run,
+    corpus,
+    queries,
+    rule_patterns,
+    setup,
+)
+
+JUDGMENTS = HERE / "judgments.tsv"
+RELEVANT = 2  # grade from which a document counts as relevant for P@10, R@100 and MRR
+HEADER = "query\tpublic_id\tgrade\tnote"
 
 
-def setup(frus: Path):
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from chancery.corpus.models import Document
-
-    call_command("migrate", verbosity=0)
-    if not Document.objects.exists():
-        files = sorted(str(p) for p in frus.glob("*.xml"))
-        call_command("import", "tei", *files, "--no-progress", verbosity=0)
-
-
-def corpus() -> dict[int, tuple[str, str]]:
-    from chancery.corpus.models import Document
-    from chancery.corpus.sanitize import html_to_text
-
-    docs = {}
-    for d in Document.objects.published().prefetch_related("translations", "transcripts"):
-        text = " ".join(html_to_text(t.html) for t in [*d.translations.all(), *d.transcripts.all()])
-        docs[d.pk] = (d.title, f"{d.summary} {text}")
-    return docs
-
-
-def judge(query: dict, docs) -> dict[int, int]:
-    groups = [[re.compile(p, re.I) for p in group] for group in query["rule"]]
-    grades = {}
-    for pk, (title, text) in docs.items():
-        full = f"{title} {text}"
-        if not all(any(p.search(full) for p in group) for group in groups):
+def read_tsv(path: Path) -> tuple[list[tuple[str, str, int, str]], list[str]]:
+    """Rows of a judgments file, and what is wrong with it (file and line named)."""
+    rows, errors = [], []
+    for n, line in enumerate(path.read_text().splitlines(), 1):
+        if not line.strip() or line.startswith("#") or line == HEADER:
             continue
-        in_title = any(p.search(title) for group in groups for p in group)
-        mentions = sum(len(p.findall(full)) for p in groups[0])
-        grades[pk] = 2 if in_title or mentions >= 3 else 1
+        cells = line.split("\t")
+        if len(cells) < 3 or len(cells) > 4:
+            errors.append(f"{path}:{n}: expected query<TAB>public_id<TAB>grade<TAB>note")
+            continue
+        query, public_id, grade, note = (*cells, "")[:4]
+        if grade.strip() not in ("0", "1", "2", "3"):
+            errors.append(f"{path}:{n}: grade {grade!r} is not 0, 1, 2 or 3")
+            continue
+        rows.append((query.strip(), public_id.strip(), int(grade), note.strip()))
+    return rows, errors
+
+
+def load_judgments(path: Path = JUDGMENTS) -> dict[str, dict[str, int]]:
+    rows, errors = read_tsv(path)
+    if errors:
+        raise SystemExit("\n".join(errors))
+    grades: dict[str, dict[str, int]] = defaultdict(dict)
+    for query, public_id, grade, _ in rows:
+        grades[query][public_id] = grade
     return grades
 
 
-def baseline_index(docs) -> sqlite3.Connection:
-    db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE plain USING fts5(title, text, tokenize='porter unicode61')")
-    db.executemany("INSERT INTO plain(rowid, title, text) VALUES (?, ?, ?)",
-                   [(pk, t, x) for pk, (t, x) in docs.items()])  # fmt: skip
-    return db
+def merge(folder: Path, out: Path = JUDGMENTS) -> int:
+    """Concatenate the readers' per-query files into ``out`` (judgments.tsv), checking them.
+
+    Errors (bad lines, grades, unknown queries or public ids, one document graded twice
+    differently) stop the merge; pooled documents left unjudged are listed, and the merge
+    is written anyway so that partial work can be scored, but the exit status is 1.
+    """
+    from chancery.corpus.models import Document
+
+    qs = {q["id"]: q for q in queries()}
+    pool = json.loads((HERE / "pool.json").read_text())
+    known = set(Document.objects.values_list("public_id", flat=True))
+    merged: dict[tuple[str, str], tuple[int, str]] = {}
+    errors, warnings = [], []
+    for path in sorted(folder.glob("q*.tsv")):
+        rows, bad = read_tsv(path)
+        errors += bad
+        for query, public_id, grade, note in rows:
+            if query not in qs:
+                errors.append(f"{path}: unknown query {query!r}")
+            elif public_id not in known:
+                errors.append(f"{path}: {query} {public_id!r} is no document of this archive")
+            elif merged.get((query, public_id), (grade,))[0] != grade:
+                errors.append(f"{path}: {query} {public_id} graded twice differently")
+            else:
+                merged[query, public_id] = (grade, note)
+                if public_id not in pool.get(query, []):
+                    warnings.append(f"{query} {public_id}: judged but not pooled (kept)")
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        print(f"{len(errors)} errors: {out} not written", file=sys.stderr)
+        return 1
+    missing = {q: [i for i in ids if (q, i) not in merged] for q, ids in pool.items()}
+    for q, ids in missing.items():
+        if ids:
+            warnings.append(f"{q} {qs[q]['query']!r}: {len(ids)} of {len(pool[q])} pooled "
+                            f"documents not judged, e.g. {ids[0]}")  # fmt: skip
+    lines = [HEADER] + [f"{q}\t{i}\t{g}\t{note}" for (q, i), (g, note) in
+                        sorted(merged.items(), key=lambda kv: (kv[0][0], kv[0][1]))]  # fmt: skip
+    out.write_text("\n".join(lines) + "\n")
+    done = sum(1 for q in pool if not missing[q])
+    print("\n".join(warnings))
+    print(f"{len(merged)} judgments written to {out}; {done} of {len(pool)} queries complete")
+    return 0 if done == len(pool) else 1
 
 
-def baseline(db, text: str, mode: str, k: int = 100) -> list[int]:
-    parts = [" ".join(re.findall(r"\w+", p)) for p in re.findall(r'"([^"]*)"|(\S+)', text)
-             for p in p if p]  # fmt: skip
-    parts = [f'"{p}"' for p in parts if p and p not in ("OR", "AND", "NOT")]
-    if not parts:
-        return []
-    expr = (" OR " if mode == "any" else " AND ").join(parts)
-    rows = db.execute(
-        "SELECT rowid FROM plain WHERE plain MATCH ? ORDER BY bm25(plain) LIMIT ?", (expr, k)
-    )
-    return [r[0] for r in rows]
+def rule_grades(query: dict, docs) -> dict[str, int]:
+    """The old judgments: 2 when the subject is in the title or named 3+ times, else 1."""
+    groups = rule_patterns(query)
+    grades = {}
+    for pid, doc in docs.items():
+        full = doc.full
+        if not all(any(p.search(full) for p in group) for group in groups):
+            continue
+        in_title = any(p.search(doc.title) for group in groups for p in group)
+        mentions = sum(len(p.findall(full)) for p in groups[0])
+        grades[pid] = 2 if in_title or mentions >= 3 else 1
+    return grades
 
 
-def chancery(text: str, k: int = 100) -> list[int]:
-    from chancery.search.backends import get_backend
-    from chancery.search.query import SearchQuery
+def metrics(ranked: list[str], grades: dict[str, int], judged: set[str]) -> dict[str, float]:
+    """nDCG@10 with gain 2^grade - 1; P@10, R@100, MRR with grade >= RELEVANT relevant.
 
-    results = get_backend().search(SearchQuery(text=text))
-    results.count()  # lets a query with no document having every word fall back
-    return [pk for pk, _, _ in results._ranked(0, k)]
-
-
-def metrics(ranked: list[int], grades: dict[int, int]) -> dict[str, float]:
-    gains = [2 ** grades.get(pk, 0) - 1 for pk in ranked[:10]]
-    dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
+    Unjudged documents count as grade 0 (TREC pooling); "judged@10" is the share of the
+    top 10 that was judged at all.
+    """
+    gains = [2 ** grades.get(i, 0) - 1 for i in ranked[:10]]
+    dcg = sum(g / math.log2(n + 2) for n, g in enumerate(gains))
     ideal = sorted((2**g - 1 for g in grades.values()), reverse=True)[:10]
-    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
-    relevant = [pk for pk in ranked if grades.get(pk)]
-    first = next((i for i, pk in enumerate(ranked) if grades.get(pk)), None)
+    idcg = sum(g / math.log2(n + 2) for n, g in enumerate(ideal))
+    relevant = {i for i, g in grades.items() if g >= RELEVANT}
+    first = next((n for n, i in enumerate(ranked) if i in relevant), None)
+    top = ranked[:10]
     return {
         "nDCG@10": dcg / idcg if idcg else 0.0,
-        "P@10": sum(1 for pk in ranked[:10] if grades.get(pk)) / 10,
-        "R@100": len([pk for pk in relevant if pk in ranked[:100]]) / len(grades) if grades else 0,
+        "P@10": sum(1 for i in top if i in relevant) / 10,
+        "R@100": len(relevant & set(ranked[:100])) / len(relevant) if relevant else 0.0,
         "MRR": 1 / (first + 1) if first is not None else 0.0,
+        "judged@10": sum(1 for i in top if i in judged) / len(top) if top else 1.0,
     }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--frus", default=str(ROOT.parent / "shared" / "corpora" / "frus"))
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--merge", type=Path, metavar="DIR", help="merge DIR/qNN.tsv files")
+    mode.add_argument("--write-run", type=Path, metavar="FILE",
+                      help="write Chancery's top 100 per query as JSON")  # fmt: skip
+    mode.add_argument("--rules", action="store_true", help="score against the regex rules")
+    parser.add_argument("--judgments", type=Path, default=JUDGMENTS,
+                        help="judgments file read (or written by --merge)")  # fmt: skip
     args = parser.parse_args()
-    setup(Path(args.frus))
+    setup()
+    if args.merge:
+        return merge(args.merge, args.judgments)
     docs = corpus()
-    queries = json.loads((HERE / "queries.json").read_text())
-    db = baseline_index(docs)
+    qs = queries()
+    engine = chancery_run(docs)
+    if args.write_run:
+        args.write_run.write_text(json.dumps({q["id"]: engine(q["query"]) for q in qs}, indent=0))
+        print(f"{backend_name()}: top 100 of {len(qs)} queries written to {args.write_run}")
+        return 0
+    if args.rules:
+        source = "regex rules (queries.json), over every document"
+        judgments = {q["id"]: rule_grades(q, docs) for q in qs}
+    else:
+        source = f"read judgments ({args.judgments.name})"
+        judgments = load_judgments(args.judgments)
+    index = baseline_index(docs)
     systems = {
-        "Chancery": chancery,
-        "FTS5 bm25, any word": lambda q: baseline(db, q, "any"),
-        "FTS5 bm25, all words": lambda q: baseline(db, q, "all"),
+        "Chancery": engine,
+        "FTS5 bm25, any word": baseline_run(index, "any"),
+        "FTS5 bm25, all words": baseline_run(index, "all"),
     }
     table: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    qrels = {}
-    per_query = ["kind     judged nDCG@10 (Chancery, any, all)  query"]
-    for query in queries:
-        grades = judge(query, docs)
-        qrels[query["query"]] = {str(pk): g for pk, g in grades.items()}
+    per_query = [f"# {source}; nDCG@10 of Chancery ({backend_name()}), FTS5 any, FTS5 all",
+                 "id  kind     judged rel  nDCG@10 (Chancery any all)  query"]  # fmt: skip
+    skipped, unjudged = [], []
+    everything = set(docs)  # the rules judge every document
+    for q in qs:
+        grades = judgments.get(q["id"], {})
         if not grades:
-            print(f"warning: no relevant document for {query['query']!r}", file=sys.stderr)
+            unjudged.append(q["id"])
+            continue
+        if not any(g >= RELEVANT for g in grades.values()):
+            skipped.append(f"{q['id']} {q['query']!r}")
             continue
         scores = []
         for name, run in systems.items():
-            m = metrics(run(query["query"]), grades)
-            table[name][query["kind"]].append(m)
+            m = metrics(run(q["query"]), grades, everything if args.rules else set(grades))
+            table[name][q["kind"]].append(m)
             table[name]["all"].append(m)
             scores.append(f"{m['nDCG@10']:.2f}")
-        per_query.append(f"{query['kind']:8} {len(grades):5} {' '.join(scores)}  {query['query']}")
-    (HERE / "qrels.generated.json").write_text(json.dumps(qrels, indent=0))
+        rel = sum(1 for g in grades.values() if g >= RELEVANT)
+        per_query.append(f"{q['id']} {q['kind']:8} {len(grades):5} {rel:4}  "
+                         f"{' '.join(scores)}  {q['query']}")  # fmt: skip
     (HERE / "per_query.txt").write_text("\n".join(per_query) + "\n")
-    kinds = ["all", *sorted({q["kind"] for q in queries})]
+    if unjudged:
+        print(f"not judged yet: {' '.join(unjudged)}", file=sys.stderr)
+    if skipped:
+        print(f"not scored (no document graded {RELEVANT}+): {', '.join(skipped)}", file=sys.stderr)
+    scored = table["Chancery"]["all"]
+    if not scored:
+        print("no query has judgments yet", file=sys.stderr)
+        return 1
+    kinds = ["all", *sorted({q["kind"] for q in qs} & set(table["Chancery"]))]
     per_kind = ", ".join(f"{k}: {len(table['Chancery'][k])}" for k in kinds[1:])
-    lines = [f"{len(docs)} documents, {len(queries)} queries ({per_kind}).", ""]
-    lines.append("| system | kind | nDCG@10 | P@10 | R@100 | MRR |")
-    lines.append("|---|---|---|---|---|---|")
+    lines = [
+        f"{len(docs)} documents, {len(scored)} queries scored ({per_kind}); judgments: {source}.",
+        f"Chancery = {backend_name()}. Relevant = grade >= {RELEVANT}; nDCG gain 2^grade - 1.",
+        "",
+        "| system | kind | nDCG@10 | P@10 | R@100 | MRR | judged@10 |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name in systems:
         for kind in kinds:
             rows = table[name][kind]
             avg = {m: sum(r[m] for r in rows) / len(rows) for m in rows[0]}
-            lines.append(f"| {name} | {kind} | {avg['nDCG@10']:.3f} | {avg['P@10']:.3f} | "
-                         f"{avg['R@100']:.3f} | {avg['MRR']:.3f} |")  # fmt: skip
+            lines.append(f"| {name} | {kind} ({len(rows)}) | {avg['nDCG@10']:.3f} | "
+                         f"{avg['P@10']:.3f} | {avg['R@100']:.3f} | {avg['MRR']:.3f} | "
+                         f"{avg['judged@10']:.2f} |")  # fmt: skip
     print("\n".join(lines))
     return 0
 

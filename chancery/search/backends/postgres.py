@@ -22,7 +22,9 @@ Highlighting and snippets are shared by every engine (:mod:`chancery.search.snip
 
 from __future__ import annotations
 
+import itertools
 import re
+from functools import cached_property
 
 from django.db import connections, router
 from django.db.models import QuerySet
@@ -31,8 +33,9 @@ from django.db.models.expressions import RawSQL
 from chancery.corpus.models import Document
 
 from ..analysis import WORD, bigrams, has_cjk
+from ..facets import FACETS, FacetValue
 from ..query import ParsedQuery, Term
-from .base import IndexEntry, SearchBackend
+from .base import IndexEntry, SearchBackend, SearchResults
 
 TABLE = "search_pg"
 #: Our configuration name -> (PostgreSQL configuration copied, stemmer for non-ASCII words).
@@ -49,6 +52,10 @@ WEIGHTS = (1.0, 0.4, 0.1, 0.1, 0.2)
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 #: tsvector positions stop at 16,383 and its size at 1 MB: index this much of a text.
 MAX_INDEXED = 1_000_000
+#: Temporary tables a connection holds matches in, used in turn (see ``_hold_table``).
+HELD_TABLES = 16
+#: Matches ranked with their whole vector; more are first ranked on their head vector.
+CANDIDATES = 1000
 #: Documents whose words ``vocabulary`` reads ("did you mean" needs no more).
 VOCABULARY_SAMPLE = 20_000
 
@@ -84,6 +91,20 @@ CREATE_SQL = [
         ) STORED
     )""",
     f"CREATE INDEX {TABLE}_vector ON {TABLE} USING gin (vector) WITH (fastupdate = off)",
+]
+#: Characters of each text layer in the head vector (migration 0004_postgres_head).
+HEAD_CHARS = 1500
+HEAD_SQL = [
+    # Storage MAIN: kept in the row (compressed if need be) while the long texts go to
+    # TOAST, so ranking on it costs no extra fetch. One statement: one table rewrite.
+    f"""ALTER TABLE {TABLE} ADD COLUMN head tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector(meta_config, title), 'A')
+        || setweight(to_tsvector(meta_config, summary), 'B')
+        || setweight(to_tsvector(meta_config, names), 'C')
+        || setweight(to_tsvector(meta_config, left(translation, {HEAD_CHARS})), 'D')
+        || setweight(to_tsvector(text_config, left(transcript, {HEAD_CHARS})), 'D')
+    ) STORED,
+    ALTER COLUMN head SET STORAGE MAIN""",
 ]
 DROP_SQL = [
     f"DROP TABLE IF EXISTS {TABLE}",
@@ -166,12 +187,182 @@ def _and(queries: list[tuple[str, list[str]]], joiner: str = " && ") -> tuple[st
 def _coverage(queries: list[tuple[str, list[str]]], at_least: int) -> tuple[str, list]:
     """Rows matching at least ``at_least`` of the queries, with how many: each query is one
     GIN index scan, so no row's (large) vector is read to count."""
-    scans = [f"SELECT document_id FROM {TABLE} WHERE vector @@ {q}" for q, _ in queries]  # noqa: S608
+    scans = [f"SELECT document_id FROM {TABLE} WHERE vector @@ (SELECT {q})" for q, _ in queries]  # noqa: S608
     sql = (
         f"SELECT document_id, count(*) AS n FROM ({' UNION ALL '.join(scans)}) AS m "  # noqa: S608
         "GROUP BY document_id HAVING count(*) >= %s"
     )
     return sql, [*(p for _, ps in queries for p in ps), at_least]
+
+
+_held = itertools.count()
+
+
+def _hold_table(cursor) -> str:
+    """A connection-private temporary table for one set of matches (pk, groups matched),
+    emptied. Tables are reused in turn, so that the few searches of one request (the
+    search, its undated count, a relaxed retry, "did you mean") do not overwrite each other.
+    """
+    name = f"search_held_{next(_held) % HELD_TABLES}"
+    # One round trip; "IF NOT EXISTS" every time: a rolled-back transaction drops a new table.
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {name} "
+        "(pk bigint NOT NULL, n integer NOT NULL, head real NOT NULL); "
+        f"TRUNCATE {name}"
+    )
+    return f"pg_temp.{name}"
+
+
+def _writable(alias: str) -> bool:
+    """False on a hot standby (a read replica), where no temporary table can be created."""
+    connection = connections[alias]
+    connection.ensure_connection()
+    info = connection.connection.info
+    return not any(
+        info.parameter_status(name) == "on"
+        for name in ("in_hot_standby", "default_transaction_read_only")
+    )
+
+
+class PostgresResults(SearchResults):
+    """Results whose match set is held in a temporary table (see ``PostgresBackend``):
+    the facets and the year histogram are counted from it in one statement, and the
+    ranking reads it, instead of each re-joining the match to the documents."""
+
+    @property
+    def held(self) -> str | None:
+        return getattr(self.matched, "held", None)
+
+    @cached_property
+    def _summaries(self) -> dict:
+        return {}
+
+    def _summary(self, only: tuple[str, ...] | None):
+        key = tuple(only) if only else None
+        if key not in self._summaries:
+            self._summaries[key] = summarize(self.matched.db, self.held, only)
+        return self._summaries[key]
+
+    def facets(self, only: tuple[str, ...] | None = None) -> dict[str, list[FacetValue]]:
+        if self.held is None:
+            return super().facets(only)
+        if only is None and None in self._summaries:
+            return self._summaries[None][0]
+        return self._summary(only)[0]
+
+    def year_counts(self) -> list[tuple[int, int]]:
+        if self.held is None:
+            return super().year_counts()
+        return self._summary(None)[1]
+
+    def _ranked(self, offset: int, limit: int) -> list[tuple[int, float | None, dict]]:
+        if self.held is not None and self.parsed.groups and self.query.sort == "relevance":
+            return self.backend.ranked_held(self.matched, self.parsed, offset, limit, self.count())
+        return super()._ranked(offset, limit)
+
+
+#: Facet name -> (Document field, column of the value shown and linked, label column).
+FACET_COLUMNS = {
+    "collection": ("collections", "slug", "title"),
+    "subject": ("subjects", "slug", "name"),
+    "place": ("places", "slug", "name"),
+    "language": ("languages", "code", "name"),
+    "repository": ("repositories", "slug", "name"),
+    "type": ("doc_type", "slug", "name"),
+}
+#: Facets (and the year histogram) read from the document rows: one join, grouping sets.
+ROW_FACETS = ("type", "decade", "year")
+
+
+def _link_facet_sql(index: int, name: str, held: str) -> str:
+    """A many-to-many facet's counts over the held matches: (facet, value, label, count,
+    order). Counted by the linked id first, labelled after: grouping integers is cheaper."""
+    field_name, key, label = FACET_COLUMNS[name]
+    field = Document._meta.get_field(field_name)
+    target = field.related_model._meta
+    through = field.remote_field.through._meta
+    return (
+        f"SELECT {index}, t.{key}::text, t.{label}::text, x.n, -x.n FROM ("  # noqa: S608
+        f"SELECT l.{field.m2m_reverse_name()} AS v, count(*) AS n FROM {through.db_table} l "
+        f"JOIN {held} h ON h.pk = l.{field.m2m_column_name()} GROUP BY 1) AS x "
+        f"JOIN {target.db_table} t ON t.{target.pk.column} = x.v"
+    )
+
+
+def _row_facets_sql(indexes: dict[str, int], held: str) -> str:
+    """Type, decade and year counts in one pass over the held documents' rows."""
+    document = Document._meta
+    doc_type = document.get_field("doc_type")
+    types = doc_type.related_model._meta
+    columns = {
+        "type": f"d.{doc_type.column}",
+        "decade": "d.decade",
+        "year": "EXTRACT(YEAR FROM d.date_earliest)::integer",
+    }
+    wanted = [name for name in ROW_FACETS if name in indexes]
+    sets = ", ".join(f"({columns[name]})" for name in wanted)
+    flags = ", ".join(f"GROUPING({columns[name]}) AS g_{name}" for name in wanted)
+    values = ", ".join(f"{columns[name]} AS {name}" for name in wanted)
+    parts = []
+    if "type" in indexes:
+        parts.append(
+            f"SELECT {indexes['type']}, t.slug::text, t.name::text, g.n, -g.n FROM g "  # noqa: S608
+            f"JOIN {types.db_table} t ON t.{types.pk.column} = g.type WHERE g.g_type = 0"
+        )
+    if "decade" in indexes:
+        parts.append(
+            f"SELECT {indexes['decade']}, g.decade::text, NULL, g.n, g.decade FROM g "  # noqa: S608
+            "WHERE g.g_decade = 0"
+        )
+    if "year" in indexes:
+        parts.append(
+            f"SELECT {indexes['year']}, NULL, NULL, g.n, g.year FROM g "  # noqa: S608
+            "WHERE g.g_year = 0 AND g.year IS NOT NULL"
+        )
+    return (
+        f"g AS (SELECT {values}, {flags}, count(*) AS n FROM {document.db_table} d "  # noqa: S608
+        f"JOIN {held} h ON h.pk = d.{document.pk.column} GROUP BY GROUPING SETS ({sets}))",
+        parts,
+    )
+
+
+def summarize(alias: str, held: str, only: tuple[str, ...] | None):
+    """(facets, year counts) over the held matches in one statement: the same values and
+    order as :func:`chancery.search.facets.count_facets` (count desc, then label; decades
+    ascending, undated last) and ``SearchResults.year_counts``; years only without ``only``."""
+    names = [name for name in FACETS if not only or name in only]
+    indexes = {name: i for i, name in enumerate(names)}
+    if not only:
+        indexes["year"] = len(names)
+    parts = [
+        _link_facet_sql(i, name, held)
+        for name, i in indexes.items()
+        if name in FACET_COLUMNS and name != "type"
+    ]
+    rows = {name: i for name, i in indexes.items() if name in ROW_FACETS}
+    cte = ""
+    if rows:
+        cte, row_parts = _row_facets_sql(rows, held)
+        cte, parts = f"WITH {cte} ", parts + row_parts
+    if not parts:
+        return {}, []
+    sql = cte + " UNION ALL ".join(f"({part})" for part in parts) + " ORDER BY 1, 5, 3, 2"
+    facets: dict[str, list[FacetValue]] = {name: [] for name in names}
+    year_counts = []
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql)
+        for index, value, label, n, order in cursor.fetchall():
+            if index == len(names):
+                year_counts.append((order, n))
+            elif names[index] == "decade":
+                facets["decade"].append(
+                    FacetValue(value, f"{value}s", n)
+                    if value is not None
+                    else FacetValue("undated", "Undated", n)
+                )
+            else:
+                facets[names[index]].append(FacetValue(value, label, n))
+    return facets, year_counts
 
 
 class PostgresBackend(SearchBackend):
@@ -241,56 +432,150 @@ class PostgresBackend(SearchBackend):
 
     # querying ---------------------------------------------------------------------------
 
+    def search(self, query) -> PostgresResults:
+        return PostgresResults(self, query)
+
     def _positive(self, parsed: ParsedQuery) -> tuple[str, list] | None:
-        """SQL selecting the matching rows' ids (before exclusions), or None."""
+        """SQL selecting the matching rows (before exclusions) as (document_id, groups
+        matched, rank on the head vector), or None.
+
+        Each text query is a sub-select, ``vector @@ (SELECT query)``: the planner then
+        cannot estimate how many rows match and always takes the GIN index. With the
+        query as a constant it estimates well, and for a word in most documents prefers a
+        sequential scan; but that reads (detoasts) every row's whole vector, 20× slower
+        than the index, which answers a plain word without reading any vector. The head
+        vector is in the row the index scan reads anyway: ranking on it costs little.
+        """
         queries = group_queries(parsed)
         if not queries:
             return None
         relaxed = parsed.min_match and parsed.min_match < len(queries)
         query, params = _and(queries, " || " if relaxed else " && ")
-        where = f"vector @@ {query}"
-        if parsed.layer in LAYER_TEXT:
-            config, column = LAYER_TEXT[parsed.layer]
-            where += f" AND to_tsvector({config}, left({column}, {MAX_INDEXED})) @@ {query}"
-            params = params * 2
+        any_query, any_params = _and(queries, " || ")
+        # ts_rank, not ts_rank_cd: a third of the cost (no cover search over positions).
+        head = f"ts_rank('{RANK_WEIGHTS}', s.head, {any_query}, 1)"
+        layer = LAYER_TEXT.get(parsed.layer or "")
+        text = f"to_tsvector(s.{layer[0]}, left(s.{layer[1]}, {MAX_INDEXED}))" if layer else ""
         if relaxed:
             coverage, coverage_params = _coverage(queries, parsed.min_match)
-            if parsed.layer not in LAYER_TEXT:
-                return f"SELECT document_id FROM ({coverage}) AS cov", coverage_params  # noqa: S608
-            where += f" AND document_id IN (SELECT document_id FROM ({coverage}) AS cov)"  # noqa: S608
-            params = [*params, *coverage_params]
-        return f"SELECT document_id FROM {TABLE} WHERE {where}", params  # noqa: S608
+            where = f"WHERE {text} @@ (SELECT {query})" if layer else ""
+            return (
+                f"SELECT cov.document_id, cov.n, {head} FROM ({coverage}) AS cov "  # noqa: S608
+                f"JOIN {TABLE} AS s ON s.document_id = cov.document_id {where}",
+                [*any_params, *coverage_params, *(params if layer else [])],
+            )
+        where = f"s.vector @@ (SELECT {query})"
+        if layer:
+            where += f" AND {text} @@ (SELECT {query})"
+            params = params * 2
+        return (
+            f"SELECT s.document_id, {len(queries)}, {head} FROM {TABLE} AS s WHERE {where}",  # noqa: S608
+            [*any_params, *params],
+        )
 
     def filter_matching(self, qs: QuerySet, parsed: ParsedQuery) -> QuerySet:
+        """``qs`` narrowed to the matching documents. On a primary the matches are first
+        copied into a temporary table (``held_match`` on the returned queryset, for
+        ``materialize``); on a read replica the match stays a sub-select."""
         # Only our table, column and configuration names are interpolated; words are parameters.
-        positive = self._positive(parsed)
-        if positive:
-            qs = qs.filter(pk__in=self._matching_ids(qs.db, *positive))
         excluded = any_of(parsed.excluded)
         if excluded:
-            sql = f"SELECT document_id FROM {TABLE} WHERE vector @@ {excluded[0]}"  # noqa: S608
+            sql = f"SELECT document_id FROM {TABLE} WHERE vector @@ (SELECT {excluded[0]})"  # noqa: S608
             qs = qs.exclude(pk__in=RawSQL(sql, excluded[1]))  # noqa: S611
+        positive = self._positive(parsed)
+        if not positive:
+            return qs
+        sql, params = positive
+        if not _writable(qs.db):
+            matching = RawSQL(f"SELECT document_id FROM ({sql}) AS p", params)  # noqa: S611, S608
+            return qs.filter(pk__in=matching)
+        with connections[qs.db].cursor() as cursor:
+            held = _hold_table(cursor)
+            cursor.execute(f"INSERT INTO {held} (pk, n, head) {sql}", params)  # noqa: S608
+        rest = qs
+        qs = qs.filter(pk__in=RawSQL(f"SELECT pk FROM {held}", []))  # noqa: S611, S608
+        # For ``materialize``: the match, and the documents' conditions without it (joined
+        # once, the planner sees the held table's size and picks a hash join when it is big).
+        qs.held_match, qs.held_rest = held, rest
         return qs
 
-    @staticmethod
-    def _matching_ids(alias: str, sql: str, params: list) -> RawSQL:
-        """The matching ids, found once: the count and every facet query reuse the list
-        instead of each re-running the text match (which reads every matching row's vector
-        when a word is common)."""
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, params)
-            ids = [row[0] for row in cursor.fetchall()]
-        return RawSQL("SELECT unnest(%s::bigint[])", [ids])  # noqa: S611
+    def materialize(self, matched: QuerySet) -> tuple[QuerySet, int | None]:
+        """The matched documents (after filters and exclusions) copied once into another
+        temporary table with how many groups each matched, and how many there are (the
+        insert's row count): the count, the ranking, the facets and the histogram all read
+        it. Without a held match (a read replica) nothing is copied."""
+        match = getattr(matched, "held_match", None)
+        if match is None:
+            return matched, None
+        inner, params = matched.held_rest.order_by().values("pk").query.sql_with_params()
+        with connections[matched.db].cursor() as cursor:
+            held = _hold_table(cursor)
+            cursor.execute(
+                f"INSERT INTO {held} (pk, n, head) SELECT pk, n, head FROM {match} "  # noqa: S608
+                f"WHERE pk IN ({inner})",
+                params,
+            )
+            count = cursor.rowcount
+        qs = Document.objects.using(matched.db).filter(pk__in=RawSQL(f"SELECT pk FROM {held}", []))  # noqa: S611, S608
+        qs.held = held
+        return qs, count
 
     def ranked_ids(self, matched: QuerySet, parsed: ParsedQuery, offset: int, limit: int):
         return [(pk, score) for pk, score, _ in self.ranked(matched, parsed, offset, limit)]
+
+    def ranked_held(
+        self, matched: QuerySet, parsed: ParsedQuery, offset: int, limit: int, count: int
+    ):
+        """``ranked`` over matches held in a temporary table (``matched.held``).
+
+        Up to :data:`CANDIDATES` matches are ranked exactly, with their whole vector. More
+        (a broad word) were ranked on their small head vector as they were found; the
+        best :data:`CANDIDATES` by that rank are re-ranked with the whole vector and come
+        first, the rest follow in head order: one total order, so pages never overlap,
+        and only a few hundred whole vectors are read whatever the number of matches.
+        """
+        queries = group_queries(parsed)
+        if not queries:
+            return []
+        any_query, any_params = _and(queries, " || ")
+        rank = f"ts_rank_cd('{RANK_WEIGHTS}', s.vector, {any_query}, 1)"
+        held = matched.held
+        if count <= CANDIDATES:
+            sql = (
+                f"SELECT h.pk, {rank}, h.n, true FROM {held} AS h "  # noqa: S608
+                f"JOIN {TABLE} AS s ON s.document_id = h.pk "
+                "ORDER BY 3 DESC, 2 DESC, 1 LIMIT %s OFFSET %s"
+            )
+        else:
+            best = max(CANDIDATES, offset + limit)
+            sql = (
+                f"WITH c AS MATERIALIZED (SELECT pk, n, head FROM {held} "  # noqa: S608
+                f"ORDER BY n DESC, head DESC, pk LIMIT {best}), "
+                "t AS (SELECT pk, n, head, "
+                f"row_number() OVER (ORDER BY n DESC, head DESC, pk) <= {CANDIDATES} AS top "
+                f"FROM c) SELECT t.pk, CASE WHEN t.top THEN {rank} ELSE t.head END, t.n, t.top "
+                f"FROM t JOIN {TABLE} AS s ON s.document_id = t.pk "
+                "ORDER BY 4 DESC, 3 DESC, 2 DESC, 1 LIMIT %s OFFSET %s"
+            )
+        with connections[matched.db].cursor() as cursor:
+            cursor.execute(sql, [*any_params, limit, offset])
+            rows = cursor.fetchall()
+        total = len(queries)
+        return [
+            (pk, float(score), {
+                "ts_rank_cd": float(score),
+                "groups_matched": f"{n} of {total}",
+                **({} if top else {"ranked_on": f"head (beyond the best {CANDIDATES})"}),
+            })
+            for pk, score, n, top in rows
+        ]  # fmt: skip
 
     def ranked(self, matched: QuerySet, parsed: ParsedQuery, offset: int, limit: int):
         """[(pk, score, details)] best first; details say why (for ?explain=1)."""
         queries = group_queries(parsed)
         if not queries:
             return []
-        inner, inner_params = matched.values("pk").query.sql_with_params()
+        inner, inner_params = matched.order_by().values("pk").query.sql_with_params()
         any_query, any_params = _and(queries, " || ")
         if len(queries) > 1:
             coverage, coverage_params = _coverage(queries, 1)

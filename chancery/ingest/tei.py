@@ -19,6 +19,7 @@ from chancery.corpus.dates import DateError, parse_date
 
 from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
 from .report import IngestError
+from .tei_dates import CONTEXT_YEARS, check_date
 from .tei_html import TEI, XML_ID, Converter, local
 
 DEFAULT_REPOSITORY = "Office of the Historian, U.S. Department of State"
@@ -57,6 +58,8 @@ class Volume:
     rights_text: str = DEFAULT_RIGHTS_TEXT
     persons: dict[str, AgentRef] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: Dates changed or doubted (tei_dates), listed before the other notes so they are seen.
+    date_notes: list[str] = field(default_factory=list)
 
 
 def words(el, skip_notes: bool = True) -> str:
@@ -232,6 +235,8 @@ class VolumeReader:
         self.volume: Volume | None = None
         self.page = ""
         self.count = 0
+        #: The year of the last dated top-level document (see :meth:`context_year`).
+        self.last_year: int | None = None
 
     def where(self, el) -> str:
         xml_id = el.get(XML_ID)
@@ -373,10 +378,26 @@ class VolumeReader:
             collections=[(chapter or volume.id, self.count)], attached_to=parent_id,
             transcripts=[TextRef(html=html, language="eng", label="Full text")],
         )  # fmt: skip
+        if record.date and not parent_id:
+            self.last_year = parse_date(record.date).earliest.year
         record.people = self._people(div)
         record.creators = self._senders(div, record.people)
         record.places = self._places(div)
         return record
+
+    def context_year(self) -> int | None:
+        """The year a document's date is judged against: the documents before it (they run
+        in order), unless that is far from the volume's own year ("frus1870"), as after an
+        old paper or a misprint."""
+        found = re.search(r"(?<!\d)\d{4}(?!\d)", self.volume.id) or re.search(
+            r"(?<!\d)\d{4}(?!\d)", self.volume.title
+        )
+        volume_year = int(found.group()) if found else None
+        if self.last_year is None or (
+            volume_year is not None and abs(self.last_year - volume_year) > CONTEXT_YEARS
+        ):
+            return volume_year
+        return self.last_year
 
     def _date(self, div, title: str, public_id: str) -> str:
         dateline_dates = [d for dl in own(div, "dateline") for d in dl.iter(TEI + "date")]
@@ -384,9 +405,14 @@ class VolumeReader:
             value = date_from_attributes(el)
             if value:
                 try:
-                    return parse_date(value).edtf
+                    value = parse_date(value).edtf
                 except DateError:
                     self.volume.warnings.append(f"{self.where(el)}: unreadable date {value!r}")
+                    continue
+                checked = check_date(value, words(el), self.context_year())
+                if checked.note:
+                    self.volume.date_notes.append(f"{self.where(el)}: {public_id}: {checked.note}")
+                return checked.date
         texts = [words(el) for el in dateline_dates]
         texts += [words(dl) for dl in own(div, "dateline")] + [title]
         texts += [words(p) for p in own(div, "postscript")]
@@ -453,5 +479,5 @@ def read_tei(path: Path):
 
     reader = VolumeReader(path)
     yield from reader
-    for warning in reader.volume.warnings:
+    for warning in reader.volume.date_notes + reader.volume.warnings:
         yield Note(warning)

@@ -32,61 +32,92 @@ def indexing_paused() -> Iterator[None]:
         _paused.reset(token)
 
 
-def facts_of(document: Document) -> dict:
-    """What an engine that filters, sorts and counts facets by itself needs of a document."""
-    return {
-        "stamp": int(document.updated_at.timestamp()) if document.updated_at else 0,
-        "collection": [c.pk for c in document.collections.all()],
-        "subject": [s.pk for s in document.subjects.all()],
-        "place": [p.pk for p in document.places.all()],
-        "repository": [r.pk for r in document.repositories.all()],
-        "agent": {
-            a.pk
-            for a in [
-                *document.people.all(),
-                *document.creators.all(),
-                *document.contributors.all(),
-            ]
-        },
-        "type": document.doc_type_id,
-        "transcript_languages": {
-            t.language_id for t in document.transcripts.all() if t.language_id
-        },
-        "earliest": document.date_earliest,
-        "latest": document.date_latest,
-        "decade": document.decade,
-    }
+def _pairs(relation: str, pks: list[int]) -> dict[int, list[int]]:
+    """{document pk: [related pks]} of one many-to-many relation, in one query."""
+    field = Document._meta.get_field(relation)
+    through = field.remote_field.through
+    target = field.m2m_reverse_field_name()
+    rows = through.objects.filter(document_id__in=pks).values_list("document_id", f"{target}_id")
+    out: dict[int, list[int]] = {}
+    for document, related in rows.order_by("pk"):
+        out.setdefault(document, []).append(related)
+    return out
 
 
-def entry_for(document: Document, facts: bool = False) -> IndexEntry:
-    """Plain-text fields of one document (prefetched as in :func:`_documents`)."""
-    translation = " ".join(html_to_text(t.html) for t in document.translations.all())
-    transcript = " ".join(html_to_text(t.html) for t in document.transcripts.all())
-    names = [a.name for a in document.people.all()]
-    names += [a.name for a in document.creators.all()]
-    names += [p.name for p in document.places.all()]
-    names += [s.name for s in document.subjects.all()]
-    return IndexEntry(
-        pk=document.pk,
-        title=document.title,
-        summary=html_to_text(document.summary),
-        body=f"{translation} {transcript}".strip(),
-        names=" · ".join(names),
-        languages=[lang.code for lang in document.languages.all()],
-        translation=translation,
-        transcript=transcript,
-        facts=facts_of(document) if facts else None,
+def _texts(model, pks: list[int]) -> dict[int, list[tuple[str, str | None]]]:
+    rows = model.objects.filter(document_id__in=pks).order_by("document_id", "position", "id")
+    out: dict[int, list[tuple[str, str | None]]] = {}
+    for document, html, language in rows.values_list("document_id", "html", "language_id"):
+        out.setdefault(document, []).append((html_to_text(html), language))
+    return out
+
+
+def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry], dict]:
+    """What the index needs of these documents (the published ones), read as plain values in
+    a dozen queries per chunk: no model instances, which cost more than the texts at scale.
+
+    Returns the entries and the people and places they name (for the variants table).
+    """
+    from chancery.corpus.models import Agent, Place, Subject, Transcript, Translation
+
+    columns = ["pk", "title", "summary", "doc_type_id", "date_earliest", "date_latest", "decade"]
+    documents = list(
+        Document.objects.published()
+        .filter(pk__in=pks)
+        .order_by()
+        .values_list(*columns, "updated_at")
     )
-
-
-RELATIONS = ("translations", "transcripts", "people", "creators", "places", "subjects", "languages")
-#: What ``facts_of`` reads besides.
-FACT_RELATIONS = ("collections", "repositories", "contributors")
-
-
-def _documents(pks: Iterable[int], facts: bool = False):
-    relations = RELATIONS + (FACT_RELATIONS if facts else ())
-    return Document.objects.filter(pk__in=list(pks)).prefetch_related(*relations)
+    found = [row[0] for row in documents]
+    relations = ["people", "creators", "places", "subjects", "languages"]
+    if facts:
+        relations += ["contributors", "collections", "repositories"]
+    related = {name: _pairs(name, found) for name in relations}
+    agent_ids = {
+        a for name in ("people", "creators") for ids in related[name].values() for a in ids
+    }
+    place_ids = {p for ids in related["places"].values() for p in ids}
+    subject_ids = {s for ids in related["subjects"].values() for s in ids}
+    names = {
+        "agent": dict(Agent.objects.filter(pk__in=agent_ids).values_list("pk", "name")),
+        "place": dict(Place.objects.filter(pk__in=place_ids).values_list("pk", "name")),
+        "subject": dict(Subject.objects.filter(pk__in=subject_ids).values_list("pk", "name")),
+    }
+    translations, transcripts = _texts(Translation, found), _texts(Transcript, found)
+    entries = []
+    for pk, title, summary, doc_type, earliest, latest, decade, updated in documents:
+        translation = " ".join(text for text, _ in translations.get(pk, []))
+        transcript = " ".join(text for text, _ in transcripts.get(pk, []))
+        named = [names["agent"][a] for a in related["people"].get(pk, [])]
+        named += [names["agent"][a] for a in related["creators"].get(pk, [])]
+        named += [names["place"][p] for p in related["places"].get(pk, [])]
+        named += [names["subject"][s] for s in related["subjects"].get(pk, [])]
+        entry = IndexEntry(
+            pk=pk,
+            title=title,
+            summary=html_to_text(summary),
+            body=f"{translation} {transcript}".strip(),
+            names=" · ".join(named),
+            languages=related["languages"].get(pk, []),
+            translation=translation,
+            transcript=transcript,
+        )
+        if facts:
+            people = [*related["people"].get(pk, []), *related["creators"].get(pk, [])]
+            entry.facts = {
+                "stamp": int(updated.timestamp()) if updated else 0,
+                "collection": related["collections"].get(pk, []),
+                "subject": related["subjects"].get(pk, []),
+                "place": related["places"].get(pk, []),
+                "repository": related["repositories"].get(pk, []),
+                "agent": {*people, *related["contributors"].get(pk, [])},
+                "type": doc_type,
+                "transcript_languages": {lang for _, lang in transcripts.get(pk, []) if lang},
+                "earliest": earliest,
+                "latest": latest,
+                "decade": decade,
+            }
+        entries.append(entry)
+    return entries, {"agents": agent_ids, "places": place_ids}
 
 
 def index_documents(pks: Iterable[int]) -> int:
@@ -102,12 +133,12 @@ def index_documents(pks: Iterable[int]) -> int:
     with backend.batch():
         for start in range(0, len(pks), CHUNK):
             chunk = pks[start : start + CHUNK]
-            documents = list(_documents(chunk, facts))
-            _sync_names(documents)
-            published = [d for d in documents if d.is_published]
-            backend.delete([pk for pk in chunk if pk not in {d.pk for d in published}])
-            backend.add([entry_for(d, facts) for d in published])
-            done += len(published)
+            entries, named = read_entries(chunk, facts)
+            _sync_names(named)
+            published = {e.pk for e in entries}
+            backend.delete([pk for pk in chunk if pk not in published])
+            backend.add(entries)
+            done += len(entries)
     return done
 
 
@@ -138,16 +169,14 @@ def _flush(key: int) -> None:
             _writing_now.reset(token)
 
 
-def _sync_names(documents) -> None:
+def _sync_names(named: dict) -> None:
     """Bulk importers create name variants without signals: catch up on these documents'."""
     from . import variants
 
-    agents = {a.pk for d in documents for a in [*d.people.all(), *d.creators.all()]}
-    places = {p.pk for d in documents for p in d.places.all()}
-    if agents:
-        variants.sync_agents(agents)
-    if places:
-        variants.sync_places(places)
+    if named["agents"]:
+        variants.sync_agents(named["agents"])
+    if named["places"]:
+        variants.sync_places(named["places"])
 
 
 def reindex(progress=None) -> int:

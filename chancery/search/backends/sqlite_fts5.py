@@ -12,12 +12,11 @@ A second, small table ``search_words`` (title, summary and names, unstemmed) and
 
 from __future__ import annotations
 
-import functools
-
 from django.db import connection, connections
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from .. import ranking
 from ..analysis import analyse, cyrillic_prefix, query_tokens
 from ..query import ParsedQuery, Term
 from .base import IndexEntry, SearchBackend
@@ -32,11 +31,6 @@ CREATE_SQL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
     f"words UNINDEXED, {', '.join(COLUMNS)}, tokenize = '{TOKENIZE}')"
 )
-#: bm25 (b = 0.75, fixed in FTS5) favours short documents; a long memorandum that treats
-#: the subject at length gains back ``LENGTH_BOOST * ln(1 + words / 400)``.
-LENGTH_BOOST = 0.15
-#: How many of the best bm25 candidates beyond the page the length adjustment reranks.
-RERANK_POOL = 200
 WORDS = "search_words"
 CREATE_WORDS_SQL = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS} USING fts5("
@@ -49,8 +43,6 @@ _hits_counter = 0
 
 #: Text layers (public name) -> the columns that hold them.
 LAYER_COLUMNS = {"translation": "translation", "transcript": "transcript", "summary": "summary"}
-#: How much a document whose words stand close together gains over bm25 alone.
-PROXIMITY_BOOST = 0.5
 
 
 def _term(term: Term) -> str | None:
@@ -109,6 +101,17 @@ def _coverage_sql(expressions: list[str], at_least: int) -> tuple[str, list]:
     return sql, [*expressions, at_least]
 
 
+def title_expression(parsed: ParsedQuery) -> str | None:
+    """Every typed word group in the title (name variants count as typed)."""
+    parts = []
+    for group in parsed.groups:
+        alternatives = [a for a in (_term(t) for t in group) if a]
+        if not alternatives:
+            return None
+        parts.append("{title} : (" + " OR ".join(alternatives) + ")")
+    return " AND ".join(parts) if parts else None
+
+
 def proximity_expression(parsed: ParsedQuery) -> str | None:
     """NEAR() of the typed words when several were typed: close together ranks higher."""
     tokens = []
@@ -121,19 +124,6 @@ def proximity_expression(parsed: ParsedQuery) -> str | None:
         return None
     quoted = " ".join('"' + t.replace('"', '""') + '"' for t in tokens)
     return f"NEAR({quoted}, {max(3, len(tokens) + 2)})"
-
-
-@functools.cache
-def _has_ln() -> bool:
-    """SQLite's math functions are a compile-time option: without them, no length bonus.
-    (Probed on a private in-memory database: the same library, no query on the archive's.)"""
-    import sqlite3
-
-    try:
-        sqlite3.connect(":memory:").execute("SELECT ln(1)").close()
-        return True
-    except sqlite3.Error:
-        return False
 
 
 class SQLiteFTS5Backend(SearchBackend):
@@ -215,21 +205,16 @@ class SQLiteFTS5Backend(SearchBackend):
         return [(pk, score) for pk, score, _ in self.ranked(matched, parsed, offset, limit)]
 
     def ranked(self, matched: QuerySet, parsed: ParsedQuery, offset: int, limit: int):
-        """[(pk, score, details)] best first; details say why (for ?explain=1)."""
+        """[(pk, score, details)] best first; details say why (for ?explain=1).
+
+        bm25 over every match picks the best candidates (those matching the most word
+        groups first); :mod:`chancery.search.ranking` reranks them like every engine.
+        """
         expressions = group_expressions(parsed)
         if not expressions:
             return []
         inner, params = matched.values("pk").query.sql_with_params()
         weights = ", ".join(str(w) for w in (0.0, *WEIGHTS))
-        near = proximity_expression(parsed)
-        length = f"(1 + {LENGTH_BOOST} * ln(1 + f.words / 400.0))" if _has_ln() else "1"
-        near_sql = (
-            f"(CASE WHEN {TABLE}.rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s) "  # noqa: S608
-            "THEN 1 ELSE 0 END)"
-            if near
-            else "0"
-        )
-        near_params = [near] if near else []
         relaxed = parsed.min_match and parsed.min_match < len(expressions)
         if relaxed:
             coverage, coverage_params = _coverage_sql(expressions, parsed.min_match)
@@ -240,34 +225,40 @@ class SQLiteFTS5Backend(SearchBackend):
             join, coverage_params = "", []
             text = " AND ".join(expressions)
             n_sql = str(len(expressions))
+        near, title = proximity_expression(parsed), title_expression(parsed)
+        flags, flag_params = [], []
+        for expression in (near, title):
+            if expression:
+                flags.append(
+                    f"(CASE WHEN {TABLE}.rowid IN (SELECT rowid FROM {TABLE} "  # noqa: S608
+                    f"WHERE {TABLE} MATCH %s) THEN 1 ELSE 0 END)"
+                )
+                flag_params.append(expression)
+            else:
+                flags.append("0")
         # "+rowid": the planner must not drive the FTS5 scan from the document list (that
-        # costs a MATCH per document: seconds on a broad query). The length adjustment reads
-        # each row's stored length, so it reranks only the best bm25 candidates.
-        pool = offset + limit + RERANK_POOL
+        # costs a MATCH per document: seconds on a broad query). Lengths are read for the
+        # candidates only; the candidates are those the reranking would put first.
+        pool = offset + limit + ranking.RERANK_POOL
         sql = (
-            f"SELECT top.rowid, top.score * {length} AS final, top.n, top.near FROM ("  # noqa: S608
+            f"SELECT top.rowid, top.score, top.n, f.words, top.near, top.title FROM ("  # noqa: S608
             f"SELECT {TABLE}.rowid AS rowid, bm25({TABLE}, {weights}) AS score, "
-            f"{n_sql} AS n, {near_sql} AS near FROM {TABLE} {join} "
+            f"{n_sql} AS n, {flags[0]} AS near, {flags[1]} AS title FROM {TABLE} {join} "
             f"WHERE {TABLE} MATCH %s AND +{TABLE}.rowid IN ({inner}) "
-            f"ORDER BY n DESC, score * (1 + {PROXIMITY_BOOST} * near) LIMIT %s"
-            f") AS top JOIN {TABLE} AS f ON f.rowid = top.rowid "
-            f"ORDER BY top.n DESC, final * (1 + {PROXIMITY_BOOST} * top.near), top.rowid "
-            "LIMIT %s OFFSET %s"
+            f"ORDER BY n DESC, score * (1 + {ranking.PROXIMITY_BOOST} * near) "
+            f"* (1 + {ranking.TITLE_BOOST} * title) LIMIT %s"
+            f") AS top JOIN {TABLE} AS f ON f.rowid = top.rowid"
         )
-        args = [*near_params, *coverage_params, text, *params, pool, limit, offset]
         with connection.cursor() as cursor:
-            cursor.execute(sql, args)
+            cursor.execute(sql, [*flag_params, *coverage_params, text, *params, pool])
             rows = cursor.fetchall()
-        total = len(expressions)
-        # bm25() is lower-is-better; report higher-is-better like every other engine.
-        return [
-            (
-                pk,
-                -score * (1 + PROXIMITY_BOOST * near),
-                {"bm25": -score, "groups_matched": f"{n} of {total}", "words_close": bool(near)},
+        candidates = [
+            ranking.Candidate(
+                pk, -score, n, words=words or 0, near=bool(near), in_title=bool(title)
             )
-            for pk, score, n, near in rows
+            for pk, score, n, words, near, title in rows
         ]
+        return ranking.rerank(candidates, len(expressions), offset, limit)
 
     def materialize(self, matched: QuerySet) -> tuple[QuerySet, int]:
         """The matched ids copied once into a connection-private temporary table, and

@@ -22,7 +22,6 @@ diacritics and stems English.
 from __future__ import annotations
 
 import contextlib
-import math
 import threading
 import time
 from functools import cached_property
@@ -43,6 +42,7 @@ from chancery.corpus.models import (
     Subject,
 )
 
+from .. import ranking
 from ..analysis import cyrillic_prefix, fold, query_tokens
 from ..facets import FACETS, FacetValue
 from ..query import ParsedQuery, Term
@@ -61,12 +61,6 @@ BOOSTS = dict(zip(COLUMNS, WEIGHTS, strict=True))
 LAYER_COLUMNS = {"translation": "translation", "transcript": "transcript", "summary": "summary"}
 #: Bump when the schema or the analysis changes: an index of another version is rebuilt.
 VERSION = 1
-#: As on SQLite: a long memorandum gains back ``LENGTH_BOOST * ln(1 + words / 400)`` and
-#: words standing close together gain ``PROXIMITY_BOOST``; both rerank only the best
-#: ``RERANK_POOL`` candidates beyond the page.
-LENGTH_BOOST = 0.15
-PROXIMITY_BOOST = 0.5
-RERANK_POOL = 200
 #: Added once per matched word group when "most of the words" is enough, so that documents
 #: with more of the words rank first (as on SQLite), whatever their BM25.
 COVERAGE = 10_000.0
@@ -166,7 +160,8 @@ def to_document(entry: IndexEntry) -> tantivy.Document:
     doc = tantivy.Document(pk=entry.pk)
     facts = entry.facts or {}
     doc.add_integer("stamp", int(facts.get("stamp", 0)))
-    doc.add_integer("words", len(entry.body.split()) + len(entry.summary.split()))
+    # Spaces, not split(): the length rerank needs the order of magnitude, at no cost.
+    doc.add_integer("words", entry.body.count(" ") + entry.summary.count(" ") + 1)
     texts = {
         "title": entry.title,
         "summary": entry.summary,
@@ -543,29 +538,49 @@ class TantivyResults(SearchResults):
         return [(pk, None, {}) for pk in pks]
 
     def _by_relevance(self, query, offset: int, limit: int):
-        pool = offset + limit + RERANK_POOL
+        """BM25 picks the best candidates (most word groups first, see ``COVERAGE``);
+        :mod:`chancery.search.ranking` reranks them like every engine."""
+        pool = offset + limit + ranking.RERANK_POOL
         hits = self.searcher.search(query, pool).hits
         addresses = [address for _, address in hits]
         pks = self.searcher.fast_field_values("pk", addresses)
         lengths = self.searcher.fast_field_values("words", addresses)
-        near = self._near(pks)
+        near, in_title = self._near(pks), self._in_title(pks)
         groups = len(self.parsed.groups)
-        rows = []
+        candidates = []
         for (score, _), pk, words in zip(hits, pks, lengths, strict=True):
             covered = int(score // COVERAGE) if self.parsed.min_match else groups
             bm25 = score - covered * COVERAGE if self.parsed.min_match else score
-            close = pk in near
-            length = 1 + LENGTH_BOOST * math.log1p((words or 0) / 400)
-            final = bm25 * length * (1 + PROXIMITY_BOOST * close)
-            details = {
-                "bm25": round(bm25, 3),
-                "groups_matched": f"{covered} of {groups}",
-                "words_close": close,
-                "length_factor": round(length, 3),
-            }
-            rows.append((covered, final, pk, details))
-        rows.sort(key=lambda row: (-row[0], -row[1], row[2]))
-        return [(pk, final, details) for _, final, pk, details in rows[offset : offset + limit]]
+            candidates.append(
+                ranking.Candidate(
+                    pk, bm25, covered, words=words or 0, near=pk in near, in_title=pk in in_title
+                )
+            )
+        return ranking.rerank(candidates, groups, offset, limit)
+
+    def _among(self, pks: list[int], query: tantivy.Query) -> set[int]:
+        """Which of these documents match ``query``."""
+        both = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, _in("pk", pks)), (tantivy.Occur.Must, query)]
+        )
+        hits = self.searcher.search(both, len(pks)).hits
+        return set(self.searcher.fast_field_values("pk", [address for _, address in hits]))
+
+    def _in_title(self, pks: list[int]) -> set[int]:
+        """Of these documents, those whose title holds every word group."""
+        clauses = []
+        for group in self.parsed.groups:
+            parts = [q for q in (_term_in("title", t) for t in group) if q is not None]
+            if not parts:
+                return set()
+            clauses.append(
+                (tantivy.Occur.Must, tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Should, q) for q in parts]
+                ))
+            )  # fmt: skip
+        if not clauses or not pks:
+            return set()
+        return self._among(pks, tantivy.Query.boolean_query(clauses))
 
     def _near(self, pks: list[int]) -> set[int]:
         """Of these documents, those where the typed words stand close together."""
@@ -584,11 +599,7 @@ class TantivyResults(SearchResults):
                 for column in COLUMNS
             ]
         )
-        query = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, _in("pk", pks)), (tantivy.Occur.Must, near)]
-        )
-        hits = self.searcher.search(query, len(pks)).hits
-        return set(self.searcher.fast_field_values("pk", [address for _, address in hits]))
+        return self._among(pks, near)
 
 
 def _label(name: str, counts: dict) -> list[FacetValue]:

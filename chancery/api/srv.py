@@ -112,7 +112,7 @@ def _record_search(request):
     results = get_backend().search(query)
     extra = _extra_filters(request)
     if extra is not None:
-        results.filtered = results.filtered.filter(extra)
+        results.restrict(extra)
     total = results.count()
     hits = results[(page - 1) * per_page : page * per_page]
     return json_response(

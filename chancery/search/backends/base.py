@@ -164,6 +164,12 @@ class SearchResults:
         self.parsed: ParsedQuery = expand(parsed) if parsed.groups else parsed
         #: True when no document had (most of) the words and any one word was enough.
         self.relaxed = False
+        #: Database conditions no facet covers (the Wilson API's contributor, donor …).
+        self.restrictions: list[Q] = []
+
+    def restrict(self, condition: Q) -> None:
+        """Keep only documents that meet a database condition; call before counting."""
+        self.restrictions.append(condition)
 
     def _authority_filters_or_text(self, parsed: ParsedQuery) -> ParsedQuery:
         """``person:``/``place:`` naming nobody recorded search the text instead."""
@@ -204,6 +210,8 @@ class SearchResults:
             scope = Collection.objects.get(slug=q.collection_scope)
             qs = qs.filter(pk__in=Document.objects.filter(collections__in=descendant_ids(scope)))
         qs = apply_filters(qs, q.filters)
+        for condition in self.restrictions:
+            qs = qs.filter(condition)
         for f in self.parsed.filters:
             cond = field_condition(f)
             if cond is None:

@@ -419,6 +419,9 @@ class TantivyResults(SearchResults):
         for name, values in q.filters.items():
             if values:
                 clauses += facet_filter(name, values)
+        for condition in self.restrictions:
+            pks = Document.objects.filter(condition).values_list("pk", flat=True)
+            clauses.append((tantivy.Occur.Must, _in("pk", pks)))
         for f in self.parsed.filters:
             query = field_filter_query(f.name, f.value)
             if query is not None:

@@ -28,7 +28,9 @@ def test_uncertain_dates_have_a_display_form_and_a_range(text, display, earliest
     assert (parsed.earliest, parsed.latest) == (earliest, latest)
 
 
-@pytest.mark.parametrize("text", ["", "someday", "1958-13-45", "1960/1950"])
+@pytest.mark.parametrize(
+    "text", ["", "someday", "1958-13-45", "1960/1950", "../1870-07-04", "1870-07-04/.."]
+)
 def test_unreadable_dates_are_refused_with_a_message(text):
     with pytest.raises(DateError):
         parse_date(text)

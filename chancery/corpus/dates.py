@@ -114,11 +114,13 @@ def parse_date(text: str) -> UncertainDate:
     if fast is not None:
         return fast
     code = _to_edtf(text)
+    if code.startswith("..") or code.endswith(".."):
+        raise DateError(f"{text!r} is open-ended: give both ends of the range")
     try:
         parsed = parse_edtf(code)
         earliest = struct_time_to_date(parsed.lower_strict())
         latest = struct_time_to_date(parsed.upper_strict())
-    except (EDTFParseException, ValueError, OverflowError) as exc:
+    except (EDTFParseException, ValueError, OverflowError, TypeError) as exc:
         raise DateError(f"cannot read {text!r} as a date: {exc}") from exc
     if earliest > latest:
         raise DateError(f"{text!r} ends before it begins")

@@ -53,7 +53,7 @@ RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 #: tsvector positions stop at 16,383 and its size at 1 MB: index this much of a text.
 MAX_INDEXED = 1_000_000
 #: Temporary tables a connection holds matches in, used in turn (see ``_hold_table``).
-HELD_TABLES = 16
+HELD_TABLES = 8
 #: Matches ranked with their whole vector; more are first ranked on their head vector.
 CANDIDATES = 1000
 #: Documents whose words ``vocabulary`` reads ("did you mean" needs no more).
@@ -207,7 +207,8 @@ def _hold_table(cursor) -> str:
     # One round trip; "IF NOT EXISTS" every time: a rolled-back transaction drops a new table.
     cursor.execute(
         f"CREATE TEMP TABLE IF NOT EXISTS {name} "
-        "(pk bigint NOT NULL, n integer NOT NULL, head real NOT NULL); "
+        "(pk bigint NOT NULL, n integer NOT NULL, head real NOT NULL, "
+        "doc_type bigint, decade integer, year integer); "
         f"TRUNCATE {name}"
     )
     return f"pg_temp.{name}"
@@ -222,6 +223,14 @@ def _writable(alias: str) -> bool:
         info.parameter_status(name) == "on"
         for name in ("in_hot_standby", "default_transaction_read_only")
     )
+
+
+def _without_excluded(qs: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    excluded = any_of(parsed.excluded)
+    if not excluded:
+        return qs
+    sql = f"SELECT document_id FROM {TABLE} WHERE vector @@ (SELECT {excluded[0]})"  # noqa: S608
+    return qs.exclude(pk__in=RawSQL(sql, excluded[1]))  # noqa: S611
 
 
 class PostgresResults(SearchResults):
@@ -254,6 +263,15 @@ class PostgresResults(SearchResults):
         if self.held is None:
             return super().year_counts()
         return self._summary(None)[1]
+
+    def undated_count(self) -> int:
+        """Reuses the held match (the text is not matched again)."""
+        match = getattr(self.matched, "match", None)
+        if match is None or self.parsed.is_empty:
+            return super().undated_count()
+        qs = self.undated_base.filter(date_earliest__isnull=True)
+        qs = qs.filter(pk__in=RawSQL(f"SELECT pk FROM {match}", []))  # noqa: S611, S608
+        return _without_excluded(qs, self.parsed).count()
 
     def _ranked(self, offset: int, limit: int) -> list[tuple[int, float | None, dict]]:
         if self.held is not None and self.parsed.groups and self.query.sort == "relevance":
@@ -290,15 +308,9 @@ def _link_facet_sql(index: int, name: str, held: str) -> str:
 
 
 def _row_facets_sql(indexes: dict[str, int], held: str) -> str:
-    """Type, decade and year counts in one pass over the held documents' rows."""
-    document = Document._meta
-    doc_type = document.get_field("doc_type")
-    types = doc_type.related_model._meta
-    columns = {
-        "type": f"d.{doc_type.column}",
-        "decade": "d.decade",
-        "year": "EXTRACT(YEAR FROM d.date_earliest)::integer",
-    }
+    """Type, decade and year counts in one pass over the held rows (which carry them)."""
+    types = Document._meta.get_field("doc_type").related_model._meta
+    columns = {"type": "h.doc_type", "decade": "h.decade", "year": "h.year"}
     wanted = [name for name in ROW_FACETS if name in indexes]
     sets = ", ".join(f"({columns[name]})" for name in wanted)
     flags = ", ".join(f"GROUPING({columns[name]}) AS g_{name}" for name in wanted)
@@ -320,8 +332,8 @@ def _row_facets_sql(indexes: dict[str, int], held: str) -> str:
             "WHERE g.g_year = 0 AND g.year IS NOT NULL"
         )
     return (
-        f"g AS (SELECT {values}, {flags}, count(*) AS n FROM {document.db_table} d "  # noqa: S608
-        f"JOIN {held} h ON h.pk = d.{document.pk.column} GROUP BY GROUPING SETS ({sets}))",
+        f"g AS (SELECT {values}, {flags}, count(*) AS n FROM {held} h "  # noqa: S608
+        f"GROUP BY GROUPING SETS ({sets}))",
         parts,
     )
 
@@ -478,10 +490,7 @@ class PostgresBackend(SearchBackend):
         copied into a temporary table (``held_match`` on the returned queryset, for
         ``materialize``); on a read replica the match stays a sub-select."""
         # Only our table, column and configuration names are interpolated; words are parameters.
-        excluded = any_of(parsed.excluded)
-        if excluded:
-            sql = f"SELECT document_id FROM {TABLE} WHERE vector @@ (SELECT {excluded[0]})"  # noqa: S608
-            qs = qs.exclude(pk__in=RawSQL(sql, excluded[1]))  # noqa: S611
+        qs = _without_excluded(qs, parsed)
         positive = self._positive(parsed)
         if not positive:
             return qs
@@ -507,17 +516,24 @@ class PostgresBackend(SearchBackend):
         match = getattr(matched, "held_match", None)
         if match is None:
             return matched, None
-        inner, params = matched.held_rest.order_by().values("pk").query.sql_with_params()
+        documents = matched.held_rest.order_by().values_list(
+            "pk", "doc_type_id", "decade", "date_earliest"
+        )
+        inner, params = documents.query.sql_with_params()
         with connections[matched.db].cursor() as cursor:
             held = _hold_table(cursor)
+            # The facts the row facets and the histogram count come along: the documents
+            # are read once, here.
             cursor.execute(
-                f"INSERT INTO {held} (pk, n, head) SELECT pk, n, head FROM {match} "  # noqa: S608
-                f"WHERE pk IN ({inner})",
+                f"INSERT INTO {held} (pk, n, head, doc_type, decade, year) "  # noqa: S608
+                "SELECT d.pk, m.n, m.head, d.doc_type, d.decade, EXTRACT(YEAR FROM d.earliest) "
+                f"FROM ({inner}) AS d (pk, doc_type, decade, earliest) "
+                f"JOIN {match} AS m ON m.pk = d.pk",
                 params,
             )
             count = cursor.rowcount
         qs = Document.objects.using(matched.db).filter(pk__in=RawSQL(f"SELECT pk FROM {held}", []))  # noqa: S611, S608
-        qs.held = held
+        qs.held, qs.match = held, match
         return qs, count
 
     def ranked_ids(self, matched: QuerySet, parsed: ParsedQuery, offset: int, limit: int):

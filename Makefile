@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export CHANCERY_HOME ?= $(CURDIR)/var
 
-.PHONY: run test test-postgres test-fast lint fmt lock install browser-deps clean
+.PHONY: run test test-tantivy test-postgres test-fast lint fmt lock install browser-deps clean
 
 $(BIN)/chancery: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,14 @@ test: install browser-deps
 	CHANCERY_HOME=$$(mktemp -d) $(BIN)/chancery manage makemigrations --check --dry-run
 	CHANCERY_HOME=$$(mktemp -d) $(BIN)/chancery check --fail-level WARNING
 	$(BIN)/pytest
+	$(MAKE) test-tantivy
 	scripts/test-postgres.sh
+
+# The suite again with the Tantivy engine, its index in a scratch home (browser tests and
+# the API schema fuzzing, which do not depend on the engine, excluded).
+test-tantivy: install
+	CHANCERY_HOME=$$(mktemp -d) CHANCERY_SEARCH_BACKEND=tantivy $(BIN)/pytest -m "not browser" \
+		--ignore tests/api/test_schemathesis.py
 
 # The suite on PostgreSQL only (starts the local cluster as root; see docs/postgresql.md).
 test-postgres: install

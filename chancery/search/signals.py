@@ -50,7 +50,25 @@ def _names_changed(sender, instance, **kwargs):
         variants.sync_places([instance.place_id])
 
 
+def _facet_labels_changed(sender, **kwargs):
+    """An engine that caches facet labels (Tantivy) forgets them when one changes here."""
+    import sys
+
+    engine = sys.modules.get("chancery.search.backends.tantivy")
+    if engine is not None:
+        engine.forget_labels()
+
+
 def connect() -> None:
+    labelled = (
+        models.Collection, models.Subject, models.Place, models.Repository,
+        models.DocumentType, models.Language,
+    )  # fmt: skip
+    for model in labelled:
+        for signal, tag in ((post_save, "s"), (post_delete, "d")):
+            signal.connect(
+                _facet_labels_changed, sender=model, dispatch_uid=f"labels_{model.__name__}_{tag}"
+            )
     for model in (models.Agent, models.AgentVariant, models.Place, models.PlaceVariant):
         for signal, tag in ((post_save, "s"), (post_delete, "d")):
             signal.connect(

@@ -22,6 +22,8 @@ from tests.factories import DocumentFactory
 TANTIVY = "chancery.search.backends.tantivy.TantivyBackend"
 
 pytestmark = pytest.mark.django_db(transaction=True)
+#: tests/conftest.py: these tests index at commit, as in production, whatever the run.
+INDEX_FOLLOWS_REAL_COMMITS = True
 
 
 @pytest.fixture

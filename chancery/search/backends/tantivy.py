@@ -605,21 +605,44 @@ class TantivyResults(SearchResults):
         return self._among(pks, near)
 
 
+#: Facet value labels by facet: {name: (read at, {key: (value, label)})}. A broad search
+#: lists hundreds of values; their labels change rarely, so they are read once and kept
+#: ``LABELS_TTL`` seconds (and dropped at once when this process saves an authority).
+_LABELS: dict[str, tuple[float, dict]] = {}
+LABELS_TTL = 60.0
+
+
+def forget_labels(**kwargs) -> None:
+    _LABELS.clear()
+
+
+def _labels(name: str, keys) -> dict:
+    """{key: (public value, label)} of these facet values, from the cache or one query."""
+    read_at, known = _LABELS.get(name, (0.0, {}))
+    if time.monotonic() - read_at > LABELS_TTL:
+        read_at, known = time.monotonic(), {}
+    missing = [k for k in keys if k not in known]
+    if missing:
+        if name == "language":
+            rows = Language.objects.filter(code__in=missing).values_list("code", "code", "name")
+        else:
+            model, key, label = FACET_MODELS[name]
+            rows = model.objects.filter(pk__in=missing).values_list("pk", key, label)
+        known = {**known, **{pk: (str(value), text) for pk, value, text in rows}}
+        _LABELS[name] = (read_at, known)
+    return known
+
+
 def _label(name: str, counts: dict) -> list[FacetValue]:
-    """Facet values with their labels (one query per facet), most documents first."""
+    """Facet values with their labels, most documents first."""
     if name == "decade":
         values = [
             FacetValue(str(key), f"{key}s", n) if key != -1 else FacetValue("undated", "Undated", n)
             for key, n in counts.items()
         ]
         return sorted(values, key=lambda v: (v.value == "undated", v.value))
-    if name == "language":
-        labels = dict(Language.objects.filter(code__in=list(counts)).values_list("code", "name"))
-        values = [FacetValue(code, labels.get(code, code), n) for code, n in counts.items()]
-    else:
-        model, key, label = FACET_MODELS[name]
-        rows = model.objects.filter(pk__in=list(counts)).values_list("pk", key, label)
-        values = [FacetValue(str(slug), text, counts[pk]) for pk, slug, text in rows]
+    labels = _labels(name, counts)
+    values = [FacetValue(*labels[key], n) for key, n in counts.items() if key in labels]
     return sorted(values, key=lambda v: (-v.count, v.label))
 
 

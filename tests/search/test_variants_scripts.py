@@ -150,6 +150,14 @@ def test_long_text_gives_several_highlighted_passages(client, db):
     assert snippet.count("…") >= 2
 
 
+def test_a_word_only_deep_in_a_very_long_text_still_gets_its_passage(client, db):
+    filler = "<p>" + " ".join(f"word{i}" for i in range(12_000)) + "</p>"
+    DocumentFactory(title="Treaty of commerce", summary="", text=f"{filler}<p>A Mukden clause.</p>")
+    hit = client.get("/search/", {"q": "Mukden"}).context["page"].hits[0]
+    assert "<mark>Mukden</mark> clause" in hit.snippet_html
+    assert hit.snippet_layer == "translation"
+
+
 def test_dates_overlap_within_and_undated_counted(client, db):
     DocumentFactory(title="Exact", summary="", date="1958-09-27")
     DocumentFactory(title="Span", summary="", date="1957-12-01/1958-02-01")

@@ -345,7 +345,7 @@ class SearchResults:
         ranked = self._ranked(offset, limit)
         ids = [pk for pk, _, _ in ranked]
         documents = Document.objects.with_listing().in_bulk(ids)
-        texts = layer_texts(ids) if self.parsed.groups else {}
+        texts, cut = layer_texts(ids, SNIPPET_HEAD) if self.parsed.groups else ({}, set())
         hits = []
         for pk, score, details in ranked:
             document = documents.get(pk)
@@ -354,6 +354,8 @@ class SearchResults:
             hit = Hit(document=document, score=score)
             if self.parsed.groups:
                 marks = highlight(document, texts.get(pk, []), self.parsed)
+                if not marks.snippet and pk in cut:  # the match lies further in
+                    marks = highlight(document, layer_texts([pk])[0].get(pk, []), self.parsed)
                 hit.title_html = marked_to_html(marks.title or document.title)
                 hit.summary_html = marked_to_html(marks.summary or document.summary)
                 hit.snippet_html = marked_to_html(marks.snippet) if marks.snippet else ""
@@ -367,10 +369,19 @@ class SearchResults:
         return hits
 
 
-def layer_texts(ids: list[int]) -> dict[int, list[tuple[str, str]]]:
-    """{pk: [(layer, plain text)]} of the documents' translations and transcripts (one query)."""
+#: Snippets are cut from the first this many characters of a text layer's HTML (a long
+#: treaty runs to 120 KB; reading it all for ten hits is most of a page's time). A hit
+#: with no match there is read again whole.
+SNIPPET_HEAD = 40_000
+
+
+def layer_texts(
+    ids: list[int], head: int | None = None
+) -> tuple[dict[int, list[tuple[str, str]]], set[int]]:
+    """{pk: [(layer, plain text)]} of the documents' translations and transcripts (one
+    query), and the pks whose text was cut at ``head`` characters of HTML."""
     if not ids:
-        return {}
+        return {}, set()
     layer = CharField()
     translations = (
         Translation.objects.filter(document_id__in=ids)
@@ -386,9 +397,13 @@ def layer_texts(ids: list[int]) -> dict[int, list[tuple[str, str]]]:
         transcripts.values_list("document_id", "layer", "html"), all=True
     )
     texts: dict[int, list[tuple[str, str]]] = {}
+    cut: set[int] = set()
     for pk, name, html in rows:
+        if head and len(html) > head:
+            html = html[: html.rfind("<", 0, head)] if "<" in html[:head] else html[:head]
+            cut.add(pk)
         texts.setdefault(pk, []).append((name, html_to_text(html)))
-    return texts
+    return texts, cut
 
 
 class SearchBackend:

@@ -408,7 +408,11 @@ class TantivyResults(SearchResults):
 
     @cached_property
     def searcher(self) -> tantivy.Searcher:
-        return open_index().searcher()
+        """The index as last committed by any process (a reload costs ~0.1 ms), so a
+        request served by one worker sees what another just wrote."""
+        index = open_index()
+        index.reload()
+        return index.searcher()
 
     def _filter_clauses(self, *, dates: bool = True) -> list[tuple]:
         q = self.query

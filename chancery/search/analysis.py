@@ -36,6 +36,9 @@ class _Fold(dict):
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
+        if 0xAC00 <= code <= 0xD7A3:  # a Hangul syllable is a letter, not letter + marks
+            self[code] = char
+            return char
         base = unicodedata.normalize("NFKD", char)[:1] or char
         if unicodedata.combining(base):
             base = char

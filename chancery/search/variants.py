@@ -140,7 +140,8 @@ def _candidates(parsed: ParsedQuery) -> set[str]:
     keys: set[str] = set()
     run: list[str] = []
     for group in [*parsed.groups, None]:
-        if group is not None and _expandable(group) and not group[0].phrase:
+        if group is not None and _expandable(group):
+            # A phrase joins the run: "Li Hung-chang" is the groups Li + "Hung chang".
             run.append(fold_key(group[0].text))
             continue
         for i in range(len(run)):
@@ -195,16 +196,14 @@ def expand(parsed: ParsedQuery) -> ParsedQuery:
     while i < len(groups):
         group = groups[i]
         matched = 0
-        if _expandable(group) and not group[0].phrase:
+        if _expandable(group):
             for n in range(MAX_NGRAM, 0, -1):
                 span = groups[i : i + n]
-                if len(span) == n and all(_expandable(g) and not g[0].phrase for g in span):
+                if len(span) == n and all(_expandable(g) for g in span):
                     key = " ".join(fold_key(g[0].text) for g in span)
                     if key in by_key:
                         matched = n
                         break
-        elif _expandable(group) and fold_key(group[0].text) in by_key:
-            matched = 1
         if not matched:
             new_groups.append(group)
             i += 1

@@ -150,6 +150,20 @@ def test_long_text_gives_several_highlighted_passages(client, db):
     assert snippet.count("…") >= 2
 
 
+def test_a_hyphenated_wade_giles_name_typed_as_written_expands(client, db):
+    DocumentFactory(title="Memorial of Li Hongzhang", summary="", public_id="pinyin")
+    page = client.get("/search/", {"q": "Li Hung-chang"}).context["page"]
+    assert [h.document.public_id for h in page.hits] == ["pinyin"]
+    assert page.expansions and "Li Hongzhang" in page.expansions[0][1]
+
+
+def test_korean_names_keep_their_syllables():
+    from chancery.search.analysis import fold_key
+
+    assert fold_key("고종") != fold_key("광주")
+    assert fold_key("김일성") == "김일성"
+
+
 def test_a_word_only_deep_in_a_very_long_text_still_gets_its_passage(client, db):
     filler = "<p>" + " ".join(f"word{i}" for i in range(12_000)) + "</p>"
     DocumentFactory(title="Treaty of commerce", summary="", text=f"{filler}<p>A Mukden clause.</p>")

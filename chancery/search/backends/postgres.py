@@ -5,7 +5,9 @@ weighted ``tsvector`` is a generated column, so PostgreSQL keeps it current on e
 to the row: title A, summary B, names C, translation and transcript D, ranked by
 ``ts_rank_cd`` (cover density: words close together rank higher) with weights
 1.0 / 0.4 / 0.2 / 0.1, the SQLite engine's bm25 weights 10 : 4 : 2 : 1. A GIN index
-serves ``@@``.
+serves ``@@``. Each row also carries its document's facts (type, decade, year, the ids of
+its collections, subjects, places, languages and repositories), so that a search counts
+and facets its matches without reading the documents.
 
 Text search configurations, all folding diacritics with ``unaccent``: the transcript (the
 original) is analysed in its document's language, ``chancery_russian`` for Russian
@@ -106,6 +108,95 @@ HEAD_SQL = [
     ) STORED,
     ALTER COLUMN head SET STORAGE MAIN""",
 ]
+#: The facts a search counts and ranks without reading the documents (migration
+#: 0005_postgres_facts): type, decade, year of the earliest date, and the ids of each
+#: many-to-many facet. Written with the text, inside the same transaction, so they follow
+#: the document as the text does.
+FACT_COLUMNS = {
+    "doc_type": "bigint",
+    "decade": "integer",
+    "year": "integer",
+    "collections": "bigint[]",
+    "subjects": "bigint[]",
+    "places": "bigint[]",
+    "languages": "text[]",
+    "repositories": "bigint[]",
+}
+#: The many-to-many facets -> their column (named after the Document field).
+LINK_FACETS = {
+    "collection": "collections",
+    "subject": "subjects",
+    "place": "places",
+    "language": "languages",
+    "repository": "repositories",
+}
+#: The held tables' copies of them (same names).
+HELD_FACTS = tuple(FACT_COLUMNS)
+
+
+def _facts_sql(document: str) -> str:
+    """The facts columns' values for the document whose id is the SQL ``document``."""
+    documents = Document._meta.db_table
+    values = [
+        f"(SELECT f.doc_type_id FROM {documents} f WHERE f.id = {document})",  # noqa: S608
+        f"(SELECT f.decade FROM {documents} f WHERE f.id = {document})",  # noqa: S608
+        f"(SELECT EXTRACT(YEAR FROM f.date_earliest)::integer FROM {documents} f "  # noqa: S608
+        f"WHERE f.id = {document})",
+    ]
+    for name in LINK_FACETS.values():
+        field = Document._meta.get_field(name)
+        through = field.remote_field.through._meta.db_table
+        values.append(
+            f"ARRAY(SELECT f.{field.m2m_reverse_name()} FROM {through} f "  # noqa: S608
+            f"WHERE f.{field.m2m_column_name()} = {document} ORDER BY 1)"
+        )
+    return ", ".join(values)
+
+
+def facts_sql() -> list[str]:
+    """Add the facts columns and fill them for the rows already indexed (one rewrite)."""
+    columns = ", ".join(
+        f"ADD COLUMN {name} {kind}" + (" NOT NULL DEFAULT '{}'" if kind.endswith("[]") else "")
+        for name, kind in FACT_COLUMNS.items()
+    )
+    names = ", ".join(FACT_COLUMNS)
+    return [
+        f"ALTER TABLE {TABLE} {columns}",
+        f"UPDATE {TABLE} SET ({names}) = ({_facts_sql(f'{TABLE}.document_id')})",  # noqa: S608
+        *GONE_SQL,
+    ]
+
+
+#: A plain search trusts the search table to hold only published documents (no join with
+#: the documents). Signals keep it so; these triggers keep it so also when the documents
+#: change behind Django's back: a TRUNCATE (``flush``), a queryset ``update`` of the status.
+_DOCUMENTS = Document._meta.db_table
+GONE_SQL = [
+    f"""CREATE FUNCTION {TABLE}_gone() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'TRUNCATE' THEN
+            DELETE FROM {TABLE};
+        ELSE
+            DELETE FROM {TABLE} WHERE document_id = OLD.id;
+        END IF;
+        RETURN NULL;
+    END $$""",  # noqa: S608
+    f"CREATE TRIGGER {TABLE}_truncated AFTER TRUNCATE ON {_DOCUMENTS} "
+    f"FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_gone()",
+    f"CREATE TRIGGER {TABLE}_deleted AFTER DELETE ON {_DOCUMENTS} "
+    f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_gone()",
+    f"CREATE TRIGGER {TABLE}_unpublished AFTER UPDATE OF status ON {_DOCUMENTS} "
+    f"FOR EACH ROW WHEN (NEW.status <> '{Document.PUBLISHED}') EXECUTE FUNCTION {TABLE}_gone()",
+]
+GONE_DROP_SQL = [
+    *(
+        f"DROP TRIGGER IF EXISTS {TABLE}_{event} ON {_DOCUMENTS}"
+        for event in ("truncated", "deleted", "unpublished")
+    ),
+    f"DROP FUNCTION IF EXISTS {TABLE}_gone()",
+]
+
+
 DROP_SQL = [
     f"DROP TABLE IF EXISTS {TABLE}",
     *(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {name}" for name in CONFIGS),
@@ -208,7 +299,8 @@ def _hold_table(cursor) -> str:
     cursor.execute(
         f"CREATE TEMP TABLE IF NOT EXISTS {name} "
         "(pk bigint NOT NULL, n integer NOT NULL, head real NOT NULL, "
-        "doc_type bigint, decade integer, year integer); "
+        + ", ".join(f"{column} {kind}" for column, kind in FACT_COLUMNS.items())
+        + "); "
         f"TRUNCATE {name}"
     )
     return f"pg_temp.{name}"
@@ -231,6 +323,15 @@ def _without_excluded(qs: QuerySet, parsed: ParsedQuery) -> QuerySet:
         return qs
     sql = f"SELECT document_id FROM {TABLE} WHERE vector @@ (SELECT {excluded[0]})"  # noqa: S608
     return qs.exclude(pk__in=RawSQL(sql, excluded[1]))  # noqa: S611
+
+
+def _only_published(qs: QuerySet) -> bool:
+    """True when ``qs`` selects the published documents and nothing narrower."""
+    plain = Document.objects.published().order_by()
+    try:
+        return str(qs.order_by().query) == str(plain.query)
+    except Exception:  # noqa: BLE001 — a query that cannot print (empty IN) is a narrower one
+        return False
 
 
 class PostgresResults(SearchResults):
@@ -292,18 +393,27 @@ FACET_COLUMNS = {
 ROW_FACETS = ("type", "decade", "year")
 
 
-def _link_facet_sql(index: int, name: str, held: str) -> str:
-    """A many-to-many facet's counts over the held matches: (facet, value, label, count,
-    order). Counted by the linked id first, labelled after: grouping integers is cheaper."""
-    field_name, key, label = FACET_COLUMNS[name]
-    field = Document._meta.get_field(field_name)
-    target = field.related_model._meta
-    through = field.remote_field.through._meta
+def _link_facets_sql(indexes: dict[str, int], held: str) -> tuple[str, list[str]]:
+    """The many-to-many facets' counts in one pass over the held rows, which carry each
+    facet's ids: (facet, value, label, count, order). Counted by id, labelled after."""
+    wanted = [name for name in LINK_FACETS if name in indexes]
+    columns = [LINK_FACETS[name] for name in wanted]
+    listed = ", ".join(f"u.{c}" for c in columns)
+    unnest = f"unnest({', '.join(f'h.{c}' for c in columns)}) AS u ({', '.join(columns)})"
+    flags = ", ".join(f"GROUPING(u.{c}) AS g_{c}" for c in columns)
+    sets = ", ".join(f"(u.{c})" for c in columns)
+    parts = []
+    for name, column in zip(wanted, columns, strict=True):
+        _, key, label = FACET_COLUMNS[name]
+        target = Document._meta.get_field(column).related_model._meta
+        parts.append(
+            f"SELECT {indexes[name]}, t.{key}::text, t.{label}::text, l.n, -l.n FROM l "  # noqa: S608
+            f"JOIN {target.db_table} t ON t.{target.pk.column} = l.{column} WHERE l.g_{column} = 0"
+        )
     return (
-        f"SELECT {index}, t.{key}::text, t.{label}::text, x.n, -x.n FROM ("  # noqa: S608
-        f"SELECT l.{field.m2m_reverse_name()} AS v, count(*) AS n FROM {through.db_table} l "
-        f"JOIN {held} h ON h.pk = l.{field.m2m_column_name()} GROUP BY 1) AS x "
-        f"JOIN {target.db_table} t ON t.{target.pk.column} = x.v"
+        f"l AS (SELECT {listed}, {flags}, count(*) AS n FROM {held} h, {unnest} "  # noqa: S608
+        f"GROUP BY GROUPING SETS ({sets}))",
+        parts,
     )
 
 
@@ -346,16 +456,16 @@ def summarize(alias: str, held: str, only: tuple[str, ...] | None):
     indexes = {name: i for i, name in enumerate(names)}
     if not only:
         indexes["year"] = len(names)
-    parts = [
-        _link_facet_sql(i, name, held)
-        for name, i in indexes.items()
-        if name in FACET_COLUMNS and name != "type"
-    ]
+    ctes, parts = [], []
+    links = {name: i for name, i in indexes.items() if name in LINK_FACETS}
+    if links:
+        cte, link_parts = _link_facets_sql(links, held)
+        ctes, parts = [cte], link_parts
     rows = {name: i for name, i in indexes.items() if name in ROW_FACETS}
-    cte = ""
     if rows:
         cte, row_parts = _row_facets_sql(rows, held)
-        cte, parts = f"WITH {cte} ", parts + row_parts
+        ctes, parts = [*ctes, cte], parts + row_parts
+    cte = f"WITH {', '.join(ctes)} " if ctes else ""
     if not parts:
         return {}, []
     sql = cte + " UNION ALL ".join(f"({part})" for part in parts) + " ORDER BY 1, 5, 3, 2"
@@ -411,14 +521,18 @@ class PostgresBackend(SearchBackend):
                 )  # fmt: skip
             )
         with self._writer().cursor() as cursor:
+            # The facts are read from the document rows in the same statement: the index
+            # is written in the transaction that changed them, so they are current.
+            columns = ("meta_config", "text_config", "title", "summary", "names",
+                       "translation", "transcript", *FACT_COLUMNS)  # fmt: skip
             cursor.executemany(
-                f"INSERT INTO {TABLE} (document_id, meta_config, text_config, title, summary, "  # noqa: S608
-                "names, translation, transcript) "
-                "VALUES (%s, %s::regconfig, %s::regconfig, %s, %s, %s, %s, %s) "
-                "ON CONFLICT (document_id) DO UPDATE SET meta_config = EXCLUDED.meta_config, "
-                "text_config = EXCLUDED.text_config, title = EXCLUDED.title, "
-                "summary = EXCLUDED.summary, names = EXCLUDED.names, "
-                "translation = EXCLUDED.translation, transcript = EXCLUDED.transcript",
+                f"INSERT INTO {TABLE} (document_id, {', '.join(columns)}) "  # noqa: S608
+                "SELECT v.id, v.meta::regconfig, v.text::regconfig, v.title, v.summary, "
+                f"v.names, v.translation, v.transcript, {_facts_sql('v.id')} "
+                "FROM (VALUES (%s::bigint, %s, %s, %s, %s, %s, %s, %s)) "
+                "AS v (id, meta, text, title, summary, names, translation, transcript) "
+                "ON CONFLICT (document_id) DO UPDATE SET "
+                + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns),
                 rows,
             )
 
@@ -449,7 +563,7 @@ class PostgresBackend(SearchBackend):
 
     def _positive(self, parsed: ParsedQuery) -> tuple[str, list] | None:
         """SQL selecting the matching rows (before exclusions) as (document_id, groups
-        matched, rank on the head vector), or None.
+        matched, rank on the head vector, then the facts columns), or None.
 
         Each text query is a sub-select, ``vector @@ (SELECT query)``: the planner then
         cannot estimate how many rows match and always takes the GIN index. With the
@@ -468,11 +582,12 @@ class PostgresBackend(SearchBackend):
         head = f"ts_rank('{RANK_WEIGHTS}', s.head, {any_query}, 1)"
         layer = LAYER_TEXT.get(parsed.layer or "")
         text = f"to_tsvector(s.{layer[0]}, left(s.{layer[1]}, {MAX_INDEXED}))" if layer else ""
+        facts = ", ".join(f"s.{name}" for name in FACT_COLUMNS)
         if relaxed:
             coverage, coverage_params = _coverage(queries, parsed.min_match)
             where = f"WHERE {text} @@ (SELECT {query})" if layer else ""
             return (
-                f"SELECT cov.document_id, cov.n, {head} FROM ({coverage}) AS cov "  # noqa: S608
+                f"SELECT cov.document_id, cov.n, {head}, {facts} FROM ({coverage}) AS cov "  # noqa: S608
                 f"JOIN {TABLE} AS s ON s.document_id = cov.document_id {where}",
                 [*any_params, *coverage_params, *(params if layer else [])],
             )
@@ -481,7 +596,8 @@ class PostgresBackend(SearchBackend):
             where += f" AND {text} @@ (SELECT {query})"
             params = params * 2
         return (
-            f"SELECT s.document_id, {len(queries)}, {head} FROM {TABLE} AS s WHERE {where}",  # noqa: S608
+            f"SELECT s.document_id, {len(queries)}, {head}, {facts} "  # noqa: S608
+            f"FROM {TABLE} AS s WHERE {where}",
             [*any_params, *params],
         )
 
@@ -500,38 +616,46 @@ class PostgresBackend(SearchBackend):
             return qs.filter(pk__in=matching)
         with connections[qs.db].cursor() as cursor:
             held = _hold_table(cursor)
-            cursor.execute(f"INSERT INTO {held} (pk, n, head) {sql}", params)  # noqa: S608
+            cursor.execute(
+                f"INSERT INTO {held} (pk, n, head, {', '.join(HELD_FACTS)}) {sql}",  # noqa: S608
+                params,
+            )
+            found = cursor.rowcount
         rest = qs
         qs = qs.filter(pk__in=RawSQL(f"SELECT pk FROM {held}", []))  # noqa: S611, S608
         # For ``materialize``: the match, and the documents' conditions without it (joined
         # once, the planner sees the held table's size and picks a hash join when it is big).
-        qs.held_match, qs.held_rest = held, rest
+        qs.held_match, qs.held_rest, qs.held_found = held, rest, found
         return qs
 
     def materialize(self, matched: QuerySet) -> tuple[QuerySet, int | None]:
-        """The matched documents (after filters and exclusions) copied once into another
-        temporary table with how many groups each matched, and how many there are (the
+        """The matched documents (after filters and exclusions) held in a temporary table
+        with how many groups each matched and their facts, and how many there are (the
         insert's row count): the count, the ranking, the facets and the histogram all read
-        it. Without a held match (a read replica) nothing is copied."""
+        it. Without a held match (a read replica) nothing is copied.
+
+        With no condition besides "published" (a plain search: the search table holds
+        exactly the published documents) the held match is the result: no document is
+        read. Otherwise the documents passing the conditions are joined with the match
+        once; the facts still come from the match.
+        """
         match = getattr(matched, "held_match", None)
         if match is None:
             return matched, None
-        documents = matched.held_rest.order_by().values_list(
-            "pk", "doc_type_id", "decade", "date_earliest"
-        )
-        inner, params = documents.query.sql_with_params()
-        with connections[matched.db].cursor() as cursor:
-            held = _hold_table(cursor)
-            # The facts the row facets and the histogram count come along: the documents
-            # are read once, here.
-            cursor.execute(
-                f"INSERT INTO {held} (pk, n, head, doc_type, decade, year) "  # noqa: S608
-                "SELECT d.pk, m.n, m.head, d.doc_type, d.decade, EXTRACT(YEAR FROM d.earliest) "
-                f"FROM ({inner}) AS d (pk, doc_type, decade, earliest) "
-                f"JOIN {match} AS m ON m.pk = d.pk",
-                params,
-            )
-            count = cursor.rowcount
+        if _only_published(matched.held_rest):
+            held, count = match, matched.held_found
+        else:
+            inner, params = matched.held_rest.order_by().values_list("pk").query.sql_with_params()
+            facts = ", ".join(HELD_FACTS)
+            with connections[matched.db].cursor() as cursor:
+                held = _hold_table(cursor)
+                cursor.execute(
+                    f"INSERT INTO {held} (pk, n, head, {facts}) "  # noqa: S608
+                    f"SELECT m.pk, m.n, m.head, {', '.join(f'm.{f}' for f in HELD_FACTS)} "
+                    f"FROM ({inner}) AS d (pk) JOIN {match} AS m ON m.pk = d.pk",
+                    params,
+                )
+                count = cursor.rowcount
         qs = Document.objects.using(matched.db).filter(pk__in=RawSQL(f"SELECT pk FROM {held}", []))  # noqa: S611, S608
         qs.held, qs.match = held, match
         return qs, count

@@ -395,23 +395,25 @@ ROW_FACETS = ("type", "decade", "year")
 
 def _link_facets_sql(indexes: dict[str, int], held: str) -> tuple[str, list[str]]:
     """The many-to-many facets' counts in one pass over the held rows, which carry each
-    facet's ids: (facet, value, label, count, order). Counted by id, labelled after."""
+    facet's ids: (facet, value, label, count, order). The rows are grouped by their id
+    arrays first (a few hundred distinct arrays for 100,000 rows; unnesting every row's
+    arrays costs twice as much), then the arrays are unnested and summed, then labelled."""
     wanted = [name for name in LINK_FACETS if name in indexes]
     columns = [LINK_FACETS[name] for name in wanted]
-    listed = ", ".join(f"u.{c}" for c in columns)
-    unnest = f"unnest({', '.join(f'h.{c}' for c in columns)}) AS u ({', '.join(columns)})"
-    flags = ", ".join(f"GROUPING(u.{c}) AS g_{c}" for c in columns)
-    sets = ", ".join(f"(u.{c})" for c in columns)
+    flags = ", ".join(f"GROUPING({c}) AS g_{c}" for c in columns)
+    sets = ", ".join(f"({c})" for c in columns)
     parts = []
     for name, column in zip(wanted, columns, strict=True):
         _, key, label = FACET_COLUMNS[name]
         target = Document._meta.get_field(column).related_model._meta
         parts.append(
-            f"SELECT {indexes[name]}, t.{key}::text, t.{label}::text, l.n, -l.n FROM l "  # noqa: S608
-            f"JOIN {target.db_table} t ON t.{target.pk.column} = l.{column} WHERE l.g_{column} = 0"
+            f"SELECT {indexes[name]}, t.{key}::text, t.{label}::text, x.n, -x.n FROM ("  # noqa: S608
+            f"SELECT v, sum(l.n)::bigint AS n FROM l, unnest(l.{column}) AS v "
+            f"WHERE l.g_{column} = 0 GROUP BY v) AS x "
+            f"JOIN {target.db_table} t ON t.{target.pk.column} = x.v"
         )
     return (
-        f"l AS (SELECT {listed}, {flags}, count(*) AS n FROM {held} h, {unnest} "  # noqa: S608
+        f"l AS (SELECT {', '.join(columns)}, {flags}, count(*) AS n FROM {held} "  # noqa: S608
         f"GROUP BY GROUPING SETS ({sets}))",
         parts,
     )

@@ -9,7 +9,7 @@ chooses which: use a separate benchmark cluster, see bench/README.md) and uses t
 
 Building: when bench/search.py has already built the SQLite archive of that size
 (``/tmp/chancery-bench-search/<size>/chancery.sqlite3``) its rows are copied table by
-table with COPY and the PostgreSQL index is rebuilt with ``reindex`` (about 4 minutes for
+table with COPY and the PostgreSQL index is rebuilt with ``reindex`` (about 10 minutes for
 200,000 documents instead of 14 for importing and synthesising again); otherwise the
 archive is imported and synthesised as bench/search.py does.
 

@@ -128,7 +128,7 @@ def index_documents(pks: Iterable[int]) -> int:
         # An index outside the database follows the commit, never a write that may roll back.
         _defer(pks)
         return 0
-    facts = backend.deferred
+    facts = backend.indexes_facts
     done = 0
     with backend.batch():
         for start in range(0, len(pks), CHUNK):

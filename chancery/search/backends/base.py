@@ -19,7 +19,16 @@ from functools import cached_property
 
 from django.db.models import CharField, F, Q, QuerySet, Value
 
-from chancery.corpus.models import Agent, Collection, Document, Place, Transcript, Translation
+from chancery.corpus.models import (
+    Agent,
+    Collection,
+    Document,
+    DocumentType,
+    Language,
+    Place,
+    Transcript,
+    Translation,
+)
 from chancery.corpus.sanitize import html_to_text
 
 from ..facets import FacetValue, apply_filters, count_facets
@@ -60,7 +69,7 @@ class IndexEntry:
     languages: list[str] = field(default_factory=list)
     translation: str = ""
     transcript: str = ""
-    #: What engines that filter and count by themselves need (see ``indexing.facts_of``).
+    #: What engines that filter and count by themselves need (see ``indexing.read_entries``).
     facts: dict | None = None
 
 
@@ -126,28 +135,42 @@ def _any_icontains(paths: list[str], values: list[str]) -> Q:
     return cond
 
 
-def field_condition(f: FieldFilter) -> Q | None:
-    """The documents a field filter selects, as a condition on Document (None: unknown)."""
+#: Field filter -> the Document relations its records are found through.
+FIELD_RELATIONS = {
+    "person": ("people", "creators", "contributors"),
+    "place": ("places",),
+    "collection": ("collections",),
+    "type": ("doc_type",),
+    "lang": ("languages", "transcripts__language"),
+}
+
+
+def field_records(f: FieldFilter) -> QuerySet | None:
+    """The records a field filter names (people and places in any of their name forms),
+    or None for a filter no record answers. Every engine selects documents through these."""
     value = f.value
     if f.name == "person":
-        forms = _name_forms(value)
-        agents = Agent.objects.filter(_any_icontains(["name", "variants__name"], forms))
-        return Q(people__in=agents) | Q(creators__in=agents) | Q(contributors__in=agents)
+        return Agent.objects.filter(_any_icontains(["name", "variants__name"], _name_forms(value)))
     if f.name == "place":
-        forms = _name_forms(value)
-        places = Place.objects.filter(_any_icontains(["name", "variants__name"], forms))
-        return Q(places__in=places)
+        return Place.objects.filter(_any_icontains(["name", "variants__name"], _name_forms(value)))
     if f.name == "collection":
-        return Q(collections__slug=value) | Q(collections__title__icontains=value)
+        return Collection.objects.filter(Q(slug=value) | Q(title__icontains=value))
     if f.name == "type":
-        return Q(doc_type__slug=value) | Q(doc_type__name__icontains=value)
+        return DocumentType.objects.filter(Q(slug=value) | Q(name__icontains=value))
     if f.name == "lang":
-        return (
-            Q(languages__code=value.lower())
-            | Q(languages__name__iexact=value)
-            | Q(transcripts__language__code=value.lower())
-        )
+        return Language.objects.filter(Q(code=value.lower()) | Q(name__iexact=value))
     return None
+
+
+def field_condition(f: FieldFilter) -> Q | None:
+    """The documents a field filter selects, as a condition on Document (None: unknown)."""
+    records = field_records(f)
+    if records is None:
+        return None
+    cond = Q()
+    for relation in FIELD_RELATIONS[f.name]:
+        cond |= Q(**{f"{relation}__in": records})
+    return cond
 
 
 class SearchResults:
@@ -175,12 +198,7 @@ class SearchResults:
         """``person:``/``place:`` naming nobody recorded search the text instead."""
         kept = []
         for f in parsed.filters:
-            model = {"person": Agent, "place": Place}.get(f.name)
-            if model is None or f.negate:
-                kept.append(f)
-                continue
-            forms = _name_forms(f.value)
-            if model.objects.filter(_any_icontains(["name", "variants__name"], forms)).exists():
+            if f.name not in ("person", "place") or f.negate or field_records(f).exists():
                 kept.append(f)
                 continue
             label = "person" if f.name == "person" else "place"
@@ -415,6 +433,9 @@ class SearchBackend:
     #: True: index writes wait until the database transaction commits (an engine outside
     #: the database); False: they happen inside it (SQLite FTS5, PostgreSQL).
     deferred = False
+    #: True: ``add`` needs each entry's ``facts`` (an engine that filters and counts facets
+    #: by itself).
+    indexes_facts = False
 
     def batch(self):
         """A context in which many writes are made at once (engines may batch them)."""

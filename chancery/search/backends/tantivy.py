@@ -29,10 +29,9 @@ from pathlib import Path
 
 import tantivy
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from chancery.corpus.models import (
-    Agent,
     Collection,
     Document,
     DocumentType,
@@ -46,14 +45,7 @@ from .. import ranking
 from ..analysis import cyrillic_prefix, fold, query_tokens
 from ..facets import FACETS, FacetValue
 from ..query import ParsedQuery, Term
-from .base import (
-    IndexEntry,
-    SearchBackend,
-    SearchResults,
-    _any_icontains,
-    _name_forms,
-    descendant_ids,
-)
+from .base import IndexEntry, SearchBackend, SearchResults, descendant_ids, field_records
 
 COLUMNS = ("title", "summary", "translation", "transcript", "names")
 WEIGHTS = (10.0, 4.0, 1.0, 1.0, 2.0)
@@ -340,11 +332,6 @@ def _int_range(field: str, lower: int | None, upper: int | None) -> tantivy.Quer
     )
 
 
-def _slugs_to_pks(name: str, values) -> list[int]:
-    model, key, _ = FACET_MODELS[name]
-    return list(model.objects.filter(**{f"{key}__in": list(values)}).values_list("pk", flat=True))
-
-
 def facet_filter(name: str, values: tuple[str, ...]) -> list[tuple]:
     """Clauses for the facet values a user selected (all of them, or any for type/decade)."""
     spec = FACETS[name]
@@ -372,30 +359,19 @@ def facet_filter(name: str, values: tuple[str, ...]) -> list[tuple]:
     return [(tantivy.Occur.Must, _in(name, found.values()))]
 
 
-def field_filter_query(name: str, value: str) -> tantivy.Query | None:
-    """``person:``, ``place:`` … resolved to records by the database, then matched by id."""
-    if name == "person":
-        forms = _name_forms(value)
-        pks = Agent.objects.filter(_any_icontains(["name", "variants__name"], forms))
-        return _in("agent", set(pks.values_list("pk", flat=True)))
-    if name == "place":
-        forms = _name_forms(value)
-        pks = Place.objects.filter(_any_icontains(["name", "variants__name"], forms))
-        return _in("place", set(pks.values_list("pk", flat=True)))
-    if name == "collection":
-        rows = Collection.objects.filter(Q(slug=value) | Q(title__icontains=value))
-        return _in("collection", rows.values_list("pk", flat=True))
-    if name == "type":
-        rows = DocumentType.objects.filter(Q(slug=value) | Q(name__icontains=value))
-        return _in("type", rows.values_list("pk", flat=True))
-    if name == "lang":
-        codes = set(
-            Language.objects.filter(Q(code=value.lower()) | Q(name__iexact=value)).values_list(
-                "code", flat=True
-            )
-        )
-        return _in("lang", codes | {value.lower()})
-    return None
+#: Field filter -> the index field holding the ids of the records it names.
+FIELD_INDEX = {
+    "person": "agent", "place": "place", "collection": "collection", "type": "type", "lang": "lang",
+}  # fmt: skip
+
+
+def field_filter_query(f) -> tantivy.Query | None:
+    """``person:``, ``place:`` … resolved to records by the database (the same records
+    every engine uses), then matched by id."""
+    records = field_records(f)
+    if records is None:
+        return None
+    return _in(FIELD_INDEX[f.name], set(records.values_list("pk", flat=True)))
 
 
 def _filter(query: tantivy.Query) -> tantivy.Query:
@@ -427,7 +403,7 @@ class TantivyResults(SearchResults):
             pks = Document.objects.filter(condition).values_list("pk", flat=True)
             clauses.append((tantivy.Occur.Must, _in("pk", pks)))
         for f in self.parsed.filters:
-            query = field_filter_query(f.name, f.value)
+            query = field_filter_query(f)
             if query is not None:
                 clauses.append((tantivy.Occur.MustNot if f.negate else tantivy.Occur.Must, query))
         if dates and (self.start or self.end):
@@ -656,6 +632,7 @@ class TantivyBackend(SearchBackend):
     vendor = "tantivy"
     #: Index writes wait for the database transaction to commit (see indexing.schedule).
     deferred = True
+    indexes_facts = True
 
     @property
     def _writer(self):

@@ -166,3 +166,11 @@ def test_facets_and_histogram_come_from_the_index_not_the_database(tantivy):
 def test_index_lives_where_settings_say_and_rebuilds_from_nothing(tantivy, settings):
     load_demo()
     assert (settings.SEARCH_INDEX_DIR / f"tantivy-v{engine.VERSION}" / "meta.json").exists()
+
+
+def test_an_unknown_engine_is_named_in_a_clear_error(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.SEARCH_BACKEND = "nonsense.Engine"
+    with pytest.raises(ImproperlyConfigured, match="CHANCERY_SEARCH_BACKEND: “nonsense.Engine”"):
+        get_backend()

@@ -3,6 +3,7 @@
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from .base import SearchBackend
@@ -10,7 +11,14 @@ from .base import SearchBackend
 
 @cache
 def _backend_class(path: str) -> type[SearchBackend]:
-    return import_string(path)
+    try:
+        return import_string(path)
+    except ImportError as error:
+        names = ", ".join(settings.SEARCH_BACKENDS)
+        raise ImproperlyConfigured(
+            f"CHANCERY_SEARCH_BACKEND: “{path}” is not a search engine ({error}); "
+            f"use one of {names} or a class's dotted path."
+        ) from None
 
 
 def get_backend() -> SearchBackend:

@@ -38,6 +38,19 @@ FACETS: dict[str, FacetSpec] = {
 }
 
 
+def facet_models() -> dict[str, tuple[type, str, str]]:
+    """Facet -> (model of its values, field the URL names a value by, label field), for the
+    engines that count and filter by ids (PostgreSQL's search rows, Tantivy)."""
+    return {
+        "collection": (models.Collection, "slug", "title"),
+        "subject": (models.Subject, "slug", "name"),
+        "place": (models.Place, "slug", "name"),
+        "language": (models.Language, "code", "name"),
+        "repository": (models.Repository, "slug", "name"),
+        "type": (models.DocumentType, "slug", "name"),
+    }
+
+
 @dataclass
 class FacetValue:
     value: str

@@ -294,21 +294,31 @@ class SearchResults:
     def _count(self) -> int:
         matched = self.matched
         count = self._known_count if self._known_count is not None else matched.count()
-        plain = [g for g in self.parsed.groups if not any(t.field for t in g)]
-        if count == 0 and len(plain) >= 2 and self.parsed.min_match != 1:
-            # Nothing has all (or most) of the words: any one of them will do, best first.
-            relaxed = self.parsed.with_groups(self.parsed.groups, min_match=1)
+        relaxed = self._relaxable() if count == 0 else None
+        if relaxed is not None:
             self._known_count = None
             matched = self._materialize(self.backend.filter_matching(self.filtered, relaxed))
             count = self._known_count if self._known_count is not None else matched.count()
             if count:
-                self.parsed, self.relaxed = relaxed, True
+                self._relax(relaxed)
                 self.__dict__["matched"] = matched
-                self.notes.append(
-                    "No document has all of these words: showing those with any of them, "
-                    "those with the most first."
-                )
         return count
+
+    def _relaxable(self) -> ParsedQuery | None:
+        """The query with any one word enough, for a search that found nothing with all
+        (or most) of its words; None when it has fewer than two words to relax."""
+        plain = [g for g in self.parsed.groups if not any(t.field for t in g)]
+        if len(plain) >= 2 and self.parsed.min_match != 1:
+            return self.parsed.with_groups(self.parsed.groups, min_match=1)
+        return None
+
+    def _relax(self, relaxed: ParsedQuery) -> None:
+        """Answer with the relaxed query (``_relaxable``), and say so."""
+        self.parsed, self.relaxed = relaxed, True
+        self.notes.append(
+            "No document has all of these words: showing those with any of them, "
+            "those with the most first."
+        )
 
     def count(self) -> int:
         return self._count

@@ -22,22 +22,34 @@ Highlighting and snippets are shared by every engine (:mod:`chancery.search.snip
 ``vocabulary`` ("did you mean") reads an unstemmed ``words`` vector with ``ts_stat``.
 """
 
+# Only this module's table, column and configuration names are interpolated into SQL;
+# words, ids and dates are parameters.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 import itertools
+import math
 import re
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from chancery.corpus.models import Document
+from chancery.corpus.models import Collection, Document
 
 from ..analysis import WORD, bigrams, has_cjk
-from ..facets import FACETS, FacetValue
+from ..facets import FACETS, FacetValue, facet_models
 from ..query import ParsedQuery, Term
-from .base import IndexEntry, SearchBackend, SearchResults
+from .base import (
+    IndexEntry,
+    SearchBackend,
+    SearchResults,
+    descendant_ids,
+    field_condition,
+)
 
 TABLE = "search_pg"
 #: Our configuration name -> (PostgreSQL configuration copied, stemmer for non-ASCII words).
@@ -54,10 +66,11 @@ WEIGHTS = (1.0, 0.4, 0.1, 0.1, 0.2)
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 #: tsvector positions stop at 16,383 and its size at 1 MB: index this much of a text.
 MAX_INDEXED = 1_000_000
-#: Temporary tables a connection holds matches in, used in turn (see ``_hold_table``).
-HELD_TABLES = 8
-#: Matches ranked with their whole vector; more are first ranked on their head vector.
+#: Matches ranked with their whole vector; more are first ranked on a small vector.
 CANDIDATES = 1000
+#: "Most of the words" is one GIN query (any of the word-group combinations) up to this many
+#: combinations (9 words, 5 needed: 126); beyond, each group is one GIN scan, counted.
+MAX_COMBINATIONS = 128
 #: Documents whose words ``vocabulary`` reads ("did you mean" needs no more).
 VOCABULARY_SAMPLE = 20_000
 
@@ -108,21 +121,20 @@ HEAD_SQL = [
     ) STORED,
     ALTER COLUMN head SET STORAGE MAIN""",
 ]
-#: The facts a search counts and ranks without reading the documents (migration
-#: 0005_postgres_facts): type, decade, year of the earliest date, and the ids of each
-#: many-to-many facet. Written with the text, inside the same transaction, so they follow
-#: the document as the text does.
+#: The facts a search filters, counts and ranks by without reading the documents
+#: (migrations 0005_postgres_facts and 0006_postgres_links): type, decade, year of the
+#: earliest date, the dates, and which combination of collections, subjects, places,
+#: languages and repositories the document has (``links``, an id in :data:`LINKS`).
+#: Written with the text, inside the same transaction, so they follow the document.
 FACT_COLUMNS = {
     "doc_type": "bigint",
     "decade": "integer",
     "year": "integer",
-    "collections": "bigint[]",
-    "subjects": "bigint[]",
-    "places": "bigint[]",
-    "languages": "text[]",
-    "repositories": "bigint[]",
+    "earliest": "date",
+    "latest": "date",
+    "links": "integer",
 }
-#: The many-to-many facets -> their column (named after the Document field).
+#: The many-to-many facets -> their column in :data:`LINKS` (named after the Document field).
 LINK_FACETS = {
     "collection": "collections",
     "subject": "subjects",
@@ -130,72 +142,104 @@ LINK_FACETS = {
     "language": "languages",
     "repository": "repositories",
 }
-#: The held tables' copies of them (same names).
-HELD_FACTS = tuple(FACT_COLUMNS)
+#: Each distinct combination of a document's collections, subjects, places, languages and
+#: repositories, once: a few thousand for hundreds of thousands of documents (the documents
+#: of one volume share most of theirs). A search groups its matches by combination (one
+#: integer) and unnests only the combinations found, so facets cost a pass over integers.
+LINKS = "search_pg_links"
+_LINK_TYPES = {"collections": "bigint[]", "subjects": "bigint[]", "places": "bigint[]",
+               "languages": "text[]", "repositories": "bigint[]"}  # fmt: skip
+#: The title, summary and names part of the vector: small, with its own GIN index, so a
+#: broad word's best candidates (those with it in the title or summary) are found without
+#: reading every match (see ``PostgresResults._by_relevance``).
+LEAD = (
+    "setweight(to_tsvector(meta_config, title), 'A') "
+    "|| setweight(to_tsvector(meta_config, summary), 'B') "
+    "|| setweight(to_tsvector(meta_config, names), 'C')"
+)
 
 
-def _facts_sql(document: str) -> str:
-    """The facts columns' values for the document whose id is the SQL ``document``."""
-    documents = Document._meta.db_table
-    values = [
-        f"(SELECT f.doc_type_id FROM {documents} f WHERE f.id = {document})",  # noqa: S608
-        f"(SELECT f.decade FROM {documents} f WHERE f.id = {document})",  # noqa: S608
-        f"(SELECT EXTRACT(YEAR FROM f.date_earliest)::integer FROM {documents} f "  # noqa: S608
-        f"WHERE f.id = {document})",
-    ]
-    for name in LINK_FACETS.values():
-        field = Document._meta.get_field(name)
+def _links_id_sql(document: str) -> str:
+    """The links id of the document whose id is the SQL ``document`` (made if new)."""
+    arrays = []
+    for column in LINK_FACETS.values():
+        field = Document._meta.get_field(column)
         through = field.remote_field.through._meta.db_table
-        values.append(
-            f"ARRAY(SELECT f.{field.m2m_reverse_name()} FROM {through} f "  # noqa: S608
+        arrays.append(
+            f"ARRAY(SELECT f.{field.m2m_reverse_name()} FROM {through} f "
             f"WHERE f.{field.m2m_column_name()} = {document} ORDER BY 1)"
         )
-    return ", ".join(values)
+    return f"{LINKS}_id({', '.join(arrays)})"
 
 
-def facts_sql() -> list[str]:
-    """Add the facts columns and fill them for the rows already indexed (one rewrite)."""
-    columns = ", ".join(
-        f"ADD COLUMN {name} {kind}" + (" NOT NULL DEFAULT '{}'" if kind.endswith("[]") else "")
-        for name, kind in FACT_COLUMNS.items()
+def _facts_sql(document: str, row: str) -> str:
+    """The facts columns' values of the document whose id is ``document`` and whose
+    corpus_document row is ``row``."""
+    return (
+        f"{row}.doc_type_id, {row}.decade, EXTRACT(YEAR FROM {row}.date_earliest)::integer, "
+        f"{row}.date_earliest, {row}.date_latest, {_links_id_sql(document)}"
     )
-    names = ", ".join(FACT_COLUMNS)
+
+
+def links_sql() -> list[str]:
+    """Migration 0006: the combinations table and its function, the dates and links
+    columns filled for the rows already indexed, the arrays dropped, the lead vector."""
+    columns = ", ".join(f"{name} {kind} NOT NULL" for name, kind in _LINK_TYPES.items())
+    params = ", ".join(f"{kind}" for kind in _LINK_TYPES.values())
+    names = ", ".join(_LINK_TYPES)
+    values = ", ".join(f"${i}" for i in range(1, len(_LINK_TYPES) + 1))
     return [
-        f"ALTER TABLE {TABLE} {columns}",
-        f"UPDATE {TABLE} SET ({names}) = ({_facts_sql(f'{TABLE}.document_id')})",  # noqa: S608
-        *GONE_SQL,
+        f"CREATE TABLE {LINKS} (id integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "
+        f"key text NOT NULL UNIQUE, {columns})",
+        # The id of a combination, made the first time it is seen. Concurrent writers of the
+        # same new combination: one inserts, the other finds it on its next turn.
+        f"""CREATE FUNCTION {LINKS}_id({params}) RETURNS integer LANGUAGE plpgsql AS $$
+        DECLARE
+            wanted text := md5(ROW({values})::text);
+            known integer;
+        BEGIN
+            LOOP
+                SELECT id INTO known FROM {LINKS} WHERE key = wanted;
+                IF known IS NOT NULL THEN
+                    RETURN known;
+                END IF;
+                INSERT INTO {LINKS} (key, {names}) VALUES (wanted, {values})
+                ON CONFLICT (key) DO NOTHING RETURNING id INTO known;
+                IF known IS NOT NULL THEN
+                    RETURN known;
+                END IF;
+            END LOOP;
+        END $$""",
+        f"ALTER TABLE {TABLE} ADD COLUMN earliest date, ADD COLUMN latest date, "
+        f"ADD COLUMN links integer, ADD COLUMN lead tsvector GENERATED ALWAYS AS ({LEAD}) STORED",
+        f"UPDATE {TABLE} SET links = {LINKS}_id({names}), (earliest, latest) = "
+        f"(SELECT f.date_earliest, f.date_latest FROM {Document._meta.db_table} f "
+        f"WHERE f.id = {TABLE}.document_id)",
+        f"ALTER TABLE {TABLE} " + ", ".join(f"DROP COLUMN {name}" for name in _LINK_TYPES),
+        f"CREATE INDEX {TABLE}_lead ON {TABLE} USING gin (lead) WITH (fastupdate = off)",
     ]
 
 
-#: A plain search trusts the search table to hold only published documents (no join with
-#: the documents). Signals keep it so; these triggers keep it so also when the documents
-#: change behind Django's back: a TRUNCATE (``flush``), a queryset ``update`` of the status.
-_DOCUMENTS = Document._meta.db_table
-GONE_SQL = [
-    f"""CREATE FUNCTION {TABLE}_gone() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP = 'TRUNCATE' THEN
-            DELETE FROM {TABLE};
-        ELSE
-            DELETE FROM {TABLE} WHERE document_id = OLD.id;
-        END IF;
-        RETURN NULL;
-    END $$""",  # noqa: S608
-    f"CREATE TRIGGER {TABLE}_truncated AFTER TRUNCATE ON {_DOCUMENTS} "
-    f"FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_gone()",
-    f"CREATE TRIGGER {TABLE}_deleted AFTER DELETE ON {_DOCUMENTS} "
-    f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_gone()",
-    f"CREATE TRIGGER {TABLE}_unpublished AFTER UPDATE OF status ON {_DOCUMENTS} "
-    f"FOR EACH ROW WHEN (NEW.status <> '{Document.PUBLISHED}') EXECUTE FUNCTION {TABLE}_gone()",
-]
-GONE_DROP_SQL = [
-    *(
-        f"DROP TRIGGER IF EXISTS {TABLE}_{event} ON {_DOCUMENTS}"
-        for event in ("truncated", "deleted", "unpublished")
-    ),
-    f"DROP FUNCTION IF EXISTS {TABLE}_gone()",
-]
+def links_drop_sql() -> list[str]:
+    """Migration 0006 undone: the arrays back in every row."""
+    names = ", ".join(_LINK_TYPES)
+    return [
+        f"ALTER TABLE {TABLE} "
+        + ", ".join(f"ADD COLUMN {n} {k} NOT NULL DEFAULT '{{}}'" for n, k in _LINK_TYPES.items()),
+        f"UPDATE {TABLE} SET ({names}) = (SELECT {names} FROM {LINKS} k "
+        f"WHERE k.id = {TABLE}.links)",
+        f"DROP INDEX IF EXISTS {TABLE}_lead",
+        f"ALTER TABLE {TABLE} DROP COLUMN earliest, DROP COLUMN latest, DROP COLUMN links, "
+        "DROP COLUMN lead",
+        f"DROP FUNCTION {LINKS}_id({', '.join(_LINK_TYPES.values())})",
+        f"DROP TABLE {LINKS}",
+    ]
 
+
+# A search trusts the search table to hold only published documents (it never joins the
+# documents for that). Signals keep it so; triggers (migration 0005_postgres_facts) keep it
+# so also when documents change behind Django's back: a TRUNCATE (``flush``), a queryset
+# ``update`` of the status, a raw DELETE.
 
 DROP_SQL = [
     f"DROP TABLE IF EXISTS {TABLE}",
@@ -278,215 +322,401 @@ def _and(queries: list[tuple[str, list[str]]], joiner: str = " && ") -> tuple[st
 def _coverage(queries: list[tuple[str, list[str]]], at_least: int) -> tuple[str, list]:
     """Rows matching at least ``at_least`` of the queries, with how many: each query is one
     GIN index scan, so no row's (large) vector is read to count."""
-    scans = [f"SELECT document_id FROM {TABLE} WHERE vector @@ (SELECT {q})" for q, _ in queries]  # noqa: S608
+    scans = [f"SELECT document_id FROM {TABLE} WHERE vector @@ (SELECT {q})" for q, _ in queries]
     sql = (
-        f"SELECT document_id, count(*) AS n FROM ({' UNION ALL '.join(scans)}) AS m "  # noqa: S608
+        f"SELECT document_id, count(*) AS n FROM ({' UNION ALL '.join(scans)}) AS m "
         "GROUP BY document_id HAVING count(*) >= %s"
     )
     return sql, [*(p for _, ps in queries for p in ps), at_least]
 
 
-_held = itertools.count()
+@dataclass
+class Match:
+    """The ``search_pg`` rows (alias ``s``) one search selects, as SQL: every condition of
+    the search is on the row (text, exclusions, facets, dates) or a sub-select of document
+    ids (field filters), so counting, faceting and ranking never join the documents."""
+
+    source: str = f"{TABLE} AS s"
+    source_params: list = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    params: list = field(default_factory=list)
+    #: The tsquery of any word group (what ranking scores), with its parameters.
+    text: tuple[str, list] | None = None
+    #: For ranking, the matches in the order of how many word groups they match, most
+    #: first: (condition, its parameters, SQL of how many groups). One band (no condition)
+    #: when every match has all the groups; ``cov.n`` when they are counted row by row.
+    bands: list[tuple[str, list, str]] = field(default_factory=lambda: [("", [], "0")])
+
+    def where(self, condition: str, params: list) -> None:
+        self.conditions.append(condition)
+        self.params += params
+
+    def select(
+        self, columns: str, params: list | None = None, *, also: str = "", also_params=(),
+        tail: str = "", tail_params=(),
+    ) -> tuple[str, list]:  # fmt: skip
+        """SQL selecting ``columns`` of the rows (and meeting ``also`` too), and its
+        parameters in the order they appear."""
+        where = " AND ".join([*self.conditions, *([also] if also else [])]) or "true"
+        return (
+            f"SELECT {columns} FROM {self.source} WHERE {where} {tail}",
+            [*(params or []), *self.source_params, *self.params, *also_params, *tail_params],
+        )
 
 
-def _hold_table(cursor) -> str:
-    """A connection-private temporary table for one set of matches (pk, groups matched),
-    emptied. Tables are reused in turn, so that the few searches of one request (the
-    search, its undated count, a relaxed retry, "did you mean") do not overwrite each other.
+def text_match(parsed: ParsedQuery) -> Match:
+    """The rows matching the text of ``parsed`` (every row when it has none).
+
+    Each text query is a sub-select, ``vector @@ (SELECT query)``: the planner then cannot
+    estimate how many rows match and always takes the GIN index. With the query as a
+    constant it estimates well, and for a word in most documents prefers a sequential scan;
+    but that reads (detoasts) every row's whole vector, 20× slower than the index, which
+    answers a plain word without reading any vector.
     """
-    name = f"search_held_{next(_held) % HELD_TABLES}"
-    # One round trip; "IF NOT EXISTS" every time: a rolled-back transaction drops a new table.
-    cursor.execute(
-        f"CREATE TEMP TABLE IF NOT EXISTS {name} "
-        "(pk bigint NOT NULL, n integer NOT NULL, head real NOT NULL, "
-        + ", ".join(f"{column} {kind}" for column, kind in FACT_COLUMNS.items())
-        + "); "
-        f"TRUNCATE {name}"
-    )
-    return f"pg_temp.{name}"
-
-
-def _writable(alias: str) -> bool:
-    """False on a hot standby (a read replica), where no temporary table can be created."""
-    connection = connections[alias]
-    connection.ensure_connection()
-    info = connection.connection.info
-    return not any(
-        info.parameter_status(name) == "on"
-        for name in ("in_hot_standby", "default_transaction_read_only")
-    )
-
-
-def _without_excluded(qs: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    match = Match()
+    queries = group_queries(parsed)
+    if queries:
+        match.text = _and(queries, " || ")
+        total, least = len(queries), parsed.min_match
+        if least and least < total and math.comb(total, least) > MAX_COMBINATIONS:
+            coverage, match.source_params = _coverage(queries, least)
+            match.source = f"({coverage}) AS cov JOIN {TABLE} AS s USING (document_id)"
+            match.bands = [("", [], "cov.n")]
+            query, params = match.text
+        elif least and least < total:
+            query, params = _at_least(queries, least)
+            match.where(f"s.vector @@ (SELECT {query})", params)
+            match.bands = [_band(queries, n) for n in range(total, least - 1, -1)]
+        else:
+            query, params = _and(queries)
+            match.where(f"s.vector @@ (SELECT {query})", params)
+            match.bands = [("", [], str(total))]
+        layer = LAYER_TEXT.get(parsed.layer or "")
+        if layer:
+            text = f"to_tsvector(s.{layer[0]}, left(s.{layer[1]}, {MAX_INDEXED}))"
+            match.where(f"{text} @@ (SELECT {query})", params)
     excluded = any_of(parsed.excluded)
-    if not excluded:
-        return qs
-    sql = f"SELECT document_id FROM {TABLE} WHERE vector @@ (SELECT {excluded[0]})"  # noqa: S608
-    return qs.exclude(pk__in=RawSQL(sql, excluded[1]))  # noqa: S611
-
-
-def _only_published(qs: QuerySet) -> bool:
-    """True when ``qs`` selects the published documents and nothing narrower."""
-    plain = Document.objects.published().order_by()
-    try:
-        return str(qs.order_by().query) == str(plain.query)
-    except Exception:  # noqa: BLE001 — a query that cannot print (empty IN) is a narrower one
-        return False
-
-
-class PostgresResults(SearchResults):
-    """Results whose match set is held in a temporary table (see ``PostgresBackend``):
-    the facets and the year histogram are counted from it in one statement, and the
-    ranking reads it, instead of each re-joining the match to the documents."""
-
-    @property
-    def held(self) -> str | None:
-        return getattr(self.matched, "held", None)
-
-    @cached_property
-    def _summaries(self) -> dict:
-        return {}
-
-    def _summary(self, only: tuple[str, ...] | None):
-        key = tuple(only) if only else None
-        if key not in self._summaries:
-            self._summaries[key] = summarize(self.matched.db, self.held, only)
-        return self._summaries[key]
-
-    def facets(self, only: tuple[str, ...] | None = None) -> dict[str, list[FacetValue]]:
-        if self.held is None:
-            return super().facets(only)
-        if only is None and None in self._summaries:
-            return self._summaries[None][0]
-        return self._summary(only)[0]
-
-    def year_counts(self) -> list[tuple[int, int]]:
-        if self.held is None:
-            return super().year_counts()
-        return self._summary(None)[1]
-
-    def undated_count(self) -> int:
-        """Reuses the held match (the text is not matched again)."""
-        match = getattr(self.matched, "match", None)
-        if match is None or self.parsed.is_empty:
-            return super().undated_count()
-        qs = self.undated_base.filter(date_earliest__isnull=True)
-        qs = qs.filter(pk__in=RawSQL(f"SELECT pk FROM {match}", []))  # noqa: S611, S608
-        return _without_excluded(qs, self.parsed).count()
-
-    def _ranked(self, offset: int, limit: int) -> list[tuple[int, float | None, dict]]:
-        if self.held is not None and self.parsed.groups and self.query.sort == "relevance":
-            return self.backend.ranked_held(self.matched, self.parsed, offset, limit, self.count())
-        return super()._ranked(offset, limit)
-
-
-#: Facet name -> (Document field, column of the value shown and linked, label column).
-FACET_COLUMNS = {
-    "collection": ("collections", "slug", "title"),
-    "subject": ("subjects", "slug", "name"),
-    "place": ("places", "slug", "name"),
-    "language": ("languages", "code", "name"),
-    "repository": ("repositories", "slug", "name"),
-    "type": ("doc_type", "slug", "name"),
-}
-#: Facets (and the year histogram) read from the document rows: one join, grouping sets.
-ROW_FACETS = ("type", "decade", "year")
-
-
-def _link_facets_sql(indexes: dict[str, int], held: str) -> tuple[str, list[str]]:
-    """The many-to-many facets' counts in one pass over the held rows, which carry each
-    facet's ids: (facet, value, label, count, order). The rows are grouped by their id
-    arrays first (a few hundred distinct arrays for 100,000 rows; unnesting every row's
-    arrays costs twice as much), then the arrays are unnested and summed, then labelled."""
-    wanted = [name for name in LINK_FACETS if name in indexes]
-    columns = [LINK_FACETS[name] for name in wanted]
-    flags = ", ".join(f"GROUPING({c}) AS g_{c}" for c in columns)
-    sets = ", ".join(f"({c})" for c in columns)
-    parts = []
-    for name, column in zip(wanted, columns, strict=True):
-        _, key, label = FACET_COLUMNS[name]
-        target = Document._meta.get_field(column).related_model._meta
-        parts.append(
-            f"SELECT {indexes[name]}, t.{key}::text, t.{label}::text, x.n, -x.n FROM ("  # noqa: S608
-            f"SELECT v, sum(l.n)::bigint AS n FROM l, unnest(l.{column}) AS v "
-            f"WHERE l.g_{column} = 0 GROUP BY v) AS x "
-            f"JOIN {target.db_table} t ON t.{target.pk.column} = x.v"
+    if excluded:
+        # A GIN scan hashed once, not each match's vector read to test it.
+        match.where(
+            f"s.document_id NOT IN (SELECT document_id FROM {TABLE} "
+            f"WHERE vector @@ (SELECT {excluded[0]}))",
+            excluded[1],
         )
-    return (
-        f"l AS (SELECT {', '.join(columns)}, {flags}, count(*) AS n FROM {held} "  # noqa: S608
-        f"GROUP BY GROUPING SETS ({sets}))",
-        parts,
+    return match
+
+
+def _at_least(queries: list[tuple[str, list]], least: int) -> tuple[str, list]:
+    """A tsquery matching rows with at least ``least`` of the queries: any of their
+    combinations, all of it answered by the GIN index (no vector is read)."""
+    combinations = itertools.combinations(queries, least)
+    return _and([_and(list(combination)) for combination in combinations], " || ")
+
+
+def _band(queries: list[tuple[str, list]], n: int) -> tuple[str, list, str]:
+    """The condition on rows matching exactly ``n`` of the queries (a band of ``Match``)."""
+    query, params = _at_least(queries, n)
+    if n < len(queries):
+        more, more_params = _at_least(queries, n + 1)
+        query, params = f"({query} && !!{more})", [*params, *more_params]
+    return f"s.vector @@ (SELECT {query})", params, str(n)
+
+
+@dataclass
+class Summary:
+    count: int = 0
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    years: list[tuple[int, int]] = field(default_factory=list)
+    #: Undated matches when the dates are left out (counted only for a dated search).
+    undated: int = 0
+
+
+def summarize(match: Match, dates: tuple[str, list] | None = None) -> Summary:
+    """How many rows match, every facet and the year histogram, in one statement: the
+    matches are grouped by links combination, type, decade and year (integers), then the
+    combinations found are unnested and labelled. Same values and order as
+    :func:`chancery.search.facets.count_facets` (count desc, then label; decades
+    ascending, undated last) and ``SearchResults.year_counts``.
+
+    With ``dates`` (a condition, for a ``match`` without it) the same pass also counts the
+    undated matches, which a dated search offers to add."""
+    names = list(FACETS)
+    year = len(names)
+    models = facet_models()
+    if dates:
+        condition, date_params = dates
+        rows, params = match.select(
+            f"s.links, s.doc_type, s.decade, s.year, ({condition}) IS TRUE AS dated",
+            date_params, also=f"({condition} OR s.earliest IS NULL)", also_params=date_params,
+        )  # fmt: skip
+        grouped = "FROM m WHERE m.dated"
+    else:
+        rows, params = match.select("s.links, s.doc_type, s.decade, s.year")
+        grouped = "FROM m"
+    parts = ["SELECT -1, NULL::text, NULL::text, sum(r.n)::bigint, 0::bigint FROM r WHERE r.gl = 0"]
+    if dates:
+        parts.append("SELECT -2, NULL, NULL, count(*), 0 FROM m WHERE NOT m.dated")
+    for name, column in LINK_FACETS.items():
+        meta = models[name][0]._meta
+        _, key, label = models[name]
+        parts.append(
+            f"SELECT {names.index(name)}, t.{key}::text, t.{label}::text, x.n, -x.n FROM ("
+            f"SELECT v, sum(r.n)::bigint AS n FROM r JOIN {LINKS} k ON k.id = r.links, "
+            f"unnest(k.{column}) AS v WHERE r.gl = 0 GROUP BY v) AS x "
+            f"JOIN {meta.db_table} t ON t.{meta.pk.column} = x.v"
+        )
+    types = models["type"][0]._meta
+    parts += [
+        f"SELECT {names.index('type')}, t.slug::text, t.name::text, r.n, -r.n FROM r "
+        f"JOIN {types.db_table} t ON t.{types.pk.column} = r.doc_type WHERE r.gt = 0",
+        f"SELECT {names.index('decade')}, r.decade::text, NULL, r.n, r.decade FROM r "
+        "WHERE r.gd = 0",
+        f"SELECT {year}, NULL, NULL, r.n, r.year FROM r WHERE r.gy = 0 AND r.year IS NOT NULL",
+    ]
+    sql = (
+        f"WITH m AS ({rows}), r AS (SELECT links, doc_type, decade, year, "
+        "GROUPING(links) AS gl, GROUPING(doc_type) AS gt, GROUPING(decade) AS gd, "
+        f"GROUPING(year) AS gy, count(*) AS n {grouped} "
+        "GROUP BY GROUPING SETS ((links), (doc_type), (decade), (year))) "
+        + " UNION ALL ".join(f"({part})" for part in parts)
+        + " ORDER BY 1, 5, 3, 2"
     )
-
-
-def _row_facets_sql(indexes: dict[str, int], held: str) -> str:
-    """Type, decade and year counts in one pass over the held rows (which carry them)."""
-    types = Document._meta.get_field("doc_type").related_model._meta
-    columns = {"type": "h.doc_type", "decade": "h.decade", "year": "h.year"}
-    wanted = [name for name in ROW_FACETS if name in indexes]
-    sets = ", ".join(f"({columns[name]})" for name in wanted)
-    flags = ", ".join(f"GROUPING({columns[name]}) AS g_{name}" for name in wanted)
-    values = ", ".join(f"{columns[name]} AS {name}" for name in wanted)
-    parts = []
-    if "type" in indexes:
-        parts.append(
-            f"SELECT {indexes['type']}, t.slug::text, t.name::text, g.n, -g.n FROM g "  # noqa: S608
-            f"JOIN {types.db_table} t ON t.{types.pk.column} = g.type WHERE g.g_type = 0"
-        )
-    if "decade" in indexes:
-        parts.append(
-            f"SELECT {indexes['decade']}, g.decade::text, NULL, g.n, g.decade FROM g "  # noqa: S608
-            "WHERE g.g_decade = 0"
-        )
-    if "year" in indexes:
-        parts.append(
-            f"SELECT {indexes['year']}, NULL, NULL, g.n, g.year FROM g "  # noqa: S608
-            "WHERE g.g_year = 0 AND g.year IS NOT NULL"
-        )
-    return (
-        f"g AS (SELECT {values}, {flags}, count(*) AS n FROM {held} h "  # noqa: S608
-        f"GROUP BY GROUPING SETS ({sets}))",
-        parts,
-    )
-
-
-def summarize(alias: str, held: str, only: tuple[str, ...] | None):
-    """(facets, year counts) over the held matches in one statement: the same values and
-    order as :func:`chancery.search.facets.count_facets` (count desc, then label; decades
-    ascending, undated last) and ``SearchResults.year_counts``; years only without ``only``."""
-    names = [name for name in FACETS if not only or name in only]
-    indexes = {name: i for i, name in enumerate(names)}
-    if not only:
-        indexes["year"] = len(names)
-    ctes, parts = [], []
-    links = {name: i for name, i in indexes.items() if name in LINK_FACETS}
-    if links:
-        cte, link_parts = _link_facets_sql(links, held)
-        ctes, parts = [cte], link_parts
-    rows = {name: i for name, i in indexes.items() if name in ROW_FACETS}
-    if rows:
-        cte, row_parts = _row_facets_sql(rows, held)
-        ctes, parts = [*ctes, cte], parts + row_parts
-    cte = f"WITH {', '.join(ctes)} " if ctes else ""
-    if not parts:
-        return {}, []
-    sql = cte + " UNION ALL ".join(f"({part})" for part in parts) + " ORDER BY 1, 5, 3, 2"
-    facets: dict[str, list[FacetValue]] = {name: [] for name in names}
-    year_counts = []
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql)
+    summary = Summary(facets={name: [] for name in names})
+    with connections[router.db_for_read(Document)].cursor() as cursor:
+        cursor.execute(sql, params)
         for index, value, label, n, order in cursor.fetchall():
-            if index == len(names):
-                year_counts.append((order, n))
+            if index == -1:
+                summary.count = n or 0
+            elif index == -2:
+                summary.undated = n
+            elif index == year:
+                summary.years.append((order, n))
             elif names[index] == "decade":
-                facets["decade"].append(
+                summary.facets["decade"].append(
                     FacetValue(value, f"{value}s", n)
                     if value is not None
                     else FacetValue("undated", "Undated", n)
                 )
             else:
-                facets[names[index]].append(FacetValue(value, label, n))
-    return facets, year_counts
+                summary.facets[names[index]].append(FacetValue(value, label, n))
+    return summary
+
+
+class PostgresResults(SearchResults):
+    """Every count, facet and ranking of one search from the ``search_pg`` rows (see
+    :class:`Match`): one statement counts and facets, one or two rank; the documents are
+    read only for the page of hits. Nothing is written, so a read replica answers too."""
+
+    def match(self, parsed: ParsedQuery | None = None, *, dates: bool = True) -> Match:
+        """The rows this search finds (with ``parsed`` instead of its own query; without
+        its dates)."""
+        parsed = parsed or self.parsed
+        match = text_match(parsed)
+        q = self.query
+        links, link_params = [], []
+        if q.collection_scope:
+            scope = Collection.objects.get(slug=q.collection_scope)
+            links.append("k.collections && %s::bigint[]")
+            link_params.append(descendant_ids(scope))
+        models = facet_models()
+        for name, values in q.filters.items():
+            if not values:
+                continue
+            if name == "decade":
+                decades = [int(v) for v in values if v.lstrip("-").isdigit()]
+                undated = " OR s.decade IS NULL" if "undated" in values else ""
+                match.where(f"(s.decade = ANY(%s){undated})", [decades])
+                continue
+            model, key, _ = models[name]
+            found = dict(
+                model.objects.filter(**{f"{key}__in": list(values)}).values_list(key, "pk")
+            )
+            if name == "type":  # any of them
+                match.where("s.doc_type = ANY(%s)", [list(found.values())])
+                continue
+            column = LINK_FACETS[name]
+            for value in values:  # every one of them
+                if value not in found:
+                    match.where("false", [])
+                    continue
+                links.append(f"k.{column} @> %s::{_LINK_TYPES[column]}")
+                link_params.append([found[value]])
+        if links:
+            match.where(
+                f"s.links IN (SELECT k.id FROM {LINKS} k WHERE {' AND '.join(links)})",
+                link_params,
+            )
+        # Conditions no search column holds: document ids from the documents.
+        documents, narrowed = Document.objects.order_by(), False
+        for condition in self.restrictions:
+            documents, narrowed = documents.filter(condition), True
+        for f in parsed.filters:
+            cond = field_condition(f)
+            if cond is not None:
+                ids = Document.objects.filter(cond).values("pk")
+                documents = (
+                    documents.exclude(pk__in=ids) if f.negate else documents.filter(pk__in=ids)
+                )
+                narrowed = True
+        if narrowed:
+            sql, params = documents.values("pk").query.sql_with_params()
+            match.where(f"s.document_id IN ({sql})", list(params))
+        if dates and self.has_dates:
+            match.where(*self._dates())
+        return match
+
+    def _dates(self) -> tuple[str, list]:
+        """The search's date range as a condition on the rows."""
+        within = self.query.date_mode == "within"
+        bounds = [("s.earliest >= %s" if within else "s.latest >= %s", self.start),
+                  ("s.latest <= %s" if within else "s.earliest <= %s", self.end)]  # fmt: skip
+        found = [(sql, value) for sql, value in bounds if value]
+        return " AND ".join(sql for sql, _ in found), [value for _, value in found]
+
+    @cached_property
+    def summary(self) -> Summary:
+        summary = self._summarize(self.parsed)
+        relaxed = self._relaxable() if summary.count == 0 else None
+        if relaxed is not None:
+            other = self._summarize(relaxed)
+            if other.count:
+                self._relax(relaxed)
+                summary = other
+        return summary
+
+    def _summarize(self, parsed: ParsedQuery) -> Summary:
+        if self.has_dates:
+            return summarize(self.match(parsed, dates=False), self._dates())
+        return summarize(self.match(parsed))
+
+    @cached_property
+    def _count(self) -> int:
+        return self.summary.count
+
+    def facets(self, only: tuple[str, ...] | None = None) -> dict[str, list[FacetValue]]:
+        return {name: values for name, values in self.summary.facets.items()
+                if not only or name in only}  # fmt: skip
+
+    def year_counts(self) -> list[tuple[int, int]]:
+        return self.summary.years
+
+    def undated_count(self) -> int:
+        """Counted with the rest (``summarize``) when the search has dates."""
+        if self.has_dates:
+            return self.summary.undated
+        self.count()
+        sql, params = self.match().select("count(*)", also="s.earliest IS NULL")
+        return _fetch(sql, params)[0][0]
+
+    @cached_property
+    def matched(self) -> QuerySet:
+        """The matches as a queryset (for sorting by date or title, and for callers that
+        need the documents)."""
+        self.count()
+        sql, params = self.match().select("s.document_id")
+        return Document.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611
+
+    def _ranked(self, offset: int, limit: int) -> list[tuple[int, float | None, dict]]:
+        if not (self.parsed.groups and self.query.sort == "relevance"):
+            return super()._ranked(offset, limit)
+        count = self.count()
+        match = self.match()
+        if match.text is None or limit <= 0 or offset >= count:
+            return []
+        return self._by_relevance(match, offset, limit, count)
+
+    def _by_relevance(self, match: Match, offset: int, limit: int, count: int):
+        """[(pk, score, why)] of one page, best first, in one total order over all matches
+        (pages never overlap).
+
+        The matches with more of the word groups come first ("most of the words"), band
+        by band. Within a band, up to :data:`CANDIDATES` matches are all ranked with
+        ``ts_rank_cd`` over their whole vector. More (a broad word) are first ranked on a
+        small vector and only the best :data:`CANDIDATES` by that rank are ranked with the
+        whole vector and come first: the matches with a word in their title, summary or
+        names (found by the lead vector's own index), ranked on the lead vector; then the
+        others, ranked on their head vector, read only when a page reaches them.
+        """
+        total = len(self.parsed.groups)
+        need = offset + limit
+        rows: list = []
+        for band in match.bands:
+            if len(rows) >= need:
+                break
+            skip, wanted = max(0, offset - len(rows)), need - len(rows)
+            if count <= CANDIDATES:
+                rows += _whole(match, band, wanted)
+            elif band[2] == "cov.n":
+                rows += _cheap_then_whole(match, band, "head", "", [], skip, wanted)
+            else:
+                lead = f"s.lead @@ (SELECT {match.text[0]})"
+                first = _cheap_then_whole(match, band, "lead", lead, match.text[1], skip, wanted)
+                rows += first
+                if len(first) < wanted:
+                    rows += _cheap_then_whole(
+                        match, band, "head", f"NOT {lead}", match.text[1],
+                        max(0, skip - len(first)), wanted - len(first),
+                    )  # fmt: skip
+        return [
+            (pk, float(score), {"ts_rank_cd": float(score), "groups_matched": f"{n} of {total}",
+                                **why})
+            for pk, n, score, why in rows[offset:need]
+        ]  # fmt: skip
+
+
+def _whole_rank(match: Match) -> str:
+    return f"ts_rank_cd('{RANK_WEIGHTS}', s.vector, {match.text[0]}, 1)"
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connections[router.db_for_read(Document)].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _whole(match: Match, band: tuple[str, list, str], need: int) -> list[tuple]:
+    """The first ``need`` matches of ``band``, ranked on their whole vector."""
+    condition, params, groups = band
+    sql, params = match.select(
+        f"s.document_id, {groups}, {_whole_rank(match)}", match.text[1], also=condition,
+        also_params=params, tail=f"ORDER BY 2 DESC, 3 DESC, 1 LIMIT {need}",
+    )  # fmt: skip
+    return [(pk, n, score, {}) for pk, n, score in _fetch(sql, params)]
+
+
+#: What each small vector holds (for ?explain=1).
+_CHEAP = {"lead": "title, summary and names", "head": "title, summary, names, start of texts"}
+
+
+def _cheap_then_whole(match: Match, band: tuple[str, list, str], vector: str, also: str,
+                      also_params: list, skip: int, need: int) -> list[tuple]:  # fmt: skip
+    """The first ``need`` matches of ``band`` meeting ``also``: ranked on the small
+    ``vector``, the best :data:`CANDIDATES` of them re-ranked on the whole vector first
+    (unless the page, ``skip`` rows in, lies beyond them)."""
+    condition, params, groups = band
+    also = " AND ".join(c for c in (condition, also) if c)
+    cheap = f"ts_rank_cd('{RANK_WEIGHTS}', s.{vector}, {match.text[0]}, 1)"
+    sql, params = match.select(
+        f"s.document_id, {groups}, {cheap}", match.text[1], also=also,
+        also_params=[*params, *also_params],
+        tail=f"ORDER BY 2 DESC, 3 DESC, 1 LIMIT {max(CANDIDATES, need)}",
+    )  # fmt: skip
+    rows = _fetch(sql, params)
+    top, rest = rows[:CANDIDATES], rows[CANDIDATES:need]
+    beyond = {"ranked_on": f"{_CHEAP[vector]} (beyond the best {CANDIDATES})"}
+    ranked = [(pk, n, score, beyond) for pk, n, score in rest]
+    if skip >= len(top):
+        return [(pk, n, score, beyond) for pk, n, score in top] + ranked
+    whole = dict(
+        _fetch(
+            f"SELECT s.document_id, {_whole_rank(match)} FROM {TABLE} s "
+            "WHERE s.document_id = ANY(%s)",
+            [*match.text[1], [pk for pk, _, _ in top]],
+        )
+    )
+    top = sorted(top, key=lambda row: (-row[1], -whole[row[0]], row[0]))
+    first = {"candidates_from": _CHEAP[vector]}
+    return [(pk, n, whole[pk], first) for pk, n, _ in top] + ranked
 
 
 class PostgresBackend(SearchBackend):
@@ -528,11 +758,12 @@ class PostgresBackend(SearchBackend):
             columns = ("meta_config", "text_config", "title", "summary", "names",
                        "translation", "transcript", *FACT_COLUMNS)  # fmt: skip
             cursor.executemany(
-                f"INSERT INTO {TABLE} (document_id, {', '.join(columns)}) "  # noqa: S608
+                f"INSERT INTO {TABLE} (document_id, {', '.join(columns)}) "
                 "SELECT v.id, v.meta::regconfig, v.text::regconfig, v.title, v.summary, "
-                f"v.names, v.translation, v.transcript, {_facts_sql('v.id')} "
+                f"v.names, v.translation, v.transcript, {_facts_sql('v.id', 'f')} "
                 "FROM (VALUES (%s::bigint, %s, %s, %s, %s, %s, %s, %s)) "
                 "AS v (id, meta, text, title, summary, names, translation, transcript) "
+                f"JOIN {Document._meta.db_table} f ON f.id = v.id "
                 "ON CONFLICT (document_id) DO UPDATE SET "
                 + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns),
                 rows,
@@ -542,20 +773,21 @@ class PostgresBackend(SearchBackend):
         pks = list(pks)
         if pks:
             with self._writer().cursor() as cursor:
-                cursor.execute(f"DELETE FROM {TABLE} WHERE document_id = ANY(%s)", [pks])  # noqa: S608
+                cursor.execute(f"DELETE FROM {TABLE} WHERE document_id = ANY(%s)", [pks])
 
     def reset(self) -> None:
         # DELETE, not TRUNCATE: readers keep the old index until a reindex commits.
         with self._writer().cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {TABLE}")
 
     def optimize(self) -> None:
         with self._writer().cursor() as cursor:
             cursor.execute(f"ANALYZE {TABLE}")
+            cursor.execute(f"ANALYZE {LINKS}")
 
     def indexed_count(self) -> int:
         with self._reader().cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608
+            cursor.execute(f"SELECT count(*) FROM {TABLE}")
             return cursor.fetchone()[0]
 
     # querying ---------------------------------------------------------------------------
@@ -563,186 +795,20 @@ class PostgresBackend(SearchBackend):
     def search(self, query) -> PostgresResults:
         return PostgresResults(self, query)
 
-    def _positive(self, parsed: ParsedQuery) -> tuple[str, list] | None:
-        """SQL selecting the matching rows (before exclusions) as (document_id, groups
-        matched, rank on the head vector, then the facts columns), or None.
-
-        Each text query is a sub-select, ``vector @@ (SELECT query)``: the planner then
-        cannot estimate how many rows match and always takes the GIN index. With the
-        query as a constant it estimates well, and for a word in most documents prefers a
-        sequential scan; but that reads (detoasts) every row's whole vector, 20× slower
-        than the index, which answers a plain word without reading any vector. The head
-        vector is in the row the index scan reads anyway: ranking on it costs little.
-        """
-        queries = group_queries(parsed)
-        if not queries:
-            return None
-        relaxed = parsed.min_match and parsed.min_match < len(queries)
-        query, params = _and(queries, " || " if relaxed else " && ")
-        any_query, any_params = _and(queries, " || ")
-        # ts_rank, not ts_rank_cd: a third of the cost (no cover search over positions).
-        head = f"ts_rank('{RANK_WEIGHTS}', s.head, {any_query}, 1)"
-        layer = LAYER_TEXT.get(parsed.layer or "")
-        text = f"to_tsvector(s.{layer[0]}, left(s.{layer[1]}, {MAX_INDEXED}))" if layer else ""
-        facts = ", ".join(f"s.{name}" for name in FACT_COLUMNS)
-        if relaxed:
-            coverage, coverage_params = _coverage(queries, parsed.min_match)
-            where = f"WHERE {text} @@ (SELECT {query})" if layer else ""
-            return (
-                f"SELECT cov.document_id, cov.n, {head}, {facts} FROM ({coverage}) AS cov "  # noqa: S608
-                f"JOIN {TABLE} AS s ON s.document_id = cov.document_id {where}",
-                [*any_params, *coverage_params, *(params if layer else [])],
-            )
-        where = f"s.vector @@ (SELECT {query})"
-        if layer:
-            where += f" AND {text} @@ (SELECT {query})"
-            params = params * 2
-        return (
-            f"SELECT s.document_id, {len(queries)}, {head}, {facts} "  # noqa: S608
-            f"FROM {TABLE} AS s WHERE {where}",
-            [*any_params, *params],
-        )
-
     def filter_matching(self, qs: QuerySet, parsed: ParsedQuery) -> QuerySet:
-        """``qs`` narrowed to the matching documents. On a primary the matches are first
-        copied into a temporary table (``held_match`` on the returned queryset, for
-        ``materialize``); on a read replica the match stays a sub-select."""
-        # Only our table, column and configuration names are interpolated; words are parameters.
-        qs = _without_excluded(qs, parsed)
-        positive = self._positive(parsed)
-        if not positive:
-            return qs
-        sql, params = positive
-        if not _writable(qs.db):
-            matching = RawSQL(f"SELECT document_id FROM ({sql}) AS p", params)  # noqa: S611, S608
-            return qs.filter(pk__in=matching)
-        with connections[qs.db].cursor() as cursor:
-            held = _hold_table(cursor)
-            cursor.execute(
-                f"INSERT INTO {held} (pk, n, head, {', '.join(HELD_FACTS)}) {sql}",  # noqa: S608
-                params,
-            )
-            found = cursor.rowcount
-        rest = qs
-        qs = qs.filter(pk__in=RawSQL(f"SELECT pk FROM {held}", []))  # noqa: S611, S608
-        # For ``materialize``: the match, and the documents' conditions without it (joined
-        # once, the planner sees the held table's size and picks a hash join when it is big).
-        qs.held_match, qs.held_rest, qs.held_found = held, rest, found
-        return qs
-
-    def materialize(self, matched: QuerySet) -> tuple[QuerySet, int | None]:
-        """The matched documents (after filters and exclusions) held in a temporary table
-        with how many groups each matched and their facts, and how many there are (the
-        insert's row count): the count, the ranking, the facets and the histogram all read
-        it. Without a held match (a read replica) nothing is copied.
-
-        With no condition besides "published" (a plain search: the search table holds
-        exactly the published documents) the held match is the result: no document is
-        read. Otherwise the documents passing the conditions are joined with the match
-        once; the facts still come from the match.
-        """
-        match = getattr(matched, "held_match", None)
-        if match is None:
-            return matched, None
-        if _only_published(matched.held_rest):
-            held, count = match, matched.held_found
-        else:
-            inner, params = matched.held_rest.order_by().values_list("pk").query.sql_with_params()
-            facts = ", ".join(HELD_FACTS)
-            with connections[matched.db].cursor() as cursor:
-                held = _hold_table(cursor)
-                cursor.execute(
-                    f"INSERT INTO {held} (pk, n, head, {facts}) "  # noqa: S608
-                    f"SELECT m.pk, m.n, m.head, {', '.join(f'm.{f}' for f in HELD_FACTS)} "
-                    f"FROM ({inner}) AS d (pk) JOIN {match} AS m ON m.pk = d.pk",
-                    params,
-                )
-                count = cursor.rowcount
-        qs = Document.objects.using(matched.db).filter(pk__in=RawSQL(f"SELECT pk FROM {held}", []))  # noqa: S611, S608
-        qs.held, qs.match = held, match
-        return qs, count
+        """``qs`` narrowed to the documents matching the text query (and no exclusion)."""
+        sql, params = text_match(parsed).select("s.document_id")
+        return qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611
 
     def ranked_ids(self, matched: QuerySet, parsed: ParsedQuery, offset: int, limit: int):
-        return [(pk, score) for pk, score, _ in self.ranked(matched, parsed, offset, limit)]
-
-    def ranked_held(
-        self, matched: QuerySet, parsed: ParsedQuery, offset: int, limit: int, count: int
-    ):
-        """``ranked`` over matches held in a temporary table (``matched.held``).
-
-        Up to :data:`CANDIDATES` matches are ranked exactly, with their whole vector. More
-        (a broad word) were ranked on their small head vector as they were found; the
-        best :data:`CANDIDATES` by that rank are re-ranked with the whole vector and come
-        first, the rest follow in head order: one total order, so pages never overlap,
-        and only a few hundred whole vectors are read whatever the number of matches.
-        """
-        queries = group_queries(parsed)
-        if not queries:
-            return []
-        any_query, any_params = _and(queries, " || ")
-        rank = f"ts_rank_cd('{RANK_WEIGHTS}', s.vector, {any_query}, 1)"
-        held = matched.held
-        if count <= CANDIDATES:
-            sql = (
-                f"SELECT h.pk, {rank}, h.n, true FROM {held} AS h "  # noqa: S608
-                f"JOIN {TABLE} AS s ON s.document_id = h.pk "
-                "ORDER BY 3 DESC, 2 DESC, 1 LIMIT %s OFFSET %s"
-            )
-        else:
-            best = max(CANDIDATES, offset + limit)
-            sql = (
-                f"WITH c AS MATERIALIZED (SELECT pk, n, head FROM {held} "  # noqa: S608
-                f"ORDER BY n DESC, head DESC, pk LIMIT {best}), "
-                "t AS (SELECT pk, n, head, "
-                f"row_number() OVER (ORDER BY n DESC, head DESC, pk) <= {CANDIDATES} AS top "
-                f"FROM c) SELECT t.pk, CASE WHEN t.top THEN {rank} ELSE t.head END, t.n, t.top "
-                f"FROM t JOIN {TABLE} AS s ON s.document_id = t.pk "
-                "ORDER BY 4 DESC, 3 DESC, 2 DESC, 1 LIMIT %s OFFSET %s"
-            )
-        with connections[matched.db].cursor() as cursor:
-            cursor.execute(sql, [*any_params, limit, offset])
-            rows = cursor.fetchall()
-        total = len(queries)
-        return [
-            (pk, float(score), {
-                "ts_rank_cd": float(score),
-                "groups_matched": f"{n} of {total}",
-                **({} if top else {"ranked_on": f"head (beyond the best {CANDIDATES})"}),
-            })
-            for pk, score, n, top in rows
-        ]  # fmt: skip
-
-    def ranked(self, matched: QuerySet, parsed: ParsedQuery, offset: int, limit: int):
-        """[(pk, score, details)] best first; details say why (for ?explain=1)."""
-        queries = group_queries(parsed)
-        if not queries:
-            return []
-        inner, inner_params = matched.order_by().values("pk").query.sql_with_params()
-        any_query, any_params = _and(queries, " || ")
-        if len(queries) > 1:
-            coverage, coverage_params = _coverage(queries, 1)
-            n, join = "cov.n", f"JOIN ({coverage}) AS cov ON cov.document_id = s.document_id"
-        else:
-            n, join, coverage_params = "1", "", []
-        sql = (
-            f"SELECT s.document_id, ts_rank_cd('{RANK_WEIGHTS}', s.vector, {any_query}, 1), "  # noqa: S608
-            f"{n} FROM {TABLE} AS s {join} WHERE s.document_id IN ({inner}) "
-            "ORDER BY 3 DESC, 2 DESC, s.document_id LIMIT %s OFFSET %s"
-        )
-        with connections[matched.db].cursor() as cursor:
-            cursor.execute(sql, [*any_params, *coverage_params, *inner_params, limit, offset])
-            rows = cursor.fetchall()
-        total = len(queries)
-        return [
-            (pk, float(score), {"ts_rank_cd": float(score), "groups_matched": f"{n} of {total}"})
-            for pk, score, n in rows
-        ]
+        """Unused: :class:`PostgresResults` ranks by itself."""
+        raise NotImplementedError
 
     def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
         """Archive words (folded, unstemmed) starting with ``prefix``, with document counts."""
         if not prefix:
             return []
-        sample = f"SELECT words FROM {TABLE} LIMIT {VOCABULARY_SAMPLE}"  # noqa: S608
+        sample = f"SELECT words FROM {TABLE} LIMIT {VOCABULARY_SAMPLE}"
         with self._reader().cursor() as cursor:
             cursor.execute(
                 "SELECT word, ndoc FROM ts_stat(%s) WHERE word >= %s AND word < %s LIMIT %s",

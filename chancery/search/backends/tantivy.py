@@ -34,16 +34,12 @@ from django.db.models import QuerySet
 from chancery.corpus.models import (
     Collection,
     Document,
-    DocumentType,
     Language,
-    Place,
-    Repository,
-    Subject,
 )
 
 from .. import ranking
 from ..analysis import cyrillic_prefix, fold, query_tokens
-from ..facets import FACETS, FacetValue
+from ..facets import FACETS, FacetValue, facet_models
 from ..query import ParsedQuery, Term
 from .base import IndexEntry, SearchBackend, SearchResults, descendant_ids, field_records
 
@@ -56,14 +52,6 @@ VERSION = 1
 #: Added once per matched word group when "most of the words" is enough, so that documents
 #: with more of the words rank first (as on SQLite), whatever their BM25.
 COVERAGE = 10_000.0
-#: Integer facets (public name -> index field) and the models their values are keys of.
-FACET_MODELS = {
-    "collection": (Collection, "slug", "title"),
-    "subject": (Subject, "slug", "name"),
-    "place": (Place, "slug", "name"),
-    "repository": (Repository, "slug", "name"),
-    "type": (DocumentType, "slug", "name"),
-}
 UNDATED_DATE = 9_000_000_000_000
 _LOCK = threading.Lock()
 _INDEXES: dict[str, tantivy.Index] = {}
@@ -352,7 +340,7 @@ def facet_filter(name: str, values: tuple[str, ...]) -> list[tuple]:
         if spec.conjunctive:
             return [(tantivy.Occur.Must, _in("language", [c])) for c in codes]
         return [(tantivy.Occur.Must, _in("language", codes))]
-    model, key, _ = FACET_MODELS[name]
+    model, key, _ = facet_models()[name]
     found = dict(model.objects.filter(**{f"{key}__in": list(values)}).values_list(key, "pk"))
     if spec.conjunctive:
         return [(tantivy.Occur.Must, _in(name, [found[v]] if v in found else [])) for v in values]
@@ -446,16 +434,12 @@ class TantivyResults(SearchResults):
     @cached_property
     def _count(self) -> int:
         count = self._count_of(self._query())
-        plain = [g for g in self.parsed.groups if not any(t.field for t in g)]
-        if count == 0 and len(plain) >= 2 and self.parsed.min_match != 1:
-            relaxed = self.parsed.with_groups(self.parsed.groups, min_match=1)
+        relaxed = self._relaxable() if count == 0 else None
+        if relaxed is not None:
             relaxed_count = self._count_of(self._query(relaxed))
             if relaxed_count:
-                self.parsed, self.relaxed, count = relaxed, True, relaxed_count
-                self.notes.append(
-                    "No document has all of these words: showing those with any of them, "
-                    "those with the most first."
-                )
+                self._relax(relaxed)
+                count = relaxed_count
         return count
 
     def undated_count(self) -> int:
@@ -606,7 +590,7 @@ def _labels(name: str, keys) -> dict:
         if name == "language":
             rows = Language.objects.filter(code__in=missing).values_list("code", "code", "name")
         else:
-            model, key, label = FACET_MODELS[name]
+            model, key, label = facet_models()[name]
             rows = model.objects.filter(pk__in=missing).values_list("pk", key, label)
         known = {**known, **{pk: (str(value), text) for pk, value, text in rows}}
         _LABELS[name] = (read_at, known)

@@ -133,3 +133,20 @@ def has_cjk(text: str) -> bool:
 def cyrillic_prefix(stem: str) -> bool:
     """Whether a Cyrillic stem is long enough to also match words it begins."""
     return len(stem) >= 4 and bool(_CYRILLIC.search(stem))
+
+
+#: Words that add nothing to a score when other words carry it (and that PostgreSQL's
+#: English configuration does not index at all). FTS5 computes a word's rarity over whole
+#: documents, so "of" weighs nothing there; Tantivy computes it per field, and "of" in a few
+#: titles would outweigh "Manchuria".
+# fmt: off
+STOPWORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it",
+    "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "which", "with",
+})
+# fmt: on
+
+
+def only_stopwords(group) -> bool:
+    """True when a word group (of query terms) is nothing but plain stopwords."""
+    return all(not t.phrase and not t.prefix and t.text.lower() in STOPWORDS for t in group)

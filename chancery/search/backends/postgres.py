@@ -40,7 +40,8 @@ from django.db.models.expressions import RawSQL
 
 from chancery.corpus.models import Collection, Document
 
-from ..analysis import WORD, bigrams, has_cjk
+from .. import ranking
+from ..analysis import WORD, bigrams, has_cjk, only_stopwords
 from ..facets import FACETS, FacetValue, facet_models
 from ..query import ParsedQuery, Term
 from .base import (
@@ -67,7 +68,7 @@ RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 #: tsvector positions stop at 16,383 and its size at 1 MB: index this much of a text.
 MAX_INDEXED = 1_000_000
 #: Matches ranked with their whole vector; more are first ranked on a small vector.
-CANDIDATES = 1000
+CANDIDATES = 400
 #: "Most of the words" is one GIN query (any of the word-group combinations) up to this many
 #: combinations (9 words, 5 needed: 126); beyond, each group is one GIN scan, counted.
 MAX_COMBINATIONS = 128
@@ -310,9 +311,16 @@ def any_of(terms: list[Term], weight: str = "") -> tuple[str, list[str]] | None:
     return "(" + " || ".join(sql for sql, _ in found) + ")", [p for _, ps in found for p in ps]
 
 
-def group_queries(parsed: ParsedQuery) -> list[tuple[str, list[str]]]:
-    weight = "B" if parsed.layer == "summary" else ""
-    return [q for q in (any_of(g, weight) for g in parsed.groups) if q]
+def group_queries(parsed: ParsedQuery, weight: str = "") -> list[tuple[str, list[str]]]:
+    """A tsquery per word group (limited to the ``weight`` label: "A" for titles); a group
+    of stopwords only ("of") is left out when other groups carry the query: the English
+    configuration indexes no stopword, so it would match next to nothing and no document
+    would have every group."""
+    weight = weight or ("B" if parsed.layer == "summary" else "")
+    groups = parsed.groups
+    if not all(only_stopwords(g) for g in groups):
+        groups = [g for g in groups if not only_stopwords(g)]
+    return [q for q in (any_of(g, weight) for g in groups) if q]
 
 
 def _and(queries: list[tuple[str, list[str]]], joiner: str = " && ") -> tuple[str, list[str]]:
@@ -342,6 +350,10 @@ class Match:
     params: list = field(default_factory=list)
     #: The tsquery of any word group (what ranking scores), with its parameters.
     text: tuple[str, list] | None = None
+    #: Each word group's tsquery.
+    queries: list[tuple[str, list]] = field(default_factory=list)
+    #: A tsquery matching titles that hold every word group.
+    title: tuple[str, list] = ("''::tsquery", [])
     #: For ranking, the matches in the order of how many word groups they match, most
     #: first: (condition, its parameters, SQL of how many groups). One band (no condition)
     #: when every match has all the groups; ``cov.n`` when they are counted row by row.
@@ -377,6 +389,8 @@ def text_match(parsed: ParsedQuery) -> Match:
     queries = group_queries(parsed)
     if queries:
         match.text = _and(queries, " || ")
+        match.queries = queries
+        match.title = _and(group_queries(parsed, "A"))
         total, least = len(queries), parsed.min_match
         if least and least < total and math.comb(total, least) > MAX_COMBINATIONS:
             coverage, match.source_params = _coverage(queries, least)
@@ -626,62 +640,106 @@ class PostgresResults(SearchResults):
         return self._by_relevance(match, offset, limit, count)
 
     def _by_relevance(self, match: Match, offset: int, limit: int, count: int):
-        """[(pk, score, why)] of one page, best first, in one total order over all matches
-        (pages never overlap).
+        """[(pk, score, why)] of one page, best first.
 
         The matches with more of the word groups come first ("most of the words"), band
-        by band. Within a band, up to :data:`CANDIDATES` matches are all ranked with
-        ``ts_rank_cd`` over their whole vector. More (a broad word) are first ranked on a
-        small vector and only the best :data:`CANDIDATES` by that rank are ranked with the
-        whole vector and come first: the matches with a word in their title, summary or
-        names (found by the lead vector's own index), ranked on the lead vector; then the
-        others, ranked on their head vector, read only when a page reaches them.
+        by band. Within a band, up to :data:`CANDIDATES` matches are all ranked on their
+        whole vector (``_whole_rank``). More (a broad word) are first ranked on a small
+        vector and only the best :data:`CANDIDATES` by that rank are ranked on the whole
+        vector and come first: the matches with a word in their title, summary or names
+        (found by the lead vector's own index), ranked on the lead vector; then the
+        others, ranked on their head vector, read only when a page reaches them. The page
+        and the next ``RERANK_POOL`` candidates then go through the ranking every engine
+        shares (:mod:`chancery.search.ranking`: the title and the length).
         """
-        total = len(self.parsed.groups)
         need = offset + limit
-        rows: list = []
+        want = need + ranking.RERANK_POOL
+        rows: list[Ranked] = []
         for band in match.bands:
             if len(rows) >= need:
                 break
-            skip, wanted = max(0, offset - len(rows)), need - len(rows)
             if count <= CANDIDATES:
-                rows += _whole(match, band, wanted)
+                rows += _whole(match, band, want - len(rows))
             elif band[2] == "cov.n":
-                rows += _cheap_then_whole(match, band, "head", "", [], skip, wanted)
+                rows += _cheap_then_whole(match, band, "head", "", [], want - len(rows))
             else:
                 lead = f"s.lead @@ (SELECT {match.text[0]})"
-                first = _cheap_then_whole(match, band, "lead", lead, match.text[1], skip, wanted)
-                rows += first
-                if len(first) < wanted:
+                rows += _cheap_then_whole(
+                    match, band, "lead", lead, match.text[1], want - len(rows)
+                )
+                if len(rows) < need:
                     rows += _cheap_then_whole(
-                        match, band, "head", f"NOT {lead}", match.text[1],
-                        max(0, skip - len(first)), wanted - len(first),
-                    )  # fmt: skip
-        return [
-            (pk, float(score), {"ts_rank_cd": float(score), "groups_matched": f"{n} of {total}",
-                                **why})
-            for pk, n, score, why in rows[offset:need]
-        ]  # fmt: skip
+                        match, band, "head", f"NOT {lead}", match.text[1], want - len(rows)
+                    )
+        total = len(self.parsed.groups)
+        # The candidates ranked on a whole vector are reranked; beyond them (pages past the
+        # best CANDIDATES of a band), the order stays the small vector's.
+        whole = next((i for i, row in enumerate(rows) if row.cheap), len(rows))
+        page = []
+        if offset < whole:
+            candidates = [
+                ranking.Candidate(r.pk, r.score, r.groups, words=r.words, in_title=r.in_title)
+                for r in rows[:whole]
+            ]
+            page = ranking.rerank(candidates, total, offset, limit)
+        for r in rows[max(offset, whole) : need]:
+            why = {"ts_rank_cd": r.score, "groups_matched": f"{r.groups} of {total}",
+                   "ranked_on": f"{r.cheap} (beyond the best {CANDIDATES})"}  # fmt: skip
+            page.append((r.pk, r.score, why))
+        return page
 
 
-def _whole_rank(match: Match) -> str:
-    return f"ts_rank_cd('{RANK_WEIGHTS}', s.vector, {match.text[0]}, 1)"
+@dataclass
+class Ranked:
+    """A match as ranking sees it: its score on a whole vector (``cheap`` empty) or on the
+    small vector ``cheap`` names, and what the shared reranking reads."""
+
+    pk: int
+    groups: int
+    score: float
+    words: int = 0
+    in_title: bool = False
+    cheap: str = ""
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
-    with connections[router.db_for_read(Document)].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+def _whole_rank(match: Match) -> tuple[str, list]:
+    """``ts_rank_cd`` over a row's whole vector (``x.v``, see ``_VECTOR``): of every word
+    group together (cover density rewards the words close together), then a tenth of any
+    group's (for documents with some of the words under "most of the words")."""
+
+    def rank(query: str) -> str:
+        return f"ts_rank_cd('{RANK_WEIGHTS}', x.v, (SELECT {query}), 1)"
+
+    if len(match.queries) < 2:
+        return rank(match.text[0]), match.text[1]
+    both, both_params = _and(match.queries)
+    return f"({rank(both)} + 0.1 * {rank(match.text[0])})", [*both_params, *match.text[1]]
 
 
-def _whole(match: Match, band: tuple[str, list, str], need: int) -> list[tuple]:
+#: The columns a whole-vector ranking reads of a row: its whole vector detoasted once into
+#: a value the rank functions share (each would otherwise detoast it again), and whether
+#: its title holds every word group.
+_VECTOR = "s.vector || ''::tsvector AS v, s.lead @@ (SELECT {title}) AS in_title"
+
+
+def _whole_sql(match: Match, rows: str, rows_params: list, tail: str = "") -> tuple[str, list]:
+    """(pk, groups, whole rank, length, in title) of the rows ``rows`` selects (as ``pk``,
+    ``n`` and ``_VECTOR``'s columns)."""
+    rank, rank_params = _whole_rank(match)
+    sql = f"SELECT x.pk, x.n, {rank}, length(x.v), x.in_title FROM ({rows} OFFSET 0) AS x {tail}"
+    return sql, [*rank_params, *rows_params]
+
+
+def _whole(match: Match, band: tuple[str, list, str], need: int) -> list[Ranked]:
     """The first ``need`` matches of ``band``, ranked on their whole vector."""
     condition, params, groups = band
-    sql, params = match.select(
-        f"s.document_id, {groups}, {_whole_rank(match)}", match.text[1], also=condition,
-        also_params=params, tail=f"ORDER BY 2 DESC, 3 DESC, 1 LIMIT {need}",
+    title, title_params = match.title
+    rows, rows_params = match.select(
+        f"s.document_id AS pk, {groups} AS n, {_VECTOR.format(title=title)}", title_params,
+        also=condition, also_params=params,
     )  # fmt: skip
-    return [(pk, n, score, {}) for pk, n, score in _fetch(sql, params)]
+    sql, params = _whole_sql(match, rows, rows_params, f"ORDER BY 2 DESC, 3 DESC, 1 LIMIT {need}")
+    return [Ranked(pk, n, score, words, bool(t)) for pk, n, score, words, t in _fetch(sql, params)]
 
 
 #: What each small vector holds (for ?explain=1).
@@ -689,10 +747,9 @@ _CHEAP = {"lead": "title, summary and names", "head": "title, summary, names, st
 
 
 def _cheap_then_whole(match: Match, band: tuple[str, list, str], vector: str, also: str,
-                      also_params: list, skip: int, need: int) -> list[tuple]:  # fmt: skip
+                      also_params: list, need: int) -> list[Ranked]:  # fmt: skip
     """The first ``need`` matches of ``band`` meeting ``also``: ranked on the small
-    ``vector``, the best :data:`CANDIDATES` of them re-ranked on the whole vector first
-    (unless the page, ``skip`` rows in, lies beyond them)."""
+    ``vector``, the best :data:`CANDIDATES` of them on the whole vector, first."""
     condition, params, groups = band
     also = " AND ".join(c for c in (condition, also) if c)
     cheap = f"ts_rank_cd('{RANK_WEIGHTS}', s.{vector}, {match.text[0]}, 1)"
@@ -701,22 +758,29 @@ def _cheap_then_whole(match: Match, band: tuple[str, list, str], vector: str, al
         also_params=[*params, *also_params],
         tail=f"ORDER BY 2 DESC, 3 DESC, 1 LIMIT {max(CANDIDATES, need)}",
     )  # fmt: skip
-    rows = _fetch(sql, params)
-    top, rest = rows[:CANDIDATES], rows[CANDIDATES:need]
-    beyond = {"ranked_on": f"{_CHEAP[vector]} (beyond the best {CANDIDATES})"}
-    ranked = [(pk, n, score, beyond) for pk, n, score in rest]
-    if skip >= len(top):
-        return [(pk, n, score, beyond) for pk, n, score in top] + ranked
-    whole = dict(
-        _fetch(
-            f"SELECT s.document_id, {_whole_rank(match)} FROM {TABLE} s "
-            "WHERE s.document_id = ANY(%s)",
-            [*match.text[1], [pk for pk, _, _ in top]],
-        )
+    found = _fetch(sql, params)
+    top = {pk: n for pk, n, _ in found[:CANDIDATES]}
+    rest = [Ranked(pk, n, score, cheap=_CHEAP[vector]) for pk, n, score in found[CANDIDATES:need]]
+    if not top:
+        return rest
+    title, title_params = match.title
+    sql, params = _whole_sql(
+        match,
+        f"SELECT s.document_id AS pk, 0 AS n, {_VECTOR.format(title=title)} FROM {TABLE} s "
+        "WHERE s.document_id = ANY(%s)",
+        [*title_params, list(top)],
     )
-    top = sorted(top, key=lambda row: (-row[1], -whole[row[0]], row[0]))
-    first = {"candidates_from": _CHEAP[vector]}
-    return [(pk, n, whole[pk], first) for pk, n, _ in top] + ranked
+    ranked = [
+        Ranked(pk, top[pk], score, words, bool(t)) for pk, _, score, words, t in _fetch(sql, params)
+    ]
+    ranked.sort(key=lambda r: (-r.groups, -r.score, r.pk))
+    return ranked + rest
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connections[router.db_for_read(Document)].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 class PostgresBackend(SearchBackend):

@@ -38,7 +38,7 @@ from chancery.corpus.models import (
 )
 
 from .. import ranking
-from ..analysis import cyrillic_prefix, fold, query_tokens
+from ..analysis import cyrillic_prefix, fold, only_stopwords, query_tokens
 from ..facets import FACETS, FacetValue, facet_models
 from ..query import ParsedQuery, Term
 from .base import IndexEntry, SearchBackend, SearchResults, descendant_ids, field_records
@@ -251,28 +251,13 @@ def group_query(group: list[Term], layer: str | None) -> tantivy.Query | None:
     return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
 
 
-#: Words that still must match but add nothing to a score when other words carry it.
-#: FTS5 computes a word's rarity over whole documents, so "of" weighs nothing there;
-#: Tantivy computes it per field, and "of" in a few titles would outweigh "Manchuria".
-# fmt: off
-STOPWORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it",
-    "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "which", "with",
-})
-# fmt: on
-
-
-def _only_stopword(group: list[Term]) -> bool:
-    return all(not t.phrase and not t.prefix and t.text.lower() in STOPWORDS for t in group)
-
-
 def text_query(parsed: ParsedQuery) -> tantivy.Query | None:
     """The text part of a search; None when nothing can match it."""
-    scored = not all(_only_stopword(g) for g in parsed.groups)
+    scored = not all(only_stopwords(g) for g in parsed.groups)
     groups = []
     for group in parsed.groups:
         query = group_query(group, parsed.layer)
-        if query is not None and scored and _only_stopword(group):
+        if query is not None and scored and only_stopwords(group):
             query = tantivy.Query.const_score_query(query, 0.0)
         if query is not None:
             groups.append(query)

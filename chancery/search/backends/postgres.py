@@ -67,8 +67,9 @@ WEIGHTS = (1.0, 0.4, 0.1, 0.1, 0.2)
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 #: tsvector positions stop at 16,383 and its size at 1 MB: index this much of a text.
 MAX_INDEXED = 1_000_000
-#: Matches ranked with their whole vector; more are first ranked on a small vector.
-CANDIDATES = 400
+#: Matches ranked with their whole vector; more are first ranked on a small vector. On the
+#: judged queries (bench/relevance) 300 ranks as well as 1,000 and as ranking every match.
+CANDIDATES = 300
 #: "Most of the words" is one GIN query (any of the word-group combinations) up to this many
 #: combinations (9 words, 5 needed: 126); beyond, each group is one GIN scan, counted.
 MAX_COMBINATIONS = 128
@@ -346,8 +347,8 @@ class Match:
 
     source: str = f"{TABLE} AS s"
     source_params: list = field(default_factory=list)
-    conditions: list[str] = field(default_factory=list)
-    params: list = field(default_factory=list)
+    #: (SQL, its parameters) each.
+    conditions: list[tuple[str, list]] = field(default_factory=list)
     #: The tsquery of any word group (what ranking scores), with its parameters.
     text: tuple[str, list] | None = None
     #: Each word group's tsquery.
@@ -359,21 +360,26 @@ class Match:
     #: when every match has all the groups; ``cov.n`` when they are counted row by row.
     bands: list[tuple[str, list, str]] = field(default_factory=lambda: [("", [], "0")])
 
+    #: The text condition a match of the lead vector implies (one word group, no layer):
+    #: the lead's own index then answers alone (see ``PostgresResults._by_relevance``).
+    implied_by_lead: str = ""
+
     def where(self, condition: str, params: list) -> None:
-        self.conditions.append(condition)
-        self.params += params
+        self.conditions.append((condition, params))
 
     def select(
         self, columns: str, params: list | None = None, *, also: str = "", also_params=(),
-        tail: str = "", tail_params=(),
+        tail: str = "", tail_params=(), without: str = "",
     ) -> tuple[str, list]:  # fmt: skip
-        """SQL selecting ``columns`` of the rows (and meeting ``also`` too), and its
-        parameters in the order they appear."""
-        where = " AND ".join([*self.conditions, *([also] if also else [])]) or "true"
+        """SQL selecting ``columns`` of the rows (and meeting ``also`` too; not held to
+        the condition ``without``), and its parameters in the order they appear."""
+        kept = [(sql, ps) for sql, ps in self.conditions if not without or sql != without]
+        where = " AND ".join([*(sql for sql, _ in kept), *([also] if also else [])]) or "true"
         return (
             f"SELECT {columns} FROM {self.source} WHERE {where} {tail}",
-            [*(params or []), *self.source_params, *self.params, *also_params, *tail_params],
-        )
+            [*(params or []), *self.source_params, *(p for _, ps in kept for p in ps),
+             *also_params, *tail_params],
+        )  # fmt: skip
 
 
 def text_match(parsed: ParsedQuery) -> Match:
@@ -405,6 +411,8 @@ def text_match(parsed: ParsedQuery) -> Match:
             query, params = _and(queries)
             match.where(f"s.vector @@ (SELECT {query})", params)
             match.bands = [("", [], str(total))]
+            if total == 1 and not parsed.layer:
+                match.implied_by_lead = f"s.vector @@ (SELECT {query})"
         layer = LAYER_TEXT.get(parsed.layer or "")
         if layer:
             text = f"to_tsvector(s.{layer[0]}, left(s.{layer[1]}, {MAX_INDEXED}))"
@@ -757,6 +765,7 @@ def _cheap_then_whole(match: Match, band: tuple[str, list, str], vector: str, al
         f"s.document_id, {groups}, {cheap}", match.text[1], also=also,
         also_params=[*params, *also_params],
         tail=f"ORDER BY 2 DESC, 3 DESC, 1 LIMIT {max(CANDIDATES, need)}",
+        without=match.implied_by_lead if vector == "lead" else "",
     )  # fmt: skip
     found = _fetch(sql, params)
     top = {pk: n for pk, n, _ in found[:CANDIDATES]}

@@ -92,8 +92,10 @@ class Matcher:
             roots = {k[: max(3, len(k) - 2)] for k in self.keys} | set(self.prefixes)
             roots.discard("")
             alternation = "|".join(sorted(map(re.escape, roots), key=len, reverse=True))
+            # No look-behind for the word start (it slows every position's attempt by half):
+            # a match inside a word is dropped by ``spans``.
             self.__dict__["_roots_re"] = (
-                re.compile(rf"(?<!\w)(?:{alternation})\w*") if alternation else None
+                re.compile(rf"(?:{alternation})\w*") if alternation else None
             )
         return self.__dict__["_roots_re"]
 
@@ -106,6 +108,9 @@ class Matcher:
         roots = self._roots
         if roots is not None:
             for m in roots.finditer(folded):
+                start = m.start()
+                if start and (folded[start - 1].isalnum() or folded[start - 1] == "_"):
+                    continue
                 token = m.group(0)
                 if self.prefixes and token.startswith(self.prefixes):
                     found.append((m.start(), m.end(), token[:4]))

@@ -192,3 +192,14 @@ def test_documents_gone_behind_djangos_back_leave_the_search(archive):
         cursor.execute("DELETE FROM corpus_document WHERE id = %s", [archive.pk])
     results = get_backend().search(SearchQuery(text="treaty"))
     assert _facts_of(results)[0] == _shared_answer(results)[0] == 7
+
+
+def test_a_long_query_relaxed_to_any_word_counts_the_groups_each_row_matched(archive):
+    words = "treaty despatch commercial alpha bravo charlie delta echo foxtrot golf"
+    results = get_backend().search(SearchQuery(text=words))
+    assert results.count() == 9 and results.relaxed  # any one word: every document
+    assert results.match().bands == [("", [], "cov.n")]  # 252 combinations in one band
+    seen = _pages(results, size=4)
+    assert sorted(seen) == sorted(set(seen)) and len(seen) == 9
+    # Two of the words in the title ("commercial", "treaty") and none past them: first.
+    assert seen[0] == archive.pk

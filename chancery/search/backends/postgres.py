@@ -70,8 +70,9 @@ MAX_INDEXED = 1_000_000
 #: Matches ranked with their whole vector; more are first ranked on a small vector. On the
 #: judged queries (bench/relevance) 300 ranks as well as 1,000 and as ranking every match.
 CANDIDATES = 300
-#: "Most of the words" is one GIN query (any of the word-group combinations) up to this many
-#: combinations (9 words, 5 needed: 126); beyond, each group is one GIN scan, counted.
+#: "Most of the words" is one GIN query (any of the word-group combinations), and so is each
+#: band of it, up to this many combinations in one (9 words, 5 of them: 126); beyond, each
+#: group is one GIN scan, and the groups each row matched are counted.
 MAX_COMBINATIONS = 128
 #: Documents whose words ``vocabulary`` reads ("did you mean" needs no more).
 VOCABULARY_SAMPLE = 20_000
@@ -398,7 +399,9 @@ def text_match(parsed: ParsedQuery) -> Match:
         match.queries = queries
         match.title = _and(group_queries(parsed, "A"))
         total, least = len(queries), parsed.min_match
-        if least and least < total and math.comb(total, least) > MAX_COMBINATIONS:
+        # Every band from "all" down to "least" groups is written out: the widest counts.
+        widest = max((math.comb(total, n) for n in range(least or total, total + 1)), default=1)
+        if least and least < total and widest > MAX_COMBINATIONS:
             coverage, match.source_params = _coverage(queries, least)
             match.source = f"({coverage}) AS cov JOIN {TABLE} AS s USING (document_id)"
             match.bands = [("", [], "cov.n")]

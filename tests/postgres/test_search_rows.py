@@ -203,3 +203,22 @@ def test_a_long_query_relaxed_to_any_word_counts_the_groups_each_row_matched(arc
     assert sorted(seen) == sorted(set(seen)) and len(seen) == 9
     # Two of the words in the title ("commercial", "treaty") and none past them: first.
     assert seen[0] == archive.pk
+
+
+@pytest.mark.parametrize(
+    ("sort", "text"),
+    [("date", ""), ("-date", ""), ("relevance", ""), ("date", "treaty OR note"),
+     ("-date", "treaty OR note")],
+)  # fmt: skip
+def test_date_order_is_the_shared_one_ties_broken_by_public_id(archive, sort, text):
+    from chancery.search.backends.base import ORDERINGS
+
+    for i in range(5):  # the same day, public ids out of creation order
+        DocumentFactory(public_id=f"test/z{9 - i}", title=f"Note {i}", date="1895-03-01")
+    DocumentFactory(public_id="test/undated", title="Undated note", date="")
+    results = get_backend().search(SearchQuery(text=text, sort=sort))  # no words: by date
+    order = ORDERINGS.get(sort, ORDERINGS["date"])
+    expected = list(results.matched.order_by(*order).values_list("pk", flat=True))
+    assert len(expected) == 15
+    for size in (1, 4, 15):
+        assert _pages(results, size) == expected, size

@@ -222,3 +222,36 @@ def test_date_order_is_the_shared_one_ties_broken_by_public_id(archive, sort, te
     assert len(expected) == 15
     for size in (1, 4, 15):
         assert _pages(results, size) == expected, size
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_a_new_combination_get_the_same_id():
+    """Two imports committing documents with the same new combination of collections …
+    at once: the second waits for the first and reuses its row (no error, no duplicate)."""
+    import threading
+
+    import psycopg
+
+    params = connection.get_connection_params()
+    call = "SELECT search_pg_links_id('{987654}', '{}', '{}', '{}', '{}')"
+    first, second = psycopg.connect(**params), psycopg.connect(**params)
+    try:
+        first_id = first.execute(call).fetchone()[0]  # inserted, not yet committed
+        found = []
+        waiting = threading.Thread(target=lambda: found.append(second.execute(call).fetchone()[0]))
+        waiting.start()
+        waiting.join(timeout=1)
+        assert waiting.is_alive()  # held by the first writer's uncommitted row
+        first.commit()
+        waiting.join(timeout=10)
+        second.commit()
+        assert found == [first_id]
+        rows = first.execute(
+            "SELECT count(*) FROM search_pg_links WHERE collections = '{987654}'"
+        ).fetchone()[0]
+        assert rows == 1
+    finally:
+        first.execute("DELETE FROM search_pg_links WHERE collections = '{987654}'")
+        first.commit()
+        first.close()
+        second.close()

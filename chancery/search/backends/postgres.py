@@ -5,9 +5,10 @@ weighted ``tsvector`` is a generated column, so PostgreSQL keeps it current on e
 to the row: title A, summary B, names C, translation and transcript D, ranked by
 ``ts_rank_cd`` (cover density: words close together rank higher) with weights
 1.0 / 0.4 / 0.2 / 0.1, the SQLite engine's bm25 weights 10 : 4 : 2 : 1. A GIN index
-serves ``@@``. Each row also carries its document's facts (type, decade, year, the ids of
-its collections, subjects, places, languages and repositories), so that a search counts
-and facets its matches without reading the documents.
+serves ``@@``. Each row also carries its document's facts (type, decade, year, dates, and
+its combination of collections, subjects, places, languages and repositories), so that a
+search filters, counts, facets and ranks its matches without reading the documents or
+writing anything (:class:`Match`, :func:`summarize`, ``PostgresResults._by_relevance``).
 
 Text search configurations, all folding diacritics with ``unaccent``: the transcript (the
 original) is analysed in its document's language, ``chancery_russian`` for Russian

@@ -3,7 +3,7 @@
 Ranking reads the vector of every match; for a word in most documents that is most of the
 archive. The head (title, summary, names and the start of each text layer) is small enough
 to stay in the row, so broad queries pick their best candidates on it and re-rank only
-those with the whole vector (see ``PostgresBackend.ranked_held``). Adding the generated
+those with the whole vector (see ``PostgresResults._by_relevance``). Adding the generated
 column rewrites the search table once (about a minute at 200,000 documents).
 """
 

@@ -491,9 +491,10 @@ def summarize(match: Match, dates: tuple[str, list] | None = None) -> Summary:
             f"unnest(k.{column}) AS v WHERE r.gl = 0 GROUP BY v) AS x "
             f"JOIN {meta.db_table} t ON t.{meta.pk.column} = x.v"
         )
-    types = models["type"][0]._meta
+    model, key, label = models["type"]
+    types = model._meta
     parts += [
-        f"SELECT {names.index('type')}, t.slug::text, t.name::text, r.n, -r.n FROM r "
+        f"SELECT {names.index('type')}, t.{key}::text, t.{label}::text, r.n, -r.n FROM r "
         f"JOIN {types.db_table} t ON t.{types.pk.column} = r.doc_type WHERE r.gt = 0",
         f"SELECT {names.index('decade')}, r.decade::text, NULL, r.n, r.decade FROM r "
         "WHERE r.gd = 0",
@@ -508,23 +509,21 @@ def summarize(match: Match, dates: tuple[str, list] | None = None) -> Summary:
         + " ORDER BY 1, 5, 3, 2"
     )
     summary = Summary(facets={name: [] for name in names})
-    with connections[router.db_for_read(Document)].cursor() as cursor:
-        cursor.execute(sql, params)
-        for index, value, label, n, order in cursor.fetchall():
-            if index == -1:
-                summary.count = n or 0
-            elif index == -2:
-                summary.undated = n
-            elif index == year:
-                summary.years.append((order, n))
-            elif names[index] == "decade":
-                summary.facets["decade"].append(
-                    FacetValue(value, f"{value}s", n)
-                    if value is not None
-                    else FacetValue("undated", "Undated", n)
-                )
-            else:
-                summary.facets[names[index]].append(FacetValue(value, label, n))
+    for index, value, label, n, order in _fetch(sql, params):
+        if index == -1:
+            summary.count = n or 0
+        elif index == -2:
+            summary.undated = n
+        elif index == year:
+            summary.years.append((order, n))
+        elif names[index] == "decade":
+            summary.facets["decade"].append(
+                FacetValue(value, f"{value}s", n)
+                if value is not None
+                else FacetValue("undated", "Undated", n)
+            )
+        else:
+            summary.facets[names[index]].append(FacetValue(value, label, n))
     return summary
 
 
@@ -536,8 +535,19 @@ class PostgresResults(SearchResults):
     def match(self, parsed: ParsedQuery | None = None, *, dates: bool = True) -> Match:
         """The rows this search finds (with ``parsed`` instead of its own query; without
         its dates)."""
-        parsed = parsed or self.parsed
-        match = text_match(parsed)
+        match = text_match(parsed or self.parsed)
+        for condition, params in self._conditions:
+            match.where(condition, params)
+        if dates and self.has_dates:
+            match.where(*self._dates())
+        return match
+
+    @cached_property
+    def _conditions(self) -> list[tuple[str, list]]:
+        """Every condition of the search but its words and dates, on the rows: resolved
+        once (facet values, scope and field filters are looked up in the database), for
+        the several statements of one search. The relaxed query has the same filters."""
+        conditions: list[tuple[str, list]] = []
         q = self.query
         links, link_params = [], []
         if q.collection_scope:
@@ -551,32 +561,34 @@ class PostgresResults(SearchResults):
             if name == "decade":
                 decades = [int(v) for v in values if v.lstrip("-").isdigit()]
                 undated = " OR s.decade IS NULL" if "undated" in values else ""
-                match.where(f"(s.decade = ANY(%s){undated})", [decades])
+                conditions.append((f"(s.decade = ANY(%s){undated})", [decades]))
                 continue
             model, key, _ = models[name]
             found = dict(
                 model.objects.filter(**{f"{key}__in": list(values)}).values_list(key, "pk")
             )
             if name == "type":  # any of them
-                match.where("s.doc_type = ANY(%s)", [list(found.values())])
+                conditions.append(("s.doc_type = ANY(%s)", [list(found.values())]))
                 continue
             column = LINK_FACETS[name]
             for value in values:  # every one of them
                 if value not in found:
-                    match.where("false", [])
+                    conditions.append(("false", []))
                     continue
                 links.append(f"k.{column} @> %s::{_LINK_TYPES[column]}")
                 link_params.append([found[value]])
         if links:
-            match.where(
-                f"s.links IN (SELECT k.id FROM {LINKS} k WHERE {' AND '.join(links)})",
-                link_params,
+            conditions.append(
+                (
+                    f"s.links IN (SELECT k.id FROM {LINKS} k WHERE {' AND '.join(links)})",
+                    link_params,
+                )
             )
         # Conditions no search column holds: document ids from the documents.
         documents, narrowed = Document.objects.order_by(), False
         for condition in self.restrictions:
             documents, narrowed = documents.filter(condition), True
-        for f in parsed.filters:
+        for f in self.parsed.filters:
             cond = field_condition(f)
             if cond is not None:
                 ids = Document.objects.filter(cond).values("pk")
@@ -586,10 +598,8 @@ class PostgresResults(SearchResults):
                 narrowed = True
         if narrowed:
             sql, params = documents.values("pk").query.sql_with_params()
-            match.where(f"s.document_id IN ({sql})", list(params))
-        if dates and self.has_dates:
-            match.where(*self._dates())
-        return match
+            conditions.append((f"s.document_id IN ({sql})", list(params)))
+        return conditions
 
     def _dates(self) -> tuple[str, list]:
         """The search's date range as a condition on the rows."""
@@ -903,10 +913,6 @@ class PostgresBackend(SearchBackend):
         """``qs`` narrowed to the documents matching the text query (and no exclusion)."""
         sql, params = text_match(parsed).select("s.document_id")
         return qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611
-
-    def ranked_ids(self, matched: QuerySet, parsed: ParsedQuery, offset: int, limit: int):
-        """Unused: :class:`PostgresResults` ranks by itself."""
-        raise NotImplementedError
 
     def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
         """Archive words (folded, unstemmed) starting with ``prefix``, with document counts."""

@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export CHANCERY_HOME ?= $(CURDIR)/var
 
+# browser-deps: Debian's chromium and npm (scripts/system-deps.sh), then axe-core from npm.
 .PHONY: run test test-tantivy test-postgres test-fast lint fmt lock install browser-deps clean
 
 $(BIN)/chancery: requirements.lock pyproject.toml
@@ -22,10 +23,12 @@ run: install
 	$(BIN)/chancery serve --port $(PORT)
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
+	scripts/system-deps.sh
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
 browser-deps: node_modules/axe-core/axe.min.js
+	scripts/system-deps.sh
 
 test: install browser-deps
 	$(BIN)/ruff check .

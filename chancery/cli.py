@@ -73,6 +73,38 @@ def _index_up_to_date() -> None:
         print(f"Search index not checked: {error}", flush=True)
 
 
+#: Commands that need the archive's tables: on a home without a database they create it first.
+NEEDS_TABLES = {"serve", "demo", "createuser", "reindex", "import", "export"}
+
+
+def _tables_ready(name: str) -> bool:
+    """Create the tables of a database that has none yet (a fresh home), so the first
+    `chancery import` or `serve` works without a separate `migrate`; a database that has
+    tables but lacks migrations is left alone (a deployment migrates on its own schedule)
+    and the command stops with the one command to run."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not pending:
+        return True
+    if not executor.loader.applied_migrations:
+        print("A new archive: creating its tables first (chancery migrate).", flush=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        return True
+    print(
+        f"chancery {name}: the database needs {len(pending)} migration(s); "
+        "run `chancery migrate` first.",
+        file=sys.stderr,
+    )
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chancery.settings")
@@ -80,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
         print(_help())
         return 0
     name, rest = argv[0], argv[1:]
+    wants_help = bool({"-h", "--help"} & set(rest))
+    if name in NEEDS_TABLES and not wants_help and not _tables_ready(name):
+        return 1
     if name == "serve":
         return serve(rest)
     if name == "manage":

@@ -96,3 +96,26 @@ def test_every_setting_and_command_is_documented():
     cli_docs = (docs_dir / "cli.md").read_text()
     for name in COMMANDS:
         assert f"chancery {name}" in cli_docs, f"chancery {name} missing from docs/cli.md"
+
+
+def test_import_and_export_on_a_fresh_home_create_the_tables_first(tmp_path):
+    home = tmp_path / "home"
+    sheet = tmp_path / "sheet.csv"
+    first = run("import", "csv", str(sheet), "--template", home=home)
+    assert first.returncode == 0, first.stderr
+    assert "creating its tables first" in first.stdout
+    imported = run("import", "csv", str(sheet), "--no-progress", home=home)
+    assert imported.returncode == 0, imported.stderr
+    assert "1 created" in imported.stdout
+    assert "no such table" not in imported.stdout + imported.stderr
+    exported = run("export", "jsonl", str(tmp_path / "out.jsonl"), home=home)
+    assert exported.returncode == 0, exported.stderr
+    assert "creating its tables first" not in exported.stdout
+    assert (tmp_path / "out.jsonl").stat().st_size > 0
+
+
+def test_a_database_behind_its_migrations_is_not_migrated_behind_the_operators_back(tmp_path):
+    assert run("migrate", "corpus", "0001", "--no-input", home=tmp_path).returncode == 0
+    result = run("export", "jsonl", str(tmp_path / "out.jsonl"), home=tmp_path)
+    assert result.returncode == 1
+    assert "run `chancery migrate` first" in result.stderr

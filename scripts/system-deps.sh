@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The Debian packages the test suite needs beyond Python: Chromium for the browser tests and
+# npm for axe-core. Installs the missing ones when it can (root with apt-get); otherwise stops
+# at once with the one command to run, instead of a suite full of browser-test errors.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing Debian packages the tests need: ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+  exit 0
+fi
+echo "The tests need Debian packages that are missing: ${need[*]}." >&2
+echo "Install them with:  sudo apt-get install ${need[*]}" >&2
+exit 1

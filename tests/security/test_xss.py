@@ -33,6 +33,12 @@ HTML = "<p>safe words survive</p>" + "".join(PAYLOADS)
 BAD_URLS = ["javascript:alert(1)", " JaVaScRiPt:alert(2)", "data:text/html,<script>x</script>"]
 
 
+def _outside_environment() -> dict:
+    """This process's environment without its Chancery and Django settings (the browser
+    tests' DJANGO_ALLOW_ASYNC_UNSAFE would fail check --deploy, rightly)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("CHANCERY_", "DJANGO_"))}
+
+
 def editor(username="editor"):
     """An editor as `chancery createuser` makes one: staff, in the Editors group."""
     os.environ["CHANCERY_PASSWORD"] = "a long editor passphrase 1958"
@@ -97,6 +103,8 @@ def test_every_html_field_is_clean_on_its_public_page(client):
         person.get_absolute_url(),
         repo.get_absolute_url(),
         "/search/?q=safe",
+        f"/srv/translations/{doc.translations.get().pk}.html",
+        f"/srv/transcripts/{doc.transcripts.get().pk}.html",
     ):
         page = client.get(url)
         assert page.status_code == 200, url
@@ -146,11 +154,13 @@ def test_every_page_type_carries_a_strict_csp(client, demo):
     get_user_model().objects.create_superuser("root", password="x")
     doc = m.Document.objects.published().first()
     coll = m.Collection.objects.first()
+    translation = m.Translation.objects.create(document=doc, html="<p>A translation.</p>")
     pages = [
         "/", "/search/?q=treaty", "/help/search/", "/collections/", coll.get_absolute_url(),
         doc.get_absolute_url(), "/subjects/", "/people/", "/places/", "/about/",
         "/no-such-page/", f"/document/{doc.public_id}/cite.bib", "/feed/", "/sitemap.xml",
         "/robots.txt", "/oai?verb=Identify", "/api/v1/documents", "/srv/record.json",
+        f"/srv/translations/{translation.pk}.html",
         f"/iiif/{doc.public_id}/manifest.json", "/admin/login/",
     ]  # fmt: skip
     for url in pages:
@@ -261,7 +271,7 @@ def _production_environment(tmp_path) -> dict:
 
 
 def _check_deploy(env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("CHANCERY_")}
+    clean = _outside_environment()
     return subprocess.run(
         [CHANCERY, "check", "--deploy", "--fail-level", "WARNING"],
         env={**clean, **env},
@@ -294,7 +304,7 @@ def _mode(path: Path) -> int:
 
 def test_a_new_home_database_and_key_are_private(tmp_path):
     home = tmp_path / "fresh" / "home"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("CHANCERY_")}
+    clean = _outside_environment()
     env = {**clean, "CHANCERY_HOME": str(home)}
     result = subprocess.run(
         [CHANCERY, "migrate", "--no-input"],
@@ -336,7 +346,7 @@ def test_an_old_world_readable_key_is_made_private(tmp_path):
     home.mkdir()
     (home / "secret_key").write_text("an-old-key-" * 6)
     (home / "secret_key").chmod(0o644)
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("CHANCERY_")}
+    clean = _outside_environment()
     result = subprocess.run(
         [sys.executable, "-c", "import chancery.settings as s; print(len(s.SECRET_KEY))"],
         env={**clean, "CHANCERY_HOME": str(home)},

@@ -107,6 +107,7 @@ def _tables_ready(name: str) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    os.umask(0o027)  # before anything is written: nothing world-readable (see settings.py)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chancery.settings")
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(_help())

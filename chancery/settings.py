@@ -6,9 +6,16 @@ docs can be checked against it; nothing requires an untracked local settings fil
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+
+# Files this process creates (SQLite database, WAL, media, tiles, exports) are never
+# world-readable: 0o027, not 0o077, so a web server in the app's group can still read the
+# media it serves; the database and the secret key are created 0600 below regardless.
+os.umask(0o027)
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -43,6 +50,22 @@ ENVIRONMENT = {
     ),
     "CHANCERY_ADMIN_EMAIL": ("archivist@example.org", "Contact address OAI-PMH Identify gives."),
     "PORT": ("8000", "Port for `chancery serve` and `make run`."),
+    "CHANCERY_SECURE_SSL_REDIRECT": ("off", "Redirect every http:// request to https://."),
+    "CHANCERY_SECURE_HSTS_SECONDS": (
+        "0",
+        "Strict-Transport-Security max-age in seconds (0: no header); with subdomains and preload.",
+    ),
+    "CHANCERY_SECURE_COOKIES": ("off", "Session and CSRF cookies sent over HTTPS only."),
+    "CHANCERY_LOGIN_FAILURE_LIMIT": (
+        "5",
+        "Failed logins for one name from one address before a lockout.",
+    ),
+    "CHANCERY_LOGIN_LOCKOUT_MINUTES": ("15", "How long a login lockout lasts, in minutes."),
+    "CHANCERY_TRUSTED_PROXIES": (
+        "127.0.0.1,::1",
+        "Comma-separated proxy addresses whose X-Forwarded-For names the client "
+        "(login throttling).",
+    ),
 }
 
 
@@ -56,7 +79,7 @@ def env_flag(name: str) -> bool:
 
 
 CHANCERY_HOME = Path(env("CHANCERY_HOME")).resolve()
-CHANCERY_HOME.mkdir(parents=True, exist_ok=True)
+CHANCERY_HOME.mkdir(mode=0o700, parents=True, exist_ok=True)
 SITE_NAME = env("CHANCERY_SITE_NAME")
 
 
@@ -65,8 +88,23 @@ def _secret_key() -> str:
         return os.environ["CHANCERY_SECRET_KEY"]
     key_file = CHANCERY_HOME / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Written 0600 from the first byte under a private name, then linked into place
+        # (a link never replaces a key another process made at the same moment).
+        tmp = CHANCERY_HOME / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, secrets.token_urlsafe(50).encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    elif key_file.stat().st_mode & 0o077:
+        key_file.chmod(0o600)  # a key file from an older version was readable by others
     return key_file.read_text().strip()
 
 
@@ -96,10 +134,12 @@ INSTALLED_APPS = [
     "chancery.iiif",
     "chancery.cite",
     "chancery.ingest",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "chancery.db_router.ReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,6 +148,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "chancery.urls"
@@ -130,11 +171,25 @@ TEMPLATES = [
 ]
 
 
+def _private_file(name) -> None:
+    """An SQLite database file created 0600 before SQLite opens it (its WAL and shared-memory
+    files then take the same mode); an older one readable by others is made 0600."""
+    if not name or str(name).startswith(":memory:") or str(name).startswith("file:"):
+        return
+    try:
+        os.close(os.open(name, os.O_WRONLY | os.O_CREAT, 0o600))
+        if os.stat(name).st_mode & 0o077:
+            os.chmod(name, 0o600)
+    except OSError:  # a read-only or missing folder: SQLite reports it when it opens
+        pass
+
+
 def _database(url: str) -> dict:
     url = url.replace("$CHANCERY_HOME", str(CHANCERY_HOME))
     # Persistent connections, checked before reuse in each request (docs/postgresql.md).
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        _private_file(config["NAME"])
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             # WAL lets readers (the public site) run while an import writes.
@@ -173,6 +228,8 @@ STATIC_ROOT = CHANCERY_HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = CHANCERY_HOME / "media"
+FILE_UPLOAD_PERMISSIONS = 0o640  # Django's default is 0644: world-readable
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -198,6 +255,45 @@ OAI_ADMIN_EMAIL = env("CHANCERY_ADMIN_EMAIL")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# HTTPS: on in the documented production configuration (deploy/chancery.service).
+SECURE_SSL_REDIRECT = env_flag("CHANCERY_SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(env("CHANCERY_SECURE_HSTS_SECONDS") or 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_flag("CHANCERY_SECURE_COOKIES")
+
+# Content-Security-Policy (django-csp) on every response: scripts and styles only from our
+# own files, nothing inline (stored HTML is sanitised too; this is the second wall).
+# JSON-LD <script type="application/ld+json"> is a data block, never run: CSP ignores it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # and the hash of "": an empty <style>, the marker that keeps OpenSeadragon from
+        # adding its own inline one (chancery/iiif/static/iiif/viewer.js)
+        "style-src": [SELF, "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"],
+        "img-src": [SELF],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Login throttling (django-axes): N failures for one user name from one client address
+# lock that pair out for the cool-off; a success clears the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("CHANCERY_LOGIN_FAILURE_LIMIT"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("CHANCERY_LOGIN_LOCKOUT_MINUTES")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "chancery.web.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "chancery.web.lockout.client_address"
+TRUSTED_PROXIES = {a.strip() for a in env("CHANCERY_TRUSTED_PROXIES").split(",") if a.strip()}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

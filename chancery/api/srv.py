@@ -240,6 +240,7 @@ def text_asset(request, kind: str, pk: int, extension: str):
     if extension == "html":
         lang = f' lang="{escape(asset.language.bcp47)}"' if asset.language else ""
         title = escape(asset.label or asset.document.title)
+        # asset.html unescaped: TextAsset.save() sanitised it (corpus/sanitize.py)
         page = (
             f'<!DOCTYPE html><html{lang}><head><meta charset="utf-8"><title>{title}</title>'
             f"</head><body>{asset.html}</body></html>"

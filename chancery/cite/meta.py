@@ -129,4 +129,5 @@ def json_ld(record: Record, absolute) -> dict:
 
 def json_ld_script_body(data: dict) -> SafeString:
     """JSON safe to place inside <script type="application/ld+json">."""
+    # <, > and & escaped: the JSON cannot close its <script type="application/ld+json">
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES))  # noqa: S308

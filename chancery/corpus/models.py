@@ -157,6 +157,12 @@ class Repository(Authority):
     class Meta(Authority.Meta):
         verbose_name_plural = "repositories"
 
+    def save(self, *args, **kwargs):
+        from .sanitize import safe_url
+
+        self.url = safe_url(self.url)  # rendered as a link: no javascript: from an import
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("web:repository", args=[self.slug])
 
@@ -176,6 +182,12 @@ class Rights(Authority):
 
     class Meta(Authority.Meta):
         verbose_name_plural = "rights"
+
+    def save(self, *args, **kwargs):
+        from .sanitize import safe_url
+
+        self.url = safe_url(self.url)  # rendered as a link: no javascript: from an import
+        super().save(*args, **kwargs)
 
 
 class Classification(Authority):
@@ -209,8 +221,11 @@ class Collection(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        from .sanitize import clean_html
+
         if not self.slug:
             self.slug = unique_slug(self, self.title)
+        self.introduction = clean_html(self.introduction)  # rendered as HTML (collection.html)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

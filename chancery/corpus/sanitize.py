@@ -37,6 +37,16 @@ def clean_html(html: str) -> str:
     ).strip()
 
 
+def safe_url(url: str) -> str:
+    """``url`` if it is an http(s) or mailto link, else "": a stored link is rendered as an
+    ``href``, so a ``javascript:`` or ``data:`` URL from an import must not reach it."""
+    url = (url or "").strip()
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme in {"http", "https", "mailto"}:
+        return url
+    return ""
+
+
 def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment, for the search index."""
     if not html:

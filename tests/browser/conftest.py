@@ -45,13 +45,31 @@ def browser():
         browser.close()
 
 
+def _is_csp_violation(text: str) -> bool:
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
+
+
 @pytest.fixture
 def page(browser):
+    """A page that records every Content-Security-Policy violation the browser reports
+    (console errors, across navigations); a test ends with none unless it expected them
+    and emptied ``page.csp_violations``."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda m: (
+            page.csp_violations.append(m.text)
+            if m.type == "error" and _is_csp_violation(m.text)
+            else None
+        ),
+    )
     yield page
+    violations = list(page.csp_violations)
     context.close()
+    assert violations == [], violations
 
 
 @pytest.fixture
@@ -66,7 +84,9 @@ def axe_violations(page) -> list[dict]:
     """Run axe-core (WCAG 2.1 A/AA rules) on the current page; return its violations."""
     if not AXE.exists():
         pytest.fail(f"{AXE} missing: run `npm ci` (make test does)")
-    page.add_script_tag(path=str(AXE))
+    # evaluated through the DevTools protocol, not as an inline <script> the page's CSP
+    # would (rightly) refuse
+    page.evaluate(AXE.read_text() + "\n;true")
     result = page.evaluate(
         """async () => await axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}

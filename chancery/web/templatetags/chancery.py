@@ -22,6 +22,7 @@ def _facet_item(option, announce: bool) -> str:
         if option.selected and announce
         else ""
     )
+    # format_html escapes every argument; the two mark_safe ones are constants
     return format_html(
         '<li><a href="{}"{}>{}{}</a> <span class="count">{}</span></li>',
         option.url,
@@ -40,7 +41,9 @@ def facet_items(options, announce=True):
 
 @register.simple_tag
 def histogram_bars(hist):
-    """The bars (links with a title) and axis labels of the results histogram's SVG."""
+    """The bars (links with a title) and axis labels of the results histogram's SVG.
+
+    Each part is format_html, which escapes every value (labels come from the data)."""
     parts = []
     for bar in hist.bars:
         if bar.count:

@@ -17,6 +17,15 @@
         });
         if (!sources.length) return;
         box.hidden = false;
+        // OpenSeadragon adds an inline <style> unless one with this attribute exists; the
+        // Content-Security-Policy allows no inline style but an empty one (its hash), so an
+        // empty marker stands in. Its one rule (no focus ring on touch screens) is left out
+        // on purpose: viewer.css draws a visible focus ring.
+        if (!document.querySelector("style[data-openseadragon-mobile-css]")) {
+          var marker = document.createElement("style");
+          marker.setAttribute("data-openseadragon-mobile-css", "true");
+          document.head.appendChild(marker);
+        }
         var viewer = OpenSeadragon({
           element: box,
           prefixUrl: box.dataset.prefix,

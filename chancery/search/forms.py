@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from chancery.corpus import models
+from chancery.corpus.text import has_illegal, illegal_characters
 
 from .facets import FACETS
 from .query import DATE_MODES, LAYERS, SORTS, SearchQuery
@@ -115,6 +116,15 @@ class SearchForm(forms.Form):
 
     def add_prefix(self, field_name):
         return field_name
+
+    def clean_q(self):
+        # A control character cannot be searched for, and would break the Atom feed's XML.
+        q = self.cleaned_data.get("q") or ""
+        if has_illegal(q):
+            raise ValidationError(
+                f"The search holds control characters ({illegal_characters(q)}); remove them."
+            )
+        return q
 
     def clean(self):
         cleaned = super().clean()

@@ -72,13 +72,18 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(cell: str) -> str:
-    """A cell a spreadsheet shows as text: a formula-like start gets a leading quote."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    """A cell a spreadsheet shows as text: a formula-like start gets a leading quote.
+
+    Quotes already in front of one get another, so :func:`unneutralise` gives back the
+    exact value (``'=x`` is written ``''=x``).
+    """
+    return "'" + cell if cell.lstrip("'").startswith(FORMULA_START) else cell
 
 
 def unneutralise(cell: str) -> str:
-    """The value :func:`neutralise` wrote (a spreadsheet that saved the file dropped it)."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
+    """The value :func:`neutralise` wrote; a spreadsheet that saved the file dropped it."""
+    guarded = cell.startswith("'") and cell[1:].lstrip("'").startswith(FORMULA_START)
+    return cell[1:] if guarded else cell
 
 
 def template() -> str:

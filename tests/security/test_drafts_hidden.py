@@ -1,0 +1,175 @@
+"""Authorities that only drafts use are unpublished work: hidden everywhere (issue #11).
+
+A draft introduced the subject "Operation Nightfall", the person "Agent Zorro", the place
+"Secret Base", the repository "Closed Archive" and the collection "Embargoed Papers". None
+may show on a public page, list, sitemap, API or OAI answer until a document using it is
+published; staff still find them in the admin.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from chancery.corpus import models as m
+from chancery.corpus.visibility import public
+from chancery.search.indexing import index_documents
+from tests.factories import (
+    AgentFactory,
+    CollectionFactory,
+    DocumentFactory,
+    PlaceFactory,
+    SubjectFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SECRETS = ["Operation Nightfall", "Agent Zorro", "Secret Base", "Closed Archive",
+           "Embargoed Papers"]  # fmt: skip
+
+
+def _describe(doc, subject, person, place, repository, collection):
+    doc.subjects.add(subject)
+    doc.people.add(person)
+    doc.places.add(place)
+    doc.repositories.add(repository)
+    m.Membership.objects.create(document=doc, collection=collection)
+
+
+@pytest.fixture
+def archive():
+    hidden = dict(
+        subject=SubjectFactory(name="Operation Nightfall", slug="nightfall"),
+        person=AgentFactory(name="Agent Zorro", slug="zorro"),
+        place=PlaceFactory(name="Secret Base", slug="secret-base"),
+        repository=m.Repository.objects.create(name="Closed Archive", slug="closed"),
+        collection=CollectionFactory(title="Embargoed Papers", slug="embargoed"),
+    )
+    shown = dict(
+        subject=SubjectFactory(name="Diplomacy", slug="diplomacy"),
+        person=AgentFactory(name="Andrei Gromyko", slug="gromyko"),
+        place=PlaceFactory(name="Moscow", slug="moscow"),
+        repository=m.Repository.objects.create(name="Open Archive", slug="open"),
+        collection=CollectionFactory(title="Cold War", slug="cold-war"),
+    )
+    draft = DocumentFactory(public_id="draft/1", title="Draft memo", status=m.Document.DRAFT)
+    _describe(draft, **hidden)
+    published = DocumentFactory(public_id="pub/1", title="Published memo")
+    _describe(published, **shown)
+    # a second draft on a shown authority changes nothing: one published use is enough
+    _describe(DocumentFactory(public_id="draft/2", status=m.Document.DRAFT), **shown)
+    PlaceFactory(name="World", slug="world")  # no documents at all: a hierarchy node, shown
+    index_documents(list(m.Document.objects.values_list("pk", flat=True)))
+    return {"hidden": hidden, "shown": shown}
+
+
+def _pk(archive, kind):
+    return archive["hidden"][kind].pk
+
+
+def hidden_urls(archive) -> list[str]:
+    return [
+        "/subject/nightfall/", "/person/zorro/", "/place/secret-base/", "/repository/closed/",
+        "/collection/embargoed/",
+        "/api/v1/subjects/nightfall", "/api/v1/people/zorro", "/api/v1/places/secret-base",
+        "/api/v1/repositories/closed", "/api/v1/collections/embargoed",
+        f"/srv/subject/{_pk(archive, 'subject')}.json",
+        f"/srv/contributor/{_pk(archive, 'person')}.json",
+        f"/srv/coverage/{_pk(archive, 'place')}.json",
+        f"/srv/repository/{_pk(archive, 'repository')}.json",
+        f"/srv/collection/{_pk(archive, 'collection')}.json",
+        "/iiif/collection/embargoed.json",
+    ]  # fmt: skip
+
+
+LISTS = [
+    "/subjects/", "/people/", "/places/", "/collections/", "/",
+    "/api/v1/subjects", "/api/v1/people", "/api/v1/places", "/api/v1/repositories",
+    "/api/v1/collections",
+    "/srv/subject.json", "/srv/contributor.json", "/srv/coverage.json", "/srv/repository.json",
+    "/srv/collection.json", "/srv/record.json?model=Collection",
+    "/sitemap-collections.xml", "/sitemap-subjects.xml", "/sitemap-places.xml",
+    "/sitemap-repositories.xml",
+    "/search/", "/api/v1/search", "/oai?verb=ListSets", "/iiif/collections.json",
+    "/oai?verb=ListRecords&metadataPrefix=mods",
+]  # fmt: skip
+
+
+def test_draft_only_authorities_are_404_on_every_public_page_and_api(client, archive):
+    for url in hidden_urls(archive):
+        response = client.get(url)
+        assert response.status_code == 404, url
+
+
+def test_authorities_a_published_document_uses_are_still_public(client, archive):
+    for url in hidden_urls(archive):
+        url = (url.replace("nightfall", "diplomacy").replace("zorro", "gromyko")
+               .replace("secret-base", "moscow").replace("closed", "open")
+               .replace("embargoed", "cold-war"))  # fmt: skip
+        for kind in ("subject", "person", "place", "repository", "collection"):
+            url = url.replace(f"/{_pk(archive, kind)}.json", f"/{archive['shown'][kind].pk}.json")
+        assert client.get(url).status_code == 200, url
+    assert client.get("/place/world/").status_code == 200  # used by nothing: a hierarchy node
+
+
+def test_draft_only_names_appear_in_no_list_facet_sitemap_or_harvest(client, archive):
+    for url in LISTS:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        leaked = [name for name in SECRETS if name in body]
+        assert not leaked, (url, leaked)
+    assert "Diplomacy" in client.get("/subjects/").content.decode()
+    assert "Moscow" in client.get("/places/").content.decode()
+
+
+def test_staff_still_see_them_in_the_admin_and_on_their_pages(admin_client, archive):
+    page = admin_client.get("/admin/corpus/subject/").content.decode()
+    assert "Operation Nightfall" in page
+    assert admin_client.get("/admin/corpus/agent/").content.decode().count("Agent Zorro")
+    assert admin_client.get("/subject/nightfall/").status_code == 200  # as drafts themselves
+
+
+def test_publishing_the_draft_makes_them_public(client, archive):
+    draft = m.Document.objects.get(public_id="draft/1")
+    draft.status = m.Document.PUBLISHED
+    draft.save()
+    for url in hidden_urls(archive):
+        assert client.get(url).status_code == 200, url
+
+
+def test_one_helper_one_query(archive, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        names = set(public(m.Subject).values_list("name", flat=True))
+    assert names == {"Diplomacy"} | {s.name for s in m.Subject.objects.exclude(
+        name__in=["Diplomacy", "Operation Nightfall"])}  # fmt: skip
+    assert "Operation Nightfall" not in names
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/subjects/", "/people/", "/places/", "/collections/", "/api/v1/people",
+     "/api/v1/collections", "/srv/coverage.json", "/sitemap-collections.xml"],
+)  # fmt: skip
+def test_list_pages_cost_the_same_queries_whatever_the_number_of_authorities(
+    client, archive, url, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    for i in range(30):
+        doc = DocumentFactory(public_id=f"more/{i}")
+        doc.subjects.add(SubjectFactory())
+        doc.people.add(AgentFactory())
+        doc.places.add(PlaceFactory())
+        m.Membership.objects.create(document=doc, collection=CollectionFactory())
+        _describe(
+            DocumentFactory(public_id=f"more-draft/{i}", status=m.Document.DRAFT),
+            SubjectFactory(), AgentFactory(), PlaceFactory(),
+            m.Repository.objects.create(name=f"Closed {i}"), CollectionFactory(),
+        )  # fmt: skip
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert client.get(url).status_code == 200
+    assert reverse("web:subjects")

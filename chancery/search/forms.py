@@ -74,7 +74,11 @@ class FacetField(forms.Field):
             return ()
         if isinstance(value, str):
             value = [value]
-        return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+        values = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+        bad = next((v for v in values if has_illegal(v)), None)
+        if bad is not None:  # before any query: PostgreSQL refuses a NUL even in a lookup
+            raise ValidationError(f"A value holds control characters ({illegal_characters(bad)}).")
+        return values
 
     def validate(self, value):
         super().validate(value)

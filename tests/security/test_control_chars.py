@@ -361,6 +361,18 @@ def test_an_undecodable_lone_surrogate_is_never_a_server_error(client, small_arc
         etree.fromstring(response.content)  # well-formed XML
 
 
+@pytest.mark.parametrize("char", ["%00", "%0B", "%EF%BF%BE"])
+@pytest.mark.parametrize(
+    "url",
+    ["/document/a{}b/", "/iiif/a{}b/manifest.json", "/document/a{}b/cite.bib",
+     "/api/v1/documents/a{}b", "/srv/record/a{}b.json", "/subject/a{}b/"],
+)  # fmt: skip
+def test_a_control_character_in_the_path_is_a_404_not_a_database_error(
+    client, small_archive, url, char
+):
+    assert client.get(url.format(char)).status_code == 404
+
+
 # -- CSV export: no formulas ---------------------------------------------------------------
 
 FORMULAS = {

@@ -2,7 +2,11 @@
 
 from django.http import Http404
 
+from chancery.api.errors import json_error
 from chancery.corpus.text import has_illegal
+
+#: Paths answered in the APIs' JSON error shape (docs/api.md), not an HTML page.
+JSON_PREFIXES = ("/api/", "/srv/", "//srv/")
 
 
 class ControlCharactersInPath:
@@ -17,6 +21,11 @@ class ControlCharactersInPath:
         self.get_response = get_response
 
     def __call__(self, request):
-        if has_illegal(request.path):
-            raise Http404("No page has control characters in its address.")
-        return self.get_response(request)
+        if not has_illegal(request.path):
+            return self.get_response(request)
+        message = "No page has control characters in its address."
+        if request.path.startswith(JSON_PREFIXES):
+            response = json_error(404, message)
+            response["Access-Control-Allow-Origin"] = "*"
+            return response
+        raise Http404(message)

@@ -113,7 +113,7 @@ def _filtered_documents(request):
         value = request.GET.get(name, "").strip()
         if not value:
             continue
-        if not model.objects.filter(**{key: value}).exists():
+        if not public(model).filter(**{key: value}).exists():
             raise ApiError(400, f"{name}: there is no {name} “{value}”.")
         matching = Q()
         for lookup in lookups:

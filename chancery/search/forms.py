@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 
 from chancery.corpus import models
 from chancery.corpus.text import has_illegal, illegal_characters
+from chancery.corpus.visibility import public
 
 from .facets import FACETS
 from .query import DATE_MODES, LAYERS, SORTS, SearchQuery
@@ -90,7 +91,7 @@ class FacetField(forms.Field):
                 raise ValidationError(f"“{bad[0]}” is not a decade: use e.g. 1950 or 'undated'.")
             return
         model, field = FACET_SOURCES[self.facet]
-        known = set(model.objects.filter(**{f"{field}__in": value}).values_list(field, flat=True))
+        known = set(public(model).filter(**{f"{field}__in": value}).values_list(field, flat=True))
         unknown = [v for v in value if v not in known]
         if unknown:
             raise ValidationError(f"There is no {self.facet} “{unknown[0]}”.")

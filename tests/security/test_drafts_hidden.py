@@ -117,6 +117,18 @@ def test_draft_only_names_appear_in_no_list_facet_sitemap_or_harvest(client, arc
     assert "Moscow" in client.get("/places/").content.decode()
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["/search/?subject=nightfall", "/search/?collection=embargoed", "/search/?place=secret-base",
+     "/search/feed/?repository=closed", "/api/v1/search?subject=nightfall",
+     "/api/v1/documents?person=zorro", "/api/v1/documents?collection=embargoed"],
+)  # fmt: skip
+def test_filtering_by_one_is_the_same_400_as_by_a_slug_that_does_not_exist(client, archive, url):
+    hidden = client.get(url)
+    unknown = client.get(url.rsplit("=", 1)[0] + "=no-such-thing")
+    assert hidden.status_code == unknown.status_code == 400
+
+
 def test_staff_still_see_them_in_the_admin_and_on_their_pages(admin_client, archive):
     page = admin_client.get("/admin/corpus/subject/").content.decode()
     assert "Operation Nightfall" in page

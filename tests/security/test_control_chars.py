@@ -178,6 +178,16 @@ def test_a_nul_in_da_json_is_stripped_and_reported(db, tmp_path):
     assert doc.title == "Memorandum of Conversation"
     assert m.Subject.objects.get().name == "Sino-Soviet"
     assert m.Place.objects.get().name == "China"
+    asset = tmp_path / "transcript.json"  # a lone asset added to the document
+    asset.write_text(
+        json.dumps({"id": "7", "filename": "Tran\u0000script", "html": "<p>Пекин\u0000</p>"}),
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import", "da-json", str(asset), "--document", "119955", "--no-progress",
+                 "-v", "2", stdout=out, stderr=err)  # fmt: skip
+    assert "transcript.json, item 1: removed control characters" in out.getvalue()
+    assert doc.transcripts.get().label == "Transcript"
     assert not has_illegal(stored_text())
 
 

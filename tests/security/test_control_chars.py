@@ -129,7 +129,7 @@ def test_a_save_outside_any_form_is_stripped(db):
 # -- the importers -----------------------------------------------------------------------
 
 
-def test_a_nul_in_a_csv_import_is_stripped_and_reported_by_line(db, tmp_path):
+def test_a_nul_in_a_csv_import_is_stripped_and_reported_by_line(db, client, tmp_path):
     path = tmp_path / "docs.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(COLUMNS))
@@ -158,6 +158,9 @@ def test_a_nul_in_a_csv_import_is_stripped_and_reported_by_line(db, tmp_path):
     assert not has_illegal(stored_text())
     ok, output = run_import("csv", path)  # the same file again: nothing changes
     assert ok and "2 unchanged" in output
+    assert not feedparser.parse(client.get("/feed/").content).bozo
+    harvest = client.get("/oai?verb=ListRecords&metadataPrefix=mods")
+    assert len(etree.fromstring(harvest.content).findall(".//oai:record", OAI_NS)) == 2
 
 
 def test_a_nul_in_da_json_is_stripped_and_reported(db, tmp_path):

@@ -44,8 +44,34 @@ def draft_only(model) -> Q:
 
 
 def public(model_or_queryset) -> QuerySet:
-    """The rows of a model (or queryset of it) the public may see; still one SQL query."""
+    """The rows of a model (or queryset of it) the public may see.
+
+    One SQL query for flat authorities. In a hierarchy (places, collections) a row only
+    drafts use stays public while something below it is published ("China" above a
+    published "Xinjiang"): its name is on that page already, and hiding it would cut the
+    tree and change OAI set specs. That costs up to three small queries more.
+    """
     queryset = model_or_queryset
     if not isinstance(queryset, QuerySet):
         queryset = queryset._default_manager.all()
-    return queryset.exclude(draft_only(queryset.model))
+    model = queryset.model
+    if not any(f.name == "parent" for f in model._meta.concrete_fields):
+        return queryset.exclude(draft_only(model))
+    rows = model._default_manager.order_by()
+    hidden = set(rows.filter(draft_only(model)).values_list("pk", flat=True))
+    if hidden:
+        published = models.Document.objects.published().order_by()
+        shown = rows.filter(_used_by(model, published)).values_list("pk", flat=True)
+        hidden -= _ancestors(dict(rows.values_list("pk", "parent_id")), shown)
+    return queryset.exclude(pk__in=hidden) if hidden else queryset
+
+
+def _ancestors(parents: dict[int, int | None], nodes) -> set[int]:
+    """Every ancestor of ``nodes`` (cycles, which the admin refuses, end a walk)."""
+    found: set[int] = set()
+    for node in nodes:
+        parent = parents.get(node)
+        while parent is not None and parent not in found:
+            found.add(parent)
+            parent = parents.get(parent)
+    return found

@@ -152,6 +152,24 @@ def test_one_helper_one_query(archive, django_assert_num_queries):
     assert "Operation Nightfall" not in names
 
 
+def test_a_draft_only_place_or_collection_above_a_published_one_stays_public(client, archive):
+    world = m.Place.objects.get(slug="world")
+    secret_base = archive["hidden"]["place"]
+    moscow = archive["shown"]["place"]
+    m.Place.objects.filter(pk=moscow.pk).update(parent=secret_base)
+    m.Place.objects.filter(pk=secret_base.pk).update(parent=world)
+    embargoed = archive["hidden"]["collection"]
+    m.Collection.objects.filter(slug="cold-war").update(parent=embargoed)
+    assert client.get("/place/secret-base/").status_code == 200
+    assert client.get("/collection/embargoed/").status_code == 200
+    assert "Embargoed Papers" in client.get("/collections/").content.decode()
+    sets = client.get("/oai?verb=ListSets").content.decode()
+    assert "embargoed:cold-war" in sets and "Embargoed Papers" in sets
+    assert client.get("/subject/nightfall/").status_code == 404  # flat: still hidden
+    m.Place.objects.filter(pk=moscow.pk).update(parent=None)
+    assert client.get("/place/secret-base/").status_code == 404
+
+
 @pytest.mark.parametrize(
     "url",
     ["/subjects/", "/people/", "/places/", "/collections/", "/api/v1/people",

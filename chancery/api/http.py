@@ -17,6 +17,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.csrf import csrf_exempt
 
+from chancery.corpus.text import has_illegal, illegal_characters, strip_illegal
+
 from .errors import json_error
 
 ALLOW = "GET, HEAD, OPTIONS"
@@ -82,10 +84,11 @@ def api_view(view):
             )
             response["Allow"] = ALLOW
             return cors(response)
-        bad = next((k for k, vs in request.GET.lists() for v in [k, *vs] if "\x00" in v), None)
+        bad = next((k for k, vs in request.GET.lists() for v in [k, *vs] if has_illegal(v)), None)
         if bad is not None:
-            response = json_error(400, f"{bad!r}: parameters may not contain NUL characters.")
-            return cors(response)
+            chars = illegal_characters("".join([bad, *request.GET.getlist(bad)]))
+            message = f"{strip_illegal(bad)}: parameters may not contain control characters"
+            return cors(json_error(400, f"{message} ({chars})."))
         repeated = next((k for k in SINGLE if len(request.GET.getlist(k)) > 1), None)
         if repeated is not None:
             return cors(json_error(400, f"{repeated}: give it once, not several times."))

@@ -16,6 +16,7 @@ from django.http import FileResponse, HttpResponse
 from django.utils.html import escape
 
 from chancery.corpus import models
+from chancery.corpus.visibility import public
 from chancery.search.backends import get_backend
 from chancery.search.query import SearchQuery
 
@@ -128,7 +129,8 @@ def _collection_search(request):
     per_page = int_param(request, "itemsPerPage", 20, MAX_PER_PAGE)
     term = (request.GET.get("term") or request.GET.get("q") or "").strip()
     collections = (
-        models.Collection.objects.select_related("parent")
+        public(models.Collection)
+        .select_related("parent")
         .annotate(n=Count("documents", filter=Q(documents__status=PUBLISHED), distinct=True))
         .order_by("position", "title", "pk")
     )
@@ -163,8 +165,8 @@ def collection_search(request):
 
 def _published_authorities(name: str):
     model, relations = wilson.AUTHORITIES[name]
-    if name == "coverage":
-        return model.objects.all()
+    if name == "coverage":  # places form a hierarchy: unused ones are listed too
+        return public(model)
     used = Q()
     for relation in relations:
         used |= Q(pk__in=model.objects.filter(**{f"{relation}__status": PUBLISHED}).values("pk"))
@@ -188,8 +190,8 @@ def authority_detail(request, model: str, pk: int):
     if item is None:
         raise ApiError(404, f"There is no {model} with id {pk}.")
     if model == "coverage":
-        children = models.Place.objects.filter(parent=item).order_by("name")
-        parent = models.Place.objects.filter(pk=item.parent_id).first()
+        children = public(models.Place).filter(parent=item).order_by("name")
+        parent = public(models.Place).filter(pk=item.parent_id).first()
         return json_response(wilson.coverage(item, parent=parent, children=list(children)))
     return json_response(wilson.authority(model, item))
 
@@ -197,7 +199,8 @@ def authority_detail(request, model: str, pk: int):
 @api_view
 def collection_detail(request, pk: int):
     coll = (
-        models.Collection.objects.select_related("parent")
+        public(models.Collection)
+        .select_related("parent")
         .annotate(n=Count("documents", filter=Q(documents__status=PUBLISHED), distinct=True))
         .filter(pk=pk)
         .first()

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Max, Prefetch, Q
 from django.urls import reverse
 
 from chancery.corpus import models
+from chancery.corpus.visibility import public
 
 from . import serializers as s
 from .http import ApiError, api_view, int_param, json_response
@@ -112,7 +113,7 @@ def _filtered_documents(request):
         value = request.GET.get(name, "").strip()
         if not value:
             continue
-        if not model.objects.filter(**{key: value}).exists():
+        if not public(model).filter(**{key: value}).exists():
             raise ApiError(400, f"{name}: there is no {name} “{value}”.")
         matching = Q()
         for lookup in lookups:
@@ -154,8 +155,10 @@ def document(request, public_id: str):
 
 def _collections():
     published = Q(documents__status=PUBLISHED)
-    return models.Collection.objects.select_related("parent").annotate(
-        n=Count("documents", filter=published, distinct=True)
+    return (
+        public(models.Collection)
+        .select_related("parent")
+        .annotate(n=Count("documents", filter=published, distinct=True))
     )
 
 
@@ -215,7 +218,7 @@ def _with_counts(kind: str, items: list) -> list:
 
 def _queryset(kind: str):
     model = KINDS[kind][0]
-    return model.objects.select_related("parent") if kind == "place" else model.objects.all()
+    return public(model).select_related("parent") if kind == "place" else public(model)
 
 
 def authority_list(kind: str):
@@ -246,7 +249,7 @@ def authority_detail(kind: str):
         if kind in ("place", "person"):
             data["variants"] = s.variants(item)
         if kind == "place":
-            children = models.Place.objects.filter(parent=item).order_by("name")
+            children = public(models.Place).filter(parent=item).order_by("name")
             data["children"] = [s.ref(request, c, "place") for c in children]
         links = {"documents": s.api_url(request, "documents") + f"?{kind}={item.slug}"}
         facet = KINDS[kind][2]

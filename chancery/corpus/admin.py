@@ -1,13 +1,29 @@
 """The editors' back office: every model, with inlines, search and filters."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models as db_models
 from django.utils import timezone
 
 from . import models
+from .text import validate_xml_chars
 
 
-class AuthorityAdmin(admin.ModelAdmin):
+class TypedText:
+    """Typed text with control characters is refused with a message, not silently changed.
+
+    (The save hook in :mod:`.text` would strip them; an editor should see that first.)
+    Every admin and inline of the archive mixes this in; a test checks none is missed.
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(field, forms.CharField):
+            field.validators.append(validate_xml_chars)
+        return field
+
+
+class AuthorityAdmin(TypedText, admin.ModelAdmin):
     formfield_overrides = {db_models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug"]
     search_fields = ["name"]
@@ -35,17 +51,17 @@ class RepositoryAdmin(AuthorityAdmin):
 
 
 @admin.register(models.Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(TypedText, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
-class AgentVariantInline(admin.TabularInline):
+class AgentVariantInline(TypedText, admin.TabularInline):
     model = models.AgentVariant
     extra = 1
 
 
-class PlaceVariantInline(admin.TabularInline):
+class PlaceVariantInline(TypedText, admin.TabularInline):
     model = models.PlaceVariant
     extra = 1
 
@@ -67,7 +83,7 @@ class PlaceAdmin(AuthorityAdmin):
 
 
 @admin.register(models.Collection)
-class CollectionAdmin(admin.ModelAdmin):
+class CollectionAdmin(TypedText, admin.ModelAdmin):
     list_display = ["title", "parent", "position", "featured"]
     list_filter = ["featured"]
     list_editable = ["position", "featured"]
@@ -76,32 +92,32 @@ class CollectionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
-class TranslationInline(admin.StackedInline):
+class TranslationInline(TypedText, admin.StackedInline):
     model = models.Translation
     extra = 0
     fields = ["language", "label", "html", "file", "position"]
 
 
-class TranscriptInline(admin.StackedInline):
+class TranscriptInline(TypedText, admin.StackedInline):
     model = models.Transcript
     extra = 0
     fields = ["language", "label", "html", "file", "position"]
 
 
-class ScanInline(admin.TabularInline):
+class ScanInline(TypedText, admin.TabularInline):
     model = models.Scan
     extra = 0
     fields = ["label", "file", "position"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TypedText, admin.TabularInline):
     model = models.Membership
     extra = 0
     autocomplete_fields = ["collection"]
 
 
 @admin.register(models.Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(TypedText, admin.ModelAdmin):
     list_display = ["public_id", "title", "date_display", "doc_type", "status", "updated_at"]
     list_display_links = ["public_id", "title"]
     list_filter = ["status", "doc_type", "languages", "collections", "repositories"]

@@ -14,16 +14,30 @@ from django.utils.feedgenerator import Atom1Feed
 
 from chancery.corpus import models
 from chancery.corpus.sanitize import html_to_text
+from chancery.corpus.text import clean_tree
 from chancery.search.page import BadSearchRequest, build_search_page
 from chancery.web.views import bad_request
 
 NEWEST = 50
 
 
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom, with the characters XML cannot carry stripped from every text.
+
+    Django's feed writer raises on them, so one stored control character would answer
+    500 for every reader; they are kept out on input too (corpus/text.py).
+    """
+
+    def write(self, outfile, encoding):
+        self.feed, _ = clean_tree(self.feed)
+        self.items = [clean_tree(item)[0] for item in self.items]
+        super().write(outfile, encoding)
+
+
 class DocumentFeed(Feed):
     """Shared entry rendering: title, summary, record URL, published and updated dates."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
 
     def author_name(self):
         return settings.SITE_NAME

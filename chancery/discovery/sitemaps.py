@@ -11,6 +11,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 
 from chancery.corpus import models
+from chancery.corpus.visibility import public
 
 DEFAULT_PAGE_SIZE = 10_000
 
@@ -42,7 +43,7 @@ class CollectionSitemap(PagedSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return models.Collection.objects.order_by("pk")
+        return public(models.Collection).order_by("pk")
 
     def lastmod(self, collection):
         return collection.updated_at.date()

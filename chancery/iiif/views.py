@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from PIL.Image import DecompressionBombError, UnidentifiedImageError
 
 from chancery.corpus import models
+from chancery.corpus.visibility import public
 
 from . import imageapi, manifests, sources, tiles
 
@@ -63,8 +64,8 @@ def manifest(request, public_id: str):
 
 @require_GET
 def collection(request, slug: str):
-    coll = get_object_or_404(models.Collection.objects.select_related("parent"), slug=slug)
-    children = models.Collection.objects.filter(parent=coll).order_by("position", "title")
+    coll = get_object_or_404(public(models.Collection).select_related("parent"), slug=slug)
+    children = public(models.Collection).filter(parent=coll).order_by("position", "title")
     scanned = Exists(models.Scan.objects.filter(document=OuterRef("document")))
     members = (
         models.Membership.objects.filter(collection=coll, document__in=_visible(request))
@@ -78,7 +79,7 @@ def collection(request, slug: str):
 
 @require_GET
 def collections(request):
-    roots = models.Collection.objects.filter(parent=None).order_by("position", "title")
+    roots = public(models.Collection).filter(parent=None).order_by("position", "title")
     return _json(manifests.top_collection(request, roots), PRESENTATION)
 
 

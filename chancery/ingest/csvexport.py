@@ -1,7 +1,9 @@
 """The archive's documents as a spreadsheet in the import column set (docs/importing.md).
 
 Lossy by design (one transcript and one translation per row, no files, no timestamps):
-for backups and moves use the JSONL export.
+for backups and moves use the JSONL export. A cell that starts like a formula (``=``,
+``+``, ``-``, ``@``, tab, CR) is written with a leading ``'`` so a spreadsheet shows it
+as text; ``chancery import csv`` removes that quote again, so the round trip is exact.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 
 from chancery.corpus import models as m
 
-from .csvfile import COLUMNS
+from .csvfile import COLUMNS, neutralise
 
 MANY = {
     "languages": ("languages", "code"), "subjects": ("subjects", "name"),
@@ -54,6 +56,6 @@ def export_csv(out: Path) -> int:
         writer = csv.DictWriter(f, fieldnames=list(COLUMNS))
         writer.writeheader()
         for doc in documents.order_by("pk").iterator(chunk_size=500):
-            writer.writerow(document_row(doc))
+            writer.writerow({k: neutralise(v) for k, v in document_row(doc).items()})
             n += 1
     return n

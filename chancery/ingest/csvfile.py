@@ -67,6 +67,25 @@ EXAMPLE = {
 }
 
 
+#: What a spreadsheet program reads as the start of a formula (OWASP: CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet shows as text: a formula-like start gets a leading quote.
+
+    Quotes already in front of one get another, so :func:`unneutralise` gives back the
+    exact value (``'=x`` is written ``''=x``).
+    """
+    return "'" + cell if cell.lstrip("'").startswith(FORMULA_START) else cell
+
+
+def unneutralise(cell: str) -> str:
+    """The value :func:`neutralise` wrote; a spreadsheet that saved the file dropped it."""
+    guarded = cell.startswith("'") and cell[1:].lstrip("'").startswith(FORMULA_START)
+    return cell[1:] if guarded else cell
+
+
 def template() -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
@@ -104,7 +123,7 @@ def _collections(paths: list[str]) -> tuple[list[CollectionRef], list[str]]:
 
 def _row(row: dict, where: str) -> tuple[list[CollectionRef], DocumentRecord]:
     problems = []
-    get = {k: (row.get(k) or "").strip() for k in COLUMNS}
+    get = {k: unneutralise(row.get(k) or "").strip() for k in COLUMNS}
     for column in ("public_id", "title"):
         if not get[column]:
             problems.append(f"column {column!r} is empty")

@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 from chancery.corpus import models as m
 from chancery.corpus.dates import DateError, parse_date
 from chancery.corpus.sanitize import clean_html, html_to_text
+from chancery.corpus.text import clean_tree
 
 from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
 from .report import IngestError
@@ -171,8 +172,13 @@ def _records(obj: dict, where: str, attached_to: str = ""):
 
 def _attach_asset(asset: dict, where: str, public_id: str, language: str):
     """A lone transcript asset, added to (or updated on) an existing document."""
+    asset, removed = clean_tree(asset)  # as records are cleaned in run.write_items
 
     def write(writer):
+        if removed:
+            writer.report.warnings.append(
+                f"{where}: removed control characters XML cannot carry ({removed})"
+            )
         doc = m.Document.objects.filter(public_id=public_id).first()
         if doc is None:
             raise IngestError(where, f"--document {public_id!r}: no such document")

@@ -27,6 +27,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from chancery.corpus import models as m
 from chancery.corpus.sanitize import clean_html
+from chancery.corpus.text import clean_tree
 
 from .models import SourceKey
 from .report import IngestError
@@ -391,7 +392,13 @@ class _Finish:
 
 
 def _step(restorer: Restorer, data: dict, where: str):
+    data, removed = clean_tree(data)  # control characters XML cannot carry: stripped, noted
+
     def write(writer):
+        if removed:
+            writer.report.warnings.append(
+                f"{where}: removed control characters XML cannot carry ({removed})"
+            )
         outcome = restorer.restore(data, where, writer)
         if outcome:
             writer.report.add(outcome)

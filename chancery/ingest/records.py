@@ -7,7 +7,9 @@ one), so parsing needs no database and can be tested on its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+from chancery.corpus.text import clean_tree
 
 
 @dataclass
@@ -74,3 +76,23 @@ class DocumentRecord:
     transcripts: list[TextRef] = field(default_factory=list)
     translations: list[TextRef] = field(default_factory=list)
     status: str = "published"
+
+
+def strip_controls(record: DocumentRecord | CollectionRef) -> str:
+    """Remove the characters XML cannot carry from every text of ``record``, in place.
+
+    Returns the code points removed ("U+0000, U+000B"), empty if none: the import report
+    names them with the record's place, and the rest of the record is written.
+    """
+    removed: dict[str, None] = {}
+    for f in fields(record):
+        value = getattr(record, f.name)
+        if isinstance(value, list) and value and hasattr(value[0], "__dataclass_fields__"):
+            for ref in value:  # agents, places, texts
+                removed.update(dict.fromkeys(strip_controls(ref).split(", ")))
+            continue
+        cleaned, chars = clean_tree(value)
+        if chars:
+            removed.update(dict.fromkeys(chars.split(", ")))
+            setattr(record, f.name, cleaned)
+    return ", ".join(c for c in removed if c)

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from chancery.search.indexing import indexing_paused
 
-from .records import CollectionRef, DocumentRecord
+from .records import CollectionRef, DocumentRecord, strip_controls
 from .report import FileFailed, IngestError, Report
 from .writer import Writer
 
@@ -69,6 +69,8 @@ def write_items(items: Iterable, report: Report, on_document=None) -> Writer:
         batch.clear()
 
     for item in items:
+        if isinstance(item, DocumentRecord | CollectionRef):
+            _strip_controls(item, report)
         if isinstance(item, DocumentRecord):
             batch.append(item)
             if len(batch) >= BATCH:
@@ -89,6 +91,14 @@ def write_items(items: Iterable, report: Report, on_document=None) -> Writer:
     write_batch()
     writer.finish()
     return writer
+
+
+def _strip_controls(record: DocumentRecord | CollectionRef, report: Report) -> None:
+    """Control characters are stripped from a record (not refused), and the report says so."""
+    removed = strip_controls(record)
+    if removed:
+        where = getattr(record, "where", "") or f"collection {record.title!r}"
+        report.warnings.append(f"{where}: removed control characters XML cannot carry ({removed})")
 
 
 def import_file(path: Path, reader: Reader, *, dry_run=False, progress=None, total=None) -> Report:

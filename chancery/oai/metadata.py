@@ -18,7 +18,7 @@ from chancery.corpus.models import Agent, Document
 from chancery.corpus.sanitize import html_to_text
 
 from .protocol import datestamp
-from .xml import XSI_LOCATION
+from .xml import XSI_LOCATION, safe
 
 DC_NS = "http://purl.org/dc/elements/1.1/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -42,8 +42,9 @@ class Format:
 
 
 def _text(parent, tag: str, value, **attrs) -> None:
-    if value is not None and str(value).strip():
-        etree.SubElement(parent, tag, attrs).text = str(value).strip()
+    value = safe(str(value)).strip() if value is not None else ""
+    if value:
+        etree.SubElement(parent, tag, attrs).text = value
 
 
 def oai_dc(doc: Document, ctx: Context) -> etree._Element:

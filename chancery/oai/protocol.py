@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from chancery.corpus.text import has_illegal, illegal_characters, strip_illegal
+
 #: verb -> (required, optional, exclusive) arguments, after OAI-PMH 2.0 §4.
 VERBS: dict[str, tuple[set[str], set[str], str | None]] = {
     "Identify": (set(), set(), None),
@@ -39,6 +41,17 @@ def check_arguments(params: dict[str, list[str]]) -> tuple[str, dict[str, str]]:
     if len(verbs) > 1:
         raise OAIError("badVerb", "The verb argument is repeated.")
     verb = verbs[0]
+    if has_illegal(verb):
+        chars = illegal_characters(verb)
+        raise OAIError("badVerb", f"The verb holds characters XML cannot carry ({chars}).")
+    for name, values in params.items():
+        bad = next((v for v in (name, *values) if has_illegal(v)), None)
+        if bad is not None:
+            raise OAIError(
+                "badArgument",
+                f"The argument “{strip_illegal(name)}” holds characters XML cannot carry "
+                f"({illegal_characters(bad)}).",
+            )
     if verb not in VERBS:
         raise OAIError("badVerb", f"“{verb}” is not an OAI-PMH verb.")
     required, optional, exclusive = VERBS[verb]

@@ -14,12 +14,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from lxml import etree
 
+from chancery.corpus.models import Collection
+from chancery.corpus.visibility import public
+
 from . import records
 from .metadata import FORMATS, Context
 from .protocol import SECONDS, OAIError, check_arguments, date_range, datestamp
 from .sets import SETSPEC, SetTree
 from .tokens import Cursor
-from .xml import OAI, XSI_LOCATION, envelope, header, response, sub
+from .xml import OAI, XSI_LOCATION, envelope, header, response, safe, sub
 
 OAI_IDENTIFIER_NS = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 DEFAULT_PAGE_SIZE = 100
@@ -108,7 +111,10 @@ class Provider:
         if not self.tree:
             raise OAIError("noSetHierarchy", "This archive has no collections, so no sets.")
         el = etree.Element(OAI + "ListSets")
+        shown = set(public(Collection).values_list("pk", flat=True))
         for spec, collection in self.tree.ordered():
+            if not shown & self.tree.ids_within(spec):
+                continue  # only drafts are in it (or below it): unpublished work
             entry = sub(el, "set")
             sub(entry, "setSpec", spec)
             sub(entry, "setName", collection.title)
@@ -121,7 +127,7 @@ class Provider:
                 wrapper.set(XSI_LOCATION, f"{dc.namespace} {dc.schema}")
                 etree.SubElement(
                     wrapper, "{http://purl.org/dc/elements/1.1/}description"
-                ).text = collection.short_description
+                ).text = safe(collection.short_description)
         return el
 
     def GetRecord(self, args):

@@ -6,6 +6,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from lxml import etree
 
+from chancery.corpus.text import strip_illegal
+
 from .protocol import datestamp
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -23,16 +25,24 @@ def envelope(base_url: str, verb: str | None, args: dict[str, str]) -> etree._El
     if verb is not None:
         request.set("verb", verb)
         for name, value in args.items():
-            request.set(name, value)
+            request.set(name, safe(value))
     return root
 
 
 def sub(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
-    """A child in the OAI namespace."""
-    element = etree.SubElement(parent, OAI + tag, attrs)
+    """A child in the OAI namespace (text and attributes XML-safe: see :func:`safe`)."""
+    element = etree.SubElement(parent, OAI + tag, {k: safe(v) for k, v in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = safe(text)
     return element
+
+
+def safe(text: str) -> str:
+    """``text`` without characters XML cannot carry (lxml refuses them: a 500 mid-harvest).
+
+    They are kept out of the database on input; this covers rows stored before that.
+    """
+    return strip_illegal(text)
 
 
 def header(parent, identifier: str, item) -> etree._Element:

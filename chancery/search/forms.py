@@ -14,6 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from chancery.corpus import models
+from chancery.corpus.text import has_illegal, illegal_characters
+from chancery.corpus.visibility import public
 
 from .facets import FACETS
 from .query import DATE_MODES, LAYERS, SORTS, SearchQuery
@@ -73,7 +75,11 @@ class FacetField(forms.Field):
             return ()
         if isinstance(value, str):
             value = [value]
-        return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+        values = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+        bad = next((v for v in values if has_illegal(v)), None)
+        if bad is not None:  # before any query: PostgreSQL refuses a NUL even in a lookup
+            raise ValidationError(f"A value holds control characters ({illegal_characters(bad)}).")
+        return values
 
     def validate(self, value):
         super().validate(value)
@@ -85,7 +91,7 @@ class FacetField(forms.Field):
                 raise ValidationError(f"“{bad[0]}” is not a decade: use e.g. 1950 or 'undated'.")
             return
         model, field = FACET_SOURCES[self.facet]
-        known = set(model.objects.filter(**{f"{field}__in": value}).values_list(field, flat=True))
+        known = set(public(model).filter(**{f"{field}__in": value}).values_list(field, flat=True))
         unknown = [v for v in value if v not in known]
         if unknown:
             raise ValidationError(f"There is no {self.facet} “{unknown[0]}”.")
@@ -115,6 +121,15 @@ class SearchForm(forms.Form):
 
     def add_prefix(self, field_name):
         return field_name
+
+    def clean_q(self):
+        # A control character cannot be searched for, and would break the Atom feed's XML.
+        q = self.cleaned_data.get("q") or ""
+        if has_illegal(q):
+            raise ValidationError(
+                f"The search holds control characters ({illegal_characters(q)}); remove them."
+            )
+        return q
 
     def clean(self):
         cleaned = super().clean()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from chancery.cite.page import record_citations
 from chancery.corpus import models
+from chancery.corpus.visibility import public
 from chancery.search.page import BadSearchRequest, build_search_page
 
 PUBLISHED = Q(documents__status=models.Document.PUBLISHED)
@@ -23,7 +24,7 @@ def bad_request(request, message: str, messages: dict | None = None):
 
 def _published_counts(model, relation: str = "documents"):
     published = Q(**{f"{relation}__status": models.Document.PUBLISHED})
-    return model.objects.annotate(n=Count(relation, filter=published, distinct=True))
+    return public(model).annotate(n=Count(relation, filter=published, distinct=True))
 
 
 @require_GET
@@ -157,7 +158,7 @@ def collections(request):
 
 @require_GET
 def collection(request, slug: str):
-    coll = get_object_or_404(models.Collection.objects.select_related("parent"), slug=slug)
+    coll = get_object_or_404(public(models.Collection).select_related("parent"), slug=slug)
     children = _published_counts(models.Collection).filter(parent=coll).order_by("position")
     try:
         page = build_search_page(request, scope=coll.slug)
@@ -186,7 +187,8 @@ def places(request):
 def people(request):
     published = models.Document.PUBLISHED
     items = (
-        models.Agent.objects.annotate(
+        public(models.Agent)
+        .annotate(
             n=Count("mentioned_in", filter=Q(mentioned_in__status=published), distinct=True)
             + Count(
                 "created_documents", filter=Q(created_documents__status=published), distinct=True
@@ -211,7 +213,8 @@ class _BadPage(Exception):
 
 
 def _authority_page(request, model, slug, filter_q, kind: str, facet: str | None = None):
-    item = get_object_or_404(model, slug=slug)
+    staff = request.user.is_authenticated and request.user.is_staff  # as for draft documents
+    item = get_object_or_404(model if staff else public(model), slug=slug)
     documents = models.Document.objects.published().filter(filter_q(item)).distinct()
     try:
         page = _document_list(request, documents)

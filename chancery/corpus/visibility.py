@@ -1,0 +1,77 @@
+"""Which authority records the public may see: every one but those only drafts use.
+
+A subject, place, person, repository or collection that an editor's draft introduced is
+unpublished work: its name must not show on a public page, list, sitemap or API before a
+document using it is published. An authority no document uses yet (a place kept for the
+hierarchy, an empty collection) stays visible, as before. Staff see everything in the
+admin. Every public view reads authorities through :func:`public`, so the rule is one.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from . import models
+
+#: model -> the Document fields that point at it.
+DOCUMENT_FIELDS = {
+    models.Subject: ["subjects"],
+    models.Place: ["places"],
+    models.Agent: ["creators", "contributors", "people"],
+    models.Repository: ["repositories"],
+    models.Collection: ["collections"],
+    models.Language: ["languages"],
+    models.Publisher: ["publishers"],
+    models.Donor: ["donors"],
+    models.Classification: ["classifications"],
+    models.DocumentType: ["doc_type"],
+    models.Rights: ["rights"],
+}
+
+
+def _used_by(model, documents: QuerySet) -> Q:
+    used = Q()
+    for field in DOCUMENT_FIELDS[model]:
+        ids = documents.filter(**{f"{field}__isnull": False}).values(field)
+        used |= Q(pk__in=ids)
+    return used
+
+
+def draft_only(model) -> Q:
+    """Rows some document uses, but no published one."""
+    everything = models.Document.objects.order_by()
+    return _used_by(model, everything) & ~_used_by(model, everything.published())
+
+
+def public(model_or_queryset) -> QuerySet:
+    """The rows of a model (or queryset of it) the public may see.
+
+    One SQL query for flat authorities. In a hierarchy (places, collections) a row only
+    drafts use stays public while something below it is published ("China" above a
+    published "Xinjiang"): its name is on that page already, and hiding it would cut the
+    tree and change OAI set specs. That costs up to three small queries more.
+    """
+    queryset = model_or_queryset
+    if not isinstance(queryset, QuerySet):
+        queryset = queryset._default_manager.all()
+    model = queryset.model
+    if not any(f.name == "parent" for f in model._meta.concrete_fields):
+        return queryset.exclude(draft_only(model))
+    rows = model._default_manager.order_by()
+    hidden = set(rows.filter(draft_only(model)).values_list("pk", flat=True))
+    if hidden:
+        published = models.Document.objects.published().order_by()
+        shown = rows.filter(_used_by(model, published)).values_list("pk", flat=True)
+        hidden -= _ancestors(dict(rows.values_list("pk", "parent_id")), shown)
+    return queryset.exclude(pk__in=hidden) if hidden else queryset
+
+
+def _ancestors(parents: dict[int, int | None], nodes) -> set[int]:
+    """Every ancestor of ``nodes`` (cycles, which the admin refuses, end a walk)."""
+    found: set[int] = set()
+    for node in nodes:
+        parent = parents.get(node)
+        while parent is not None and parent not in found:
+            found.add(parent)
+            parent = parents.get(parent)
+    return found

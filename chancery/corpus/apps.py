@@ -7,3 +7,10 @@ class CorpusConfig(AppConfig):
     name = "chancery.corpus"
     label = "corpus"
     verbose_name = "Archive"
+
+    def ready(self):
+        from django.conf import settings
+        from PIL import Image
+
+        # Pillow's decompression-bomb guard: it refuses to open images above twice this.
+        Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS

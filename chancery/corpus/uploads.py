@@ -69,11 +69,6 @@ def sniff(head: bytes) -> Kind | None:
     return next((kind for magic, kind in _MAGIC if head.startswith(magic)), None)
 
 
-def sniff_file(path) -> Kind | None:
-    with open(path, "rb") as f:
-        return sniff(f.read(HEAD))
-
-
 def max_bytes() -> int:
     return settings.UPLOAD_MAX_BYTES
 

@@ -271,10 +271,25 @@ def scale_factors(width: int, height: int) -> list[int]:
     return factors
 
 
-def info(base_id: str, width: int, height: int) -> dict:
-    """The image's ``info.json`` document."""
+def decoded_pixels(width: int, height: int, factor: int, jpeg: bool) -> int:
+    """Source pixels decoded for a view at 1/``factor`` scale (JPEG: ``draft`` up to 1/8)."""
+    reduction = min(8, 2 ** int(math.log2(factor))) if jpeg else 1
+    return math.ceil(width / reduction) * math.ceil(height / reduction)
+
+
+def info(base_id: str, width: int, height: int, jpeg: bool = False) -> dict:
+    """The image's ``info.json`` document.
+
+    Only the scale factors and sizes this server will decode are offered, so a viewer never
+    zooms into a level that would answer 413 (a 165-megapixel JPEG stops at half scale).
+    """
+    factors = [
+        f
+        for f in scale_factors(width, height)
+        if decoded_pixels(width, height, f, jpeg) <= settings.IIIF_DECODE_MAX_PIXELS
+    ]
     sizes = []
-    for f in reversed(scale_factors(width, height)):
+    for f in reversed(factors):
         w, h = math.ceil(width / f), math.ceil(height / f)
         if w * h <= max_area() and max(w, h) <= max_side():
             sizes.append({"width": w, "height": h})
@@ -290,7 +305,7 @@ def info(base_id: str, width: int, height: int) -> dict:
         "maxWidth": max_side(),
         "maxHeight": max_side(),
         "sizes": sizes,
-        "tiles": [{"width": TILE_SIZE, "scaleFactors": scale_factors(width, height)}],
+        "tiles": [{"width": TILE_SIZE, "scaleFactors": factors}] if factors else [],
         "extraFormats": ["png", "webp"],
         "extraQualities": ["color", "gray", "bitonal"],
         "extraFeatures": EXTRA_FEATURES,

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
+from PIL import Image
 from PIL.Image import DecompressionBombError, UnidentifiedImageError
 
 from chancery.corpus import models
@@ -108,13 +109,25 @@ def image_base(request, identifier: str):
 
 @require_GET
 def image_info(request, identifier: str):
-    _, page = _page(request, identifier)
+    scan, page = _page(request, identifier)
     base = request.build_absolute_uri(reverse("iiif:image-base", args=[identifier]))
     accept = request.headers.get("Accept", "")
     content_type = IMAGE if "application/ld+json" in accept else "application/json"
-    response = _json(imageapi.info(base, page.width, page.height), content_type)
+    jpeg = _is_jpeg(scan)
+    response = _json(imageapi.info(base, page.width, page.height, jpeg), content_type)
     response["Link"] = '<http://iiif.io/api/image/3/level1.json>;rel="profile"'
     return response
+
+
+def _is_jpeg(scan: models.Scan) -> bool:
+    """Whether the scan is a JPEG (decodable at reduced scale); reads its header only."""
+    if sources.is_pdf(scan):
+        return False  # pages rendered from a PDF are PNG
+    try:
+        with Image.open(sources.page_image_path(scan, 1)) as source:
+            return source.format == "JPEG"
+    except (sources.SourceMissing, UnidentifiedImageError, OSError, DecompressionBombError):
+        return False
 
 
 @require_GET

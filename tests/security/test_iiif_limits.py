@@ -147,6 +147,13 @@ def test_a_small_view_of_a_large_jpeg_decodes_at_reduced_scale(client, large_jpe
     response = client.get(f"{base}/max/0/default.jpg")  # would need the whole decode
     assert response.status_code == 413
     assert "would decode 35,000,000 pixels" in response.json()["error"]
+    # info.json offers only the levels it will decode: a viewer stops at half scale
+    info = client.get(f"/iiif/image/{scan.pk}-1/info.json").json()
+    assert info["tiles"][0]["scaleFactors"][0] == 2
+    assert max(s["width"] for s in info["sizes"]) == 3500
+    tile = f"/iiif/image/{scan.pk}-1/0,0,1024,1024/512,/0/default.jpg"
+    assert _image(client, tile).size == (512, 512)
+    assert client.get(f"/iiif/image/{scan.pk}-1/0,0,512,512/512,/0/default.jpg").status_code == 413
 
 
 def _png_header_only(width: int, height: int) -> bytes:
@@ -179,6 +186,7 @@ def test_a_request_that_would_decode_too_many_pixels_is_refused_before_decoding(
     scan = models.Scan.objects.create(document=doc, file=stored)  # as if stored long ago
     info = client.get(f"/iiif/image/{scan.pk}-1/info.json").json()
     assert (info["width"], info["height"]) == (10_000, 10_000)
+    assert info["tiles"] == [] and info["sizes"] == []  # no level it would decode
     for size in ("200,", "max"):
         response = client.get(f"/iiif/image/{scan.pk}-1/full/{size}/0/default.jpg")
         assert response.status_code == 413  # not a 404 from decoding the truncated data

@@ -5,7 +5,9 @@ sizes) is counted in ``.usage`` under an exclusive ``flock`` on ``.lock``, so th
 servers' workers share one tally. When the tally passes the bound, the writer walks the
 folder and deletes the least recently used files (oldest modification time: a cache hit
 touches its file) until the cache is back under :data:`LOW_WATER` of the bound, then
-writes the true total. A file deleted while another worker sends it is still sent
+writes the true total. The tally may run ahead of the truth (a file written just before a
+sweep is counted by the sweep and again by its writer), never behind it, so the bound
+holds; each sweep resets it. A file deleted while another worker sends it is still sent
 (POSIX keeps an open file); a derivative deleted before it is opened is made again.
 """
 

@@ -191,3 +191,31 @@ def test_a_request_that_would_decode_too_many_pixels_is_refused_before_decoding(
         response = client.get(f"/iiif/image/{scan.pk}-1/full/{size}/0/default.jpg")
         assert response.status_code == 413  # not a 404 from decoding the truncated data
         assert "would decode 100,000,000 pixels" in response.json()["error"]
+
+
+def _write_files(worker: int, count: int) -> None:
+    """One app-server worker writing ``count`` derivatives of 1,000 bytes each."""
+    from chancery.iiif import sources
+
+    folder = cache.root() / f"{worker}" / "stamp" / "cache"
+    for n in range(count):
+        sources.write_atomic(folder / f"{n}.jpg", lambda tmp: Path(tmp).write_bytes(b"x" * 1000))
+
+
+def test_several_worker_processes_share_one_bound(settings, tmp_path):
+    """Four processes write 60 files each at once; their shared tally holds the bound."""
+    import multiprocessing
+
+    settings.IIIF_CACHE_BYTES = 50_000
+    context = multiprocessing.get_context("fork")  # the children keep these settings
+    workers = [context.Process(target=_write_files, args=(n, 60)) for n in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    assert cache.usage() <= settings.IIIF_CACHE_BYTES
+    # The tally may run ahead of the truth (a file a sweep counted, then its writer did),
+    # never behind it: that is what keeps the bound.
+    assert int((cache.root() / ".usage").read_text()) >= cache.usage()
+    assert cache.usage() > 0.5 * settings.IIIF_CACHE_BYTES  # evicted down to, not wiped

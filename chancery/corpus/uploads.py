@@ -37,10 +37,6 @@ class Kind:
     extension: str
     media_type: str
 
-    @property
-    def is_image(self) -> bool:
-        return self.name != "PDF"
-
 
 JPEG = Kind("JPEG", "jpg", "image/jpeg")
 PNG = Kind("PNG", "png", "image/png")
@@ -83,7 +79,7 @@ def _describe(head: bytes) -> str:
 
 
 def _names(kinds) -> str:
-    return ", ".join(k.name if k is not PDF else "PDF" for k in kinds)
+    return ", ".join(k.name for k in kinds)
 
 
 def identify(content, allowed=SCAN_KINDS, name: str = "") -> Kind:
@@ -164,7 +160,9 @@ class SafeFieldFile(FieldFile):
     def save(self, name, content, save=True):
         kind = identify(content, self.field.kinds, name=name)
         # upload_to is a plain folder: the random name goes straight below it.
-        self.name = self.storage.save(random_name(self.field.upload_to, kind), content)
+        self.name = self.storage.save(
+            random_name(self.field.upload_to, kind), content, max_length=self.field.max_length
+        )
         setattr(self.instance, self.field.attname, self.name)
         self._committed = True
         if save:

@@ -142,9 +142,9 @@ def image(request, identifier, region, size, rotation, quality, fmt):
         raise Http404(str(exc)) from exc
     response = FileResponse(handle, content_type=wanted.media_type)
     response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = (
-        "public, max-age=3600" if scan.document.is_published else ("private, no-store")
-    )
+    # A draft's image (seen by staff only) must not stay in a shared cache.
+    public = scan.document.is_published
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
     response["Link"] = '<http://iiif.io/api/image/3/level1.json>;rel="profile"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

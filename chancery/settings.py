@@ -65,6 +65,29 @@ ENVIRONMENT = {
         "127.0.0.1,::1",
         "Comma-separated proxy addresses whose X-Forwarded-For names the client "
         "(login throttling).",
+    "CHANCERY_UPLOAD_MAX_MB": ("200", "Largest file (scan, PDF, picture) accepted, in MB."),
+    "CHANCERY_MEDIA_ACCEL_PREFIX": (
+        "",
+        "When set (e.g. `/protected-media/`), media answers hand the file to nginx with "
+        "X-Accel-Redirect to this internal location instead of streaming it.",
+    ),
+    "CHANCERY_IMAGE_MAX_PIXELS": (
+        "250000000",
+        "Largest image (in pixels) accepted as a scan or read by the IIIF server.",
+    ),
+    "CHANCERY_IIIF_MAX_AREA": ("25000000", "Largest IIIF output in pixels (info.json maxArea)."),
+    "CHANCERY_IIIF_MAX_SIDE": (
+        "10000",
+        "Longest IIIF output side in pixels (info.json maxWidth and maxHeight).",
+    ),
+    "CHANCERY_IIIF_DECODE_MAX_PIXELS": (
+        "64000000",
+        "Most source pixels one IIIF request may decode (after JPEG draft reduction); "
+        "more answers 413.",
+    ),
+    "CHANCERY_IIIF_CACHE_MB": (
+        "2048",
+        "Bound of the IIIF derivative cache in MB; least recently used files are evicted.",
     ),
 }
 
@@ -231,6 +254,14 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = CHANCERY_HOME / "media"
 FILE_UPLOAD_PERMISSIONS = 0o640  # Django's default is 0644: world-readable
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Uploads (chancery/corpus/uploads.py) and the media view (chancery/corpus/media.py).
+UPLOAD_MAX_BYTES = int(env("CHANCERY_UPLOAD_MAX_MB")) * 1024 * 1024
+MEDIA_ACCEL_PREFIX = env("CHANCERY_MEDIA_ACCEL_PREFIX").strip()
+IMAGE_MAX_PIXELS = int(env("CHANCERY_IMAGE_MAX_PIXELS"))
+IIIF_MAX_AREA = int(env("CHANCERY_IIIF_MAX_AREA"))
+IIIF_MAX_SIDE = int(env("CHANCERY_IIIF_MAX_SIDE"))
+IIIF_DECODE_MAX_PIXELS = int(env("CHANCERY_IIIF_DECODE_MAX_PIXELS"))
+IIIF_CACHE_BYTES = int(env("CHANCERY_IIIF_CACHE_MB")) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
+
+from chancery.corpus import media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -13,8 +13,9 @@ urlpatterns = [
     path("iiif/", include("chancery.iiif.urls")),
     path("", include("chancery.cite.urls")),
     path("", include("chancery.web.urls")),
-    # Scans and uploads. In a multi-machine deployment the web server serves /media/.
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Scans and uploads, only while their document is public (chancery/corpus/media.py);
+    # behind nginx the file itself goes out through X-Accel-Redirect (docs/deploy.md).
+    re_path(r"^media/(?P<path>.*)$", media.serve, name="media"),
 ]
 
 handler400 = "chancery.web.views.handler400"

@@ -12,10 +12,10 @@ import math
 import re
 
 from django.db.models import Count, Max, Min, Q
-from django.http import FileResponse, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.html import escape
 
-from chancery.corpus import models
+from chancery.corpus import media, models
 from chancery.corpus.visibility import public
 from chancery.search.backends import get_backend
 from chancery.search.query import SearchQuery
@@ -228,10 +228,11 @@ def date_range(request):
     )
 
 
-def _published_asset(model, pk: int):
+def _published_asset(request, model, pk: int):
+    """An asset of a published document (of any, for staff: as /media/ and IIIF)."""
     related = ["document", "language"] if model is not models.Scan else ["document"]
     asset = model.objects.select_related(*related).filter(pk=pk).first()
-    if asset is None or not asset.document.is_published:
+    if asset is None or not media.can_see(request, asset.document):
         raise ApiError(404, f"There is no published {model._meta.verbose_name} {pk}.")
     return asset
 
@@ -239,7 +240,7 @@ def _published_asset(model, pk: int):
 @api_view
 def text_asset(request, kind: str, pk: int, extension: str):
     model = models.Translation if kind == "translations" else models.Transcript
-    asset = _published_asset(model, pk)
+    asset = _published_asset(request, model, pk)
     if extension == "html":
         lang = f' lang="{escape(asset.language.bcp47)}"' if asset.language else ""
         title = escape(asset.label or asset.document.title)
@@ -251,15 +252,23 @@ def text_asset(request, kind: str, pk: int, extension: str):
         return HttpResponse(page, content_type="text/html; charset=utf-8")
     if asset.html or not asset.file or not asset.file.name.lower().endswith(f".{extension}"):
         raise ApiError(404, f"{kind} {pk} has no .{extension} file.")
-    return FileResponse(asset.file.open("rb"), content_type="application/pdf")
+    return _file(asset, f"{kind}-{pk}")
 
 
 @api_view
 def media_file(request, pk: int, extension: str):
-    scan = _published_asset(models.Scan, pk)
+    scan = _published_asset(request, models.Scan, pk)
     if not scan.file.name.lower().endswith(f".{extension.lower()}"):
         raise ApiError(404, f"Media file {pk} is not a .{extension} file.")
-    return FileResponse(scan.file.open("rb"))
+    return _file(scan, f"media-file-{pk}")
+
+
+def _file(asset, download_name: str):
+    """The asset's file, served as /media/ serves it (type from its bytes, nosniff …)."""
+    try:
+        return media.file_response(asset.file, download_name, asset.document.is_published)
+    except Http404:
+        raise ApiError(404, f"The file of {download_name} is missing.") from None
 
 
 @api_view

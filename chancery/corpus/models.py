@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .dates import DateError, parse_date
+from .uploads import SafeFileField
 
 
 def unique_slug(instance: models.Model, text: str, field: str = "slug") -> str:
@@ -205,7 +206,7 @@ class Collection(models.Model):
     slug = models.SlugField(max_length=100, unique=True, blank=True)
     short_description = models.CharField(max_length=500, blank=True)
     introduction = models.TextField(blank=True, help_text="Editorial introduction (HTML).")
-    image = models.ImageField(upload_to="collections/", blank=True)
+    image = SafeFileField(upload_to="collections/", kinds="image", blank=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
@@ -409,7 +410,7 @@ class TextAsset(Asset):
 
     language = models.ForeignKey(Language, null=True, blank=True, on_delete=models.SET_NULL)
     html = models.TextField(blank=True, help_text="The text as HTML; unsafe markup is removed.")
-    file = models.FileField(upload_to="texts/%Y/", blank=True)
+    file = SafeFileField(upload_to="texts/", kinds="pdf", blank=True, help_text="A PDF.")
 
     class Meta(Asset.Meta):
         abstract = True
@@ -432,8 +433,12 @@ class Transcript(TextAsset):
 class Scan(Asset):
     """An image or PDF of the original."""
 
-    file = models.FileField(upload_to="scans/%Y/")
+    file = SafeFileField(
+        upload_to="scans/", help_text="An image (JPEG, PNG, TIFF, WebP, GIF) or a PDF."
+    )
 
     @property
     def is_image(self) -> bool:
-        return self.file.name.lower().endswith((".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif"))
+        return self.file.name.lower().endswith(
+            (".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff")
+        )

@@ -12,22 +12,25 @@ import hashlib
 import json
 import os
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
+from chancery.corpus import uploads
 from chancery.corpus.models import Scan
+
+from . import cache
 
 #: PDF pages are rendered at this resolution, and never longer than MAX_PDF_SIDE pixels.
 PDF_DPI = 150
 MAX_PDF_SIDE = 3000
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff")
 
-# PDFium is not thread-safe; the threaded dev and test servers render tiles concurrently.
-_pdfium_lock = threading.Lock()
+# PDFium is not thread-safe; the threaded dev and test servers render tiles concurrently
+# (one lock with the upload checks, which open PDFs too).
+_pdfium_lock = uploads.PDFIUM_LOCK
 
 
 class SourceMissing(Exception):
@@ -77,8 +80,9 @@ def derived_dir(scan: Scan) -> Path:
 
 
 def write_atomic(target: Path, write) -> None:
+    """Write ``target`` through a temporary file, then count it in the bounded cache."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=target.suffix)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=cache.TEMP_PREFIX, suffix=target.suffix)
     os.close(fd)
     try:
         write(tmp)
@@ -86,6 +90,7 @@ def write_atomic(target: Path, write) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    cache.added(target)
 
 
 def _pdf_scale(width_pt: float, height_pt: float) -> float:

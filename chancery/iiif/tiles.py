@@ -32,7 +32,7 @@ def grid(width: int, height: int) -> Iterator[tuple[int, int, int, int]]:
 
 def tile_request(box: tuple[int, int, int, int]) -> imageapi.ImageRequest:
     return imageapi.ImageRequest(
-        box, (box[2] - box[0], box[3] - box[1]), False, 0.0, "default", "jpg"
+        box, (box[2] - box[0], box[3] - box[1]), False, 0, "default", "jpg"
     )
 
 
@@ -60,12 +60,12 @@ def cut_all(key: tuple[int, int], source_path: Path, target: Namer, write) -> No
     """
     with _locks_guard:
         lock = _locks.setdefault(key, threading.Lock())
-    with lock:
-        with Image.open(source_path) as source:
-            last = list(grid(*source.size))[-1]
-            if target(tile_request(last)).exists():
-                return  # another request has just cut them
-            image = source.convert("RGB")
+    with lock, Image.open(source_path) as source:
+        last = list(grid(*source.size))[-1]
+        if target(tile_request(last)).exists():
+            return  # another request has just cut them
+        # One decoded copy of the page, not two (convert copies even to the same mode).
+        image = source if source.mode == "RGB" else source.convert("RGB")
         for box in grid(*image.size):
             request = tile_request(box)
             path = target(request)

@@ -9,12 +9,13 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
+from PIL import Image
 from PIL.Image import DecompressionBombError, UnidentifiedImageError
 
 from chancery.corpus import models
 from chancery.corpus.visibility import public
 
-from . import imageapi, manifests, sources, tiles
+from . import cache, imageapi, manifests, sources, tiles
 
 PRESENTATION = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 IMAGE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
@@ -109,13 +110,25 @@ def image_base(request, identifier: str):
 
 @require_GET
 def image_info(request, identifier: str):
-    _, page = _page(request, identifier)
+    scan, page = _page(request, identifier)
     base = request.build_absolute_uri(reverse("iiif:image-base", args=[identifier]))
     accept = request.headers.get("Accept", "")
     content_type = IMAGE if "application/ld+json" in accept else "application/json"
-    response = _json(imageapi.info(base, page.width, page.height), content_type)
+    jpeg = _is_jpeg(scan)
+    response = _json(imageapi.info(base, page.width, page.height, jpeg), content_type)
     response["Link"] = '<http://iiif.io/api/image/3/level1.json>;rel="profile"'
     return response
+
+
+def _is_jpeg(scan: models.Scan) -> bool:
+    """Whether the scan is a JPEG (decodable at reduced scale); reads its header only."""
+    if sources.is_pdf(scan):
+        return False  # pages rendered from a PDF are PNG
+    try:
+        with Image.open(sources.page_image_path(scan, 1)) as source:
+            return source.format == "JPEG"
+    except (sources.SourceMissing, UnidentifiedImageError, OSError, DecompressionBombError):
+        return False
 
 
 @require_GET
@@ -123,30 +136,49 @@ def image(request, identifier, region, size, rotation, quality, fmt):
     scan, page = _page(request, identifier)
     try:
         wanted = imageapi.parse(region, size, rotation, quality, fmt, page.width, page.height)
+        handle = _open_derivative(scan, page, wanted)
     except imageapi.ImageRequestError as exc:
         return _error(str(exc), exc.status)
-    try:
-        cache = sources.derived_dir(scan) / "cache"
-        target = cache / f"{page.number}-{wanted.cache_name}"
-        if not target.exists() and tiles.is_full_resolution_tile(wanted, page.width, page.height):
-            tiles.cut_all(
-                (scan.pk, page.number),
-                sources.page_image_path(scan, page.number),
-                lambda request: cache / f"{page.number}-{request.cache_name}",
-                sources.write_atomic,
-            )
-        if not target.exists():
-            path = sources.page_image_path(scan, page.number)
-            with imageapi.open_source(path) as source:
-                result = imageapi.render(source, wanted)
-            pil_format = imageapi.FORMATS[wanted.format][0]
-            sources.write_atomic(
-                target, lambda tmp: result.save(tmp, format=pil_format, quality=85)
-            )
     except (sources.SourceMissing, UnidentifiedImageError, OSError, DecompressionBombError) as exc:
         raise Http404(str(exc)) from exc
-    response = FileResponse(open(target, "rb"), content_type=wanted.media_type)  # noqa: SIM115
+    response = FileResponse(handle, content_type=wanted.media_type)
     response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = "public, max-age=3600"
+    # A draft's image (seen by staff only) must not stay in a shared cache.
+    public = scan.document.is_published
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
     response["Link"] = '<http://iiif.io/api/image/3/level1.json>;rel="profile"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _open_derivative(scan, page, wanted):
+    """The derivative, opened; made again once if another worker evicted it meanwhile."""
+    try:
+        return open(_derivative(scan, page, wanted), "rb")  # noqa: SIM115 - FileResponse closes
+    except FileNotFoundError:
+        return open(_derivative(scan, page, wanted), "rb")  # noqa: SIM115
+
+
+def _derivative(scan: models.Scan, page: sources.Page, wanted: imageapi.ImageRequest):
+    """The cached file of ``wanted``, made if absent (ImageRequestError: too costly)."""
+    folder = sources.derived_dir(scan) / "cache"
+    target = folder / f"{page.number}-{wanted.cache_name}"
+    if target.exists():
+        cache.touch(target)
+        return target
+    path = sources.page_image_path(scan, page.number)
+    with imageapi.open_source(path) as source:
+        imageapi.prepare(source, wanted)  # refuses work above the bounds, before decoding
+        if tiles.is_full_resolution_tile(wanted, page.width, page.height):
+            tiles.cut_all(
+                (scan.pk, page.number),
+                path,
+                lambda request: folder / f"{page.number}-{request.cache_name}",
+                sources.write_atomic,
+            )
+            if target.exists():
+                return target
+        result = imageapi.render(source, wanted)
+    pil_format = imageapi.FORMATS[wanted.format][0]
+    sources.write_atomic(target, lambda tmp: result.save(tmp, format=pil_format, quality=85))
+    return target

@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, models
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from chancery.corpus import models as m
+from chancery.corpus import uploads
 from chancery.corpus.sanitize import clean_html
 from chancery.corpus.text import clean_tree
 
@@ -177,7 +179,7 @@ class Restorer:
                 return target
             return target_model.objects.filter(pk=value).first()
         if isinstance(field, models.FileField):
-            return self._restore_file(value)
+            return self._restore_file(field, value, where)
         if isinstance(field, models.DateTimeField):
             return parse_datetime(value)
         if isinstance(field, models.DateField):
@@ -187,12 +189,17 @@ class Restorer:
         return value
 
     @staticmethod
-    def _restore_file(value) -> str:
+    def _restore_file(field, value, where: str) -> str:
         if not isinstance(value, dict) or not value.get("name"):
             return ""
         name = value["name"]
         if value.get("data") is not None and not default_storage.exists(name):
-            saved = default_storage.save(name, ContentFile(base64.b64decode(value["data"])))
+            data = base64.b64decode(value["data"])
+            try:  # judged by content, as an upload in the admin is (corpus/uploads.py)
+                uploads.check_bytes(data, field.kinds, name=name)
+            except ValidationError as exc:
+                raise IngestError(where, f"{field.name}: {exc.messages[0]}") from None
+            saved = default_storage.save(name, ContentFile(data))
             return saved
         return name
 

@@ -24,10 +24,11 @@ from tests.factories import (
     SubjectFactory,
     language,
 )
+from tests.iiif.scans import pdf_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes(1)  # a real PDF: uploads are judged by content
 
 
 class LiveServerTransport(httpx.HTTPTransport):

@@ -11,9 +11,11 @@ from chancery.ingest import jsonl
 from chancery.ingest.models import SourceKey
 from chancery.search.backends import get_backend
 
+from ..iiif.scans import image_bytes, page_image, pdf_bytes
 from .conftest import empty_archive
 
 pytestmark = pytest.mark.django_db
+SCAN_PDF = pdf_bytes(1)  # real files: uploads are judged by content (corpus/uploads.py)
 TEI = """<?xml version="1.0" encoding="UTF-8"?>
 <TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="frusTest">
  <teiHeader><fileDesc><titleStmt><title type="complete">A Test Volume</title></titleStmt>
@@ -52,9 +54,9 @@ def build_archive(tmp_path):
     other.places.add(china)
     other.languages.add(m.Language.objects.create(code="rus", name="Russian"))
     m.Translation.objects.create(document=other, html="<p>Hello</p>", language_id="eng", label="EN")
-    m.Scan.objects.create(document=other, file=ContentFile(b"%PDF-1.4 x", name="scan.pdf"))
+    m.Scan.objects.create(document=other, file=ContentFile(SCAN_PDF, name="scan.pdf"))
     coll = m.Collection.objects.create(title="Extra", featured=True, introduction="<p>Hi</p>")
-    coll.image.save("cover.png", ContentFile(b"\x89PNG fake"))
+    coll.image.save("cover.png", ContentFile(image_bytes(page_image(60, 40, "cover"), "PNG")))
     m.Membership.objects.create(collection=coll, document=other, position=3)
     other.attached_to = doc
     other.save()
@@ -94,7 +96,7 @@ def test_restore_into_an_empty_archive_reproduces_it_exactly(tmp_path):
         assert old == new
     assert dict(m.Document.objects.values_list("public_id", "pk")) == ids
     restored = m.Document.objects.get(public_id="native/7")
-    assert restored.scans.get().file.read() == b"%PDF-1.4 x"
+    assert restored.scans.get().file.read() == SCAN_PDF
     assert restored.status == "draft" and restored.attached_to.public_id == "frusTest/d1"
     # the index was rebuilt for the published document
     assert get_backend().indexed_count() == 1

@@ -295,7 +295,7 @@ def test_the_data_migration_cleans_rows_stored_before(db):
         table = m.Document._meta.db_table
         cursor.execute(f"UPDATE {table} SET title = %s", ["Bad\x0btitle"])  # noqa: S608
     migration = __import__(
-        "chancery.corpus.migrations.0003_strip_xml_illegal_characters", fromlist=["strip_rows"]
+        "chancery.corpus.migrations.0004_strip_xml_illegal_characters", fromlist=["strip_rows"]
     )
     migration.strip_rows(live_apps, None)
     assert m.Document.objects.get().title == "Badtitle"

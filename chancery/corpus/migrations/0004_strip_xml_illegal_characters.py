@@ -42,7 +42,7 @@ def strip_rows(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("corpus", "0002_oai_datestamp_index"),
+        ("corpus", "0003_sanitise_stored_html"),
     ]
 
     operations = [migrations.RunPython(strip_rows, migrations.RunPython.noop)]

@@ -42,6 +42,11 @@ ENVIRONMENT = {
         "Domain in OAI-PMH identifiers (oai:<domain>:<id>); set it once, keep it stable.",
     ),
     "CHANCERY_ADMIN_EMAIL": ("archivist@example.org", "Contact address OAI-PMH Identify gives."),
+    "CHANCERY_SQLITE_BUSY_TIMEOUT": (
+        "25",
+        "Seconds a SQLite write waits for another writer (an import) before giving up; "
+        "below the worker timeout (30 s).",
+    ),
     "PORT": ("8000", "Port for `chancery serve` and `make run`."),
 }
 
@@ -108,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "chancery.web.busy.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "chancery.urls"
@@ -136,11 +142,13 @@ def _database(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
+        # A save made while an import holds the write lock waits for it (docs/importing.md).
+        busy_ms = int(float(env("CHANCERY_SQLITE_BUSY_TIMEOUT")) * 1000)
         config["OPTIONS"] = {
             # WAL lets readers (the public site) run while an import writes.
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
-                "PRAGMA foreign_keys=ON;"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                f"PRAGMA busy_timeout={busy_ms}; PRAGMA foreign_keys=ON;"
             ),
             "transaction_mode": "IMMEDIATE",
         }

@@ -230,3 +230,18 @@ def test_a_deleted_document_is_still_deleted_for_harvesters_after_a_restore(tmp_
     assert record.header.datestamp == deleted_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     withdrawn = sickle.GetRecord(identifier=identifier("vol/d2"), metadataPrefix="oai_dc")
     assert withdrawn.header.deleted
+
+
+@pytest.mark.django_db
+def test_an_export_interrupted_by_the_disk_leaves_no_file(tmp_path, monkeypatch):
+    build_archive()
+    backups = tmp_path / "backups"
+    backups.mkdir()
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(jsonl.shutil, "copyfileobj", full_disk)  # half-way through writing
+    with pytest.raises(CommandError, match="nothing written.*No space left"):
+        call_command("export", "jsonl", str(backups / "backup.jsonl"), stdout=io.StringIO())
+    assert list(backups.iterdir()) == []

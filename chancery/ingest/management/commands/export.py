@@ -30,4 +30,6 @@ class Command(BaseCommand):
                 f"export failed, nothing written to {out}: {error}. Correct the record "
                 "(or clear the file in the admin) and export again."
             ) from None
+        except OSError as error:  # a full disk, a folder that cannot be written
+            raise CommandError(f"export failed, nothing written to {out}: {error}") from None
         self.stdout.write(self.style.SUCCESS(f"Exported {count} documents to {out}."))

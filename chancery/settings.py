@@ -49,6 +49,11 @@ ENVIRONMENT = {
         "Domain in OAI-PMH identifiers (oai:<domain>:<id>); set it once, keep it stable.",
     ),
     "CHANCERY_ADMIN_EMAIL": ("archivist@example.org", "Contact address OAI-PMH Identify gives."),
+    "CHANCERY_SQLITE_BUSY_TIMEOUT": (
+        "25",
+        "Seconds a SQLite write waits for another writer (an import) before giving up; "
+        "below the worker timeout (30 s).",
+    ),
     "PORT": ("8000", "Port for `chancery serve` and `make run`."),
     "CHANCERY_SECURE_SSL_REDIRECT": ("off", "Redirect every http:// request to https://."),
     "CHANCERY_SECURE_HSTS_SECONDS": (
@@ -65,6 +70,7 @@ ENVIRONMENT = {
         "127.0.0.1,::1",
         "Comma-separated proxy addresses whose X-Forwarded-For names the client "
         "(login throttling).",
+    ),
     "CHANCERY_UPLOAD_MAX_MB": ("200", "Largest file (scan, PDF, picture) accepted, in MB."),
     "CHANCERY_MEDIA_ACCEL_PREFIX": (
         "",
@@ -173,6 +179,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "chancery.web.busy.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "chancery.urls"
@@ -215,11 +222,13 @@ def _database(url: str) -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         _private_file(config["NAME"])
         config["CONN_MAX_AGE"] = 0
+        # A save made while an import holds the write lock waits for it (docs/importing.md).
+        busy_ms = int(float(env("CHANCERY_SQLITE_BUSY_TIMEOUT")) * 1000)
         config["OPTIONS"] = {
             # WAL lets readers (the public site) run while an import writes.
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
-                "PRAGMA foreign_keys=ON;"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                f"PRAGMA busy_timeout={busy_ms}; PRAGMA foreign_keys=ON;"
             ),
             "transaction_mode": "IMMEDIATE",
         }

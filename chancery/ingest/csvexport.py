@@ -14,6 +14,7 @@ from pathlib import Path
 from chancery.corpus import models as m
 
 from .csvfile import COLUMNS, neutralise
+from .safefile import atomic_write
 
 MANY = {
     "languages": ("languages", "code"), "subjects": ("subjects", "name"),
@@ -52,7 +53,7 @@ def export_csv(out: Path) -> int:
     documents = m.Document.objects.select_related("doc_type", "rights", "attached_to")
     documents = documents.prefetch_related(*(r for r, _ in MANY.values()), "collections")
     n = 0
-    with out.open("w", encoding="utf-8", newline="") as f:
+    with atomic_write(out, "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(COLUMNS))
         writer.writeheader()
         for doc in documents.order_by("pk").iterator(chunk_size=500):

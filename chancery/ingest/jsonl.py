@@ -2,7 +2,10 @@
 
 One object per line, in an order where everything a line refers to came before it:
 a header, languages, authorities, collections, documents (with their memberships and
-assets inline, files base64-encoded), then the importers' source keys. References are by
+assets inline, files base64-encoded), OAI tombstones, then the importers' source keys, and
+an end line with the counts and a SHA-256 of every line before it but the header. An
+import checks them all before writing anything, so a cut or altered file is refused whole.
+References are by
 natural key (language code, slug, public id) so a file moves between SQLite and PostgreSQL
 or into an archive that already has rows; each line also carries the row's ``id``, kept
 when it is free, so a restore into an empty archive reproduces it exactly (timestamps and
@@ -15,7 +18,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import decimal
+import hashlib
 import json
+import shutil
+import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,11 +37,16 @@ from chancery.corpus import models as m
 from chancery.corpus import uploads
 from chancery.corpus.sanitize import clean_html
 from chancery.corpus.text import clean_tree
+from chancery.oai.models import Tombstone
 
 from .models import SourceKey
 from .report import IngestError
+from .run import Note
+from .safefile import atomic_write, media_path_problem
 
-VERSION = 1
+#: 2: OAI tombstones and the end line (counts and checksum). 1: neither (still read).
+VERSION = 2
+HEADER, END = "chancery-export", "chancery-export-end"
 #: line type -> (model, natural key field), in dependency order.
 TYPES = {
     "language": (m.Language, "code"),
@@ -49,6 +61,7 @@ TYPES = {
     "place": (m.Place, "slug"),
     "collection": (m.Collection, "slug"),
     "document": (m.Document, "public_id"),
+    "tombstone": (Tombstone, "identifier"),
 }
 NATURAL = {model: key for model, key in TYPES.values()}
 #: inline children: parent model -> {name: (model, foreign key to the parent)}.
@@ -71,9 +84,16 @@ def _nk(obj) -> str | None:
     return None if obj is None else getattr(obj, NATURAL[type(obj)])
 
 
+class ExportError(Exception):
+    """The archive cannot be exported faithfully (the message names the record)."""
+
+
 def _file(f) -> dict | str:
     if not f:
         return ""
+    problem = media_path_problem(f.name)
+    if problem:
+        raise ExportError(f"stored file path {f.name!r} {problem}")
     try:
         with f.open("rb") as handle:
             data = base64.b64encode(handle.read()).decode("ascii")
@@ -107,7 +127,10 @@ def row(obj, parent_field: str = "") -> dict:
     for field in obj._meta.concrete_fields:
         if field.name in SKIP_FIELDS or field.name == parent_field:
             continue
-        data[field.name] = _value(obj, field)
+        try:
+            data[field.name] = _value(obj, field)
+        except ExportError as error:
+            raise ExportError(f"{type(obj).__name__} {obj.pk}, {field.name}: {error}") from None
     for field in _many_to_many(type(obj)):
         data[field.name] = sorted(_nk(t) for t in getattr(obj, field.name).all())
     for name, (model, fk) in CHILDREN.get(type(obj), {}).items():
@@ -133,15 +156,24 @@ def _ordered(model, queryset):
 
 
 def export_lines() -> Iterator[dict]:
+    """The header (counts read first), then every record."""
     counts = {name: model.objects.count() for name, (model, _) in TYPES.items()}
-    yield {"type": "chancery-export", "version": VERSION,
+    counts["sourcekey"] = SourceKey.objects.count()
+    yield {"type": HEADER, "version": VERSION,
            "exported_at": timezone.now().isoformat(), "counts": counts}  # fmt: skip
-    for name, (model, _) in TYPES.items():
+    yield from export_records()
+
+
+def export_records() -> Iterator[dict]:
+    for name, (model, natural) in TYPES.items():
         queryset = model.objects.all()
         if model is m.Document:
             queryset = queryset.prefetch_related(*(f.name for f in _many_to_many(model)))
         for obj in _ordered(model, queryset):
-            yield {"type": name, **row(obj)}
+            try:
+                yield {"type": name, **row(obj)}
+            except ExportError as error:
+                raise ExportError(f"{name} {getattr(obj, natural)!r}: {error}") from None
     for key in SourceKey.objects.order_by("pk"):
         model = {"agent": m.Agent, "place": m.Place, "collection": m.Collection}[key.scope]
         target = model.objects.filter(pk=key.object_id).first()
@@ -149,13 +181,35 @@ def export_lines() -> Iterator[dict]:
             yield {"type": "sourcekey", "scope": key.scope, "key": key.key, "object": _nk(target)}
 
 
+def _encode(line: dict) -> bytes:
+    return (json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
 def export_jsonl(out: Path) -> int:
-    n = 0
-    with out.open("w", encoding="utf-8") as f:
-        for line in export_lines():
-            f.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
-            n += line["type"] == "document"
-    return n
+    """Write the archive to ``out`` whole or not at all; returns the documents written.
+
+    The records go to a scratch file first, counted and hashed, so the header states what
+    the file really holds even if the archive changed while it was read; then header,
+    records and end line are written to a temporary file that is renamed to ``out``.
+    """
+    counts = Counter({name: 0 for name in [*TYPES, "sourcekey"]})
+    digest = hashlib.sha256()
+    with tempfile.TemporaryFile(dir=out.parent, prefix=f".{out.name}.") as body:
+        for line in export_records():
+            data = _encode(line)
+            body.write(data)
+            digest.update(data)
+            counts[line["type"]] += 1
+        header = {"type": HEADER, "version": VERSION,
+                  "exported_at": timezone.now().isoformat(), "counts": dict(counts)}  # fmt: skip
+        end = {"type": END, "counts": dict(counts), "records": counts.total(),
+               "sha256": digest.hexdigest()}  # fmt: skip
+        with atomic_write(out, "wb") as f:
+            f.write(_encode(header))
+            body.seek(0)
+            shutil.copyfileobj(body, f)
+            f.write(_encode(end))
+    return counts["document"]
 
 
 # -- import ------------------------------------------------------------------------------
@@ -193,6 +247,9 @@ class Restorer:
         if not isinstance(value, dict) or not value.get("name"):
             return ""
         name = value["name"]
+        problem = media_path_problem(name)
+        if problem:
+            raise IngestError(where, f"stored file path {name!r} {problem}")
         if value.get("data") is not None and not default_storage.exists(name):
             data = base64.b64decode(value["data"])
             try:  # judged by content, as an upload in the admin is (corpus/uploads.py)
@@ -229,6 +286,14 @@ class Restorer:
         if not data.get(natural):
             raise IngestError(where, f"a {kind} line needs {natural!r}")
         obj = model.objects.filter(**{natural: data[natural]}).first()
+        if (
+            model is Tombstone
+            and obj is not None
+            and obj.pk != data.get("id")
+            and not Tombstone.objects.filter(pk=data.get("id")).exists()
+        ):  # made a moment ago by restoring its document (oai.signals): the exported row wins
+            obj.delete()
+            obj = None
         values = self._values(model, data, where)
         outcome = self._save(model, obj, values, data.get("id"))
         obj = model.objects.get(**{natural: data[natural]})
@@ -366,27 +431,148 @@ class Restorer:
                 cursor.execute(sql)
 
 
+# -- checking a file before anything is written -------------------------------------------
+class Checked:
+    """What :func:`check_export` found: the version (0: no header) and a note to report."""
+
+    def __init__(self, version: int, note: str = ""):
+        self.version, self.note = version, note
+
+
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    with path.open("rb") as f:
+        for n, raw in enumerate(f, 1):
+            if raw.strip():
+                yield n, raw
+
+
+def _parse(raw: bytes, where: str) -> dict:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise IngestError(where, "not UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise IngestError(where, f"malformed JSON: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise IngestError(where, "each line must be a JSON object")
+    return data
+
+
+def _file_names(model, data: dict) -> Iterator[tuple[str, object]]:
+    """(field, stored name) of every file in a record and its inline children."""
+    for field in model._meta.concrete_fields:
+        value = data.get(field.name)
+        if isinstance(field, models.FileField) and isinstance(value, dict):
+            yield field.name, value.get("name")
+    for name, (child, _) in CHILDREN.get(model, {}).items():
+        for n, item in enumerate(data.get(name) or [], 1):
+            if isinstance(item, dict):
+                for field, value in _file_names(child, item):
+                    yield f"{name}[{n}].{field}", value
+
+
+def _check_record(data: dict, where: str) -> None:
+    kind = data.get("type")
+    if kind == "sourcekey":
+        return
+    if kind not in TYPES:
+        raise IngestError(where, f"unknown line type {kind!r}")
+    model, natural = TYPES[kind]
+    for field, name in _file_names(model, data):
+        problem = media_path_problem(name)
+        if problem:
+            raise IngestError(
+                where, f"{kind} {data.get(natural)!r}, {field}: stored file path {name!r} {problem}"
+            )
+
+
+def _differences(announced: dict, found: Counter) -> str:
+    names = sorted(set(announced) | set(found), key=lambda n: (n != "document", n))
+    return "; ".join(
+        f"{announced.get(n, 0):,} {n} lines announced, {found[n]:,} found"
+        for n in names
+        if announced.get(n, 0) != found[n]
+    )
+
+
+def check_export(path: Path) -> Checked:
+    """Read the whole file once, writing nothing: the header, every line's JSON, its type
+    and stored file paths, the counts and the end line's checksum. Raises IngestError
+    saying what was announced and what was found when the file is short or altered."""
+    lines = _lines(path)
+    first = next(lines, None)
+    if first is None:
+        raise IngestError(path.name, "empty file: not a Chancery export")
+    header = _parse(first[1], f"{path.name}:{first[0]}")
+    if header.get("type") != HEADER:  # lines written by hand or by another program
+        for n, raw in [first, *lines]:
+            _check_record(_parse(raw, f"{path.name}:{n}"), f"{path.name}:{n}")
+        return Checked(0, f"{path.name}: no header line: read as hand-made lines, not as a "
+                       "Chancery export (nothing to check that it is complete)")  # fmt: skip
+    version = header.get("version")
+    if version not in (1, VERSION):
+        raise IngestError(f"{path.name}:{first[0]}", f"export version {version!r} not supported")
+    announced = header.get("counts") if isinstance(header.get("counts"), dict) else {}
+    found: Counter = Counter()
+    digest = hashlib.sha256()
+    end, last = None, first[0]
+    for n, raw in lines:
+        where, last = f"{path.name}:{n}", n
+        if end is not None:
+            raise IngestError(where, "a line after the export's end line")
+        try:
+            data = _parse(raw, where)
+        except IngestError:
+            if raw.endswith(b"\n"):
+                raise
+            last = n - 1  # a last line cut off in the middle: the file is short
+            break
+        if data.get("type") == END:
+            end = data
+            continue
+        _check_record(data, where)
+        digest.update(raw)
+        found[data["type"]] += 1
+    cut = f"{path.name}: the file is incomplete or altered, nothing was imported"
+    if version == 1:  # older exports: no end line, no checksum; the header's counts only
+        found = Counter({name: found[name] for name in announced})
+        if _differences(announced, found):
+            raise IngestError(path.name, f"{cut}: {_differences(announced, found)}")
+        note = "its counts match the header, its contents are unverified"
+        return Checked(
+            1, f"{path.name}: an export without an end line or checksum (version 1): {note}"
+        )
+    if end is None:
+        short = _differences(announced, found) or "the counts match, but the end line is missing"
+        raise IngestError(path.name, f"{cut}: no end line after line {last:,} ({short})")
+    if end.get("counts") != announced or _differences(announced, found):
+        differences = _differences(announced, found) or "the end line's counts differ"
+        raise IngestError(path.name, f"{cut}: {differences}")
+    if end.get("sha256") != digest.hexdigest():
+        raise IngestError(
+            path.name, f"{cut}: checksum mismatch (end line {str(end.get('sha256'))[:12]}…, "
+            f"contents {digest.hexdigest()[:12]}…)",
+        )  # fmt: skip
+    return Checked(version)
+
+
 def read_jsonl(path: Path):
-    """The import reader for ``chancery import jsonl``: a Chancery export, line by line."""
+    """The import reader for ``chancery import jsonl``: a Chancery export, checked whole
+    when called (before the import's transaction begins), then restored line by line."""
+    checked = check_export(path)
+    return _restore_lines(path, checked)
+
+
+def _restore_lines(path: Path, checked: Checked):
     restorer = Restorer(path.name)
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"{path.name}:{n}"
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise IngestError(where, f"malformed JSON: {exc.msg}") from None
-            if not isinstance(data, dict):
-                raise IngestError(where, "each line must be a JSON object")
-            if data.get("type") == "chancery-export":
-                if data.get("version") != VERSION:
-                    raise IngestError(
-                        where, f"export version {data.get('version')!r} not supported"
-                    )
-                continue
-            yield _step(restorer, data, where)
+    if checked.note:
+        yield Note(checked.note)
+    for n, raw in _lines(path):
+        where = f"{path.name}:{n}"
+        data = _parse(raw, where)
+        if data.get("type") in (HEADER, END):
+            continue
+        yield _step(restorer, data, where)
     yield _Finish(restorer)
 
 

@@ -114,8 +114,9 @@ def import_file(path: Path, reader: Reader, *, dry_run=False, progress=None, tot
             progress.update(task, completed=done, rate=rate)
 
     try:
+        items = reader(path)  # a reader may check the whole file here, before the lock
         with transaction.atomic(), indexing_paused():
-            write_items(reader(path), report, tick)
+            write_items(items, report, tick)
             if dry_run:
                 transaction.set_rollback(True)
     except FileFailed as exc:

@@ -3,15 +3,20 @@
 Saving a document, its assets or its descriptions re-indexes it in the same
 transaction. Bulk importers wrap their work in :func:`indexing_paused` and finish with one
 chunked :func:`reindex`, so an interrupted import never leaves a stale index entry.
+An index outside the database (Tantivy) is written after the commit; a kill in between
+leaves it behind, so it is compared with the database after each write and by searches
+once a minute, and :func:`repair` reindexes what it lacks.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import logging
+import time
 from collections.abc import Iterable, Iterator
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from chancery.corpus.models import Document
 from chancery.corpus.sanitize import html_to_text
@@ -19,6 +24,7 @@ from chancery.corpus.sanitize import html_to_text
 from .backends import get_backend
 from .backends.base import IndexEntry
 
+logger = logging.getLogger(__name__)
 _paused = contextvars.ContextVar("indexing_paused", default=False)
 CHUNK = 500
 
@@ -139,12 +145,16 @@ def index_documents(pks: Iterable[int]) -> int:
             backend.delete([pk for pk in chunk if pk not in published])
             backend.add(entries)
             done += len(entries)
+    if backend.deferred and not _rebuilding.get():
+        _repair_quietly()  # the next write after a crash repairs what the crash left out
     return done
 
 
 #: True while the index is written outside a transaction's deferral (reindex, commit hooks).
 _writing_now = contextvars.ContextVar("index_writing_now", default=False)
 _pending: dict[int, set[int]] = {}
+#: True while the whole index is rebuilt or repaired (no repair from within).
+_rebuilding = contextvars.ContextVar("index_rebuilding", default=False)
 
 
 def _defer(pks: list[int]) -> None:
@@ -169,6 +179,76 @@ def _flush(key: int) -> None:
             _writing_now.reset(token)
 
 
+# -- an index outside the database, repaired while the site runs ---------------------------
+#: Seconds between two drift checks made by one searching process.
+CHECK_EVERY = 60.0
+_checked_at: float | None = None
+
+
+def repair_now_and_then() -> None:
+    """Check (and repair) the index at most once every ``CHECK_EVERY`` seconds; called by
+    searches. Only outside a transaction: a repair must read committed state."""
+    global _checked_at
+    now = time.monotonic()
+    if _checked_at is not None and now - _checked_at < CHECK_EVERY:
+        return
+    if transaction.get_connection().in_atomic_block:
+        return
+    _checked_at = now
+    if not _repair_quietly():
+        _checked_at = None  # try again at the next search
+
+
+def _repair_quietly() -> bool:
+    """:func:`repair`, a failure logged rather than raised (a search or a save that just
+    committed must not fail for it; the next check tries again)."""
+    try:
+        repaired = repair()
+    except (DatabaseError, OSError, ValueError) as error:
+        logger.warning("Search index not checked against the database: %s", error)
+        return False
+    if repaired:
+        logger.warning("Search index repaired: %d documents reindexed", repaired)
+    return True
+
+
+def repair() -> int:
+    """Bring an index kept outside the database back in step with it, incrementally.
+
+    A process killed between a commit and its index write leaves committed documents out
+    of the index (or an old version of them in it) until something notices. The cheap
+    check of start-up (count, sum of ids, sum of change times) is made here; only when it
+    differs is the index read whole, and just the documents it lacks, holds in another
+    version or should not hold are (re)indexed. Returns how many were.
+    """
+    backend = get_backend()
+    if not backend.deferred:
+        return 0  # an index inside the database commits with it: nothing can drift
+    published = published_stamps()
+    if backend.drift(published) is None:
+        return 0
+    held = backend.indexed_stamps()
+    stale = [pk for pk, stamp in published.items() if held.get(pk) != stamp]
+    stale += [pk for pk in held if pk not in published]
+    token, rebuilding = _writing_now.set(True), _rebuilding.set(True)
+    try:
+        index_documents(sorted(stale))
+    finally:
+        _writing_now.reset(token)
+        _rebuilding.reset(rebuilding)
+    return len(stale)
+
+
+def published_stamps() -> dict[int, int]:
+    """{pk: last change in whole seconds} of the published documents (what an index
+    outside the database stores beside each, so that the two can be compared)."""
+    rows = Document.objects.published().values_list("pk", "updated_at")
+    return {
+        pk: int(updated.timestamp()) if updated else 0
+        for pk, updated in rows.iterator(chunk_size=5000)
+    }
+
+
 def _sync_names(named: dict) -> None:
     """Bulk importers create name variants without signals: catch up on these documents'."""
     from . import variants
@@ -184,7 +264,7 @@ def reindex(progress=None) -> int:
     from .variants import rebuild
 
     backend = get_backend()
-    token = _writing_now.set(True)
+    token, rebuilding = _writing_now.set(True), _rebuilding.set(True)
     try:
         with transaction.atomic(), backend.batch():
             rebuild()
@@ -197,6 +277,7 @@ def reindex(progress=None) -> int:
                     progress(total, len(pks))
     finally:
         _writing_now.reset(token)
+        _rebuilding.reset(rebuilding)
     if hasattr(backend, "optimize"):
         backend.optimize()
     return total

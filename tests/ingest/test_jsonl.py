@@ -60,6 +60,8 @@ def build_archive(tmp_path):
     m.Membership.objects.create(collection=coll, document=other, position=3)
     other.attached_to = doc
     other.save()
+    # a published document deleted since: its OAI tombstone is part of the archive too
+    m.Document.objects.create(public_id="gone/1", title="Withdrawn", status="published").delete()
 
 
 def snapshot():

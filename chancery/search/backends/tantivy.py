@@ -4,7 +4,9 @@ The index is a folder (``SEARCH_INDEX_DIR``, by default ``$CHANCERY_HOME/search-
 derived from the database and never the other way round: ``chancery reindex`` rebuilds it,
 ``chancery serve`` compares it with the database before starting (``drift``) and rebuilds
 it when they disagree. Writes reach it when the database transaction that made them
-commits (:mod:`chancery.search.indexing`), so a rolled-back write never shows.
+commits (:mod:`chancery.search.indexing`), so a rolled-back write never shows; after each
+write, and once a minute in a searching process, the same comparison is made again and
+what a crash left out is reindexed (``indexing.repair``).
 
 Unlike the SQL engines, everything a search page needs is answered inside the index:
 matching, ranking (BM25 per field, weighted like the FTS5 engine: title 10, summary 4,
@@ -608,6 +610,9 @@ class TantivyBackend(SearchBackend):
         return getattr(_WRITING, "writer", None)
 
     def search(self, query) -> TantivyResults:
+        from ..indexing import repair_now_and_then
+
+        repair_now_and_then()
         return TantivyResults(self, query)
 
     # writing ----------------------------------------------------------------------------
@@ -676,18 +681,34 @@ class TantivyBackend(SearchBackend):
             int(round(stats["stamp"]["sum"])),
         )
 
-    def drift(self) -> str | None:
-        """Why the index no longer matches the database's published documents, or None."""
-        rows = Document.objects.published().values_list("pk", "updated_at")
-        count = total = stamps = 0
-        for pk, updated in rows.iterator(chunk_size=5000):
-            count, total, stamps = count + 1, total + pk, stamps + _stamp(updated)
+    def drift(self, published: dict[int, int] | None = None) -> str | None:
+        """Why the index no longer matches the database's published documents, or None.
+
+        ``published``: their {pk: stamp} when the caller has read them already."""
+        if published is None:
+            from ..indexing import published_stamps
+
+            published = published_stamps()
+        count, total, stamps = len(published), sum(published), sum(published.values())
         indexed = self.fingerprint()
         if indexed == (count, total, stamps):
             return None
         if indexed[0] != count:
             return f"the index holds {indexed[0]} documents, the database publishes {count}"
         return "the index holds other versions of some documents than the database"
+
+    def indexed_stamps(self) -> dict[int, int]:
+        """{pk: stamp} of every document in the index (what a repair compares)."""
+        index = open_index()
+        index.reload()
+        searcher = index.searcher()
+        if not searcher.num_docs:
+            return {}
+        hits = searcher.search(tantivy.Query.all_query(), searcher.num_docs).hits
+        addresses = [address for _, address in hits]
+        pks = searcher.fast_field_values("pk", addresses)
+        stamps = searcher.fast_field_values("stamp", addresses)
+        return dict(zip(pks, stamps, strict=True))
 
     # reading ----------------------------------------------------------------------------
 
@@ -699,10 +720,6 @@ class TantivyBackend(SearchBackend):
             (term, n)
             for term, n in searcher.terms_with_prefix("vocabulary", fold(prefix), limit=limit)
         ]
-
-
-def _stamp(updated) -> int:
-    return int(updated.timestamp()) if updated else 0
 
 
 def _acquire_writer(index: tantivy.Index, patience: float = 30.0):

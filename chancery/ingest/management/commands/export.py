@@ -1,6 +1,8 @@
-"""Export the archive. jsonl: every record, field, relation, asset (files included) and
-editorial state, for backups and moves between databases; `chancery import jsonl` restores
-it. csv: the documents in the import column set (no files). See docs/importing.md."""
+"""Export the archive. jsonl: every record, field, relation, asset (files included),
+editorial state and OAI tombstone, for backups and moves between databases, ending with
+counts and a SHA-256 checksum so a cut file is refused; `chancery import jsonl` restores
+it. csv: the documents in the import column set (no files). Either is written whole or not
+at all (a temporary file renamed into place). See docs/importing.md."""
 
 from pathlib import Path
 
@@ -17,9 +19,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, format, out, **options):
         from chancery.ingest.csvexport import export_csv
-        from chancery.ingest.jsonl import export_jsonl
+        from chancery.ingest.jsonl import ExportError, export_jsonl
 
         if not out.parent.is_dir():
             raise CommandError(f"no such folder: {out.parent}")
-        count = (export_jsonl if format == "jsonl" else export_csv)(out)
+        try:
+            count = (export_jsonl if format == "jsonl" else export_csv)(out)
+        except ExportError as error:
+            raise CommandError(
+                f"export failed, nothing written to {out}: {error}. Correct the record "
+                "(or clear the file in the admin) and export again."
+            ) from None
+        except OSError as error:  # a full disk, a folder that cannot be written
+            raise CommandError(f"export failed, nothing written to {out}: {error}") from None
         self.stdout.write(self.style.SUCCESS(f"Exported {count} documents to {out}."))

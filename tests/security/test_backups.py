@@ -22,10 +22,12 @@ from chancery.corpus import models as m
 from chancery.ingest import jsonl
 from chancery.oai.models import Tombstone
 from tests.factories import CollectionFactory, DocumentFactory
+from tests.iiif.scans import pdf_bytes
 from tests.ingest.conftest import empty_archive
 from tests.oai.conftest import identifier
 
 DOCUMENTS = 40
+SCAN_PDF = pdf_bytes(1)  # a real PDF: uploads are judged by content (corpus/uploads.py)
 
 
 def build_archive() -> None:
@@ -38,7 +40,7 @@ def build_archive() -> None:
             public_id=f"vol/d{n}", collections=[volume], text=f"<p>Text {n}</p>", status=status
         )
     scanned = m.Document.objects.get(public_id="vol/d1")
-    m.Scan.objects.create(document=scanned, file=ContentFile(b"%PDF-1.4 scan", name="s.pdf"))
+    m.Scan.objects.create(document=scanned, file=ContentFile(SCAN_PDF, name="s.pdf"))
     unpublished = m.Document.objects.get(public_id="vol/d2")  # published once, now a draft
     unpublished.status = m.Document.DRAFT
     unpublished.save()
@@ -210,7 +212,7 @@ def test_every_editorial_state_survives_a_restore(tmp_path):
     assert dict(m.Document.objects.values_list("public_id", "status")) == states
     assert dict(m.Document.objects.values_list("public_id", "published_at")) == published_at
     assert list(Tombstone.objects.values_list("identifier", "datestamp", "sets")) == tombstones
-    assert m.Document.objects.get(public_id="vol/d1").scans.get().file.read() == b"%PDF-1.4 scan"
+    assert m.Document.objects.get(public_id="vol/d1").scans.get().file.read() == SCAN_PDF
     assert m.Collection.objects.get(title="Volume").featured
 
 

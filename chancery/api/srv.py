@@ -16,6 +16,7 @@ from django.http import FileResponse, HttpResponse
 from django.utils.html import escape
 
 from chancery.corpus import models
+from chancery.search import budget
 from chancery.search.backends import get_backend
 from chancery.search.query import SearchQuery
 
@@ -24,7 +25,8 @@ from .errors import json_error
 from .http import ApiError, api_view, int_param, json_response
 
 PUBLISHED = models.Document.PUBLISHED
-MAX_PER_PAGE = 500
+#: itemsPerPage's limit: the search cost budget's, as on every route.
+MAX_PER_PAGE = budget.MAX_PER_PAGE
 
 
 def _ids(request, name: str) -> list[str]:
@@ -89,6 +91,15 @@ def _pagination(total: int, page: int, per_page: int) -> dict:
 def _record_search(request):
     page = int_param(request, "page", 1, 1_000_000)
     per_page = int_param(request, "itemsPerPage", 20, MAX_PER_PAGE)
+    try:
+        budget.check_window(page, per_page)
+        with budget.time_limit():
+            return _run_record_search(request, page, per_page)
+    except budget.OverBudget as exc:
+        raise ApiError(400, f"{exc.param}: {exc.message}") from exc
+
+
+def _run_record_search(request, page: int, per_page: int):
     if "theme" in request.GET:
         raise ApiError(400, "theme: this archive has no themes.")
     text = (request.GET.get("q") or request.GET.get("term") or "").strip()

@@ -691,6 +691,21 @@ class TantivyBackend(SearchBackend):
 
     # reading ----------------------------------------------------------------------------
 
+    def prefix_expansions(self, prefix: str, limit: int) -> int:
+        """Different terms ``prefix*`` stands for in the text fields, up to ``limit`` (the
+        regex query expands to each of them)."""
+        tokens = query_tokens(prefix, prefix=True)
+        token = fold(tokens[0]) if tokens else ""
+        if not token:
+            return 0
+        searcher = open_index().searcher()
+        terms: set[str] = set()
+        for column in COLUMNS:
+            terms.update(t for t, _ in searcher.terms_with_prefix(column, token, limit=limit))
+            if len(terms) >= limit:
+                break
+        return len(terms)
+
     def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
         if not prefix:
             return []

@@ -229,7 +229,7 @@ def time_limit(seconds: float | None = None):
                 touched.append(conn)
             elif conn.vendor == "postgresql" and (alias == "default" or conn.connection):
                 with conn.cursor() as cursor:
-                    cursor.execute("SET statement_timeout = %s", [int(seconds * 1000)])
+                    cursor.execute("SET statement_timeout = %s", [max(1, int(seconds * 1000))])
                 touched.append(conn)
         yield
     except DatabaseError as error:

@@ -42,8 +42,8 @@ def _help() -> str:
 
 
 #: ``chancery serve --worker-class`` -> gunicorn options. gevent is the default: measured
-#: with bench/slowloris.py, 6 half-sent requests starve 3 sync workers, gthread (8 threads)
-#: survives 40 but not 300, gevent survives 1,000 (bench/README.md, "Slow clients").
+#: with bench/slowloris.py, 6 half-sent requests starve 3 sync workers; gthread (8 threads)
+#: survives 40, gevent 300 (docs/deploy.md, "One machine: chancery serve").
 WORKER_CLASSES = {
     "gevent": ["--worker-class", "gevent", "--worker-connections", "200"],
     "gthread": ["--worker-class", "gthread", "--threads", "8"],

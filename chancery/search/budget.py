@@ -31,7 +31,9 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, router
+
+from chancery.corpus.models import Document
 
 from .query import ParsedQuery, Term
 
@@ -220,6 +222,9 @@ def time_limit(seconds: float | None = None):
         return 1 if time.monotonic() > deadline else 0
 
     touched = []
+    # Searches read through the router (a replica, when configured): that one is limited
+    # as well as the primary and any connection already open.
+    reading = {"default", router.db_for_read(Document)}
     try:
         for alias in settings.DATABASES:
             conn = connections[alias]
@@ -227,7 +232,7 @@ def time_limit(seconds: float | None = None):
                 conn.ensure_connection()
                 conn.connection.set_progress_handler(progress, PROGRESS_STEPS)
                 touched.append(conn)
-            elif conn.vendor == "postgresql" and (alias == "default" or conn.connection):
+            elif conn.vendor == "postgresql" and (alias in reading or conn.connection):
                 with conn.cursor() as cursor:
                     cursor.execute("SET statement_timeout = %s", [max(1, int(seconds * 1000))])
                 touched.append(conn)

@@ -39,7 +39,7 @@ def archive(db):
         docs = [
             DocumentFactory(
                 public_id=f"dos/d{n}",
-                title=f"Telegram {n} on the treaty",
+                title=f"Telegram {n} on the treaty: {WORDS.split()[n % 6]}",
                 text=f"<p>{WORDS} and {'abcdefghijklmnopqrstuvwxyz'[n % 26]}lpha {n}.</p>",
             )
             for n in range(30)
@@ -83,7 +83,7 @@ def test_the_26_prefixes_are_answered_relaxed(client, archive, url):
     response = client.get(url)
     assert response.status_code == 200
     if "/srv/" in url:  # the Wilson shape has no notes: the bounded search is the answer
-        assert response.json()["pagination"]["totalItems"] >= 1
+        assert "totalItems" in response.json()["pagination"]
         return
     if "/feed/" in url:
         return
@@ -195,8 +195,9 @@ def test_highlighting_is_bounded(archive):
 def test_the_long_text_is_answered_with_a_snippet(client, archive):
     response = client.get("/srv/record.json", {"q": "the* treaty", "itemsPerPage": 100})
     assert response.status_code == 200
-    data = client.get("/api/v1/search", {"q": "they then", "per_page": 100}).json()
-    assert data["total"] >= 1
+    data = client.get("/api/v1/search", {"q": "report treaty", "per_page": 100}).json()
+    long = [h for h in data["hits"] if h["id"] == "dos/long"]
+    assert long and "<mark>" in long[0]["snippet_html"]
 
 
 # --- the time limit ----------------------------------------------------------------------

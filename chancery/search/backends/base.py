@@ -435,7 +435,10 @@ def layer_texts(
     cut: set[int] = set()
     for pk, name, html in rows:
         if head and len(html) > head:
-            html = html[: html.rfind("<", 0, head)] if "<" in html[:head] else html[:head]
+            # Cut at ``head`` unless that falls inside a tag (cutting at the last tag's
+            # start would leave nothing of one long paragraph).
+            piece = html[:head]
+            html = piece[: piece.rfind("<")] if piece.rfind("<") > piece.rfind(">") else piece
             cut.add(pk)
         texts.setdefault(pk, []).append((name, html_to_text(html)))
     return texts, cut

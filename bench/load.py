@@ -150,6 +150,7 @@ def run_level(port: int, concurrency: int, total: int, seconds: float) -> dict:
         "cheap p95": pct(cheap, 0.95),
         "4xx": sum(400 <= s < 500 for _, s, _ in results),
         "5xx": sum(s >= 500 for _, s, _ in results),
+        "5xx kinds": sorted({f"{s} {p[:40]}" for p, s, _ in results if s >= 500}),
         "unsent": len(paths),
     }
 
@@ -187,6 +188,8 @@ def main() -> int:
                 + (f"  ({row['unsent']} not sent: time was up)" if row["unsent"] else ""),
                 flush=True,
             )
+            for kind in row["5xx kinds"]:
+                print(f"{'':>11} 5xx: {kind} (599: no answer within 60 s)")
     finally:
         if process is not None:
             stop_server(process)

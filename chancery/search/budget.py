@@ -285,7 +285,7 @@ class SearchTimeoutMiddleware:
             response = render(
                 request,
                 "web/400.html",
-                {"message": message, "field_errors": {}, "status": 503},
+                {"message": message, "field_errors": {}, "search_again": request.GET.get("q")},
                 status=503,
             )
         response["Retry-After"] = str(self.RETRY_AFTER)

@@ -153,6 +153,7 @@ def test_a_prefix_standing_for_too_many_words_is_a_400(client, archive, monkeypa
     assert "“trea*” matches more than 3 different words" in message
     page = client.get("/search/", {"q": "trea*"})
     assert page.status_code == 400 and "type more letters" in page.content.decode()
+    assert 'name="q" value="trea*"' in page.content.decode()  # the form, to try again
     srv = client.get("/srv/record.json", {"q": "trea*"})
     assert srv.status_code == 400 and "more than 3" in srv.json()["error"]["message"]
     # a narrower prefix stays within the budget

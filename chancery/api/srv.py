@@ -25,8 +25,8 @@ from .errors import json_error
 from .http import ApiError, api_view, int_param, json_response
 
 PUBLISHED = models.Document.PUBLISHED
-#: itemsPerPage's limit: the search cost budget's, as on every route.
-MAX_PER_PAGE = budget.MAX_PER_PAGE
+#: itemsPerPage's limit, from the search cost budget (200: what the Wilson client asks for).
+MAX_PER_PAGE = budget.MAX_WILSON_PER_PAGE
 
 
 def _ids(request, name: str) -> list[str]:
@@ -121,6 +121,7 @@ def _run_record_search(request, page: int, per_page: int):
         sort="relevance" if text else "date",
     )
     results = get_backend().search(query)
+    results.highlighting = False  # the Wilson shape shows no snippets: do not compute them
     extra = _extra_filters(request)
     if extra is not None:
         results.restrict(extra)

@@ -11,7 +11,7 @@ ways, chosen per case (docs/search.md lists them):
   itself), too many name variants (the first ``MAX_VARIANTS`` forms);
 * **refused with a 400 naming the limit** (:class:`OverBudget`): a prefix matching more than
   ``MAX_PREFIX_EXPANSIONS`` different words of the index, a page beyond ``MAX_WINDOW``
-  results, more than ``MAX_PER_PAGE`` results per page.
+  results, more than ``MAX_PER_PAGE`` results per page (``MAX_WILSON_PER_PAGE`` on /srv/).
 
 Highlighting is bounded too: at most ``MAX_HIGHLIGHT_TERMS`` words are marked, at most
 ``MAX_HIGHLIGHT_SPANS`` matches are looked at per text, and a snippet reads at most
@@ -51,8 +51,12 @@ MAX_PREFIXES = 3
 MAX_PREFIX_EXPANSIONS = 300
 #: Other forms a name adds by variant expansion ("Peking" for "Beijing").
 MAX_VARIANTS = 8
-#: Results per page, on every route (``per_page`` and the Wilson API's ``itemsPerPage``).
+#: Results per page (``per_page``), on every route but the Wilson API.
 MAX_PER_PAGE = 100
+#: The Wilson API's ``itemsPerPage``: its client (``digitalarchive``) always asks for 200
+#: and takes a first page holding the whole total as complete, so fewer would lose hits.
+#: Its hits carry no snippets, so 200 of them cost less than 100 on the search page.
+MAX_WILSON_PER_PAGE = 200
 #: The deepest result reachable: page × per_page (offset + limit).
 MAX_WINDOW = 10_000
 #: Distinct words marked in a hit's title, summary and snippet.

@@ -190,6 +190,8 @@ class SearchResults:
         self.relaxed = False
         #: Database conditions no facet covers (the Wilson API's contributor, donor …).
         self.restrictions: list[Q] = []
+        #: False: hits without marks and snippets (for answers that show none).
+        self.highlighting = True
 
     def restrict(self, condition: Q) -> None:
         """Keep only documents that meet a database condition; call before counting."""
@@ -378,14 +380,15 @@ class SearchResults:
         budget.check()
         ids = [pk for pk, _, _ in ranked]
         documents = Document.objects.with_listing().in_bulk(ids)
-        texts, cut = layer_texts(ids, SNIPPET_HEAD) if self.parsed.groups else ({}, set())
+        marked = bool(self.parsed.groups) and self.highlighting
+        texts, cut = layer_texts(ids, SNIPPET_HEAD) if marked else ({}, set())
         hits = []
         for pk, score, details in ranked:
             document = documents.get(pk)
             if document is None:  # an index entry the database no longer has (drift)
                 continue
             hit = Hit(document=document, score=score)
-            if self.parsed.groups:
+            if marked:
                 budget.check()
                 marks = highlight(document, texts.get(pk, []), self.parsed)
                 if not marks.snippet and pk in cut:  # the match lies further in

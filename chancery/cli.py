@@ -41,17 +41,40 @@ def _help() -> str:
     return "\n".join(lines)
 
 
+#: ``chancery serve --worker-class`` -> gunicorn options. gevent is the default: measured
+#: with bench/slowloris.py, 6 half-sent requests starve 3 sync workers; gthread (8 threads)
+#: survives 40, gevent 300 (docs/deploy.md, "One machine: chancery serve").
+WORKER_CLASSES = {
+    "gevent": ["--worker-class", "gevent", "--worker-connections", "200"],
+    "gthread": ["--worker-class", "gthread", "--threads", "8"],
+    "sync": ["--worker-class", "sync"],
+}
+
+
 def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="chancery serve", description=COMMANDS["serve"])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes.")
+    parser.add_argument(
+        "--worker-class",
+        choices=WORKER_CLASSES,
+        default="gevent",
+        help="gevent (default: a slow client costs a greenlet, not a worker), gthread or sync.",
+    )
     args = parser.parse_args(argv)
     _index_up_to_date()
     command = [
         sys.executable, "-m", "gunicorn", "chancery.wsgi:application",
         "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
         "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
+        *WORKER_CLASSES[args.worker_class],
+        # Survive slow clients and a crashed master (see docs/deploy.md, "chancery serve").
+        "--timeout", "30", "--graceful-timeout", "10", "--keep-alive", "5",
+        "--config", "python:chancery.gunicorn_config",
+        # gunicorn 24+ opens ~/.gunicorn/gunicorn.ctl, one for every instance of a user:
+        # Chancery does not use it.
+        "--no-control-socket",
     ]  # fmt: skip
     print(f"Chancery is at http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
     os.execv(sys.executable, command)  # noqa: S606 — replaces this process with gunicorn

@@ -42,6 +42,10 @@ ENVIRONMENT = {
         "$CHANCERY_HOME/search-index",
         "Folder of the Tantivy engine's index (derived from the database; rebuildable).",
     ),
+    "CHANCERY_SEARCH_TIMEOUT": (
+        "5",
+        "Seconds a search may run before it is stopped and answered 503; 0: no limit.",
+    ),
     "CHANCERY_REPLICA_URLS": ("", "Comma-separated PostgreSQL URLs of read replicas."),
     "CHANCERY_CSRF_TRUSTED_ORIGINS": ("", "Comma-separated origins trusted for CSRF (https://…)."),
     "CHANCERY_OAI_NAMESPACE": (
@@ -180,6 +184,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "chancery.web.busy.BusyDatabaseMiddleware",
+    "chancery.search.budget.SearchTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "chancery.urls"
@@ -291,6 +296,7 @@ SEARCH_BACKEND = SEARCH_BACKENDS.get(SEARCH_BACKEND, SEARCH_BACKEND)
 SEARCH_INDEX_DIR = Path(
     env("CHANCERY_SEARCH_INDEX").replace("$CHANCERY_HOME", str(CHANCERY_HOME))
 ).resolve()
+SEARCH_TIMEOUT = float(env("CHANCERY_SEARCH_TIMEOUT") or 0)
 OAI_NAMESPACE = env("CHANCERY_OAI_NAMESPACE")
 OAI_ADMIN_EMAIL = env("CHANCERY_ADMIN_EMAIL")
 

@@ -219,8 +219,9 @@ def test_search_page_query_count_is_bounded(client, db, n_docs):
     # temporary table 3 (create-if-missing, empty, fill: its row count is the total),
     # ranking 1, hits 1, their texts 1, seven facets, the year histogram 1 (one decade).
     # PostgreSQL: name expansion 1, one statement for the count, every facet and the
-    # histogram, ranking 1, hits 1, their texts 1.
-    limit = 5 if connection.vendor == "postgresql" else 15
+    # histogram, ranking 1, hits 1, their texts 1; and 2 for the time limit around them
+    # (SET statement_timeout, RESET: see chancery/search/budget.py).
+    limit = 7 if connection.vendor == "postgresql" else 15
     assert len(queries) <= limit, [q["sql"] for q in queries]
 
 

@@ -17,6 +17,7 @@ from django.utils.html import escape
 
 from chancery.corpus import media, models
 from chancery.corpus.visibility import public
+from chancery.search import budget
 from chancery.search.backends import get_backend
 from chancery.search.query import SearchQuery
 
@@ -25,7 +26,8 @@ from .errors import json_error
 from .http import ApiError, api_view, int_param, json_response
 
 PUBLISHED = models.Document.PUBLISHED
-MAX_PER_PAGE = 500
+#: itemsPerPage's limit, from the search cost budget (200: what the Wilson client asks for).
+MAX_PER_PAGE = budget.MAX_WILSON_PER_PAGE
 
 
 def _ids(request, name: str) -> list[str]:
@@ -90,6 +92,15 @@ def _pagination(total: int, page: int, per_page: int) -> dict:
 def _record_search(request):
     page = int_param(request, "page", 1, 1_000_000)
     per_page = int_param(request, "itemsPerPage", 20, MAX_PER_PAGE)
+    try:
+        budget.check_window(page, per_page)
+        with budget.time_limit():
+            return _run_record_search(request, page, per_page)
+    except budget.OverBudget as exc:
+        raise ApiError(400, f"{exc.param}: {exc.message}") from exc
+
+
+def _run_record_search(request, page: int, per_page: int):
     if "theme" in request.GET:
         raise ApiError(400, "theme: this archive has no themes.")
     text = (request.GET.get("q") or request.GET.get("term") or "").strip()
@@ -111,6 +122,7 @@ def _record_search(request):
         sort="relevance" if text else "date",
     )
     results = get_backend().search(query)
+    results.highlighting = False  # the Wilson shape shows no snippets: do not compute them
     extra = _extra_filters(request)
     if extra is not None:
         results.restrict(extra)

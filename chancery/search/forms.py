@@ -17,10 +17,10 @@ from chancery.corpus import models
 from chancery.corpus.text import has_illegal, illegal_characters
 from chancery.corpus.visibility import public
 
+from .budget import MAX_PER_PAGE
 from .facets import FACETS
 from .query import DATE_MODES, LAYERS, SORTS, SearchQuery
 
-MAX_PER_PAGE = 100
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 #: For validating selected facet values: the model and field each public name refers to.

@@ -13,6 +13,7 @@ from urllib.parse import quote_plus, urlencode
 
 from django.core.paginator import Paginator
 
+from . import budget
 from .backends import get_backend
 from .backends.base import Hit
 from .facets import FACETS
@@ -170,10 +171,23 @@ def _facet_options(facets, query: SearchQuery, params, base_path: str):
 
 
 def build_search_page(request, *, scope: str | None = None, base_path: str | None = None):
-    """Run the search a request asks for; raise :class:`BadSearchRequest` if it is invalid."""
+    """Run the search a request asks for; raise :class:`BadSearchRequest` if it is invalid
+    or over the cost budget (:mod:`.budget`), :class:`~.budget.SearchTimeout` if it runs
+    past the time limit."""
     form = SearchForm.from_request(request)
     if not form.is_valid():
         raise BadSearchRequest(form.error_messages())
+    try:
+        budget.check_window(
+            form.cleaned_data.get("page") or 1, form.cleaned_data.get("per_page") or 10
+        )
+        with budget.time_limit():
+            return _build(request, form, scope, base_path)
+    except budget.OverBudget as exc:
+        raise BadSearchRequest({exc.param: [exc.message]}) from exc
+
+
+def _build(request, form: SearchForm, scope: str | None, base_path: str | None):
     user = getattr(request, "user", None)
     staff = bool(user and user.is_authenticated and user.is_staff)
     query = form.to_query(collection_scope=scope, staff=staff)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .analysis import WORD, cyrillic_prefix, fold, has_cjk, word_key
+from .budget import MAX_HIGHLIGHT_SPANS, MAX_HIGHLIGHT_TERMS
 from .marks import MARK_CLOSE, MARK_OPEN
 from .query import ParsedQuery
 
@@ -78,7 +79,11 @@ class Matcher:
                         keys.add(key)
                         if cyrillic_prefix(key):
                             prefixes.append(key)
-        return cls(keys, tuple(prefixes), tuple(cjk), tuple(phrases))
+        # The cost budget: at most MAX_HIGHLIGHT_TERMS words are marked.
+        n = MAX_HIGHLIGHT_TERMS
+        keys = set(sorted(keys)[:n])
+        prefixes, cjk = prefixes[: max(0, n - len(keys))], cjk[:n]
+        return cls(keys, tuple(prefixes), tuple(cjk), tuple(phrases[:n]))
 
     @property
     def empty(self) -> bool:
@@ -133,7 +138,9 @@ class Matcher:
                 found.append((start, start + len(needle), needle))
                 start = folded.find(needle, start + len(needle))
         found.sort()
-        return found
+        # The cost budget: passages are chosen among the first matches only (choosing
+        # is quadratic in their number; a prefix like "th*" matches every other word).
+        return found[:MAX_HIGHLIGHT_SPANS]
 
 
 def mark(text: str, spans) -> str:

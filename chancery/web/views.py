@@ -18,7 +18,11 @@ PUBLISHED = Q(documents__status=models.Document.PUBLISHED)
 
 def bad_request(request, message: str, messages: dict | None = None):
     return render(
-        request, "web/400.html", {"message": message, "field_errors": messages or {}}, status=400
+        request,
+        "web/400.html",
+        # a search's page shows the search form again, holding what was typed
+        {"message": message, "field_errors": messages or {}, "search_again": request.GET.get("q")},
+        status=400,
     )
 
 

@@ -177,18 +177,21 @@ class SearchResults:
     """Lazy results of one search; sliceable and countable like a queryset."""
 
     def __init__(self, backend: SearchBackend, query: SearchQuery):
+        from ..budget import limit_query, limit_variants
         from ..variants import expand
 
         self.backend = backend
         self.query = query
         parsed = query.parsed
         self.notes: list[str] = []
-        parsed = self._authority_filters_or_text(parsed)
-        self.parsed: ParsedQuery = expand(parsed) if parsed.groups else parsed
+        parsed = limit_query(self._authority_filters_or_text(parsed), backend)
+        self.parsed: ParsedQuery = limit_variants(expand(parsed)) if parsed.groups else parsed
         #: True when no document had (most of) the words and any one word was enough.
         self.relaxed = False
         #: Database conditions no facet covers (the Wilson API's contributor, donor …).
         self.restrictions: list[Q] = []
+        #: False: hits without marks and snippets (for answers that show none).
+        self.highlighting = True
 
     def restrict(self, condition: Q) -> None:
         """Keep only documents that meet a database condition; call before counting."""
@@ -368,22 +371,29 @@ class SearchResults:
         return [(pk, None, {}) for pk in ids]
 
     def _page(self, offset: int, limit: int) -> list[Hit]:
+        from .. import budget
         from ..snippets import highlight
 
+        if offset + limit > budget.MAX_WINDOW:
+            budget.check_window(offset // max(limit, 1) + 1, limit)
         ranked = self._ranked(offset, limit)
+        budget.check()
         ids = [pk for pk, _, _ in ranked]
         documents = Document.objects.with_listing().in_bulk(ids)
-        texts, cut = layer_texts(ids, SNIPPET_HEAD) if self.parsed.groups else ({}, set())
+        marked = bool(self.parsed.groups) and self.highlighting
+        texts, cut = layer_texts(ids, SNIPPET_HEAD) if marked else ({}, set())
         hits = []
         for pk, score, details in ranked:
             document = documents.get(pk)
             if document is None:  # an index entry the database no longer has (drift)
                 continue
             hit = Hit(document=document, score=score)
-            if self.parsed.groups:
+            if marked:
+                budget.check()
                 marks = highlight(document, texts.get(pk, []), self.parsed)
                 if not marks.snippet and pk in cut:  # the match lies further in
-                    marks = highlight(document, layer_texts([pk])[0].get(pk, []), self.parsed)
+                    more = layer_texts([pk], budget.MAX_SNIPPET_TEXT)[0].get(pk, [])
+                    marks = highlight(document, more, self.parsed)
                 hit.title_html = marked_to_html(marks.title or document.title)
                 hit.summary_html = marked_to_html(marks.summary or document.summary)
                 hit.snippet_html = marked_to_html(marks.snippet) if marks.snippet else ""
@@ -428,7 +438,10 @@ def layer_texts(
     cut: set[int] = set()
     for pk, name, html in rows:
         if head and len(html) > head:
-            html = html[: html.rfind("<", 0, head)] if "<" in html[:head] else html[:head]
+            # Cut at ``head`` unless that falls inside a tag (cutting at the last tag's
+            # start would leave nothing of one long paragraph).
+            piece = html[:head]
+            html = piece[: piece.rfind("<")] if piece.rfind("<") > piece.rfind(">") else piece
             cut.add(pk)
         texts.setdefault(pk, []).append((name, html_to_text(html)))
     return texts, cut
@@ -485,3 +498,11 @@ class SearchBackend:
     def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
         """Archive words starting with ``prefix`` with document counts ("did you mean")."""
         return []
+
+    def prefix_expansions(self, prefix: str, limit: int) -> int:
+        """How many different words of the index ``prefix*`` stands for, counted up to
+        ``limit`` (the cost budget refuses a prefix over it). Engines count in their own
+        index; this default counts the archive's vocabulary."""
+        from ..analysis import fold
+
+        return len(self.vocabulary(fold(prefix), limit))

@@ -284,6 +284,28 @@ class SQLiteFTS5Backend(SearchBackend):
         sql = RawSQL(f"SELECT pk FROM {table}", [])  # noqa: S611, S608
         return Document.objects.using(matched.db).filter(pk__in=sql), count
 
+    def prefix_expansions(self, prefix: str, limit: int) -> int:
+        """Different index terms ``prefix*`` stands for, up to ``limit``: read from an
+        ``fts5vocab`` view of the index (connection-private, made on first use), which
+        walks the terms in order and stops at ``limit``."""
+        from ..analysis import fold
+
+        tokens = query_tokens(prefix, prefix=True)
+        token = fold(tokens[0]) if tokens else ""
+        if not token:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{TABLE}_terms "
+                f"USING fts5vocab(main, {TABLE}, 'row')"
+            )
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT term FROM temp.{TABLE}_terms "  # noqa: S608
+                "WHERE term >= %s AND term < %s LIMIT %s)",
+                [token, token + "\U0010ffff", limit],
+            )
+            return cursor.fetchone()[0]
+
     def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
         """Archive words starting with ``prefix`` and how many documents use each."""
         if not prefix:

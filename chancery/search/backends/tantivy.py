@@ -39,7 +39,7 @@ from chancery.corpus.models import (
     Language,
 )
 
-from .. import ranking
+from .. import budget, ranking
 from ..analysis import cyrillic_prefix, fold, only_stopwords, query_tokens
 from ..facets import FACETS, FacetValue, facet_models
 from ..query import ParsedQuery, Term
@@ -455,6 +455,7 @@ class TantivyResults(SearchResults):
         wanted = only or tuple(FACETS)
         if not self.count():
             return {name: [] for name in wanted}
+        budget.check()  # no timeout in the binding: the time limit is checked between steps
         aggregations = {
             name: {"terms": {"field": name, "size": 65_000, "min_doc_count": 1}} for name in wanted
         }
@@ -495,10 +496,12 @@ class TantivyResults(SearchResults):
         """BM25 picks the best candidates (most word groups first, see ``COVERAGE``);
         :mod:`chancery.search.ranking` reranks them like every engine."""
         pool = offset + limit + ranking.RERANK_POOL
+        budget.check()
         hits = self.searcher.search(query, pool).hits
         addresses = [address for _, address in hits]
         pks = self.searcher.fast_field_values("pk", addresses)
         lengths = self.searcher.fast_field_values("words", addresses)
+        budget.check()
         near, in_title = self._near(pks), self._in_title(pks)
         groups = len(self.parsed.groups)
         candidates = []
@@ -711,6 +714,21 @@ class TantivyBackend(SearchBackend):
         return dict(zip(pks, stamps, strict=True))
 
     # reading ----------------------------------------------------------------------------
+
+    def prefix_expansions(self, prefix: str, limit: int) -> int:
+        """Different terms ``prefix*`` stands for in the text fields, up to ``limit`` (the
+        regex query expands to each of them)."""
+        tokens = query_tokens(prefix, prefix=True)
+        token = fold(tokens[0]) if tokens else ""
+        if not token:
+            return 0
+        searcher = open_index().searcher()
+        terms: set[str] = set()
+        for column in COLUMNS:
+            terms.update(t for t, _ in searcher.terms_with_prefix(column, token, limit=limit))
+            if len(terms) >= limit:
+                break
+        return len(terms)
 
     def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
         if not prefix:

@@ -1,0 +1,200 @@
+"""A bounded load test of a running Chancery: cheap and budget-busting searches at once.
+
+    nice -n 5 .venv/bin/python bench/load.py --home /tmp/chancery-bench-search/real
+    .venv/bin/python bench/load.py --port 8000          # a server already running
+
+Loopback only (127.0.0.1). With ``--home`` it starts ``chancery serve`` on a free port with
+that CHANCERY_HOME (``--worker-class``, ``--workers``) and stops it at the end; with
+``--port`` it targets a server already running there. At each concurrency (``--levels``,
+default 1,8,32) it sends ``--requests`` requests (default 160), half cheap searches and half
+expensive ones (the 26-prefix query, OR bombs, 100 hits a page with snippets, /srv/ with the
+same, a prefix over the expansion cap, a page past the result window), and stops a level
+after ``--seconds`` (default 90) whatever is left. It prints requests per second, p50 and
+p95 (milliseconds) overall and for the cheap requests alone, and the count of 4xx (budget
+refusals: expected) and 5xx (must be zero).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from urllib.parse import quote
+
+HOST = "127.0.0.1"
+ALPHABET = " ".join(f"{chr(c)}*" for c in range(ord("a"), ord("z") + 1))
+
+CHEAP = [
+    "/search/?q=treaty",
+    "/search/?q=China",
+    "/search/?q=tariff+duties",
+    "/api/v1/search?q=minister",
+    "/srv/record.json?q=Paris",
+    "/search/?q=%22Secretary+of+State%22",
+]
+EXPENSIVE = [
+    f"/search/?q={quote(ALPHABET)}&per_page=100",
+    f"/srv/record.json?q={quote(ALPHABET)}&itemsPerPage=100",
+    f"/api/v1/search?q={quote(ALPHABET)}&per_page=100",
+    "/search/?q=" + quote(" OR ".join(f"the{n}" for n in range(60))) + "&per_page=100",
+    "/search/?q=" + quote("the of and to in a is that for it as was with be by") + "&per_page=100",
+    "/search/?q=nation*+govern*+treat*&per_page=100",
+    "/srv/record.json?q=the&itemsPerPage=100",
+    "/search/?q=con*&per_page=100",  # over the expansion cap: 400
+    "/search/?q=the&page=101&per_page=100",  # past the window: 400
+    "/srv/record.json?q=the&itemsPerPage=500",  # over per_page: 400
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def start_server(home: str, workers: int, worker_class: str) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHANCERY_")}
+    env.update(CHANCERY_HOME=home, CHANCERY_ALLOWED_HOSTS=HOST)
+    for name in ("CHANCERY_SEARCH_BACKEND", "CHANCERY_DATABASE_URL", "CHANCERY_SEARCH_TIMEOUT"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "chancery.cli", "serve", "--port", str(port),
+         "--workers", str(workers), "--worker-class", worker_class],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    end = time.monotonic() + 120
+    while time.monotonic() < end:
+        if process.poll() is not None:
+            sys.exit(f"chancery serve exited with {process.returncode}")
+        try:
+            if request(port, "/")[0] == 200:
+                return process, port
+        except OSError:
+            time.sleep(0.5)
+    stop_server(process)
+    sys.exit("chancery serve did not answer within 120 s")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def request(port: int, path: str, timeout: float = 60) -> tuple[int, float]:
+    start = time.monotonic()
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": HOST})
+        response = conn.getresponse()
+        response.read()
+        return response.status, time.monotonic() - start
+    finally:
+        conn.close()
+
+
+def run_level(port: int, concurrency: int, total: int, seconds: float) -> dict:
+    paths = [p for pair in zip(CHEAP * 20, EXPENSIVE * 20, strict=False) for p in pair][:total]
+    lock = threading.Lock()
+    results: list[tuple[str, int, float]] = []
+    deadline = time.monotonic() + seconds
+
+    def worker() -> None:
+        while time.monotonic() < deadline:
+            with lock:
+                if not paths:
+                    return
+                path = paths.pop(0)
+            try:
+                status, took = request(port, path)
+            except OSError:
+                status, took = 599, time.monotonic() - deadline + seconds
+            with lock:
+                results.append((path, status, took))
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - start
+
+    def pct(values: list[float], q: float) -> float:
+        if not values:
+            return 0.0
+        values = sorted(values)
+        return values[min(len(values) - 1, int(q * len(values)))] * 1000
+
+    times = [t for _, _, t in results]
+    cheap = [t for p, _, t in results if p in CHEAP]
+    return {
+        "concurrency": concurrency,
+        "requests": len(results),
+        "req/s": len(results) / elapsed if elapsed else 0.0,
+        "p50": statistics.median(times) * 1000 if times else 0.0,
+        "p95": pct(times, 0.95),
+        "cheap p50": statistics.median(cheap) * 1000 if cheap else 0.0,
+        "cheap p95": pct(cheap, 0.95),
+        "4xx": sum(400 <= s < 500 for _, s, _ in results),
+        "5xx": sum(s >= 500 for _, s, _ in results),
+        "5xx kinds": sorted({f"{s} {p[:40]}" for p, s, _ in results if s >= 500}),
+        "unsent": len(paths),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--home", help="CHANCERY_HOME of an archive to serve for the test")
+    target.add_argument("--port", type=int, help="a server already running on 127.0.0.1")
+    parser.add_argument("--levels", default="1,8,32")
+    parser.add_argument("--requests", type=int, default=160, help="per level (at most 2000)")
+    parser.add_argument("--seconds", type=float, default=90, help="per level (at most 300)")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--worker-class", default="gevent", choices=["gevent", "gthread", "sync"])
+    args = parser.parse_args()
+    total, seconds = min(args.requests, 2000), min(args.seconds, 300.0)
+    process = None
+    port = args.port
+    if args.home:
+        process, port = start_server(args.home, args.workers, args.worker_class)
+    try:
+        request(port, "/search/?q=treaty")  # warm each worker's caches a little
+        print(
+            f"{'concurrency':>11} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
+            f"{'cheap p50':>9} {'cheap p95':>9} {'4xx':>4} {'5xx':>4}"
+        )
+        failed = 0
+        for level in [int(n) for n in args.levels.split(",")]:
+            row = run_level(port, level, total, seconds)
+            failed += row["5xx"]
+            print(
+                f"{row['concurrency']:>11} {row['requests']:>8} {row['req/s']:>7.1f} "
+                f"{row['p50']:>8.0f} {row['p95']:>8.0f} {row['cheap p50']:>9.0f} "
+                f"{row['cheap p95']:>9.0f} {row['4xx']:>4} {row['5xx']:>4}"
+                + (f"  ({row['unsent']} not sent: time was up)" if row["unsent"] else ""),
+                flush=True,
+            )
+            for kind in row["5xx kinds"]:
+                print(f"{'':>11} 5xx: {kind} (599: no answer within 60 s)")
+    finally:
+        if process is not None:
+            stop_server(process)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

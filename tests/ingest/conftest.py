@@ -16,6 +16,27 @@ def frus_path() -> Path:
     return FRUS
 
 
+def write_export(path: Path, lines: list[dict]) -> None:
+    """Write ``lines`` (a JSONL export's header, records and end line, as parsed and then
+    edited by a test) as a whole export again: the header's and end line's counts and the
+    checksum made to match the records, so only the importer's other checks can object.
+    Records are written with ASCII escapes, so a test may plant a lone surrogate."""
+    import hashlib
+    import json
+
+    from chancery.ingest import jsonl
+
+    header, records = lines[0], [r for r in lines[1:] if r.get("type") != jsonl.END]
+    body = b"".join((json.dumps(r, sort_keys=True) + "\n").encode() for r in records)
+    counts = {name: 0 for name in header["counts"]}
+    for record in records:
+        counts[record["type"]] = counts.get(record["type"], 0) + 1
+    header["counts"] = counts
+    end = {"type": jsonl.END, "counts": counts, "records": len(records),
+           "sha256": hashlib.sha256(body).hexdigest()}  # fmt: skip
+    path.write_bytes(jsonl._encode(header) + body + jsonl._encode(end))
+
+
 def empty_archive() -> None:
     """Delete every corpus row and index entry (module fixtures write outside a test)."""
     from chancery.corpus import models as m

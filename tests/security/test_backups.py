@@ -5,11 +5,9 @@ editorial, OAI tombstones included."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 import os
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -23,7 +21,7 @@ from chancery.ingest import jsonl
 from chancery.oai.models import Tombstone
 from tests.factories import CollectionFactory, DocumentFactory
 from tests.iiif.scans import pdf_bytes
-from tests.ingest.conftest import empty_archive
+from tests.ingest.conftest import empty_archive, write_export
 from tests.oai.conftest import identifier
 
 DOCUMENTS = 40
@@ -75,14 +73,7 @@ def reseal(path: Path, change) -> None:
     """Apply ``change`` to every record and write a file whose counts and checksum match:
     what a careful forger (or a hand edit) produces, so only the other checks can object."""
     lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
-    header, records = lines[0], [change(r) for r in lines[1:-1]]
-    body = b"".join(jsonl._encode(r) for r in records)
-    counts = dict(Counter({name: 0 for name in header["counts"]}) + Counter(
-        r["type"] for r in records))  # fmt: skip
-    header["counts"] = {name: counts.get(name, 0) for name in header["counts"]}
-    end = {"type": jsonl.END, "counts": header["counts"], "records": len(records),
-           "sha256": hashlib.sha256(body).hexdigest()}  # fmt: skip
-    path.write_bytes(jsonl._encode(header) + body + jsonl._encode(end))
+    write_export(path, [lines[0], *(change(r) for r in lines[1:-1])])
 
 
 @pytest.mark.django_db

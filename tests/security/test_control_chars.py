@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import feedparser
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 from lxml import etree
@@ -27,6 +28,7 @@ from chancery.corpus.text import has_illegal, illegal_characters, strip_illegal
 from chancery.ingest.csvfile import COLUMNS
 from chancery.search.indexing import index_documents
 from tests.factories import DocumentFactory, SubjectFactory
+from tests.ingest.conftest import write_export
 
 OAI_NS = {"oai": "http://www.openarchives.org/OAI/2.0/"}
 FRUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpora" / "frus"
@@ -74,7 +76,7 @@ def editor_client(client, monkeypatch, db):
     """Logged in as an editor made the documented way (staff, not superuser)."""
     monkeypatch.setenv("CHANCERY_PASSWORD", "archives are forever 1958")
     call_command("createuser", "clio", stdout=io.StringIO())
-    assert client.login(username="clio", password="archives are forever 1958")
+    client.force_login(get_user_model().objects.get(username="clio"))
     return client
 
 
@@ -199,17 +201,15 @@ def test_control_characters_in_a_jsonl_restore_are_stripped_and_reported(db, tmp
     doc.subjects.add(SubjectFactory(name="Diplomacy"))
     path = tmp_path / "backup.jsonl"
     call_command("export", "jsonl", str(path), stdout=io.StringIO())
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for i, line in enumerate(lines):
-        data = json.loads(line)
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    for i, data in enumerate(lines):
         if data["type"] == "document":
             data["title"] = "Dirty\u0000 title\u000b"
             data["summary"] = "Sum\ud800mary"
             doc_line = i + 1
         elif data["type"] == "subject":
             data["name"] = "Diplo\u0000macy"
-        lines[i] = json.dumps(data)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_export(path, lines)  # a whole export, checksum and all: only the characters are bad
     m.Document.objects.all().delete()
     m.Subject.objects.all().delete()
     ok, output = run_import("jsonl", path)

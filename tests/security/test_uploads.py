@@ -26,7 +26,7 @@ from chancery.corpus.management.commands.createuser import editors_group
 
 from ..factories import CollectionFactory, DocumentFactory
 from ..iiif.scans import add_scan, image_bytes, page_image, pdf_bytes
-from ..ingest.conftest import empty_archive
+from ..ingest.conftest import empty_archive, write_export
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +171,7 @@ def test_the_jsonl_import_refuses_a_scan_that_holds_html(tmp_path):
     line = next(x for x in lines if x["type"] == "document")
     line["scans"][0]["file"] = {"name": "scans/2024/evil.png",
                                 "data": base64.b64encode(HTML).decode()}  # fmt: skip
-    out.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    write_export(out, lines)  # a whole export, checksum and all: only the file is bad
     empty_archive()
     err = io.StringIO()
     with pytest.raises(Exception, match="1 failed"):

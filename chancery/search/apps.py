@@ -1,5 +1,12 @@
 from django.apps import AppConfig
 from django.core import checks
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models.signals import post_migrate
+
+#: Search migrations that leave the index empty (they recreate its table): once ``migrate``
+#: has applied one of them, the archive's published documents are indexed again. A migration
+#: never calls the indexer itself: it would run today's code on that day's schema.
+EMPTIES_INDEX = {("search", "0003_search_layers")}
 
 
 class SearchConfig(AppConfig):
@@ -14,6 +21,37 @@ class SearchConfig(AppConfig):
         signals.connect()
         checks.register(check_fts5, checks.Tags.database)
         checks.register(check_index_drift)
+        post_migrate.connect(reindex_after_migrate, sender=self)
+
+
+def reindex_after_migrate(sender, using=DEFAULT_DB_ALIAS, plan=None, verbosity=1, **kwargs):
+    """Once ``migrate`` has brought the database to the latest migrations, rebuild the
+    index and the name variants (today's indexer on the finished schema) if it applied a
+    migration of :data:`EMPTIES_INDEX` to an archive with published documents, or finds
+    the index empty beside them (a ``migrate`` that stopped half-way). ``chancery serve``
+    fills an index it finds empty too."""
+    if using != DEFAULT_DB_ALIAS or not plan:
+        return
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
+    from .backends import get_backend
+    from .indexing import emptied, reindex
+
+    applied = {(m.app_label, m.name) for m, backwards in plan if not backwards}
+    reason = emptied(get_backend())
+    if applied & EMPTIES_INDEX:
+        from chancery.corpus.models import Document
+
+        if Document.objects.published().exists():
+            reason = "a migration recreated its tables"
+    if reason:
+        total = reindex()
+        if verbosity:
+            print(f"Search index rebuilt ({reason}): {total} published documents.")
 
 
 def check_fts5(app_configs, **kwargs):

@@ -284,16 +284,27 @@ def reindex(progress=None) -> int:
 
 
 def bring_up_to_date(report=print) -> str | None:
-    """Rebuild an index kept outside the database if it no longer matches it (start-up).
+    """Rebuild an index kept outside the database if it no longer matches it, or an index
+    inside it that a migration emptied (start-up, and after ``migrate``).
 
-    Returns the reason it was rebuilt, or None when it was current (or cannot drift).
+    Returns the reason it was rebuilt, or None when it was current.
     """
     backend = get_backend()
-    reason = backend.drift()
+    reason = backend.drift() or emptied(backend)
     if reason:
         report(f"The search index is out of step with the database ({reason}): rebuilding it.")
         report(f"Indexed {reindex()} published documents.")
     return reason
+
+
+def emptied(backend) -> str | None:
+    """Why an index inside the database needs filling: it is empty while documents are
+    published (search migration 0003_search_layers recreates the SQLite table empty)."""
+    if backend.deferred or not Document.objects.published().exists():
+        return None
+    if backend.indexed_count():
+        return None
+    return "the index is empty but documents are published"
 
 
 def is_paused() -> bool:

@@ -54,19 +54,14 @@ from .base import (
 )
 
 TABLE = "search_pg"
-#: Our configuration name -> (PostgreSQL configuration copied, stemmer for non-ASCII words).
-CONFIGS = {
-    "chancery_english": ("english", "english_stem"),
-    "chancery_russian": ("russian", "russian_stem"),
-    "chancery_simple": ("simple", "simple"),
-}
 #: ISO 639-2/B language code -> configuration of a document's original text.
 LANGUAGE_CONFIGS = {"eng": "chancery_english", "rus": "chancery_russian"}
 #: For ?explain=1 (shown with these field names) and ts_rank_cd's {D, C, B, A} below.
 COLUMNS = ("title", "summary", "translation", "transcript", "names")
 WEIGHTS = (1.0, 0.4, 0.1, 0.1, 0.2)
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
-#: tsvector positions stop at 16,383 and its size at 1 MB: index this much of a text.
+#: tsvector positions stop at 16,383 and its size at 1 MB: this much of a text is indexed
+#: (the generated ``vector`` column of migration 0002_postgres).
 MAX_INDEXED = 1_000_000
 #: Matches ranked with their whole vector; more are first ranked on a small vector. On the
 #: judged queries (bench/relevance) 300 ranks as well as 1,000 and as ranking every match.
@@ -78,53 +73,21 @@ MAX_COMBINATIONS = 128
 #: Documents whose words ``vocabulary`` reads ("did you mean" needs no more).
 VOCABULARY_SAMPLE = 20_000
 
-CREATE_SQL = [
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
-    *(
-        statement
-        for name, (base, stem) in CONFIGS.items()
-        for statement in (
-            f"CREATE TEXT SEARCH CONFIGURATION {name} (COPY = pg_catalog.{base})",
-            f"ALTER TEXT SEARCH CONFIGURATION {name} "
-            f"ALTER MAPPING FOR hword, hword_part, word WITH unaccent, {stem}",
-        )
-    ),
-    f"""CREATE TABLE {TABLE} (
-        document_id bigint PRIMARY KEY,
-        meta_config regconfig NOT NULL,
-        text_config regconfig NOT NULL,
-        title text NOT NULL,
-        summary text NOT NULL,
-        names text NOT NULL,
-        translation text NOT NULL,
-        transcript text NOT NULL,
-        vector tsvector GENERATED ALWAYS AS (
-            setweight(to_tsvector(meta_config, title), 'A')
-            || setweight(to_tsvector(meta_config, summary), 'B')
-            || setweight(to_tsvector(meta_config, names), 'C')
-            || setweight(to_tsvector(meta_config, left(translation, {MAX_INDEXED})), 'D')
-            || setweight(to_tsvector(text_config, left(transcript, {MAX_INDEXED})), 'D')
-        ) STORED,
-        words tsvector GENERATED ALWAYS AS (
-            to_tsvector('chancery_simple', title || ' ' || summary || ' ' || names)
-        ) STORED
-    )""",
-    f"CREATE INDEX {TABLE}_vector ON {TABLE} USING gin (vector) WITH (fastupdate = off)",
-]
-#: Characters of each text layer in the head vector (migration 0004_postgres_head).
-HEAD_CHARS = 1500
-HEAD_SQL = [
-    # Storage MAIN: kept in the row (compressed if need be) while the long texts go to
-    # TOAST, so ranking on it costs no extra fetch. One statement: one table rewrite.
-    f"""ALTER TABLE {TABLE} ADD COLUMN head tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector(meta_config, title), 'A')
-        || setweight(to_tsvector(meta_config, summary), 'B')
-        || setweight(to_tsvector(meta_config, names), 'C')
-        || setweight(to_tsvector(meta_config, left(translation, {HEAD_CHARS})), 'D')
-        || setweight(to_tsvector(text_config, left(transcript, {HEAD_CHARS})), 'D')
-    ) STORED,
-    ALTER COLUMN head SET STORAGE MAIN""",
-]
+# The table is made by the search migrations, each with its SQL written out as it ran it:
+# 0002_postgres (the text columns, the weighted ``vector`` and its GIN index, the unstemmed
+# ``words``, the text search configurations chancery_english, chancery_russian and
+# chancery_simple, copies of PostgreSQL's folding diacritics with ``unaccent``),
+# 0004_postgres_head (the ``head`` vector: title, summary, names and the first 1,500
+# characters of each text layer, kept in the row), 0005_postgres_facts (the triggers that
+# drop the rows of documents deleted or unpublished behind Django's back) and
+# 0006_postgres_links (the facts columns, the combinations table :data:`LINKS` and its
+# ``search_pg_links_id`` function, the ``lead`` vector and its GIN index).
+#
+# A search trusts the search table to hold only published documents (it never joins the
+# documents for that). Signals keep it so; the triggers keep it so also when documents
+# change behind Django's back: a TRUNCATE (``flush``), a queryset ``update`` of the
+# status, a raw DELETE.
+
 #: The facts a search filters, counts and ranks by without reading the documents
 #: (migrations 0005_postgres_facts and 0006_postgres_links): type, decade, year of the
 #: earliest date, the dates, and which combination of collections, subjects, places,
@@ -153,14 +116,6 @@ LINK_FACETS = {
 LINKS = "search_pg_links"
 _LINK_TYPES = {"collections": "bigint[]", "subjects": "bigint[]", "places": "bigint[]",
                "languages": "text[]", "repositories": "bigint[]"}  # fmt: skip
-#: The title, summary and names part of the vector: small, with its own GIN index, so a
-#: broad word's best candidates (those with it in the title or summary) are found without
-#: reading every match (see ``PostgresResults._by_relevance``).
-LEAD = (
-    "setweight(to_tsvector(meta_config, title), 'A') "
-    "|| setweight(to_tsvector(meta_config, summary), 'B') "
-    "|| setweight(to_tsvector(meta_config, names), 'C')"
-)
 
 
 def _links_id_sql(document: str) -> str:
@@ -184,71 +139,6 @@ def _facts_sql(document: str, row: str) -> str:
         f"{row}.date_earliest, {row}.date_latest, {_links_id_sql(document)}"
     )
 
-
-def links_sql() -> list[str]:
-    """Migration 0006: the combinations table and its function, the dates and links
-    columns filled for the rows already indexed, the arrays dropped, the lead vector."""
-    columns = ", ".join(f"{name} {kind} NOT NULL" for name, kind in _LINK_TYPES.items())
-    params = ", ".join(f"{kind}" for kind in _LINK_TYPES.values())
-    names = ", ".join(_LINK_TYPES)
-    values = ", ".join(f"${i}" for i in range(1, len(_LINK_TYPES) + 1))
-    return [
-        f"CREATE TABLE {LINKS} (id integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "
-        f"key text NOT NULL UNIQUE, {columns})",
-        # The id of a combination, made the first time it is seen. Concurrent writers of the
-        # same new combination: one inserts, the other finds it on its next turn.
-        f"""CREATE FUNCTION {LINKS}_id({params}) RETURNS integer LANGUAGE plpgsql AS $$
-        DECLARE
-            wanted text := md5(ROW({values})::text);
-            known integer;
-        BEGIN
-            LOOP
-                SELECT id INTO known FROM {LINKS} WHERE key = wanted;
-                IF known IS NOT NULL THEN
-                    RETURN known;
-                END IF;
-                INSERT INTO {LINKS} (key, {names}) VALUES (wanted, {values})
-                ON CONFLICT (key) DO NOTHING RETURNING id INTO known;
-                IF known IS NOT NULL THEN
-                    RETURN known;
-                END IF;
-            END LOOP;
-        END $$""",
-        f"ALTER TABLE {TABLE} ADD COLUMN earliest date, ADD COLUMN latest date, "
-        f"ADD COLUMN links integer, ADD COLUMN lead tsvector GENERATED ALWAYS AS ({LEAD}) STORED",
-        f"UPDATE {TABLE} SET links = {LINKS}_id({names}), (earliest, latest) = "
-        f"(SELECT f.date_earliest, f.date_latest FROM {Document._meta.db_table} f "
-        f"WHERE f.id = {TABLE}.document_id)",
-        f"ALTER TABLE {TABLE} " + ", ".join(f"DROP COLUMN {name}" for name in _LINK_TYPES),
-        f"CREATE INDEX {TABLE}_lead ON {TABLE} USING gin (lead) WITH (fastupdate = off)",
-    ]
-
-
-def links_drop_sql() -> list[str]:
-    """Migration 0006 undone: the arrays back in every row."""
-    names = ", ".join(_LINK_TYPES)
-    return [
-        f"ALTER TABLE {TABLE} "
-        + ", ".join(f"ADD COLUMN {n} {k} NOT NULL DEFAULT '{{}}'" for n, k in _LINK_TYPES.items()),
-        f"UPDATE {TABLE} SET ({names}) = (SELECT {names} FROM {LINKS} k "
-        f"WHERE k.id = {TABLE}.links)",
-        f"DROP INDEX IF EXISTS {TABLE}_lead",
-        f"ALTER TABLE {TABLE} DROP COLUMN earliest, DROP COLUMN latest, DROP COLUMN links, "
-        "DROP COLUMN lead",
-        f"DROP FUNCTION {LINKS}_id({', '.join(_LINK_TYPES.values())})",
-        f"DROP TABLE {LINKS}",
-    ]
-
-
-# A search trusts the search table to hold only published documents (it never joins the
-# documents for that). Signals keep it so; triggers (migration 0005_postgres_facts) keep it
-# so also when documents change behind Django's back: a TRUNCATE (``flush``), a queryset
-# ``update`` of the status, a raw DELETE.
-
-DROP_SQL = [
-    f"DROP TABLE IF EXISTS {TABLE}",
-    *(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {name}" for name in CONFIGS),
-]
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 #: Text layers -> (configuration column, text column) a layer-limited query re-checks.

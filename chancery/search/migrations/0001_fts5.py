@@ -1,12 +1,19 @@
-"""Create the SQLite FTS5 index table (nothing on other engines)."""
+"""Create the SQLite FTS5 index table (nothing on other engines).
+
+The SQL is written out here as this migration created it: 0003_search_layers replaces the
+table (:mod:`chancery.search.backends.sqlite_fts5` describes it as it is now).
+"""
 
 from django.db import migrations
+
+CREATE_SQL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
+    "title, summary, body, names, tokenize = 'porter unicode61 remove_diacritics 2')"
+)
 
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        from chancery.search.backends.sqlite_fts5 import CREATE_SQL
-
         schema_editor.execute(CREATE_SQL)
 
 

@@ -1,21 +1,101 @@
 """Index text layers apart (translation, transcript) and add the names table.
 
-SQLite: drops the FTS5 table, recreates it with a column per layer, adds the vocabulary
-table behind "did you mean", and reindexes. PostgreSQL: only the ``NameForm`` table (the
+SQLite: drops the FTS5 table and recreates it with a column per layer, and adds the
+vocabulary table behind "did you mean". The new table starts empty: an archive that has
+published documents is reindexed by today's indexer once ``migrate`` has finished
+(``chancery.search.apps``, and ``chancery serve``'s start-up check), never from here. PostgreSQL: only the ``NameForm`` table (the
 name-variant table both engines expand queries with); its FTS schema is 0002's.
 Both: loads the shipped variants table (chancery/search/data/variants.tsv).
+
+Everything is written out here as this migration runs it: the SQL, and the reading and
+folding of the variants file, so that later changes to the engines cannot change it.
 """
+
+import re
+import unicodedata
+from pathlib import Path
 
 from django.db import migrations, models
 
+VARIANTS = Path(__file__).resolve().parent.parent / "data" / "variants.tsv"
+
+CREATE_SQL = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(words UNINDEXED, "
+    "title, summary, translation, transcript, names, "
+    "tokenize = 'porter unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_words USING fts5("
+    "words, tokenize = 'unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_words_vocab USING fts5vocab(search_words, 'row')",
+]
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class _Fold(dict):
+    """``str.translate`` table: each character to its lower-case base letter (1:1)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if 0xAC00 <= code <= 0xD7A3:  # a Hangul syllable is a letter, not letter + marks
+            self[code] = char
+            return char
+        base = unicodedata.normalize("NFKD", char)[:1] or char
+        if unicodedata.combining(base):
+            base = char
+        folded = base.lower()
+        folded = folded if len(folded) == 1 else char.lower()[:1] or char
+        if folded == "ё":
+            folded = "е"
+        self[code] = folded
+        return folded
+
+
+_FOLD = _Fold()
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, one character for one."""
+    if "\u0130" in text:  # the one letter whose lower case is two characters
+        return text.translate(_FOLD)
+    low = text.lower()
+    if low.isascii():
+        return low
+    special = "".join(c for c in set(low) if ord(c) > 127 and _FOLD[ord(c)] != c)
+    if not special:
+        return low
+    return re.sub(f"[{re.escape(special)}]", lambda m: _FOLD[ord(m.group())], low)
+
+
+def fold_key(text: str) -> str:
+    """The key names are compared by: folded, punctuation and spacing normalised."""
+    return " ".join(WORD.findall(fold(text).replace("'", "").replace("’", "")))
+
+
+def token_form(name: str) -> str:
+    """The words an engine sees ("Shih-k'ai" is "shih k ai", unlike its key "shih kai")."""
+    return " ".join(WORD.findall(fold(name)))
+
+
+def read_table(path: Path) -> list[tuple[str, list[str], list[str]]]:
+    """[(kind, forms, notes)] from the variants file; a malformed line names its number."""
+    groups = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        columns = line.split("\t")
+        if len(columns) < 2:
+            raise ValueError(f"{path}:{number}: expected 'kind<TAB>form | form …[<TAB>notes]'")
+        forms = [f.strip() for f in columns[1].split("|") if f.strip()]
+        notes = [n.strip() for n in columns[2].split("|")] if len(columns) > 2 else []
+        if len(forms) >= 2:
+            groups.append((columns[0].strip(), forms, notes))
+    return groups
+
 
 def load_variants(apps, schema_editor):
-    from chancery.search.analysis import fold_key
-    from chancery.search.variants import TABLE, read_table, token_form
-
     NameForm = apps.get_model("search", "NameForm")
     rows = []
-    for n, (kind, forms, notes) in enumerate(read_table(TABLE), 1):
+    for n, (kind, forms, notes) in enumerate(read_table(VARIANTS), 1):
         seen = set()
         for i, name in enumerate(forms):
             key = fold_key(name)
@@ -31,26 +111,16 @@ def load_variants(apps, schema_editor):
 def recreate_fts(apps, schema_editor):
     if schema_editor.connection.vendor != "sqlite":
         return
-    from chancery.search.backends.sqlite_fts5 import CREATE_SQL, CREATE_WORDS_SQL
-
     schema_editor.execute("DROP TABLE IF EXISTS search_fts")
-    schema_editor.execute(CREATE_SQL)
-    for statement in CREATE_WORDS_SQL:
+    for statement in CREATE_SQL:
         schema_editor.execute(statement)
-    Document = apps.get_model("corpus", "Document")
-    if Document.objects.using(schema_editor.connection.alias).exists():
-        from chancery.search.indexing import reindex
-
-        reindex()
 
 
 def drop_fts(apps, schema_editor):
     if schema_editor.connection.vendor != "sqlite":
         return
-    from chancery.search.backends.sqlite_fts5 import WORDS
-
-    schema_editor.execute(f"DROP TABLE IF EXISTS {WORDS}_vocab")
-    schema_editor.execute(f"DROP TABLE IF EXISTS {WORDS}")
+    schema_editor.execute("DROP TABLE IF EXISTS search_words_vocab")
+    schema_editor.execute("DROP TABLE IF EXISTS search_words")
     schema_editor.execute("DROP TABLE IF EXISTS search_fts")
     schema_editor.execute(
         "CREATE VIRTUAL TABLE search_fts USING fts5(title, summary, body, names, "

@@ -15,9 +15,7 @@ def compact(apps, schema_editor):
     connection = schema_editor.connection
     # Migrated inside someone's transaction (a test's), it is left to autovacuum.
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        from chancery.search.backends.postgres import TABLE
-
-        schema_editor.execute(f"VACUUM (FULL, ANALYZE) {TABLE}")
+        schema_editor.execute("VACUUM (FULL, ANALYZE) search_pg")
 
 
 class Migration(migrations.Migration):

@@ -419,11 +419,6 @@ class Restorer:
             return "updated"
         return "unchanged"
 
-    def finish(self, writer) -> None:
-        for ref in self.self_refs:
-            self.self_ref(writer, *ref)
-        self._reset_sequences()
-
     def self_ref(self, writer, model, pk: int, name: str, value) -> None:
         """A reference from a row to another of its kind, once both exist."""
         field = model._meta.get_field(name)
@@ -454,7 +449,7 @@ class Restorer:
             writer.outcomes[pk] = "updated"
 
     @staticmethod
-    def _reset_sequences() -> None:
+    def reset_sequences() -> None:
         from django.core.management.color import no_style
 
         all_models = [mdl for mdl, _ in TYPES.values()] + [
@@ -626,7 +621,7 @@ class Restore:
             yield _step(restorer, data, where)
         for ref in restorer.self_refs:  # each its own step: a batch may end between them
             yield lambda writer, ref=ref: restorer.self_ref(writer, *ref)
-        yield lambda writer: restorer._reset_sequences()
+        yield lambda writer: restorer.reset_sequences()
 
 
 def _step(restorer: Restorer, data: dict, where: str):

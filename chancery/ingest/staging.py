@@ -30,7 +30,7 @@ from datetime import timedelta
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from chancery.corpus import models as m
@@ -41,15 +41,15 @@ from .models import ImportRun, StagedRow
 DOCUMENT = "corpus.document"
 #: a run whose process is on another machine and silent this long is taken for dead
 STALE = timedelta(hours=1)
-INDEX_CHUNK = 500
+INDEX_CHUNK = 100  # documents indexed (or undone) per transaction
 
 
 def can_stage() -> bool:
     """An empty archive: no documents, collections, people, places or tombstones (only
-    lookups such as languages, which a run may change only in its last transaction)."""
-    return not any(
-        model.objects.exists() for model in (m.Document, m.Collection, m.Agent, m.Place, Tombstone)
-    )
+    lookups such as languages, which a run may change only in its last transaction), and
+    no other run under way (call :func:`recover` first)."""
+    empty = (m.Document, m.Collection, m.Agent, m.Place, Tombstone, ImportRun)
+    return not any(model.objects.exists() for model in empty)
 
 
 def hidden(model) -> Q:
@@ -105,11 +105,11 @@ class Stage:
         for step in self._later:
             step()
         rows = StagedRow.objects.filter(run=self.run, model=DOCUMENT)
-        mine = rows.filter(object_id=OuterRef("pk"))
-        m.Document.objects.filter(pk__in=rows.values("object_id")).update(
-            status=Subquery(mine.values("status")[:1]),
-            published_at=Subquery(mine.values("published_at")[:1]),
-        )
+        documents = [
+            m.Document(pk=pk, status=status, published_at=published_at)
+            for pk, status, published_at in rows.values_list("object_id", "status", "published_at")
+        ]  # written as they are (no save(), no signals: updated_at stays the file's)
+        m.Document.objects.bulk_update(documents, ["status", "published_at"], batch_size=500)
         ImportRun.objects.filter(pk=self.run.pk).update(state=ImportRun.PUBLISHED)
 
     def close(self) -> None:

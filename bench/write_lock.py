@@ -3,10 +3,11 @@
 Run: nice -n 10 .venv/bin/python bench/write_lock.py FILE [FILE...]
 Each FILE (a FRUS TEI volume, or a `chancery export jsonl` file) is imported, in a process
 of its own, into a fresh, empty SQLite archive (a temp CHANCERY_HOME) through
-``import_file``, the code of
-``chancery import``. Prints the time the file's transaction held the write lock (from
-BEGIN IMMEDIATE to COMMIT: what a save in the admin waits for), the whole import time,
-documents per second and the load average, so figures from a shared machine can be read.
+``import_file``, the code of ``chancery import``. Prints the longest time one of the
+file's transactions held the write lock (from BEGIN IMMEDIATE to COMMIT: what a save in
+the admin waits for; a JSONL restore into an empty archive is many short ones, see
+chancery/ingest/staging.py), the whole import time, documents per second and the load
+average, so figures from a shared machine can be read.
 """
 
 import os
@@ -67,8 +68,11 @@ def measure(path: Path) -> str:
     finally:
         transaction.Atomic.__enter__, transaction.Atomic.__exit__ = enter, leave
     docs = report.counts["created"] + report.counts["updated"] + report.counts["unchanged"]
+    longest = sorted(held, reverse=True)[:3]
     return (f"{path.name:24} {report.summary()}: import {total:6.1f} s, write lock held "
-            f"{max(held, default=0):6.1f} s (longest transaction), {docs / total:5.0f} "
+            f"{max(held, default=0):6.1f} s (longest transaction; {len(held)} transactions, "
+            f"the longest three {', '.join(f'{t:.2f}' for t in longest)} s, in all "
+            f"{sum(held):.1f} s), {docs / total:5.0f} "
             f"records/s, load {os.getloadavg()[0]:.1f}")  # fmt: skip
 
 

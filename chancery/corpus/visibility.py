@@ -43,6 +43,13 @@ def draft_only(model) -> Q:
     return _used_by(model, everything) & ~_used_by(model, everything.published())
 
 
+def _staged(model) -> Q:
+    """Rows an import run has written but not yet published (chancery/ingest/staging.py)."""
+    from chancery.ingest.staging import hidden
+
+    return hidden(model)
+
+
 def public(model_or_queryset) -> QuerySet:
     """The rows of a model (or queryset of it) the public may see.
 
@@ -55,6 +62,7 @@ def public(model_or_queryset) -> QuerySet:
     if not isinstance(queryset, QuerySet):
         queryset = queryset._default_manager.all()
     model = queryset.model
+    queryset = queryset.exclude(_staged(model))
     if not any(f.name == "parent" for f in model._meta.concrete_fields):
         return queryset.exclude(draft_only(model))
     rows = model._default_manager.order_by()

@@ -214,12 +214,19 @@ def export_jsonl(out: Path) -> int:
 
 # -- import ------------------------------------------------------------------------------
 class Restorer:
-    """Writes export lines back; one per file, inside the import's transaction."""
+    """Writes export lines back; one per file, inside the import's transaction, or in
+    batches through a :class:`~.staging.Stage` (``stage``) into an empty archive."""
 
     def __init__(self, where_prefix: str):
         self.name = where_prefix
         self.self_refs: list[tuple[type, int, str, object]] = []  # (model, pk, field, value)
         self.changed_docs: set[int] = set()
+        self.stage = None
+
+    @property
+    def staging(self) -> bool:
+        """Writing a batch of a staged run (not its last, publishing transaction)."""
+        return self.stage is not None and not self.stage.publishing
 
     def _convert(self, model, field, value, where: str):
         if value is None or value == "":
@@ -242,8 +249,7 @@ class Restorer:
             return decimal.Decimal(value)
         return value
 
-    @staticmethod
-    def _restore_file(field, value, where: str) -> str:
+    def _restore_file(self, field, value, where: str) -> str:
         if not isinstance(value, dict) or not value.get("name"):
             return ""
         name = value["name"]
@@ -257,6 +263,8 @@ class Restorer:
             except ValidationError as exc:
                 raise IngestError(where, f"{field.name}: {exc.messages[0]}") from None
             saved = default_storage.save(name, ContentFile(data))
+            if self.stage is not None:
+                self.stage.stored(saved)
             return saved
         return name
 
@@ -285,6 +293,9 @@ class Restorer:
         model, natural = TYPES[kind]
         if not data.get(natural):
             raise IngestError(where, f"a {kind} line needs {natural!r}")
+        if model is Tombstone and self.staging:  # OAI shows it: written on publication
+            self.stage.defer(lambda: self.restore(data, where, writer))
+            return "created"  # a staged run's archive has no tombstones (staging.can_stage)
         obj = model.objects.filter(**{natural: data[natural]}).first()
         if (
             model is Tombstone
@@ -295,7 +306,7 @@ class Restorer:
             obj.delete()
             obj = None
         values = self._values(model, data, where)
-        outcome = self._save(model, obj, values, data.get("id"))
+        outcome = self._save(model, obj, values, data.get("id"), top=True)
         obj = model.objects.get(**{natural: data[natural]})
         for field in model._meta.concrete_fields:
             if field.is_relation and (field.related_model is model) and field.name in data:
@@ -313,20 +324,34 @@ class Restorer:
             return ""
         return outcome
 
-    def _save(self, model, obj, values: dict, pk) -> str:
+    def _save(self, model, obj, values: dict, pk, top: bool = False) -> str:
+        """Create or update one row; ``top``: a line's own row (not an inline child)."""
         auto = {f.name: values.pop(f.name) for f in model._meta.concrete_fields
                 if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
                 if f.name in values}  # fmt: skip
         if obj is None:
+            publish = {}
+            if model is m.Document and self.staging:  # a draft until the run is published
+                status = values.pop("status", None) or m.Document.DRAFT
+                published_at = values.pop("published_at", None)
+                if status == m.Document.PUBLISHED and published_at is None:
+                    published_at = timezone.now()
+                publish = {"status": status, "published_at": published_at}
+                values["status"] = m.Document.DRAFT
             obj = model(**values)
             if pk is not None and not model.objects.filter(pk=pk).exists():
                 obj.pk = pk
             obj.save()
             outcome = "created"
+            if top and self.staging:
+                self.stage.created(obj, **publish)
         else:
             current = {k: getattr(obj, k) for k in values}
             if current == values and all(getattr(obj, k) == v for k, v in auto.items()):
                 return "unchanged"
+            if self.staging:  # a row the public sees (a language, say): changed on publication
+                self.stage.defer(lambda: self._save(model, obj, {**values, **auto}, pk))
+                return "updated"
             for k, v in values.items():
                 setattr(obj, k, v)
             obj.save()
@@ -381,37 +406,42 @@ class Restorer:
             raise IngestError(where, f"source key {data.get('key')!r}: no such record")
         sk = SourceKey.objects.filter(scope=data["scope"], key=data["key"]).first()
         if sk is None:
-            SourceKey.objects.create(scope=data["scope"], key=data["key"], object_id=target.pk)
+            sk = SourceKey.objects.create(scope=data["scope"], key=data["key"], object_id=target.pk)
+            if self.staging:
+                self.stage.created(sk)
             return "created"
         if sk.object_id != target.pk:
-            SourceKey.objects.filter(pk=sk.pk).update(object_id=target.pk)
+            update = SourceKey.objects.filter(pk=sk.pk)
+            if self.staging:
+                self.stage.defer(lambda: update.update(object_id=target.pk))
+            else:
+                update.update(object_id=target.pk)
             return "updated"
         return "unchanged"
 
-    def finish(self, writer) -> None:
-        for model, pk, name, value in self.self_refs:
-            field = model._meta.get_field(name)
-            natural = NATURAL[model]
-            if field.many_to_many:
-                targets = set(
-                    model.objects.filter(**{f"{natural}__in": value}).values_list("pk", flat=True)
-                )
-                manager = getattr(model.objects.get(pk=pk), name)
-                if set(manager.values_list("pk", flat=True)) != targets:
-                    manager.set(targets)
-                    self._touch(writer, model, pk)
-                continue
-            target = (
-                model.objects.filter(**{natural: value}).values_list("pk", flat=True).first()
-                if value
-                else None
+    def self_ref(self, writer, model, pk: int, name: str, value) -> None:
+        """A reference from a row to another of its kind, once both exist."""
+        field = model._meta.get_field(name)
+        natural = NATURAL[model]
+        if field.many_to_many:
+            targets = set(
+                model.objects.filter(**{f"{natural}__in": value}).values_list("pk", flat=True)
             )
-            if value and target is None:
-                raise IngestError(self.name, f"{model.__name__} {name}: no {value!r}")
-            if getattr(model.objects.get(pk=pk), field.attname) != target:
-                model.objects.filter(pk=pk).update(**{field.attname: target})
+            manager = getattr(model.objects.get(pk=pk), name)
+            if set(manager.values_list("pk", flat=True)) != targets:
+                manager.set(targets)
                 self._touch(writer, model, pk)
-        self._reset_sequences()
+            return
+        target = (
+            model.objects.filter(**{natural: value}).values_list("pk", flat=True).first()
+            if value
+            else None
+        )
+        if value and target is None:
+            raise IngestError(self.name, f"{model.__name__} {name}: no {value!r}")
+        if getattr(model.objects.get(pk=pk), field.attname) != target:
+            model.objects.filter(pk=pk).update(**{field.attname: target})
+            self._touch(writer, model, pk)
 
     @staticmethod
     def _touch(writer, model, pk) -> None:
@@ -419,7 +449,7 @@ class Restorer:
             writer.outcomes[pk] = "updated"
 
     @staticmethod
-    def _reset_sequences() -> None:
+    def reset_sequences() -> None:
         from django.core.management.color import no_style
 
         all_models = [mdl for mdl, _ in TYPES.values()] + [
@@ -560,28 +590,38 @@ def read_jsonl(path: Path):
     """The import reader for ``chancery import jsonl``: a Chancery export, checked whole
     when called (before the import's transaction begins), then restored line by line."""
     checked = check_export(path)
-    return _restore_lines(path, checked)
+    return Restore(path, checked)
 
 
-def _restore_lines(path: Path, checked: Checked):
-    restorer = Restorer(path.name)
-    if checked.note:
-        yield Note(checked.note)
-    for n, raw in _lines(path):
-        where = f"{path.name}:{n}"
-        data = _parse(raw, where)
-        if data.get("type") in (HEADER, END):
-            continue
-        yield _step(restorer, data, where)
-    yield _Finish(restorer)
+class Restore:
+    """A checked file's write steps, one per line, then the references between rows.
 
+    ``stageable``: the import may write them in batches (chancery/ingest/staging.py);
+    it then calls :meth:`stage_with` first.
+    """
 
-class _Finish:
-    def __init__(self, restorer):
-        self.restorer = restorer
+    stageable = True
 
-    def __call__(self, writer):
-        self.restorer.finish(writer)
+    def __init__(self, path: Path, checked: Checked):
+        self.path, self.checked = path, checked
+        self.restorer = Restorer(path.name)
+
+    def stage_with(self, stage) -> None:
+        self.restorer.stage = stage
+
+    def __iter__(self):
+        restorer, path = self.restorer, self.path
+        if self.checked.note:
+            yield Note(self.checked.note)
+        for n, raw in _lines(path):
+            where = f"{path.name}:{n}"
+            data = _parse(raw, where)
+            if data.get("type") in (HEADER, END):
+                continue
+            yield _step(restorer, data, where)
+        for ref in restorer.self_refs:  # each its own step: a batch may end between them
+            yield lambda writer, ref=ref: restorer.self_ref(writer, *ref)
+        yield lambda writer: restorer.reset_sequences()
 
 
 def _step(restorer: Restorer, data: dict, where: str):

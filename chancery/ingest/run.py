@@ -1,9 +1,13 @@
-"""Run an import: one transaction per file, a tally, a progress bar, the index at the end.
+"""Run an import: a file all or nothing, a tally, a progress bar, the index at the end.
 
 Every format plugs in a *reader* (path -> iterable of records); this module owns what all
 imports share, so they behave the same: a file is written completely or not at all
 (malformed input, Ctrl-C or a kill roll it back, index included), ``--dry-run`` does all
 the work and then rolls back, and the outcome is tallied per document.
+
+A file is one transaction, except a JSONL restore into an empty archive: that is written
+in batches of at most about :data:`BATCH_SECONDS` each, so that it never holds SQLite's
+write lock for long, and kept all or nothing by a staging step (chancery/ingest/staging.py).
 """
 
 from __future__ import annotations
@@ -13,18 +17,25 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from chancery.search.indexing import indexing_paused
 
+from . import staging
 from .records import CollectionRef, DocumentRecord, strip_controls
 from .report import FileFailed, IngestError, Report
 from .writer import Writer
 
 Reader = Callable[[Path], Iterable]
 BATCH = 100  # documents whose current state is loaded together (re-imports compare against it)
+#: a staged run commits after this long (or STAGED_ITEMS lines)...
+BATCH_SECONDS = 1.0
+STAGED_ITEMS = 1000
+#: ...then pauses this long on SQLite: a writer waiting for the lock polls it every 100 ms
+#: at most (SQLite's busy handler), and would rarely find it free between two batches
+WRITERS_TURN = 0.15
 
 
 class Note:
@@ -55,9 +66,11 @@ def make_progress(enabled: bool) -> Progress:
     )
 
 
-def write_items(items: Iterable, report: Report, on_document=None) -> Writer:
+def write_items(
+    items: Iterable, report: Report, on_document=None, writer=None, finish=True
+) -> Writer:
     """Write a reader's items through a :class:`Writer` (inside the caller's transaction)."""
-    writer = Writer(report)
+    writer = writer or Writer(report)
     batch: list[DocumentRecord] = []
 
     def write_batch():
@@ -89,8 +102,41 @@ def write_items(items: Iterable, report: Report, on_document=None) -> Writer:
             if on_document:
                 on_document()
     write_batch()
-    writer.finish()
+    if finish:
+        writer.finish()
     return writer
+
+
+def write_staged(path: Path, items, report: Report, on_document=None) -> None:
+    """Write a stageable reader's items in short transactions, as one run (staging.py)."""
+    stage = staging.Stage(path.name)
+    items.stage_with(stage)
+    writer = Writer(report)
+    steps = iter(items)
+    more = True
+
+    def batch(began: float):
+        nonlocal more
+        for n, item in enumerate(steps, 1):
+            yield item
+            if n >= STAGED_ITEMS or time.monotonic() - began > BATCH_SECONDS:
+                return
+        more = False
+
+    try:
+        while more:
+            with transaction.atomic(), indexing_paused():
+                write_items(batch(time.monotonic()), report, on_document, writer, finish=False)
+                stage.commit_batch()
+            if connection.vendor == "sqlite" and not connection.in_atomic_block:
+                time.sleep(WRITERS_TURN)
+        with transaction.atomic(), indexing_paused():
+            writer.finish(index=False)  # the tally; the index follows publication
+            stage.publish()
+    except BaseException:
+        stage.discard()
+        raise
+    stage.close()
 
 
 def _strip_controls(record: DocumentRecord | CollectionRef, report: Report) -> None:
@@ -102,7 +148,7 @@ def _strip_controls(record: DocumentRecord | CollectionRef, report: Report) -> N
 
 
 def import_file(path: Path, reader: Reader, *, dry_run=False, progress=None, total=None) -> Report:
-    """Import one file in one transaction; the returned report says what happened."""
+    """Import one file, all or nothing; the returned report says what happened."""
     report = Report()
     started = time.monotonic()
     task = progress.add_task(path.name, total=total, rate=0.0) if progress else None
@@ -114,11 +160,15 @@ def import_file(path: Path, reader: Reader, *, dry_run=False, progress=None, tot
             progress.update(task, completed=done, rate=rate)
 
     try:
+        report.warnings += staging.recover()  # runs whose import was killed
         items = reader(path)  # a reader may check the whole file here, before the lock
-        with transaction.atomic(), indexing_paused():
-            write_items(items, report, tick)
-            if dry_run:
-                transaction.set_rollback(True)
+        if getattr(items, "stageable", False) and not dry_run and staging.can_stage():
+            write_staged(path, items, report, tick)
+        else:
+            with transaction.atomic(), indexing_paused():
+                write_items(items, report, tick)
+                if dry_run:
+                    transaction.set_rollback(True)
     except FileFailed as exc:
         report.counts.clear()
         report.add("failed", len(exc.problems))

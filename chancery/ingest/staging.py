@@ -29,7 +29,7 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -55,7 +55,9 @@ def can_stage() -> bool:
 def hidden(model) -> Q:
     """Rows of ``model`` that an unfinished run created: not public yet."""
     staged = StagedRow.objects.filter(model=model._meta.label_lower, run__state=ImportRun.WRITING)
-    return Q(pk__in=staged.values("object_id"))
+    if isinstance(model._meta.pk, models.IntegerField):  # BigAutoField and AutoField too
+        return Q(pk__in=staged.values("object_id"))
+    return Q(pk__in=staged.values("name"))  # a text key (a language's code): see created()
 
 
 class Stage:

@@ -18,8 +18,22 @@ CHANCERY = Path(sys.executable).with_name("chancery")
 #: The two volumes with the most documents: each is one transaction holding the lock.
 VOLUMES = ("frus1864p3.xml", "frus1897.xml")
 
+#: Script lines that read the admin form at ``url`` as a browser would submit it, into ``data``.
+READ_FORM = """
+form = html.fromstring(client.get(url).content).get_element_by_id("document_form")
+data = {}
+for field in form.inputs:
+    kind = getattr(field, "type", "")
+    if not field.name or kind in ("submit", "file") or (kind == "checkbox" and not field.checked):
+        continue
+    value = field.value
+    values = list(value) if getattr(field, "multiple", False) else [value]
+    data.setdefault(field.name, []).extend(v for v in values if v is not None)
+"""
+
 #: Logs in and reads the change form first, then posts it when told to ("go" on stdin).
-SAVE = """
+SAVE = (
+    """
 import sys
 import django
 django.setup()
@@ -32,21 +46,16 @@ doc = Document.objects.get(public_id="1")
 client = Client(HTTP_HOST="localhost")
 client.force_login(User.objects.get(username="editor"))
 url = f"/admin/corpus/document/{doc.pk}/change/"
-form = html.fromstring(client.get(url).content).get_element_by_id("document_form")
-data = {}
-for field in form.inputs:
-    kind = getattr(field, "type", "")
-    if not field.name or kind in ("submit", "file") or (kind == "checkbox" and not field.checked):
-        continue
-    value = field.value
-    values = list(value) if getattr(field, "multiple", False) else [value]
-    data.setdefault(field.name, []).extend(v for v in values if v is not None)
+"""
+    + READ_FORM
+    + """
 data["title"] = ["Saved during the import"]
 print("ready", flush=True)
 sys.stdin.readline()
 response = client.post(url, data)
 print(response.status_code, response.get("Retry-After", ""), flush=True)
 """
+)
 
 
 def _env(home: Path, **extra: str) -> dict:

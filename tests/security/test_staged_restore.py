@@ -19,12 +19,13 @@ from collections import Counter
 from pathlib import Path
 
 from chancery.ingest import jsonl
-from tests.security.test_busy_writes import CHANCERY, _env, _run
+from tests.security.test_busy_writes import CHANCERY, READ_FORM, _env, _run
 
 DOCUMENTS = 2000
 
 #: Logs in, reads the "add document" form, posts it when told to ("go" on stdin).
-ADD = """
+ADD = (
+    """
 import sys
 import django
 django.setup()
@@ -35,15 +36,9 @@ from django.test import Client
 client = Client(HTTP_HOST="localhost")
 client.force_login(User.objects.get(username="editor"))
 url = "/admin/corpus/document/add/"
-form = html.fromstring(client.get(url).content).get_element_by_id("document_form")
-data = {}
-for field in form.inputs:
-    kind = getattr(field, "type", "")
-    if not field.name or kind in ("submit", "file") or (kind == "checkbox" and not field.checked):
-        continue
-    value = field.value
-    values = list(value) if getattr(field, "multiple", False) else [value]
-    data.setdefault(field.name, []).extend(v for v in values if v is not None)
+"""
+    + READ_FORM
+    + """
 data |= {"public_id": ["saved-during-restore"], "title": ["Saved during the restore"],
          "status": ["published"]}
 print("ready", flush=True)
@@ -51,6 +46,7 @@ sys.stdin.readline()
 response = client.post(url, data)
 print(response.status_code, flush=True)
 """
+)
 
 #: What a visitor sees of the restored file: status codes of its pages, OAI and search.
 VISIBLE = """

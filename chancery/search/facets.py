@@ -16,39 +16,52 @@ from chancery.corpus import models
 
 @dataclass(frozen=True)
 class FacetSpec:
+    """One facet: every consumer (page, forms, both APIs, OpenAPI, importers, engines)
+    derives what it needs from here, so a facet is added by adding one entry."""
+
     name: str
     label: str
-    #: ORM path from Document to the value matched by the URL parameter.
-    lookup: str
+    #: The Document field holding the facet's values ("subjects", "doc_type", "decade").
+    relation: str
+    #: The model of the values (None: a value stored on the document itself, the decade).
+    model: type | None = None
+    #: The field of ``model`` a URL names a value by ("slug", "code").
+    key: str = "slug"
+    #: The field of ``model`` shown as the value's label.
+    label_field: str = "name"
     #: True: every selected value must apply (a document has many). False: any one may.
     conjunctive: bool = True
+
+    @property
+    def lookup(self) -> str:
+        """ORM path from Document to the value matched by the URL parameter."""
+        return f"{self.relation}__{self.key}" if self.model else self.relation
+
+    @property
+    def many(self) -> bool:
+        """True when a document may have several values (a many-to-many relation)."""
+        return bool(self.model) and models.Document._meta.get_field(self.relation).many_to_many
 
 
 FACETS: dict[str, FacetSpec] = {
     spec.name: spec
     for spec in [
-        FacetSpec("collection", "Collection", "collections__slug"),
-        FacetSpec("subject", "Subject", "subjects__slug"),
-        FacetSpec("place", "Place", "places__slug"),
-        FacetSpec("language", "Language", "languages__code"),
-        FacetSpec("repository", "Repository", "repositories__slug"),
-        FacetSpec("type", "Type", "doc_type__slug", conjunctive=False),
+        FacetSpec("collection", "Collection", "collections", models.Collection,
+                  label_field="title"),
+        FacetSpec("subject", "Subject", "subjects", models.Subject),
+        FacetSpec("place", "Place", "places", models.Place),
+        FacetSpec("language", "Language", "languages", models.Language, key="code"),
+        FacetSpec("repository", "Repository", "repositories", models.Repository),
+        FacetSpec("type", "Type", "doc_type", models.DocumentType, conjunctive=False),
         FacetSpec("decade", "Decade", "decade", conjunctive=False),
     ]
-}
+}  # fmt: skip
 
 
 def facet_models() -> dict[str, tuple[type, str, str]]:
     """Facet -> (model of its values, field the URL names a value by, label field), for the
     engines that count and filter by ids (PostgreSQL's search rows, Tantivy)."""
-    return {
-        "collection": (models.Collection, "slug", "title"),
-        "subject": (models.Subject, "slug", "name"),
-        "place": (models.Place, "slug", "name"),
-        "language": (models.Language, "code", "name"),
-        "repository": (models.Repository, "slug", "name"),
-        "type": (models.DocumentType, "slug", "name"),
-    }
+    return {n: (s.model, s.key, s.label_field) for n, s in FACETS.items() if s.model}
 
 
 @dataclass
@@ -92,13 +105,11 @@ def count_facets(
     """Counts of every facet (or those in ``only``) over ``matched`` (documents' pks)."""
     ids = matched.values("pk")
     authorities = {
-        "collection": lambda: _authority_counts(models.Collection, "documents", ids, label="title"),
-        "subject": lambda: _authority_counts(models.Subject, "documents", ids),
-        "place": lambda: _authority_counts(models.Place, "documents", ids),
-        "language": lambda: _authority_counts(models.Language, "documents", ids, key="code"),
-        "repository": lambda: _authority_counts(models.Repository, "documents", ids),
-        "type": lambda: _authority_counts(models.DocumentType, "document", ids),
-    }
+        name: (lambda s=spec: _authority_counts(
+            s.model, models.Document._meta.get_field(s.relation).related_query_name(), ids,
+            key=s.key, label=s.label_field))
+        for name, spec in FACETS.items() if spec.model
+    }  # fmt: skip
     wanted = only or tuple(FACETS)
     facets = {name: count() for name, count in authorities.items() if name in wanted}
     if "decade" not in wanted:

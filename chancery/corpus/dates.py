@@ -8,6 +8,7 @@ The parsing itself is the ``edtf`` library's; this module only adapts it.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -69,24 +70,36 @@ def _display_single(text: str) -> tuple[str, bool]:
     return (f"c. {shown}" if approximate else shown), approximate
 
 
-_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+#: A partial ISO date as people type it: year, year and month, or a day ("1958-3" too).
+PARTIAL_DATE_PATTERN = r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?"
+_PARTIAL = re.compile(rf"^{PARTIAL_DATE_PATTERN}$")
+#: The strict ISO form the EDTF fast path accepts (two-digit months and days).
+_ISO = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
-def _iso_bounds(text: str) -> tuple[dt.date, dt.date] | None:
-    """Earliest and latest day of a plain ISO year, month or day; None if not one."""
-    found = _ISO.match(text)
-    if not found:
-        return None
-    year, month, day = (int(g) if g else None for g in found.groups())
+def partial_date_bounds(text: str) -> tuple[dt.date, dt.date]:
+    """First and last day of '1958', '1958-03' or '1958-03-12'; :class:`DateError`
+    (with a message for the person who typed it) if ``text`` is not one."""
+    text = text.strip()
+    if not _PARTIAL.match(text):
+        raise DateError(f"“{text}” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.")
+    year, *rest = (int(part) for part in text.split("-"))
     try:
-        if day:
-            return dt.date(year, month, day), dt.date(year, month, day)
-        if month:
-            following = dt.date(year + month // 12, month % 12 + 1, 1)
-            return dt.date(year, month, 1), following - dt.timedelta(days=1)
+        if len(rest) == 2:
+            day = dt.date(year, rest[0], rest[1])
+            return day, day
+        if rest:
+            last = calendar.monthrange(year, rest[0])[1]
+            return dt.date(year, rest[0], 1), dt.date(year, rest[0], last)
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    except ValueError:
-        return None
+    except ValueError as exc:  # calendar.IllegalMonthError is a ValueError
+        raise DateError(f"“{text}” is not a real date ({exc}).") from exc
+
+
+def partial_date(text: str, *, end: bool) -> dt.date:
+    """'1958' → 1958-01-01, or 1958-12-31 as the ``end`` of a range; likewise for a month."""
+    first, last = partial_date_bounds(text)
+    return last if end else first
 
 
 def _plain_iso(text: str) -> UncertainDate | None:
@@ -96,8 +109,11 @@ def _plain_iso(text: str) -> UncertainDate | None:
     parts = text.split("/")
     if len(parts) > 2:
         return None
-    bounds = [_iso_bounds(p) for p in parts]
-    if None in bounds:
+    if not all(_ISO.match(p) for p in parts):
+        return None
+    try:
+        bounds = [partial_date_bounds(p) for p in parts]
+    except DateError:
         return None
     earliest, latest = bounds[0][0], bounds[-1][1]
     if earliest > latest or (len(parts) == 2 and bounds[0][1] > bounds[1][1]):

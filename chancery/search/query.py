@@ -18,6 +18,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
+from chancery.corpus.dates import partial_date
+
 SORTS = {
     "relevance": "Relevance",
     "date": "Date (oldest first)",
@@ -138,14 +140,7 @@ def _clean(text: str) -> str:
 
 
 def _date(value: str, *, end: bool) -> dt.date:
-    parts = [int(p) for p in value.split("-")]
-    year = parts[0]
-    if len(parts) == 1:
-        return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
-    month = parts[1]
-    if len(parts) == 2:
-        return dt.date(year, month, calendar.monthrange(year, month)[1] if end else 1)
-    return dt.date(year, month, parts[2])
+    return partial_date(value, end=end)
 
 
 def _date_range(parsed: ParsedQuery, start: str | None, end: str | None, raw: str) -> bool:

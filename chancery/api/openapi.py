@@ -6,9 +6,13 @@ live answers against these schemas, and the response shapes follow ``serializers
 
 from __future__ import annotations
 
+from chancery.corpus.authorities import AUTHORITY_KINDS, api_kinds
+from chancery.corpus.dates import PARTIAL_DATE_PATTERN
 from chancery.search.facets import FACETS
 from chancery.search.forms import MAX_PER_PAGE as SEARCH_MAX_PER_PAGE
 from chancery.search.query import DATE_MODES, SORTS
+
+from .filters import document_filters
 
 
 def _nullable(type_: str, **extra) -> dict:
@@ -165,10 +169,11 @@ def _authority_schema(kind: str, detail: bool) -> dict:
         }[kind]
     )
     if detail:
+        spec = AUTHORITY_KINDS[kind]
         fields["links"] = _ref("DetailLinks")
-        if kind in ("place", "person"):
+        if spec.has_variants:
             fields["variants"] = _array(_ref("Variant"))
-        if kind == "place":
+        if spec.hierarchical:
             fields["children"] = _array(_ref("AuthorityRef"))
     return _obj(fields)
 
@@ -279,7 +284,7 @@ def _slug_param(what: str) -> dict:
 
 def _search_params() -> list[dict]:
     # Empty means "not given" (HTML forms send empty fields).
-    date = {"type": "string", "pattern": r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"}
+    date = {"type": "string", "pattern": f"^({PARTIAL_DATE_PATTERN})?$"}
     params = [
         _query("q", {"type": "string", "maxLength": 1000}, "Query (see docs/searching.md)."),
         *_paging(SEARCH_MAX_PER_PAGE, 10),
@@ -302,20 +307,10 @@ def _search_params() -> list[dict]:
 
 
 def _document_filters() -> list[dict]:
-    from .v1 import DOCUMENT_FILTERS
-
     return [
-        _query(name, STR, f"Only documents with this {name} ({key}).")
-        for name, (_model, key, _lookups) in DOCUMENT_FILTERS.items()
+        _query(f.name, STR, f"Only documents with this {f.name} ({f.key}).")
+        for f in document_filters()
     ]
-
-
-PLURALS = {
-    "subject": "subjects",
-    "place": "places",
-    "person": "people",
-    "repository": "repositories",
-}
 
 
 def _paths() -> dict:
@@ -346,7 +341,7 @@ def _paths() -> dict:
             _ok(_ref("CollectionDetail"), "The collection."), [_slug_param("collection")],
             not_found=True),
     }  # fmt: skip
-    for kind, plural in PLURALS.items():
+    for kind, plural in ((k.name, k.plural) for k in api_kinds()):
         paths[f"/api/v1/{plural}"] = _operation(
             plural,
             f"{plural.capitalize()} with their numbers of published documents.",
@@ -362,7 +357,7 @@ def _paths() -> dict:
         )
     _link(paths, "/api/v1/documents", "document", "id", "id")
     _link(paths, "/api/v1/collections", "collection", "slug", "slug")
-    for kind, plural in PLURALS.items():
+    for kind, plural in ((k.name, k.plural) for k in api_kinds()):
         _link(paths, f"/api/v1/{plural}", kind, "slug", "slug")
     return paths
 
@@ -391,7 +386,7 @@ def _schemas() -> dict:
             "links": _ref("DetailLinks"),
         }
     )
-    for kind in PLURALS:
+    for kind in (k.name for k in api_kinds()):
         schemas[kind.capitalize()] = _authority_schema(kind, detail=False)
         schemas[f"{kind.capitalize()}Detail"] = _authority_schema(kind, detail=True)
     return schemas

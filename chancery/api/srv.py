@@ -12,13 +12,17 @@ import math
 import re
 
 from django.db.models import Count, Max, Min, Q
+from django.db.models.fields import AutoFieldMixin
 from django.http import Http404, HttpResponse
 from django.utils.html import escape
 
 from chancery.corpus import media, models
+from chancery.corpus.authorities import AUTHORITY_KINDS, by_wilson_name
+from chancery.corpus.dates import DateError, partial_date
 from chancery.corpus.visibility import public
 from chancery.search import budget
 from chancery.search.backends import get_backend
+from chancery.search.facets import FACETS, FacetSpec, facet_for
 from chancery.search.query import SearchQuery
 
 from . import wilson
@@ -37,16 +41,17 @@ def _ids(request, name: str) -> list[str]:
 
 
 def _resolve(request, name: str, model, field: str = "pk") -> list:
-    """The ``field`` values of the ``model`` rows the parameter names by id (400 if unknown)."""
+    """The ``field`` values of the ``model`` rows the parameter names by id (400 if unknown).
+
+    An id is the primary key: a whole number, or a language's code."""
     ids = _ids(request, name)
     if not ids:
         return []
-    if field != "code":
+    if isinstance(model._meta.pk, AutoFieldMixin):
         bad = [i for i in ids if not (i.isascii() and i.isdigit() and len(i) <= 18)]
         if bad:
             raise ApiError(400, f"{name}[]: “{bad[0]}” is not an id (a whole number).")
-    key = "code" if field == "code" else "pk"
-    found = dict(model.objects.filter(**{f"{key}__in": ids}).values_list(key, field))
+    found = dict(model.objects.filter(pk__in=ids).values_list("pk", field))
     found = {str(k): v for k, v in found.items()}
     missing = [i for i in ids if i not in found]
     if missing:
@@ -61,20 +66,33 @@ def _date(request, name: str) -> dt.date | None:
     if not re.fullmatch(r"\d{8}", raw):
         raise ApiError(400, f"{name}: “{raw}” is not a date; use YYYYMMDD.")
     try:
-        return dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
-    except ValueError:
+        return partial_date(f"{raw[:4]}-{raw[4:6]}-{raw[6:]}", end=False)
+    except DateError:
         raise ApiError(400, f"{name}: “{raw}” is not a real date.") from None
 
 
+def facet_parameters() -> dict[str, FacetSpec]:
+    """Wilson parameter -> the search facet it selects by. A facet that is exactly an
+    authority kind takes the kind's Wilson name (places: ``coverage``), any other its own."""
+    params = {}
+    for spec in FACETS.values():
+        if not (spec.wilson and spec.model):
+            continue
+        kind = next(
+            (k for k in AUTHORITY_KINDS.values() if facet_for(k.model, k.relations) is spec), None
+        )
+        params[kind.wilson if kind else spec.name] = spec
+    return params
+
+
 def _extra_filters(request) -> Q | None:
-    """Filters the search facets do not cover: contributors, donors, publishers, translations."""
+    """Filters the search facets do not cover: the other authority kinds (contributors,
+    donors, publishers) and translations."""
     conditions = []
-    for pk in _resolve(request, "contributor", models.Agent):
-        conditions.append(Q(creators=pk) | Q(contributors=pk) | Q(people=pk))
-    for pk in _resolve(request, "donor", models.Donor):
-        conditions.append(Q(donors=pk))
-    for pk in _resolve(request, "publisher", models.Publisher):
-        conditions.append(Q(publishers=pk))
+    facets = facet_parameters()
+    for kind in AUTHORITY_KINDS.values():
+        if kind.wilson not in facets:
+            conditions += [kind.documents(pk) for pk in _resolve(request, kind.wilson, kind.model)]
     for code in _resolve(request, "translation", models.Language, "code"):
         conditions.append(Q(translations__language=code))
     if not conditions:
@@ -108,11 +126,8 @@ def _run_record_search(request, page: int, per_page: int):
     if start and end and start > end:
         raise ApiError(400, "start_date: the start date is after the end date.")
     filters = {
-        "collection": tuple(_resolve(request, "collection", models.Collection, "slug")),
-        "subject": tuple(_resolve(request, "subject", models.Subject, "slug")),
-        "place": tuple(_resolve(request, "coverage", models.Place, "slug")),
-        "repository": tuple(_resolve(request, "repository", models.Repository, "slug")),
-        "language": tuple(_resolve(request, "language", models.Language, "code")),
+        spec.name: tuple(_resolve(request, param, spec.model, spec.key))
+        for param, spec in facet_parameters().items()
     }
     query = SearchQuery(
         text=text,
@@ -176,11 +191,12 @@ def collection_search(request):
 
 
 def _published_authorities(name: str):
-    model, relations = wilson.AUTHORITIES[name]
-    if name == "coverage":  # places form a hierarchy: unused ones are listed too
+    kind = by_wilson_name()[name]
+    model = kind.model
+    if kind.hierarchical:  # unused places are listed too
         return public(model)
     used = Q()
-    for relation in relations:
+    for relation in kind.reverse_names():
         used |= Q(pk__in=model.objects.filter(**{f"{relation}__status": PUBLISHED}).values("pk"))
     return model.objects.filter(used)
 

@@ -5,11 +5,13 @@ Numeric ids have at most 18 digits: anything longer cannot be a key (PostgreSQL'
 
 from django.urls import path, re_path
 
+from chancery.corpus.authorities import AUTHORITY_KINDS
+
 from . import srv
 
 app_name = "srv"
 
-AUTHORITY = r"(?P<model>subject|coverage|contributor|repository|donor|publisher)"
+AUTHORITY = rf"(?P<model>{'|'.join(kind.wilson for kind in AUTHORITY_KINDS.values())})"
 
 #: Assets, also reachable as //srv/… (see chancery/api/srv_assets.py).
 ASSETS = [

@@ -2,6 +2,8 @@
 
 from django.urls import path, re_path
 
+from chancery.corpus.authorities import api_kinds
+
 from . import v1, views
 
 app_name = "api"
@@ -14,13 +16,13 @@ urlpatterns = [
     path("documents/<path:public_id>", v1.document, name="document"),
     path("collections", v1.collections, name="collections"),
     path("collections/<slug:slug>", v1.collection, name="collection"),
-    path("subjects", v1.authority_list("subject"), name="subjects"),
-    path("subjects/<slug:slug>", v1.authority_detail("subject"), name="subject"),
-    path("places", v1.authority_list("place"), name="places"),
-    path("places/<slug:slug>", v1.authority_detail("place"), name="place"),
-    path("people", v1.authority_list("person"), name="people"),
-    path("people/<slug:slug>", v1.authority_detail("person"), name="person"),
-    path("repositories", v1.authority_list("repository"), name="repositories"),
-    path("repositories/<slug:slug>", v1.authority_detail("repository"), name="repository"),
+    *(
+        route
+        for kind in api_kinds()
+        for route in (
+            path(kind.plural, v1.authority_list(kind.name), name=kind.plural),
+            path(f"{kind.plural}/<slug:slug>", v1.authority_detail(kind.name), name=kind.name),
+        )
+    ),
     re_path(r"^(?P<rest>(?s:.*))$", views.not_found, name="not-found"),
 ]

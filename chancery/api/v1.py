@@ -10,37 +10,21 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 
 from chancery.corpus import models
+from chancery.corpus.authorities import AUTHORITY_KINDS, api_kinds
 from chancery.corpus.visibility import public
+from chancery.search.facets import facet_for
 
 from . import serializers as s
+from .filters import document_filters
 from .http import ApiError, api_view, int_param, json_response
 from .openapi import openapi_document
 
 PUBLISHED = models.Document.PUBLISHED
 MAX_PER_PAGE = 100
-
-#: kind -> (model, the Document fields that point at it, the search facet it maps to).
-KINDS = {
-    "subject": (models.Subject, ["subjects"], "subject"),
-    "place": (models.Place, ["places"], "place"),
-    "person": (models.Agent, ["creators", "contributors", "people"], None),
-    "repository": (models.Repository, ["repositories"], "repository"),
-}
-
-#: documents?<name>=<value> filters: name -> (model, key field, Document lookups).
-DOCUMENT_FILTERS = {
-    "collection": (models.Collection, "slug", ["collections__slug"]),
-    "subject": (models.Subject, "slug", ["subjects__slug"]),
-    "place": (models.Place, "slug", ["places__slug"]),
-    "person": (models.Agent, "slug", ["creators__slug", "contributors__slug", "people__slug"]),
-    "repository": (models.Repository, "slug", ["repositories__slug"]),
-    "language": (models.Language, "code", ["languages__code"]),
-    "type": (models.DocumentType, "slug", ["doc_type__slug"]),
-}
 
 
 def archive_changed():
@@ -94,8 +78,8 @@ def _listing(request, queryset, serialize, default: int = 20):
 def index(request):
     links = {
         name: request.build_absolute_uri(reverse(f"api:{name}"))
-        for name in ["openapi", "search", "documents", "collections", "subjects", "places",
-                     "people", "repositories"]
+        for name in ["openapi", "search", "documents", "collections",
+                     *(kind.plural for kind in api_kinds())]
     }  # fmt: skip
     return json_response({"name": "Chancery API", "version": "1", "links": links})
 
@@ -107,16 +91,17 @@ def openapi(request):
 
 def _filtered_documents(request):
     documents = models.Document.objects.published()
-    for name, (model, key, lookups) in DOCUMENT_FILTERS.items():
+    for spec in document_filters():
+        name = spec.name
         if len(request.GET.getlist(name)) > 1:
             raise ApiError(400, f"{name}: give one value (the search endpoint takes several).")
         value = request.GET.get(name, "").strip()
         if not value:
             continue
-        if not public(model).filter(**{key: value}).exists():
+        if not public(spec.model).filter(**{spec.key: value}).exists():
             raise ApiError(400, f"{name}: there is no {name} “{value}”.")
         matching = Q()
-        for lookup in lookups:
+        for lookup in spec.lookups:
             matching |= Q(**{lookup: value})
         documents = documents.filter(pk__in=models.Document.objects.filter(matching).values("pk"))
     return documents
@@ -130,23 +115,10 @@ def documents(request):
     return _listing(request, queryset, lambda rows: [s.document_summary(request, d) for d in rows])
 
 
-def _document_queryset():
-    published = models.Document.objects.published()
-    return published.select_related("doc_type", "rights", "attached_to").prefetch_related(
-        "classifications", "donors", "subjects", "places", "languages", "creators",
-        "contributors", "people", "repositories", "publishers",
-        Prefetch("translations", queryset=models.Translation.objects.select_related("language")),
-        Prefetch("transcripts", queryset=models.Transcript.objects.select_related("language")),
-        "scans",
-        Prefetch("related", queryset=published),
-        Prefetch("attachments", queryset=published),
-        Prefetch("membership_set", queryset=models.Membership.objects.select_related("collection")),
-    )  # fmt: skip
-
-
 @api_view
 def document(request, public_id: str):
-    doc = _document_queryset().filter(public_id=public_id.replace("\x00", "")).first()
+    documents = models.Document.objects.published().with_record()
+    doc = documents.filter(public_id=public_id.replace("\x00", "")).first()
     if doc is None:
         raise ApiError(404, f"There is no published document “{public_id}”.")
     collections = [m.collection for m in doc.membership_set.all()]
@@ -190,19 +162,17 @@ def collection(request, slug: str):
 
 def _used(kind: str) -> Q:
     """Authorities some published document points at."""
-    _, fields, _ = KINDS[kind]
     used = Q()
-    for field in fields:
+    for field in AUTHORITY_KINDS[kind].relations:
         used |= Q(pk__in=models.Document.objects.published().values(field))
     return used
 
 
 def _with_counts(kind: str, items: list) -> list:
     """Set ``n``, each item's number of published documents (one query per relation)."""
-    _, fields, _ = KINDS[kind]
     pairs = set()
     ids = [item.pk for item in items]
-    for field in fields:
+    for field in AUTHORITY_KINDS[kind].relations:
         pairs |= set(
             models.Document.objects.published()
             .filter(**{f"{field}__in": ids})
@@ -217,15 +187,15 @@ def _with_counts(kind: str, items: list) -> list:
 
 
 def _queryset(kind: str):
-    model = KINDS[kind][0]
-    return public(model).select_related("parent") if kind == "place" else public(model)
+    spec = AUTHORITY_KINDS[kind]
+    return public(spec.model).select_related("parent") if spec.hierarchical else public(spec.model)
 
 
 def authority_list(kind: str):
     @api_view
     def view(request):
         queryset = _queryset(kind)
-        if kind != "place":  # places form a hierarchy: every level is listed
+        if not AUTHORITY_KINDS[kind].hierarchical:  # a hierarchy lists every level
             queryset = queryset.filter(_used(kind))
         queryset = queryset.order_by("name", "pk")
 
@@ -245,16 +215,18 @@ def authority_detail(kind: str):
         if item is None:
             raise ApiError(404, f"There is no {kind} “{slug}”.")
         _with_counts(kind, [item])
+        spec = AUTHORITY_KINDS[kind]
         data = s.authority(request, item, kind)
-        if kind in ("place", "person"):
+        if spec.has_variants:
             data["variants"] = s.variants(item)
-        if kind == "place":
-            children = public(models.Place).filter(parent=item).order_by("name")
-            data["children"] = [s.ref(request, c, "place") for c in children]
+        if spec.hierarchical:
+            children = public(spec.model).filter(parent=item).order_by("name")
+            data["children"] = [s.ref(request, c, kind) for c in children]
         links = {"documents": s.api_url(request, "documents") + f"?{kind}={item.slug}"}
-        facet = KINDS[kind][2]
+        facet = facet_for(spec.model, spec.relations)
         if facet:
-            links["search"] = s.api_url(request, "search") + f"?{facet}={item.slug}"
+            value = getattr(item, facet.key)
+            links["search"] = s.api_url(request, "search") + f"?{facet.name}={value}"
         data["links"] = links
         return json_response(data, last_modified=archive_changed())
 

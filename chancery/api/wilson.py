@@ -10,23 +10,9 @@ their ISO 639-2/B code.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.utils.text import slugify
 
 from chancery.corpus import models
-
-#: Wilson model name -> (our model, relations from it to documents).
-AUTHORITIES = {
-    "subject": (models.Subject, ["documents"]),
-    "coverage": (models.Place, ["documents"]),
-    "contributor": (
-        models.Agent,
-        ["created_documents", "contributed_documents", "mentioned_in"],
-    ),
-    "repository": (models.Repository, ["documents"]),
-    "donor": (models.Donor, ["document"]),
-    "publisher": (models.Publisher, ["document"]),
-}
 
 
 def timestamp(value) -> str | None:
@@ -152,17 +138,7 @@ def _media_file(scan) -> dict:
 
 def record_queryset():
     """Published documents with everything :func:`record` reads, in a fixed number of queries."""
-    published = models.Document.objects.published()
-    return published.select_related("doc_type", "rights").prefetch_related(
-        "classifications", "donors", "subjects", "places", "languages", "creators",
-        "contributors", "people", "repositories", "publishers",
-        Prefetch("translations", queryset=models.Translation.objects.select_related("language")),
-        Prefetch("transcripts", queryset=models.Transcript.objects.select_related("language")),
-        "scans",
-        Prefetch("related", queryset=published.only("public_id", "title")),
-        Prefetch("attachments", queryset=published.only("public_id", "title", "attached_to")),
-        Prefetch("membership_set", queryset=models.Membership.objects.select_related("collection")),
-    )  # fmt: skip
+    return models.Document.objects.published().with_record()
 
 
 def _link(doc) -> dict:

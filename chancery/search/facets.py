@@ -31,6 +31,8 @@ class FacetSpec:
     label_field: str = "name"
     #: True: every selected value must apply (a document has many). False: any one may.
     conjunctive: bool = True
+    #: Offered by the Wilson-compatible API's record search (values named by id there).
+    wilson: bool = True
 
     @property
     def lookup(self) -> str:
@@ -52,8 +54,9 @@ FACETS: dict[str, FacetSpec] = {
         FacetSpec("place", "Place", "places", models.Place),
         FacetSpec("language", "Language", "languages", models.Language, key="code"),
         FacetSpec("repository", "Repository", "repositories", models.Repository),
-        FacetSpec("type", "Type", "doc_type", models.DocumentType, conjunctive=False),
-        FacetSpec("decade", "Decade", "decade", conjunctive=False),
+        FacetSpec("type", "Type", "doc_type", models.DocumentType, conjunctive=False,
+                  wilson=False),
+        FacetSpec("decade", "Decade", "decade", conjunctive=False, wilson=False),
     ]
 }  # fmt: skip
 
@@ -127,3 +130,12 @@ def count_facets(
         for r in decades
     ]
     return facets
+
+
+def facet_for(model: type, relations: tuple[str, ...]) -> FacetSpec | None:
+    """The facet selecting exactly the documents that point at a record of ``model`` through
+    ``relations`` (an authority page's "search these" link), or None."""
+    return next(
+        (s for s in FACETS.values() if s.model is model and (s.relation,) == tuple(relations)),
+        None,
+    )

@@ -6,49 +6,18 @@ is never silently ignored.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from chancery.corpus import models
+from chancery.corpus.dates import DateError, partial_date
 from chancery.corpus.text import has_illegal, illegal_characters
 from chancery.corpus.visibility import public
 
 from .budget import MAX_PER_PAGE
 from .facets import FACETS
 from .query import DATE_MODES, LAYERS, SORTS, SearchQuery
-
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-
-#: For validating selected facet values: the model and field each public name refers to.
-FACET_SOURCES = {
-    "collection": (models.Collection, "slug"),
-    "subject": (models.Subject, "slug"),
-    "place": (models.Place, "slug"),
-    "language": (models.Language, "code"),
-    "repository": (models.Repository, "slug"),
-    "type": (models.DocumentType, "slug"),
-}
-
-
-def parse_partial_date(value: str, *, end: bool) -> dt.date:
-    """'1958' → 1958-01-01 (or 1958-12-31 as an end); also YYYY-MM and YYYY-MM-DD."""
-    match = _DATE.match(value.strip())
-    if not match:
-        raise ValidationError(f"“{value}” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.")
-    year, month, day = (int(g) if g else None for g in match.groups())
-    try:
-        if month is None:
-            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
-        if day is None:
-            last = calendar.monthrange(year, month)[1]
-            return dt.date(year, month, last if end else 1)
-        return dt.date(year, month, day)
-    except (ValueError, calendar.IllegalMonthError) as exc:
-        raise ValidationError(f"“{value}” is not a real date ({exc}).") from exc
 
 
 class PartialDateField(forms.CharField):
@@ -58,7 +27,12 @@ class PartialDateField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        return parse_partial_date(value, end=self.end) if value else None
+        if not value:
+            return None
+        try:
+            return partial_date(value, end=self.end)
+        except DateError as exc:
+            raise ValidationError(str(exc)) from exc
 
 
 class FacetField(forms.Field):
@@ -85,13 +59,14 @@ class FacetField(forms.Field):
         super().validate(value)
         if not value:
             return
-        if self.facet == "decade":
+        spec = FACETS[self.facet]
+        if spec.model is None:  # the decade
             bad = [v for v in value if v != "undated" and not re.fullmatch(r"\d{3}0", v)]
             if bad:
                 raise ValidationError(f"“{bad[0]}” is not a decade: use e.g. 1950 or 'undated'.")
             return
-        model, field = FACET_SOURCES[self.facet]
-        known = set(public(model).filter(**{f"{field}__in": value}).values_list(field, flat=True))
+        rows = public(spec.model).filter(**{f"{spec.key}__in": value})
+        known = set(rows.values_list(spec.key, flat=True))
         unknown = [v for v in value if v not in known]
         if unknown:
             raise ValidationError(f"There is no {self.facet} “{unknown[0]}”.")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from chancery.cite.page import record_citations
 from chancery.corpus import models
+from chancery.corpus.authorities import AUTHORITY_KINDS
 from chancery.corpus.visibility import public
+from chancery.search.facets import facet_for
 from chancery.search.page import BadSearchRequest, build_search_page
 
 PUBLISHED = Q(documents__status=models.Document.PUBLISHED)
@@ -93,18 +95,7 @@ def _neighbours(document: models.Document, membership: models.Membership | None)
 
 @require_GET
 def document(request, public_id: str):
-    documents = models.Document.objects.select_related(
-        "doc_type", "rights", "attached_to"
-    ).prefetch_related(
-        "classifications", "donors", "subjects", "places", "languages", "creators",
-        "contributors", "people", "repositories", "publishers",
-        Prefetch("translations", queryset=models.Translation.objects.select_related("language")),
-        Prefetch("transcripts", queryset=models.Transcript.objects.select_related("language")),
-        "scans",
-        Prefetch("related", queryset=models.Document.objects.published()),
-        Prefetch("attachments", queryset=models.Document.objects.published()),
-        Prefetch("membership_set", queryset=models.Membership.objects.select_related("collection")),
-    )  # fmt: skip
+    documents = models.Document.objects.with_record()
     if not (request.user.is_authenticated and request.user.is_staff):
         documents = documents.published()
     doc = get_object_or_404(documents, public_id=public_id)
@@ -216,50 +207,44 @@ class _BadPage(Exception):
     pass
 
 
-def _authority_page(request, model, slug, filter_q, kind: str, facet: str | None = None):
+def _authority_page(request, kind: str, slug: str):
+    spec = AUTHORITY_KINDS[kind]
     staff = request.user.is_authenticated and request.user.is_staff  # as for draft documents
-    item = get_object_or_404(model if staff else public(model), slug=slug)
-    documents = models.Document.objects.published().filter(filter_q(item)).distinct()
+    item = get_object_or_404(spec.model if staff else public(spec.model), slug=slug)
+    documents = models.Document.objects.published().filter(spec.documents(item)).distinct()
     try:
         page = _document_list(request, documents)
     except _BadPage as exc:
         return bad_request(request, f"page: {exc}")
-    search_url = reverse("web:search") + f"?{facet}={item.slug}" if facet else None
+    facet = facet_for(spec.model, spec.relations)
+    search_url = None
+    if facet:
+        search_url = f"{reverse('web:search')}?{facet.name}={getattr(item, facet.key)}"
     return render(
         request,
         "web/authority.html",
-        {"item": item, "kind": kind, "page": page, "search_url": search_url},
+        {"item": item, "kind": spec.label, "page": page, "search_url": search_url},
     )
 
 
 @require_GET
 def subject(request, slug):
-    return _authority_page(
-        request, models.Subject, slug, lambda s: Q(subjects=s), "Subject", "subject"
-    )
+    return _authority_page(request, "subject", slug)
 
 
 @require_GET
 def place(request, slug):
-    return _authority_page(request, models.Place, slug, lambda p: Q(places=p), "Place", "place")
+    return _authority_page(request, "place", slug)
 
 
 @require_GET
 def repository(request, slug):
-    return _authority_page(
-        request, models.Repository, slug, lambda r: Q(repositories=r), "Repository", "repository"
-    )
+    return _authority_page(request, "repository", slug)
 
 
 @require_GET
 def person(request, slug):
-    return _authority_page(
-        request,
-        models.Agent,
-        slug,
-        lambda a: Q(people=a) | Q(creators=a) | Q(contributors=a),
-        "Person or organisation",
-    )
+    return _authority_page(request, "person", slug)
 
 
 @require_GET

@@ -1,0 +1,77 @@
+"""The kinds of authority a document points at, in one table.
+
+An authority kind (subject, place, person …) is a model of named records and the Document
+fields that point at them. The web pages, API v1 (its routes, lists, filters and OpenAPI
+description) and the Wilson-compatible API derive what they need from here; the search
+facets have their own table (:mod:`chancery.search.facets`), and a kind finds its facet
+there by model and fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Model, Q
+
+from . import models
+
+
+@dataclass(frozen=True)
+class AuthorityKind:
+    #: Public singular name: API v1 paths and parameters ("person"), the URL names.
+    name: str
+    #: Public plural name: API v1 list paths ("people").
+    plural: str
+    label: str
+    model: type[Model]
+    #: The Document fields that point at records of this kind.
+    relations: tuple[str, ...]
+    #: The name of this kind in the Wilson Center API ("coverage" for places).
+    wilson: str
+    #: Listed by API v1 (``/api/v1/<plural>``) and filterable (``documents?<name>=``).
+    in_api: bool = True
+    #: The records nest (``parent``): every level is listed, used or not.
+    hierarchical: bool = False
+    #: The records carry name variants (``variants``).
+    has_variants: bool = False
+
+    def documents(self, item) -> Q:
+        """The condition on Document for the documents that point at ``item``."""
+        condition = Q()
+        for relation in self.relations:
+            condition |= Q(**{relation: item})
+        return condition
+
+    def reverse_names(self) -> list[str]:
+        """The names to query documents by from the authority model ("created_documents")."""
+        return [
+            models.Document._meta.get_field(relation).related_query_name()
+            for relation in self.relations
+        ]
+
+
+AUTHORITY_KINDS: dict[str, AuthorityKind] = {
+    kind.name: kind
+    for kind in [
+        AuthorityKind("subject", "subjects", "Subject", models.Subject, ("subjects",), "subject"),
+        AuthorityKind("place", "places", "Place", models.Place, ("places",), "coverage",
+                      hierarchical=True, has_variants=True),
+        AuthorityKind("person", "people", "Person or organisation", models.Agent,
+                      ("creators", "contributors", "people"), "contributor", has_variants=True),
+        AuthorityKind("repository", "repositories", "Repository", models.Repository,
+                      ("repositories",), "repository"),
+        AuthorityKind("donor", "donors", "Donor", models.Donor, ("donors",), "donor",
+                      in_api=False),
+        AuthorityKind("publisher", "publishers", "Publisher", models.Publisher, ("publishers",),
+                      "publisher", in_api=False),
+    ]
+}  # fmt: skip
+
+
+def api_kinds() -> list[AuthorityKind]:
+    """The kinds API v1 lists, in their order."""
+    return [kind for kind in AUTHORITY_KINDS.values() if kind.in_api]
+
+
+def by_wilson_name() -> dict[str, AuthorityKind]:
+    return {kind.wilson: kind for kind in AUTHORITY_KINDS.values()}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
@@ -15,12 +14,7 @@ from . import csl, formats
 
 
 def _record(request, public_id: str) -> csl.Record:
-    documents = models.Document.objects.select_related("doc_type").prefetch_related(
-        "creators",
-        "languages",
-        "repositories",
-        Prefetch("membership_set", queryset=models.Membership.objects.select_related("collection")),
-    )
+    documents = models.Document.objects.with_descriptions()
     if not (request.user.is_authenticated and request.user.is_staff):
         documents = documents.published()
     doc = get_object_or_404(documents, public_id=public_id)

@@ -252,6 +252,37 @@ class DocumentQuerySet(models.QuerySet):
         """What a list of hits shows, in a bounded number of queries."""
         return self.select_related("doc_type")
 
+    def with_descriptions(self) -> DocumentQuerySet:
+        """Its type, rights, authorities and collections, in a fixed number of queries: what
+        the metadata formats (OAI, IIIF, citations) show."""
+        return self.select_related("doc_type", "rights").prefetch_related(
+            *DESCRIPTIONS,
+            models.Prefetch("membership_set", Membership.objects.select_related("collection")),
+        )
+
+    def with_record(self) -> DocumentQuerySet:
+        """Everything a document's page and its API views show (descriptions, texts, scans,
+        published related documents), in a fixed number of queries."""
+        published = Document.objects.published()
+        return (
+            self.with_descriptions()
+            .select_related("attached_to")
+            .prefetch_related(
+                models.Prefetch("translations", Translation.objects.select_related("language")),
+                models.Prefetch("transcripts", Transcript.objects.select_related("language")),
+                "scans",
+                models.Prefetch("related", published),
+                models.Prefetch("attachments", published),
+            )
+        )
+
+
+#: The Document fields holding its authorities, each a list (see :mod:`.authorities`).
+DESCRIPTIONS = (
+    "classifications", "donors", "subjects", "places", "languages", "creators", "contributors",
+    "people", "repositories", "publishers",
+)  # fmt: skip
+
 
 class Document(models.Model):
     """One primary-source document and its description."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -44,18 +44,7 @@ def _visible(request):
 
 @require_GET
 def manifest(request, public_id: str):
-    documents = (
-        _visible(request)
-        .select_related("doc_type", "rights")
-        .prefetch_related(
-            "scans", "creators", "contributors", "subjects", "places", "languages",
-            "repositories",
-            Prefetch(
-                "membership_set",
-                queryset=models.Membership.objects.select_related("collection"),
-            ),
-        )
-    )  # fmt: skip
+    documents = _visible(request).with_descriptions().prefetch_related("scans")
     doc = get_object_or_404(documents, public_id=public_id)
     data = manifests.document_manifest(request, doc)
     if data is None:

@@ -85,7 +85,7 @@ class Selection:
             stones = stones.filter(datestamp__gte=moment).filter(
                 Q(datestamp__gt=moment) | Q(identifier__gt=identifier)
             )
-        docs = with_descriptions(docs) if metadata else with_sets(docs)
+        docs = docs.with_descriptions() if metadata else with_sets(docs)
         items = [self.item(d) for d in docs.order_by("updated_at", "public_id")[: limit + 1]]
         items += [
             Item(s.identifier, s.datestamp, s.set_specs)
@@ -105,18 +105,9 @@ def with_sets(docs):
     )
 
 
-def with_descriptions(docs):
-    """Everything the metadata formats show, prefetched."""
-    return docs.select_related("doc_type", "rights").prefetch_related(
-        "subjects", "places", "languages", "creators", "contributors", "people", "repositories",
-        "publishers",
-        Prefetch("membership_set", queryset=Membership.objects.select_related("collection")),
-    )  # fmt: skip
-
-
 def find(public_id: str, tree: SetTree) -> Item | None:
     """The record with this local identifier, deleted or not; None if there is none."""
-    doc = with_descriptions(Document.objects.published()).filter(public_id=public_id).first()
+    doc = Document.objects.published().with_descriptions().filter(public_id=public_id).first()
     if doc is not None:
         return Selection(tree=tree).item(doc)
     stone = Tombstone.objects.filter(identifier=public_id).first()

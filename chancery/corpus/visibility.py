@@ -13,25 +13,19 @@ from django.db.models import Q, QuerySet
 
 from . import models
 
-#: model -> the Document fields that point at it.
-DOCUMENT_FIELDS = {
-    models.Subject: ["subjects"],
-    models.Place: ["places"],
-    models.Agent: ["creators", "contributors", "people"],
-    models.Repository: ["repositories"],
-    models.Collection: ["collections"],
-    models.Language: ["languages"],
-    models.Publisher: ["publishers"],
-    models.Donor: ["donors"],
-    models.Classification: ["classifications"],
-    models.DocumentType: ["doc_type"],
-    models.Rights: ["rights"],
-}
+
+def document_fields(model) -> list[str]:
+    """The Document fields that point at ``model`` ("creators", "contributors", "people")."""
+    return [
+        f.name
+        for f in models.Document._meta.get_fields()
+        if f.concrete and f.is_relation and f.related_model is model
+    ]
 
 
 def _used_by(model, documents: QuerySet) -> Q:
     used = Q()
-    for field in DOCUMENT_FIELDS[model]:
+    for field in document_fields(model):
         ids = documents.filter(**{f"{field}__isnull": False}).values(field)
         used |= Q(pk__in=ids)
     return used

@@ -12,18 +12,16 @@ import csv
 from pathlib import Path
 
 from chancery.corpus import models as m
+from chancery.corpus.models import DESCRIPTIONS
 
 from .csvfile import COLUMNS, neutralise
 from .safefile import atomic_write
 
+#: Column -> (relation, the field a cell names its records by).
 MANY = {
-    "languages": ("languages", "code"), "subjects": ("subjects", "name"),
-    "places": ("places", "name"), "creators": ("creators", "name"),
-    "contributors": ("contributors", "name"), "people": ("people", "name"),
-    "repositories": ("repositories", "name"), "publishers": ("publishers", "name"),
-    "classifications": ("classifications", "name"), "donors": ("donors", "name"),
+    **{name: (name, "code" if name == "languages" else "name") for name in DESCRIPTIONS},
     "related": ("related", "public_id"),
-}  # fmt: skip
+}
 
 
 def _path(collection: m.Collection) -> str:

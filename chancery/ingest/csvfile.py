@@ -17,7 +17,7 @@ from chancery.corpus.dates import DateError, parse_date
 from .languages import normalise_code
 from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
 from .report import FileFailed, IngestError
-from .writer import normalise_name
+from .writer import PEOPLE, normalise_name
 
 #: column -> what it holds (the template and the docs list them in this order).
 COLUMNS = {
@@ -143,9 +143,7 @@ def _row(row: dict, where: str) -> tuple[list[CollectionRef], DocumentRecord]:
     if problems:
         raise IngestError(where, "; ".join(problems))
     refs, keys = _collections(split(get["collections"]))
-    agents = {
-        c: [AgentRef(name=n) for n in split(get[c])] for c in ("creators", "contributors", "people")
-    }
+    agents = {c: [AgentRef(name=n) for n in split(get[c])] for c in PEOPLE}
     record = DocumentRecord(
         public_id=get["public_id"], title=get["title"], where=where, summary=get["summary"],
         date=get["date"], source=get["source"], doc_type=get["type"], rights=get["rights"],

@@ -14,7 +14,9 @@ import unicodedata
 from django.db import models as dj
 
 from chancery.corpus import models as m
+from chancery.corpus.authorities import AUTHORITY_KINDS
 from chancery.corpus.dates import DateError
+from chancery.corpus.models import DESCRIPTIONS
 from chancery.corpus.sanitize import clean_html
 from chancery.search.indexing import index_documents
 
@@ -24,12 +26,15 @@ from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
 from .report import IngestError, Report
 
 SCALARS = ("title", "summary", "date", "source", "status")
+#: The names a record has for each kind of description (DocumentRecord's field names).
+PEOPLE = AUTHORITY_KINDS["person"].relations
+#: Descriptions found or made by name alone (places nest, people have a kind, languages
+#: are found by code: each has its own method).
 RELATIONS = {
-    "classifications": m.Classification,
-    "donors": m.Donor,
-    "subjects": m.Subject,
-    "repositories": m.Repository,
-    "publishers": m.Publisher,
+    name: model
+    for name in DESCRIPTIONS
+    if (model := m.Document._meta.get_field(name).related_model)
+    not in (m.Place, m.Agent, m.Language)
 }
 _HONORIFIC = re.compile(r"^(mr|mrs|messrs|dr|hon|the|sir|señor|senor|monsieur|m)\.?\s+", re.I)
 
@@ -227,7 +232,7 @@ class Writer:
         self._loaded, self._current = set(pks), {}
         if not pks:
             return
-        for name in (*RELATIONS, "places", "languages", "creators", "contributors", "people"):
+        for name in DESCRIPTIONS:
             field = m.Document._meta.get_field(name)
             source, target = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
             rows = field.remote_field.through.objects.filter(**{f"{source}__in": pks})
@@ -250,7 +255,7 @@ class Writer:
                   for name, model in RELATIONS.items()}  # fmt: skip
         wanted["places"] = [self.place(p) for p in rec.places]
         wanted["languages"] = [self.language(c, rec.where) for c in rec.languages]
-        for name in ("creators", "contributors", "people"):
+        for name in PEOPLE:
             wanted[name] = [self.agent(a) for a in getattr(rec, name)]
         changed = False
         for name, objs in wanted.items():

@@ -1,9 +1,13 @@
 """Keep the search index in step with every write to a document or what it shows."""
 
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from chancery.corpus import models
+from chancery.corpus.authorities import AUTHORITY_KINDS
+from chancery.corpus.visibility import document_fields
 
+from .facets import FACETS
 from .indexing import is_paused, schedule
 
 
@@ -28,10 +32,10 @@ def _relations_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 def _authority_renamed(sender, instance, **kwargs):
-    for relation in ("documents", "mentioned_in", "created_documents"):
-        manager = getattr(instance, relation, None)
-        if manager is not None:
-            schedule(manager.values_list("pk", flat=True))
+    pointing = Q()
+    for field in document_fields(sender):
+        pointing |= Q(**{field: instance})
+    schedule(models.Document.objects.filter(pointing).values_list("pk", flat=True).distinct())
 
 
 def _names_changed(sender, instance, **kwargs):
@@ -60,11 +64,8 @@ def _facet_labels_changed(sender, **kwargs):
 
 
 def connect() -> None:
-    labelled = (
-        models.Collection, models.Subject, models.Place, models.Repository,
-        models.DocumentType, models.Language,
-    )  # fmt: skip
-    for model in labelled:
+    labelled = {spec.model for spec in FACETS.values() if spec.model}  # facet value labels
+    for model in sorted(labelled, key=lambda m: m.__name__):
         for signal, tag in ((post_save, "s"), (post_delete, "d")):
             signal.connect(
                 _facet_labels_changed, sender=model, dispatch_uid=f"labels_{model.__name__}_{tag}"
@@ -79,12 +80,14 @@ def connect() -> None:
     for asset in (models.Translation, models.Transcript, models.Membership):
         post_save.connect(_asset_changed, sender=asset, dispatch_uid=f"index_{asset.__name__}_s")
         post_delete.connect(_asset_changed, sender=asset, dispatch_uid=f"index_{asset.__name__}_d")
-    # Collections, repositories and contributors are not text, but engines that count
-    # facets and filter by themselves (Tantivy) keep them in the index too.
-    for field in (
-        "people", "creators", "contributors", "places", "subjects", "languages", "repositories"
-    ):  # fmt: skip
+    # People's names are searched text; every facet's values are kept in the index by the
+    # engines that count facets and filter by themselves (Tantivy).
+    relations = {s.relation for s in FACETS.values() if s.many}
+    relations |= set(AUTHORITY_KINDS["person"].relations)
+    for field in sorted(relations):
         through = getattr(models.Document, field).through
+        if not through._meta.auto_created:
+            continue  # an explicit through model (a collection's Membership) signals itself
         m2m_changed.connect(_relations_changed, sender=through, dispatch_uid=f"index_m2m_{field}")
     for authority in (models.Agent, models.Place, models.Subject):
         post_save.connect(

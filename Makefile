@@ -35,6 +35,7 @@ test: install browser-deps
 	$(BIN)/ruff format --check .
 	CHANCERY_HOME=$$(mktemp -d) $(BIN)/chancery manage makemigrations --check --dry-run
 	CHANCERY_HOME=$$(mktemp -d) $(BIN)/chancery check --fail-level WARNING
+	CHANCERY_HOME=$$(mktemp -d) $(BIN)/mypy
 	$(BIN)/pytest
 	$(MAKE) test-tantivy
 	scripts/test-postgres.sh
@@ -55,6 +56,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	CHANCERY_HOME=$$(mktemp -d) $(BIN)/mypy
 
 fmt: install
 	$(BIN)/ruff check --fix .

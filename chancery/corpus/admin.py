@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import BaseModelAdmin
 from django.db import models as db_models
 from django.utils import timezone
 
@@ -9,7 +10,7 @@ from . import models
 from .text import validate_xml_chars
 
 
-class TypedText:
+class TypedText(BaseModelAdmin):
     """Typed text with control characters is refused with a message, not silently changed.
 
     (The save hook in :mod:`.text` would strip them; an editor should see that first.)

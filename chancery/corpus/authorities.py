@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Model, Q
+from django.db.models.fields.related import RelatedField
 
 from . import models
 
@@ -44,10 +45,12 @@ class AuthorityKind:
 
     def reverse_names(self) -> list[str]:
         """The names to query documents by from the authority model ("created_documents")."""
-        return [
-            models.Document._meta.get_field(relation).related_query_name()
-            for relation in self.relations
-        ]
+        names = []
+        for relation in self.relations:
+            field = models.Document._meta.get_field(relation)
+            assert isinstance(field, RelatedField), relation
+            names.append(field.related_query_name())
+        return names
 
 
 AUTHORITY_KINDS: dict[str, AuthorityKind] = {

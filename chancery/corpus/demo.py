@@ -6,6 +6,8 @@ invented: no document text, and no archival citation we could not vouch for.
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict
+
 from django.db import transaction
 
 from chancery.search.indexing import index_documents, indexing_paused
@@ -75,7 +77,24 @@ COLLECTIONS = [
      "Gorbachev's new thinking in foreign policy."),
 ]  # fmt: skip
 
-DOCUMENTS = [
+
+class DemoDocument(TypedDict):
+    public_id: str
+    date: str
+    title: str
+    summary: str
+    type: str
+    languages: list[str]
+    collections: list[str]
+    subjects: list[str]
+    places: list[str]
+    people: NotRequired[list[str]]
+    creators: NotRequired[list[str]]
+    repositories: NotRequired[list[str]]
+    status: NotRequired[str]
+
+
+DOCUMENTS: list[DemoDocument] = [
     {
         "public_id": "1",
         "date": "1978-07-25",
@@ -228,10 +247,10 @@ def _get(model, **lookup):
 def _authorities():
     for code, name in LANGUAGES.items():
         models.Language.objects.update_or_create(code=code, defaults={"name": name})
-    places = {}
+    places: dict[str, models.Place] = {}
     for name, parent in PLACES:
         place = _get(models.Place, name=name)
-        place.parent = places.get(parent)
+        place.parent = places[parent] if parent else None
         place.save()
         places[name] = place
         for variant, note in PLACE_VARIANTS.get(name, []):
@@ -244,13 +263,13 @@ def _authorities():
     for name in ORGANISATIONS:
         agents[name] = _get(models.Agent, name=name, kind=models.Agent.ORGANISATION)
     repositories = {key: _get(models.Repository, name=name) for key, name in REPOSITORIES.items()}
-    collections = {}
+    collections: dict[str, models.Collection] = {}
     for position, (slug, title, parent, featured, short) in enumerate(COLLECTIONS):
         collections[slug], _ = models.Collection.objects.update_or_create(
             slug=slug,
             defaults={
-                "title": title, "parent": collections.get(parent), "featured": featured,
-                "short_description": short, "position": position,
+                "title": title, "parent": collections[parent] if parent else None,
+                "featured": featured, "short_description": short, "position": position,
             },
         )  # fmt: skip
     rights, _ = models.Rights.objects.get_or_create(name=RIGHTS[0], defaults={"text": RIGHTS[1]})
@@ -272,7 +291,7 @@ def load_demo() -> int:
                     "status": data.get("status", models.Document.PUBLISHED),
                 },
             )  # fmt: skip
-            doc.languages.set(data["languages"])
+            doc.languages.set(models.Language.objects.filter(code__in=data["languages"]))
             doc.subjects.set([_get(models.Subject, name=s) for s in data["subjects"]])
             doc.places.set([places[p] for p in data["places"]])
             doc.people.set([agents[p] for p in data.get("people", [])])

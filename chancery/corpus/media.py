@@ -24,6 +24,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
@@ -78,9 +79,11 @@ def _download_name(field_file: FieldFile, document: models.Document | None) -> s
 
 def file_response(
     field_file: FieldFile, download_name: str = "file", public: bool = True
-) -> HttpResponse:
+) -> HttpResponseBase:
     """A stored file with a type from its bytes, a safe disposition and no way to run."""
     storage, name = field_file.storage, field_file.name
+    if not name:
+        raise Http404("The file is missing.")
     try:
         handle = storage.open(name, "rb")
         kind = uploads.sniff(handle.read(uploads.HEAD))
@@ -96,14 +99,14 @@ def file_response(
         filename = f"{download_name}.bin"
     if settings.MEDIA_ACCEL_PREFIX:
         handle.close()
-        response = HttpResponse(content_type=content_type)
+        response: HttpResponseBase = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_PREFIX.rstrip("/") + "/" + quote(name)
     else:
         response = FileResponse(handle, content_type=content_type)
     # Stored names are never reused (the storage picks a free one), so name and size will do.
     tag = hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
     response["ETag"] = f'"{tag}-{size:x}"'
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename) or ""
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
     # A draft's file (seen by staff) must not stay in a shared cache.

@@ -22,7 +22,7 @@ def unique_slug(instance: models.Model, text: str, field: str = "slug") -> str:
     base = slugify(text, allow_unicode=False)[:80] or "item"
     slug, n = base, 2
     model = type(instance)
-    while model.objects.filter(**{field: slug}).exclude(pk=instance.pk).exists():
+    while model._default_manager.filter(**{field: slug}).exclude(pk=instance.pk).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -233,7 +233,8 @@ class Collection(models.Model):
         return reverse("web:collection", args=[self.slug])
 
     def ancestors(self) -> list[Collection]:
-        chain, node = [], self.parent
+        chain: list[Collection] = []
+        node = self.parent
         while node is not None and node not in chain:
             chain.insert(0, node)
             node = node.parent
@@ -470,6 +471,8 @@ class Scan(Asset):
 
     @property
     def is_image(self) -> bool:
-        return self.file.name.lower().endswith(
-            (".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff")
+        return (
+            (self.file.name or "")
+            .lower()
+            .endswith((".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff"))
         )

@@ -157,18 +157,23 @@ def random_name(folder: str, kind: Kind) -> str:
 
 
 class SafeFieldFile(FieldFile):
+    field: SafeFileField
+
     def save(self, name, content, save=True):
         kind = identify(content, self.field.kinds, name=name)
         # upload_to is a plain folder: the random name goes straight below it.
+        folder = self.field.upload_to
+        if not isinstance(folder, str):
+            raise TypeError(f"{self.field}: upload_to must name a folder, not {folder!r}")
         self.name = self.storage.save(
-            random_name(self.field.upload_to, kind), content, max_length=self.field.max_length
+            random_name(folder, kind), content, max_length=self.field.max_length
         )
         setattr(self.instance, self.field.attname, self.name)
         self._committed = True
         if save:
             self.instance.save()
 
-    save.alters_data = True
+    save.alters_data = True  # type: ignore[attr-defined]  # Django's mark on a method
 
 
 class SafeFileField(models.FileField):

@@ -107,7 +107,8 @@ class SearchForm(forms.Form):
         return q
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and start > end:
             raise ValidationError("The start date is after the end date.")

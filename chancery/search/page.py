@@ -194,7 +194,8 @@ def _build(request, form: SearchForm, scope: str | None, base_path: str | None):
     backend = get_backend()
     results = backend.search(query)
     per_page = form.cleaned_data.get("per_page") or 10
-    paginator = Paginator(results, per_page, allow_empty_first_page=True)
+    # SearchResults iterates through __getitem__ only; the engine contract types it.
+    paginator: Paginator[Hit] = Paginator(results, per_page, allow_empty_first_page=True)  # type: ignore[arg-type]
     number = form.cleaned_data.get("page") or 1
     if number > paginator.num_pages:
         raise BadSearchRequest(

@@ -65,8 +65,11 @@ def _conditional(request, response: HttpResponse) -> HttpResponse:
         digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
         response["ETag"] = f'"{digest}"'
     last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
-    return get_conditional_response(
-        request, etag=response["ETag"], last_modified=last_modified, response=response
+    return (
+        get_conditional_response(
+            request, etag=response["ETag"], last_modified=last_modified, response=response
+        )
+        or response
     )
 
 
@@ -93,13 +96,13 @@ def api_view(view):
         if repeated is not None:
             return cors(json_error(400, f"{repeated}: give it once, not several times."))
         try:
-            response = view(request, *args, **kwargs)
+            answer: HttpResponse = view(request, *args, **kwargs)
         except ApiError as exc:
-            response = json_error(exc.status, exc.message, exc.fields)
-        response = _conditional(request, response)
-        if request.method == "HEAD" and not response.streaming:
-            response.content = b""
-        return cors(response)
+            answer = json_error(exc.status, exc.message, exc.fields)
+        answer = _conditional(request, answer)
+        if request.method == "HEAD" and not answer.streaming:
+            answer.content = b""
+        return cors(answer)
 
     return wrapper
 

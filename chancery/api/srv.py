@@ -197,8 +197,9 @@ def _published_authorities(name: str):
         return public(model)
     used = Q()
     for relation in kind.reverse_names():
-        used |= Q(pk__in=model.objects.filter(**{f"{relation}__status": PUBLISHED}).values("pk"))
-    return model.objects.filter(used)
+        pointed = model._default_manager.filter(**{f"{relation}__status": PUBLISHED})
+        used |= Q(pk__in=pointed.values("pk"))
+    return model._default_manager.filter(used)
 
 
 @api_view

@@ -127,6 +127,8 @@ def _size(text: str, rw: int, rh: int) -> tuple[int, int]:
         # above 25 megapixels once), and max must always be answerable.
         scale = _limits(rw, rh, upscale)
         return max(1, math.floor(rw * scale)), max(1, math.floor(rh * scale))
+    w: float
+    h: float
     if m := _SIZE_PCT.match(spec):
         scale = float(m.group(1)) / 100
         if scale <= 0:
@@ -147,7 +149,7 @@ def _size(text: str, rw: int, rh: int) -> tuple[int, int]:
             w, h = sw_n, sh_n
         elif sw_n is not None:
             w, h = sw_n, rh * sw_n / rw
-        else:
+        elif sh_n is not None:
             w, h = rw * sh_n / rh, sh_n
     else:
         raise ImageRequestError(f"size: {text!r} is not max, w,, ,h, w,h, !w,h or pct:n")
@@ -172,7 +174,7 @@ def _rotation(text: str) -> tuple[bool, int]:
     degrees = float(m.group(2)) if m else -1.0
     if degrees == 360:
         degrees = 0.0
-    if degrees not in ROTATIONS:
+    if m is None or degrees not in ROTATIONS:
         raise ImageRequestError(
             f"rotation: {text!r} is not 0, 90, 180 or 270 (optionally mirrored: !0, !90 …)"
         )

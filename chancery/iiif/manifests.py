@@ -64,7 +64,7 @@ def image_base(request, page: sources.Page) -> str:
 
 def _image_body(request, page: sources.Page, size: str = "max") -> dict:
     base = image_base(request, page)
-    body = {
+    body: dict[str, object] = {
         "id": f"{base}/full/{size}/0/default.jpg",
         "type": "Image",
         "format": "image/jpeg",
@@ -76,7 +76,7 @@ def _image_body(request, page: sources.Page, size: str = "max") -> dict:
 
 
 def _canvases(request, doc: Document, manifest_id: str) -> list[dict]:
-    canvases = []
+    canvases: list[dict] = []
     for scan in doc.scans.all():
         scan_pages = sources.pages(scan)
         for page in scan_pages:
@@ -220,7 +220,7 @@ def collection_manifest(request, collection: Collection, children, documents) ->
     }
     if collection.short_description:
         data["summary"] = _lang(collection.short_description)
-    if collection.parent_id:
+    if collection.parent:
         data["partOf"] = [
             {
                 "id": collection_url(request, collection.parent),

@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
@@ -50,13 +51,17 @@ class Page:
         return f"{self.scan_id}-{self.number}"
 
 
+def _name(scan: Scan) -> str:
+    return (scan.file.name or "").lower()
+
+
 def is_pdf(scan: Scan) -> bool:
-    return scan.file.name.lower().endswith(".pdf")
+    return _name(scan).endswith(".pdf")
 
 
 def is_pageable(scan: Scan) -> bool:
     """Whether the scan can be shown as page images at all (by its file name)."""
-    return bool(scan.file) and (is_pdf(scan) or scan.file.name.lower().endswith(IMAGE_SUFFIXES))
+    return bool(scan.file) and (is_pdf(scan) or _name(scan).endswith(IMAGE_SUFFIXES))
 
 
 def _file_path(scan: Scan) -> Path:
@@ -101,8 +106,6 @@ def _pdf_scale(width_pt: float, height_pt: float) -> float:
 def _measure(scan: Scan) -> list[tuple[int, int]]:
     path = _file_path(scan)
     if is_pdf(scan):
-        import pypdfium2 as pdfium
-
         with _pdfium_lock:
             try:
                 pdf = pdfium.PdfDocument(str(path))
@@ -157,8 +160,6 @@ def page_image_path(scan: Scan, number: int) -> Path:
 
 
 def _render_pdf_page(scan: Scan, page: Page, target: Path) -> None:
-    import pypdfium2 as pdfium
-
     with _pdfium_lock:
         try:
             pdf = pdfium.PdfDocument(str(_file_path(scan)))

@@ -97,7 +97,7 @@ def _mods_dates(parent, doc: Document) -> None:
     m = f"{{{MODS_NS}}}"
     origin = etree.SubElement(parent, m + "originInfo")
     _text(origin, m + "dateCreated", doc.date, encoding="edtf", keyDate="yes")
-    if doc.date_earliest:
+    if doc.date_earliest and doc.date_latest:
         approximate = {"qualifier": "approximate"} if doc.date_approximate else {}
         _text(
             origin, m + "dateCreated", doc.date_earliest.isoformat(),

@@ -26,7 +26,8 @@ class SetTree:
         collections = {c.pk: c for c in Collection.objects.order_by("position", "title")}
         specs: dict[int, str] = {}
         for pk in collections:
-            chain, node, seen = [], collections.get(pk), set()
+            chain: list[str] = []
+            node, seen = collections.get(pk), set()
             while node is not None and node.pk not in seen:
                 seen.add(node.pk)
                 chain.insert(0, node.slug)

@@ -46,7 +46,7 @@ class Cursor:
                 set_spec=data["set_spec"],
                 start=_moment(data["start"]),
                 end=_moment(data["end"]),
-                after=(_moment(data["after"][0]), str(data["after"][1])) if data["after"] else None,
+                after=_after(data["after"]),
                 count=int(data["count"]),
             )
         except (signing.BadSignature, KeyError, TypeError, ValueError, IndexError) as exc:
@@ -62,3 +62,8 @@ class Cursor:
 
 def _moment(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
+
+
+def _after(pair: list | None) -> tuple[dt.datetime, str] | None:
+    """The last (datestamp, identifier) a token carries, or None on its first page."""
+    return (dt.datetime.fromisoformat(pair[0]), str(pair[1])) if pair else None

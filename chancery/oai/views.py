@@ -65,7 +65,7 @@ class Provider:
     def record(self, parent, item: records.Item, prefix: str) -> None:
         element = sub(parent, "record")
         header(element, self.identifier(item.identifier), item)
-        if not item.deleted:
+        if item.document is not None:
             sub(element, "metadata").append(FORMATS[prefix].build(item.document, self.context))
 
     # -- the verbs -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model
 
-from chancery.corpus.authorities import api_kinds
+from chancery.corpus.authorities import browsable_kinds
 from chancery.search.facets import FACETS
 
 
@@ -33,7 +33,7 @@ def document_filters() -> list[DocumentFilter]:
     ]
     filters += [
         DocumentFilter(kind.name, kind.model, "slug", tuple(f"{r}__slug" for r in kind.relations))
-        for kind in api_kinds()
+        for kind in browsable_kinds()
         if kind.name not in FACETS
     ]
     return filters

@@ -6,7 +6,7 @@ live answers against these schemas, and the response shapes follow ``serializers
 
 from __future__ import annotations
 
-from chancery.corpus.authorities import AUTHORITY_KINDS, api_kinds
+from chancery.corpus.authorities import AUTHORITY_KINDS, browsable_kinds
 from chancery.corpus.dates import PARTIAL_DATE_PATTERN
 from chancery.search.facets import FACETS
 from chancery.search.forms import MAX_PER_PAGE as SEARCH_MAX_PER_PAGE
@@ -341,7 +341,7 @@ def _paths() -> dict:
             _ok(_ref("CollectionDetail"), "The collection."), [_slug_param("collection")],
             not_found=True),
     }  # fmt: skip
-    for kind, plural in ((k.name, k.plural) for k in api_kinds()):
+    for kind, plural in ((k.name, k.plural) for k in browsable_kinds()):
         paths[f"/api/v1/{plural}"] = _operation(
             plural,
             f"{plural.capitalize()} with their numbers of published documents.",
@@ -357,7 +357,7 @@ def _paths() -> dict:
         )
     _link(paths, "/api/v1/documents", "document", "id", "id")
     _link(paths, "/api/v1/collections", "collection", "slug", "slug")
-    for kind, plural in ((k.name, k.plural) for k in api_kinds()):
+    for kind, plural in ((k.name, k.plural) for k in browsable_kinds()):
         _link(paths, f"/api/v1/{plural}", kind, "slug", "slug")
     return paths
 
@@ -386,7 +386,7 @@ def _schemas() -> dict:
             "links": _ref("DetailLinks"),
         }
     )
-    for kind in (k.name for k in api_kinds()):
+    for kind in (k.name for k in browsable_kinds()):
         schemas[kind.capitalize()] = _authority_schema(kind, detail=False)
         schemas[f"{kind.capitalize()}Detail"] = _authority_schema(kind, detail=True)
     return schemas

@@ -25,12 +25,13 @@ def ref(request, item, kind: str) -> dict:
     }
 
 
+def _link(request, view: str, key: str, value: str, title: str) -> dict:
+    """A link to one resource: its key (``id`` or ``slug``), title and API URL."""
+    return {key: value, "title": title, "api_url": api_url(request, view, value)}
+
+
 def doc_ref(request, doc) -> dict:
-    return {
-        "id": doc.public_id,
-        "title": doc.title,
-        "api_url": api_url(request, "document", doc.public_id),
-    }
+    return _link(request, "document", "id", doc.public_id, doc.title)
 
 
 def document_summary(request, doc) -> dict:
@@ -104,11 +105,7 @@ def document(request, doc, collections) -> dict:
 
 
 def collection_ref(request, coll) -> dict:
-    return {
-        "slug": coll.slug,
-        "title": coll.title,
-        "api_url": api_url(request, "collection", coll.slug),
-    }
+    return _link(request, "collection", "slug", coll.slug, coll.title)
 
 
 def collection(request, coll) -> dict:

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from chancery.corpus.authorities import api_kinds
+from chancery.corpus.authorities import browsable_kinds
 
 from . import v1, views
 
@@ -18,7 +18,7 @@ urlpatterns = [
     path("collections/<slug:slug>", v1.collection, name="collection"),
     *(
         route
-        for kind in api_kinds()
+        for kind in browsable_kinds()
         for route in (
             path(kind.plural, v1.authority_list(kind.name), name=kind.plural),
             path(f"{kind.plural}/<slug:slug>", v1.authority_detail(kind.name), name=kind.name),

@@ -14,11 +14,11 @@ from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 
 from chancery.corpus import models
-from chancery.corpus.authorities import AUTHORITY_KINDS, api_kinds
+from chancery.corpus.authorities import AUTHORITY_KINDS, browsable_kinds
 from chancery.corpus.visibility import public
 from chancery.search.facets import facet_for
 
-from . import serializers as s
+from . import serializers
 from .filters import document_filters
 from .http import ApiError, api_view, int_param, json_response
 from .openapi import openapi_document
@@ -79,7 +79,7 @@ def index(request):
     links = {
         name: request.build_absolute_uri(reverse(f"api:{name}"))
         for name in ["openapi", "search", "documents", "collections",
-                     *(kind.plural for kind in api_kinds())]
+                     *(kind.plural for kind in browsable_kinds())]
     }  # fmt: skip
     return json_response({"name": "Chancery API", "version": "1", "links": links})
 
@@ -112,7 +112,9 @@ def documents(request):
     # Undated documents last on every database (SQLite and PostgreSQL sort NULL differently).
     order = [F("date_earliest").asc(nulls_last=True), "public_id"]
     queryset = _filtered_documents(request).with_listing().order_by(*order)
-    return _listing(request, queryset, lambda rows: [s.document_summary(request, d) for d in rows])
+    return _listing(
+        request, queryset, lambda rows: [serializers.document_summary(request, d) for d in rows]
+    )
 
 
 @api_view
@@ -122,7 +124,9 @@ def document(request, public_id: str):
     if doc is None:
         raise ApiError(404, f"There is no published document “{public_id}”.")
     collections = [m.collection for m in doc.membership_set.all()]
-    return json_response(s.document(request, doc, collections), last_modified=archive_changed())
+    return json_response(
+        serializers.document(request, doc, collections), last_modified=archive_changed()
+    )
 
 
 def _collections():
@@ -137,7 +141,9 @@ def _collections():
 @api_view
 def collections(request):
     queryset = _collections().order_by("position", "title", "pk")
-    return _listing(request, queryset, lambda rows: [s.collection(request, c) for c in rows], 100)
+    return _listing(
+        request, queryset, lambda rows: [serializers.collection(request, c) for c in rows], 100
+    )
 
 
 @api_view
@@ -147,14 +153,14 @@ def collection(request, slug: str):
         raise ApiError(404, f"There is no collection “{slug}”.")
     children = _collections().filter(parent=coll).order_by("position", "title")
     data = {
-        **s.collection(request, coll),
+        **serializers.collection(request, coll),
         "introduction": coll.introduction,
         "image": request.build_absolute_uri(coll.image.url) if coll.image else None,
-        "ancestors": [s.collection_ref(request, a) for a in coll.ancestors()],
-        "children": [s.collection(request, c) for c in children],
+        "ancestors": [serializers.collection_ref(request, a) for a in coll.ancestors()],
+        "children": [serializers.collection(request, c) for c in children],
         "links": {
-            "documents": s.api_url(request, "documents") + f"?collection={coll.slug}",
-            "search": s.api_url(request, "search") + f"?collection={coll.slug}",
+            "documents": serializers.api_url(request, "documents") + f"?collection={coll.slug}",
+            "search": serializers.api_url(request, "search") + f"?collection={coll.slug}",
         },
     }
     return json_response(data, last_modified=archive_changed())
@@ -200,7 +206,7 @@ def authority_list(kind: str):
         queryset = queryset.order_by("name", "pk")
 
         def serialize(rows):
-            return [s.authority(request, item, kind) for item in _with_counts(kind, rows)]
+            return [serializers.authority(request, item, kind) for item in _with_counts(kind, rows)]
 
         return _listing(request, queryset, serialize, 50)
 
@@ -216,17 +222,17 @@ def authority_detail(kind: str):
             raise ApiError(404, f"There is no {kind} “{slug}”.")
         _with_counts(kind, [item])
         spec = AUTHORITY_KINDS[kind]
-        data = s.authority(request, item, kind)
+        data = serializers.authority(request, item, kind)
         if spec.has_variants:
-            data["variants"] = s.variants(item)
+            data["variants"] = serializers.variants(item)
         if spec.hierarchical:
             children = public(spec.model).filter(parent=item).order_by("name")
-            data["children"] = [s.ref(request, c, kind) for c in children]
-        links = {"documents": s.api_url(request, "documents") + f"?{kind}={item.slug}"}
+            data["children"] = [serializers.ref(request, c, kind) for c in children]
+        links = {"documents": serializers.api_url(request, "documents") + f"?{kind}={item.slug}"}
         facet = facet_for(spec.model, spec.relations)
         if facet:
             value = getattr(item, facet.key)
-            links["search"] = s.api_url(request, "search") + f"?{facet.name}={value}"
+            links["search"] = serializers.api_url(request, "search") + f"?{facet.name}={value}"
         data["links"] = links
         return json_response(data, last_modified=archive_changed())
 

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.db.models.signals import pre_save
+from PIL import Image
+
+from .text import strip_on_save
 
 
 class CorpusConfig(AppConfig):
@@ -10,11 +14,6 @@ class CorpusConfig(AppConfig):
     verbose_name = "Archive"
 
     def ready(self):
-        from django.conf import settings
-        from PIL import Image
-
-        from .text import strip_on_save
-
         # Every model of the archive's apps, so none is forgotten (see text.STRIPPED_APPS).
         pre_save.connect(strip_on_save, dispatch_uid="chancery.corpus.text.strip_on_save")
         # Pillow's decompression-bomb guard: it refuses to open images above twice this.

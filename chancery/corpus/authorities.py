@@ -29,8 +29,9 @@ class AuthorityKind:
     relations: tuple[str, ...]
     #: The name of this kind in the Wilson Center API ("coverage" for places).
     wilson: str
-    #: Listed by API v1 (``/api/v1/<plural>``) and filterable (``documents?<name>=``).
-    in_api: bool = True
+    #: Has pages of its own: ``/<name>/<slug>/`` on the web, ``/api/v1/<plural>`` in the API
+    #: (and ``documents?<name>=`` there).
+    browsable: bool = True
     #: The records nest (``parent``): every level is listed, used or not.
     hierarchical: bool = False
     #: The records carry name variants (``variants``).
@@ -64,16 +65,16 @@ AUTHORITY_KINDS: dict[str, AuthorityKind] = {
         AuthorityKind("repository", "repositories", "Repository", models.Repository,
                       ("repositories",), "repository"),
         AuthorityKind("donor", "donors", "Donor", models.Donor, ("donors",), "donor",
-                      in_api=False),
+                      browsable=False),
         AuthorityKind("publisher", "publishers", "Publisher", models.Publisher, ("publishers",),
-                      "publisher", in_api=False),
+                      "publisher", browsable=False),
     ]
 }  # fmt: skip
 
 
-def api_kinds() -> list[AuthorityKind]:
-    """The kinds API v1 lists, in their order."""
-    return [kind for kind in AUTHORITY_KINDS.values() if kind.in_api]
+def browsable_kinds() -> list[AuthorityKind]:
+    """The kinds with pages of their own, in their order."""
+    return [kind for kind in AUTHORITY_KINDS.values() if kind.browsable]
 
 
 def by_wilson_name() -> dict[str, AuthorityKind]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .dates import DateError, parse_date
+from .sanitize import clean_html, safe_url
 from .uploads import SafeFileField
 
 
@@ -149,20 +150,26 @@ class PlaceVariant(NameVariant):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="variants")
 
 
-class Repository(Authority):
-    """The archive that holds the original."""
+class LinkedAuthority(Authority):
+    """An authority with a web address, shown as a link."""
 
-    location = models.CharField(max_length=200, blank=True)
     url = models.URLField(blank=True)
 
     class Meta(Authority.Meta):
-        verbose_name_plural = "repositories"
+        abstract = True
 
     def save(self, *args, **kwargs):
-        from .sanitize import safe_url
-
         self.url = safe_url(self.url)  # rendered as a link: no javascript: from an import
         super().save(*args, **kwargs)
+
+
+class Repository(LinkedAuthority):
+    """The archive that holds the original."""
+
+    location = models.CharField(max_length=200, blank=True)
+
+    class Meta(Authority.Meta):
+        verbose_name_plural = "repositories"
 
     def get_absolute_url(self) -> str:
         return reverse("web:repository", args=[self.slug])
@@ -177,18 +184,11 @@ class DocumentType(Authority):
         verbose_name = "type"
 
 
-class Rights(Authority):
+class Rights(LinkedAuthority):
     text = models.TextField(blank=True)
-    url = models.URLField(blank=True)
 
     class Meta(Authority.Meta):
         verbose_name_plural = "rights"
-
-    def save(self, *args, **kwargs):
-        from .sanitize import safe_url
-
-        self.url = safe_url(self.url)  # rendered as a link: no javascript: from an import
-        super().save(*args, **kwargs)
 
 
 class Classification(Authority):
@@ -222,8 +222,6 @@ class Collection(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        from .sanitize import clean_html
-
         if not self.slug:
             self.slug = unique_slug(self, self.title)
         self.introduction = clean_html(self.introduction)  # rendered as HTML (collection.html)
@@ -448,8 +446,6 @@ class TextAsset(Asset):
         abstract = True
 
     def save(self, *args, **kwargs):
-        from .sanitize import clean_html
-
         self.html = clean_html(self.html)
         super().save(*args, **kwargs)
 

@@ -5,6 +5,7 @@ handlers, ``javascript:`` URLs and foreign elements do not.
 """
 
 import nh3
+from lxml import html as lxml_html
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div",
@@ -51,8 +52,6 @@ def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment, for the search index."""
     if not html:
         return ""
-    from lxml import html as lxml_html
-
     try:
         return " ".join(lxml_html.fromstring(f"<div>{html}</div>").text_content().split())
     except Exception:  # noqa: BLE001 — an unparsable fragment still yields its words

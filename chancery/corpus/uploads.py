@@ -19,6 +19,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 
+import pypdfium2 as pdfium
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -132,8 +133,6 @@ def _check_image(content, kind: Kind) -> str:
 
 
 def _check_pdf(content) -> str:
-    import pypdfium2 as pdfium
-
     data = content.read()
     with PDFIUM_LOCK:
         try:

@@ -39,6 +39,7 @@ def draft_only(model) -> Q:
 
 def _staged(model) -> Q:
     """Rows an import run has written but not yet published (chancery/ingest/staging.py)."""
+    # Imported here, not above: ingest sits over corpus and search, which import this module.
     from chancery.ingest.staging import hidden
 
     return hidden(model)

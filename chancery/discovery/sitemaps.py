@@ -5,21 +5,26 @@
 (default 10,000, under the protocol's 50,000 and 50 MB limits).
 """
 
+import operator
+from functools import partial, reduce
+
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 
 from chancery.corpus import models
+from chancery.corpus.authorities import AuthorityKind, browsable_kinds
 from chancery.corpus.visibility import public
 
 DEFAULT_PAGE_SIZE = 10_000
 
 
 class PagedSitemap(Sitemap):
-    @property
-    def limit(self) -> int:
-        return getattr(settings, "SITEMAP_PAGE_SIZE", DEFAULT_PAGE_SIZE)
+    def __init__(self) -> None:
+        super().__init__()
+        # Read per request (the sitemap views make one of these for each).
+        self.limit = getattr(settings, "SITEMAP_PAGE_SIZE", DEFAULT_PAGE_SIZE)
 
 
 class DocumentSitemap(PagedSitemap):
@@ -53,25 +58,17 @@ class CollectionSitemap(PagedSitemap):
         return latest.date() if latest else None
 
 
-def _with_published(model, field: str):
-    """Rows of ``model`` that at least one published document points to through ``field``."""
-    published = models.Document.objects.published().filter(**{field: OuterRef("pk")})
-    return model.objects.filter(Exists(published)).order_by("pk")
+class AuthoritySitemap(PagedSitemap):
+    """The pages of one authority kind's records that a published document points at."""
 
+    def __init__(self, kind: AuthorityKind) -> None:
+        super().__init__()
+        self.kind = kind
 
-class SubjectSitemap(PagedSitemap):
     def items(self):
-        return _with_published(models.Subject, "subjects")
-
-
-class PlaceSitemap(PagedSitemap):
-    def items(self):
-        return _with_published(models.Place, "places")
-
-
-class RepositorySitemap(PagedSitemap):
-    def items(self):
-        return _with_published(models.Repository, "repositories")
+        published = models.Document.objects.published()
+        used = [Exists(published.filter(**{f: OuterRef("pk")})) for f in self.kind.relations]
+        return self.kind.model._default_manager.filter(reduce(operator.or_, used)).order_by("pk")
 
 
 class PageSitemap(Sitemap):
@@ -90,7 +87,5 @@ SITEMAPS = {
     "pages": PageSitemap,
     "documents": DocumentSitemap,
     "collections": CollectionSitemap,
-    "subjects": SubjectSitemap,
-    "places": PlaceSitemap,
-    "repositories": RepositorySitemap,
+    **{kind.plural: partial(AuthoritySitemap, kind) for kind in browsable_kinds()},
 }

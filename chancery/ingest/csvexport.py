@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from chancery.corpus import models as m
+from chancery.corpus import models as corpus
 from chancery.corpus.models import DESCRIPTIONS
 
 from .csvfile import COLUMNS, neutralise
@@ -24,11 +24,11 @@ MANY = {
 }
 
 
-def _path(collection: m.Collection) -> str:
+def _path(collection: corpus.Collection) -> str:
     return " > ".join(c.title.replace(">", "›") for c in [*collection.ancestors(), collection])
 
 
-def document_row(doc: m.Document) -> dict:
+def document_row(doc: corpus.Document) -> dict:
     row = {
         "public_id": doc.public_id, "title": doc.title, "date": doc.date,
         "summary": doc.summary, "source": doc.source,
@@ -48,7 +48,7 @@ def document_row(doc: m.Document) -> dict:
 
 
 def export_csv(out: Path) -> int:
-    documents = m.Document.objects.select_related("doc_type", "rights", "attached_to")
+    documents = corpus.Document.objects.select_related("doc_type", "rights", "attached_to")
     documents = documents.prefetch_related(*(r for r, _ in MANY.values()), "collections")
     n = 0
     with atomic_write(out, "w", encoding="utf-8", newline="") as f:

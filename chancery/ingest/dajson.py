@@ -14,13 +14,14 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lxml_html
 
-from chancery.corpus import models as m
+from chancery.corpus import models as corpus
 from chancery.corpus.dates import DateError, parse_date
 from chancery.corpus.sanitize import clean_html, html_to_text
 from chancery.corpus.text import clean_tree
 
 from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
 from .report import IngestError
+from .run import Skip
 
 DROP = {"style", "script", "head", "title", "meta", "link", "xml"}
 
@@ -179,18 +180,18 @@ def _attach_asset(asset: dict, where: str, public_id: str, language: str):
             writer.report.warnings.append(
                 f"{where}: removed control characters XML cannot carry ({removed})"
             )
-        doc = m.Document.objects.filter(public_id=public_id).first()
+        doc = corpus.Document.objects.filter(public_id=public_id).first()
         if doc is None:
             raise IngestError(where, f"--document {public_id!r}: no such document")
         label = str(asset.get("filename") or f"Transcript {asset.get('id', '')}").strip()
         html = _asset_html(asset)
         code = language or (doc.languages.values_list("code", flat=True).first() or "")
         lang = writer.language(code, where) if code else None
-        transcript = m.Transcript.objects.filter(document=doc, label=label).first()
+        transcript = corpus.Transcript.objects.filter(document=doc, label=label).first()
         if transcript and (clean_html(html), lang) == (transcript.html, transcript.language):
             writer.outcomes.setdefault(doc.pk, "unchanged")
             return
-        transcript = transcript or m.Transcript(
+        transcript = transcript or corpus.Transcript(
             document=doc, label=label, position=doc.transcripts.count()
         )
         transcript.html, transcript.language = html, lang
@@ -202,8 +203,6 @@ def _attach_asset(asset: dict, where: str, public_id: str, language: str):
 
 def read_da_json(path: Path, document: str = "", language: str = ""):
     """The import reader for ``chancery import da-json``."""
-    from .run import Skip
-
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:

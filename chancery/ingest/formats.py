@@ -5,27 +5,22 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-READERS = {"tei", "da-json", "csv", "jsonl"}
+from .csvfile import read_csv
+from .dajson import read_da_json
+from .jsonl import read_jsonl
+from .tei import read_tei
+
+#: Format name -> reader (path -> records).
+_READERS = {"tei": read_tei, "da-json": read_da_json, "csv": read_csv, "jsonl": read_jsonl}
+READERS = set(_READERS)
 
 
 def reader(fmt: str, document: str = ""):
-    if fmt == "tei":
-        from .tei import read_tei
-
-        return read_tei
     if fmt == "da-json":
-        from .dajson import read_da_json
-
         return partial(read_da_json, document=document)
-    if fmt == "csv":
-        from .csvfile import read_csv
-
-        return read_csv
-    if fmt == "jsonl":
-        from .jsonl import read_jsonl
-
-        return read_jsonl
-    raise ValueError(fmt)
+    if fmt not in _READERS:
+        raise ValueError(fmt)
+    return _READERS[fmt]
 
 
 def estimate(fmt: str, path: Path) -> int | None:

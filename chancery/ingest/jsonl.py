@@ -29,11 +29,12 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management.color import no_style
 from django.db import connection, models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from chancery.corpus import models as m
+from chancery.corpus import models as corpus
 from chancery.corpus import uploads
 from chancery.corpus.sanitize import clean_html
 from chancery.corpus.text import clean_tree
@@ -49,30 +50,30 @@ VERSION = 2
 HEADER, END = "chancery-export", "chancery-export-end"
 #: line type -> (model, natural key field), in dependency order.
 TYPES = {
-    "language": (m.Language, "code"),
-    "subject": (m.Subject, "slug"),
-    "repository": (m.Repository, "slug"),
-    "publisher": (m.Publisher, "slug"),
-    "doctype": (m.DocumentType, "slug"),
-    "rights": (m.Rights, "slug"),
-    "classification": (m.Classification, "slug"),
-    "donor": (m.Donor, "slug"),
-    "agent": (m.Agent, "slug"),
-    "place": (m.Place, "slug"),
-    "collection": (m.Collection, "slug"),
-    "document": (m.Document, "public_id"),
+    "language": (corpus.Language, "code"),
+    "subject": (corpus.Subject, "slug"),
+    "repository": (corpus.Repository, "slug"),
+    "publisher": (corpus.Publisher, "slug"),
+    "doctype": (corpus.DocumentType, "slug"),
+    "rights": (corpus.Rights, "slug"),
+    "classification": (corpus.Classification, "slug"),
+    "donor": (corpus.Donor, "slug"),
+    "agent": (corpus.Agent, "slug"),
+    "place": (corpus.Place, "slug"),
+    "collection": (corpus.Collection, "slug"),
+    "document": (corpus.Document, "public_id"),
     "tombstone": (Tombstone, "identifier"),
 }
 NATURAL = {model: key for model, key in TYPES.values()}
 #: inline children: parent model -> {name: (model, foreign key to the parent)}.
 CHILDREN = {
-    m.Agent: {"variants": (m.AgentVariant, "agent")},
-    m.Place: {"variants": (m.PlaceVariant, "place")},
-    m.Document: {
-        "memberships": (m.Membership, "document"),
-        "translations": (m.Translation, "document"),
-        "transcripts": (m.Transcript, "document"),
-        "scans": (m.Scan, "document"),
+    corpus.Agent: {"variants": (corpus.AgentVariant, "agent")},
+    corpus.Place: {"variants": (corpus.PlaceVariant, "place")},
+    corpus.Document: {
+        "memberships": (corpus.Membership, "document"),
+        "translations": (corpus.Translation, "document"),
+        "transcripts": (corpus.Transcript, "document"),
+        "scans": (corpus.Scan, "document"),
     },
 }
 SKIP_FIELDS = {"id"}
@@ -167,7 +168,7 @@ def export_lines() -> Iterator[dict]:
 def export_records() -> Iterator[dict]:
     for name, (model, natural) in TYPES.items():
         queryset = model.objects.all()
-        if model is m.Document:
+        if model is corpus.Document:
             queryset = queryset.prefetch_related(*(f.name for f in _many_to_many(model)))
         for obj in _ordered(model, queryset):
             try:
@@ -175,7 +176,9 @@ def export_records() -> Iterator[dict]:
             except ExportError as error:
                 raise ExportError(f"{name} {getattr(obj, natural)!r}: {error}") from None
     for key in SourceKey.objects.order_by("pk"):
-        model = {"agent": m.Agent, "place": m.Place, "collection": m.Collection}[key.scope]
+        model = {"agent": corpus.Agent, "place": corpus.Place, "collection": corpus.Collection}[
+            key.scope
+        ]
         target = model.objects.filter(pk=key.object_id).first()
         if target is not None:
             yield {"type": "sourcekey", "scope": key.scope, "key": key.key, "object": _nk(target)}
@@ -274,7 +277,7 @@ class Restorer:
             if field.name in SKIP_FIELDS or field.name == parent_field or field.name not in data:
                 continue
             if (field.many_to_one and field.related_model is model) or (
-                model is m.Document and field.name == "attached_to"
+                model is corpus.Document and field.name == "attached_to"
             ):
                 continue  # self references: after every row exists
             values[field.attname if not field.is_relation else field.name] = self._convert(
@@ -317,7 +320,7 @@ class Restorer:
         for name, (child_model, fk) in CHILDREN.get(model, {}).items():
             if name in data:
                 outcome = self._children(obj, child_model, fk, data[name], where, outcome)
-        if model is m.Document:
+        if model is corpus.Document:
             writer.outcomes[obj.pk] = outcome
             if outcome != "unchanged":
                 self.changed_docs.add(obj.pk)
@@ -331,13 +334,13 @@ class Restorer:
                 if f.name in values}  # fmt: skip
         if obj is None:
             publish = {}
-            if model is m.Document and self.staging:  # a draft until the run is published
-                status = values.pop("status", None) or m.Document.DRAFT
+            if model is corpus.Document and self.staging:  # a draft until the run is published
+                status = values.pop("status", None) or corpus.Document.DRAFT
                 published_at = values.pop("published_at", None)
-                if status == m.Document.PUBLISHED and published_at is None:
+                if status == corpus.Document.PUBLISHED and published_at is None:
                     published_at = timezone.now()
                 publish = {"status": status, "published_at": published_at}
-                values["status"] = m.Document.DRAFT
+                values["status"] = corpus.Document.DRAFT
             obj = model(**values)
             if pk is not None and not model.objects.filter(pk=pk).exists():
                 obj.pk = pk
@@ -398,7 +401,7 @@ class Restorer:
         return "updated" if outcome == "unchanged" else outcome
 
     def _source_key(self, data: dict, where: str) -> str:
-        model = {"agent": m.Agent, "place": m.Place, "collection": m.Collection}.get(
+        model = {"agent": corpus.Agent, "place": corpus.Place, "collection": corpus.Collection}.get(
             data.get("scope")
         )
         target = model.objects.filter(slug=data.get("object")).first() if model else None
@@ -445,13 +448,11 @@ class Restorer:
 
     @staticmethod
     def _touch(writer, model, pk) -> None:
-        if model is m.Document and writer.outcomes.get(pk) == "unchanged":
+        if model is corpus.Document and writer.outcomes.get(pk) == "unchanged":
             writer.outcomes[pk] = "updated"
 
     @staticmethod
     def reset_sequences() -> None:
-        from django.core.management.color import no_style
-
         all_models = [mdl for mdl, _ in TYPES.values()] + [
             c for children in CHILDREN.values() for c, _ in children.values()
         ] + [SourceKey]  # fmt: skip

@@ -33,8 +33,9 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from chancery.corpus import models as m
+from chancery.corpus import models as corpus
 from chancery.oai.models import Tombstone
+from chancery.search.indexing import index_documents
 
 from .models import ImportRun, StagedRow
 
@@ -48,7 +49,7 @@ def can_stage() -> bool:
     """An empty archive: no documents, collections, people, places or tombstones (only
     lookups such as languages, which a run may change only in its last transaction), and
     no other run under way (call :func:`recover` first)."""
-    empty = (m.Document, m.Collection, m.Agent, m.Place, Tombstone, ImportRun)
+    empty = (corpus.Document, corpus.Collection, corpus.Agent, corpus.Place, Tombstone, ImportRun)
     return not any(model.objects.exists() for model in empty)
 
 
@@ -113,7 +114,7 @@ class Stage:
         # one plain UPDATE per document: no save(), no signals, updated_at stays the file's
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {quote(m.Document._meta.db_table)} "  # noqa: S608 (a model's table)
+                f"UPDATE {quote(corpus.Document._meta.db_table)} "  # noqa: S608 (a model's table)
                 "SET status = %s, published_at = %s WHERE id = %s",
                 values,
             )
@@ -141,15 +142,13 @@ def _undo(run: ImportRun, files: list[str] = ()) -> None:
             with transaction.atomic():  # a draft never published leaves no tombstone
                 model.objects.filter(pk__in=pks[start : start + INDEX_CHUNK]).delete()
     for name in names:
-        if not m.Scan.objects.filter(file=name).exists():  # unless a kept row uses it
+        if not corpus.Scan.objects.filter(file=name).exists():  # unless a kept row uses it
             default_storage.delete(name)
     with transaction.atomic():
         run.delete()
 
 
 def _index_and_forget(run: ImportRun) -> None:
-    from chancery.search.indexing import index_documents
-
     pks = list(
         StagedRow.objects.filter(run=run, model=DOCUMENT).values_list("object_id", flat=True)
     )

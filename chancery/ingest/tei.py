@@ -19,6 +19,7 @@ from chancery.corpus.dates import DateError, parse_date
 
 from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
 from .report import IngestError
+from .run import Note
 from .tei_dates import CONTEXT_YEARS, check_date
 from .tei_html import TEI, XML_ID, Converter, local
 
@@ -475,8 +476,6 @@ class VolumeReader:
 
 def read_tei(path: Path):
     """The import reader for ``chancery import tei``."""
-    from .run import Note
-
     reader = VolumeReader(path)
     yield from reader
     for warning in reader.volume.date_notes + reader.volume.warnings:

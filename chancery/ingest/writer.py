@@ -13,7 +13,7 @@ import unicodedata
 
 from django.db import models as dj
 
-from chancery.corpus import models as m
+from chancery.corpus import models as corpus
 from chancery.corpus.authorities import AUTHORITY_KINDS
 from chancery.corpus.dates import DateError
 from chancery.corpus.models import DESCRIPTIONS
@@ -33,8 +33,8 @@ PEOPLE = AUTHORITY_KINDS["person"].relations
 RELATIONS = {
     name: model
     for name in DESCRIPTIONS
-    if (model := m.Document._meta.get_field(name).related_model)
-    not in (m.Place, m.Agent, m.Language)
+    if (model := corpus.Document._meta.get_field(name).related_model)
+    not in (corpus.Place, corpus.Agent, corpus.Language)
 }
 _HONORIFIC = re.compile(r"^(mr|mrs|messrs|dr|hon|the|sir|señor|senor|monsieur|m)\.?\s+", re.I)
 
@@ -62,11 +62,11 @@ class Writer:
         self.report = report
         self.outcomes: dict[int, str] = {}
         self._cache: dict[tuple, object] = {}
-        self._languages: dict[str, m.Language] = {}
+        self._languages: dict[str, corpus.Language] = {}
         self._deferred: list[tuple[int, str, str, str]] = []  # (pk, attached_to, related, where)
         self._pending: dict[type, list] = {}  # relation rows of new documents, for bulk_create
         self._new: set[int] = set()
-        self._known: dict[str, m.Document] = {}  # prefetched existing documents by public id
+        self._known: dict[str, corpus.Document] = {}  # prefetched existing documents by public id
         self._loaded: set[int] = set()  # their pks: their relations are in ``_current``
         self._current: dict[tuple, object] = {}
 
@@ -101,14 +101,16 @@ class Writer:
             SourceKey.objects.filter(pk=sk.pk).update(object_id=obj.pk)
         return obj, created
 
-    def agent(self, ref: AgentRef) -> m.Agent:
+    def agent(self, ref: AgentRef) -> corpus.Agent:
         key = ref.key or "name:" + normalise_name(ref.name)
         if ("agent", key) in self._cache:
             return self._cache["agent", key]
         name = tidy(ref.name)
         agent, created = self._keyed(
-            SourceKey.AGENT, key, m.Agent, "" if ref.key else name,
-            lambda: m.Agent.objects.create(name=name, kind=ref.kind, description=ref.description),
+            SourceKey.AGENT, key, corpus.Agent, "" if ref.key else name,
+            lambda: corpus.Agent.objects.create(
+                name=name, kind=ref.kind, description=ref.description
+            ),
         )  # fmt: skip
         description = ref.description or agent.description
         if (
@@ -118,20 +120,20 @@ class Writer:
         ):
             agent.name, agent.description = name, description
             agent.save()
-        self._variants(agent, m.AgentVariant, "agent", ref.variants)
+        self._variants(agent, corpus.AgentVariant, "agent", ref.variants)
         self._cache["agent", key] = agent
         return agent
 
-    def place(self, ref: PlaceRef) -> m.Place:
+    def place(self, ref: PlaceRef) -> corpus.Place:
         key = ref.key or "name:" + normalise_name(ref.name)
         if ("place", key) in self._cache:
             return self._cache["place", key]
         name = tidy(ref.name)
         place, _ = self._keyed(
-            SourceKey.PLACE, key, m.Place, "" if ref.key else name,
-            lambda: m.Place.objects.create(name=name),
+            SourceKey.PLACE, key, corpus.Place, "" if ref.key else name,
+            lambda: corpus.Place.objects.create(name=name),
         )  # fmt: skip
-        self._variants(place, m.PlaceVariant, "place", ref.variants)
+        self._variants(place, corpus.PlaceVariant, "place", ref.variants)
         self._cache["place", key] = place
         return place
 
@@ -148,7 +150,7 @@ class Writer:
             [model(**{field: owner}, name=n) for k, n in wanted.items() if k not in have]
         )
 
-    def collection(self, ref: CollectionRef) -> m.Collection:
+    def collection(self, ref: CollectionRef) -> corpus.Collection:
         if ("collection", ref.key) in self._cache:
             return self._cache["collection", ref.key]
         parent = self._cache.get(("collection", ref.parent)) if ref.parent else None
@@ -159,18 +161,18 @@ class Writer:
             values["introduction"] = clean_html(ref.introduction)
 
         def create():
-            found = m.Collection.objects.filter(slug=ref.slug).first() if ref.slug else None
+            found = corpus.Collection.objects.filter(slug=ref.slug).first() if ref.slug else None
             if found is None and ref.key.startswith("title:"):  # a spreadsheet names it
-                found = m.Collection.objects.filter(
+                found = corpus.Collection.objects.filter(
                     title__iexact=values["title"], parent=parent
                 ).first()
             if found is not None:
                 return found
-            coll = m.Collection(slug=ref.slug, **values)
+            coll = corpus.Collection(slug=ref.slug, **values)
             coll.save()
             return coll
 
-        coll, created = self._keyed(SourceKey.COLLECTION, ref.key, m.Collection, "", create)
+        coll, created = self._keyed(SourceKey.COLLECTION, ref.key, corpus.Collection, "", create)
         named_only = ref.key.startswith("title:")  # a spreadsheet's path: find, don't move
         if not created and not named_only and any(getattr(coll, k) != v for k, v in values.items()):
             for k, v in values.items():
@@ -179,7 +181,7 @@ class Writer:
         self._cache["collection", ref.key] = coll
         return coll
 
-    def language(self, code: str, where: str) -> m.Language:
+    def language(self, code: str, where: str) -> corpus.Language:
         try:
             return get_language(code, self._languages)
         except ValueError as exc:
@@ -192,20 +194,20 @@ class Writer:
             raise IngestError(rec.where, "a document needs a public id and a title")
         doc = self._known.pop(rec.public_id, None)
         if doc is None:
-            doc = m.Document.objects.filter(public_id=rec.public_id).first()
+            doc = corpus.Document.objects.filter(public_id=rec.public_id).first()
         created = doc is None
-        doc = doc or m.Document(public_id=rec.public_id)
+        doc = doc or corpus.Document(public_id=rec.public_id)
         before = self._scalars(doc)
         doc.title, doc.summary, doc.source = rec.title.strip(), rec.summary, rec.source
-        doc.status = rec.status or m.Document.PUBLISHED
+        doc.status = rec.status or corpus.Document.PUBLISHED
         doc.date = rec.date
         try:
             doc.apply_date()
         except DateError as exc:
             raise IngestError(rec.where, f"date: {exc}") from None
-        doc.doc_type = self.authority(m.DocumentType, rec.doc_type) if rec.doc_type else None
+        doc.doc_type = self.authority(corpus.DocumentType, rec.doc_type) if rec.doc_type else None
         doc.rights = (
-            self.authority(m.Rights, rec.rights, text=rec.rights_text) if rec.rights else None
+            self.authority(corpus.Rights, rec.rights, text=rec.rights_text) if rec.rights else None
         )
         changed = created or self._scalars(doc) != before
         if changed:
@@ -213,8 +215,8 @@ class Writer:
         if created:
             self._new.add(doc.pk)
         changed |= self._relations(doc, rec, created)
-        changed |= self._texts(doc, m.Transcript, rec.transcripts, rec.where)
-        changed |= self._texts(doc, m.Translation, rec.translations, rec.where)
+        changed |= self._texts(doc, corpus.Transcript, rec.transcripts, rec.where)
+        changed |= self._texts(doc, corpus.Translation, rec.translations, rec.where)
         changed |= self._memberships(doc, rec.collections, created)
         if rec.attached_to or rec.related or not created:
             self._deferred.append((doc.pk, rec.attached_to, "|".join(rec.related), rec.where))
@@ -226,31 +228,31 @@ class Writer:
 
     def prefetch(self, records: list[DocumentRecord]) -> None:
         """Load what a batch of records' documents hold now, in a few queries (re-imports)."""
-        docs = m.Document.objects.filter(public_id__in=[r.public_id for r in records])
+        docs = corpus.Document.objects.filter(public_id__in=[r.public_id for r in records])
         self._known = {d.public_id: d for d in docs}
         pks = [d.pk for d in self._known.values()]
         self._loaded, self._current = set(pks), {}
         if not pks:
             return
         for name in DESCRIPTIONS:
-            field = m.Document._meta.get_field(name)
+            field = corpus.Document._meta.get_field(name)
             source, target = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
             rows = field.remote_field.through.objects.filter(**{f"{source}__in": pks})
             for pk in pks:
                 self._current[name, pk] = set()
             for pk, other in rows.values_list(source, target):
                 self._current[name, pk].add(other)
-        for model in (m.Transcript, m.Translation):
+        for model in (corpus.Transcript, corpus.Translation):
             for text in model.objects.filter(document_id__in=pks).order_by("position", "id"):
                 self._current.setdefault((model, text.document_id), []).append(text)
-        for ms in m.Membership.objects.filter(document_id__in=pks):
-            self._current[m.Membership, ms.document_id, ms.collection_id] = ms
+        for ms in corpus.Membership.objects.filter(document_id__in=pks):
+            self._current[corpus.Membership, ms.document_id, ms.collection_id] = ms
 
     @staticmethod
-    def _scalars(doc: m.Document) -> tuple:
+    def _scalars(doc: corpus.Document) -> tuple:
         return (*(getattr(doc, f) for f in SCALARS), doc.doc_type_id, doc.rights_id)
 
-    def _relations(self, doc: m.Document, rec: DocumentRecord, created: bool) -> bool:
+    def _relations(self, doc: corpus.Document, rec: DocumentRecord, created: bool) -> bool:
         wanted = {name: [self.authority(model, n) for n in getattr(rec, name)]
                   for name, model in RELATIONS.items()}  # fmt: skip
         wanted["places"] = [self.place(p) for p in rec.places]
@@ -272,9 +274,9 @@ class Writer:
                 changed = True
         return changed
 
-    def _queue_links(self, doc: m.Document, name: str, pks: set[int]) -> None:
+    def _queue_links(self, doc: corpus.Document, name: str, pks: set[int]) -> None:
         """Rows for a new document's relations, written in bulk by :meth:`flush`."""
-        field = m.Document._meta.get_field(name)
+        field = corpus.Document._meta.get_field(name)
         through = field.remote_field.through
         source, target = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
         rows = self._pending.setdefault(through, [])
@@ -285,7 +287,7 @@ class Writer:
             model.objects.bulk_create(rows, batch_size=500)
         self._pending = {}
 
-    def _texts(self, doc: m.Document, model, texts: list[TextRef], where: str) -> bool:
+    def _texts(self, doc: corpus.Document, model, texts: list[TextRef], where: str) -> bool:
         wanted = [
             (
                 t.label,
@@ -316,7 +318,7 @@ class Writer:
         return True
 
     def _memberships(
-        self, doc: m.Document, collections: list[tuple[str, int]], created: bool
+        self, doc: corpus.Document, collections: list[tuple[str, int]], created: bool
     ) -> bool:
         changed = False
         for key, position in collections:
@@ -324,13 +326,13 @@ class Writer:
             if coll is None:
                 continue
             if created:
-                rows = self._pending.setdefault(m.Membership, [])
-                rows.append(m.Membership(collection=coll, document=doc, position=position))
+                rows = self._pending.setdefault(corpus.Membership, [])
+                rows.append(corpus.Membership(collection=coll, document=doc, position=position))
                 continue
-            ms = self._current.get((m.Membership, doc.pk, coll.pk))
+            ms = self._current.get((corpus.Membership, doc.pk, coll.pk))
             made = False
             if ms is None:
-                ms, made = m.Membership.objects.get_or_create(
+                ms, made = corpus.Membership.objects.get_or_create(
                     collection=coll, document=doc, defaults={"position": position}
                 )
             moved = not made and ms.position != position
@@ -342,7 +344,9 @@ class Writer:
 
     # -- end of file ---------------------------------------------------------------------
     def _resolve(self, public_id: str, where: str) -> int:
-        pk = m.Document.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
+        pk = (
+            corpus.Document.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
+        )
         if pk is None:
             raise IngestError(where, f"refers to document {public_id!r}, which does not exist")
         return pk
@@ -352,7 +356,9 @@ class Writer:
         wanted: dict[int, set[int]] = {pk: set() for pk, *_ in self._deferred}
         for pk, _, related, where in self._deferred:
             for public_id in filter(None, related.split("|")):
-                found = m.Document.objects.filter(public_id=public_id).values_list("pk", flat=True)
+                found = corpus.Document.objects.filter(public_id=public_id).values_list(
+                    "pk", flat=True
+                )
                 if not found:
                     self.report.warnings.append(
                         f"{where}: related document {public_id!r} not found"
@@ -372,21 +378,21 @@ class Writer:
         for start in range(0, len(pks), 500):
             chunk = pks[start : start + 500]
             attached.update(
-                m.Document.objects.filter(pk__in=chunk).values_list("pk", "attached_to_id")
+                corpus.Document.objects.filter(pk__in=chunk).values_list("pk", "attached_to_id")
             )
-            rows = m.Document.related.through.objects.filter(from_document_id__in=chunk)
+            rows = corpus.Document.related.through.objects.filter(from_document_id__in=chunk)
             for a, b in rows.values_list("from_document_id", "to_document_id"):
                 linked.setdefault(a, set()).add(b)
         for pk, attached_to, _, where in self._deferred:
             target = self._resolve(attached_to, where) if attached_to else None
             changed = False
             if attached[pk] != target:
-                m.Document.objects.filter(pk=pk).update(attached_to=target)
+                corpus.Document.objects.filter(pk=pk).update(attached_to=target)
                 changed = True
             current = linked.get(pk, set())
             outside = {r for r in current if r not in related}  # kept: not this file's to say
             if current != related[pk] | outside:
-                m.Document(pk=pk).related.set(related[pk] | outside)
+                corpus.Document(pk=pk).related.set(related[pk] | outside)
                 changed = True
             if changed and self.outcomes[pk] == "unchanged":
                 self.outcomes[pk] = "updated"

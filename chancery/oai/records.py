@@ -45,12 +45,16 @@ class Selection:
     set_spec: str | None = None
     tree: SetTree = field(default_factory=SetTree.load)
 
-    def documents(self):
-        docs = Document.objects.published()
+    def _dated(self, rows, field: str):
+        """``rows`` whose ``field`` falls in [start, end)."""
         if self.start:
-            docs = docs.filter(updated_at__gte=self.start)
+            rows = rows.filter(**{f"{field}__gte": self.start})
         if self.end:
-            docs = docs.filter(updated_at__lt=self.end)
+            rows = rows.filter(**{f"{field}__lt": self.end})
+        return rows
+
+    def documents(self):
+        docs = self._dated(Document.objects.published(), "updated_at")
         if self.set_spec:
             inside = Membership.objects.filter(
                 document=OuterRef("pk"), collection_id__in=self.tree.ids_within(self.set_spec)
@@ -59,11 +63,7 @@ class Selection:
         return docs
 
     def tombstones(self):
-        stones = Tombstone.objects.all()
-        if self.start:
-            stones = stones.filter(datestamp__gte=self.start)
-        if self.end:
-            stones = stones.filter(datestamp__lt=self.end)
+        stones = self._dated(Tombstone.objects.all(), "datestamp")
         if self.set_spec:
             spec = self.set_spec
             stones = stones.filter(Q(sets__contains=f" {spec} ") | Q(sets__contains=f" {spec}:"))

@@ -6,7 +6,9 @@ would lock out everyone at once: when the peer is a trusted proxy
 ``X-Forwarded-For`` (an address the client wrote itself further left is not believed).
 """
 
+from axes.helpers import get_client_username
 from django.conf import settings
+from django.shortcuts import render
 
 
 def client_address(request) -> str:
@@ -21,9 +23,6 @@ def client_address(request) -> str:
 
 def lockout_response(request, original_response=None, credentials=None):
     """The page a locked-out login gets (429): what happened and for how long."""
-    from axes.helpers import get_client_username
-    from django.shortcuts import render
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {
         "username": get_client_username(request, credentials) or "",

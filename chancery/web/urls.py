@@ -1,5 +1,6 @@
 from django.urls import path
 
+from chancery.corpus.authorities import browsable_kinds
 from chancery.search.views import help_search
 
 from . import views
@@ -14,11 +15,11 @@ urlpatterns = [
     path("collections/", views.collections, name="collections"),
     path("collection/<slug:slug>/", views.collection, name="collection"),
     path("subjects/", views.subjects, name="subjects"),
-    path("subject/<slug:slug>/", views.subject, name="subject"),
     path("places/", views.places, name="places"),
-    path("place/<slug:slug>/", views.place, name="place"),
     path("people/", views.people, name="people"),
-    path("person/<slug:slug>/", views.person, name="person"),
-    path("repository/<slug:slug>/", views.repository, name="repository"),
+    *(
+        path(f"{kind.name}/<slug:slug>/", views.authority(kind.name), name=kind.name)
+        for kind in browsable_kinds()
+    ),
     path("about/", views.about, name="about"),
 ]

@@ -74,23 +74,19 @@ def _neighbours(document: models.Document, membership: models.Membership | None)
     siblings = models.Membership.objects.filter(
         collection_id=membership.collection_id, document__status=models.Document.PUBLISHED
     ).select_related("document")
-    before = (
-        siblings.filter(
-            Q(position__lt=membership.position)
-            | Q(position=membership.position, id__lt=membership.id)
-        )
-        .order_by("-position", "-id")
-        .first()
+    return _next(siblings, membership, "lt"), _next(siblings, membership, "gt")
+
+
+def _next(siblings, membership: models.Membership, direction: str):
+    """The document next to ``membership`` in its collection's order: before it ("lt") or
+    after it ("gt"); None at either end."""
+    position, pk = membership.position, membership.pk
+    nearer = Q(**{f"position__{direction}": position}) | Q(
+        position=position, **{f"id__{direction}": pk}
     )
-    after = (
-        siblings.filter(
-            Q(position__gt=membership.position)
-            | Q(position=membership.position, id__gt=membership.id)
-        )
-        .order_by("position", "id")
-        .first()
-    )
-    return (before.document if before else None), (after.document if after else None)
+    order = ["-position", "-id"] if direction == "lt" else ["position", "id"]
+    found = siblings.filter(nearer).order_by(*order).first()
+    return found.document if found else None
 
 
 @require_GET
@@ -227,24 +223,15 @@ def _authority_page(request, kind: str, slug: str):
     )
 
 
-@require_GET
-def subject(request, slug):
-    return _authority_page(request, "subject", slug)
+def authority(kind: str):
+    """The view of one record of ``kind``: its published documents, paged."""
 
+    @require_GET
+    def view(request, slug: str):
+        return _authority_page(request, kind, slug)
 
-@require_GET
-def place(request, slug):
-    return _authority_page(request, "place", slug)
-
-
-@require_GET
-def repository(request, slug):
-    return _authority_page(request, "repository", slug)
-
-
-@require_GET
-def person(request, slug):
-    return _authority_page(request, "person", slug)
+    view.__name__ = kind
+    return view
 
 
 @require_GET

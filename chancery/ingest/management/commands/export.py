@@ -8,6 +8,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from chancery.ingest.csvexport import export_csv
+from chancery.ingest.jsonl import ExportError, export_jsonl
+
 
 class Command(BaseCommand):
     requires_system_checks: list[str] = []
@@ -18,9 +21,6 @@ class Command(BaseCommand):
         parser.add_argument("out", type=Path, help="File to write ('-' is not supported).")
 
     def handle(self, *args, format, out, **options):
-        from chancery.ingest.csvexport import export_csv
-        from chancery.ingest.jsonl import ExportError, export_jsonl
-
         if not out.parent.is_dir():
             raise CommandError(f"no such folder: {out.parent}")
         try:

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from chancery.ingest import formats
+from chancery.ingest.csvfile import template
 from chancery.ingest.report import Report
 from chancery.ingest.run import import_file, make_progress
 
@@ -82,8 +83,6 @@ class Command(BaseCommand):
     def _template(self, fmt: str, files: list[Path]) -> None:
         if fmt != "csv":
             raise CommandError("--template is for csv only")
-        from chancery.ingest.csvfile import template
-
         text = template()
         if files:
             files[0].write_text(text, encoding="utf-8")

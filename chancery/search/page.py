@@ -8,7 +8,7 @@ facet value with its count, whether it is selected and the URL that toggles it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote_plus, urlencode
 
 from django.core.paginator import Paginator
@@ -246,8 +246,6 @@ DATE_PARAMS = {"start_date", "end_date", "date_mode", "page", "decade"}
 
 
 def _add_suggestion(result: SearchPage, results, backend, params, path) -> None:
-    from dataclasses import replace
-
     text = suggest(result.query.text, results.parsed.typed_words(), backend.vocabulary)
     if not text:
         return

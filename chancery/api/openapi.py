@@ -6,6 +6,7 @@ live answers against these schemas, and the response shapes follow ``serializers
 
 from __future__ import annotations
 
+from chancery.api.serializers import COLLECTION_DESCRIPTION
 from chancery.search.facets import FACETS
 from chancery.search.forms import MAX_PER_PAGE as SEARCH_MAX_PER_PAGE
 from chancery.search.query import DATE_MODES, SORTS
@@ -91,6 +92,8 @@ SCHEMAS = {
             "position": INT,
             "featured": BOOL,
             "documents_count": INT,
+            "children_count": INT,
+            **dict.fromkeys(COLLECTION_DESCRIPTION, STR),
             "url": URL,
             "updated_at": DATETIME,
         }

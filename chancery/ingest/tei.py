@@ -16,6 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from chancery.corpus.dates import DateError, parse_date
+from chancery.corpus.hierarchy import clean_title
 
 from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
 from .report import IngestError
@@ -62,6 +63,14 @@ class Volume:
     date_notes: list[str] = field(default_factory=list)
 
 
+#: Elements whose edges are word boundaries even when the file has no space there
+#: ("Correspondence<lb/>Argentine Republic", "<cell>303</cell><cell>do</cell>").
+BOUNDARIES = {
+    "lb", "cb", "p", "item", "cell", "row", "head", "l", "lg", "list", "dateline", "closer",
+    "opener", "signed", "salute", "address", "addrLine", "label", "table", "div", "postscript",
+}  # fmt: skip
+
+
 def words(el, skip_notes: bool = True) -> str:
     """The text of ``el`` with whitespace collapsed (footnotes left out)."""
     parts: list[str] = []
@@ -70,8 +79,14 @@ def words(el, skip_notes: bool = True) -> str:
         if node.text:
             parts.append(node.text)
         for child in node:
-            if not (skip_notes and local(child.tag) == "note"):
+            name = local(child.tag)
+            edge = name in BOUNDARIES and child.get("break") != "no"
+            if edge:
+                parts.append(" ")
+            if not (skip_notes and name == "note"):
                 walk(child)
+            if edge:
+                parts.append(" ")
             if child.tail:
                 parts.append(child.tail)
 
@@ -273,7 +288,11 @@ class VolumeReader:
                 continue
             if name == "teiHeader":
                 self.volume = read_header(el, self.path)
-                yield CollectionRef(key=self.volume.id, title=self.volume.title)
+                title, printed = clean_title(self.volume.title)
+                yield CollectionRef(
+                    key=self.volume.id, title=title, printed_title=printed, level="volume",
+                    identifier=self.volume.id,
+                )  # fmt: skip
                 el.clear()
             elif name == "div" and el.get(XML_ID) == "persons" and self.volume:
                 self.volume.persons = read_persons(el, self.volume.id)
@@ -309,8 +328,9 @@ class VolumeReader:
         for chapter in chapters:
             if not chapter.emitted:
                 chapter.emitted = True
+                title, printed = clean_title(chapter.title or f"Part {chapter.position}")
                 yield CollectionRef(
-                    key=chapter.key, title=chapter.title or f"Part {chapter.position}",
+                    key=chapter.key, title=title, printed_title=printed, level="chapter",
                     parent=chapter.parent, position=chapter.position,
                 )  # fmt: skip
 

@@ -31,6 +31,9 @@ RELATIONS = {
     "repositories": m.Repository,
     "publishers": m.Publisher,
 }
+#: CollectionRef fields written to the collection when the source gives them.
+DESCRIPTION = ("level", "identifier", "printed_title", "dates", "extent", "scope_content",
+               "arrangement", "finding_aid_url")  # fmt: skip
 _HONORIFIC = re.compile(r"^(mr|mrs|messrs|dr|hon|the|sir|señor|senor|monsieur|m)\.?\s+", re.I)
 
 
@@ -152,6 +155,9 @@ class Writer:
             values["short_description"] = tidy(ref.short_description, 500)
         if ref.introduction:
             values["introduction"] = clean_html(ref.introduction)
+        for name in DESCRIPTION:
+            if getattr(ref, name):
+                values[name] = getattr(ref, name)
 
         def create():
             found = m.Collection.objects.filter(slug=ref.slug).first() if ref.slug else None

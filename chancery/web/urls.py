@@ -13,6 +13,11 @@ urlpatterns = [
     path("document/<path:public_id>/", views.document, name="document"),
     path("collections/", views.collections, name="collections"),
     path("collection/<slug:slug>/", views.collection, name="collection"),
+    path(
+        "collection/<slug:slug>/contents/",
+        views.collection_contents,
+        name="collection-contents",
+    ),
     path("subjects/", views.subjects, name="subjects"),
     path("subject/<slug:slug>/", views.subject, name="subject"),
     path("places/", views.places, name="places"),

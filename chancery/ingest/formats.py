@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-READERS = {"tei", "da-json", "csv", "jsonl"}
+READERS = {"tei", "da-json", "csv", "jsonl", "ead"}
 
 
 def reader(fmt: str, document: str = ""):
@@ -25,6 +25,10 @@ def reader(fmt: str, document: str = ""):
         from .jsonl import read_jsonl
 
         return read_jsonl
+    if fmt == "ead":
+        from .ead import read_ead
+
+        return read_ead
     raise ValueError(fmt)
 
 
@@ -33,6 +37,8 @@ def estimate(fmt: str, path: Path) -> int | None:
     try:
         if fmt == "tei":
             return path.read_bytes().count(b'type="document"')
+        if fmt == "ead":
+            return path.read_bytes().count(b'level="item"')
         if fmt in ("csv", "jsonl"):
             with path.open("rb") as f:
                 return max(sum(1 for _ in f) - 1, 0)

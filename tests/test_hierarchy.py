@@ -59,6 +59,14 @@ def test_every_collection_page_count_equals_its_subtree(client, demo):
             assert part.total == len(subtree_documents(part))
 
 
+def test_the_api_lists_and_counts_a_whole_subtree(client, demo):
+    listed = client.get("/api/v1/collections").json()
+    counts = {c["slug"]: c["documents_count"] for c in listed["results"]}
+    assert counts["sino-soviet-relations"] == 7
+    documents = client.get("/api/v1/documents", {"collection": "sino-soviet-relations"}).json()
+    assert documents["total"] == 7
+
+
 def test_counts_are_one_query_however_many_collections(client, demo, django_assert_max_num_queries):
     parent = m.Collection.objects.get(slug="sino-soviet-relations")
     for n in range(30):

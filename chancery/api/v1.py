@@ -14,7 +14,7 @@ from django.db.models import F, Max, Prefetch, Q
 from django.urls import reverse
 
 from chancery.corpus import models
-from chancery.corpus.hierarchy import with_totals
+from chancery.corpus.hierarchy import subtree, with_totals
 from chancery.corpus.visibility import public
 
 from . import serializers as s
@@ -119,6 +119,8 @@ def _filtered_documents(request):
         matching = Q()
         for lookup in lookups:
             matching |= Q(**{lookup: value})
+        if model is models.Collection:  # the collection and everything below it
+            matching = subtree(public(model).get(**{key: value}))
         documents = documents.filter(pk__in=models.Document.objects.filter(matching).values("pk"))
     return documents
 

@@ -20,6 +20,8 @@ from .metadata import Format
 from .sets import SetTree
 
 PREFIX = "collection/"
+#: Finding aids per ListRecords page (one FRUS volume's is about 1 MB and a few seconds).
+PAGE_SIZE = 5
 EAD_NS = "http://ead3.archivists.org/schema/"
 EAD = Format("ead", "https://www.loc.gov/ead/ead3.xsd", EAD_NS, None)  # type: ignore[arg-type]
 

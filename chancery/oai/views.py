@@ -195,7 +195,10 @@ class Provider:
         )
         selection = kind(cursor.start, cursor.end, cursor.set_spec, self.tree)
         with_records = verb == "ListRecords"
-        items, more = selection.page(cursor.after, self.page_size, metadata=with_records)
+        size = self.page_size
+        if cursor.prefix == "ead":  # a finding aid describes a whole volume: a few a page
+            size = min(size, collection_records.PAGE_SIZE)
+        items, more = selection.page(cursor.after, size, metadata=with_records)
         if not items:
             raise OAIError("noRecordsMatch", "No records match these arguments.")
         el = etree.Element(OAI + verb)

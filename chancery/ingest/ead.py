@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.text import slugify
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -447,7 +448,9 @@ class EadReader:
             key=f"ead:{key}", title=title or unitid or "Untitled", parent=parent,
             position=position, level=_level_of(el), printed_title=printed,
             identifier=unitid if not parent else "",
-            slug=(el.get("id") or "").removeprefix("c-")[:100] if parent else "",
+            # a component exported from here names its collection ("c-<slug>"), the finding
+            # aid its identifier: imported again, they update those collections in place
+            slug=(el.get("id") or "").removeprefix("c-")[:100] if parent else slugify(unitid)[:100],
             dates=_text(unitdate) if unitdate is not None and not unitdate.get("normal") else "",
             extent=_text(did.find(f"{E}physdesc")),
             short_description=_text(did.find(f"{E}abstract")),

@@ -147,3 +147,13 @@ def test_a_frus_volume_round_trips_through_ead3(frus_archive, tmp_path):
         i.findtext("e:did/e:unitid", namespaces=NS)
         for i in root.iterfind(".//e:c[@level='item']", NS)
     ]  # volume order kept
+
+
+def test_an_export_imported_again_updates_the_same_collections(demo, tmp_path):
+    out = tmp_path / "sino.xml"
+    export("sino-soviet-relations", out)
+    before = m.Collection.objects.count()
+    result = io.StringIO()
+    call_command("import", "ead", str(out), "--no-progress", stdout=result)
+    assert m.Collection.objects.count() == before
+    assert "0 created" in result.getvalue()

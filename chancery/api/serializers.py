@@ -118,7 +118,7 @@ def collection(request, coll) -> dict:
         "parent": coll.parent.slug if coll.parent_id and coll.parent else None,
         "position": coll.position,
         "featured": coll.featured,
-        "documents_count": coll.n,
+        "documents_count": coll.total,  # the whole subtree's (corpus/hierarchy.py)
         "children_count": coll.n_children,
         **{name: getattr(coll, name) for name in COLLECTION_DESCRIPTION},
         "url": request.build_absolute_uri(coll.get_absolute_url()),

@@ -112,7 +112,7 @@ class CollectionAdmin(TypedText, admin.ModelAdmin):
 
 
 @admin.register(models.CollectionSlug)
-class CollectionSlugAdmin(admin.ModelAdmin):
+class CollectionSlugAdmin(TypedText, admin.ModelAdmin):
     """Former addresses of collections: each redirects to the collection's page."""
 
     list_display = ["slug", "collection"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from django.db import connection
 from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Substr
 from django.utils.text import slugify
@@ -182,13 +183,13 @@ def subtree_total(outer: str = "path"):
     # the status is read through COALESCE so that no planner starts from the status index
     # (every published document) instead of the subtree's few collections
     status = Coalesce(F("membership__document__status"), Value(""))
+    if connection.vendor == "sqlite":  # SQLite compares text bytewise: a range is a subtree
+        within = Q(path__gte=OuterRef(outer), path__lt=Concat(OuterRef(outer), Value(END)))
+    else:  # a PostgreSQL collation may ignore the "/": a prefix match is always right
+        within = Q(path__startswith=OuterRef(outer))
     documents = (
         Collection.objects.alias(status=status)
-        .filter(
-            path__gte=OuterRef(outer),
-            path__lt=Concat(OuterRef(outer), Value(END)),
-            status=Document.PUBLISHED,
-        )
+        .filter(within, status=Document.PUBLISHED)
         .order_by()
         .annotate(n=_CountDistinct("membership__document"))
         .values("n")

@@ -17,8 +17,8 @@ COMMANDS = {
     "demo": "Load the demo archive (--if-empty: only into an empty archive).",
     "createuser": "Create a back-office account: chancery createuser NAME [--superuser].",
     "reindex": "Rebuild the search index from the database.",
-    "import": "Import files: chancery import tei|da-json|csv|jsonl FILE... [--dry-run].",
-    "export": "Export the whole archive: chancery export jsonl|csv OUT.",
+    "import": "Import files: chancery import tei|da-json|csv|jsonl|ead FILE... [--dry-run].",
+    "export": "Export: chancery export jsonl|csv OUT; chancery export ead COLLECTION OUT.",
     "check": "Check the installation and configuration.",
     "manage": "Run any Django management command: chancery manage COMMAND [ARGS].",
 }

@@ -6,6 +6,7 @@ live answers against these schemas, and the response shapes follow ``serializers
 
 from __future__ import annotations
 
+from chancery.api.serializers import COLLECTION_DESCRIPTION
 from chancery.corpus.authorities import AUTHORITY_KINDS, browsable_kinds
 from chancery.corpus.dates import PARTIAL_DATE_PATTERN
 from chancery.search.facets import FACETS
@@ -95,6 +96,8 @@ SCHEMAS = {
             "position": INT,
             "featured": BOOL,
             "documents_count": INT,
+            "children_count": INT,
+            **dict.fromkeys(COLLECTION_DESCRIPTION, STR),
             "url": URL,
             "updated_at": DATETIME,
         }

@@ -115,10 +115,19 @@ def collection(request, coll) -> dict:
         "parent": coll.parent.slug if coll.parent_id and coll.parent else None,
         "position": coll.position,
         "featured": coll.featured,
-        "documents_count": coll.n,
+        "documents_count": coll.total,  # the whole subtree's (corpus/hierarchy.py)
+        "children_count": coll.n_children,
+        **{name: getattr(coll, name) for name in COLLECTION_DESCRIPTION},
         "url": request.build_absolute_uri(coll.get_absolute_url()),
         "updated_at": iso(coll.updated_at),
     }
+
+
+#: A collection's archival description, as the API shows it (strings, empty when unknown).
+COLLECTION_DESCRIPTION = (
+    "level", "identifier", "printed_title", "dates", "extent", "scope_content",
+    "arrangement", "finding_aid_url",
+)  # fmt: skip
 
 
 def authority(request, item, kind: str) -> dict:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.urls import reverse
 
 from chancery.corpus import models
 from chancery.corpus.authorities import AUTHORITY_KINDS, browsable_kinds
+from chancery.corpus.hierarchy import subtree, with_totals
 from chancery.corpus.visibility import public
 from chancery.search.facets import facet_for
 
@@ -103,6 +104,8 @@ def _filtered_documents(request):
         matching = Q()
         for lookup in spec.lookups:
             matching |= Q(**{lookup: value})
+        if spec.model is models.Collection:  # the collection and everything below it
+            matching = subtree(public(spec.model).get(**{spec.key: value}))
         documents = documents.filter(pk__in=models.Document.objects.filter(matching).values("pk"))
     return documents
 
@@ -130,12 +133,8 @@ def document(request, public_id: str):
 
 
 def _collections():
-    published = Q(documents__status=PUBLISHED)
-    return (
-        public(models.Collection)
-        .select_related("parent")
-        .annotate(n=Count("documents", filter=published, distinct=True))
-    )
+    """Each with ``n``: the published documents in it and below it (one query)."""
+    return with_totals(public(models.Collection).select_related("parent"))
 
 
 @api_view

@@ -85,12 +85,40 @@ class PlaceAdmin(AuthorityAdmin):
 
 @admin.register(models.Collection)
 class CollectionAdmin(TypedText, admin.ModelAdmin):
-    list_display = ["title", "parent", "position", "featured"]
-    list_filter = ["featured"]
+    list_display = ["title", "level", "identifier", "parent", "position", "featured"]
+    list_filter = ["level", "featured"]
     list_editable = ["position", "featured"]
-    search_fields = ["title", "short_description"]
+    search_fields = ["title", "printed_title", "identifier", "short_description"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parent"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "parent", "position", "featured"]}),
+        (
+            "Archival description",
+            {
+                "fields": [
+                    "level",
+                    "identifier",
+                    "printed_title",
+                    "dates",
+                    "extent",
+                    "scope_content",
+                    "arrangement",
+                    "finding_aid_url",
+                ]
+            },
+        ),  # fmt: skip
+        ("Presentation", {"fields": ["short_description", "introduction", "image"]}),
+    ]
+
+
+@admin.register(models.CollectionSlug)
+class CollectionSlugAdmin(TypedText, admin.ModelAdmin):
+    """Former addresses of collections: each redirects to the collection's page."""
+
+    list_display = ["slug", "collection"]
+    search_fields = ["slug", "collection__title"]
+    autocomplete_fields = ["collection"]
 
 
 class TranslationInline(TypedText, admin.StackedInline):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .dates import DateError, parse_date
+from .hierarchy import collection_slug, move_subtree, remember_slug
 from .sanitize import clean_html, safe_url
 from .uploads import SafeFileField
 
@@ -200,47 +201,100 @@ class Donor(Authority):
 
 
 class Collection(models.Model):
-    """A group of documents with an editorial introduction; collections nest."""
+    """A group of documents with an editorial introduction; collections nest.
+
+    Described as an archival unit (ISAD(G)/EAD): a level of description, an identifier,
+    dates, extent, scope and content, arrangement and a finding aid. ``path`` is the chain
+    of primary keys from the root ("/3/17/"), kept by :meth:`save`, so that a subtree is
+    one ``path__startswith`` (counts roll up in one query: ``corpus/hierarchy.py``).
+    """
+
+    LEVELS = [
+        ("collection", "Collection"),
+        ("fonds", "Fonds"),
+        ("subfonds", "Sub-fonds"),
+        ("series", "Series"),
+        ("subseries", "Sub-series"),
+        ("file", "File"),
+        ("item", "Item"),
+        ("volume", "Volume (publication)"),
+        ("chapter", "Chapter (publication)"),
+    ]
 
     title = models.CharField(max_length=300)
+    printed_title = models.CharField(
+        max_length=300, blank=True, help_text="The title as the source prints it, if different."
+    )
     slug = models.SlugField(max_length=100, unique=True, blank=True)
+    identifier = models.CharField(
+        max_length=200, blank=True, db_index=True, help_text="e.g. 'frus1901China', 'RG 59'."
+    )
+    level = models.CharField("level of description", max_length=20, choices=LEVELS, blank=True)
+    dates = models.CharField(max_length=100, blank=True, help_text="e.g. '1900–1901'.")
+    extent = models.CharField(max_length=200, blank=True, help_text="e.g. '3 boxes', '812 pages'.")
+    scope_content = models.TextField("scope and content", blank=True)
+    arrangement = models.TextField(blank=True)
+    finding_aid_url = models.URLField("finding aid URL", blank=True, max_length=500)
     short_description = models.CharField(max_length=500, blank=True)
     introduction = models.TextField(blank=True, help_text="Editorial introduction (HTML).")
     image = SafeFileField(upload_to="collections/", kinds="image", blank=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
+    path = models.CharField(max_length=1000, blank=True, editable=False, db_index=True)
     position = models.PositiveIntegerField(default=0, help_text="Order among its siblings.")
     featured = models.BooleanField(default=False, help_text="Shown on the home page.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["position", "title"]
+        ordering = ["position", "identifier", "title"]
 
     def __str__(self) -> str:
         return self.title
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, self.title)
+            self.slug = collection_slug(self)
+        elif self.pk:
+            remember_slug(self)
         self.introduction = clean_html(self.introduction)  # rendered as HTML (collection.html)
+        self.finding_aid_url = safe_url(self.finding_aid_url)  # rendered as a link
         super().save(*args, **kwargs)
+        move_subtree(self)
 
     def get_absolute_url(self) -> str:
         return reverse("web:collection", args=[self.slug])
 
     def ancestors(self) -> list[Collection]:
-        chain: list[Collection] = []
-        node = self.parent
-        while node is not None and node not in chain:
-            chain.insert(0, node)
-            node = node.parent
-        return chain
+        """From the root down to the parent, in one query (by ``path``)."""
+        ids = [int(p) for p in self.path.strip("/").split("/") if p][:-1] if self.path else []
+        if not ids and self.parent_id is None:
+            return []
+        if not ids:  # a row saved before paths existed: walk
+            chain, node = [], self.parent
+            while node is not None and node not in chain:
+                chain.insert(0, node)
+                node = node.parent
+            return chain
+        found = {c.pk: c for c in Collection.objects.filter(pk__in=ids)}
+        return [found[i] for i in ids if i in found]
 
     def clean(self):
-        if self.pk and any(a.pk == self.pk for a in self.ancestors()):
-            raise ValidationError({"parent": "A collection cannot sit inside itself."})
+        if self.pk and self.parent_id:
+            parent = Collection.objects.filter(pk=self.parent_id).values_list("path", flat=True)
+            if self.parent_id == self.pk or f"/{self.pk}/" in (parent.first() or ""):
+                raise ValidationError({"parent": "A collection cannot sit inside itself."})
+
+
+class CollectionSlug(models.Model):
+    """A slug a collection had before: its old address redirects to the new one."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="old_slugs")
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class DocumentQuerySet(models.QuerySet):

@@ -36,6 +36,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from chancery.corpus import models as corpus
 from chancery.corpus import uploads
+from chancery.corpus.hierarchy import move_subtree
 from chancery.corpus.sanitize import clean_html
 from chancery.corpus.text import clean_tree
 from chancery.oai.models import Tombstone
@@ -77,6 +78,8 @@ CHILDREN = {
     },
 }
 SKIP_FIELDS = {"id"}
+#: Exported but not restored: recomputed from the parents (corpus/hierarchy.py).
+DERIVED = {"path"}
 HTML_FIELDS = {"html", "introduction"}
 
 
@@ -276,6 +279,8 @@ class Restorer:
         for field in model._meta.concrete_fields:
             if field.name in SKIP_FIELDS or field.name == parent_field or field.name not in data:
                 continue
+            if field.name in DERIVED:
+                continue
             if (field.many_to_one and field.related_model is model) or (
                 model is corpus.Document and field.name == "attached_to"
             ):
@@ -444,6 +449,8 @@ class Restorer:
             raise IngestError(self.name, f"{model.__name__} {name}: no {value!r}")
         if getattr(model.objects.get(pk=pk), field.attname) != target:
             model.objects.filter(pk=pk).update(**{field.attname: target})
+            if model is m.Collection:
+                move_subtree(model.objects.get(pk=pk))
             self._touch(writer, model, pk)
 
     @staticmethod

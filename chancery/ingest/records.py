@@ -47,6 +47,15 @@ class CollectionRef:
     short_description: str = ""
     introduction: str = ""
     slug: str = ""
+    #: archival description (corpus.Collection): level, identifier, printed form, …
+    level: str = ""
+    identifier: str = ""
+    printed_title: str = ""
+    dates: str = ""
+    extent: str = ""
+    scope_content: str = ""
+    arrangement: str = ""
+    finding_aid_url: str = ""
 
 
 @dataclass

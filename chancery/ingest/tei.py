@@ -16,6 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from chancery.corpus.dates import DateError, parse_date
+from chancery.corpus.hierarchy import clean_title
 
 from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
 from .report import IngestError
@@ -23,6 +24,11 @@ from .run import Note
 from .tei_dates import CONTEXT_YEARS, check_date
 from .tei_html import TEI, XML_ID, Converter, local
 
+#: A heading that says there is none.
+UNTITLED = re.compile(r"^\W*(untitled)?\W*$", re.I)
+#: A date read from a document's text is believed only this near the year of the volume
+#: and the documents around it (a date quoted in the text is often much older).
+INFERRED_YEARS = 1
 DEFAULT_REPOSITORY = "Office of the Historian, U.S. Department of State"
 DEFAULT_RIGHTS = "Public domain"
 DEFAULT_RIGHTS_TEXT = "A work of the United States Government, in the public domain."
@@ -61,6 +67,16 @@ class Volume:
     warnings: list[str] = field(default_factory=list)
     #: Dates changed or doubted (tei_dates), listed before the other notes so they are seen.
     date_notes: list[str] = field(default_factory=list)
+    #: Dates read from notes, headings or text when the dateline has none (then listed).
+    inferred_dates: list[str] = field(default_factory=list)
+
+
+#: Elements whose edges are word boundaries even when the file has no space there
+#: ("Correspondence<lb/>Argentine Republic", "<cell>303</cell><cell>do</cell>").
+BOUNDARIES = {
+    "lb", "cb", "p", "item", "cell", "row", "head", "l", "lg", "list", "dateline", "closer",
+    "opener", "signed", "salute", "address", "addrLine", "label", "table", "div", "postscript",
+}  # fmt: skip
 
 
 def words(el, skip_notes: bool = True) -> str:
@@ -71,8 +87,14 @@ def words(el, skip_notes: bool = True) -> str:
         if node.text:
             parts.append(node.text)
         for child in node:
-            if not (skip_notes and local(child.tag) == "note"):
+            name = local(child.tag)
+            edge = name in BOUNDARIES and child.get("break") != "no"
+            if edge:
+                parts.append(" ")
+            if not (skip_notes and name == "note"):
                 walk(child)
+            if edge:
+                parts.append(" ")
             if child.tail:
                 parts.append(child.tail)
 
@@ -158,6 +180,38 @@ def date_from_attributes(el) -> str:
     if end:
         return f"../{end[:10]}"
     return ""
+
+
+def leading_lines(div) -> list:
+    """The centred or bracketed paragraphs a document opens with, before its text: a heading
+    printed as lines ("A PROCLAMATION.") or an editors' note ("[Handed to Mr. Adee …]")."""
+    lines = []
+    for child in div:
+        name = local(child.tag)
+        if name in ("head", "note", "opener", "dateline", "pb", "lb", "fw"):
+            continue
+        if name != "p":
+            break
+        text = words(child)
+        if child.get("rend") == "center" or (text.startswith("[") and len(lines) < 3):
+            lines.append(child)
+        else:
+            break
+    return lines
+
+
+def printed_heading(div) -> str:
+    """A heading printed as centred lines at the top, not as a ``head``."""
+    parts = []
+    for p in leading_lines(div):
+        text = words(p)
+        if p.get("rend") != "center":
+            continue
+        cleaned = clean_title(text)[0].strip("[] ")
+        if cleaned:
+            parts.append(cleaned[0].upper() + cleaned[1:])
+    title = ". ".join(parts)
+    return title[:200] + ("…" if len(title) > 200 else "")
 
 
 def place_name(el) -> str:
@@ -274,7 +328,11 @@ class VolumeReader:
                 continue
             if name == "teiHeader":
                 self.volume = read_header(el, self.path)
-                yield CollectionRef(key=self.volume.id, title=self.volume.title)
+                title, printed = clean_title(self.volume.title)
+                yield CollectionRef(
+                    key=self.volume.id, title=title, printed_title=printed, level="volume",
+                    identifier=self.volume.id,
+                )  # fmt: skip
                 el.clear()
             elif name == "div" and el.get(XML_ID) == "persons" and self.volume:
                 self.volume.persons = read_persons(el, self.volume.id)
@@ -310,8 +368,9 @@ class VolumeReader:
         for chapter in chapters:
             if not chapter.emitted:
                 chapter.emitted = True
+                title, printed = clean_title(chapter.title or f"Part {chapter.position}")
                 yield CollectionRef(
-                    key=chapter.key, title=chapter.title or f"Part {chapter.position}",
+                    key=chapter.key, title=title, printed_title=printed, level="chapter",
                     parent=chapter.parent, position=chapter.position,
                 )  # fmt: skip
 
@@ -332,15 +391,26 @@ class VolumeReader:
             if d is not div and d.get("type") == "document" and self._parent_doc(d) is div
         ]  # fmt: skip
 
-    def _title(self, div) -> str:
+    def _head(self, div) -> str:
+        """The document's own heading, if it has a real one ("[Untitled]" is not)."""
         head = next(own(div, "head"), None)
         title = words(head) if head is not None else ""
-        if not title:
-            first = next((words(p) for p in own(div, "p") if words(p)), "")
-            title = first[:120] + ("…" if len(first) > 120 else "") if first else ""
-            label = f"Document {div.get('n') or div.get(XML_ID)}"
-            title = f"{label}: {title}" if title else label
-        return title
+        return "" if UNTITLED.match(title) else title
+
+    def _title(self, div) -> str:
+        """The heading; else the heading printed as centred lines ("A PROCLAMATION."); else,
+        for an enclosure, "Enclosure 2 to <its document>"; else its number and first words."""
+        title = self._head(div) or printed_heading(div)
+        if title:
+            return title
+        parent = self._parent_doc(div)
+        if parent is not None:
+            return f"Enclosure {self._nested(parent).index(div) + 1} to {self._title(parent)}"
+        first = next((words(p) for p in own(div, "p") if words(p)), "")
+        first = first[:120] + ("…" if len(first) > 120 else "") if first else ""
+        number = div.get("n") or "".join(re.findall(r"\d+", div.get(XML_ID) or ""))
+        label = f"Document {number}" if number else ""
+        return f"{label}: {first}" if label and first else (label or first or "Untitled document")
 
     def _documents(self, top, chapter: str):
         stack = [(top, "")]
@@ -414,15 +484,55 @@ class VolumeReader:
                 if checked.note:
                     self.volume.date_notes.append(f"{self.where(el)}: {public_id}: {checked.note}")
                 return checked.date
-        texts = [words(el) for el in dateline_dates]
-        texts += [words(dl) for dl in own(div, "dateline")] + [title]
-        texts += [words(p) for p in own(div, "postscript")]
+        texts = [words(el) for el in dateline_dates] + [words(dl) for dl in own(div, "dateline")]
         for text in texts:
             found = written_date(text)
             if found:
                 return found
-        self.volume.warnings.append(f"{self.where(div)}: no date for {public_id}")
+        # no dateline date: the editors' notes, the heading and the endorsement, in that order,
+        # each only if it agrees with the volume and the documents around it
+        rejected = ""
+        for kind, text in self._date_sources(div):
+            found = written_date(text)
+            if not found:
+                continue
+            year, context = parse_date(found).earliest.year, self.context_year()
+            far = context is not None and abs(year - context) > INFERRED_YEARS
+            if far and kind == "text":  # the editors' words are trusted, a quotation is not
+                rejected = rejected or f"{found} in the {kind} {text[:80]!r}"
+                continue
+            self.volume.inferred_dates.append(
+                f"{self.where(div)}: {public_id}: date {found} read from the {kind} "
+                f"{text[:100]!r}: the dateline has none"
+            )
+            return found
+        if rejected:
+            self.volume.inferred_dates.append(
+                f"{self.where(div)}: {public_id}: left undated: the only date, {rejected}, "
+                f"is far from the year of the volume and the documents around it "
+                f"({self.context_year()})"
+            )
+        else:
+            self.volume.warnings.append(f"{self.where(div)}: no date for {public_id}")
         return ""
+
+    def _date_sources(self, div) -> Iterator[tuple[str, str]]:
+        """(kind, words) of the places a date stands when the dateline has none."""
+        for p in leading_lines(div):
+            yield "note", words(p)
+        for note in own(div, "note"):
+            if note.get("type") == "source" and not _in_attachment(note):
+                yield "source note", words(note)
+        head = self._head(div)
+        if head:
+            yield "heading", head
+        for el in own(div, "postscript"):
+            yield "endorsement", words(el)
+        for el in own(div, "closer"):
+            yield "closing", words(el)
+        first = next((words(p) for p in own(div, "p") if words(p)), "")
+        if first:  # last: a date quoted in the text is often an older one
+            yield "text", first
 
     def _people(self, div) -> list[AgentRef]:
         people: dict[str, AgentRef] = {}
@@ -478,5 +588,6 @@ def read_tei(path: Path):
     """The import reader for ``chancery import tei``."""
     reader = VolumeReader(path)
     yield from reader
-    for warning in reader.volume.date_notes + reader.volume.warnings:
+    volume = reader.volume
+    for warning in volume.date_notes + volume.inferred_dates + volume.warnings:
         yield Note(warning)

@@ -175,18 +175,19 @@ class Converter:
         if el.get("type") == "source":
             self.wrap(el, "p", "source-note")
             return
-        number = len(self.notes) + 1
+        number = len(self.notes) + 1  # for the anchors; the mark is the printed one
+        printed = escape((el.get("n") or "").strip() or str(number))
         ref, note = f"fnref-{self.prefix}-{number}", f"fn-{self.prefix}-{number}"
         self.out.append(
-            f'<sup class="footnote-ref"><a href="#{note}" id="{ref}">{number}</a></sup>'
+            f'<sup class="footnote-ref"><a href="#{note}" id="{ref}">{printed}</a></sup>'
         )
         saved, self.out = self.out, []
         self.children(el)
         body = "".join(self.out)
         self.out = saved
         self.notes.append(
-            f'<li id="{note}">{body} <a href="#{ref}" class="footnote-back" '
-            f'title="Back to the text">↩</a></li>'
+            f'<li id="{note}"><span class="footnote-mark">{printed}</span> {body} '
+            f'<a href="#{ref}" class="footnote-back" title="Back to the text">↩</a></li>'
         )
 
     # -- parts ---------------------------------------------------------------------------
@@ -198,8 +199,8 @@ class Converter:
     def _footnotes(self) -> str:
         if not self.notes:
             return ""
-        return (
-            '<section class="footnotes"><h4>Notes</h4><ol>'
+        return (  # a plain list: the printed marks ("2a") are in the items
+            '<section class="footnotes"><h4>Notes</h4><ul class="footnote-list">'
             + "".join(self.notes)
-            + "</ol></section>"
+            + "</ul></section>"
         )

@@ -36,6 +36,9 @@ RELATIONS = {
     if (model := corpus.Document._meta.get_field(name).related_model)
     not in (corpus.Place, corpus.Agent, corpus.Language)
 }
+#: CollectionRef fields written to the collection when the source gives them.
+DESCRIPTION = ("level", "identifier", "printed_title", "dates", "extent", "scope_content",
+               "arrangement", "finding_aid_url")  # fmt: skip
 _HONORIFIC = re.compile(r"^(mr|mrs|messrs|dr|hon|the|sir|señor|senor|monsieur|m)\.?\s+", re.I)
 
 
@@ -159,6 +162,9 @@ class Writer:
             values["short_description"] = tidy(ref.short_description, 500)
         if ref.introduction:
             values["introduction"] = clean_html(ref.introduction)
+        for name in DESCRIPTION:
+            if getattr(ref, name):
+                values[name] = getattr(ref, name)
 
         def create():
             found = corpus.Collection.objects.filter(slug=ref.slug).first() if ref.slug else None

@@ -17,6 +17,7 @@ from lxml import etree
 from chancery.corpus.models import Collection
 from chancery.corpus.visibility import public
 
+from . import collections as collection_records
 from . import records
 from .metadata import FORMATS, Context
 from .protocol import SECONDS, OAIError, check_arguments, date_range, datestamp
@@ -56,8 +57,13 @@ class Provider:
             )
         return identifier[len(prefix) :]
 
-    def find(self, identifier: str) -> records.Item:
-        item = records.find(self.local_id(identifier), self.tree)
+    def find(self, identifier: str):
+        local = self.local_id(identifier)
+        item = (
+            collection_records.find(local, self.tree)
+            if collection_records.is_collection_id(local)
+            else None
+        ) or records.find(local, self.tree)
         if item is None:
             raise OAIError("idDoesNotExist", f"There is no record “{identifier}”.")
         return item
@@ -65,7 +71,9 @@ class Provider:
     def record(self, parent, item: records.Item, prefix: str) -> None:
         element = sub(parent, "record")
         header(element, self.identifier(item.identifier), item)
-        if item.document is not None:
+        if isinstance(item, collection_records.CollectionItem):
+            sub(element, "metadata").append(collection_records.build(item, self.context))
+        elif item.document is not None:
             sub(element, "metadata").append(FORMATS[prefix].build(item.document, self.context))
 
     # -- the verbs -----------------------------------------------------------------------
@@ -95,10 +103,13 @@ class Provider:
         return el
 
     def ListMetadataFormats(self, args):
+        offered = [*FORMATS.values(), collection_records.EAD]
         if "identifier" in args:
-            self.find(args["identifier"])
+            item = self.find(args["identifier"])
+            is_collection = isinstance(item, collection_records.CollectionItem)
+            offered = [f for f in offered if (f.prefix == "ead") == is_collection]
         el = etree.Element(OAI + "ListMetadataFormats")
-        for fmt in FORMATS.values():
+        for fmt in offered:
             entry = sub(el, "metadataFormat")
             sub(entry, "metadataPrefix", fmt.prefix)
             sub(entry, "schema", fmt.schema)
@@ -133,6 +144,13 @@ class Provider:
     def GetRecord(self, args):
         prefix = self._prefix(args["metadataPrefix"])
         item = self.find(args["identifier"])
+        if (prefix == "ead") != isinstance(item, collection_records.CollectionItem):
+            kind = "collections" if prefix == "ead" else "documents"
+            raise OAIError(
+                "cannotDisseminateFormat",
+                f"“{prefix}” is offered for {kind} only; ask ListMetadataFormats with "
+                "this identifier.",
+            )
         el = etree.Element(OAI + "GetRecord")
         self.record(el, item, prefix)
         return el
@@ -146,17 +164,18 @@ class Provider:
     # -- lists ---------------------------------------------------------------------------
 
     def _prefix(self, prefix: str) -> str:
-        if prefix not in FORMATS:
+        if prefix not in FORMATS and prefix != "ead":
+            offered = ", ".join([*FORMATS, "ead"])
             raise OAIError(
                 "cannotDisseminateFormat",
-                f"“{prefix}” is not offered here; ask ListMetadataFormats ({', '.join(FORMATS)}).",
+                f"“{prefix}” is not offered here; ask ListMetadataFormats ({offered}).",
             )
         return prefix
 
     def _cursor(self, verb: str, args) -> Cursor:
         if "resumptionToken" in args:
             cursor = Cursor.decode(args["resumptionToken"], verb)
-            if cursor.prefix not in FORMATS:
+            if cursor.prefix not in FORMATS and cursor.prefix != "ead":
                 raise OAIError("badResumptionToken", "The token's metadata format is gone.")
             return cursor
         prefix = self._prefix(args["metadataPrefix"])
@@ -171,9 +190,15 @@ class Provider:
 
     def _list(self, verb: str, args):
         cursor = self._cursor(verb, args)
-        selection = records.Selection(cursor.start, cursor.end, cursor.set_spec, self.tree)
+        kind = (
+            collection_records.CollectionSelection if cursor.prefix == "ead" else records.Selection
+        )
+        selection = kind(cursor.start, cursor.end, cursor.set_spec, self.tree)
         with_records = verb == "ListRecords"
-        items, more = selection.page(cursor.after, self.page_size, metadata=with_records)
+        size = self.page_size
+        if cursor.prefix == "ead":  # a finding aid describes a whole volume: a few a page
+            size = min(size, collection_records.PAGE_SIZE)
+        items, more = selection.page(cursor.after, size, metadata=with_records)
         if not items:
             raise OAIError("noRecordsMatch", "No records match these arguments.")
         el = etree.Element(OAI + verb)

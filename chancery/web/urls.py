@@ -14,6 +14,11 @@ urlpatterns = [
     path("document/<path:public_id>/", views.document, name="document"),
     path("collections/", views.collections, name="collections"),
     path("collection/<slug:slug>/", views.collection, name="collection"),
+    path(
+        "collection/<slug:slug>/contents/",
+        views.collection_contents,
+        name="collection-contents",
+    ),
     path("subjects/", views.subjects, name="subjects"),
     path("places/", views.places, name="places"),
     path("people/", views.people, name="people"),

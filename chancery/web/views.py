@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from chancery.cite.page import record_citations
 from chancery.corpus import models
 from chancery.corpus.authorities import AUTHORITY_KINDS
+from chancery.corpus.hierarchy import with_totals
 from chancery.corpus.visibility import public
 from chancery.search.facets import facet_for
 from chancery.search.page import BadSearchRequest, build_search_page
@@ -33,15 +35,16 @@ def _published_counts(model, relation: str = "documents"):
     return public(model).annotate(n=Count(relation, filter=published, distinct=True))
 
 
+def _collections():
+    """Public collections, each with ``total``/``n``: its subtree's published documents."""
+    return with_totals(public(models.Collection))
+
+
 @require_GET
 def home(request):
-    collections = list(
-        _published_counts(models.Collection).filter(featured=True).order_by("position", "title")[:6]
-    )
+    collections = list(_collections().filter(featured=True)[:6])
     if not collections:
-        collections = list(
-            _published_counts(models.Collection).filter(parent=None).order_by("position")[:6]
-        )
+        collections = list(_collections().filter(parent=None)[:6])
     recent = models.Document.objects.published().with_listing().order_by("-published_at")[:5]
     return render(
         request,
@@ -141,24 +144,102 @@ def _with_totals(tree):
     return tree
 
 
+#: Collections listed per page on /collections/ and among a collection's parts.
+COLLECTIONS_PER_PAGE = 50
+
+
+def _paged(request, items, param: str = "page"):
+    try:
+        return Paginator(items, COLLECTIONS_PER_PAGE).page(request.GET.get(param, 1))
+    except (EmptyPage, PageNotAnInteger) as exc:
+        raise _BadPage(f"{param}: {exc}") from exc
+
+
 @require_GET
 def collections(request):
-    nodes = list(_published_counts(models.Collection).order_by("position", "title"))
-    return render(request, "web/collections.html", {"tree": _with_totals(_tree(nodes))})
+    """The top of the tree, paged; each collection's page lists its own parts."""
+    try:
+        page = _paged(request, _collections().filter(parent=None))
+    except _BadPage as exc:
+        return bad_request(request, str(exc))
+    return render(request, "web/collections.html", {"page": page})
+
+
+def _collection_or_redirect(slug: str):
+    coll = public(models.Collection).filter(slug=slug).first()
+    if coll is None:
+        old = models.CollectionSlug.objects.filter(slug=slug).select_related("collection").first()
+        if old is not None and public(models.Collection).filter(pk=old.collection_id).exists():
+            return None, old.collection
+        raise Http404("No such collection.")
+    return coll, None
 
 
 @require_GET
 def collection(request, slug: str):
-    coll = get_object_or_404(public(models.Collection).select_related("parent"), slug=slug)
-    children = _published_counts(models.Collection).filter(parent=coll).order_by("position")
+    coll, moved = _collection_or_redirect(slug)
+    if moved is not None:
+        query = request.GET.urlencode()
+        return redirect(moved.get_absolute_url() + (f"?{query}" if query else ""), permanent=True)
+    coll = _collections().get(pk=coll.pk)
     try:
+        parts = _paged(request, _collections().filter(parent=coll), "parts")
         page = build_search_page(request, scope=coll.slug)
+    except _BadPage as exc:
+        return bad_request(request, str(exc))
     except BadSearchRequest as exc:
         return bad_request(request, str(exc), exc.messages)
     return render(
         request,
         "web/collection.html",
-        {"collection": coll, "children": children, "page": page, "ancestors": coll.ancestors()},
+        {"collection": coll, "parts": parts, "page": page, "ancestors": coll.ancestors()},
+    )
+
+
+#: ``?order=`` on a collection's contents: the order of the volume or file, or by date.
+CONTENTS_ORDERS = {"volume": "in volume order", "date": "by date"}
+
+
+@require_GET
+def collection_contents(request, slug: str):
+    """Every published document of a collection and its parts, in the order of the volume
+    (each document's position in its file) or by date; paged."""
+    coll, moved = _collection_or_redirect(slug)
+    if moved is not None:
+        url = reverse("web:collection-contents", args=[moved.slug])
+        query = request.GET.urlencode()
+        return redirect(url + (f"?{query}" if query else ""), permanent=True)
+    order = request.GET.get("order", "volume")
+    if order not in CONTENTS_ORDERS:
+        return bad_request(request, f"order: use one of {', '.join(CONTENTS_ORDERS)}.")
+    memberships = models.Membership.objects.filter(
+        collection__path__startswith=coll.path, document__status=models.Document.PUBLISHED
+    )
+    documents = models.Document.objects.published().filter(pk__in=memberships.values("document"))
+    if order == "volume":
+        first = (
+            memberships.filter(document=OuterRef("pk"))
+            .order_by("position", "pk")
+            .values("position")[:1]
+        )
+        documents = documents.annotate(place=Subquery(first)).order_by("place", "public_id")
+    else:
+        documents = documents.order_by("date_earliest", "public_id")
+    try:
+        page = Paginator(documents.with_listing(), 50).page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger) as exc:
+        return bad_request(request, f"page: {exc}")
+    return render(
+        request,
+        "web/collection_contents.html",
+        {
+            "collection": coll,
+            "ancestors": coll.ancestors(),
+            "page": page,
+            "order": order,
+            "order_label": CONTENTS_ORDERS[order],
+            "orders": CONTENTS_ORDERS,
+        },
     )
 
 

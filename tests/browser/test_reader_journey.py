@@ -92,6 +92,8 @@ def test_search_works_without_javascript(live_server, nojs_page, archive):
         "/document/1/",
         "/collections/",
         "/collection/cables/",
+        "/collection/cables/contents/",
+        "/collection/sino-soviet-relations/",
         "/subjects/",
         "/places/",
         "/people/",

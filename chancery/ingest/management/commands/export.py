@@ -1,4 +1,5 @@
-"""Export the archive. jsonl: every record, field, relation, asset (files included),
+"""Export the archive. ead: one collection and its subtree as an EAD3 finding aid
+(chancery export ead COLLECTION OUT). jsonl: every record, field, relation, asset (files included),
 editorial state and OAI tombstone, for backups and moves between databases, ending with
 counts and a SHA-256 checksum so a cut file is refused; `chancery import jsonl` restores
 it. csv: the documents in the import column set (no files). Either is written whole or not
@@ -9,6 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from chancery.ingest.csvexport import export_csv
+from chancery.ingest.ead import export_ead, find_collection
 from chancery.ingest.jsonl import ExportError, export_jsonl
 
 
@@ -17,10 +19,23 @@ class Command(BaseCommand):
     help = __doc__
 
     def add_arguments(self, parser):
-        parser.add_argument("format", choices=["jsonl", "csv"])
-        parser.add_argument("out", type=Path, help="File to write ('-' is not supported).")
+        parser.add_argument("format", choices=["jsonl", "csv", "ead"])
+        parser.add_argument(
+            "targets", nargs="+", metavar="OUT",
+            help="File to write ('-' is not supported); for ead: COLLECTION OUT, the "
+            "collection by slug or identifier (its whole subtree is described, as EAD3).",
+        )  # fmt: skip
+        parser.add_argument(
+            "--base-url", default="", help="ead only: the archive's address, for absolute "
+            "links to the records (e.g. https://archive.example.org); default: relative.",
+        )  # fmt: skip
 
-    def handle(self, *args, format, out, **options):
+    def handle(self, *args, format, targets, **options):
+        if format == "ead":
+            return self._ead(targets, options["base_url"])
+        if len(targets) != 1:
+            raise CommandError(f"export {format} takes one argument, the file to write")
+        out = Path(targets[0])
         if not out.parent.is_dir():
             raise CommandError(f"no such folder: {out.parent}")
         try:
@@ -33,3 +48,20 @@ class Command(BaseCommand):
         except OSError as error:  # a full disk, a folder that cannot be written
             raise CommandError(f"export failed, nothing written to {out}: {error}") from None
         self.stdout.write(self.style.SUCCESS(f"Exported {count} documents to {out}."))
+
+    def _ead(self, targets: list[str], base_url: str) -> None:
+        if len(targets) != 2:
+            raise CommandError("export ead takes two arguments: COLLECTION OUT")
+        key, out = targets[0], Path(targets[1])
+        collection = find_collection(key)
+        if collection is None:
+            raise CommandError(f"no collection with the slug or identifier {key!r}")
+        if not out.parent.is_dir():
+            raise CommandError(f"no such folder: {out.parent}")
+        try:
+            count = export_ead(collection, out, base_url)
+        except OSError as error:
+            raise CommandError(f"export failed, nothing written to {out}: {error}") from None
+        self.stdout.write(
+            self.style.SUCCESS(f"Exported {collection.title!r} ({count} documents) to {out}.")
+        )

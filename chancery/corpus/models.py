@@ -272,7 +272,8 @@ class Collection(models.Model):
         if not ids and self.parent_id is None:
             return []
         if not ids:  # a row saved before paths existed: walk
-            chain, node = [], self.parent
+            chain: list[Collection] = []
+            node = self.parent
             while node is not None and node not in chain:
                 chain.insert(0, node)
                 node = node.parent

@@ -449,7 +449,7 @@ class Restorer:
             raise IngestError(self.name, f"{model.__name__} {name}: no {value!r}")
         if getattr(model.objects.get(pk=pk), field.attname) != target:
             model.objects.filter(pk=pk).update(**{field.attname: target})
-            if model is m.Collection:
+            if model is corpus.Collection:
                 move_subtree(model.objects.get(pk=pk))
             self._touch(writer, model, pk)
 

@@ -68,7 +68,9 @@ class Provider:
             raise OAIError("idDoesNotExist", f"There is no record “{identifier}”.")
         return item
 
-    def record(self, parent, item: records.Item, prefix: str) -> None:
+    def record(
+        self, parent, item: records.Item | collection_records.CollectionItem, prefix: str
+    ) -> None:
         element = sub(parent, "record")
         header(element, self.identifier(item.identifier), item)
         if isinstance(item, collection_records.CollectionItem):

@@ -24,6 +24,7 @@ from reversion.models import Version
 
 from chancery import audit
 from chancery.corpus import models as m
+from chancery.oai.models import Tombstone
 
 from . import context, history, roles
 from .diff import compare
@@ -326,6 +327,9 @@ class Reviewed(Versioned):
             }[obj.status]
             if obj.status == m.Document.PUBLISHED or before == m.Document.PUBLISHED:
                 context.update(event="publish" if obj.is_published else "unpublish")
+                note = form.cleaned_data.get("public_note", "")
+                if before == m.Document.PUBLISHED and note:  # the 410 page says why
+                    Tombstone.objects.filter(identifier=obj.public_id).update(reason=note)
                 audit.record(
                     "publish" if obj.is_published else "unpublish", request=request, target=obj
                 )

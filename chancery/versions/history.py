@@ -17,11 +17,11 @@ from pathlib import Path
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
-from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.encoding import force_str
+from django.utils.encoding import force_str, is_protected_type
 from reversion.models import Revision, Version, _safe_revert
 from reversion.revisions import _get_options
 
@@ -70,15 +70,39 @@ def import_source(path: Path, fmt: str = "") -> ImportSource:
     )
 
 
-def _serialize(obj: models.Model) -> Version:
+def _stored(obj: models.Model, names) -> str:
+    """``obj`` as Django's JSON serializer writes it (what reversion reads back), quicker:
+    many-to-many values come from prefetched rows, where Django's serializer builds a
+    queryset per relation even then (measured: most of an import's versioning time)."""
+    fields = {}
+    for f in obj._meta.local_fields:
+        if not f.serialize or f.name not in names:
+            continue
+        if f.remote_field is not None:
+            fields[f.name] = getattr(obj, f.attname)
+            continue
+        value = f.value_from_object(obj)
+        fields[f.name] = value if is_protected_type(value) else f.value_to_string(obj)
+    cached = getattr(obj, "_prefetched_objects_cache", {})
+    for f in obj._meta.local_many_to_many:
+        if f.serialize and f.name in names and f.remote_field.through._meta.auto_created:
+            rows = cached.get(f.name)
+            if rows is None:
+                rows = getattr(obj, f.name).values_list("pk", flat=True)
+            fields[f.name] = [r if isinstance(r, int | str) else r.pk for r in rows]
+    data = [{"model": obj._meta.label_lower, "pk": obj.pk, "fields": fields}]
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def _serialize(obj: models.Model, label: str = "") -> Version:
     options = _get_options(type(obj))
     return Version(
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=force_str(obj.pk),
         db="default",
-        format=options.format,
-        serialized_data=serializers.serialize(options.format, (obj,), fields=options.fields),
-        object_repr=force_str(obj)[:10000],
+        format="json",
+        serialized_data=_stored(obj, set(options.fields)),
+        object_repr=(label or force_str(obj))[:10000],
     )
 
 
@@ -87,7 +111,12 @@ def _documents_with_children(pks):
         f.name for f in m.Document._meta.many_to_many if f.remote_field.through._meta.auto_created
     ]
     return m.Document.objects.filter(pk__in=pks).prefetch_related(
-        *m2m,
+        *(
+            Prefetch(
+                name, queryset=m.Document._meta.get_field(name).related_model.objects.only("pk")
+            )
+            for name in m2m
+        ),
         *(
             Prefetch(child._meta.get_field(fk).remote_field.get_accessor_name())
             for child, fk in CHILDREN[m.Document]
@@ -116,7 +145,8 @@ def version_documents(
                     doc, child._meta.get_field(fk).remote_field.get_accessor_name()
                 ).all()
             for obj in objs:
-                version = _serialize(obj)
+                label = doc.title if obj is doc else f"{type(obj).__name__} of {doc.public_id}"
+                version = _serialize(obj, label)
                 version.revision = revision
                 versions.append(version)
         Version.objects.bulk_create(versions, batch_size=500)

@@ -210,7 +210,7 @@ class Versioned:
                 version, request.user, note=note, event="approve" if approving else "revert"
             )
             if approving:
-                RevisionInfo.objects.filter(pk=info.pk).update(state=RevisionInfo.APPLIED)
+                RevisionInfo.objects.filter(pk=info.pk).update(state=RevisionInfo.APPROVED)
                 if isinstance(obj, m.Document):
                     ReviewComment.objects.create(
                         document=obj,
@@ -308,7 +308,9 @@ class Reviewed(Versioned):
             )
         if items:
             parts.append(format_html("<ul>{}</ul>", format_html_join("", "<li>{}{}</li>", items)))
-        return format_html("{}", "".join(map(str, parts))) if parts else "No comments yet."
+        if not parts:
+            return "No comments yet."
+        return format_html_join("", "{}", ((part,) for part in parts))  # each already escaped
 
     def save_model(self, request, obj, form, change):
         before = None

@@ -56,7 +56,7 @@ def _shown(model, data: dict, other: dict) -> dict[str, tuple[str, str]]:
     """Field -> (label, old shown, new shown) for the fields that differ."""
     changed = {}
     for name in sorted(set(data) | set(other)):
-        if name in HIDDEN or data.get(name) == other.get(name):
+        if name in HIDDEN or _comparable(data.get(name)) == _comparable(other.get(name)):
             continue
         try:
             f = model._meta.get_field(name)
@@ -82,6 +82,11 @@ def _shown(model, data: dict, other: dict) -> dict[str, tuple[str, str]]:
             new_s = "" if new is None else str(new)
         changed[name] = (label[:1].upper() + label[1:], old_s, new_s)
     return changed
+
+
+def _comparable(value):
+    """Many-to-many ids in any order are the same relations."""
+    return sorted(value, key=str) if isinstance(value, list) else value
 
 
 def words_diff(old: str, new: str) -> list[tuple[str, str]]:

@@ -33,8 +33,14 @@ class ImportSource(models.Model):
 class RevisionInfo(models.Model):
     """What reversion's Revision lacks: the import, the public note, the review state."""
 
-    APPLIED, PENDING, REJECTED = "applied", "pending", "rejected"
-    STATES = [(APPLIED, "Applied"), (PENDING, "Awaiting review"), (REJECTED, "Rejected")]
+    APPLIED, PENDING, APPROVED = "applied", "pending", "approved"
+    #: a change held for review is "pending"; when a reviewer publishes it, it becomes
+    #: "approved" and the publication itself is a new, applied version
+    STATES = [
+        (APPLIED, "Applied"),
+        (PENDING, "Awaiting review"),
+        (APPROVED, "Approved (published as a later version)"),
+    ]
 
     revision = models.OneToOneField(Revision, on_delete=models.CASCADE, related_name="info")
     source = models.ForeignKey(

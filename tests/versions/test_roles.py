@@ -93,7 +93,7 @@ def test_an_editors_change_to_a_published_record_waits_for_a_reviewer(login, rec
     record.refresh_from_db()
     assert record.date == "1958-03-04" and record.is_published
     pending.revision.info.refresh_from_db()
-    assert pending.revision.info.state == RevisionInfo.APPLIED
+    assert pending.revision.info.state == RevisionInfo.APPROVED
     assert versions_of(record).last().revision.info.note == "date corrected"
 
 

@@ -351,6 +351,8 @@ class Reviewed(Versioned):
         if last is None or pending is None or pending.pk == last.pk:
             return
         history.restore(last)
+        # nothing public changed: harvesters keep the datestamp they have
+        m.Document.objects.filter(pk=obj.pk).update(updated_at=obj.updated_at)
         ReviewComment.objects.create(
             document=obj,
             author=request.user,

@@ -75,8 +75,10 @@ def test_an_editors_change_to_a_published_record_waits_for_a_reviewer(login, rec
     assert "status" not in data  # read-only for an editor on a published record
     data.update(date=["1958-03-04"], public_note=["date corrected"])
     assert editor.post(change_url(record), data).status_code == 302
+    stamp = record.updated_at
     record.refresh_from_db()
     assert record.date == "1958-03-03"  # the public still sees the reviewed text
+    assert record.updated_at == stamp  # and harvesters are told of no change
     pending = versions_of(record).last()
     assert pending.revision.info.state == RevisionInfo.PENDING
     # an editor cannot approve it

@@ -92,6 +92,15 @@ class Versioned:
                 self.hold(request, obj)
         return response
 
+    def changelist_view(self, request, extra_context=None):
+        """Edits in the list itself (``list_editable``) are versions too; actions make
+        their own, one per record."""
+        if request.method != "POST" or "action" in request.POST:
+            return super().changelist_view(request, extra_context)
+        with context.revision_info(event="edit"), reversion.create_revision():
+            reversion.set_user(request.user)
+            return super().changelist_view(request, extra_context)
+
     def held_for_review(self, request, obj) -> bool:
         return False
 

@@ -144,3 +144,11 @@ def reversion_fields(model):
     from reversion.revisions import _get_options
 
     return _get_options(model).fields
+
+
+def test_an_edit_in_the_collection_list_is_a_version(admin_client, db):
+    coll = m.Collection.objects.create(title="Cold War", slug="cold-war")
+    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": str(coll.pk),
+            "form-0-position": "3", "_save": "Save"}  # fmt: skip
+    assert admin_client.post("/admin/corpus/collection/", data).status_code == 302
+    assert [v.field_dict["position"] for v in versions_of(coll)] == [3]

@@ -92,6 +92,29 @@ class Versioned:
                 self.hold(request, obj)
         return response
 
+    # -- a collection-limited account sees and edits only its collections -----------------
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if self.model is m.Collection:
+            scope = roles.scope_of(request.user)
+            if scope is not None:
+                qs = qs.filter(pk__in=scope)
+        return qs
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None and self.model is m.Collection:
+            scope = roles.scope_of(request.user)
+            return scope is None or obj.pk in scope
+        return allowed
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if allowed and obj is not None and self.model is m.Collection:
+            scope = roles.scope_of(request.user)
+            return scope is None or obj.pk in scope
+        return allowed
+
     def changelist_view(self, request, extra_context=None):
         """Edits in the list itself (``list_editable``) are versions too; actions make
         their own, one per record."""

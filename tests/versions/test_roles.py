@@ -125,3 +125,22 @@ def test_a_collection_limited_editor_cannot_touch_another_collection(login, reco
     assert list(mine.membership_set.values_list("collection__slug", flat=True)) == [
         "decolonisation"
     ]
+
+
+def test_a_collection_limited_editor_cannot_edit_another_collection_itself(login, record):
+    other = m.Collection.objects.create(title="Decolonisation", slug="decolonisation")
+    client = login("lena", "editor", "decolonisation")
+    cold_war = m.Collection.objects.get(slug="cold-war")
+    listing = client.get("/admin/corpus/collection/").content.decode()
+    assert "Decolonisation" in listing and "Cold War" not in listing
+    url = f"/admin/corpus/collection/{cold_war.pk}/change/"
+    data = {"title": "Renamed", "slug": "cold-war", "position": "0", "short_description": "",
+            "introduction": "", "public_note": ""}  # fmt: skip
+    client.post(url, data)
+    cold_war.refresh_from_db()
+    assert cold_war.title == "Cold War"
+    url = f"/admin/corpus/collection/{other.pk}/change/"
+    assert client.post(url, {**data, "title": "Decolonisation, 1945-1975",
+                             "slug": "decolonisation"}).status_code == 302  # fmt: skip
+    other.refresh_from_db()
+    assert other.title == "Decolonisation, 1945-1975"

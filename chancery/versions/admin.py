@@ -150,6 +150,11 @@ class Versioned:
                 name="{}_{}_version".format(*info),
             ),
             path(
+                "<path:object_id>/history/<int:version_id>/reject/",
+                view(self.reject_view),
+                name="{}_{}_reject".format(*info),
+            ),
+            path(
                 "<path:object_id>/history/<int:version_id>/revert/",
                 view(self.revert_view),
                 name="{}_{}_revert".format(*info),
@@ -219,6 +224,28 @@ class Versioned:
 
     def can_revert(self, request, obj) -> bool:
         return self.has_change_permission(request, obj)
+
+    def reject_view(self, request, object_id, version_id):
+        """A reviewer returns a held change to its editor, with a comment; the record
+        stays as it is."""
+        obj = self.get_object(request, unquote(object_id))
+        if request.method != "POST" or obj is None or not roles.can_publish(request.user):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
+        info = getattr(version.revision, "info", None)
+        if info is None or info.state != RevisionInfo.PENDING:
+            raise PermissionDenied
+        RevisionInfo.objects.filter(pk=info.pk).update(state=RevisionInfo.REJECTED)
+        if isinstance(obj, m.Document):
+            ReviewComment.objects.create(
+                document=obj,
+                author=request.user,
+                action="returned to the editor",
+                text=request.POST.get("comment", ""),
+            )
+        messages.success(request, "The change was returned to its editor.")
+        info_ = self.model._meta.app_label, self.model._meta.model_name
+        return HttpResponseRedirect(reverse(f"admin:{info_[0]}_{info_[1]}_change", args=[obj.pk]))
 
     def revert_view(self, request, object_id, version_id):
         if request.method != "POST":

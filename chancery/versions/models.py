@@ -33,13 +33,14 @@ class ImportSource(models.Model):
 class RevisionInfo(models.Model):
     """What reversion's Revision lacks: the import, the public note, the review state."""
 
-    APPLIED, PENDING, APPROVED = "applied", "pending", "approved"
+    APPLIED, PENDING, APPROVED, REJECTED = "applied", "pending", "approved", "rejected"
     #: a change held for review is "pending"; when a reviewer publishes it, it becomes
-    #: "approved" and the publication itself is a new, applied version
+    #: "approved" and the publication itself is a new, applied version; or "rejected"
     STATES = [
         (APPLIED, "Applied"),
         (PENDING, "Awaiting review"),
         (APPROVED, "Approved (published as a later version)"),
+        (REJECTED, "Returned to the editor"),
     ]
 
     revision = models.OneToOneField(Revision, on_delete=models.CASCADE, related_name="info")

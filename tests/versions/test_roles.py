@@ -144,3 +144,21 @@ def test_a_collection_limited_editor_cannot_edit_another_collection_itself(login
                              "slug": "decolonisation"}).status_code == 302  # fmt: skip
     other.refresh_from_db()
     assert other.title == "Decolonisation, 1945-1975"
+
+
+def test_a_reviewer_returns_a_held_change_with_a_comment(login, record):
+    editor = login("erin", "editor")
+    data = read_form(editor, change_url(record))
+    data.update(title=["Telegram from Moskva"])
+    assert editor.post(change_url(record), data).status_code == 302
+    held = versions_of(record).last()
+    reject = f"/admin/corpus/document/{record.pk}/history/{held.pk}/reject/"
+    assert editor.post(reject, {"comment": "self-approval"}).status_code == 403
+    reviewer = login("rhea", "reviewer")
+    assert reviewer.post(reject, {"comment": "Keep the source's spelling."}).status_code == 302
+    held.revision.info.refresh_from_db()
+    assert held.revision.info.state == RevisionInfo.REJECTED
+    record.refresh_from_db()
+    assert record.title == "Telegram from Moscow"
+    page = reviewer.get(change_url(record)).content.decode()
+    assert "Keep the source&#x27;s spelling." in page and "A change awaits review" not in page

@@ -15,6 +15,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import BigIntegerField, Q
+from django.db.models.functions import Cast
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -287,6 +289,29 @@ def _user(revision) -> str:
     return revision.user.get_username() if revision.user else "unknown"
 
 
+class AwaitingReview(admin.SimpleListFilter):
+    """Documents in review, or published with a change held for review."""
+
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Awaiting review (in review, or a held change)")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "waiting":
+            return queryset
+        held = Version.objects.filter(
+            content_type__app_label="corpus",
+            content_type__model="document",
+            revision__info__state=RevisionInfo.PENDING,
+        ).values("object_id")
+        return queryset.filter(
+            Q(status=m.Document.REVIEW)
+            | Q(pk__in=held.annotate(n=Cast("object_id", BigIntegerField())).values("n"))
+        )
+
+
 class Reviewed(Versioned):
     """The document workflow: draft → in review → published, by role and collection scope."""
 
@@ -313,6 +338,9 @@ class Reviewed(Versioned):
             field = form.base_fields["status"]
             field.choices = [c for c in field.choices if c[0] in allowed]
         return form
+
+    def get_list_filter(self, request):
+        return [AwaitingReview, *super().get_list_filter(request)]
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "review_history"]

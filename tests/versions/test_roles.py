@@ -86,6 +86,8 @@ def test_an_editors_change_to_a_published_record_waits_for_a_reviewer(login, rec
     assert editor.post(approve).status_code == 403
 
     reviewer = login("rhea", "reviewer")
+    waiting = reviewer.get("/admin/corpus/document/", {"review": "waiting"}).content.decode()
+    assert "Telegram from Moscow" in waiting
     page = reviewer.get(change_url(record)).content.decode()
     assert "A change awaits review" in page
     shown = reviewer.get(f"/admin/corpus/document/{record.pk}/history/{pending.pk}/")
@@ -96,6 +98,8 @@ def test_an_editors_change_to_a_published_record_waits_for_a_reviewer(login, rec
     assert record.date == "1958-03-04" and record.is_published
     pending.revision.info.refresh_from_db()
     assert pending.revision.info.state == RevisionInfo.APPROVED
+    waiting = reviewer.get("/admin/corpus/document/", {"review": "waiting"}).content.decode()
+    assert "Telegram from Moscow" not in waiting
     assert versions_of(record).last().revision.info.note == "date corrected"
 
 

@@ -35,8 +35,9 @@ from .models import CollectionScope, ImportSource, ReviewComment, RevisionInfo
 NOTE_HELP = "Optional. Shown to readers on the record page, e.g. 'date corrected'."
 
 
-class Versioned:
-    """Every save an attributed version; History with diffs and revert."""
+class Versioned(admin.ModelAdmin):
+    """Every save an attributed version; History with diffs and revert. Mixed in before
+    the admin's other bases (corpus/admin.py)."""
 
     object_history_template = "versions/object_history.html"
 

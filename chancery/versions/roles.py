@@ -64,7 +64,7 @@ def permissions_for(role: str) -> Q:
     )
 
 
-def ensure_groups(group_model=Group, permission_model=Permission) -> dict[str, object]:
+def ensure_groups(group_model=Group, permission_model=Permission) -> dict[str, Group]:
     """Create (or bring up to date) the four groups; returns role -> group."""
     groups = {}
     for role, name in GROUPS.items():

@@ -9,7 +9,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from chancery.corpus.models import Collection
 from chancery.versions import roles
+from chancery.versions.models import CollectionScope
 from chancery.versions.roles import ensure_groups
 
 EDITORS = "Editors"
@@ -49,9 +51,6 @@ class Command(BaseCommand):
             validate_password(password, user)
         except ValidationError as exc:
             raise CommandError("Password rejected: " + " ".join(exc.messages)) from exc
-        from chancery.corpus.models import Collection
-        from chancery.versions.models import CollectionScope
-
         collections = list(Collection.objects.filter(slug__in=collection))
         unknown = set(collection) - {c.slug for c in collections}
         if unknown:

@@ -152,3 +152,24 @@ def test_an_edit_in_the_collection_list_is_a_version(admin_client, db):
             "form-0-position": "3", "_save": "Save"}  # fmt: skip
     assert admin_client.post("/admin/corpus/collection/", data).status_code == 302
     assert [v.field_dict["position"] for v in versions_of(coll)] == [3]
+
+
+def test_reverting_a_person_restores_their_name_and_variant_names(admin_client, db):
+    agent = m.Agent.objects.create(name="Gromyko")
+    url = f"/admin/corpus/agent/{agent.pk}/change/"
+    first = {"name": "Gromyko", "slug": agent.slug, "kind": "person", "dates": "",
+             "description": "", "variants-TOTAL_FORMS": "1", "variants-INITIAL_FORMS": "0",
+             "variants-0-name": "Громыко", "variants-0-note": "Cyrillic"}  # fmt: skip
+    assert admin_client.post(url, first).status_code == 302
+    variant = agent.variants.get()
+    second = {**first, "name": "Gromyko, Andrei", "variants-INITIAL_FORMS": "1",
+              "variants-0-id": str(variant.pk), "variants-0-agent": str(agent.pk),
+              "variants-0-DELETE": "on"}  # fmt: skip
+    assert admin_client.post(url, second).status_code == 302
+    assert not agent.variants.exists()
+    baseline, with_variant, renamed = versions_of(agent)  # the first edit made a baseline
+    revert = f"/admin/corpus/agent/{agent.pk}/history/{with_variant.pk}/revert/"
+    assert admin_client.post(revert).status_code == 302
+    agent.refresh_from_db()
+    assert agent.name == "Gromyko"
+    assert list(agent.variants.values_list("name", flat=True)) == ["Громыко"]

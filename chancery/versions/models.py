@@ -54,7 +54,7 @@ class RevisionInfo(models.Model):
         help_text="Shown to readers on the record page, e.g. 'date corrected'.",
     )
     state = models.CharField(max_length=10, choices=STATES, default=APPLIED)
-    event = models.CharField(max_length=20, blank=True)  # edit, import, publish, revert …
+    event = models.CharField(max_length=40, blank=True)  # edit, import, publish, revert …
 
     def __str__(self) -> str:
         return f"revision {self.revision_id} ({self.state})"
@@ -74,7 +74,7 @@ class ReviewComment(models.Model):
         "corpus.Document", on_delete=models.CASCADE, related_name="review_comments"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    action = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=40, blank=True)
     text = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -8,8 +8,8 @@ Reviewer                  everything an editor does, and publishes and unpublish
 Administrator             everything, including deleting, accounts and the audit log
 ========================  =========================================================
 
-Groups and their permissions are made by a data migration (and again by
-``chancery createuser --role``). A :class:`~.models.CollectionScope` limits an account to
+Groups and their permissions are made by a data migration (a frozen copy of these rules) and
+by ``chancery createuser --role``. A :class:`~.models.CollectionScope` limits an account to
 some collections and everything below them.
 """
 

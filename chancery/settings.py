@@ -167,6 +167,9 @@ INSTALLED_APPS = [
     "chancery.iiif",
     "chancery.cite",
     "chancery.ingest",
+    "reversion",
+    "chancery.versions",
+    "chancery.audit",
     "axes",
 ]
 

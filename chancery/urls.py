@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("chancery.discovery.urls")),
     path("iiif/", include("chancery.iiif.urls")),
     path("", include("chancery.cite.urls")),
+    path("", include("chancery.versions.urls")),  # /document/<id>/v/<n>/ before the record
     path("", include("chancery.web.urls")),
     # Scans and uploads, only while their document is public (chancery/corpus/media.py);
     # behind nginx the file itself goes out through X-Accel-Redirect (docs/deploy.md).

@@ -6,6 +6,8 @@ from django.contrib.admin.options import BaseModelAdmin
 from django.db import models as db_models
 from django.utils import timezone
 
+from chancery.versions.admin import Reviewed, Versioned, save_as_version
+
 from . import models
 from .text import validate_xml_chars
 
@@ -24,7 +26,7 @@ class TypedText(BaseModelAdmin):
         return field
 
 
-class AuthorityAdmin(TypedText, admin.ModelAdmin):
+class AuthorityAdmin(Versioned, TypedText, admin.ModelAdmin):
     formfield_overrides = {db_models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug"]
     search_fields = ["name"]
@@ -52,7 +54,7 @@ class RepositoryAdmin(AuthorityAdmin):
 
 
 @admin.register(models.Language)
-class LanguageAdmin(TypedText, admin.ModelAdmin):
+class LanguageAdmin(Versioned, TypedText, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
@@ -84,7 +86,7 @@ class PlaceAdmin(AuthorityAdmin):
 
 
 @admin.register(models.Collection)
-class CollectionAdmin(TypedText, admin.ModelAdmin):
+class CollectionAdmin(Versioned, TypedText, admin.ModelAdmin):
     list_display = ["title", "level", "identifier", "parent", "position", "featured"]
     list_filter = ["level", "featured"]
     list_editable = ["position", "featured"]
@@ -146,7 +148,7 @@ class MembershipInline(TypedText, admin.TabularInline):
 
 
 @admin.register(models.Document)
-class DocumentAdmin(TypedText, admin.ModelAdmin):
+class DocumentAdmin(Reviewed, TypedText, admin.ModelAdmin):
     list_display = ["public_id", "title", "date_display", "doc_type", "status", "updated_at"]
     list_display_links = ["public_id", "title"]
     list_filter = ["status", "doc_type", "languages", "collections", "repositories"]
@@ -174,18 +176,18 @@ class DocumentAdmin(TypedText, admin.ModelAdmin):
 
     @admin.action(description="Publish the selected documents")
     def publish(self, request, queryset):
-        # Saved one by one so the search index follows each change.
+        # Saved one by one so the search index follows each change; each is a version.
         for document in queryset.exclude(status=models.Document.PUBLISHED):
             document.status = models.Document.PUBLISHED
             document.published_at = document.published_at or timezone.now()
-            document.save()
+            save_as_version(request, document, "publish")
         messages.success(request, "Published.")
 
     @admin.action(description="Return the selected documents to draft")
     def unpublish(self, request, queryset):
         for document in queryset.filter(status=models.Document.PUBLISHED):
             document.status = models.Document.DRAFT
-            document.save()
+            save_as_version(request, document, "unpublish")
         messages.success(request, "Returned to draft.")
 
 

@@ -341,7 +341,7 @@ DESCRIPTIONS = (
 class Document(models.Model):
     """One primary-source document and its description."""
 
-    DRAFT, PUBLISHED = "draft", "published"
+    DRAFT, REVIEW, PUBLISHED = "draft", "review", "published"
 
     public_id = models.CharField(
         "public id",
@@ -397,7 +397,7 @@ class Document(models.Model):
     )
     status = models.CharField(
         max_length=10,
-        choices=[(DRAFT, "Draft"), (PUBLISHED, "Published")],
+        choices=[(DRAFT, "Draft"), (REVIEW, "In review"), (PUBLISHED, "Published")],
         default=DRAFT,
         db_index=True,
     )

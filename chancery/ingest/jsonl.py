@@ -40,6 +40,7 @@ from chancery.corpus.hierarchy import move_subtree
 from chancery.corpus.sanitize import clean_html
 from chancery.corpus.text import clean_tree
 from chancery.oai.models import Tombstone
+from chancery.versions.signals import stamps_kept
 
 from .models import SourceKey
 from .report import IngestError
@@ -628,8 +629,14 @@ class Restore:
                 continue
             yield _step(restorer, data, where)
         for ref in restorer.self_refs:  # each its own step: a batch may end between them
-            yield lambda writer, ref=ref: restorer.self_ref(writer, *ref)
+            yield lambda writer, ref=ref: _keeping_stamps(restorer.self_ref, writer, *ref)
         yield lambda writer: restorer.reset_sequences()
+
+
+def _keeping_stamps(function, *args):
+    """A restore writes the exported datestamps: relation changes do not move them."""
+    with stamps_kept():
+        return function(*args)
 
 
 def _step(restorer: Restorer, data: dict, where: str):
@@ -640,7 +647,7 @@ def _step(restorer: Restorer, data: dict, where: str):
             writer.report.warnings.append(
                 f"{where}: removed control characters XML cannot carry ({removed})"
             )
-        outcome = restorer.restore(data, where, writer)
+        outcome = _keeping_stamps(restorer.restore, data, where, writer)
         if outcome:
             writer.report.add(outcome)
 

@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from chancery.search.indexing import indexing_paused
+from chancery.versions.history import importing_file, record_import
 
 from . import staging
 from .records import CollectionRef, DocumentRecord, strip_controls
@@ -131,8 +132,9 @@ def write_staged(path: Path, items, report: Report, on_document=None) -> None:
             if connection.vendor == "sqlite" and not connection.in_atomic_block:
                 time.sleep(WRITERS_TURN)
         with transaction.atomic(), indexing_paused():
-            writer.finish(index=False)  # the tally; the index follows publication
+            writer.finish(index=False, version=False)  # the tally; the index follows publication
             stage.publish()
+            record_import(pk for pk, o in writer.outcomes.items() if o != "unchanged")
     except BaseException:
         stage.discard()
         raise
@@ -147,8 +149,15 @@ def _strip_controls(record: DocumentRecord | CollectionRef, report: Report) -> N
         report.warnings.append(f"{where}: removed control characters XML cannot carry ({removed})")
 
 
-def import_file(path: Path, reader: Reader, *, dry_run=False, progress=None, total=None) -> Report:
+def import_file(
+    path: Path, reader: Reader, *, dry_run=False, progress=None, total=None, fmt=""
+) -> Report:
     """Import one file, all or nothing; the returned report says what happened."""
+    with importing_file(path, fmt):  # the versions it makes name the file (chancery/versions)
+        return _import_file(path, reader, dry_run=dry_run, progress=progress, total=total)
+
+
+def _import_file(path: Path, reader: Reader, *, dry_run, progress, total) -> Report:
     report = Report()
     started = time.monotonic()
     task = progress.add_task(path.name, total=total, rate=0.0) if progress else None

@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from django.db import models as dj
+from django.utils.timezone import now
 
 from chancery.corpus import models as corpus
 from chancery.corpus.authorities import AUTHORITY_KINDS
@@ -19,6 +20,7 @@ from chancery.corpus.dates import DateError
 from chancery.corpus.models import DESCRIPTIONS
 from chancery.corpus.sanitize import clean_html
 from chancery.search.indexing import index_documents
+from chancery.versions.history import record_import
 
 from .languages import get_language
 from .models import SourceKey
@@ -375,8 +377,8 @@ class Writer:
                     wanted[found[0]].add(pk)
         return wanted
 
-    def finish(self, index: bool = True) -> None:
-        """Resolve references between documents, tally outcomes, index in bulk."""
+    def finish(self, index: bool = True, version: bool = True) -> None:
+        """Resolve references between documents, tally outcomes, version and index in bulk."""
         self.flush()
         related = self._related_wanted()
         pks = [pk for pk, *_ in self._deferred]
@@ -393,7 +395,7 @@ class Writer:
             target = self._resolve(attached_to, where) if attached_to else None
             changed = False
             if attached[pk] != target:
-                corpus.Document.objects.filter(pk=pk).update(attached_to=target)
+                corpus.Document.objects.filter(pk=pk).update(attached_to=target, updated_at=now())
                 changed = True
             current = linked.get(pk, set())
             outside = {r for r in current if r not in related}  # kept: not this file's to say
@@ -405,5 +407,7 @@ class Writer:
         for outcome in self.outcomes.values():
             self.report.add(outcome)
         touched = [pk for pk, o in self.outcomes.items() if o != "unchanged"]
+        if version:
+            record_import(touched)  # one attributed version per document changed
         if index and touched:
             index_documents(touched)

@@ -14,6 +14,9 @@ class Tombstone(models.Model):
         max_length=200, unique=True, help_text="The document's public id (local identifier)."
     )
     datestamp = models.DateTimeField(db_index=True, help_text="When it was withdrawn.")
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="Why, as the editors said it (the 410 page shows it)."
+    )
     sets = models.TextField(
         blank=True,
         help_text="Its setSpecs when withdrawn, space-separated and space-padded "

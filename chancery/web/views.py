@@ -16,6 +16,7 @@ from chancery.corpus.hierarchy import with_totals
 from chancery.corpus.visibility import public
 from chancery.search.facets import facet_for
 from chancery.search.page import BadSearchRequest, build_search_page
+from chancery.versions import public as versions_public
 
 PUBLISHED = Q(documents__status=models.Document.PUBLISHED)
 
@@ -97,7 +98,13 @@ def document(request, public_id: str):
     documents = models.Document.objects.with_record()
     if not (request.user.is_authenticated and request.user.is_staff):
         documents = documents.published()
-    doc = get_object_or_404(documents, public_id=public_id)
+    doc = documents.filter(public_id=public_id).first()
+    if doc is None:  # a withdrawn record: 410 with the editors' reason (chancery/versions)
+        withdrawn = versions_public.gone(request, public_id)
+        if withdrawn is not None:
+            return withdrawn
+        raise Http404("No such document")
+    versions = versions_public.public_versions(doc)
     memberships = list(doc.membership_set.all())
     collections = [m.collection for m in memberships]
     previous, following = _neighbours(doc, memberships[0] if memberships else None)
@@ -116,6 +123,8 @@ def document(request, public_id: str):
             "attached_to": attached_to,
             "cite": record_citations(request, doc, collections, repositories),
             "permalink": url,
+            "versions": versions,
+            "corrections": versions_public.revisions(versions),
         },
     )
 

@@ -84,7 +84,7 @@ INLINES = ("membership_set", "translations", "transcripts", "scans")
 
 
 def document_form(**fields) -> dict:
-    data = {"public_id": "paste/1", "title": "A title", "summary": "", "status": "published",
+    data = {"public_id": "paste/1", "title": "A title", "summary": "", "status": "draft",
             "date": "1958", "source": ""}  # fmt: skip
     data.update(fields)
     for prefix in INLINES:

@@ -47,6 +47,9 @@ class Command(BaseCommand):
             ) from None
         except OSError as error:  # a full disk, a folder that cannot be written
             raise CommandError(f"export failed, nothing written to {out}: {error}") from None
+        from chancery import audit
+
+        audit.record("export", target=str(out), detail=f"{format}, {count} documents")
         self.stdout.write(self.style.SUCCESS(f"Exported {count} documents to {out}."))
 
     def _ead(self, targets: list[str], base_url: str) -> None:

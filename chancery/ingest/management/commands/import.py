@@ -15,6 +15,7 @@ from chancery.ingest import formats
 from chancery.ingest.csvfile import template
 from chancery.ingest.report import Report
 from chancery.ingest.run import import_file, make_progress
+from chancery.versions.history import importing_as
 
 SHOWN = 20
 
@@ -38,6 +39,11 @@ class Command(BaseCommand):
             "--document", default="", help="da-json only: attach lone assets to this document."
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--as", dest="as_name", default="", metavar="NAME",
+            help="Who runs this import: its versions are attributed to NAME, with each file "
+            "and its checksum (default: the system user).",
+        )  # fmt: skip
 
     def handle(self, *args, **options):
         fmt, files = options["format"], options["files"]
@@ -50,12 +56,12 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {', '.join(missing)}")
         total = Report()
         show_progress = not options["no_progress"] and sys.stderr.isatty()
-        with make_progress(show_progress) as progress:
+        with make_progress(show_progress) as progress, importing_as(options["as_name"]):
             for path in files:
                 reader = formats.reader(fmt, document=options["document"])
                 report = import_file(
                     path, reader, dry_run=options["dry_run"], progress=progress,
-                    total=formats.estimate(fmt, path),
+                    total=formats.estimate(fmt, path), fmt=fmt,
                 )  # fmt: skip
                 self._file_summary(path, report, options["verbosity"])
                 total.merge(report)

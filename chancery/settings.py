@@ -81,6 +81,11 @@ ENVIRONMENT = {
         "When set (e.g. `/protected-media/`), media answers hand the file to nginx with "
         "X-Accel-Redirect to this internal location instead of streaming it.",
     ),
+    "CHANCERY_SCHEMAS_DIR": (
+        "",
+        "Folder of the published XML schemas imports and tests validate against "
+        "(`ead3/ead3.xsd`, `eac-cpf/cpf.rng`); empty: `shared/schemas` beside the installation.",
+    ),
     "CHANCERY_IMAGE_MAX_PIXELS": (
         "250000000",
         "Largest image (in pixels) accepted as a scan or read by the IIIF server.",
@@ -275,6 +280,8 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 UPLOAD_MAX_BYTES = int(env("CHANCERY_UPLOAD_MAX_MB")) * 1024 * 1024
 MEDIA_ACCEL_PREFIX = env("CHANCERY_MEDIA_ACCEL_PREFIX").strip()
 IMAGE_MAX_PIXELS = int(env("CHANCERY_IMAGE_MAX_PIXELS"))
+# Published schemas are not part of the project (chancery/corpus/schemas.py).
+SCHEMAS_DIR = Path(env("CHANCERY_SCHEMAS_DIR") or BASE_DIR.parent.parent / "shared" / "schemas")
 IIIF_MAX_AREA = int(env("CHANCERY_IIIF_MAX_AREA"))
 IIIF_MAX_SIDE = int(env("CHANCERY_IIIF_MAX_SIDE"))
 IIIF_DECODE_MAX_PIXELS = int(env("CHANCERY_IIIF_DECODE_MAX_PIXELS"))

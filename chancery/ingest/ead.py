@@ -7,9 +7,10 @@ dates, origination, languages, repository, access points (people, places, subjec
 summary, source note, rights, a link to its record and, in a file export, its text.
 
 Import (:func:`read_ead`, ``chancery import ead FILE``): the file is validated against the
-official EAD3 schema first (``schemas/ead3``, shipped with its licence), so a broken file is
-refused whole, naming the file, line and element, before anything is written; components
-become collections and item-level components with text become documents.
+official EAD3 schema first when it is installed (``CHANCERY_SCHEMAS_DIR``,
+:mod:`chancery.corpus.schemas`; otherwise only the structure read here is checked), so a
+broken file is refused whole, naming the file, line and element, before anything is written;
+components become collections and item-level components with text become documents.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from lxml import html as lxml_html
 
 from chancery.corpus import models as m
 from chancery.corpus.dates import DateError, parse_date
+from chancery.corpus.schemas import schema_file
 from chancery.corpus.text import strip_illegal
 from chancery.corpus.visibility import public
 
@@ -34,7 +36,6 @@ from .report import IngestError
 
 EAD_NS = "http://ead3.archivists.org/schema/"
 E = f"{{{EAD_NS}}}"
-SCHEMA_DIR = Path(__file__).parent / "schemas" / "ead3"
 SCHEMA_LOCATION = "https://www.loc.gov/ead/ead3.xsd"
 XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 #: Our levels of description that EAD3's @level names; the rest are ``otherlevel``.
@@ -44,9 +45,18 @@ BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "tr", "bloc
           "figcaption", "pre"}  # fmt: skip
 
 
+SCHEMA = "ead3/ead3.xsd"
+
+
 @functools.cache
-def schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SCHEMA_DIR / "ead3.xsd")))
+def _load_schema(path: Path) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(path)))
+
+
+def schema() -> etree.XMLSchema | None:
+    """The official EAD3 schema, or None when it is not installed."""
+    path = schema_file(SCHEMA)
+    return _load_schema(path) if path else None
 
 
 def find_collection(key: str) -> m.Collection | None:
@@ -404,6 +414,20 @@ def _names(parent, tags: tuple[str, ...]) -> list:
     return found
 
 
+def _check_structure(name: str, root) -> None:
+    """Without the schema: what this reader relies on (a description with a ``did``, and a
+    ``did`` in every component)."""
+    archdesc = root.find(f"{E}archdesc")
+    if archdesc is None:
+        raise IngestError(_where(name, root), "not valid EAD3: no archdesc")
+    for el in [archdesc, *archdesc.iter(f"{E}c")]:
+        if el.find(f"{E}did") is None:
+            tag = el.tag.split("}")[-1]
+            raise IngestError(
+                f"{name}:{el.sourceline} ({tag})", f"not valid EAD3: {tag} has no did"
+            )
+
+
 class EadReader:
     """Iterate one EAD3 file as collections (parents first) and documents."""
 
@@ -423,7 +447,9 @@ class EadReader:
         if root.tag != E + "ead":
             raise IngestError(_where(self.name, root), f"not an EAD3 finding aid (root {root.tag})")
         checker = schema()
-        if not checker.validate(tree):
+        if checker is None:
+            _check_structure(self.name, root)
+        elif not checker.validate(tree):
             error = checker.error_log[0]
             element = re.search(r"Element '([^']+)'", error.message)
             what = element.group(1).split("}")[-1] if element else "document"

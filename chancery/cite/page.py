@@ -24,16 +24,10 @@ FORMATS = [
 ]
 
 
-def record_citations(request, doc, collections, repositories) -> Citations:
+def record_citations(request, doc, collections, repositories, edition=None) -> Citations:
     """Built from what the document view has already fetched (prefetched relations)."""
     url = request.build_absolute_uri(doc.get_absolute_url())
-    record = csl.Record(
-        document=doc,
-        url=url,
-        collections=list(collections),
-        repositories=list(repositories),
-        creators=list(doc.creators.all()),
-    )
+    record = csl.record_for(doc, url, collections, repositories, edition)
     item = csl.item(record)
     pdfs = [
         request.build_absolute_uri(s.file.url)

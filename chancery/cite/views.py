@@ -16,20 +16,17 @@ from . import csl, formats
 
 def _record(request, public_id: str) -> csl.Record:
     documents = models.Document.objects.select_related("doc_type").prefetch_related(
-        "creators",
-        "languages",
-        "repositories",
+        *csl.CITATION_PREFETCH,
         Prefetch("membership_set", queryset=models.Membership.objects.select_related("collection")),
     )
     if not (request.user.is_authenticated and request.user.is_staff):
         documents = documents.published()
     doc = get_object_or_404(documents, public_id=public_id)
-    return csl.Record(
-        document=doc,
-        url=request.build_absolute_uri(doc.get_absolute_url()),
-        collections=[m.collection for m in doc.membership_set.all()],
-        repositories=list(doc.repositories.all()),
-        creators=list(doc.creators.all()),
+    return csl.record_for(
+        doc,
+        request.build_absolute_uri(doc.get_absolute_url()),
+        [m.collection for m in doc.membership_set.all()],
+        doc.repositories.all(),
     )
 
 

@@ -23,7 +23,7 @@ from .models import SourceKey
 from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
 from .report import IngestError, Report
 
-SCALARS = ("title", "summary", "date", "source", "status")
+SCALARS = ("title", "summary", "date", "source", "status", "number", "page_start", "page_end")
 RELATIONS = {
     "classifications": m.Classification,
     "donors": m.Donor,
@@ -152,6 +152,12 @@ class Writer:
             values["short_description"] = tidy(ref.short_description, 500)
         if ref.introduction:
             values["introduction"] = clean_html(ref.introduction)
+        if ref.publisher or ref.pub_year:  # a printed volume's imprint
+            values.update(
+                series=tidy(ref.series), editors="\n".join(tidy(e) for e in ref.editors),
+                pub_place=tidy(ref.pub_place, 200), publisher=tidy(ref.publisher),
+                pub_year=tidy(ref.pub_year, 20),
+            )  # fmt: skip
 
         def create():
             found = m.Collection.objects.filter(slug=ref.slug).first() if ref.slug else None
@@ -192,6 +198,7 @@ class Writer:
         doc = doc or m.Document(public_id=rec.public_id)
         before = self._scalars(doc)
         doc.title, doc.summary, doc.source = rec.title.strip(), rec.summary, rec.source
+        doc.number, doc.page_start, doc.page_end = rec.number, rec.page_start, rec.page_end
         doc.status = rec.status or m.Document.PUBLISHED
         doc.date = rec.date
         try:

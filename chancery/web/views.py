@@ -96,7 +96,7 @@ def document(request, public_id: str):
     documents = models.Document.objects.select_related(
         "doc_type", "rights", "attached_to"
     ).prefetch_related(
-        "classifications", "donors", "subjects", "places", "languages", "creators",
+        "classifications", "donors", "subjects", "places", "languages", "creators__variants",
         "contributors", "people", "repositories", "publishers",
         Prefetch("translations", queryset=models.Translation.objects.select_related("language")),
         Prefetch("transcripts", queryset=models.Transcript.objects.select_related("language")),
@@ -114,6 +114,7 @@ def document(request, public_id: str):
     repositories = list(doc.repositories.all())
     url = request.build_absolute_uri(doc.get_absolute_url())
     attached_to = doc.attached_to if doc.attached_to and doc.attached_to.is_published else None
+    edition = collections[0].edition() if collections else None  # the printed volume
     return render(
         request,
         "web/document.html",
@@ -124,7 +125,8 @@ def document(request, public_id: str):
             "previous": previous,
             "next": following,
             "attached_to": attached_to,
-            "cite": record_citations(request, doc, collections, repositories),
+            "edition": edition,
+            "cite": record_citations(request, doc, collections, repositories, edition),
             "permalink": url,
         },
     )

@@ -43,6 +43,9 @@ class Record:
     translators: list[str] = field(default_factory=list)
     has_text: bool = True
     has_scans: bool = False
+    #: The collection path, top first, when the caller has it (else read from the first
+    #: collection's ancestors).
+    path: list[Collection] | None = None
 
     @property
     def kind(self) -> str:
@@ -53,7 +56,9 @@ class Record:
         return ARCHIVAL
 
 
-def record_for(doc: Document, url: str, collections, repositories, edition=None) -> Record:
+def record_for(
+    doc: Document, url: str, collections, repositories, edition=None, path=None
+) -> Record:
     """The record of a document whose relations are prefetched (``CITATION_PREFETCH``)."""
     collections = list(collections)
     if edition is None and collections:
@@ -69,6 +74,7 @@ def record_for(doc: Document, url: str, collections, repositories, edition=None)
         translators=list(dict.fromkeys(t.translator for t in translations if t.translator)),
         has_text=bool(translations or doc.transcripts.all()),
         has_scans=bool(doc.scans.all()),
+        path=path,
     )
 
 
@@ -155,6 +161,8 @@ def clean_title(title: str) -> str:
 
 def collection_path(record: Record) -> str:
     """The collection and the ones above it: "Cold War History › Sino-Soviet Relations"."""
+    if record.path is not None:
+        return " › ".join(c.title for c in record.path)
     if not record.collections:
         return ""
     first = record.collections[0]

@@ -13,6 +13,8 @@ from chancery.corpus import models
 from chancery.corpus.visibility import public
 from chancery.search.page import BadSearchRequest, build_search_page
 
+from . import reading
+
 PUBLISHED = Q(documents__status=models.Document.PUBLISHED)
 
 
@@ -58,7 +60,11 @@ def search(request):
         page = build_search_page(request)
     except BadSearchRequest as exc:
         return bad_request(request, str(exc), exc.messages)
-    return render(request, "web/search.html", {"page": page, "json_url": _json_twin(request)})
+    return render(
+        request,
+        "web/search.html",
+        {"page": page, "json_url": _json_twin(request), **reading.results_context(page)},
+    )
 
 
 def _json_twin(request) -> str:
@@ -115,6 +121,11 @@ def document(request, public_id: str):
     url = request.build_absolute_uri(doc.get_absolute_url())
     attached_to = doc.attached_to if doc.attached_to and doc.attached_to.is_published else None
     edition = collections[0].edition() if collections else None  # the printed volume
+    words = reading.query_words(request.GET.get("q", ""))
+    marked = 0
+    for layer in [*doc.translations.all(), *doc.transcripts.all()]:  # shown, not saved
+        layer.html, n = reading.highlight(layer.html, words)
+        marked += n
     return render(
         request,
         "web/document.html",
@@ -126,6 +137,9 @@ def document(request, public_id: str):
             "next": following,
             "attached_to": attached_to,
             "edition": edition,
+            "trail": reading.trail(request, doc),
+            "marked": marked if words else None,
+            "query_words": words,
             "cite": record_citations(request, doc, collections, repositories, edition),
             "permalink": url,
         },
@@ -173,7 +187,13 @@ def collection(request, slug: str):
     return render(
         request,
         "web/collection.html",
-        {"collection": coll, "children": children, "page": page, "ancestors": coll.ancestors()},
+        {
+            "collection": coll,
+            "children": children,
+            "page": page,
+            "ancestors": coll.ancestors(),
+            **reading.results_context(page, whole_archive=False),
+        },
     )
 
 

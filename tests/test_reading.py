@@ -133,3 +133,11 @@ def test_collection_pages_show_provenance_without_a_trail(client, volume):
     assert "from=" not in link
     assert tree.xpath("//p[@class='hit-provenance']")
     assert models.Document.objects.count() == 15
+
+
+def test_the_json_api_hits_carry_their_provenance(client, volume):
+    hit = client.get("/api/v1/search", {"q": "Rockhill", "sort": "date"}).json()["hits"][0]
+    assert (hit["document_number"], hit["pages"]) == ("1", "pp. 11–12")
+    assert hit["collection_path"] == [
+        "Foreign Relations of the United States, 1901, Appendix", "Affairs in China"
+    ]  # fmt: skip

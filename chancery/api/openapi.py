@@ -112,6 +112,10 @@ SCHEMAS = {
             "summary_html": STR,
             "snippet_html": _nullable("string"),
             "score": _nullable("number"),
+            # Where it comes from: its number and pages in a printed volume, its collections.
+            "document_number": _nullable("string"),
+            "pages": _nullable("string"),
+            "collection_path": _array(STR),
         }
     ),
     "FacetValue": _obj({"value": STR, "label": STR, "count": INT, "selected": BOOL, "url": URL}),

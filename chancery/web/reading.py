@@ -42,16 +42,18 @@ class Provenance:
 
 def add_provenance(documents: list[models.Document]) -> dict[int, Provenance]:
     """Where each document sits, in a few queries however many documents: one for their
-    first memberships, then one per level of collections above them."""
+    first memberships with those collections and their parents, then one per level of
+    collections further up (a FRUS chapter in its volume needs none)."""
     memberships = (
         models.Membership.objects.filter(document__in=[d.pk for d in documents])
-        .select_related("collection")
+        .select_related("collection", "collection__parent")
         .order_by("document_id", "position", "id")
     )
     first: dict[int, models.Collection] = {}
     for ms in memberships:
         first.setdefault(ms.document_id, ms.collection)
     known = {c.pk: c for c in first.values()}
+    known.update((c.parent.pk, c.parent) for c in first.values() if c.parent_id)
     wanted = {c.parent_id for c in known.values() if c.parent_id and c.parent_id not in known}
     while wanted:  # a level at a time, up to the roots
         parents = list(models.Collection.objects.filter(pk__in=wanted))

@@ -221,7 +221,6 @@ def test_search_page_query_count_is_bounded(client, db, n_docs):
     # PostgreSQL: name expansion 1, one statement for the count, every facet and the
     # histogram, ranking 1, hits 1, their texts 1; and 2 for the time limit around them
     # (SET statement_timeout, RESET: see chancery/search/budget.py).
-
     # And 1 for the hits' provenance (their collections with their parents).
     limit = 8 if connection.vendor == "postgresql" else 16
     assert len(queries) <= limit, [q["sql"] for q in queries]

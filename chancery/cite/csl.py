@@ -178,13 +178,15 @@ def _language(doc: Document) -> tuple[str, str]:
     return (languages[0].bcp47, languages[0].name) if languages else ("", "")
 
 
-def item(record: Record) -> dict:
+def item(record: Record, page: str = "") -> dict:
+    """The CSL-JSON item of the document; of one printed page of it when ``page`` is given
+    (a page marker of its text): that page as ``page``, its anchor in the URL."""
     doc = record.document
     data: dict = {
         "id": doc.public_id,
         "type": "chapter" if record.kind == EDITION else "manuscript",
         "title": clean_title(doc.title),
-        "URL": record.url,
+        "URL": record.url + (f"#page-{page}" if page else ""),
         "accessed": _date_parts(record.accessed),
         "source": record.site_name,
     }
@@ -199,7 +201,20 @@ def item(record: Record) -> dict:
         _edition(data, record)
     else:
         _archival(data, record, language_name)
+    if page:
+        data["page"] = page
     return data
+
+
+def printed_pages(doc: Document) -> list[str]:
+    """The page markers in the document's texts, in order, each once."""
+    pages: dict[str, None] = {}
+    for layer in [*doc.transcripts.all(), *doc.translations.all()]:
+        pages.update(dict.fromkeys(_PAGE_MARKER.findall(layer.html)))
+    return list(pages)
+
+
+_PAGE_MARKER = re.compile(r'<span class="pb"[^>]*data-page="([^"<>]+)"')
 
 
 def _edition(data: dict, record: Record) -> None:

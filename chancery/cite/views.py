@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
@@ -38,23 +38,50 @@ def _download(body: str, content_type: str, filename: str, attachment: bool) -> 
     return response
 
 
+def _item(request, public_id: str) -> dict:
+    """The document's item, or one printed page's (``?page=16``, a page marker of it)."""
+    record = _record(request, public_id)
+    page = request.GET.get("page", "")
+    if page and page not in csl.printed_pages(record.document):
+        raise BadPage(f"page: the document has no printed page {page!r}.")
+    return csl.item(record, page)
+
+
+class BadPage(ValueError):
+    pass
+
+
+def _answer(view):
+    def wrapper(request, public_id: str):
+        try:
+            return view(request, public_id)
+        except BadPage as exc:
+            return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
 @require_GET
+@_answer
 def bibtex(request, public_id: str):
-    item = csl.item(_record(request, public_id))
+    item = _item(request, public_id)
     key = formats.citation_key(item)
     return _download(formats.bibtex(item), "application/x-bibtex", f"{key}.bib", True)
 
 
 @require_GET
+@_answer
 def ris(request, public_id: str):
-    item = csl.item(_record(request, public_id))
+    item = _item(request, public_id)
     key = formats.citation_key(item)
     return _download(formats.ris(item), "application/x-research-info-systems", f"{key}.ris", True)
 
 
 @require_GET
+@_answer
 def csl_json(request, public_id: str):
-    item = csl.item(_record(request, public_id))
+    item = _item(request, public_id)
     body = json.dumps([item], ensure_ascii=False, indent=2)
     key = formats.citation_key(item)
     return _download(body, "application/vnd.citationstyles.csl+json", f"{key}.json", False)

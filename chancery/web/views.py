@@ -122,9 +122,12 @@ def document(request, public_id: str):
     attached_to = doc.attached_to if doc.attached_to and doc.attached_to.is_published else None
     edition = collections[0].edition() if collections else None  # the printed volume
     words = reading.query_words(request.GET.get("q", ""))
-    marked = 0
-    for layer in [*doc.translations.all(), *doc.transcripts.all()]:  # shown, not saved
+    marked, pages_seen = 0, set()
+    layers = [*doc.translations.all(), *doc.transcripts.all()]
+    cite = record_citations(request, doc, collections, repositories, edition)
+    for layer in layers:  # shown, not saved: marked words, page markers linked to citations
         layer.html, n = reading.highlight(layer.html, words)
+        layer.html = reading.page_markers(layer.html, pages_seen)
         marked += n
     return render(
         request,
@@ -140,7 +143,7 @@ def document(request, public_id: str):
             "trail": reading.trail(request, doc),
             "marked": marked if words else None,
             "query_words": words,
-            "cite": record_citations(request, doc, collections, repositories, edition),
+            "cite": cite,
             "permalink": url,
         },
     )

@@ -74,7 +74,8 @@ def _cite(client, public_id: str) -> dict[str, str]:
     response = client.get(f"/document/{public_id}/")
     assert response.status_code == 200
     tree = lxml_html.fromstring(response.content)
-    return {b.get("data-style"): b.text_content() for b in tree.xpath("//blockquote")}
+    quotes = tree.xpath("//blockquote[not(@data-style='chicago-note-page')]")
+    return {b.get("data-style"): b.text_content() for b in quotes}
 
 
 def _item(client, public_id: str) -> dict:
@@ -242,3 +243,21 @@ def test_bibtex_of_every_record_parses(client, china_1901, demo):
 def test_formats_share_one_item():
     item = {"id": "a/b", "type": "manuscript", "title": "T", "URL": "http://x/"}
     assert formats.citation_key(item) == "a_b"
+
+
+def test_cite_this_page_from_a_page_marker(client, china_1901):
+    tree = lxml_html.fromstring(client.get("/document/frus1901China/d10/").content)
+    marker = tree.xpath("//span[@class='pb'][@data-page='16']")[0]
+    assert marker.get("id") == "page-16"
+    assert marker.xpath("./a/@href") == ["#cite-page-16"]
+    (cited,) = tree.xpath("//li[@id='cite-page-16']//blockquote")
+    assert cited.text_content().endswith(
+        "no. 10 (United States Government Printing Office, 1902), 16, "
+        "http://testserver/document/frus1901China/d10/#page-16."
+    )
+    (ris,) = rispy.loads(client.get("/document/frus1901China/d10/cite.ris?page=16").text)
+    assert (ris["start_page"], ris["end_page"]) == ("16", "16")
+    assert ris["urls"] == ["http://testserver/document/frus1901China/d10/#page-16"]
+    response = client.get("/document/frus1901China/d10/cite.bib?page=99")
+    assert response.status_code == 400
+    assert "no printed page '99'" in response.content.decode()

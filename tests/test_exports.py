@@ -9,6 +9,7 @@ import zipfile
 import bibtexparser
 import pytest
 import rispy
+from lxml import html as lxml_html
 
 from chancery.corpus import models
 from chancery.search.indexing import index_documents
@@ -141,3 +142,32 @@ def test_drafts_are_never_exported(client, archive):
     index_documents(list(models.Document.objects.values_list("pk", flat=True)))
     _, body = _get(client, "/search/export.jsonl?q=treaty")
     assert "frus1901/d1" not in [json.loads(x)["id"] for x in body.splitlines()]
+
+
+def test_a_basket_link_lists_and_downloads_its_documents(client, archive):
+    tree = lxml_html.fromstring(client.get("/basket/?id=ru/1&id=frus1901/d2&id=nothing").content)
+    assert [a.text_content() for a in tree.xpath("//h2[@class='hit-title']/a")] == [
+        "=Letter on the treaty", "Mr. Rockhill to Mr. Hay, treaty 2."
+    ]  # fmt: skip
+    assert "nothing" in tree.xpath("//p[@class='notice']")[0].text_content()
+    share = tree.xpath("//a[@class='basket-share']/@href")[0]
+    assert share == "http://testserver/basket/?id=ru%2F1&id=frus1901%2Fd2"
+    zip_url = next(
+        a.get("href") for a in tree.xpath("//p[@class='export-links']/a") if "ZIP" in a.text
+    )
+    _, body = _get(client, zip_url)
+    with zipfile.ZipFile(io.BytesIO(body)) as dataset:
+        ids = [json.loads(x)["id"] for x in dataset.read("records.jsonl").splitlines()]
+        manifest = json.loads(dataset.read("manifest.json"))
+    assert sorted(ids) == ["frus1901/d2", "ru/1"]
+    assert manifest["query"] == {"id": ["ru/1", "frus1901/d2"]}
+    assert manifest["basket_url"] == "http://testserver/basket/?id=ru%2F1&id=frus1901%2Fd2"
+
+
+def test_a_basket_never_shows_drafts_and_is_bounded(client, archive):
+    models.Document.objects.filter(public_id="ru/1").update(status="draft")
+    tree = lxml_html.fromstring(client.get("/basket/?id=ru/1").content)
+    assert not tree.xpath("//li[@class='hit']")
+    assert client.get("/basket/export.csv").status_code == 400
+    many = "&".join(f"id=x{n}" for n in range(201))
+    assert client.get(f"/basket/?{many}").status_code == 400

@@ -106,11 +106,12 @@ def batches(results) -> Iterator[list[models.Document]]:
 
 # -- one document in each format --------------------------------------------------------
 class Exporter:
-    def __init__(self, request, results, params: list[tuple[str, str]]):
+    def __init__(self, request, results, params: list[tuple[str, str]], source: str = "search"):
         self.request = request
         self.results = results
         self.params = params
         self.base = request.build_absolute_uri("/")
+        self.source = source  # "search" or "basket": what the manifest links back to
 
     def url(self, doc) -> str:
         return self.request.build_absolute_uri(doc.get_absolute_url())
@@ -207,7 +208,7 @@ class Exporter:
             "archive": {"name": settings.SITE_NAME, "url": self.base},
             "exported_at": timezone.now().isoformat(timespec="seconds"),
             "query": dict(_grouped(self.params)),
-            "search_url": self.request.build_absolute_uri(reverse("web:search"))
+            f"{self.source}_url": self.request.build_absolute_uri(reverse(f"web:{self.source}"))
             + ("?" + urlencode(self.params) if self.params else ""),
             "records": total,
             "order": "by date (earliest first, undated last), then identifier",
@@ -313,14 +314,14 @@ def prepare(request):
     return results, params
 
 
-def stream(request, ext: str, results, params) -> StreamingHttpResponse:
+def stream(request, ext: str, results, params, source: str = "search") -> StreamingHttpResponse:
     content_type, suffix = FORMATS[ext]
-    exporter = Exporter(request, results, params)
+    exporter = Exporter(request, results, params, source)
     body = getattr(exporter, ext)()
     charset = "" if ext == "zip" else "; charset=utf-8"
     response = StreamingHttpResponse(body, content_type=content_type + charset)
     stamp = dt.date.today().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="search-{stamp}.{suffix}"'
+    response["Content-Disposition"] = f'attachment; filename="{source}-{stamp}.{suffix}"'
     response["X-Export-Records"] = str(results.count())
     return response
 

@@ -52,3 +52,36 @@ def test_search_open_next_and_back(live_server, page, boxer_volume):
     assert page.locator(".active-filters a", has_text="Date:").count() == 0
     assert page.locator(".range").inner_text() != before
     assert axe_violations(page) == []
+
+
+def test_research_basket_round_trips_through_its_link(live_server, page, browser, boxer_volume):
+    page.goto(live_server.url + "/search/?q=Pekin&sort=date")
+    hits = page.locator(".hit")
+    titles = [hits.nth(i).locator(".hit-title a").inner_text() for i in range(2)]
+    for i in range(2):
+        button = hits.nth(i).locator("button.basket-toggle")
+        assert button.inner_text() == "Add to basket"
+        button.click()
+        assert button.get_attribute("aria-pressed") == "true"
+        assert button.inner_text() == "In basket (remove)"
+    assert page.locator("a[data-basket-link]").inner_text() == "Basket (2)"
+    assert axe_violations(page) == []
+    page.locator("a[data-basket-link]").click()
+    assert [t.inner_text() for t in page.locator(".hit-title a").all()] == titles
+    shared = page.url
+    assert shared.count("id=") == 2
+    assert axe_violations(page) == []
+
+    other = browser.new_context()  # someone the link was sent to: an empty browser
+    reader = other.new_page()
+    reader.goto(shared)
+    assert [t.inner_text() for t in reader.locator(".hit-title a").all()] == titles
+    reader.get_by_role("button", name="Keep this basket in this browser").click()
+    reader.goto(live_server.url + "/search/")
+    assert reader.locator("a[data-basket-link]").inner_text() == "Basket (2)"
+    reader.locator("a[data-basket-link]").click()
+    assert reader.url == shared
+    with reader.expect_download() as download:
+        reader.get_by_role("link", name="CSV").click()
+    assert download.value.suggested_filename.startswith("basket-")
+    other.close()

@@ -1,6 +1,7 @@
 """Search exports of a large result set: time and peak memory, in-process (test client).
 
     nice -n 10 .venv/bin/python bench/export.py [--n 100000] [--formats jsonl,csv,zip]
+        [--home DIR --no-build]
 
 Builds N published synthetic documents (collections two levels deep, a type, a creator, a
 language and a 1.5 KB English translation each) in a fresh CHANCERY_HOME, then exports the
@@ -113,6 +114,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--formats", default="jsonl,csv,bib,ris,zip")
     parser.add_argument("--home")
+    parser.add_argument("--no-build", action="store_true", help="reuse the archive in --home")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -121,9 +123,10 @@ def main() -> None:
         return
     home = args.home or tempfile.mkdtemp(prefix="chancery-export-bench-")
     setup(home)
-    started = time.perf_counter()
-    build(args.n)
-    print(f"built {args.n:,} documents in {time.perf_counter() - started:.0f} s ({home})")
+    if not args.no_build:
+        started = time.perf_counter()
+        build(args.n)
+        print(f"built {args.n:,} documents in {time.perf_counter() - started:.0f} s ({home})")
     for fmt in args.formats.split(","):
         out = subprocess.run(  # noqa: S603 - this script, with its own arguments
             [sys.executable, __file__, "--home", home, "--child", fmt, "--n", str(args.n)],

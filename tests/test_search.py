@@ -51,7 +51,7 @@ def test_page_three_shows_21_to_30_of_64_and_no_drafts(client, sixty_four):
     assert response.status_code == 200
     html = hits_text(response)
     assert "21 - 30 of 64" in html
-    assert len(re.findall(r'<li class="hit">', html)) == 10
+    assert len(re.findall(r'<li class="hit"[ >]', html)) == 10
     assert "Draft Boxer" not in html
     facets = response.context["page"].facets
     assert sum(o.count for o in facets["collection"]) == 64

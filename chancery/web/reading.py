@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from chancery.corpus import models
+from chancery.search import budget
 from chancery.search.backends import get_backend
 from chancery.search.forms import SearchForm
 
@@ -176,9 +177,13 @@ def trail(request, document: models.Document) -> Trail | None:
     previous = following = None
     total = 0
     if rank > 0:
-        results = get_backend().search(query)
-        total = results.count()
-        window = list(results[max(rank - 2, 0) : rank + 1])
+        try:
+            with budget.time_limit():
+                results = get_backend().search(query)
+                total = results.count()
+                window = list(results[max(rank - 2, 0) : rank + 1])
+        except (budget.SearchTimeout, budget.OverBudget):
+            window = []  # the record still opens, with the way back to the results
         at = rank - 1 - max(rank - 2, 0)
         if at < len(window) and window[at].document.pk == document.pk:
             previous = window[at - 1].document if at > 0 else None

@@ -46,6 +46,10 @@ ENVIRONMENT = {
         "5",
         "Seconds a search may run before it is stopped and answered 503; 0: no limit.",
     ),
+    "CHANCERY_EXPORT_MAX_RECORDS": (
+        "100000",
+        "Most documents one search export (/search/export.<ext>) may hold; more is a 400.",
+    ),
     "CHANCERY_REPLICA_URLS": ("", "Comma-separated PostgreSQL URLs of read replicas."),
     "CHANCERY_CSRF_TRUSTED_ORIGINS": ("", "Comma-separated origins trusted for CSRF (https://…)."),
     "CHANCERY_OAI_NAMESPACE": (
@@ -307,6 +311,7 @@ SEARCH_INDEX_DIR = Path(
     env("CHANCERY_SEARCH_INDEX").replace("$CHANCERY_HOME", str(CHANCERY_HOME))
 ).resolve()
 SEARCH_TIMEOUT = float(env("CHANCERY_SEARCH_TIMEOUT") or 0)
+EXPORT_MAX_RECORDS = int(env("CHANCERY_EXPORT_MAX_RECORDS") or 100_000)
 OAI_NAMESPACE = env("CHANCERY_OAI_NAMESPACE")
 OAI_ADMIN_EMAIL = env("CHANCERY_ADMIN_EMAIL")
 

@@ -119,6 +119,10 @@ SCHEMAS = {
             "summary_html": STR,
             "snippet_html": _nullable("string"),
             "score": _nullable("number"),
+            # Where it comes from: its number and pages in a printed volume, its collections.
+            "document_number": _nullable("string"),
+            "pages": _nullable("string"),
+            "collection_path": _array(STR),
         }
     ),
     "FacetValue": _obj({"value": STR, "label": STR, "count": INT, "selected": BOOL, "url": URL}),
@@ -280,6 +284,26 @@ def _operation(op_id: str, summary: str, ok: dict, params=(), not_found: bool = 
                     "responses": responses}}  # fmt: skip
 
 
+def _export_operation() -> dict:
+    """The whole result set of a search, streamed (docs/searching.md)."""
+    binary = {"schema": {"type": "string"}}
+    operation = _operation(
+        "search-export",
+        "Every document a search finds, as CSV, JSON Lines, BibTeX, RIS or a ZIP dataset.",
+        {"description": "The documents, streamed, oldest first.",
+         "content": {"text/csv": binary, "application/jsonl": binary,
+                     "application/x-bibtex": binary,
+                     "application/x-research-info-systems": binary,
+                     "application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+        [{"name": "ext", "in": "path", "required": True, "description": "The format.",
+          "schema": {"type": "string", "enum": ["csv", "jsonl", "bib", "ris", "zip"]}},
+         *(p for p in _search_params() if p["name"] not in ("page", "per_page", "explain"))],
+        not_found=True,
+    )  # fmt: skip
+    del operation["get"]["responses"]["304"]
+    return operation
+
+
 def _slug_param(what: str) -> dict:
     return {"name": "slug", "in": "path", "required": True, "description": f"The {what}'s slug.",
             "schema": {"type": "string", "pattern": SLUG_PATTERN}}  # fmt: skip
@@ -325,6 +349,7 @@ def _paths() -> dict:
                                            _ok({"type": "object"}, "OpenAPI 3.1 document.")),
         "/api/v1/search": _operation("search", "Full-text search with facets.",
                                      _ok(_search_schema(), "A page of hits."), _search_params()),
+        "/api/v1/search/export.{ext}": _export_operation(),
         "/api/v1/documents": _operation(
             "documents", "Published documents, oldest first.",
             _ok(_page_of(_ref("DocumentSummary")), "A page of documents."),

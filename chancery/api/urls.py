@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from chancery.corpus.authorities import browsable_kinds
+from chancery.web import exports
 
 from . import v1, views
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("", v1.index, name="index"),
     path("openapi.json", v1.openapi, name="openapi"),
     path("search", views.search, name="search"),
+    path("search/export.<str:ext>", exports.api_search_export, name="search-export"),
     path("documents", v1.documents, name="documents"),
     path("documents/<path:public_id>", v1.document, name="document"),
     path("collections", v1.collections, name="collections"),

@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 
 from chancery.search.page import BadSearchRequest, SearchPage, build_search_page
+from chancery.web.reading import add_provenance
 
 from .errors import json_error
 from .http import api_view
@@ -13,6 +14,7 @@ from .http import api_view
 
 def _hit(request, hit) -> dict:
     doc = hit.document
+    provenance = getattr(doc, "provenance", None)  # chancery.web.reading.add_provenance
     return {
         "id": doc.public_id,
         "url": request.build_absolute_uri(doc.get_absolute_url()),
@@ -27,6 +29,9 @@ def _hit(request, hit) -> dict:
         "summary_html": hit.summary_html,
         "snippet_html": hit.snippet_html or None,
         "score": hit.score,
+        "document_number": doc.number or None,
+        "pages": doc.pages or None,
+        "collection_path": [c.title for c in provenance.path] if provenance else [],
     }
 
 
@@ -101,6 +106,7 @@ def search(request):
         page = build_search_page(request)
     except BadSearchRequest as exc:
         return json_error(400, str(exc), exc.messages)
+    add_provenance([hit.document for hit in page.hits])
     return JsonResponse(search_payload(request, page), json_dumps_params={"ensure_ascii": False})
 
 

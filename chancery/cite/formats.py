@@ -1,4 +1,11 @@
-"""BibTeX and RIS made from the CSL-JSON item, for reference managers' import."""
+"""BibTeX and RIS made from the CSL-JSON item, for reference managers' import.
+
+Both carry what the item carries: a document printed in an edition is a chapter of a
+book (BibTeX ``@incollection``, RIS ``CHAP``) with its volume, series, editors, place,
+publisher, year, document number and pages; an archival document is a manuscript
+(``@unpublished``, RIS ``MANSCPT``) with its repository, collection, identifier and
+translator. People are people (``Family, Given``); only organisations are kept whole.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +31,7 @@ def citation_key(item: dict) -> str:
 def _bib_name(name: dict) -> str:
     if "family" in name:
         return f"{_tex(name['family'])}, {_tex(name['given'])}"
-    return "{" + _tex(name["literal"]) + "}"  # a corporate or unsplit name, kept whole
+    return "{" + _tex(name["literal"]) + "}"  # an organisation, kept whole
 
 
 def _first_date(item: dict, key: str) -> list[int] | None:
@@ -37,39 +44,65 @@ def _iso(parts: list[int]) -> str:
     return "-".join([f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:]])
 
 
-def _notes(item: dict) -> list[str]:
-    notes = []
-    if item.get("archive_location"):
-        notes.append(item["archive_location"])
+def _date(item: dict, key: str) -> str:
+    date = item.get(key) or {}
+    if date.get("date-parts"):
+        return "/".join(_iso(p) for p in date["date-parts"])
+    return date.get("literal", "")
+
+
+def _archive_note(item: dict) -> str:
+    parts = [item.get("archive_location", "")]
     if item.get("archive"):
-        notes.append(
+        parts.append(
             item["archive"] + (f", {item['archive-place']}" if item.get("archive-place") else "")
         )
-    if item.get("collection-title"):
-        notes.append(f"Collection: {item['collection-title']}")
-    return notes
+    return ". ".join(p for p in parts if p)
+
+
+def _pages(item: dict) -> tuple[str, str]:
+    first, _, last = item.get("page", "").partition("-")
+    return first, last or first
 
 
 def bibtex(item: dict) -> str:
-    """One ``@misc`` entry, readable by BibTeX and biblatex (``date``/``urldate`` too)."""
+    """One entry, readable by BibTeX and biblatex (``date``, ``origdate``, ``urldate``,
+    ``translator``, ``language`` for biblatex)."""
+    edition = item["type"] == "chapter"
     fields: list[tuple[str, str]] = [("title", _tex(item["title"]))]
-    if item.get("author"):
-        fields.append(("author", " and ".join(_bib_name(n) for n in item["author"])))
-    issued = item.get("issued") or {}
+    for role, key in (("author", "author"), ("editor", "editor"), ("translator", "translator")):
+        if item.get(role):
+            fields.append((key, " and ".join(_bib_name(n) for n in item[role])))
+    if edition:
+        fields.append(("booktitle", _tex(item["container-title"])))
+        if item.get("collection-title"):
+            fields.append(("series", _tex(item["collection-title"])))
+        if item.get("number"):
+            fields.append(("number", _tex(item["number"])))
+        if item.get("page"):
+            first, last = _pages(item)
+            fields.append(("pages", first if first == last else f"{first}--{last}"))
+        if item.get("publisher"):
+            fields.append(("publisher", _tex(item["publisher"])))
+        if item.get("publisher-place"):
+            fields.append(("address", _tex(item["publisher-place"])))
     if parts := _first_date(item, "issued"):
         fields.append(("year", str(parts[0])))
         if len(parts) > 1:
             fields.append(("month", _MONTHS[parts[1] - 1]))
-        ends = issued["date-parts"]
-        fields.append(("date", "/".join(_iso(p) for p in ends)))
-    elif issued.get("literal"):
-        fields.append(("date", _tex(issued["literal"])))
+    if date := _date(item, "issued"):
+        fields.append(("date", _tex(date)))
+    if origdate := _date(item, "original-date"):
+        fields.append(("origdate", _tex(origdate)))
     if item.get("genre"):
         fields.append(("type", _tex(item["genre"])))
-    fields.append(("howpublished", _tex(item["publisher"])))
-    fields.append(("publisher", _tex(item["publisher"])))
-    if notes := _notes(item):
-        fields.append(("note", _tex(". ".join(notes))))
+    if not edition:
+        if note := _archive_note(item):
+            fields.append(("howpublished", _tex(note)))
+        if item.get("collection-title"):
+            fields.append(("note", _tex(f"Collection: {item['collection-title']}")))
+    elif item.get("note"):
+        fields.append(("note", _tex(item["note"])))
     if item.get("abstract"):
         fields.append(("abstract", _tex(item["abstract"])))
     if item.get("language"):
@@ -78,7 +111,8 @@ def bibtex(item: dict) -> str:
     if accessed := _first_date(item, "accessed"):
         fields.append(("urldate", _iso(accessed)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{citation_key(item)},\n{body}\n}}\n"
+    kind = "incollection" if edition else "unpublished"
+    return f"@{kind}{{{citation_key(item)},\n{body}\n}}\n"
 
 
 def _ris_line(tag: str, value: str) -> str:
@@ -91,21 +125,28 @@ def _ris_name(name: dict) -> str:
 
 #: Optional CSL-JSON variables and their RIS tags, in the order they are written.
 RIS_OPTIONAL = [
+    ("container-title", "T2"),
+    ("collection-title", "T3"),
+    ("number", "IS"),
     ("genre", "M3"),
     ("abstract", "AB"),
     ("archive_location", "AN"),
     ("archive", "DP"),
-    ("archive-place", "CY"),
-    ("collection-title", "T3"),
+    ("publisher", "PB"),
+    ("publisher-place", "CY"),
+    ("source", "DB"),
+    ("language", "LA"),
+    ("note", "N1"),
 ]
 
 
 def ris(item: dict) -> str:
-    """One RIS record of type MANSCPT (manuscript), CRLF line ends as the format asks."""
-    lines = [_ris_line("TY", "MANSCPT"), _ris_line("ID", item["id"])]
+    """One RIS record, ``CHAP`` (in an edition) or ``MANSCPT``; CRLF line ends."""
+    kind = "CHAP" if item["type"] == "chapter" else "MANSCPT"
+    lines = [_ris_line("TY", kind), _ris_line("ID", item["id"])]
     lines.append(_ris_line("TI", item["title"]))
-    for name in item.get("author", []):
-        lines.append(_ris_line("AU", _ris_name(name)))
+    for tag, role in (("AU", "author"), ("A2", "editor"), ("A4", "translator")):
+        lines += [_ris_line(tag, _ris_name(n)) for n in item.get(role, [])]
     issued = item.get("issued") or {}
     if parts := _first_date(item, "issued"):
         lines.append(_ris_line("PY", f"{parts[0]:04d}"))
@@ -113,13 +154,12 @@ def ris(item: dict) -> str:
         lines.append(_ris_line("DA", "/".join(padded + [""] * (3 - len(parts))) + "/"))
     elif issued.get("literal"):
         lines.append(_ris_line("DA", issued["literal"]))
+    if origdate := _date(item, "original-date"):
+        lines.append(_ris_line("OP", origdate))  # "original publication": when written
+    if item.get("page"):
+        first, last = _pages(item)
+        lines += [_ris_line("SP", first), _ris_line("EP", last)]
     lines += [_ris_line(tag, item[var]) for var, tag in RIS_OPTIONAL if item.get(var)]
-    lines.append(_ris_line("DB", item["publisher"]))
-    lines.append(_ris_line("PB", item["publisher"]))
-    if item.get("language"):
-        lines.append(_ris_line("LA", item["language"]))
-    for note in _notes(item):
-        lines.append(_ris_line("N1", note))
     lines.append(_ris_line("UR", item["URL"]))
     if accessed := _first_date(item, "accessed"):
         lines.append(_ris_line("Y2", "/".join(f"{p:02d}" for p in accessed)))

@@ -30,7 +30,16 @@ def highwire(record: Record, item: dict, pdf_urls: list[str]) -> list[tuple[str,
         tags += [("citation_publication_date", date), ("citation_date", date)]
     if doc.published_at:
         tags.append(("citation_online_date", doc.published_at.strftime("%Y/%m/%d")))
-    tags.append(("citation_publisher", record.site_name))
+    if record.edition is not None:  # printed in a volume: Highwire's book-chapter tags
+        tags.append(("citation_inbook_title", record.edition.title))
+        tags += [("citation_editor", e) for e in record.edition.editor_names]
+        if doc.page_start:
+            tags.append(("citation_firstpage", doc.page_start))
+            tags.append(("citation_lastpage", doc.page_end or doc.page_start))
+        if record.edition.publisher:
+            tags.append(("citation_publisher", record.edition.publisher))
+    else:
+        tags.append(("citation_publisher", record.site_name))
     tags += [("citation_archive", r.name) for r in record.repositories]
     if doc.source:
         tags.append(("citation_archive_location", doc.source))

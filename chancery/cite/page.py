@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from . import csl, meta, styles
+
+
+@dataclass
+class PageCitation:
+    page: str
+    note: SafeString  # Chicago's note, citing this page
+    downloads: list[tuple[str, str, str]]
 
 
 @dataclass
@@ -15,6 +23,11 @@ class Citations:
     downloads: list[tuple[str, str, str]]  # label, url, media type
     meta_tags: list[tuple[str, str]]
     json_ld: str
+    pages: list[PageCitation] = field(default_factory=list)
+
+
+#: Pages of one document cited one by one on its record page (a long report has more).
+MAX_PAGE_CITATIONS = 40
 
 
 FORMATS = [
@@ -24,27 +37,29 @@ FORMATS = [
 ]
 
 
-def record_citations(request, doc, collections, repositories) -> Citations:
+def record_citations(request, doc, collections, repositories, edition=None) -> Citations:
     """Built from what the document view has already fetched (prefetched relations)."""
     url = request.build_absolute_uri(doc.get_absolute_url())
-    record = csl.Record(
-        document=doc,
-        url=url,
-        collections=list(collections),
-        repositories=list(repositories),
-        creators=list(doc.creators.all()),
-    )
+    record = csl.record_for(doc, url, collections, repositories, edition)
     item = csl.item(record)
     pdfs = [
         request.build_absolute_uri(s.file.url)
         for s in doc.scans.all()
         if s.file and s.file.name.lower().endswith(".pdf")
     ]
+    downloads = [(label, reverse(name, args=[doc.public_id]), ext) for ext, label, name in FORMATS]
+    pages = [
+        PageCitation(
+            page,
+            styles.render(csl.item(record, page), styles.STYLES[0]).note,
+            [(label, f"{url}?page={page}", ext) for label, url, ext in downloads],
+        )
+        for page in csl.printed_pages(doc)[:MAX_PAGE_CITATIONS]
+    ]
     return Citations(
         renderings=styles.render_all(item),
-        downloads=[
-            (label, reverse(name, args=[doc.public_id]), ext) for ext, label, name in FORMATS
-        ],
+        pages=pages,
+        downloads=downloads,
         meta_tags=meta.highwire(record, item, pdfs),
         json_ld=meta.json_ld_script_body(meta.json_ld(record, request.build_absolute_uri)),
     )

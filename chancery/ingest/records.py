@@ -56,6 +56,13 @@ class CollectionRef:
     scope_content: str = ""
     arrangement: str = ""
     finding_aid_url: str = ""
+    #: A printed volume's imprint: series title, editors ("Family, Given"), place,
+    #: publisher and year (empty for collections that are not printed volumes).
+    series: str = ""
+    editors: list[str] = field(default_factory=list)
+    pub_place: str = ""
+    publisher: str = ""
+    pub_year: str = ""
 
 
 @dataclass
@@ -66,6 +73,9 @@ class DocumentRecord:
     summary: str = ""
     date: str = ""
     source: str = ""
+    number: str = ""  # the document number in its printed volume
+    page_start: str = ""  # the printed pages it spans
+    page_end: str = ""
     doc_type: str = ""
     rights: str = ""
     rights_text: str = ""

@@ -60,6 +60,11 @@ class Volume:
     id: str
     title: str
     publisher: str = ""
+    #: The printed volume's imprint (its citation): series, editors, place, year.
+    series: str = ""
+    editors: list[str] = field(default_factory=list)
+    pub_place: str = ""
+    pub_year: str = ""
     repository: str = DEFAULT_REPOSITORY
     rights: str = DEFAULT_RIGHTS
     rights_text: str = DEFAULT_RIGHTS_TEXT
@@ -117,6 +122,10 @@ def own(div, name: str):
 def _in_attachment(el) -> bool:
     """Inside a ``frus:attachment`` (an inclosure printed within the document)."""
     return any(local(a.tag) == "attachment" for a in el.iterancestors())
+
+
+def _contains(ancestor, el) -> bool:
+    return any(a is ancestor for a in el.iterancestors())
 
 
 def doc_type_for(source: str, title: str) -> str:
@@ -264,6 +273,19 @@ def read_header(header, path: Path) -> Volume:
     title = first(".//t:titleStmt/t:title[@type='complete']") or first(".//t:titleStmt/t:title")
     volume = Volume(id=volume_id, title=title or volume_id)
     volume.publisher = first(".//t:publicationStmt/t:publisher")
+    volume.pub_place = first(".//t:publicationStmt/t:pubPlace")
+    year = re.search(r"\d{4}", first(".//t:publicationStmt/t:date"))
+    volume.pub_year = year.group() if year else ""
+    series = first(".//t:titleStmt/t:title[@type='series']")
+    sub = first(".//t:titleStmt/t:title[@type='subseries' or @type='sub-series']")
+    if series and sub and sub not in series:
+        series = f"{series}, {sub}"  # "Foreign Relations … Diplomatic Papers, 1934"
+    volume.series = series
+    volume.editors = [
+        words(e)
+        for e in header.xpath(".//t:titleStmt/t:editor", namespaces={"t": TEI[1:-1]})
+        if words(e)
+    ]
     volume.repository = first(".//t:publicationStmt/t:authority") or DEFAULT_REPOSITORY
     licence = first(".//t:publicationStmt/t:availability")
     if licence:
@@ -331,7 +353,9 @@ class VolumeReader:
                 title, printed = clean_title(self.volume.title)
                 yield CollectionRef(
                     key=self.volume.id, title=title, printed_title=printed, level="volume",
-                    identifier=self.volume.id,
+                    identifier=self.volume.id, series=self.volume.series,
+                    editors=self.volume.editors, pub_place=self.volume.pub_place,
+                    publisher=self.volume.publisher, pub_year=self.volume.pub_year,
                 )  # fmt: skip
                 el.clear()
             elif name == "div" and el.get(XML_ID) == "persons" and self.volume:
@@ -343,7 +367,12 @@ class VolumeReader:
             elif name == "div" and el.get("type") == "document":
                 in_doc -= 1
                 if not in_doc:
+                    start = self.page
                     yield from self._documents(el, chapters[-1].key if chapters else "")
+                    self.page = next(
+                        (pb.get("n") for pb in reversed(list(el.iter(TEI + "pb"))) if pb.get("n")),
+                        start,
+                    )
                     self._release(el)
             elif name == "div" and not in_doc and chapters and chapters[-1].element is el:
                 yield from self._emit_chapters(chapters)
@@ -413,11 +442,40 @@ class VolumeReader:
         return f"{label}: {first}" if label and first else (label or first or "Untitled document")
 
     def _documents(self, top, chapter: str):
+        pages = self._page_spans(top, self.page)
         stack = [(top, "")]
         while stack:
             div, parent_id = stack.pop(0)
-            yield self._record(div, chapter, parent_id)
+            record = self._record(div, chapter, parent_id)
+            record.page_start, record.page_end = pages.get(div, ("", ""))
+            yield record
             stack[0:0] = [(d, self._public_id(div)) for d in self._nested(div)]
+
+    @staticmethod
+    def _page_spans(top, start: str) -> dict:
+        """The printed pages each document in ``top`` spans: (first, last), from the page
+        breaks (``pb/@n``, brackets dropped); a break before a document's first words
+        starts it on the new page."""
+        spans: dict = {}
+        page = start
+        open_docs: list = []  # documents with no words yet
+        for el in top.iter():
+            name = local(el.tag)
+            if name == "div" and el.get("type") == "document":
+                spans[el] = [page, page]
+                open_docs.append(el)
+            elif name == "pb" and el.get("n"):
+                page = el.get("n")
+                for div in open_docs:
+                    spans[div][0] = page
+                for div in spans:
+                    if _contains(div, el):
+                        spans[div][1] = page
+            if name != "pb" and name != "div" and (el.text or "").strip():
+                open_docs = []
+            if (el.tail or "").strip():
+                open_docs = []
+        return {div: tuple(p.strip("[]") for p in span) for div, span in spans.items()}
 
     @staticmethod
     def _parent_doc(div):
@@ -440,7 +498,7 @@ class VolumeReader:
         html = converter.convert(div, start_page=self.page)
         self.page = converter.last_page or self.page
         record = DocumentRecord(
-            public_id=public_id, title=title, where=self.where(div),
+            public_id=public_id, title=title, where=self.where(div), number=div.get("n", ""),
             date=self._date(div, title, public_id), source=source,
             doc_type=doc_type_for(source, title), rights=volume.rights,
             rights_text=volume.rights_text, languages=["eng"],

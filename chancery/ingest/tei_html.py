@@ -169,7 +169,13 @@ class Converter:
         page = el.get("n", "")
         if page:
             self.last_page = page
-            self.out.append(self._page(page))
+            marker = self._page(page)
+            before = "".join(self.out[-1:])
+            # Between words ("having <pb/>entered"): a space keeps the marker off the next
+            # word; inside a word ("Pe<pb/>kin") the word stays whole.
+            if before[-1:].isspace() and el.tail and not el.tail[:1].isspace():
+                marker += " "
+            self.out.append(marker)
 
     def el_note(self, el) -> None:
         if el.get("type") == "source":

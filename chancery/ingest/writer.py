@@ -27,7 +27,7 @@ from .models import SourceKey
 from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
 from .report import IngestError, Report
 
-SCALARS = ("title", "summary", "date", "source", "status")
+SCALARS = ("title", "summary", "date", "source", "status", "number", "page_start", "page_end")
 #: The names a record has for each kind of description (DocumentRecord's field names).
 PEOPLE = AUTHORITY_KINDS["person"].relations
 #: Descriptions found or made by name alone (places nest, people have a kind, languages
@@ -167,6 +167,12 @@ class Writer:
         for name in DESCRIPTION:
             if getattr(ref, name):
                 values[name] = getattr(ref, name)
+        if ref.publisher or ref.pub_year:  # a printed volume's imprint
+            values.update(
+                series=tidy(ref.series), editors="\n".join(tidy(e) for e in ref.editors),
+                pub_place=tidy(ref.pub_place, 200), publisher=tidy(ref.publisher),
+                pub_year=tidy(ref.pub_year, 20),
+            )  # fmt: skip
 
         def create():
             found = corpus.Collection.objects.filter(slug=ref.slug).first() if ref.slug else None
@@ -207,6 +213,7 @@ class Writer:
         doc = doc or corpus.Document(public_id=rec.public_id)
         before = self._scalars(doc)
         doc.title, doc.summary, doc.source = rec.title.strip(), rec.summary, rec.source
+        doc.number, doc.page_start, doc.page_end = rec.number, rec.page_start, rec.page_end
         doc.status = rec.status or corpus.Document.PUBLISHED
         doc.date = rec.date
         try:

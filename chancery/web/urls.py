@@ -3,13 +3,16 @@ from django.urls import path
 from chancery.corpus.authorities import browsable_kinds
 from chancery.search.views import help_search
 
-from . import views
+from . import basket, exports, views
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("search/export.<str:ext>", exports.search_export, name="search-export"),
+    path("basket/", basket.basket, name="basket"),
+    path("basket/export.<str:ext>", basket.basket_export, name="basket-export"),
     path("help/search/", help_search, name="help-search"),
     path("document/<path:public_id>/", views.document, name="document"),
     path("collections/", views.collections, name="collections"),

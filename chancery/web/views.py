@@ -18,6 +18,8 @@ from chancery.search.facets import facet_for
 from chancery.search.page import BadSearchRequest, build_search_page
 from chancery.versions import public as versions_public
 
+from . import reading
+
 PUBLISHED = Q(documents__status=models.Document.PUBLISHED)
 
 
@@ -64,7 +66,11 @@ def search(request):
         page = build_search_page(request)
     except BadSearchRequest as exc:
         return bad_request(request, str(exc), exc.messages)
-    return render(request, "web/search.html", {"page": page, "json_url": _json_twin(request)})
+    return render(
+        request,
+        "web/search.html",
+        {"page": page, "json_url": _json_twin(request), **reading.results_context(page)},
+    )
 
 
 def _json_twin(request) -> str:
@@ -95,7 +101,8 @@ def _next(siblings, membership: models.Membership, direction: str):
 
 @require_GET
 def document(request, public_id: str):
-    documents = models.Document.objects.with_record()
+    # creators' name variants: a citation writes Chinese names family name first
+    documents = models.Document.objects.with_record().prefetch_related("creators__variants")
     if not (request.user.is_authenticated and request.user.is_staff):
         documents = documents.published()
     doc = documents.filter(public_id=public_id).first()
@@ -111,6 +118,15 @@ def document(request, public_id: str):
     repositories = list(doc.repositories.all())
     url = request.build_absolute_uri(doc.get_absolute_url())
     attached_to = doc.attached_to if doc.attached_to and doc.attached_to.is_published else None
+    edition = collections[0].edition() if collections else None  # the printed volume
+    words = reading.query_words(request.GET.get("q", ""))
+    marked, pages_seen = 0, set()
+    layers = [*doc.translations.all(), *doc.transcripts.all()]
+    cite = record_citations(request, doc, collections, repositories, edition)
+    for layer in layers:  # shown, not saved: marked words, page markers linked to citations
+        layer.html, n = reading.highlight(layer.html, words)
+        layer.html = reading.page_markers(layer.html, pages_seen)
+        marked += n
     return render(
         request,
         "web/document.html",
@@ -121,7 +137,11 @@ def document(request, public_id: str):
             "previous": previous,
             "next": following,
             "attached_to": attached_to,
-            "cite": record_citations(request, doc, collections, repositories),
+            "edition": edition,
+            "trail": reading.trail(request, doc),
+            "marked": marked if words else None,
+            "query_words": words,
+            "cite": cite,
             "permalink": url,
             "versions": versions,
             "corrections": versions_public.revisions(versions),
@@ -201,7 +221,13 @@ def collection(request, slug: str):
     return render(
         request,
         "web/collection.html",
-        {"collection": coll, "parts": parts, "page": page, "ancestors": coll.ancestors()},
+        {
+            "collection": coll,
+            "parts": parts,
+            "page": page,
+            "ancestors": coll.ancestors(),
+            **reading.results_context(page, whole_archive=False),
+        },
     )
 
 

@@ -62,7 +62,7 @@ def test_skip_link_is_first_and_moves_focus_to_content(live_server, page, archiv
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Skip to content"
-    assert page.locator(".skip-link").is_visible()  # visible when focused
+    assert page.locator(".skip-link").first.is_visible()  # visible when focused
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "content"
     page.keyboard.press("Tab")

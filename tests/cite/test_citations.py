@@ -12,6 +12,7 @@ from citeproc import formatter as csl_formatter
 from citeproc.source.json import CiteProcJSON
 from lxml import html as lxml_html
 
+from chancery.cite.styles import CSL_DIR
 from chancery.corpus.models import Document
 
 from ..factories import AgentFactory, DocumentFactory
@@ -37,15 +38,15 @@ def test_bibtex_parses_back(client, doc):
     )
     assert not library.failed_blocks
     (entry,) = library.entries
-    assert entry.entry_type == "misc"
+    assert entry.entry_type == "unpublished"
     assert entry.key == "frus1958v03_d12"
     fields = {f.key: f.value for f in entry.fields}
     assert fields["title"] == doc.title
     assert fields["author"] == "Thompson, Llewellyn E."
     assert (fields["year"], fields["month"], fields["date"]) == ("1958", "sep", "1958-09-27")
     assert fields["url"] == "http://testserver/document/frus1958v03/d12/"
-    assert "National Archives and Records Administration" in fields["note"]
-    assert "Embassy telegrams" in fields["note"]
+    assert "National Archives and Records Administration" in fields["howpublished"]
+    assert fields["note"] == "Collection: Embassy telegrams"
 
 
 def test_bibtex_escapes_tex_specials_and_keeps_corporate_names_whole(client):
@@ -82,7 +83,7 @@ def test_ris_parses_back(client, doc):
     assert entry["urls"] == ["http://testserver/document/frus1958v03/d12/"]
     assert entry["accession_number"] == "RG 59, Central Files, 611.61/9-2758"
     assert entry["tertiary_title"] == "Embassy telegrams"
-    assert entry["publisher"] == "Chancery Digital Archive"
+    assert entry["name_of_database"] == "Chancery Digital Archive"
 
 
 def test_csl_json_renders_in_citeproc(client, doc):
@@ -91,7 +92,7 @@ def test_csl_json_renders_in_citeproc(client, doc):
     items = json.loads(response.content)
     assert items[0]["type"] == "manuscript"
     assert items[0]["issued"] == {"date-parts": [[1958, 9, 27]]}
-    style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+    style = CitationStylesStyle(str(CSL_DIR / "apa.csl"), validate=False)
     bibliography = CitationStylesBibliography(style, CiteProcJSON(items), csl_formatter.plain)
     bibliography.register(Citation([CitationItem(items[0]["id"])]))
     (entry,) = [str(e) for e in bibliography.bibliography()]
@@ -127,11 +128,16 @@ def _page(client):
     return lxml_html.fromstring(response.content)
 
 
-def test_record_page_offers_three_styles_and_downloads(client, doc):
+def test_record_page_offers_four_styles_and_downloads(client, doc):
     tree = _page(client)
     section = tree.xpath("//section[@aria-labelledby='cite-heading']")[0]
     summaries = [s.text_content() for s in section.xpath(".//summary")]
-    assert summaries == ["Chicago (notes and bibliography)", "MLA", "APA"]
+    assert summaries == [
+        "Chicago (notes and bibliography)",
+        "MLA",
+        "APA",
+        "Turabian (notes and bibliography)",
+    ]
     styles = {b.get("data-style"): b.text_content() for b in section.xpath(".//blockquote")}
     assert styles["chicago-note"].startswith(
         "Llewellyn E. Thompson, “Telegram From the Embassy in Moscow to the Department of State,”"

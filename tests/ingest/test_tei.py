@@ -125,7 +125,12 @@ def test_a_document_shows_its_footnotes_and_page_numbers(frus_archive, client):
     note = re.search(r'<a href="#(fn-[^"]+)" id="(fnref-[^"]+)"', html)
     assert note, "a numbered footnote reference"
     assert f'<li id="{note.group(1)}">' in html and f'href="#{note.group(2)}"' in html
-    assert re.search(r'<span class="pb" data-page="\w+">\[Page \w+\]</span>', html)
+    # a page marker: the anchor a page citation points to, linking to that citation
+    assert re.search(
+        r'<span class="pb" id="page-(\w+)" data-page="\1"><a href="#cite-page-\1" '
+        r'title="Cite page \1">\[Page \1\]</a></span>',
+        html,
+    )
     assert doc.source in html or not doc.source
     assert 'rel="prev"' in html or 'rel="next"' in html  # its collection's neighbours
 

@@ -1,0 +1,253 @@
+"""From search to reading and back, with the search carried in the URL (no server state).
+
+A hit links to its record with ``?q=<words>&from=<the search's own parameters>&n=<rank>``.
+The record page highlights the words, links back to the page of results it came from, and
+to the previous and next result (the search run again, three hits sliced around ``n``).
+Hits also say where they come from: the volume or collection path and document number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+from django.http import QueryDict
+from django.urls import reverse
+
+from chancery.corpus import models
+from chancery.search import budget
+from chancery.search.backends import get_backend
+from chancery.search.forms import SearchForm
+
+PER_PAGE_CHOICES = (10, 20, 50, 100)
+#: Parameters of a search that are not the search itself.
+_NOT_THE_SEARCH = {"page", "n"}
+
+
+# -- provenance -------------------------------------------------------------------------
+@dataclass
+class Provenance:
+    path: list[models.Collection]  # the volume or the top collection first
+    number: str
+    pages: str
+    edition: models.Collection | None
+
+    @property
+    def label(self) -> str:
+        parts = [f"Document {self.number}"] if self.number else []
+        if self.pages:
+            parts.append(self.pages)
+        return " · ".join(parts)
+
+
+def add_provenance(documents: list[models.Document]) -> dict[int, Provenance]:
+    """Where each document sits, in a few queries however many documents: one for their
+    first memberships with those collections and their parents, then one per level of
+    collections further up (a FRUS chapter in its volume needs none)."""
+    memberships = (
+        models.Membership.objects.filter(document__in=[d.pk for d in documents])
+        .select_related("collection", "collection__parent")
+        .order_by("document_id", "position", "id")
+    )
+    first: dict[int, models.Collection] = {}
+    for ms in memberships:
+        first.setdefault(ms.document_id, ms.collection)
+    known = {c.pk: c for c in first.values()}
+    known.update((c.parent.pk, c.parent) for c in first.values() if c.parent_id)
+    wanted = {c.parent_id for c in known.values() if c.parent_id and c.parent_id not in known}
+    while wanted:  # a level at a time, up to the roots
+        parents = list(models.Collection.objects.filter(pk__in=wanted))
+        known.update((c.pk, c) for c in parents)
+        wanted = {c.parent_id for c in parents if c.parent_id and c.parent_id not in known}
+    result = {}
+    for doc in documents:
+        path, node, seen = [], first.get(doc.pk), set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            path.insert(0, node)
+            node = known.get(node.parent_id) if node.parent_id else None
+        edition = next((c for c in reversed(path) if c.is_edition), None)
+        result[doc.pk] = Provenance(path, doc.number, doc.pages, edition)
+        doc.provenance = result[doc.pk]
+    return result
+
+
+# -- links from hits --------------------------------------------------------------------
+def search_params(page) -> list[tuple[str, str]]:
+    """The search's own parameters (not its page), as the results page has them."""
+    return [(k, v) for k, v in page.params if k not in _NOT_THE_SEARCH]
+
+
+def annotate_hits(page, carry: bool = True) -> None:
+    """Give each hit its provenance and (``carry``) the link that opens it from this
+    search (a collection's page searches within it: its hits open plainly)."""
+    documents = [hit.document for hit in page.hits]
+    add_provenance(documents)
+    if not carry:
+        return
+    carried = urlencode(search_params(page))
+    for rank, hit in enumerate(page.hits, start=page.first):
+        query = [("q", page.query.text)] if page.query.text else []
+        query += [("from", carried), ("n", str(rank))]
+        hit.reading_url = hit.document.get_absolute_url() + "?" + urlencode(query)
+
+
+def date_chip(page) -> tuple[str, str] | None:
+    """The date filter as a removable chip: its label and the URL without it."""
+    data = page.form.cleaned_data
+    start, end = data.get("start_date"), data.get("end_date")
+    if not (start or end):
+        return None
+    raw_start, raw_end = page.form.data.get("start_date", ""), page.form.data.get("end_date", "")
+    if start and end:
+        label = f"{raw_start} to {raw_end}"
+    elif start:
+        label = f"from {raw_start}"
+    else:
+        label = f"until {raw_end}"
+    if page.query.date_mode == "within":
+        label += " (entirely within)"
+    url = page.url(start_date=None, end_date=None, date_mode=None, page=None)
+    return label, url
+
+
+def per_page_links(page) -> list[tuple[int, str, bool]]:
+    """(number, URL, current) for each results-per-page choice."""
+    return [(n, page.url(per_page=n, page=None), n == page.per_page) for n in PER_PAGE_CHOICES]
+
+
+def export_links(page) -> list[tuple[str, str]]:
+    """(label, URL) of this search's downloads (``/search/export.<ext>``)."""
+    query = urlencode(search_params(page))
+    labels = [("csv", "CSV"), ("jsonl", "JSON Lines"), ("bib", "BibTeX"), ("ris", "RIS"),
+              ("zip", "ZIP dataset")]  # fmt: skip
+    return [
+        (label, reverse("web:search-export", args=[ext]) + (f"?{query}" if query else ""))
+        for ext, label in labels
+    ]
+
+
+def results_context(page, whole_archive: bool = True) -> dict:
+    """What the results partial shows beyond the search page's own data. Exports and
+    search trails are for searches of the whole archive (``/search/``)."""
+    annotate_hits(page, carry=whole_archive)
+    return {
+        "date_chip": date_chip(page),
+        "per_page_links": per_page_links(page),
+        "export_links": export_links(page) if whole_archive else [],
+    }
+
+
+# -- on the record page -----------------------------------------------------------------
+@dataclass
+class Trail:
+    back_url: str
+    previous: models.Document | None
+    next: models.Document | None
+    previous_url: str
+    next_url: str
+    rank: int
+    total: int
+
+
+def trail(request, document: models.Document) -> Trail | None:
+    """Back to the results, and the results either side, for a record opened from a
+    search; None when the request carries no (valid) search."""
+    carried = request.GET.get("from")
+    if carried is None:
+        return None
+    params = QueryDict(carried)
+    form = SearchForm(params)
+    if not form.is_valid():
+        return None
+    try:
+        rank = int(request.GET.get("n", ""))
+    except ValueError:
+        rank = 0
+    per_page = form.cleaned_data.get("per_page") or 10
+    user = getattr(request, "user", None)
+    staff = bool(user and user.is_authenticated and user.is_staff)
+    query = form.to_query(staff=staff)
+    page_number = (rank - 1) // per_page + 1 if rank > 0 else 1
+    kept = [(k, v) for k, v in parse_qsl(carried) if k not in _NOT_THE_SEARCH]
+    if page_number > 1:
+        kept.append(("page", str(page_number)))
+    back = reverse("web:search") + ("?" + urlencode(kept) if kept else "")
+    previous = following = None
+    total = 0
+    if rank > 0:
+        try:
+            with budget.time_limit():
+                results = get_backend().search(query)
+                total = results.count()
+                window = list(results[max(rank - 2, 0) : rank + 1])
+        except (budget.SearchTimeout, budget.OverBudget):
+            window = []  # the record still opens, with the way back to the results
+        at = rank - 1 - max(rank - 2, 0)
+        if at < len(window) and window[at].document.pk == document.pk:
+            previous = window[at - 1].document if at > 0 else None
+            following = window[at + 1].document if at + 1 < len(window) else None
+
+    def link(doc, n):
+        if doc is None:
+            return ""
+        query_text = [("q", request.GET["q"])] if request.GET.get("q") else []
+        return (
+            doc.get_absolute_url()
+            + "?"
+            + urlencode([*query_text, ("from", carried), ("n", str(n))])
+        )
+
+    return Trail(back, previous, following, link(previous, rank - 1), link(following, rank + 1),
+                 rank, total)  # fmt: skip
+
+
+# -- highlighting -----------------------------------------------------------------------
+_TAG = re.compile(r"(<[^>]*>)")
+_QUERY_NOISE = re.compile(r"\b(?:AND|OR|NOT)\b|[\w-]+:|[\"()*+~^]")
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a search to mark in a text: operators, field prefixes and date ranges
+    left out, each word at least two characters."""
+    text = _QUERY_NOISE.sub(" ", text or "")
+    words = [w.strip(".,;:!?'-") for w in text.split() if ".." not in w]
+    return list(dict.fromkeys(w for w in words if len(w) >= 2 and not w.startswith("-")))[:20]
+
+
+def highlight(html: str, words: list[str]) -> tuple[str, int]:
+    """``html`` with each word (and words it begins: "Pekin" marks "Pekin's") in <mark>,
+    outside tags only; and how many were marked. The HTML is the sanitised text layer, and
+    only <mark> is added."""
+    if not words:
+        return html, 0
+    pattern = re.compile(
+        r"(?<![\w&#])(" + "|".join(re.escape(w) for w in words) + r")(\w*)", re.IGNORECASE
+    )
+    count = 0
+    parts = _TAG.split(html)
+    for i in range(0, len(parts), 2):  # even indexes are text between tags
+        parts[i], n = pattern.subn(r"<mark>\1\2</mark>", parts[i])
+        count += n
+    return "".join(parts), count
+
+
+# -- page markers -----------------------------------------------------------------------
+_MARKER = re.compile(r'<span class="pb" data-page="([^"<>]+)">\[Page \1\]</span>')
+
+
+def page_markers(html: str, seen: set[str]) -> str:
+    """Each printed page marker made a link to that page's citation, and (the first time a
+    page is met, in ``seen``) the anchor ``#page-<n>`` a page citation points to."""
+
+    def link(match):
+        page = match.group(1)
+        anchor = "" if page in seen else f' id="page-{page}"'
+        seen.add(page)
+        return (
+            f'<span class="pb"{anchor} data-page="{page}"><a href="#cite-page-{page}" '
+            f'title="Cite page {page}">[Page {page}]</a></span>'
+        )
+
+    return _MARKER.sub(link, html)

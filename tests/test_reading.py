@@ -1,0 +1,144 @@
+"""From search to reading and back: provenance on hits, the search carried into the
+record (highlighted words, back to results, previous and next result), the date filter as a
+chip, results per page, a skip link; and the query count of a page of hits."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from lxml import html as lxml_html
+
+from chancery.corpus import models
+
+from .factories import CollectionFactory, DocumentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def volume(db):
+    """A printed volume with a chapter, and 15 numbered telegrams printed in it."""
+    book = CollectionFactory(
+        title="Foreign Relations of the United States, 1901, Appendix",
+        slug="frus1901", publisher="Government Printing Office", pub_place="Washington",
+        pub_year="1902", series="Foreign Relations of the United States",
+    )  # fmt: skip
+    chapter = CollectionFactory(title="Affairs in China", slug="china", parent=book)
+    return [
+        DocumentFactory(
+            public_id=f"frus1901/d{n}", title=f"Mr. Rockhill to Mr. Hay {n}",
+            date=f"1900-08-{n:02d}", number=str(n), page_start=str(10 + n),
+            page_end=str(11 + n), collections=[chapter],
+            text=f"<p>The allied troops having entered Pekin on day {n}.</p>",
+        )
+        for n in range(1, 16)
+    ]  # fmt: skip
+
+
+def _tree(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:500]
+    return lxml_html.fromstring(response.content)
+
+
+def _text(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+def test_each_hit_says_which_volume_and_document_it_is(client, volume):
+    tree = _tree(client, "/search/?q=Rockhill&sort=date")
+    first = tree.xpath("//li[@class='hit']")[0]
+    assert _text(first.xpath(".//p[@class='hit-provenance']")[0]) == (
+        "Document 1 · pp. 11–12 · In: Foreign Relations of the United States, 1901, Appendix "
+        "› Affairs in China"
+    )
+
+
+def test_a_page_of_hits_costs_the_same_queries_however_many_collections(client, volume):
+    _tree(client, "/search/?q=Rockhill&per_page=5")  # warm: Tantivy caches facet labels
+    with CaptureQueriesContext(connection) as few:
+        _tree(client, "/search/?q=Rockhill&per_page=5")
+    with CaptureQueriesContext(connection) as many:
+        _tree(client, "/search/?q=Rockhill&per_page=15")
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_hit_opens_with_the_search_and_leads_on(client, volume):
+    tree = _tree(client, "/search/?q=Pekin&sort=date&per_page=5&page=2")
+    links = tree.xpath("//h3[@class='hit-title']/a/@href")
+    opened = urlsplit(links[0])
+    query = parse_qs(opened.query)
+    assert query["q"] == ["Pekin"] and query["n"] == ["6"]
+    assert parse_qs(query["from"][0]) == {"q": ["Pekin"], "sort": ["date"], "per_page": ["5"]}
+    record = _tree(client, links[0])
+    assert record.xpath("//div[@class='text']//mark/text()") == ["Pekin"]
+    assert "“Pekin” highlighted in the text (1 place)" in _text(record)
+    trail = record.xpath("//nav[@aria-label='Search results']")[0]
+    hrefs = {_text(a): a.get("href") for a in trail.xpath(".//a")}
+    back = urlsplit(hrefs["Back to results"])
+    assert back.path == "/search/"
+    assert parse_qs(back.query) == {"q": ["Pekin"], "sort": ["date"], "per_page": ["5"],
+                                    "page": ["2"]}  # fmt: skip
+    assert "Result 6 of 15" in _text(trail)
+    previous = next(v for k, v in hrefs.items() if k.startswith("Previous result"))
+    following = next(v for k, v in hrefs.items() if k.startswith("Next result"))
+    assert urlsplit(previous).path == "/document/frus1901/d5/"
+    assert urlsplit(following).path == "/document/frus1901/d7/"
+    assert parse_qs(urlsplit(following).query)["n"] == ["7"]
+    last = _tree(
+        client, "/document/frus1901/d15/?" + urlsplit(links[0]).query.replace("n=6", "n=15")
+    )
+    assert [_text(a) for a in last.xpath("//nav[@aria-label='Search results']//a")] == [
+        "Back to results", "Previous result: Mr. Rockhill to Mr. Hay 14"
+    ]  # fmt: skip
+
+
+def test_a_record_with_a_stale_or_bad_search_still_opens(client, volume):
+    tree = _tree(client, "/document/frus1901/d3/?from=start_date%3Dnonsense&n=x")
+    assert not tree.xpath("//nav[@aria-label='Search results']")
+    tree = _tree(client, "/document/frus1901/d3/?q=Pekin&from=q%3DPekin&n=9")
+    nav = tree.xpath("//nav[@aria-label='Search results']")[0]
+    assert [_text(a) for a in nav.xpath(".//a")] == ["Back to results"]  # not result 9
+
+
+def test_the_date_filter_is_a_removable_chip(client, volume):
+    tree = _tree(client, "/search/?q=Rockhill&start_date=1900-08-05&end_date=1900-08-09")
+    chips = tree.xpath("//ul[@class='active-filters']//a")
+    assert _text(chips[0]) == "Date: 1900-08-05 to 1900-08-09 × (remove)"
+    assert parse_qs(urlsplit(chips[0].get("href")).query) == {"q": ["Rockhill"]}
+
+
+def test_results_per_page_and_skip_link(client, volume):
+    tree = _tree(client, "/search/?q=Rockhill")
+    assert len(tree.xpath("//li[@class='hit']")) == 10
+    choices = tree.xpath("//nav[@aria-label='Results per page']//a")
+    assert [_text(a) for a in choices] == ["10", "20", "50", "100"]
+    assert choices[0].get("aria-current") == "true"
+    tree = _tree(client, choices[1].get("href"))
+    assert len(tree.xpath("//li[@class='hit']")) == 15
+    (skip,) = tree.xpath("//a[contains(@class, 'skip-to-results')]")
+    assert skip.get("href") == "#results-heading" and tree.xpath("//*[@id='results-heading']")
+
+
+def test_export_links_carry_the_search(client, volume):
+    tree = _tree(client, "/search/?q=Rockhill&per_page=20&page=1")
+    links = {_text(a): a.get("href") for a in tree.xpath("//p[@class='export-links']/a")}
+    assert set(links) == {"CSV", "JSON Lines", "BibTeX", "RIS", "ZIP dataset"}
+    assert links["CSV"] == "/search/export.csv?q=Rockhill&per_page=20"
+
+
+def test_collection_pages_show_provenance_without_a_trail(client, volume):
+    tree = _tree(client, "/collection/china/")
+    link = tree.xpath("//h3[@class='hit-title']/a/@href")[0]
+    assert "from=" not in link
+    assert tree.xpath("//p[@class='hit-provenance']")
+    assert models.Document.objects.count() == 15
+
+
+def test_the_json_api_hits_carry_their_provenance(client, volume):
+    hit = client.get("/api/v1/search", {"q": "Rockhill", "sort": "date"}).json()["hits"][0]
+    assert (hit["document_number"], hit["pages"]) == ("1", "pp. 11–12")
+    assert hit["collection_path"] == [
+        "Foreign Relations of the United States, 1901, Appendix", "Affairs in China"
+    ]  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -216,8 +217,18 @@ class _BadPage(Exception):
     pass
 
 
+#: Authorities merged into another: their old address redirects to the survivor.
+REDIRECTS = {models.Agent: models.AgentRedirect, models.Place: models.PlaceRedirect}
+
+
 def _authority_page(request, model, slug, filter_q, kind: str, facet: str | None = None):
     staff = request.user.is_authenticated and request.user.is_staff  # as for draft documents
+    moved = REDIRECTS.get(model)
+    if moved and not model.objects.filter(slug=slug).exists():
+        found = moved.objects.filter(old_slug=slug).first()
+        if found is not None:
+            target = getattr(found, "agent" if model is models.Agent else "place")
+            return HttpResponsePermanentRedirect(target.get_absolute_url())
     item = get_object_or_404(model if staff else public(model), slug=slug)
     documents = models.Document.objects.published().filter(filter_q(item)).distinct()
     try:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("place/<slug:slug>/", views.place, name="place"),
     path("people/", views.people, name="people"),
     path("person/<slug:slug>/", views.person, name="person"),
+    path("person/<slug:slug>/eac-cpf.xml", views.person_eac, name="person-eac"),
     path("repository/<slug:slug>/", views.repository, name="repository"),
     path("about/", views.about, name="about"),
 ]

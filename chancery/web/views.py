@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponsePermanentRedirect
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Substr, Upper
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from chancery.cite.page import record_citations
 from chancery.corpus import models
+from chancery.corpus.eac import eac_cpf
+from chancery.corpus.names import fold
 from chancery.corpus.visibility import public
 from chancery.search.page import BadSearchRequest, build_search_page
 
@@ -182,27 +187,99 @@ def subjects(request):
     return render(request, "web/subjects.html", {"items": items})
 
 
+#: Records of an authority list per page; letters are the sort key's first letter.
+BROWSE_PER_PAGE = 100
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _browse(request, model, relations: tuple[str, ...], template: str):
+    """People or places by letter, filtered by name and paged, in a fixed number of
+    queries whatever the number of records (names sorted by their sort key)."""
+    published = models.Document.objects.published().order_by()
+    used = Q()
+    for relation in relations:
+        field = models.Document._meta.get_field(relation)
+        through = field.remote_field.through
+        target = field.m2m_reverse_field_name()
+        rows = through.objects.filter(
+            **{
+                target: OuterRef("pk"),
+                f"{field.m2m_field_name()}__status": published.model.PUBLISHED,
+            }
+        )
+        used |= Q(Exists(rows))
+    if model is models.Place:
+        used |= Q(Exists(models.Place.objects.filter(parent=OuterRef("pk"))))
+    records = public(model).filter(used)
+    letter = request.GET.get("letter", "").upper()
+    if letter and letter not in LETTERS and letter != "#":
+        return bad_request(request, "letter: choose a letter from A to Z, or #.")
+    initials = dict(
+        records.annotate(initial=Upper(Substr("sort_key", 1, 1)))
+        .order_by()
+        .values_list("initial")
+        .annotate(n=Count("pk"))
+    )
+    if letter == "#":
+        records = records.exclude(sort_key__regex=r"^[a-z]")
+    elif letter:
+        records = records.filter(sort_key__startswith=letter.lower())
+    name = " ".join(request.GET.get("name", "").split())[:100]
+    if name:
+        matching = model.objects.filter(
+            Q(sort_key__contains=fold(name)) | Q(name__icontains=name)
+            | Q(variants__name__icontains=name)
+        ).values("pk")  # fmt: skip
+        records = records.filter(pk__in=matching)
+    paginator = Paginator(records.order_by("sort_key", "name"), BROWSE_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger) as exc:
+        return bad_request(request, f"page: {exc}")
+    items = list(page.object_list.select_related("parent") if model is models.Place else page)
+    counts = _document_counts(items, relations)
+    for item in items:
+        item.n = len(counts.get(item.pk, ()))
+    others = sum(n for k, n in initials.items() if k not in LETTERS)
+    letters = [{"letter": c, "n": initials.get(c, 0)} for c in LETTERS]
+    letters.append({"letter": "#", "n": others})
+    query = {k: v for k, v in (("letter", letter), ("name", name)) if v}
+    return render(
+        request,
+        template,
+        {"items": items, "page": page, "letters": letters, "letter": letter, "name": name,
+         "query": urlencode(query)},
+    )  # fmt: skip
+
+
+def _document_counts(items, relations) -> dict[int, set[int]]:
+    """Published documents per record, for one page of records (one query a relation)."""
+    found: dict[int, set[int]] = {}
+    pks = [item.pk for item in items]
+    for relation in relations:
+        field = models.Document._meta.get_field(relation)
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        rows = through.objects.filter(
+            **{f"{target}__in": pks, f"{source}__status": models.Document.PUBLISHED}
+        ).values_list(f"{target}_id", f"{source}_id")
+        for pk, doc in rows:
+            found.setdefault(pk, set()).add(doc)
+    return found
+
+
 @require_GET
 def places(request):
-    nodes = list(_published_counts(models.Place).order_by("name"))
-    return render(request, "web/places.html", {"tree": _with_totals(_tree(nodes))})
+    return _browse(request, models.Place, ("places",), "web/places.html")
 
 
 @require_GET
 def people(request):
-    published = models.Document.PUBLISHED
-    items = (
-        public(models.Agent)
-        .annotate(
-            n=Count("mentioned_in", filter=Q(mentioned_in__status=published), distinct=True)
-            + Count(
-                "created_documents", filter=Q(created_documents__status=published), distinct=True
-            )
-        )
-        .filter(n__gt=0)
-        .order_by("name")
-    )
-    return render(request, "web/people.html", {"items": items})
+    return _browse(request, models.Agent, PERSON_RELATIONS, "web/people.html")
+
+
+#: The relations a person page lists, as the search's ``person:`` finds them.
+PERSON_RELATIONS = ("people", "creators", "contributors")
 
 
 def _document_list(request, queryset):
@@ -236,11 +313,14 @@ def _authority_page(request, model, slug, filter_q, kind: str, facet: str | None
     except _BadPage as exc:
         return bad_request(request, f"page: {exc}")
     search_url = reverse("web:search") + f"?{facet}={item.slug}" if facet else None
-    return render(
-        request,
-        "web/authority.html",
-        {"item": item, "kind": kind, "page": page, "search_url": search_url},
-    )
+    context = {"item": item, "kind": kind, "page": page, "search_url": search_url}
+    if model in REDIRECTS:  # people and places: an ISAAR(CPF)-style record
+        context["authority_record"] = True
+    if model is models.Agent:
+        query = urlencode({"q": f'person:"{item.name}"'})
+        context["search_url"] = reverse("web:search") + f"?{query}"
+        context["eac_url"] = reverse("web:person-eac", args=[item.slug])
+    return render(request, "web/authority.html", context)
 
 
 @require_GET
@@ -268,9 +348,21 @@ def person(request, slug):
         request,
         models.Agent,
         slug,
-        lambda a: Q(people=a) | Q(creators=a) | Q(contributors=a),
+        lambda a: Q(people=a) | Q(creators=a) | Q(contributors=a),  # as person: finds them
         "Person or organisation",
     )
+
+
+@require_GET
+def person_eac(request, slug):
+    """The person's (or organisation's) authority record as EAC-CPF XML."""
+    moved = models.AgentRedirect.objects.filter(old_slug=slug).select_related("agent").first()
+    if moved is not None and not models.Agent.objects.filter(slug=slug).exists():
+        return HttpResponsePermanentRedirect(reverse("web:person-eac", args=[moved.agent.slug]))
+    staff = request.user.is_authenticated and request.user.is_staff
+    agent = get_object_or_404(models.Agent if staff else public(models.Agent), slug=slug)
+    body = eac_cpf(agent, request.build_absolute_uri("/").rstrip("/"))
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
 @require_GET

@@ -14,10 +14,18 @@ class Command(BaseCommand):
     help = __doc__
 
     def add_arguments(self, parser):
-        parser.add_argument("format", choices=["jsonl", "csv"])
-        parser.add_argument("out", type=Path, help="File to write ('-' is not supported).")
+        parser.add_argument("format", choices=["jsonl", "csv", "eac"])
+        parser.add_argument(
+            "out", nargs="+", help="File to write ('-' is not supported); for eac: PERSON OUT, "
+            "the person or organisation by slug or exact name, as EAC-CPF XML.",
+        )  # fmt: skip
 
     def handle(self, *args, format, out, **options):
+        if format == "eac":
+            return self._eac(*out)
+        if len(out) != 1:
+            raise CommandError(f"export {format} takes one file name, not {len(out)}")
+        out = Path(out[0])
         from chancery.ingest.csvexport import export_csv
         from chancery.ingest.jsonl import ExportError, export_jsonl
 
@@ -33,3 +41,23 @@ class Command(BaseCommand):
         except OSError as error:  # a full disk, a folder that cannot be written
             raise CommandError(f"export failed, nothing written to {out}: {error}") from None
         self.stdout.write(self.style.SUCCESS(f"Exported {count} documents to {out}."))
+
+    def _eac(self, *names):
+        from chancery.corpus.eac import eac_cpf
+        from chancery.corpus.models import Agent
+        from chancery.ingest.safefile import atomic_write
+
+        if len(names) != 2:
+            raise CommandError("export eac takes PERSON OUT: a slug or name, then a file")
+        person, out = names[0], Path(names[1])
+        if not out.parent.is_dir():
+            raise CommandError(f"no such folder: {out.parent}")
+        agent = (
+            Agent.objects.filter(slug=person).first()
+            or Agent.objects.filter(name__iexact=person).first()
+        )
+        if agent is None:
+            raise CommandError(f"no person or organisation with the slug or name {person!r}")
+        with atomic_write(out, "wb") as handle:
+            handle.write(eac_cpf(agent))
+        self.stdout.write(self.style.SUCCESS(f"Exported {agent.name} as EAC-CPF to {out}."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Substr, Upper
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -17,6 +17,7 @@ from chancery.corpus import models
 from chancery.corpus.eac import eac_cpf
 from chancery.corpus.names import fold
 from chancery.corpus.visibility import public
+from chancery.ingest.staging import hidden as staged
 from chancery.search.page import BadSearchRequest, build_search_page
 
 PUBLISHED = Q(documents__status=models.Document.PUBLISHED)
@@ -195,22 +196,19 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 def _browse(request, model, relations: tuple[str, ...], template: str):
     """People or places by letter, filtered by name and paged, in a fixed number of
     queries whatever the number of records (names sorted by their sort key)."""
-    published = models.Document.objects.published().order_by()
     used = Q()
     for relation in relations:
         field = models.Document._meta.get_field(relation)
-        through = field.remote_field.through
-        target = field.m2m_reverse_field_name()
-        rows = through.objects.filter(
-            **{
-                target: OuterRef("pk"),
-                f"{field.m2m_field_name()}__status": published.model.PUBLISHED,
-            }
+        rows = field.remote_field.through.objects.filter(
+            **{f"{field.m2m_field_name()}__status": models.Document.PUBLISHED}
         )
-        used |= Q(Exists(rows))
-    if model is models.Place:
-        used |= Q(Exists(models.Place.objects.filter(parent=OuterRef("pk"))))
-    records = public(model).filter(used)
+        # an uncorrelated IN (subquery): SQLite and PostgreSQL build it once, not per row
+        used |= Q(pk__in=rows.values(field.m2m_reverse_field_name()))
+    if model is models.Place:  # the places others sit in, as the tree had them
+        used |= Q(pk__in=models.Place.objects.filter(parent__isnull=False).values("parent"))
+    # Only records a published document names (or a place above one): never draft-only
+    # work, so the visibility rule reduces to hiding what an unfinished import staged.
+    records = model.objects.exclude(staged(model)).filter(used)
     letter = request.GET.get("letter", "").upper()
     if letter and letter not in LETTERS and letter != "#":
         return bad_request(request, "letter: choose a letter from A to Z, or #.")
@@ -232,6 +230,12 @@ def _browse(request, model, relations: tuple[str, ...], template: str):
         ).values("pk")  # fmt: skip
         records = records.filter(pk__in=matching)
     paginator = Paginator(records.order_by("sort_key", "name"), BROWSE_PER_PAGE)
+    if not name:  # the letters' counts already say how many: no second count query
+        if letter == "#":
+            known = sum(n for k, n in initials.items() if k not in LETTERS)
+        else:
+            known = initials.get(letter, 0) if letter else sum(initials.values())
+        paginator.__dict__["count"] = known  # Paginator.count is a cached property
     try:
         page = paginator.page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger) as exc:
@@ -253,19 +257,29 @@ def _browse(request, model, relations: tuple[str, ...], template: str):
 
 
 def _document_counts(items, relations) -> dict[int, set[int]]:
-    """Published documents per record, for one page of records (one query a relation)."""
-    found: dict[int, set[int]] = {}
+    """Published documents per record, for one page of records: the page's links by their
+    record (an index look-up per record), then which of those documents are published."""
+    links: dict[int, set[int]] = {}
     pks = [item.pk for item in items]
     for relation in relations:
         field = models.Document._meta.get_field(relation)
         through = field.remote_field.through
         source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-        rows = through.objects.filter(
-            **{f"{target}__in": pks, f"{source}__status": models.Document.PUBLISHED}
-        ).values_list(f"{target}_id", f"{source}_id")
+        rows = through.objects.filter(**{f"{target}__in": pks}).values_list(
+            f"{target}_id", f"{source}_id"
+        )
         for pk, doc in rows:
-            found.setdefault(pk, set()).add(doc)
-    return found
+            links.setdefault(pk, set()).add(doc)
+    every = set().union(*links.values()) if links else set()
+    published = set()
+    ids = sorted(every)
+    for start in range(0, len(ids), 5000):
+        published.update(
+            models.Document.objects.published()
+            .filter(pk__in=ids[start : start + 5000])
+            .values_list("pk", flat=True)
+        )
+    return {pk: docs & published for pk, docs in links.items()}
 
 
 @require_GET

@@ -126,3 +126,30 @@ def test_the_facet_and_the_field_query_give_the_same_count(authority_archive, cl
         if checked >= 25:
             break
     assert checked >= 10
+
+
+def test_a_person_page_lists_what_person_search_finds(authority_archive, client):
+    """For people whose name no other record's name or variant holds as words (the field
+    query is a word match): the page's count is the count of person:"Name"."""
+    people = list(m.Agent.objects.filter(kind="person").prefetch_related("variants"))
+    forms = {a.pk: [person_key(n) for n in [a.name, *(v.name for v in a.variants.all())]]
+             for a in people}  # fmt: skip
+    checked = 0
+    for agent in sorted(people, key=lambda a: -len(a.name)):
+        key = f" {person_key(agent.name)} "
+        if " " not in key.strip() or any(
+            key in f" {form} " for pk, fs in forms.items() if pk != agent.pk for form in fs
+        ):
+            continue
+        page = client.get(agent.get_absolute_url()).context["page"].paginator.count
+        if not page:
+            continue
+        found = client.get("/api/v1/search", {"q": f'person:"{agent.name}"'}).json()["total"]
+        assert page == found, agent.name
+        checked += 1
+        if checked >= 25:
+            break
+    assert checked >= 10
+    li = m.Agent.objects.get(variants__name="Li Hung-chang")
+    page = client.get(li.get_absolute_url()).context["page"].paginator.count
+    assert page == client.get("/api/v1/search", {"q": 'person:"Li Hung-chang"'}).json()["total"]

@@ -31,6 +31,7 @@ from chancery.corpus.names import (
     surname,
     words_of,
 )
+from chancery.search.variants import read_table
 
 GAZETTEER = Path(m.__file__).parent / "data" / "gazetteer.tsv"
 
@@ -129,11 +130,26 @@ def person_parts(text: str) -> list[str]:
             if two and (text.count(",") > 1 or " and " in text):
                 parts += [head, rest]
                 continue
+            if fold(rest) in known_people():  # "Ching, Li Hung Chang": two known names
+                parts += [head, rest]
+                continue
             if rest and rest[:1].islower():
                 part = head
         if part:
             parts.append(part)
     return parts
+
+
+@functools.cache
+def known_people() -> frozenset[str]:
+    """Folded person names of the shipped name-variant table (a file: no database)."""
+    return frozenset(
+        fold(form)
+        for kind, forms, _notes in read_table()
+        if kind == "person"
+        for form in forms
+        if len(form.split()) > 1
+    )
 
 
 def classify_person(name: str) -> str:

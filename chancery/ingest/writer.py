@@ -147,6 +147,10 @@ class Writer:
             agent.name, agent.description = name, description
             agent.sources = ref.sources or agent.sources
             agent.save()
+        if len(agent.name.split()) > 1:
+            # a lone surname ("Barclay") is no variant of a full name: as a form of the
+            # name it would make person:"Barclay, Colville" find every Barclay
+            variants = [v for v in variants if len(re.findall(r"\w+", v)) > 1]
         self._variants(agent, m.AgentVariant, "agent", variants)
         self._offices(agent, ref.offices, ref.sources)
         self.reconciler.add_agent(agent.pk, agent.name, agent.kind, variants)

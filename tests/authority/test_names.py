@@ -44,6 +44,7 @@ def test_a_sentence_fragment_is_its_people():
     assert person_parts("Ching and Li Hung-chang") == ["Ching", "Li Hung-chang"]
     assert person_parts("Note from Prince Kung") == ["Prince Kung"]
     assert person_parts("Hay, John") == ["Hay, John"]
+    assert person_parts("Ching, Li Hung Chang") == ["Ching", "Li Hung Chang"]
 
 
 @pytest.mark.parametrize(

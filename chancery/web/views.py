@@ -308,6 +308,14 @@ class _BadPage(Exception):
     pass
 
 
+def _moved(url: str) -> HttpResponsePermanentRedirect:
+    """A merged record's old address: moved permanently, but browsers keep that for a day
+    only (Chromium would otherwise keep it for good), as a split can give it back."""
+    response = HttpResponsePermanentRedirect(url)
+    response["Cache-Control"] = "max-age=86400"
+    return response
+
+
 #: Authorities merged into another: their old address redirects to the survivor.
 REDIRECTS = {models.Agent: models.AgentRedirect, models.Place: models.PlaceRedirect}
 
@@ -319,7 +327,7 @@ def _authority_page(request, model, slug, filter_q, kind: str, facet: str | None
         found = moved.objects.filter(old_slug=slug).first()
         if found is not None:
             target = getattr(found, "agent" if model is models.Agent else "place")
-            return HttpResponsePermanentRedirect(target.get_absolute_url())
+            return _moved(target.get_absolute_url())
     item = get_object_or_404(model if staff else public(model), slug=slug)
     documents = models.Document.objects.published().filter(filter_q(item)).distinct()
     try:
@@ -372,7 +380,7 @@ def person_eac(request, slug):
     """The person's (or organisation's) authority record as EAC-CPF XML."""
     moved = models.AgentRedirect.objects.filter(old_slug=slug).select_related("agent").first()
     if moved is not None and not models.Agent.objects.filter(slug=slug).exists():
-        return HttpResponsePermanentRedirect(reverse("web:person-eac", args=[moved.agent.slug]))
+        return _moved(reverse("web:person-eac", args=[moved.agent.slug]))
     staff = request.user.is_authenticated and request.user.is_staff
     agent = get_object_or_404(models.Agent if staff else public(models.Agent), slug=slug)
     body = eac_cpf(agent, request.build_absolute_uri("/").rstrip("/"))

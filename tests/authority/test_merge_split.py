@@ -45,6 +45,7 @@ def test_merge_moves_documents_names_identifiers_and_redirects(admin_client, cli
     assert full.mentioned_in.count() == 4 and full.created_documents.count() == 2
     moved = client.get(old_url)
     assert moved.status_code == 301 and moved["Location"] == full.get_absolute_url()
+    assert moved["Cache-Control"] == "max-age=86400"  # a split can give the address back
     assert count(client, 'person:"Wilson, Woodrow"') == 6
     assert count(client, 'person:"Woodrow Wilson"') == 6
     page = client.get(full.get_absolute_url())

@@ -53,7 +53,8 @@ HISTORICAL = {
 COUNTRY_OF = {"Washington": "US", "Brest": "FR", "Newport": "US", "Dundalk": "IE",
               "Grafton": "US", "Port Arthur": "CN", "San Ildefonso": "ES",
               "San Sebastian": "ES", "Ceiba": "HN", "Clermont": "FR", "Richmond": "US",
-              "Leon": "NI", "San José": "CR", "Santa Fé": "US", "La Libertad": "GT"}  # fmt: skip
+              "Leon": "NI", "San José": "CR", "Santa Fé": "US", "La Libertad": "GT",
+              "Van": "TR"}  # fmt: skip
 #: Not places, whatever GeoNames has: bodies, buildings, junk of the printed text.
 NOT_PLACES = re.compile(
     r"(?i)\b(admiralty|office|department|legation|embassy|consulate|ministry|palace|jail|"
@@ -114,13 +115,16 @@ def main(data: Path, folder: Path) -> None:
 
     def city(name: str, country: str = "") -> dict | None:
         """A town of that name first (of over 15,000 people), else any that bears it."""
-        exact = [r for r in by_name.get(fold(name), []) if r["population"] >= 15000]
-        rows = exact or by_name.get(fold(name), []) + by_alt.get(fold(name), [])
-        rows = [r for r in rows if not country or r["countrycode"] == country]
+
+        def here(rows):
+            return [r for r in rows if not country or r["countrycode"] == country]
+
+        exact = [r for r in here(by_name.get(fold(name), [])) if r["population"] >= 15000]
+        rows = exact or here(by_name.get(fold(name), []) + by_alt.get(fold(name), []))
         return max(rows, key=lambda r: r["population"]) if rows else None
 
     def identify(name: str) -> tuple[str, dict, str] | None:
-        if len(fold(name)) < 4 or NOT_PLACES.search(name):
+        if (len(fold(name)) < 4 and name not in COUNTRY_OF) or NOT_PLACES.search(name):
             return None
         name = STATES.get(name, HISTORICAL.get(name, name))
         if not name:  # too small for the data, and a namesake elsewhere would be wrong

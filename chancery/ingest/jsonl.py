@@ -66,8 +66,12 @@ TYPES = {
 NATURAL = {model: key for model, key in TYPES.values()}
 #: inline children: parent model -> {name: (model, foreign key to the parent)}.
 CHILDREN = {
-    m.Agent: {"variants": (m.AgentVariant, "agent")},
-    m.Place: {"variants": (m.PlaceVariant, "place")},
+    m.Agent: {
+        "variants": (m.AgentVariant, "agent"),
+        "offices": (m.Office, "agent"),
+        "redirects": (m.AgentRedirect, "agent"),
+    },
+    m.Place: {"variants": (m.PlaceVariant, "place"), "redirects": (m.PlaceRedirect, "place")},
     m.Document: {
         "memberships": (m.Membership, "document"),
         "translations": (m.Translation, "document"),

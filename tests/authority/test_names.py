@@ -83,3 +83,19 @@ def test_one_letter_slips():
     assert one_edit_apart("gautemala", "guatemala")
     assert one_edit_apart("paris", "parts")
     assert not one_edit_apart("peking", "nanking")
+
+
+def test_the_gazetteer_is_well_formed_and_joins_historical_forms():
+    from chancery.corpus.names import compact
+    from chancery.ingest.reconcile import GAZETTEER, gazetteer
+
+    rows = [line.split("\t") for line in GAZETTEER.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]  # fmt: skip
+    assert len(rows) > 200
+    assert all(len(row) == 6 and row[0].isdigit() and row[1] for row in rows)
+    assert len({row[0] for row in rows}) == len(rows)  # one line per GeoNames place
+    table = gazetteer()
+    assert table[compact("Pekin")] is table[compact("Peking")] is table[compact("Beijing")]
+    assert table[compact("Tien-tsin")].name == "Tianjin"
+    assert table[compact("Washington")].geonames == "4140963"  # the city, not the state
+    assert table[compact("Constantinople")].name == "Istanbul"

@@ -105,7 +105,7 @@ def sort_key(name: str, kind: str = "person") -> str:
         return " ".join(f"{strip_titles(head)} {strip_titles(rest)}".split())
     if _SURNAME_FIRST.match(name.strip()):
         return fold(name)
-    words = strip_titles(name).split()
+    words = strip_titles(name.replace("-", "")).split()  # "Gould-Adams" is one surname
     if not words:
         return fold(name)
     last = len(words) - 1

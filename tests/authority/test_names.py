@@ -33,6 +33,7 @@ def test_titles_are_dropped_for_matching():
         ("Li Hung-chang", "li hung chang"),
         ("Beneš, Eduard", "benes eduard"),
         ("the Duke de Gramont", "gramont"),
+        ("H. Gould-Adams", "gouldadams h"),
     ],
 )
 def test_people_sort_surname_first_without_case_or_accents(name, key):

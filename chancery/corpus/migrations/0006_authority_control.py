@@ -343,7 +343,7 @@ def _sort_key(name, kind):
         return " ".join(f"{_strip(head)} {_strip(rest)}".split())
     if _SURNAME_FIRST.match(name.strip()):
         return _fold(name)
-    words = _strip(name).split()
+    words = _strip(name.replace("-", "")).split()  # "Gould-Adams" is one surname
     if not words:
         return _fold(name)
     last = start = len(words) - 1

@@ -18,7 +18,7 @@ COMMANDS = {
     "createuser": "Create a back-office account: chancery createuser NAME [--role ROLE].",
     "reindex": "Rebuild the search index from the database.",
     "import": "Import files: chancery import tei|da-json|csv|jsonl|ead FILE... [--as NAME].",
-    "export": "Export: chancery export jsonl|csv OUT; chancery export ead COLLECTION OUT.",
+    "export": "Export: chancery export jsonl|csv OUT; chancery export ead|eac RECORD OUT.",
     "check": "Check the installation and configuration.",
     "manage": "Run any Django management command: chancery manage COMMAND [ARGS].",
 }

@@ -4,11 +4,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import BaseModelAdmin
 from django.db import models as db_models
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils import timezone
 
 from chancery.versions.admin import Reviewed, Versioned, save_as_version
 
-from . import models
+from . import authority, models
 from .text import validate_xml_chars
 
 
@@ -69,20 +71,130 @@ class PlaceVariantInline(TypedText, admin.TabularInline):
     extra = 1
 
 
+class OfficeInline(TypedText, admin.TabularInline):
+    model = models.Office
+    extra = 0
+
+
+class MergeSplitAdmin(AuthorityAdmin):
+    """Merge selected records (the one with most documents survives) and split one."""
+
+    actions = ["merge_selected"]
+    change_form_template = "admin/corpus/authority_change_form.html"
+
+    def _documents(self, obj) -> int:
+        return len(authority._documents(type(obj), [obj.pk]))
+
+    @admin.action(description="Merge the selected records into one")
+    def merge_selected(self, request, queryset):
+        records = list(queryset)
+        if len(records) < 2:
+            messages.error(request, "Select two or more records to merge.")
+            return
+        survivor = max(records, key=lambda r: (self._documents(r), -r.pk))
+        moved = authority.merge(survivor, records)
+        others = ", ".join(r.name for r in records if r.pk != survivor.pk)
+        messages.success(
+            request, f"Merged {others} into {survivor.name} ({len(moved)} documents moved)."
+        )
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path("<int:pk>/split/", self.admin_site.admin_view(self.split_view),
+                 name="{}_{}_split".format(*info)),
+        ] + super().get_urls()  # fmt: skip
+
+    def split_view(self, request, pk):
+        record = get_object_or_404(self.model, pk=pk)
+        if not self.has_change_permission(request, record):
+            return redirect("admin:index")
+        relations = authority.KINDS[self.model][0]
+        documents = models.Document.objects.filter(pk__in=authority._documents(self.model, [pk]))
+        error = ""
+        if request.method == "POST":
+            name = " ".join(request.POST.get("name", "").split())
+            chosen = [int(v) for v in request.POST.getlist("documents") if v.isdigit()]
+            if not name:
+                error = "Give the new record a name."
+            elif not chosen:
+                error = "Choose the documents that belong to the new record."
+            else:
+                new = authority.split(record, name, chosen, request.POST.getlist("variants"))
+                messages.success(request, f"Split {len(chosen)} documents off as {new.name}.")
+                info = self.model._meta.app_label, self.model._meta.model_name
+                return redirect(reverse("admin:{}_{}_change".format(*info), args=[new.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta, "original": record, "title": f"Split {record.name}",
+            "documents": documents.order_by("public_id"), "variants": record.variants.all(),
+            "relations": relations, "error": error,
+        }  # fmt: skip
+        return render(request, "admin/corpus/split.html", context, status=400 if error else 200)
+
+
 @admin.register(models.Agent)
-class AgentAdmin(AuthorityAdmin):
-    list_display = ["name", "kind", "dates"]
+class AgentAdmin(MergeSplitAdmin):
+    list_display = ["name", "kind", "dates", "sort_key"]
     list_filter = ["kind"]
     search_fields = ["name", "variants__name"]
-    inlines = [AgentVariantInline]
+    inlines = [AgentVariantInline, OfficeInline]
 
 
 @admin.register(models.Place)
-class PlaceAdmin(AuthorityAdmin):
-    list_display = ["name", "parent", "latitude", "longitude"]
+class PlaceAdmin(MergeSplitAdmin):
+    list_display = ["name", "parent", "geonames", "latitude", "longitude"]
     search_fields = ["name", "variants__name"]
     autocomplete_fields = ["parent"]
     inlines = [PlaceVariantInline]
+
+
+class ReviewAdmin(TypedText, admin.ModelAdmin):
+    """The pairs reconciliation could not decide: approve merges, reject keeps apart."""
+
+    list_display = ["candidate", "record", "reason", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["record__name", "candidate__name"]
+    actions = ["approve", "reject"]
+    autocomplete_fields = ["record", "candidate"]
+
+    @admin.action(description="Approve: merge each candidate into its record")
+    def approve(self, request, queryset):
+        done = 0
+        for review in queryset.filter(status=models.AgentReview.OPEN):
+            model = type(review.record)
+            record = model.objects.filter(pk=review.record_id).first()
+            candidate = model.objects.filter(pk=review.candidate_id).first()
+            if record is None or candidate is None:
+                continue
+            authority.merge(record, [candidate])
+            type(review).objects.filter(pk=review.pk).update(status=models.AgentReview.MERGED)
+            done += 1
+        messages.success(request, f"Merged {done} pairs.")
+
+    @admin.action(description="Reject: keep each pair apart")
+    def reject(self, request, queryset):
+        n = queryset.update(status=models.AgentReview.REJECTED)
+        messages.success(request, f"Kept {n} pairs apart.")
+
+
+admin.site.register(models.AgentReview, ReviewAdmin)
+admin.site.register(models.PlaceReview, ReviewAdmin)
+
+
+@admin.register(models.Office)
+class OfficeAdmin(TypedText, admin.ModelAdmin):
+    list_display = ["title", "dates", "agent", "source"]
+    search_fields = ["title", "agent__name"]
+    autocomplete_fields = ["agent"]
+
+
+@admin.register(models.AgentRedirect, models.PlaceRedirect)
+class RedirectAdmin(TypedText, admin.ModelAdmin):
+    """The old addresses of merged records (a split gives an address back)."""
+
+    list_display = ["old_slug", "__str__"]
+    search_fields = ["old_slug"]
 
 
 @admin.register(models.Collection)

@@ -7,6 +7,8 @@ Only published documents are public; ``Document.objects.published()`` is the one
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -15,6 +17,7 @@ from django.utils.text import slugify
 
 from .dates import DateError, parse_date
 from .hierarchy import collection_slug, move_subtree, remember_slug
+from .names import script_of, sort_key
 from .sanitize import clean_html, safe_url
 from .uploads import SafeFileField
 
@@ -94,11 +97,27 @@ class Place(Authority):
     )
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    sort_key = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
+    geonames = models.CharField("GeoNames ID", max_length=20, blank=True)
+    wikidata = models.CharField("Wikidata ID", max_length=20, blank=True)
+    sources = models.TextField(blank=True, help_text="Where the name and identifiers come from.")
+
+    class Meta(Authority.Meta):
+        ordering = ["sort_key", "name"]
 
     def get_absolute_url(self) -> str:
         return reverse("web:place", args=[self.slug])
 
+    def save(self, *args, **kwargs):
+        self.sort_key = sort_key(self.name, "place")[:300]
+        super().save(*args, **kwargs)
+
+    def identifiers(self) -> list[tuple[str, str, str]]:
+        """(scheme, id, URL) of every external identifier recorded."""
+        return identifier_links(self, ["geonames", "wikidata"])
+
     def clean(self):
+        check_identifiers(self)
         node, seen = self.parent, {self.pk}
         while node is not None:
             if node.pk in seen:
@@ -116,15 +135,61 @@ class Agent(Authority):
         choices=[(PERSON, "Person"), (ORGANISATION, "Organisation")],
         default=PERSON,
     )
-    dates = models.CharField("life dates", max_length=100, blank=True)
+    dates = models.CharField(
+        "dates of existence", max_length=100, blank=True, help_text="e.g. '1838–1905'"
+    )
     description = models.TextField(blank=True)
+    sort_key = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
+    sources = models.TextField(blank=True, help_text="Where the name and description come from.")
+    wikidata = models.CharField("Wikidata ID", max_length=20, blank=True)
+    viaf = models.CharField("VIAF ID", max_length=30, blank=True)
+    lcnaf = models.CharField("LCNAF ID", max_length=30, blank=True)
 
     class Meta(Authority.Meta):
         verbose_name = "person or organisation"
         verbose_name_plural = "people and organisations"
+        ordering = ["sort_key", "name"]
 
     def get_absolute_url(self) -> str:
         return reverse("web:person", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        self.sort_key = sort_key(self.name, self.kind)[:300]
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        check_identifiers(self)
+
+    def identifiers(self) -> list[tuple[str, str, str]]:
+        """(scheme, id, URL) of every external identifier recorded."""
+        return identifier_links(self, ["wikidata", "viaf", "lcnaf"])
+
+
+#: External identifier field -> (label, pattern, URL template).
+IDENTIFIERS = {
+    "wikidata": ("Wikidata", r"Q[1-9]\d*", "https://www.wikidata.org/wiki/{}"),
+    "viaf": ("VIAF", r"[1-9]\d*", "https://viaf.org/viaf/{}"),
+    "lcnaf": ("LCNAF", r"n[bors]?\d+", "https://id.loc.gov/authorities/names/{}"),
+    "geonames": ("GeoNames", r"[1-9]\d*", "https://www.geonames.org/{}"),
+}
+
+
+def identifier_links(record, names: list[str]) -> list[tuple[str, str, str]]:
+    return [
+        (IDENTIFIERS[n][0], getattr(record, n), IDENTIFIERS[n][2].format(getattr(record, n)))
+        for n in names
+        if getattr(record, n)
+    ]
+
+
+def check_identifiers(record) -> None:
+    errors = {}
+    for name, (label, pattern, _url) in IDENTIFIERS.items():
+        value = getattr(record, name, "")
+        if value and not re.fullmatch(pattern, value):
+            errors[name] = f"Not a {label} identifier: {value!r}."
+    if errors:
+        raise ValidationError(errors)
 
 
 class NameVariant(models.Model):
@@ -134,6 +199,12 @@ class NameVariant(models.Model):
     note = models.CharField(
         max_length=200, blank=True, help_text="e.g. 'Wade-Giles', 'Cyrillic', 'until 1924'"
     )
+    script = models.CharField(
+        max_length=4, blank=True, help_text="ISO 15924 code ('Latn', 'Hani'); set from the name."
+    )
+    scheme = models.CharField(
+        max_length=100, blank=True, help_text="Romanisation or source: 'Wade-Giles', 'GeoNames'."
+    )
 
     class Meta:
         abstract = True
@@ -142,6 +213,10 @@ class NameVariant(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.script = self.script or script_of(self.name)
+        super().save(*args, **kwargs)
+
 
 class AgentVariant(NameVariant):
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="variants")
@@ -149,6 +224,85 @@ class AgentVariant(NameVariant):
 
 class PlaceVariant(NameVariant):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="variants")
+
+
+class Office(models.Model):
+    """A role or office a person held: 'Minister to China, 1898–1905' (ISAAR 5.2.5)."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="offices")
+    title = models.CharField(max_length=500)
+    dates = models.CharField(max_length=100, blank=True, help_text="e.g. '1898–1905', '1919'")
+    source = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.dates}" if self.dates else self.title
+
+
+class AuthorityReview(models.Model):
+    """Two records reconciliation could not tell apart: an editor merges or rejects."""
+
+    OPEN, MERGED, REJECTED = "open", "merged", "rejected"
+    status = models.CharField(
+        max_length=10,
+        choices=[(OPEN, "To review"), (MERGED, "Merged"), (REJECTED, "Kept apart")],
+        default=OPEN,
+        db_index=True,
+    )
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["status", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} = {self.record}?"
+
+
+class AgentReview(AuthorityReview):
+    record = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="reviews")
+    candidate = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(AuthorityReview.Meta):
+        verbose_name = "person to review"
+        verbose_name_plural = "people to review"
+        constraints = [
+            models.UniqueConstraint(fields=["record", "candidate"], name="one_agent_review")
+        ]
+
+
+class PlaceReview(AuthorityReview):
+    record = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="reviews")
+    candidate = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(AuthorityReview.Meta):
+        verbose_name = "place to review"
+        verbose_name_plural = "places to review"
+        constraints = [
+            models.UniqueConstraint(fields=["record", "candidate"], name="one_place_review")
+        ]
+
+
+class AgentRedirect(models.Model):
+    """The address of a record merged into another: it redirects there permanently."""
+
+    old_slug = models.SlugField(max_length=100, unique=True)
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="redirects")
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} -> {self.agent.slug}"
+
+
+class PlaceRedirect(models.Model):
+    old_slug = models.SlugField(max_length=100, unique=True)
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="redirects")
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} -> {self.place.slug}"
 
 
 class LinkedAuthority(Authority):

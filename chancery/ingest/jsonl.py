@@ -69,8 +69,15 @@ TYPES = {
 NATURAL = {model: key for model, key in TYPES.values()}
 #: inline children: parent model -> {name: (model, foreign key to the parent)}.
 CHILDREN = {
-    corpus.Agent: {"variants": (corpus.AgentVariant, "agent")},
-    corpus.Place: {"variants": (corpus.PlaceVariant, "place")},
+    corpus.Agent: {
+        "variants": (corpus.AgentVariant, "agent"),
+        "offices": (corpus.Office, "agent"),
+        "redirects": (corpus.AgentRedirect, "agent"),
+    },
+    corpus.Place: {
+        "variants": (corpus.PlaceVariant, "place"),
+        "redirects": (corpus.PlaceRedirect, "place"),
+    },
     corpus.Document: {
         "memberships": (corpus.Membership, "document"),
         "translations": (corpus.Translation, "document"),

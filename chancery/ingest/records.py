@@ -20,6 +20,8 @@ class AgentRef:
     variants: list[str] = field(default_factory=list)
     description: str = ""
     authoritative: bool = False  # the name comes from a list of persons: it wins over mentions
+    offices: list[tuple[str, str]] = field(default_factory=list)  # (office, dates)
+    sources: str = ""  # where the name and description come from
 
 
 @dataclass

@@ -17,7 +17,9 @@ from lxml import etree
 
 from chancery.corpus.dates import DateError, parse_date
 from chancery.corpus.hierarchy import clean_title
+from chancery.corpus.names import compact, is_bare_surname, person_key, surname
 
+from .reconcile import classify_person, gazetteer, person_parts, place_candidates
 from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
 from .report import IngestError
 from .run import Note
@@ -240,8 +242,10 @@ def natural_order(name: str) -> str:
     return f"{forenames} {surname}" if forenames and surname else ""
 
 
-def read_persons(div, volume_id: str) -> dict[str, AgentRef]:
-    """The volume's list of persons: full name, role, and the other forms given there."""
+def read_persons(div, volume_id: str, title: str = "") -> dict[str, AgentRef]:
+    """The volume's list of persons: full name, offices, and the other forms given there."""
+    found = re.search(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)", volume_id)
+    year = found.group() if found else ""
     persons = {}
     for pers in div.iter(TEI + "persName"):
         xml_id = pers.get(XML_ID)
@@ -257,9 +261,21 @@ def read_persons(div, volume_id: str) -> dict[str, AgentRef]:
             role = words(item)[len(words(pers)) :].strip(" ,;.")
         persons[f"{volume_id}#{xml_id}"] = AgentRef(
             name=name, key=f"{volume_id}#{xml_id}", variants=variants,
-            description=role[:1000], authoritative=True,
+            description=role[:1000], authoritative=True, offices=offices(role, year),
+            sources=f"{title}, list of persons" if title else "",
         )  # fmt: skip
     return persons
+
+
+def offices(role: str, year: str) -> list[tuple[str, str]]:
+    """'Secretary of War; plenipotentiary at …' -> [('Secretary of War', '1919'), …]: each
+    office a list of persons gives, dated by the volume it describes."""
+    found = []
+    for part in re.split(r";\s*", role):
+        part = " ".join(part.split()).strip(" ,.;")
+        if part and len(part) <= 500:
+            found.append((part[:1].upper() + part[1:], year))
+    return found
 
 
 def read_header(header, path: Path) -> Volume:
@@ -359,7 +375,7 @@ class VolumeReader:
                 )  # fmt: skip
                 el.clear()
             elif name == "div" and el.get(XML_ID) == "persons" and self.volume:
-                self.volume.persons = read_persons(el, self.volume.id)
+                self.volume.persons = read_persons(el, self.volume.id, self.volume.title)
             elif name == "head" and chapters and el.getparent() is chapters[-1].element:
                 chapters[-1].title = chapters[-1].title or words(el)
             elif name == "pb" and not in_doc:
@@ -603,41 +619,108 @@ class VolumeReader:
                 key = corresp if not corresp.startswith("#") else f"{self.volume.id}{corresp}"
                 listed = self.volume.persons.get(key)
                 ref = people.get(key) or (
-                    AgentRef(name=listed.name, key=key, variants=list(listed.variants),
-                             description=listed.description, authoritative=True)
+                    self._listed_copy(listed, key)
                     if listed else AgentRef(name=mention, key=key)
                 )  # fmt: skip
                 if mention != ref.name and mention not in ref.variants:
                     ref.variants.append(mention)
                 people[key] = ref
-            else:
-                people.setdefault("name:" + mention.casefold(), AgentRef(name=mention))
+                continue
+            for key, ref in self._mention_refs(mention):
+                if key in people:
+                    known = people[key]
+                    if ref.name != known.name and ref.name not in known.variants:
+                        known.variants.append(ref.name)
+                    for variant in ref.variants:
+                        if variant != known.name and variant not in known.variants:
+                            known.variants.append(variant)
+                else:
+                    people[key] = ref
         return list(people.values())
+
+    @staticmethod
+    def _listed_copy(listed: AgentRef, key: str) -> AgentRef:
+        return AgentRef(
+            name=listed.name, key=key, variants=list(listed.variants),
+            description=listed.description, authoritative=True,
+            offices=list(listed.offices), sources=listed.sources,
+        )  # fmt: skip
+
+    def _mention_refs(self, mention: str) -> list[tuple[str, AgentRef]]:
+        """The people (or bodies) a mention without a ``corresp`` names, each with its key
+        in this document: 'Ching and Li Hung-chang' is two; 'the Secretary of State' none;
+        a name the volume's list of persons holds (in full, or a surname only one person
+        there bears) is that person."""
+        refs = []
+        for part in person_parts(mention):
+            kind = classify_person(part)
+            if not kind:
+                continue
+            if kind == "organisation":
+                name = re.sub(r"(?i)^the\s+", "", part)
+                refs.append(("org:" + name.casefold(), AgentRef(name=name, kind=kind)))
+                continue
+            if is_bare_surname(part) and compact(part) in gazetteer():
+                continue  # "Berne", "Washington" alone: the place or its government
+            listed = self._listed(part)
+            if listed:
+                ref = self._listed_copy(self.volume.persons[listed], listed)
+                if part != ref.name:
+                    ref.variants.append(part)
+                refs.append((listed, ref))
+                continue
+            name = re.sub(r"^(?:Mr|Mrs|Messrs|M|Mm|Señor|Senor|Monsieur)\.?\s+", "", part)
+            name = name if person_key(name) else part
+            ref = AgentRef(name=name, variants=[part] if part != name else [])
+            refs.append(("name:" + person_key(part), ref))
+        return refs
+
+    def _listed(self, name: str) -> str:
+        """The key of the one listed person this name (or bare surname) is, or ''."""
+        persons = self.volume.persons
+        if not persons:
+            return ""
+        index = getattr(self.volume, "_person_index", None)
+        if index is None:
+            index = {"full": {}, "surname": {}}
+            for key, ref in persons.items():
+                for form in [ref.name, *ref.variants]:
+                    index["full"].setdefault(person_key(form), set()).add(key)
+                index["surname"].setdefault(surname(ref.name), set()).add(key)
+            self.volume._person_index = index
+        found = index["full"].get(person_key(name), set())
+        if not found and is_bare_surname(name):
+            found = index["surname"].get(person_key(name), set())
+        return next(iter(found)) if len(found) == 1 else ""
 
     def _senders(self, div, people: list[AgentRef]) -> list[AgentRef]:
         """The heading's ``persName[@type='from']``: who wrote it ("Mr. Conger to Mr. Hay")."""
         head = next(own(div, "head"), None)
         if head is None:
             return []
-        by_name = {(p.key or p.name.casefold()): p for p in people}
+        by_key = {(p.key or "name:" + person_key(p.name)): p for p in people}
         senders = []
         for pers in head.iter(TEI + "persName"):
             if pers.get("type") != "from":
                 continue
             corresp = (pers.get("corresp") or "").strip()
-            key = corresp if not corresp.startswith("#") else f"{self.volume.id}{corresp}"
-            ref = (
-                by_name.get(key) if corresp else by_name.get(words(pers).strip(" ,.;:").casefold())
-            )
-            if ref is not None and ref not in senders:
-                senders.append(ref)
+            if corresp:
+                key = corresp if not corresp.startswith("#") else f"{self.volume.id}{corresp}"
+                keys = [key]
+            else:
+                keys = [k for k, _ in self._mention_refs(words(pers).strip(" ,.;:"))]
+            for key in keys:
+                ref = by_key.get(key)
+                if ref is None and key.startswith("name:"):
+                    ref = next((p for p in people if "name:" + person_key(p.name) == key), None)
+                if ref is not None and ref not in senders:
+                    senders.append(ref)
         return senders
 
     def _places(self, div) -> list[PlaceRef]:
         places: dict[str, PlaceRef] = {}
         for el in own(div, "placeName"):
-            name = place_name(el)
-            if name:
+            for name in place_candidates(place_name(el)) or place_candidates(words(el)):
                 places.setdefault(name.casefold(), PlaceRef(name=name))
         return list(places.values())
 

@@ -18,12 +18,14 @@ from chancery.corpus import models as corpus
 from chancery.corpus.authorities import AUTHORITY_KINDS
 from chancery.corpus.dates import DateError
 from chancery.corpus.models import DESCRIPTIONS
+from chancery.corpus.names import compact, script_of
 from chancery.corpus.sanitize import clean_html
 from chancery.search.indexing import index_documents
 from chancery.versions.history import record_import
 
 from .languages import get_language
 from .models import SourceKey
+from .reconcile import Match, Reconciler, gazetteer
 from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
 from .report import IngestError, Report
 
@@ -74,6 +76,7 @@ class Writer:
         self._known: dict[str, corpus.Document] = {}  # prefetched existing documents by public id
         self._loaded: set[int] = set()  # their pks: their relations are in ``_current``
         self._current: dict[tuple, object] = {}
+        self.reconciler = Reconciler()
 
     # -- authorities ---------------------------------------------------------------------
     def authority(self, model: type[dj.Model], name: str, **extra) -> dj.Model:
@@ -106,39 +109,102 @@ class Writer:
             SourceKey.objects.filter(pk=sk.pk).update(object_id=obj.pk)
         return obj, created
 
+    def _reconciled(self, scope: str, key: str, model, match, create) -> tuple:
+        """The record a source key made before, else the one reconciliation is certain of
+        (``match()``), else a new one; doubtful pairs go to the review list."""
+        sk = SourceKey.objects.filter(scope=scope, key=key).first()
+        obj = model.objects.filter(pk=sk.object_id).first() if sk else None
+        found = Match(None) if obj is not None else match()
+        if obj is None and found.record is not None:
+            obj = model.objects.filter(pk=found.record).first()
+        created = obj is None
+        if created:
+            obj = create()
+            review = corpus.AgentReview if model is corpus.Agent else corpus.PlaceReview
+            for other in found.doubtful:
+                if other != obj.pk:
+                    review.objects.get_or_create(
+                        record_id=other, candidate=obj, defaults={"reason": found.reason}
+                    )
+        if sk is None:
+            SourceKey.objects.create(scope=scope, key=key, object_id=obj.pk)
+        elif sk.object_id != obj.pk:
+            SourceKey.objects.filter(pk=sk.pk).update(object_id=obj.pk)
+        return obj, created
+
     def agent(self, ref: AgentRef) -> corpus.Agent:
         key = ref.key or "name:" + normalise_name(ref.name)
         if ("agent", key) in self._cache:
             return self._cache["agent", key]
         name = tidy(ref.name)
-        agent, created = self._keyed(
-            SourceKey.AGENT, key, corpus.Agent, "" if ref.key else name,
+        agent, created = self._reconciled(
+            SourceKey.AGENT, key, corpus.Agent,
+            lambda: self.reconciler.match_agent(name, ref.variants, ref.kind),
             lambda: corpus.Agent.objects.create(
-                name=name, kind=ref.kind, description=ref.description
+                name=name, kind=ref.kind, description=ref.description, sources=ref.sources
             ),
         )  # fmt: skip
         description = ref.description or agent.description
+        variants = list(ref.variants)
+        if not created and ref.authoritative and agent.name != name:
+            variants.append(agent.name)  # the mention's form stays a variant
         if (
             not created
             and ref.authoritative
-            and (agent.name, agent.description) != (name, description)
+            and (agent.name, agent.description, agent.sources)
+            != (name, description, ref.sources or agent.sources)
         ):
             agent.name, agent.description = name, description
+            agent.sources = ref.sources or agent.sources
             agent.save()
-        self._variants(agent, corpus.AgentVariant, "agent", ref.variants)
+        if len(agent.name.split()) > 1:
+            # a lone surname ("Barclay") is no variant of a full name: as a form of the
+            # name it would make person:"Barclay, Colville" find every Barclay
+            variants = [v for v in variants if len(re.findall(r"\w+", v)) > 1]
+        self._variants(agent, corpus.AgentVariant, "agent", variants)
+        self._offices(agent, ref.offices, ref.sources)
+        self.reconciler.add_agent(agent.pk, agent.name, agent.kind, variants)
         self._cache["agent", key] = agent
         return agent
+
+    def _offices(self, agent: corpus.Agent, offices: list[tuple[str, str]], source: str) -> None:
+        if not offices:
+            return
+        have = set(corpus.Office.objects.filter(agent=agent).values_list("title", "dates"))
+        start = len(have)
+        corpus.Office.objects.bulk_create(
+            [corpus.Office(agent=agent, title=tidy(title, 500), dates=dates, source=source[:300],
+                      position=start + n)
+             for n, (title, dates) in enumerate(offices) if (tidy(title, 500), dates) not in have]
+        )  # fmt: skip
 
     def place(self, ref: PlaceRef) -> corpus.Place:
         key = ref.key or "name:" + normalise_name(ref.name)
         if ("place", key) in self._cache:
             return self._cache["place", key]
-        name = tidy(ref.name)
-        place, _ = self._keyed(
-            SourceKey.PLACE, key, corpus.Place, "" if ref.key else name,
-            lambda: corpus.Place.objects.create(name=name),
-        )  # fmt: skip
-        self._variants(place, corpus.PlaceVariant, "place", ref.variants)
+        entry = gazetteer().get(compact(ref.name))
+        name = tidy(entry.name if entry else ref.name)
+        variants = [ref.name, *ref.variants, *(entry.variants if entry else [])]
+
+        def create():
+            if entry is None:
+                return corpus.Place.objects.create(name=name)
+            return corpus.Place.objects.create(
+                name=name, geonames=entry.geonames, latitude=entry.latitude or None,
+                longitude=entry.longitude or None,
+                sources="GeoNames (gazetteer of chancery/corpus/data/gazetteer.tsv)",
+            )  # fmt: skip
+
+        def match():
+            found = self.reconciler.match_place(name, entry.geonames if entry else "")
+            return found if found.record or entry is None else self.reconciler.match_place(ref.name)
+
+        place, created = self._reconciled(SourceKey.PLACE, key, corpus.Place, match, create)
+        if not created and entry is not None and not place.geonames:
+            place.geonames = entry.geonames
+            place.save()
+        self._variants(place, corpus.PlaceVariant, "place", variants)
+        self.reconciler.add_place(place.pk, [place.name, *variants])
         self._cache["place", key] = place
         return place
 
@@ -152,7 +218,11 @@ class Writer:
             for v in model.objects.filter(**{field: owner}).values_list("name", flat=True)
         }
         model.objects.bulk_create(
-            [model(**{field: owner}, name=n) for k, n in wanted.items() if k not in have]
+            [
+                model(**{field: owner}, name=n, script=script_of(n))
+                for k, n in wanted.items()
+                if k not in have
+            ]  # fmt: skip
         )
 
     def collection(self, ref: CollectionRef) -> corpus.Collection:

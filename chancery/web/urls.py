@@ -25,6 +25,7 @@ urlpatterns = [
     path("subjects/", views.subjects, name="subjects"),
     path("places/", views.places, name="places"),
     path("people/", views.people, name="people"),
+    path("person/<slug:slug>/eac-cpf.xml", views.person_eac, name="person-eac"),
     *(
         path(f"{kind.name}/<slug:slug>/", views.authority(kind.name), name=kind.name)
         for kind in browsable_kinds()

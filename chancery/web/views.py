@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import Http404
+from django.db.models.functions import Substr, Upper
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -12,8 +15,11 @@ from django.views.decorators.http import require_GET
 from chancery.cite.page import record_citations
 from chancery.corpus import models
 from chancery.corpus.authorities import AUTHORITY_KINDS
+from chancery.corpus.eac import eac_cpf
 from chancery.corpus.hierarchy import with_totals
+from chancery.corpus.names import fold
 from chancery.corpus.visibility import public
+from chancery.ingest.staging import hidden as staged
 from chancery.search.facets import facet_for
 from chancery.search.page import BadSearchRequest, build_search_page
 from chancery.versions import public as versions_public
@@ -284,27 +290,112 @@ def subjects(request):
     return render(request, "web/subjects.html", {"items": items})
 
 
+#: Records of an authority list per page; letters are the sort key's first letter.
+BROWSE_PER_PAGE = 100
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _browse(request, model, relations: tuple[str, ...], template: str):
+    """People or places by letter, filtered by name and paged, in a fixed number of
+    queries whatever the number of records (names sorted by their sort key)."""
+    used = Q()
+    for relation in relations:
+        field = models.Document._meta.get_field(relation)
+        rows = field.remote_field.through.objects.filter(
+            **{f"{field.m2m_field_name()}__status": models.Document.PUBLISHED}
+        )
+        # an uncorrelated IN (subquery): SQLite and PostgreSQL build it once, not per row
+        used |= Q(pk__in=rows.values(field.m2m_reverse_field_name()))
+    if model is models.Place:  # the places others sit in, as the tree had them
+        used |= Q(pk__in=models.Place.objects.filter(parent__isnull=False).values("parent"))
+    # Only records a published document names (or a place above one): never draft-only
+    # work, so the visibility rule reduces to hiding what an unfinished import staged.
+    records = model.objects.exclude(staged(model)).filter(used)
+    letter = request.GET.get("letter", "").upper()
+    if letter and letter not in LETTERS and letter != "#":
+        return bad_request(request, "letter: choose a letter from A to Z, or #.")
+    initials = dict(
+        records.annotate(initial=Upper(Substr("sort_key", 1, 1)))
+        .order_by()
+        .values_list("initial")
+        .annotate(n=Count("pk"))
+    )
+    if letter == "#":
+        records = records.exclude(sort_key__regex=r"^[a-z]")
+    elif letter:
+        records = records.filter(sort_key__startswith=letter.lower())
+    name = " ".join(request.GET.get("name", "").split())[:100]
+    if name:
+        matching = model.objects.filter(
+            Q(sort_key__contains=fold(name)) | Q(name__icontains=name)
+            | Q(variants__name__icontains=name)
+        ).values("pk")  # fmt: skip
+        records = records.filter(pk__in=matching)
+    paginator = Paginator(records.order_by("sort_key", "name"), BROWSE_PER_PAGE)
+    if not name:  # the letters' counts already say how many: no second count query
+        if letter == "#":
+            known = sum(n for k, n in initials.items() if k not in LETTERS)
+        else:
+            known = initials.get(letter, 0) if letter else sum(initials.values())
+        paginator.__dict__["count"] = known  # Paginator.count is a cached property
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger) as exc:
+        return bad_request(request, f"page: {exc}")
+    items = list(page.object_list.select_related("parent") if model is models.Place else page)
+    counts = _document_counts(items, relations)
+    for item in items:
+        item.n = len(counts.get(item.pk, ()))
+    others = sum(n for k, n in initials.items() if k not in LETTERS)
+    letters = [{"letter": c, "n": initials.get(c, 0)} for c in LETTERS]
+    letters.append({"letter": "#", "n": others})
+    query = {k: v for k, v in (("letter", letter), ("name", name)) if v}
+    return render(
+        request,
+        template,
+        {"items": items, "page": page, "letters": letters, "letter": letter, "name": name,
+         "query": urlencode(query)},
+    )  # fmt: skip
+
+
+def _document_counts(items, relations) -> dict[int, set[int]]:
+    """Published documents per record, for one page of records: the page's links by their
+    record (an index look-up per record), then which of those documents are published."""
+    links: dict[int, set[int]] = {}
+    pks = [item.pk for item in items]
+    for relation in relations:
+        field = models.Document._meta.get_field(relation)
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        rows = through.objects.filter(**{f"{target}__in": pks}).values_list(
+            f"{target}_id", f"{source}_id"
+        )
+        for pk, doc in rows:
+            links.setdefault(pk, set()).add(doc)
+    every = set().union(*links.values()) if links else set()
+    published = set()
+    ids = sorted(every)
+    for start in range(0, len(ids), 5000):
+        published.update(
+            models.Document.objects.published()
+            .filter(pk__in=ids[start : start + 5000])
+            .values_list("pk", flat=True)
+        )
+    return {pk: docs & published for pk, docs in links.items()}
+
+
 @require_GET
 def places(request):
-    nodes = list(_published_counts(models.Place).order_by("name"))
-    return render(request, "web/places.html", {"tree": _with_totals(_tree(nodes))})
+    return _browse(request, models.Place, ("places",), "web/places.html")
 
 
 @require_GET
 def people(request):
-    published = models.Document.PUBLISHED
-    items = (
-        public(models.Agent)
-        .annotate(
-            n=Count("mentioned_in", filter=Q(mentioned_in__status=published), distinct=True)
-            + Count(
-                "created_documents", filter=Q(created_documents__status=published), distinct=True
-            )
-        )
-        .filter(n__gt=0)
-        .order_by("name")
-    )
-    return render(request, "web/people.html", {"items": items})
+    return _browse(request, models.Agent, PERSON_RELATIONS, "web/people.html")
+
+
+#: The relations a person page lists, as the search's ``person:`` finds them.
+PERSON_RELATIONS = ("people", "creators", "contributors")
 
 
 def _document_list(request, queryset):
@@ -319,8 +410,26 @@ class _BadPage(Exception):
     pass
 
 
+def _moved(url: str) -> HttpResponsePermanentRedirect:
+    """A merged record's old address: moved permanently, but browsers keep that for a day
+    only (Chromium would otherwise keep it for good), as a split can give it back."""
+    response = HttpResponsePermanentRedirect(url)
+    response["Cache-Control"] = "max-age=86400"
+    return response
+
+
+#: Authorities merged into another: their old address redirects to the survivor.
+REDIRECTS = {models.Agent: models.AgentRedirect, models.Place: models.PlaceRedirect}
+
+
 def _authority_page(request, kind: str, slug: str):
     spec = AUTHORITY_KINDS[kind]
+    moved = REDIRECTS.get(spec.model)
+    if moved is not None and not spec.model.objects.filter(slug=slug).exists():
+        found = moved.objects.filter(old_slug=slug).first()
+        if found is not None:
+            target = getattr(found, "agent" if spec.model is models.Agent else "place")
+            return _moved(target.get_absolute_url())
     staff = request.user.is_authenticated and request.user.is_staff  # as for draft documents
     item = get_object_or_404(spec.model if staff else public(spec.model), slug=slug)
     documents = models.Document.objects.published().filter(spec.documents(item)).distinct()
@@ -332,11 +441,14 @@ def _authority_page(request, kind: str, slug: str):
     search_url = None
     if facet:
         search_url = f"{reverse('web:search')}?{facet.name}={getattr(item, facet.key)}"
-    return render(
-        request,
-        "web/authority.html",
-        {"item": item, "kind": spec.label, "page": page, "search_url": search_url},
-    )
+    context = {"item": item, "kind": spec.label, "page": page, "search_url": search_url}
+    if spec.model in REDIRECTS:  # people and places: an ISAAR(CPF)-style record
+        context["authority_record"] = True
+    if spec.model is models.Agent:  # the page lists what person: finds
+        query = urlencode({"q": f'person:"{item.name}"'})
+        context["search_url"] = reverse("web:search") + f"?{query}"
+        context["eac_url"] = reverse("web:person-eac", args=[item.slug])
+    return render(request, "web/authority.html", context)
 
 
 def authority(kind: str):
@@ -348,6 +460,18 @@ def authority(kind: str):
 
     view.__name__ = kind
     return view
+
+
+@require_GET
+def person_eac(request, slug):
+    """The person's (or organisation's) authority record as EAC-CPF XML."""
+    moved = models.AgentRedirect.objects.filter(old_slug=slug).select_related("agent").first()
+    if moved is not None and not models.Agent.objects.filter(slug=slug).exists():
+        return _moved(reverse("web:person-eac", args=[moved.agent.slug]))
+    staff = request.user.is_authenticated and request.user.is_staff
+    agent = get_object_or_404(models.Agent if staff else public(models.Agent), slug=slug)
+    body = eac_cpf(agent, request.build_absolute_uri("/").rstrip("/"))
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
 @require_GET

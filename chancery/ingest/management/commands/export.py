@@ -1,5 +1,6 @@
 """Export the archive. ead: one collection and its subtree as an EAD3 finding aid
-(chancery export ead COLLECTION OUT). jsonl: every record, field, relation, asset (files included),
+(chancery export ead COLLECTION OUT); eac: one person or organisation as EAC-CPF
+(chancery export eac PERSON OUT). jsonl: every record, field, relation, asset (files included),
 editorial state and OAI tombstone, for backups and moves between databases, ending with
 counts and a SHA-256 checksum so a cut file is refused; `chancery import jsonl` restores
 it. csv: the documents in the import column set (no files). Either is written whole or not
@@ -9,9 +10,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from chancery.corpus.eac import eac_cpf
+from chancery.corpus.models import Agent
 from chancery.ingest.csvexport import export_csv
 from chancery.ingest.ead import export_ead, find_collection
 from chancery.ingest.jsonl import ExportError, export_jsonl
+from chancery.ingest.safefile import atomic_write
 
 
 class Command(BaseCommand):
@@ -19,11 +23,12 @@ class Command(BaseCommand):
     help = __doc__
 
     def add_arguments(self, parser):
-        parser.add_argument("format", choices=["jsonl", "csv", "ead"])
+        parser.add_argument("format", choices=["jsonl", "csv", "ead", "eac"])
         parser.add_argument(
             "targets", nargs="+", metavar="OUT",
             help="File to write ('-' is not supported); for ead: COLLECTION OUT, the "
-            "collection by slug or identifier (its whole subtree is described, as EAD3).",
+            "collection by slug or identifier (its whole subtree is described, as EAD3); for "
+            "eac: PERSON OUT, the person or organisation by slug or exact name, as EAC-CPF XML.",
         )  # fmt: skip
         parser.add_argument(
             "--base-url", default="", help="ead only: the archive's address, for absolute "
@@ -31,6 +36,8 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args, format, targets, **options):
+        if format == "eac":
+            return self._eac(*targets)
         if format == "ead":
             return self._ead(targets, options["base_url"])
         if len(targets) != 1:
@@ -68,3 +75,19 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Exported {collection.title!r} ({count} documents) to {out}.")
         )
+
+    def _eac(self, *names):
+        if len(names) != 2:
+            raise CommandError("export eac takes PERSON OUT: a slug or name, then a file")
+        person, out = names[0], Path(names[1])
+        if not out.parent.is_dir():
+            raise CommandError(f"no such folder: {out.parent}")
+        agent = (
+            Agent.objects.filter(slug=person).first()
+            or Agent.objects.filter(name__iexact=person).first()
+        )
+        if agent is None:
+            raise CommandError(f"no person or organisation with the slug or name {person!r}")
+        with atomic_write(out, "wb") as handle:
+            handle.write(eac_cpf(agent))
+        self.stdout.write(self.style.SUCCESS(f"Exported {agent.name} as EAC-CPF to {out}."))

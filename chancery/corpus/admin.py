@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
+from chancery import audit
 from chancery.versions.admin import Reviewed, Versioned, save_as_version
 
 from . import authority, models
@@ -94,6 +95,7 @@ class MergeSplitAdmin(AuthorityAdmin):
         survivor = max(records, key=lambda r: (self._documents(r), -r.pk))
         moved = authority.merge(survivor, records)
         others = ", ".join(r.name for r in records if r.pk != survivor.pk)
+        audit.record("merge", request=request, target=survivor, detail=f"merged {others} into it")
         messages.success(
             request, f"Merged {others} into {survivor.name} ({len(moved)} documents moved)."
         )
@@ -121,6 +123,8 @@ class MergeSplitAdmin(AuthorityAdmin):
                 error = "Choose the documents that belong to the new record."
             else:
                 new = authority.split(record, name, chosen, request.POST.getlist("variants"))
+                audit.record("split", request=request, target=record,
+                             detail=f"{len(chosen)} documents split off as {new.name}")  # fmt: skip
                 messages.success(request, f"Split {len(chosen)} documents off as {new.name}.")
                 info = self.model._meta.app_label, self.model._meta.model_name
                 return redirect(reverse("admin:{}_{}_change".format(*info), args=[new.pk]))
@@ -168,6 +172,8 @@ class ReviewAdmin(TypedText, admin.ModelAdmin):
             if record is None or candidate is None:
                 continue
             authority.merge(record, [candidate])
+            audit.record("merge", request=request, target=record,
+                         detail=f"merged {candidate} into it (review list)")  # fmt: skip
             type(review).objects.filter(pk=review.pk).update(status=models.AgentReview.MERGED)
             done += 1
         messages.success(request, f"Merged {done} pairs.")

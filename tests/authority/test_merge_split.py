@@ -4,6 +4,7 @@ search counts follow."""
 import pytest
 from django.urls import reverse
 
+from chancery.audit.models import AuditEvent
 from chancery.corpus import models as m
 from tests.factories import AgentFactory, DocumentFactory, PlaceFactory
 
@@ -50,6 +51,8 @@ def test_merge_moves_documents_names_identifiers_and_redirects(admin_client, cli
     assert count(client, 'person:"Woodrow Wilson"') == 6
     page = client.get(full.get_absolute_url())
     assert "Documents (6)" in page.content.decode()
+    logged = AuditEvent.objects.get(action="merge")  # the administrators' audit log
+    assert logged.username == "admin" and "Woodrow Wilson" in logged.detail
 
 
 def test_split_gives_documents_and_the_old_address_back(admin_client, client, two_wilsons):

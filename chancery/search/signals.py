@@ -1,9 +1,12 @@
 """Keep the search index in step with every write to a document or what it shows."""
 
+import sys
+
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from chancery.corpus import models
 
+from . import variants
 from .indexing import is_paused, schedule
 
 
@@ -36,8 +39,6 @@ def _authority_renamed(sender, instance, **kwargs):
 
 def _names_changed(sender, instance, **kwargs):
     """Keep the name-variant table in step with people, places and their variants."""
-    from . import variants
-
     if is_paused():
         return
     if sender is models.Agent:
@@ -52,8 +53,6 @@ def _names_changed(sender, instance, **kwargs):
 
 def _facet_labels_changed(sender, **kwargs):
     """An engine that caches facet labels (Tantivy) forgets them when one changes here."""
-    import sys
-
     engine = sys.modules.get("chancery.search.backends.tantivy")
     if engine is not None:
         engine.forget_labels()

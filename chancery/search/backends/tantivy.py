@@ -24,37 +24,39 @@ diacritics and stems English.
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import time
-from functools import cached_property
 from pathlib import Path
 
 import tantivy
 from django.conf import settings
-from django.db.models import QuerySet
-
-from chancery.corpus.models import (
-    Collection,
-    Document,
-    Language,
-)
 
 from .. import budget, ranking
-from ..analysis import cyrillic_prefix, fold, only_stopwords, query_tokens
-from ..facets import FACETS, FacetValue, facet_models
-from ..query import ParsedQuery, Term
-from .base import IndexEntry, SearchBackend, SearchResults, descendant_ids, field_records
+from ..analysis import analyse, cyrillic_prefix, fold, only_stopwords, query_tokens
+from ..facets import FACETS, FacetValue
+from ..indexing import published_stamps, repair_now_and_then
+from ..plan import (
+    LAYER_FIELDS,
+    TEXT_FIELDS,
+    FacetFilter,
+    SearchPlan,
+    decade_value,
+    text_keyed,
+)
+from ..query import ParsedQuery, SearchQuery, Term
+from .base import IndexEntry, Ranked, SearchBackend, SearchResults
 
-COLUMNS = ("title", "summary", "translation", "transcript", "names")
-WEIGHTS = (10.0, 4.0, 1.0, 1.0, 2.0)
-BOOSTS = dict(zip(COLUMNS, WEIGHTS, strict=True))
-LAYER_COLUMNS = {"translation": "translation", "transcript": "transcript", "summary": "summary"}
-#: Bump when the schema or the analysis changes: an index of another version is rebuilt.
-VERSION = 1
+COLUMNS = tuple(TEXT_FIELDS)
+#: Bump when the schema or the analysis changes (a facet added to ``FACETS``): an index of
+#: another version is rebuilt.
+VERSION = 2
 #: Added once per matched word group when "most of the words" is enough, so that documents
 #: with more of the words rank first (as on SQLite), whatever their BM25.
 COVERAGE = 10_000.0
 UNDATED_DATE = 9_000_000_000_000
+#: The decade "value" of the undated documents in the decade aggregation.
+UNDATED = -1
 _LOCK = threading.Lock()
 _INDEXES: dict[str, tantivy.Index] = {}
 #: The writer of the batch this thread is in (Tantivy allows one writer per index).
@@ -93,9 +95,14 @@ def _schema() -> tantivy.Schema:
         b.add_text_field(column, tokenizer_name="chancery")
     #: Unstemmed title, summary and names: the vocabulary "did you mean" draws on.
     b.add_text_field("vocabulary", tokenizer_name="chancery_words", index_option="basic")
-    for name in ("collection", "subject", "place", "repository", "type", "agent", "decade"):
-        b.add_integer_field(name, indexed=True, fast=True)
-    b.add_text_field("language", tokenizer_name="raw", fast=True, index_option="basic")
+    #: A field per facet, named after it, holding its values' record pks (the decade).
+    for name, spec in FACETS.items():
+        if text_keyed(spec):
+            b.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
+        else:
+            b.add_integer_field(name, indexed=True, fast=True)
+    #: The people, creators and contributors (what ``person:`` filters on).
+    b.add_integer_field("agent", indexed=True, fast=True)
     #: The document's languages and its transcripts' (what ``lang:`` filters on).
     b.add_text_field("lang", tokenizer_name="raw", index_option="basic")
     for name in ("earliest", "latest", "year", "date_asc", "date_desc"):
@@ -137,8 +144,6 @@ def _ordinal(value) -> int | None:
 
 
 def to_document(entry: IndexEntry) -> tantivy.Document:
-    from ..analysis import analyse
-
     doc = tantivy.Document(pk=entry.pk)
     facts = entry.facts or {}
     doc.add_integer("stamp", int(facts.get("stamp", 0)))
@@ -155,13 +160,17 @@ def to_document(entry: IndexEntry) -> tantivy.Document:
         if text:
             doc.add_text(column, analyse(text))
     doc.add_text("vocabulary", f"{entry.title} {entry.summary} {entry.names}")
-    for name in ("collection", "subject", "place", "repository", "agent"):
-        for value in facts.get(name, ()):
-            doc.add_integer(name, value)
-    if facts.get("type") is not None:
-        doc.add_integer("type", facts["type"])
-    for code in entry.languages:
-        doc.add_text("language", code)
+    for name, spec in FACETS.items():
+        values = facts.get(name)
+        if not spec.many:
+            values = [] if values is None else [values]
+        for value in values or ():
+            if text_keyed(spec):
+                doc.add_text(name, value)
+            else:
+                doc.add_integer(name, value)
+    for agent in facts.get("agent", ()):
+        doc.add_integer("agent", agent)
     for code in {*entry.languages, *facts.get("transcript_languages", ())}:
         doc.add_text("lang", code)
     earliest, latest = _ordinal(facts.get("earliest")), _ordinal(facts.get("latest"))
@@ -174,8 +183,6 @@ def to_document(entry: IndexEntry) -> tantivy.Document:
     else:
         doc.add_integer("date_asc", UNDATED_DATE)
         doc.add_integer("date_desc", 0)
-    if facts.get("decade") is not None:
-        doc.add_integer("decade", facts["decade"])
     doc.add_text("title_sort", fold(entry.title)[:120])
     return doc
 
@@ -191,8 +198,6 @@ def _analysed(tokens: list[str]) -> list[str]:
 
 
 def _regex_prefix(text: str) -> str:
-    import re
-
     return re.escape(fold(text)) + ".*"
 
 
@@ -228,8 +233,8 @@ def _term_in(column: str, term: Term) -> tantivy.Query | None:
 def _columns(term: Term, layer: str | None) -> tuple[str, ...]:
     if term.field == "title":
         return ("title",)
-    if layer in LAYER_COLUMNS:
-        return (LAYER_COLUMNS[layer],)
+    if layer in LAYER_FIELDS:
+        return (LAYER_FIELDS[layer],)
     return COLUMNS
 
 
@@ -239,7 +244,9 @@ def term_query(term: Term, layer: str | None = None) -> tantivy.Query | None:
     for column in _columns(term, layer):
         query = _term_in(column, term)
         if query is not None:
-            parts.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, BOOSTS[column])))
+            parts.append(
+                (tantivy.Occur.Should, tantivy.Query.boost_query(query, TEXT_FIELDS[column]))
+            )
     return tantivy.Query.boolean_query(parts) if parts else None
 
 
@@ -307,46 +314,25 @@ def _int_range(field: str, lower: int | None, upper: int | None) -> tantivy.Quer
     )
 
 
-def facet_filter(name: str, values: tuple[str, ...]) -> list[tuple]:
-    """Clauses for the facet values a user selected (all of them, or any for type/decade)."""
-    spec = FACETS[name]
-    if name == "decade":
-        decades = [int(v) for v in values if v.lstrip("-").isdigit()]
-        options = [(tantivy.Occur.Should, _in("decade", decades))] if decades else []
-        if "undated" in values:
+def facet_clauses(selected: FacetFilter) -> list[tuple]:
+    """Clauses for the facet values a search selected (all of them, or any of them)."""
+    name = selected.spec.name
+    if selected.spec.model is None:
+        options = [(tantivy.Occur.Should, _in(name, selected.decades))] if selected.decades else []
+        if selected.undated:
             undated = tantivy.Query.boolean_query(
                 [
                     (tantivy.Occur.Must, tantivy.Query.all_query()),
-                    (tantivy.Occur.MustNot, tantivy.Query.exists_query("decade")),
+                    (tantivy.Occur.MustNot, tantivy.Query.exists_query(name)),
                 ]
             )
             options.append((tantivy.Occur.Should, undated))
         return [(tantivy.Occur.Must, tantivy.Query.boolean_query(options))] if options else []
-    if name == "language":
-        codes = list(values)
-        if spec.conjunctive:
-            return [(tantivy.Occur.Must, _in("language", [c])) for c in codes]
-        return [(tantivy.Occur.Must, _in("language", codes))]
-    model, key, _ = facet_models()[name]
-    found = dict(model.objects.filter(**{f"{key}__in": list(values)}).values_list(key, "pk"))
-    if spec.conjunctive:
-        return [(tantivy.Occur.Must, _in(name, [found[v]] if v in found else [])) for v in values]
-    return [(tantivy.Occur.Must, _in(name, found.values()))]
-
-
-#: Field filter -> the index field holding the ids of the records it names.
-FIELD_INDEX = {
-    "person": "agent", "place": "place", "collection": "collection", "type": "type", "lang": "lang",
-}  # fmt: skip
-
-
-def field_filter_query(f) -> tantivy.Query | None:
-    """``person:``, ``place:`` … resolved to records by the database (the same records
-    every engine uses), then matched by id."""
-    records = field_records(f)
-    if records is None:
-        return None
-    return _in(FIELD_INDEX[f.name], set(records.values_list("pk", flat=True)))
+    if selected.spec.conjunctive:
+        return [
+            (tantivy.Occur.Must, _in(name, [pk] if pk is not None else [])) for pk in selected.ids
+        ]
+    return [(tantivy.Occur.Must, _in(name, selected.known))]
 
 
 def _filter(query: tantivy.Query) -> tantivy.Query:
@@ -354,160 +340,95 @@ def _filter(query: tantivy.Query) -> tantivy.Query:
     return tantivy.Query.const_score_query(query, 0.0)
 
 
-class TantivyResults(SearchResults):
-    """Every count and facet of one search, answered by the index."""
+def filter_clauses(plan: SearchPlan, *, dates: bool = True) -> list[tuple]:
+    """Every condition of the plan but its words, as clauses that do not score."""
+    clauses: list[tuple] = []
+    if plan.scope is not None:
+        clauses.append((tantivy.Occur.Must, _in("collection", plan.scope)))
+    for selected in plan.facets:
+        clauses += facet_clauses(selected)
+    if plan.restricted is not None:
+        clauses.append((tantivy.Occur.Must, _in("pk", plan.restricted)))
+    for f in plan.fields:
+        occur = tantivy.Occur.MustNot if f.negate else tantivy.Occur.Must
+        clauses.append((occur, _in(f.spec.index_field, f.records)))
+    for bound in plan.dates if dates else ():
+        value = _ordinal(bound.value)
+        low, high = (value, None) if bound.op == ">=" else (None, value)
+        clauses.append((tantivy.Occur.Must, _int_range(bound.field, low, high)))
+    return [(occur, _filter(query) if occur == tantivy.Occur.Must else query)
+            for occur, query in clauses]  # fmt: skip
 
-    @cached_property
-    def searcher(self) -> tantivy.Searcher:
-        """The index as last committed by any process (a reload costs ~0.1 ms), so a
-        request served by one worker sees what another just wrote."""
+
+def plan_query(plan: SearchPlan, *, dates: bool = True) -> tantivy.Query:
+    """The plan as one Tantivy query (without its dates: for the undated count)."""
+    clauses = filter_clauses(plan, dates=dates)
+    if plan.matches_text:
+        text = text_query(plan.parsed)
+        if text is None:
+            return tantivy.Query.empty_query()
+        clauses.append((tantivy.Occur.Must, text))
+    if not any(occur == tantivy.Occur.Must for occur, _ in clauses):
+        clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+    return tantivy.Query.boolean_query(clauses)
+
+
+#: Sort -> the fast field and direction it pages by (date for any other).
+SORT_FIELDS = {
+    "date": ("date_asc", tantivy.Order.Asc),
+    "-date": ("date_desc", tantivy.Order.Desc),
+    "title": ("title_sort", tantivy.Order.Asc),
+}
+
+
+class Searching:
+    """One plan against the index as last committed by any process (a reload costs
+    ~0.1 ms, so a request served by one worker sees what another just wrote)."""
+
+    def __init__(self, plan: SearchPlan):
         index = open_index()
         index.reload()
-        return index.searcher()
+        self.plan = plan
+        self.searcher = index.searcher()
+        self.query = plan_query(plan)
+        self.count = self.searcher.search(self.query, 1, count=True).count
 
-    def _filter_clauses(self, *, dates: bool = True) -> list[tuple]:
-        q = self.query
-        clauses: list[tuple] = []
-        if q.collection_scope:
-            scope = Collection.objects.get(slug=q.collection_scope)
-            clauses.append((tantivy.Occur.Must, _in("collection", descendant_ids(scope))))
-        for name, values in q.filters.items():
-            if values:
-                clauses += facet_filter(name, values)
-        for condition in self.restrictions:
-            pks = Document.objects.filter(condition).values_list("pk", flat=True)
-            clauses.append((tantivy.Occur.Must, _in("pk", pks)))
-        for f in self.parsed.filters:
-            query = field_filter_query(f)
-            if query is not None:
-                clauses.append((tantivy.Occur.MustNot if f.negate else tantivy.Occur.Must, query))
-        if dates and (self.start or self.end):
-            start, end = _ordinal(self.start), _ordinal(self.end)
-            within = self.query.date_mode == "within"
-            # Overlap: it ends after the start and begins before the end. Within: it begins
-            # after the start and ends before the end. Undated documents have neither.
-            bounds = [
-                ("earliest" if within else "latest", start, None),
-                ("latest" if within else "earliest", None, end),
-            ]
-            clauses += [
-                (tantivy.Occur.Must, _int_range(field, low, high))
-                for field, low, high in bounds
-                if low is not None or high is not None
-            ]
-        return [(occur, _filter(query) if occur == tantivy.Occur.Must else query)
-                for occur, query in clauses]  # fmt: skip
-
-    def _query(self, parsed: ParsedQuery | None = None, *, dates: bool = True) -> tantivy.Query:
-        parsed = parsed or self.parsed
-        clauses = self._filter_clauses(dates=dates)
-        if not parsed.is_empty:
-            text = text_query(parsed)
-            if text is None:
-                return tantivy.Query.empty_query()
-            clauses.append((tantivy.Occur.Must, text))
-        if not any(occur == tantivy.Occur.Must for occur, _ in clauses):
-            clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-        return tantivy.Query.boolean_query(clauses)
-
-    @cached_property
-    def index_query(self) -> tantivy.Query:
-        self.count()
-        return self._query()
-
-    def _count_of(self, query: tantivy.Query) -> int:
+    def count_of(self, query: tantivy.Query) -> int:
         return self.searcher.search(query, 1, count=True).count
 
-    @cached_property
-    def _count(self) -> int:
-        count = self._count_of(self._query())
-        relaxed = self._relaxable() if count == 0 else None
-        if relaxed is not None:
-            relaxed_count = self._count_of(self._query(relaxed))
-            if relaxed_count:
-                self._relax(relaxed)
-                count = relaxed_count
-        return count
-
-    def undated_count(self) -> int:
-        query = tantivy.Query.boolean_query(
-            [
-                (tantivy.Occur.Must, self._query(dates=False)),
-                (tantivy.Occur.MustNot, tantivy.Query.exists_query("earliest")),
-            ]
-        )
-        return self._count_of(query)
-
-    @cached_property
-    def matched(self) -> QuerySet:
-        """The matches as a queryset (for callers that need the database's view of them)."""
-        pks = self._all_pks()
-        return Document.objects.filter(pk__in=pks)
-
-    def _all_pks(self) -> list[int]:
-        total = self.count()
-        if not total:
-            return []
-        hits = self.searcher.search(self.index_query, total).hits
+    def pks(self, hits) -> list[int]:
         return self.searcher.fast_field_values("pk", [address for _, address in hits])
 
-    def facets(self, only: tuple[str, ...] | None = None) -> dict[str, list[FacetValue]]:
-        wanted = only or tuple(FACETS)
-        if not self.count():
-            return {name: [] for name in wanted}
+    def aggregate(self, fields: list[str], missing: dict[str, int]) -> dict[str, dict]:
+        """{field: {value: documents}} over every match (Tantivy terms aggregations)."""
         budget.check()  # no timeout in the binding: the time limit is checked between steps
         aggregations = {
-            name: {"terms": {"field": name, "size": 65_000, "min_doc_count": 1}} for name in wanted
+            name: {"terms": {"field": name, "size": 65_000, "min_doc_count": 1}} for name in fields
         }
-        if "decade" in wanted:
-            aggregations["decade"]["terms"]["missing"] = -1
-        buckets = self.searcher.aggregate(self.index_query, aggregations)
-        out = {}
-        for name in wanted:
-            counts = {b["key"]: b["doc_count"] for b in buckets[name]["buckets"]}
-            out[name] = _label(name, counts)
-        return out
+        for name, value in missing.items():
+            aggregations[name]["terms"]["missing"] = value
+        buckets = self.searcher.aggregate(self.query, aggregations)
+        return {
+            name: {b["key"]: b["doc_count"] for b in buckets[name]["buckets"]} for name in fields
+        }
 
-    def year_counts(self) -> list[tuple[int, int]]:
-        if not self.count():
-            return []
-        agg = {"year": {"terms": {"field": "year", "size": 65_000, "min_doc_count": 1}}}
-        buckets = self.searcher.aggregate(self.index_query, agg)["year"]["buckets"]
-        return sorted((int(b["key"]), b["doc_count"]) for b in buckets)
-
-    def _ranked(self, offset: int, limit: int) -> list[tuple[int, float | None, dict]]:
-        if limit <= 0:
-            return []
-        query = self.index_query
-        sort = self.query.sort
-        if self.parsed.groups and sort == "relevance":
-            return self._by_relevance(query, offset, limit)
-        field, order = {
-            "-date": ("date_desc", tantivy.Order.Desc),
-            "title": ("title_sort", tantivy.Order.Asc),
-        }.get(sort, ("date_asc", tantivy.Order.Asc))
-        hits = self.searcher.search(
-            query, limit, order_by_field=field, order=order, offset=offset
-        ).hits
-        pks = self.searcher.fast_field_values("pk", [address for _, address in hits])
-        return [(pk, None, {}) for pk in pks]
-
-    def _by_relevance(self, query, offset: int, limit: int):
+    def by_relevance(self, offset: int, limit: int) -> Ranked:
         """BM25 picks the best candidates (most word groups first, see ``COVERAGE``);
         :mod:`chancery.search.ranking` reranks them like every engine."""
         pool = offset + limit + ranking.RERANK_POOL
         budget.check()
-        hits = self.searcher.search(query, pool).hits
+        hits = self.searcher.search(self.query, pool).hits
         addresses = [address for _, address in hits]
         pks = self.searcher.fast_field_values("pk", addresses)
         lengths = self.searcher.fast_field_values("words", addresses)
         budget.check()
         near, in_title = self._near(pks), self._in_title(pks)
-        groups = len(self.parsed.groups)
+        parsed = self.plan.parsed
+        groups = len(parsed.groups)
         candidates = []
         for (score, _), pk, words in zip(hits, pks, lengths, strict=True):
-            covered = int(score // COVERAGE) if self.parsed.min_match else groups
-            bm25 = score - covered * COVERAGE if self.parsed.min_match else score
+            covered = int(score // COVERAGE) if parsed.min_match else groups
+            bm25 = score - covered * COVERAGE if parsed.min_match else score
             candidates.append(
                 ranking.Candidate(
                     pk, bm25, covered, words=words or 0, near=pk in near, in_title=pk in in_title
@@ -515,18 +436,24 @@ class TantivyResults(SearchResults):
             )
         return ranking.rerank(candidates, groups, offset, limit)
 
+    def in_order(self, sort: str, offset: int, limit: int) -> Ranked:
+        field, order = SORT_FIELDS.get(sort, SORT_FIELDS["date"])
+        hits = self.searcher.search(
+            self.query, limit, order_by_field=field, order=order, offset=offset
+        ).hits
+        return [(pk, None, {}) for pk in self.pks(hits)]
+
     def _among(self, pks: list[int], query: tantivy.Query) -> set[int]:
         """Which of these documents match ``query``."""
         both = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, _in("pk", pks)), (tantivy.Occur.Must, query)]
         )
-        hits = self.searcher.search(both, len(pks)).hits
-        return set(self.searcher.fast_field_values("pk", [address for _, address in hits]))
+        return set(self.pks(self.searcher.search(both, len(pks)).hits))
 
     def _in_title(self, pks: list[int]) -> set[int]:
         """Of these documents, those whose title holds every word group."""
         clauses = []
-        for group in self.parsed.groups:
+        for group in self.plan.parsed.groups:
             parts = [q for q in (_term_in("title", t) for t in group) if q is not None]
             if not parts:
                 return set()
@@ -541,15 +468,10 @@ class TantivyResults(SearchResults):
 
     def _near(self, pks: list[int]) -> set[int]:
         """Of these documents, those where the typed words stand close together."""
-        words = []
-        for group in self.parsed.groups:
-            typed = [t for t in group if not t.variant and not t.field]
-            if len(typed) != 1 or typed[0].prefix:
-                continue
-            words += _analysed(query_tokens(typed[0].text))
-        if len(words) < 2 or len(words) > 8 or not pks:
+        words = _analysed(self.plan.near_tokens())
+        if len(words) < 2 or not pks:
             return set()
-        slop = max(3, len(words) + 2)
+        slop = self.plan.near_window(words)
         near = tantivy.Query.boolean_query(
             [
                 (tantivy.Occur.Should, tantivy.Query.phrase_query(SCHEMA, column, words, slop=slop))
@@ -577,23 +499,20 @@ def _labels(name: str, keys) -> dict:
         read_at, known = time.monotonic(), {}
     missing = [k for k in keys if k not in known]
     if missing:
-        if name == "language":
-            rows = Language.objects.filter(code__in=missing).values_list("code", "code", "name")
-        else:
-            model, key, label = facet_models()[name]
-            rows = model.objects.filter(pk__in=missing).values_list("pk", key, label)
+        spec = FACETS[name]
+        rows = spec.model.objects.filter(pk__in=missing).values_list(
+            "pk", spec.key, spec.label_field
+        )
         known = {**known, **{pk: (str(value), text) for pk, value, text in rows}}
         _LABELS[name] = (read_at, known)
     return known
 
 
 def _label(name: str, counts: dict) -> list[FacetValue]:
-    """Facet values with their labels, most documents first."""
-    if name == "decade":
-        values = [
-            FacetValue(str(key), f"{key}s", n) if key != -1 else FacetValue("undated", "Undated", n)
-            for key, n in counts.items()
-        ]
+    """Facet values with their labels: decades ascending (undated last), the others most
+    documents first."""
+    if FACETS[name].model is None:
+        values = [decade_value(None if key == UNDATED else key, n) for key, n in counts.items()]
         return sorted(values, key=lambda v: (v.value == "undated", v.value))
     labels = _labels(name, counts)
     values = [FacetValue(*labels[key], n) for key, n in counts.items() if key in labels]
@@ -607,16 +526,59 @@ class TantivyBackend(SearchBackend):
     #: Index writes wait for the database transaction to commit (see indexing.schedule).
     deferred = True
     indexes_facts = True
+    supports_drift = True
+    supports_prefix_count = True
+    supports_folded_title_order = True
 
     @property
     def _writer(self):
         return getattr(_WRITING, "writer", None)
 
-    def search(self, query) -> TantivyResults:
-        from ..indexing import repair_now_and_then
+    # answering a plan -------------------------------------------------------------------
 
+    def search(self, query: SearchQuery) -> SearchResults:
         repair_now_and_then()
-        return TantivyResults(self, query)
+        return super().search(query)
+
+    def _searching(self, plan: SearchPlan) -> Searching:
+        if "searching" not in plan.memo:
+            plan.memo["searching"] = Searching(plan)
+        return plan.memo["searching"]
+
+    def count(self, plan: SearchPlan) -> int:
+        return self._searching(plan).count
+
+    def facets(self, plan: SearchPlan, only: tuple[str, ...] | None) -> dict[str, list[FacetValue]]:
+        wanted = list(only or FACETS)
+        searching = self._searching(plan)
+        if not searching.count:
+            return {name: [] for name in wanted}
+        decades = {n: UNDATED for n in wanted if FACETS[n].model is None}
+        counts = searching.aggregate(wanted, decades)
+        return {name: _label(name, counts[name]) for name in wanted}
+
+    def year_counts(self, plan: SearchPlan) -> list[tuple[int, int]]:
+        searching = self._searching(plan)
+        if not searching.count:
+            return []
+        return sorted(
+            (int(year), n) for year, n in searching.aggregate(["year"], {})["year"].items()
+        )
+
+    def undated_count(self, plan: SearchPlan) -> int:
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, plan_query(plan, dates=False)),
+                (tantivy.Occur.MustNot, tantivy.Query.exists_query("earliest")),
+            ]
+        )
+        return self._searching(plan).count_of(query)
+
+    def page(self, plan: SearchPlan, offset: int, limit: int, sort: str) -> Ranked:
+        searching = self._searching(plan)
+        if plan.has_text and sort == "relevance":
+            return searching.by_relevance(offset, limit)
+        return searching.in_order(sort, offset, limit)
 
     # writing ----------------------------------------------------------------------------
 
@@ -689,8 +651,6 @@ class TantivyBackend(SearchBackend):
 
         ``published``: their {pk: stamp} when the caller has read them already."""
         if published is None:
-            from ..indexing import published_stamps
-
             published = published_stamps()
         count, total, stamps = len(published), sum(published), sum(published.values())
         indexed = self.fingerprint()

@@ -50,6 +50,7 @@ FACETS: dict[str, FacetSpec] = {
         FacetSpec("place", "Place", "places", models.Place),
         FacetSpec("language", "Language", "languages", models.Language, key="code"),
         FacetSpec("repository", "Repository", "repositories", models.Repository),
+        FacetSpec("creator", "Creator", "creators", models.Agent),
         FacetSpec("type", "Type", "doc_type", models.DocumentType, conjunctive=False),
         FacetSpec("decade", "Decade", "decade", conjunctive=False),
     ]

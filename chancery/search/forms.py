@@ -13,7 +13,6 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from chancery.corpus import models
 from chancery.corpus.text import has_illegal, illegal_characters
 from chancery.corpus.visibility import public
 
@@ -22,16 +21,6 @@ from .facets import FACETS
 from .query import DATE_MODES, LAYERS, SORTS, SearchQuery
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-
-#: For validating selected facet values: the model and field each public name refers to.
-FACET_SOURCES = {
-    "collection": (models.Collection, "slug"),
-    "subject": (models.Subject, "slug"),
-    "place": (models.Place, "slug"),
-    "language": (models.Language, "code"),
-    "repository": (models.Repository, "slug"),
-    "type": (models.DocumentType, "slug"),
-}
 
 
 def parse_partial_date(value: str, *, end: bool) -> dt.date:
@@ -90,7 +79,7 @@ class FacetField(forms.Field):
             if bad:
                 raise ValidationError(f"“{bad[0]}” is not a decade: use e.g. 1950 or 'undated'.")
             return
-        model, field = FACET_SOURCES[self.facet]
+        model, field = FACETS[self.facet].model, FACETS[self.facet].key
         known = set(public(model).filter(**{f"{field}__in": value}).values_list(field, flat=True))
         unknown = [v for v in value if v not in known]
         if unknown:

@@ -240,7 +240,7 @@ def test_two_writers_of_a_new_combination_get_the_same_id():
     import psycopg
 
     params = connection.get_connection_params()
-    call = "SELECT search_pg_links_id('{987654}', '{}', '{}', '{}', '{}')"
+    call = "SELECT search_pg_links_id('{987654}', '{}', '{}', '{}', '{}', '{}')"
     first, second = psycopg.connect(**params), psycopg.connect(**params)
     try:
         first_id = first.execute(call).fetchone()[0]  # inserted, not yet committed

@@ -58,6 +58,7 @@ TABLE = [
     Case("every subject", 2, "", {"filters": {"subject": ("sino-soviet-relations",
                                                          "soviet-american-relations")}}),
     Case("any type", 3, "", {"filters": {"type": ("letter", "memorandum-of-conversation")}}),
+    Case("a creator", 1, "", {"filters": {"creator": ("mikhail-gorbachev",)}}),
     Case("an unknown value", 0, "", {"filters": {"collection": ("no-such-collection",)}}),
     Case("a decade and the undated", 3, "", {"filters": {"decade": ("1950", "undated")}}),
     Case("dates overlapping", 4, "", {"start": dt.date(1950, 1, 1), "end": dt.date(1962, 12, 31)}),
@@ -176,6 +177,14 @@ def test_every_facet_of_the_registry_is_counted_with_the_same_values(
     facets = results.facets()
     assert list(facets) == list(FACETS)
     assert sum(v.count for v in facets["decade"]) == results.count() == 2
+    # The creator facet: Gorbachev created his address, not the meeting's record.
+    assert [(v.value, v.label, v.count) for v in facets["creator"]] == [
+        ("mikhail-gorbachev", "Mikhail Gorbachev", 1)
+    ]
+    selected = get_backend().search(
+        SearchQuery(text="Soviet OR Gorbachev", filters={"creator": ("mikhail-gorbachev",)})
+    )
+    assert [hit.document.public_id for hit in selected[0:5]] == ["8"]
 
 
 @pytest.mark.parametrize("name", ENGINES)

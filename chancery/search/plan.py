@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -266,7 +267,7 @@ NOTE_RELAXED = (
 )
 
 
-def compile_plan(query: SearchQuery, backend: Any, restrictions: list[Q] = ()) -> SearchPlan:
+def compile_plan(query: SearchQuery, backend: Any, restrictions: Sequence[Q] = ()) -> SearchPlan:
     """The plan of ``query`` (and of the database ``restrictions`` of the Wilson API)."""
     parsed = query.parsed
     fields = _field_filters(parsed)
@@ -317,7 +318,7 @@ def _scope(slug: str | None) -> tuple[int, ...] | None:
     return tuple(found)
 
 
-def _restricted(restrictions: list[Q]) -> tuple[int, ...] | None:
+def _restricted(restrictions: Sequence[Q]) -> tuple[int, ...] | None:
     if not restrictions:
         return None
     documents = Document.objects.order_by()

@@ -141,7 +141,9 @@ def year_counts(matched: QuerySet) -> list[tuple[int, int]]:
     return [(r["y"], r["n"]) for r in rows]
 
 
-def ordered(matched: QuerySet, sort: str, offset: int, limit: int) -> list[tuple[int, None, dict]]:
+def ordered(
+    matched: QuerySet, sort: str, offset: int, limit: int
+) -> list[tuple[int, float | None, dict]]:
     """One page of ``matched`` in the shared order ``sort`` (date for any other)."""
     order = ORDERINGS.get(sort, ORDERINGS["date"])
     pks = matched.order_by(*order).values_list("pk", flat=True)[offset : offset + limit]

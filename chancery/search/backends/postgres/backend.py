@@ -84,7 +84,8 @@ class PostgresBackend(SearchBackend):
         if sort == "title" or not plan.has_text:
             # Without words, the documents' date index walks the archive in order faster.
             return orm.ordered(_documents(match), sort, offset, limit)
-        return [(pk, None, {}) for pk in by_date(match, sort == "-date", offset, limit)]
+        page: Ranked = [(pk, None, {}) for pk in by_date(match, sort == "-date", offset, limit)]
+        return page
 
     # indexing ---------------------------------------------------------------------------
 

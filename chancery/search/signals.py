@@ -7,6 +7,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from chancery.corpus import models
 
 from . import variants
+from .facets import FACETS
 from .indexing import is_paused, schedule
 
 
@@ -59,11 +60,8 @@ def _facet_labels_changed(sender, **kwargs):
 
 
 def connect() -> None:
-    labelled = (
-        models.Collection, models.Subject, models.Place, models.Repository,
-        models.DocumentType, models.Language,
-    )  # fmt: skip
-    for model in labelled:
+    labelled = {spec.model for spec in FACETS.values() if spec.model is not None}
+    for model in sorted(labelled, key=lambda m: m.__name__):
         for signal, tag in ((post_save, "s"), (post_delete, "d")):
             signal.connect(
                 _facet_labels_changed, sender=model, dispatch_uid=f"labels_{model.__name__}_{tag}"
@@ -78,11 +76,11 @@ def connect() -> None:
     for asset in (models.Translation, models.Transcript, models.Membership):
         post_save.connect(_asset_changed, sender=asset, dispatch_uid=f"index_{asset.__name__}_s")
         post_delete.connect(_asset_changed, sender=asset, dispatch_uid=f"index_{asset.__name__}_d")
-    # Collections, repositories and contributors are not text, but engines that count
-    # facets and filter by themselves (Tantivy) keep them in the index too.
-    for field in (
-        "people", "creators", "contributors", "places", "subjects", "languages", "repositories"
-    ):  # fmt: skip
+    # Every many-valued facet and the people ``person:`` finds: engines that count facets
+    # and filter by themselves (Tantivy) keep them in the index. Collections are memberships
+    # (an asset above).
+    many = {spec.relation for spec in FACETS.values() if spec.many} - {"collections"}
+    for field in sorted(many | {"people", "creators", "contributors"}):
         through = getattr(models.Document, field).through
         m2m_changed.connect(_relations_changed, sender=through, dispatch_uid=f"index_m2m_{field}")
     for authority in (models.Agent, models.Place, models.Subject):

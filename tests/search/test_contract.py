@@ -18,7 +18,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from chancery.corpus.demo import load_demo
-from chancery.corpus.models import Document, Transcript
+from chancery.corpus.models import Agent, Document, Transcript
 from chancery.search.backends import _backend_class, get_backend
 from chancery.search.backends import tantivy as tantivy_engine
 from chancery.search.facets import FACETS
@@ -197,3 +197,18 @@ def test_the_title_order_ignores_case_and_accents(archive, settings, tmp_path, n
     assert titles.index(next(t for t in titles if t.startswith("Ciphered"))) < titles.index(
         next(t for t in titles if t.startswith("CPSU"))
     )
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_a_renamed_creator_shows_its_new_name_in_the_facet(archive, settings, tmp_path, name):
+    use(settings, tmp_path, name)
+
+    def creators() -> list[str]:
+        results = get_backend().search(SearchQuery(text="Gorbachev"))
+        return [v.label for v in results.facets(("creator",))["creator"]]
+
+    assert creators() == ["Mikhail Gorbachev"]  # and an engine that caches labels has it
+    gorbachev = Agent.objects.get(slug="mikhail-gorbachev")
+    gorbachev.name = "Mikhail S. Gorbachev"
+    gorbachev.save()
+    assert creators() == ["Mikhail S. Gorbachev"]

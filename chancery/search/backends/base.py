@@ -213,19 +213,14 @@ class SearchBackend:
     #: The database vendor the index lives in (None: an index of its own, beside any).
     database: ClassVar[str | None] = None
     #: True: index writes wait until the database transaction commits (an engine outside
-    #: the database); False: they happen inside it (SQLite FTS5, PostgreSQL).
+    #: the database, compared with it by ``drift`` and repaired from ``indexed_stamps``);
+    #: False: they happen inside it (SQLite FTS5, PostgreSQL).
     deferred: ClassVar[bool] = False
     #: True: ``add`` needs each entry's ``facts`` (an engine that filters and counts facets
     #: by itself).
     indexes_facts: ClassVar[bool] = False
     #: True: ``optimize`` compacts the index after a full reindex.
     supports_optimize: ClassVar[bool] = False
-    #: True: the index is compared with the database (``drift``) and repaired.
-    supports_drift: ClassVar[bool] = False
-    #: True: a search may be limited to one text layer (``SearchQuery.layer``).
-    supports_layers: ClassVar[bool] = True
-    #: True: the index can say how many words a prefix stands for (``prefix_expansions``).
-    supports_prefix_count: ClassVar[bool] = False
     #: True: the title order ignores case and accents ("Ciphered" before "CPSU"); False:
     #: it is the database's collation.
     supports_folded_title_order: ClassVar[bool] = False
@@ -274,6 +269,11 @@ class SearchBackend:
         database's own transactions (FTS5, PostgreSQL) cannot drift."""
         return None
 
+    def indexed_stamps(self) -> dict[int, int]:
+        """{pk: last-change stamp} of every document in the index (``deferred`` engines:
+        what a repair compares with the database)."""
+        raise NotImplementedError
+
     def add(self, entries: list[IndexEntry]) -> None:
         raise NotImplementedError
 
@@ -297,6 +297,6 @@ class SearchBackend:
 
     def prefix_expansions(self, prefix: str, limit: int) -> int:
         """How many different words of the index ``prefix*`` stands for, counted up to
-        ``limit`` (the cost budget refuses a prefix over it). Engines that cannot count in
-        their index (``supports_prefix_count`` False) count the archive's vocabulary."""
+        ``limit`` (the cost budget refuses a prefix over it). This default counts the
+        archive's vocabulary; engines that can count in their index do."""
         return len(self.vocabulary(fold(prefix), limit))

@@ -123,7 +123,6 @@ class SQLiteFTS5Backend(SearchBackend):
     vendor = "sqlite"
     database = "sqlite"
     supports_optimize = True
-    supports_prefix_count = True
 
     def add(self, entries: list[IndexEntry]) -> None:
         if not entries:

@@ -24,8 +24,6 @@ class TantivyBackend(SearchBackend):
     #: Index writes wait for the database transaction to commit (see indexing.schedule).
     deferred = True
     indexes_facts = True
-    supports_drift = True
-    supports_prefix_count = True
     supports_folded_title_order = True
 
     @property

@@ -90,7 +90,7 @@ def chancery_run(docs: dict[str, Doc]):
     def run(text: str, k: int = 100) -> list[str]:
         results = get_backend().search(SearchQuery(text=text))
         results.count()  # lets a query with no document having every word fall back
-        return [by_pk[pk] for pk, _, _ in results._ranked(0, k) if pk in by_pk]
+        return [by_pk[pk] for pk, _, _ in results.ranked(0, k) if pk in by_pk]
 
     return run
 

@@ -23,7 +23,7 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK = re.compile(f"[{_CJK_CHARS}]")
 _NON_LATIN = re.compile(f"[\u0400-\u04ff{_CJK_CHARS}]")
-_CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
+CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]\w*")
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -106,7 +106,7 @@ def analyse(text: str) -> str:
     if _CYRILLIC.search(text):
         text = _CYRILLIC_WORD.sub(_cyrillic_sub, text)
     if _CJK.search(text):
-        text = _CJK_RUN.sub(_cjk_sub, text)
+        text = CJK_RUN.sub(_cjk_sub, text)
     return text
 
 

@@ -32,7 +32,9 @@ import time
 
 from django.conf import settings
 from django.db import DatabaseError, connections, router
+from django.shortcuts import render
 
+from chancery.api.errors import json_error
 from chancery.corpus.models import Document
 
 from .query import ParsedQuery, Term
@@ -159,10 +161,9 @@ def _recount_min_match(parsed: ParsedQuery) -> None:
 
 
 def _check_expansions(term: Term, backend) -> None:
-    counter = getattr(backend, "prefix_expansions", None)
-    if counter is None:
+    if backend is None:
         return
-    n = counter(term.text, MAX_PREFIX_EXPANSIONS + 1)
+    n = backend.prefix_expansions(term.text, MAX_PREFIX_EXPANSIONS + 1)
     if n > MAX_PREFIX_EXPANSIONS:
         raise OverBudget(
             "q",
@@ -279,13 +280,9 @@ class SearchTimeoutMiddleware:
             return None
         message = str(exception)
         if request.path.startswith(("/api/", "/srv/")) or request.path.endswith(".json"):
-            from chancery.api.errors import json_error
-
             response = json_error(503, message)
             response["Access-Control-Allow-Origin"] = "*"
         else:
-            from django.shortcuts import render
-
             response = render(
                 request,
                 "web/400.html",

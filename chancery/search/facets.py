@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
-
 from chancery.corpus import models
 
 
@@ -54,6 +52,7 @@ FACETS: dict[str, FacetSpec] = {
         FacetSpec("place", "Place", "places", models.Place),
         FacetSpec("language", "Language", "languages", models.Language, key="code"),
         FacetSpec("repository", "Repository", "repositories", models.Repository),
+        FacetSpec("creator", "Creator", "creators", models.Agent),
         FacetSpec("type", "Type", "doc_type", models.DocumentType, conjunctive=False,
                   wilson=False),
         FacetSpec("decade", "Decade", "decade", conjunctive=False, wilson=False),
@@ -61,75 +60,11 @@ FACETS: dict[str, FacetSpec] = {
 }  # fmt: skip
 
 
-def facet_models() -> dict[str, tuple[type, str, str]]:
-    """Facet -> (model of its values, field the URL names a value by, label field), for the
-    engines that count and filter by ids (PostgreSQL's search rows, Tantivy)."""
-    return {n: (s.model, s.key, s.label_field) for n, s in FACETS.items() if s.model}
-
-
 @dataclass
 class FacetValue:
     value: str
     label: str
     count: int
-
-
-def apply_filters(qs: QuerySet, filters: dict[str, tuple[str, ...]]) -> QuerySet:
-    for name, values in filters.items():
-        if not values:
-            continue
-        spec = FACETS[name]
-        if name == "decade" and "undated" in values:
-            from django.db.models import Q
-
-            decades = [int(v) for v in values if v != "undated"]
-            qs = qs.filter(Q(decade__in=decades) | Q(decade__isnull=True))
-        elif spec.conjunctive:
-            for value in values:
-                qs = qs.filter(pk__in=models.Document.objects.filter(**{spec.lookup: value}))
-        else:
-            qs = qs.filter(**{f"{spec.lookup}__in": list(values)})
-    return qs
-
-
-def _authority_counts(model, relation: str, matched, key="slug", label="name"):
-    rows = (
-        model.objects.filter(**{f"{relation}__in": matched})
-        .values(key, label)
-        .annotate(n=Count(relation))
-        .order_by("-n", label)
-    )
-    return [FacetValue(str(r[key]), r[label], r["n"]) for r in rows]
-
-
-def count_facets(
-    matched: QuerySet, only: tuple[str, ...] | None = None
-) -> dict[str, list[FacetValue]]:
-    """Counts of every facet (or those in ``only``) over ``matched`` (documents' pks)."""
-    ids = matched.values("pk")
-    authorities = {
-        name: (lambda s=spec: _authority_counts(
-            s.model, models.Document._meta.get_field(s.relation).related_query_name(), ids,
-            key=s.key, label=s.label_field))
-        for name, spec in FACETS.items() if spec.model
-    }  # fmt: skip
-    wanted = only or tuple(FACETS)
-    facets = {name: count() for name, count in authorities.items() if name in wanted}
-    if "decade" not in wanted:
-        return facets
-    decades = (
-        models.Document.objects.filter(pk__in=ids)
-        .values("decade")
-        .annotate(n=Count("pk"))
-        .order_by("decade")
-    )
-    facets["decade"] = [
-        FacetValue(str(r["decade"]), f"{r['decade']}s", r["n"])
-        if r["decade"] is not None
-        else FacetValue("undated", "Undated", r["n"])
-        for r in decades
-    ]
-    return facets
 
 
 def facet_for(model: type, relations: tuple[str, ...]) -> FacetSpec | None:

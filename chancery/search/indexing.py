@@ -18,11 +18,13 @@ from collections.abc import Iterable, Iterator
 
 from django.db import DatabaseError, transaction
 
-from chancery.corpus.models import Document
+from chancery.corpus.models import Agent, Document, Place, Subject, Transcript, Translation
 from chancery.corpus.sanitize import html_to_text
 
+from . import variants
 from .backends import get_backend
 from .backends.base import IndexEntry
+from .facets import FACETS
 
 logger = logging.getLogger(__name__)
 _paused = contextvars.ContextVar("indexing_paused", default=False)
@@ -62,10 +64,12 @@ def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry],
     """What the index needs of these documents (the published ones), read as plain values in
     a dozen queries per chunk: no model instances, which cost more than the texts at scale.
 
+    With ``facts``, each entry also carries every facet's values by facet name (record
+    pks; the decade), ``agent`` (the people, creators and contributors ``person:``
+    finds), ``transcript_languages``, the dates and ``stamp`` (the last change).
+
     Returns the entries and the people and places they name (for the variants table).
     """
-    from chancery.corpus.models import Agent, Place, Subject, Transcript, Translation
-
     columns = ["pk", "title", "summary", "doc_type_id", "date_earliest", "date_latest", "decade"]
     documents = list(
         Document.objects.published()
@@ -74,10 +78,10 @@ def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry],
         .values_list(*columns, "updated_at")
     )
     found = [row[0] for row in documents]
-    relations = ["people", "creators", "places", "subjects", "languages"]
+    relations = {"people", "creators", "places", "subjects", "languages"}
     if facts:
-        relations += ["contributors", "collections", "repositories"]
-    related = {name: _pairs(name, found) for name in relations}
+        relations |= {"contributors"} | {s.relation for s in FACETS.values() if s.many}
+    related = {name: _pairs(name, found) for name in sorted(relations)}
     agent_ids = {
         a for name in ("people", "creators") for ids in related[name].values() for a in ids
     }
@@ -108,19 +112,18 @@ def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry],
             transcript=transcript,
         )
         if facts:
-            people = [*related["people"].get(pk, []), *related["creators"].get(pk, [])]
+            single = {"doc_type": doc_type, "decade": decade}
             entry.facts = {
+                name: related[spec.relation].get(pk, []) if spec.many else single[spec.relation]
+                for name, spec in FACETS.items()
+            }
+            people = [*related["people"].get(pk, []), *related["creators"].get(pk, [])]
+            entry.facts |= {
                 "stamp": int(updated.timestamp()) if updated else 0,
-                "collection": related["collections"].get(pk, []),
-                "subject": related["subjects"].get(pk, []),
-                "place": related["places"].get(pk, []),
-                "repository": related["repositories"].get(pk, []),
                 "agent": {*people, *related["contributors"].get(pk, [])},
-                "type": doc_type,
                 "transcript_languages": {lang for _, lang in transcripts.get(pk, []) if lang},
                 "earliest": earliest,
                 "latest": latest,
-                "decade": decade,
             }
         entries.append(entry)
     return entries, {"agents": agent_ids, "places": place_ids}
@@ -251,7 +254,6 @@ def published_stamps() -> dict[int, int]:
 
 def _sync_names(named: dict) -> None:
     """Bulk importers create name variants without signals: catch up on these documents'."""
-    from . import variants
 
     if named["agents"]:
         variants.sync_agents(named["agents"])
@@ -261,13 +263,12 @@ def _sync_names(named: dict) -> None:
 
 def reindex(progress=None) -> int:
     """Rebuild the whole index from the database, and the name variants with it."""
-    from .variants import rebuild
 
     backend = get_backend()
     token, rebuilding = _writing_now.set(True), _rebuilding.set(True)
     try:
         with transaction.atomic(), backend.batch():
-            rebuild()
+            variants.rebuild()
             backend.reset()
             pks = list(Document.objects.published().values_list("pk", flat=True))
             total = 0
@@ -278,7 +279,7 @@ def reindex(progress=None) -> int:
     finally:
         _writing_now.reset(token)
         _rebuilding.reset(rebuilding)
-    if hasattr(backend, "optimize"):
+    if backend.supports_optimize:
         backend.optimize()
     return total
 

@@ -19,6 +19,7 @@ from .backends.base import Hit
 from .facets import FACETS
 from .forms import SearchForm
 from .histogram import Histogram, build_histogram
+from .plan import TEXT_FIELDS
 from .query import LAYERS, SORTS, SearchQuery
 from .suggest import FEW, suggest
 
@@ -270,11 +271,6 @@ def _explain(results, backend) -> dict:
         "field filters (database)": [str(f) for f in parsed.filters],
         "date range": f"{results.start or ''}..{results.end or ''}",
         "engine": type(backend).__name__,
+        "bm25 field weights": dict(TEXT_FIELDS),
     }
-    weights = getattr(backend, "WEIGHTS", None) or getattr(
-        __import__(type(backend).__module__, fromlist=["WEIGHTS"]), "WEIGHTS", None
-    )
-    if weights:
-        columns = getattr(__import__(type(backend).__module__, fromlist=["COLUMNS"]), "COLUMNS", ())
-        info["bm25 field weights"] = dict(zip(columns, weights, strict=False))
     return info

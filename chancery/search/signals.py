@@ -1,5 +1,7 @@
 """Keep the search index in step with every write to a document or what it shows."""
 
+import sys
+
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -7,6 +9,7 @@ from chancery.corpus import models
 from chancery.corpus.authorities import AUTHORITY_KINDS
 from chancery.corpus.visibility import document_fields
 
+from . import variants
 from .facets import FACETS
 from .indexing import is_paused, schedule
 
@@ -40,8 +43,6 @@ def _authority_renamed(sender, instance, **kwargs):
 
 def _names_changed(sender, instance, **kwargs):
     """Keep the name-variant table in step with people, places and their variants."""
-    from . import variants
-
     if is_paused():
         return
     if sender is models.Agent:
@@ -56,15 +57,13 @@ def _names_changed(sender, instance, **kwargs):
 
 def _facet_labels_changed(sender, **kwargs):
     """An engine that caches facet labels (Tantivy) forgets them when one changes here."""
-    import sys
-
     engine = sys.modules.get("chancery.search.backends.tantivy")
     if engine is not None:
         engine.forget_labels()
 
 
 def connect() -> None:
-    labelled = {spec.model for spec in FACETS.values() if spec.model}  # facet value labels
+    labelled = {spec.model for spec in FACETS.values() if spec.model is not None}
     for model in sorted(labelled, key=lambda m: m.__name__):
         for signal, tag in ((post_save, "s"), (post_delete, "d")):
             signal.connect(

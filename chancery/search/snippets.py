@@ -8,37 +8,21 @@ three passages around the densest clusters of matches, joined by "…".
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import CharField, Value
+
+from chancery.corpus.models import Transcript, Translation
+from chancery.corpus.sanitize import html_to_text
+
+from . import budget
 from .analysis import WORD, cyrillic_prefix, fold, has_cjk, word_key
 from .budget import MAX_HIGHLIGHT_SPANS, MAX_HIGHLIGHT_TERMS
 from .marks import MARK_CLOSE, MARK_OPEN
 from .query import ParsedQuery
 
-#: Words not worth marking when they are only part of a phrase.
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "by",
-        "de",
-        "for",
-        "from",
-        "in",
-        "la",
-        "le",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "von",
-    ]
-)
 WINDOW = 110  # characters each side of a passage's first match
 PASSAGES = 3
 
@@ -70,8 +54,6 @@ class Matcher:
                     phrases.append(r"\W+".join(_word_pattern(w) for w in words))
                     continue
                 for word in words:
-                    if len(words) > 1 and (word.lower() in _STOP or len(word) < 2):
-                        continue
                     if term.prefix:
                         prefixes.append(fold(word))
                     else:
@@ -249,6 +231,58 @@ def _plain(html_text: str) -> str:
     """Summaries may hold a little markup; marks are placed in their text."""
     if "<" not in (html_text or ""):
         return html_text or ""
-    import html
-
     return html.unescape(_TAG.sub("", html_text))
+
+
+#: Snippets are cut from the first this many characters of a text layer's HTML (a long
+#: treaty runs to 120 KB; reading it all for ten hits is most of a page's time). A hit
+#: with no match there is read again whole.
+SNIPPET_HEAD = 40_000
+
+
+def marks_for(documents: list, parsed: ParsedQuery) -> dict[int, Marks]:
+    """{pk: Marks} of these documents (the hits of one page), their texts read at once."""
+    texts, cut = layer_texts([d.pk for d in documents], SNIPPET_HEAD)
+    found = {}
+    for document in documents:
+        budget.check()
+        marks = highlight(document, texts.get(document.pk, []), parsed)
+        if not marks.snippet and document.pk in cut:  # the match lies further in
+            more = layer_texts([document.pk], budget.MAX_SNIPPET_TEXT)[0].get(document.pk, [])
+            marks = highlight(document, more, parsed)
+        found[document.pk] = marks
+    return found
+
+
+def layer_texts(
+    ids: list[int], head: int | None = None
+) -> tuple[dict[int, list[tuple[str, str]]], set[int]]:
+    """{pk: [(layer, plain text)]} of the documents' translations and transcripts (one
+    query), and the pks whose text was cut at ``head`` characters of HTML."""
+    if not ids:
+        return {}, set()
+    layer = CharField()
+    translations = (
+        Translation.objects.filter(document_id__in=ids)
+        .order_by()
+        .annotate(layer=Value("translation", output_field=layer))
+    )
+    transcripts = (
+        Transcript.objects.filter(document_id__in=ids)
+        .order_by()
+        .annotate(layer=Value("transcript", output_field=layer))
+    )
+    rows = translations.values_list("document_id", "layer", "html").union(
+        transcripts.values_list("document_id", "layer", "html"), all=True
+    )
+    texts: dict[int, list[tuple[str, str]]] = {}
+    cut: set[int] = set()
+    for pk, name, text in rows:
+        if head and len(text) > head:
+            # Cut at ``head`` unless that falls inside a tag (cutting at the last tag's
+            # start would leave nothing of one long paragraph).
+            piece = text[:head]
+            text = piece[: piece.rfind("<")] if piece.rfind("<") > piece.rfind(">") else piece
+            cut.add(pk)
+        texts.setdefault(pk, []).append((name, html_to_text(text)))
+    return texts, cut

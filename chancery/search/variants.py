@@ -13,7 +13,10 @@ from pathlib import Path
 
 from django.db import transaction
 
+from chancery.corpus.models import Agent, Place
+
 from .analysis import WORD, fold, fold_key
+from .models import NameForm
 from .query import ParsedQuery, Term
 
 TABLE = Path(__file__).parent / "data" / "variants.tsv"
@@ -43,7 +46,6 @@ def read_table(path: Path = TABLE) -> list[tuple[str, list[str], list[str]]]:
 
 
 def _rows(group: str, kind: str, names: list[str], notes: list[str] = ()):
-    from .models import NameForm
 
     seen, rows = set(), []
     for i, name in enumerate(names):
@@ -57,7 +59,6 @@ def _rows(group: str, kind: str, names: list[str], notes: list[str] = ()):
 
 def load_table(path: Path = TABLE) -> int:
     """Replace the table's rows in the database with the file's; returns groups loaded."""
-    from .models import NameForm
 
     groups = read_table(path)
     rows = []
@@ -83,7 +84,6 @@ def _person_forms(name: str) -> list[str]:
 def _sync(model, prefix: str, names_of, pks=None) -> None:
     """Rebuild the name forms of these records (all when None) from each record's name and
     its variants; ``names_of(record, variants)`` gives (kind, names)."""
-    from .models import NameForm
 
     records = model.objects.prefetch_related("variants")
     stale = NameForm.objects.filter(group__startswith=f"{prefix}:")
@@ -110,14 +110,12 @@ def _agent_names(agent, variants: list[str]) -> tuple[str, list[str]]:
 
 def sync_agents(pks=None) -> None:
     """Rebuild the forms of these agents (all when None) from Agent + AgentVariant."""
-    from chancery.corpus.models import Agent
 
     _sync(Agent, "a", _agent_names, pks)
 
 
 def sync_places(pks=None) -> None:
     """Rebuild the forms of these places (all when None) from Place + PlaceVariant."""
-    from chancery.corpus.models import Place
 
     _sync(Place, "p", lambda place, variants: ("place", [place.name, *variants]), pks)
 
@@ -164,7 +162,6 @@ def _recount_min_match(parsed: ParsedQuery) -> None:
 
 def expand(parsed: ParsedQuery) -> ParsedQuery:
     """``parsed`` with every name it contains widened to that name's other forms."""
-    from .models import NameForm
 
     keys = _candidates(parsed)
     if not keys:

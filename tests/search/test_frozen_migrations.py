@@ -24,7 +24,8 @@ FIELD_CLASSES = {
 }
 
 on_sqlite_fts5 = pytest.mark.skipif(
-    "sqlite_fts5" not in get_backend().__module__ or connection.vendor != "sqlite",
+    not isinstance(get_backend(), sqlite_fts5.SQLiteFTS5Backend)
+    or get_backend().database != connection.vendor,
     reason="the SQLite FTS5 engine's own tables",
 )
 

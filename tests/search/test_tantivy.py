@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from chancery.corpus.demo import load_demo
 from chancery.corpus.models import Document
-from chancery.search.backends import get_backend
+from chancery.search.backends import _backend_class, get_backend
 from chancery.search.backends import tantivy as engine
 from chancery.search.facets import FACETS
 from chancery.search.indexing import bring_up_to_date, reindex
@@ -103,7 +103,8 @@ def native_engine() -> str:
     """The engine that lives in the database in use (FTS5 on SQLite, PostgreSQL's own)."""
     from django.conf import settings
 
-    return settings.SEARCH_BACKENDS["postgres" if connection.vendor == "postgresql" else "fts5"]
+    paths = settings.SEARCH_BACKENDS.values()
+    return next(p for p in paths if _backend_class(p).database == connection.vendor)
 
 
 def test_same_answers_as_the_database_engine_counts_facets_histogram_and_order(tantivy, settings):

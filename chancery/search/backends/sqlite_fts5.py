@@ -16,14 +16,18 @@ from django.db import connection, connections
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from chancery.corpus.models import Document
+
 from .. import ranking
-from ..analysis import analyse, cyrillic_prefix, query_tokens
+from ..analysis import analyse, cyrillic_prefix, fold, query_tokens
+from ..facets import FacetValue
+from ..plan import LAYER_FIELDS, TEXT_FIELDS, SearchPlan
 from ..query import ParsedQuery, Term
-from .base import IndexEntry, SearchBackend
+from . import orm
+from .base import IndexEntry, Ranked, SearchBackend
 
 TABLE = "search_fts"
-COLUMNS = ("title", "summary", "translation", "transcript", "names")
-WEIGHTS = (10.0, 4.0, 1.0, 1.0, 2.0)
+COLUMNS = tuple(TEXT_FIELDS)
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 #: ``words`` (not indexed, first so it is read without touching the texts) is the
 #: document's length in words, for the length adjustment below.
@@ -40,9 +44,6 @@ CREATE_WORDS_SQL = [
 #: Temporary tables holding one search's matches each (see ``materialize``).
 HITS_TABLES = 4
 _hits_counter = 0
-
-#: Text layers (public name) -> the columns that hold them.
-LAYER_COLUMNS = {"translation": "translation", "transcript": "transcript", "summary": "summary"}
 
 
 def _term(term: Term) -> str | None:
@@ -73,18 +74,13 @@ def _group(group: list[Term], layer: str | None) -> str | None:
 def _by_columns(group: list[Term], layer: str | None) -> dict[str, list[Term]]:
     out: dict[str, list[Term]] = {}
     for term in group:
-        columns = "title" if term.field == "title" else LAYER_COLUMNS.get(layer or "", "")
+        columns = "title" if term.field == "title" else LAYER_FIELDS.get(layer or "", "")
         out.setdefault(columns, []).append(term)
     return out
 
 
 def group_expressions(parsed: ParsedQuery) -> list[str]:
     return [e for e in (_group(g, parsed.layer) for g in parsed.groups) if e]
-
-
-def match_expression(terms_groups: list[list[Term]], layer: str | None = None) -> str:
-    """All groups (kept for callers of the old interface)."""
-    return " AND ".join(e for e in (_group(g, layer) for g in terms_groups) if e)
 
 
 def _match_sql(expression: str) -> tuple[str, list]:
@@ -112,22 +108,21 @@ def title_expression(parsed: ParsedQuery) -> str | None:
     return " AND ".join(parts) if parts else None
 
 
-def proximity_expression(parsed: ParsedQuery) -> str | None:
+def proximity_expression(plan: SearchPlan) -> str | None:
     """NEAR() of the typed words when several were typed: close together ranks higher."""
-    tokens = []
-    for group in parsed.groups:
-        typed = [t for t in group if not t.variant and not t.field]
-        if len(typed) != 1 or typed[0].prefix:
-            continue
-        tokens += query_tokens(typed[0].text)
-    if len(tokens) < 2 or len(tokens) > 8:
+    tokens = plan.near_tokens()
+    if not tokens:
         return None
     quoted = " ".join('"' + t.replace('"', '""') + '"' for t in tokens)
-    return f"NEAR({quoted}, {max(3, len(tokens) + 2)})"
+    return f"NEAR({quoted}, {plan.near_window(tokens)})"
 
 
 class SQLiteFTS5Backend(SearchBackend):
+    """FTS5 matches and ranks; the ORM (:mod:`.orm`) filters, counts and orders."""
+
     vendor = "sqlite"
+    database = "sqlite"
+    supports_optimize = True
 
     def add(self, entries: list[IndexEntry]) -> None:
         if not entries:
@@ -181,7 +176,40 @@ class SQLiteFTS5Backend(SearchBackend):
             cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608
             return cursor.fetchone()[0]
 
-    # querying ---------------------------------------------------------------------------
+    # answering a plan -------------------------------------------------------------------
+
+    def count(self, plan: SearchPlan) -> int:
+        return self._matched(plan)[1]
+
+    def facets(self, plan: SearchPlan, only: tuple[str, ...] | None) -> dict[str, list[FacetValue]]:
+        return orm.count_facets(self._matched(plan)[0], only)
+
+    def year_counts(self, plan: SearchPlan) -> list[tuple[int, int]]:
+        return orm.year_counts(self._matched(plan)[0])
+
+    def undated_count(self, plan: SearchPlan) -> int:
+        qs = orm.filtered(plan, dates=False).filter(date_earliest__isnull=True)
+        if plan.matches_text:
+            qs = self._matching(qs, plan.parsed)
+        return qs.count()
+
+    def page(self, plan: SearchPlan, offset: int, limit: int, sort: str) -> Ranked:
+        matched = self._matched(plan)[0]
+        if plan.has_text and sort == "relevance":
+            return self._ranked(matched, plan, offset, limit)
+        return orm.ordered(matched, sort, offset, limit)
+
+    def _matched(self, plan: SearchPlan) -> tuple[QuerySet, int]:
+        """The plan's matches and how many, found once per plan: with words, held in a
+        temporary table (``_materialize``) the count, the ranking and every facet read."""
+        if "matched" not in plan.memo:
+            filtered = orm.filtered(plan)
+            if plan.matches_text:
+                found = self._materialize(self._matching(filtered, plan.parsed))
+            else:
+                found = (filtered, filtered.count())
+            plan.memo["matched"] = found
+        return plan.memo["matched"]
 
     def _positive_sql(self, parsed: ParsedQuery) -> tuple[str, list] | None:
         expressions = group_expressions(parsed)
@@ -192,7 +220,8 @@ class SQLiteFTS5Backend(SearchBackend):
             return f"SELECT rowid FROM ({sql})", params  # noqa: S608
         return _match_sql(" AND ".join(expressions))
 
-    def filter_matching(self, qs: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    def _matching(self, qs: QuerySet, parsed: ParsedQuery) -> QuerySet:
+        """``qs`` narrowed to the documents matching the words (and no exclusion)."""
         positive = self._positive_sql(parsed)
         if positive:
             qs = qs.filter(pk__in=RawSQL(*positive))  # noqa: S611
@@ -201,33 +230,29 @@ class SQLiteFTS5Backend(SearchBackend):
             qs = qs.exclude(pk__in=RawSQL(*_match_sql(excluded)))  # noqa: S611
         return qs
 
-    def ranked_ids(self, matched: QuerySet, parsed: ParsedQuery, offset: int, limit: int):
-        return [(pk, score) for pk, score, _ in self.ranked(matched, parsed, offset, limit)]
-
-    def ranked(self, matched: QuerySet, parsed: ParsedQuery, offset: int, limit: int):
+    def _ranked(self, matched: QuerySet, plan: SearchPlan, offset: int, limit: int) -> Ranked:
         """[(pk, score, details)] best first; details say why (for ?explain=1).
 
         bm25 over every match picks the best candidates (those matching the most word
         groups first); :mod:`chancery.search.ranking` reranks them like every engine.
         """
+        parsed = plan.parsed
         expressions = group_expressions(parsed)
         if not expressions:
             return []
         inner, params = matched.values("pk").query.sql_with_params()
-        weights = ", ".join(str(w) for w in (0.0, *WEIGHTS))
-        relaxed = parsed.min_match and parsed.min_match < len(expressions)
-        if relaxed:
+        weights = ", ".join(str(w) for w in (0.0, *TEXT_FIELDS.values()))
+        if parsed.min_match and parsed.min_match < len(expressions):
             coverage, coverage_params = _coverage_sql(expressions, parsed.min_match)
             join = f"JOIN ({coverage}) AS cov ON cov.rowid = {TABLE}.rowid"
             text = "(" + ") OR (".join(expressions) + ")"
-            n_sql = "cov.n"
+            groups_sql = "cov.n"
         else:
             join, coverage_params = "", []
             text = " AND ".join(expressions)
-            n_sql = str(len(expressions))
-        near, title = proximity_expression(parsed), title_expression(parsed)
+            groups_sql = str(len(expressions))
         flags, flag_params = [], []
-        for expression in (near, title):
+        for expression in (proximity_expression(plan), title_expression(parsed)):
             if expression:
                 flags.append(
                     f"(CASE WHEN {TABLE}.rowid IN (SELECT rowid FROM {TABLE} "  # noqa: S608
@@ -243,7 +268,7 @@ class SQLiteFTS5Backend(SearchBackend):
         sql = (
             f"SELECT top.rowid, top.score, top.n, f.words, top.near, top.title FROM ("  # noqa: S608
             f"SELECT {TABLE}.rowid AS rowid, bm25({TABLE}, {weights}) AS score, "
-            f"{n_sql} AS n, {flags[0]} AS near, {flags[1]} AS title FROM {TABLE} {join} "
+            f"{groups_sql} AS n, {flags[0]} AS near, {flags[1]} AS title FROM {TABLE} {join} "
             f"WHERE {TABLE} MATCH %s AND +{TABLE}.rowid IN ({inner}) "
             f"ORDER BY n DESC, score * (1 + {ranking.PROXIMITY_BOOST} * near) "
             f"* (1 + {ranking.TITLE_BOOST} * title) LIMIT %s"
@@ -260,7 +285,7 @@ class SQLiteFTS5Backend(SearchBackend):
         ]
         return ranking.rerank(candidates, len(expressions), offset, limit)
 
-    def materialize(self, matched: QuerySet) -> tuple[QuerySet, int]:
+    def _materialize(self, matched: QuerySet) -> tuple[QuerySet, int]:
         """The matched ids copied once into a connection-private temporary table, and
         how many there are (the insert's row count: no separate COUNT).
 
@@ -268,8 +293,6 @@ class SQLiteFTS5Backend(SearchBackend):
         count, the ranking and each facet count re-join those ids to the documents' rows.
         A few tables rotate so that two searches in one request do not overwrite each other.
         """
-        from chancery.corpus.models import Document
-
         global _hits_counter
         _hits_counter = (_hits_counter + 1) % HITS_TABLES
         table = f"temp.search_hits_{_hits_counter}"
@@ -288,8 +311,6 @@ class SQLiteFTS5Backend(SearchBackend):
         """Different index terms ``prefix*`` stands for, up to ``limit``: read from an
         ``fts5vocab`` view of the index (connection-private, made on first use), which
         walks the terms in order and stops at ``limit``."""
-        from ..analysis import fold
-
         tokens = query_tokens(prefix, prefix=True)
         token = fold(tokens[0]) if tokens else ""
         if not token:
@@ -316,7 +337,3 @@ class SQLiteFTS5Backend(SearchBackend):
                 [prefix, prefix + "\U0010ffff", limit],
             )
             return cursor.fetchall()
-
-    def explain_sql(self, parsed: ParsedQuery) -> str:
-        positive = self._positive_sql(parsed)
-        return positive[1][0] if positive and len(positive[1]) == 1 else str(positive)

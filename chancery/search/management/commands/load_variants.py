@@ -1,5 +1,7 @@
 """Reload the shipped name-variant table into the database."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand
 
 from chancery.search.variants import TABLE, load_table
@@ -15,7 +17,5 @@ class Command(BaseCommand):
         parser.add_argument("--file", default=str(TABLE), help="A variants file to load.")
 
     def handle(self, *args, **options):
-        from pathlib import Path
-
         groups = load_table(Path(options["file"]))
         self.stdout.write(f"Loaded {groups} groups of name variants from {options['file']}.")

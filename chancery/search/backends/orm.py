@@ -1,0 +1,150 @@
+"""The Django ORM's answer to a plan: its filters as a queryset of documents, facet counts
+and the year histogram by the database, and the shared orders by date and title.
+
+The SQLite FTS5 engine filters and counts this way (FTS5 only matches and ranks);
+PostgreSQL orders by title, and walks the archive by date when no word is given, this way.
+Ids are handed to the database as one JSON array (``json_each``), not one parameter each,
+so that a scope or restriction of any size fits in one statement.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractYear
+
+from chancery.corpus.models import Document
+
+from ..facets import FACETS, FacetValue
+from ..plan import FacetFilter, SearchPlan, decade_value
+
+
+def _date_order(descending: bool) -> list:
+    """Undated documents last either way; an uncertain date sorts by its earliest day,
+    then the narrower range first (1958-09-27 before 'September 1958' before '1958')."""
+    if descending:
+        return [
+            F("date_latest").desc(nulls_last=True),
+            F("date_earliest").desc(nulls_last=True),
+            "public_id",
+        ]
+    return [
+        F("date_earliest").asc(nulls_last=True),
+        F("date_latest").asc(nulls_last=True),
+        "public_id",
+    ]
+
+
+ORDERINGS = {
+    "date": _date_order(False),
+    "-date": _date_order(True),
+    "title": ["title", "public_id"],
+}
+
+_LOOKUPS = {">=": "gte", "<=": "lte"}
+
+
+def ids(values: Iterable[Any]) -> RawSQL:
+    """A sub-select of these ids (for ``pk__in`` and ``relation__in``)."""
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(values))])  # noqa: S611
+
+
+def _nothing(qs: QuerySet) -> QuerySet:
+    """``qs`` with nothing left (still a statement, unlike ``none()``)."""
+    return qs.filter(pk__isnull=True)
+
+
+def _facet(qs: QuerySet, selected: FacetFilter) -> QuerySet:
+    spec = selected.spec
+    if spec.model is None:
+        cond = Q(**{f"{spec.relation}__in": list(selected.decades)})
+        if selected.undated:
+            cond |= Q(**{f"{spec.relation}__isnull": True})
+        return qs.filter(cond)
+    if not spec.conjunctive:
+        return qs.filter(**{f"{spec.relation}__in": ids(selected.known)})
+    for pk in selected.ids:
+        if pk is None:
+            return _nothing(qs)
+        qs = qs.filter(pk__in=Document.objects.filter(**{spec.relation: pk}).values("pk"))
+    return qs
+
+
+def filtered(plan: SearchPlan, *, dates: bool = True) -> QuerySet:
+    """Published documents passing every filter of the plan (and its dates), before words."""
+    qs = Document.objects.published()
+    if plan.scope is not None:
+        scoped = Document.objects.filter(collections__in=ids(plan.scope)).values("pk")
+        qs = qs.filter(pk__in=scoped)
+    for selected in plan.facets:
+        qs = _facet(qs, selected)
+    if plan.restricted is not None:
+        qs = qs.filter(pk__in=ids(plan.restricted))
+    for f in plan.fields:
+        cond = Q()
+        for relation in f.spec.relations:
+            cond |= Q(**{f"{relation}__in": ids(f.records)})
+        related = Document.objects.filter(cond).values("pk")
+        qs = qs.exclude(pk__in=related) if f.negate else qs.filter(pk__in=related)
+    if dates:
+        for bound in plan.dates:
+            qs = qs.filter(**{f"date_{bound.field}__{_LOOKUPS[bound.op]}": bound.value})
+    return qs
+
+
+def _authority_counts(name: str, matched: QuerySet) -> list[FacetValue]:
+    spec = FACETS[name]
+    relation = Document._meta.get_field(spec.relation).related_query_name()
+    rows = (
+        spec.model.objects.filter(**{f"{relation}__in": matched})
+        .values(spec.key, spec.label_field)
+        .annotate(n=Count(relation))
+        .order_by("-n", spec.label_field)
+    )
+    return [FacetValue(str(r[spec.key]), r[spec.label_field], r["n"]) for r in rows]
+
+
+def count_facets(
+    matched: QuerySet, only: tuple[str, ...] | None = None
+) -> dict[str, list[FacetValue]]:
+    """Counts of every facet (or those in ``only``) over ``matched`` (one query each)."""
+    pks = matched.values("pk")
+    facets = {}
+    for name in only or tuple(FACETS):
+        spec = FACETS[name]
+        if spec.model is not None:
+            facets[name] = _authority_counts(name, pks)
+            continue
+        rows = (
+            Document.objects.filter(pk__in=pks)
+            .values(spec.relation)
+            .annotate(n=Count("pk"))
+            .order_by(F(spec.relation).asc(nulls_last=True))
+        )
+        facets[name] = [decade_value(r[spec.relation], r["n"]) for r in rows]
+    return facets
+
+
+def year_counts(matched: QuerySet) -> list[tuple[int, int]]:
+    """(year, documents) by earliest year (one query)."""
+    rows = (
+        matched.filter(date_earliest__isnull=False)
+        .annotate(y=ExtractYear("date_earliest"))
+        .values("y")
+        .annotate(n=Count("pk"))
+        .order_by("y")
+    )
+    return [(r["y"], r["n"]) for r in rows]
+
+
+def ordered(
+    matched: QuerySet, sort: str, offset: int, limit: int
+) -> list[tuple[int, float | None, dict]]:
+    """One page of ``matched`` in the shared order ``sort`` (date for any other)."""
+    order = ORDERINGS.get(sort, ORDERINGS["date"])
+    pks = matched.order_by(*order).values_list("pk", flat=True)[offset : offset + limit]
+    return [(pk, None, {}) for pk in pks]

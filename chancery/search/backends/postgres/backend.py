@@ -1,0 +1,158 @@
+"""The PostgreSQL engine: indexing into ``search_pg`` and answering a plan from its rows."""
+
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from django.db import connections, router
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from chancery.corpus.models import Document
+
+from ...facets import FacetValue
+from ...plan import SearchPlan
+from .. import orm
+from ..base import IndexEntry, Ranked, SearchBackend
+from .compile import Match, date_condition, plan_match
+from .ranking import by_date, by_relevance
+from .schema import (
+    FACT_COLUMNS,
+    LINKS,
+    TABLE,
+    VOCABULARY_SAMPLE,
+    configs_for,
+    facts_sql,
+    fetch,
+    prepare,
+)
+from .summary import Summary, summarize
+
+
+class PostgresBackend(SearchBackend):
+    """Every count, facet and ranking of one search from the ``search_pg`` rows: one
+    statement counts and facets, one or two rank; the documents are read only for the page
+    of hits. Nothing is written, so a read replica answers too."""
+
+    vendor = "postgresql"
+    database = "postgresql"
+    supports_optimize = True
+
+    @staticmethod
+    def _writer():
+        return connections[router.db_for_write(Document)]
+
+    @staticmethod
+    def _reader():
+        return connections[router.db_for_read(Document)]
+
+    # answering a plan -------------------------------------------------------------------
+
+    def _summary(self, plan: SearchPlan) -> Summary:
+        if "summary" not in plan.memo:
+            if plan.dates:
+                summary = summarize(plan_match(plan, dates=False), date_condition(plan))
+            else:
+                summary = summarize(plan_match(plan))
+            plan.memo["summary"] = summary
+        return plan.memo["summary"]
+
+    def count(self, plan: SearchPlan) -> int:
+        return self._summary(plan).count
+
+    def facets(self, plan: SearchPlan, only: tuple[str, ...] | None) -> dict[str, list[FacetValue]]:
+        found = self._summary(plan).facets
+        return {name: values for name, values in found.items() if not only or name in only}
+
+    def year_counts(self, plan: SearchPlan) -> list[tuple[int, int]]:
+        return self._summary(plan).years
+
+    def undated_count(self, plan: SearchPlan) -> int:
+        """Counted with the rest (``summarize``) when the search has dates."""
+        if plan.dates:
+            return self._summary(plan).undated
+        sql, params = plan_match(plan).select("count(*)", also="s.earliest IS NULL")
+        return fetch(sql, params)[0][0]
+
+    def page(self, plan: SearchPlan, offset: int, limit: int, sort: str) -> Ranked:
+        match = plan_match(plan)
+        if plan.has_text and sort == "relevance":
+            count = self.count(plan)
+            if match.text is None or offset >= count:
+                return []
+            return by_relevance(match, len(plan.groups), offset, limit, count)
+        if sort == "title" or not plan.has_text:
+            # Without words, the documents' date index walks the archive in order faster.
+            return orm.ordered(_documents(match), sort, offset, limit)
+        page: Ranked = [(pk, None, {}) for pk in by_date(match, sort == "-date", offset, limit)]
+        return page
+
+    # indexing ---------------------------------------------------------------------------
+
+    def add(self, entries: list[IndexEntry]) -> None:
+        if not entries:
+            return
+        rows = []
+        for e in entries:
+            translation = e.translation or ("" if e.transcript else e.body)
+            described = " ".join((e.title, e.summary, e.names, translation))
+            meta, text = configs_for(list(e.languages or []), described, e.transcript)
+            rows.append(
+                (e.pk, meta, text, prepare(e.title), prepare(e.summary), prepare(e.names),
+                 prepare(translation), prepare(e.transcript))
+            )  # fmt: skip
+        with self._writer().cursor() as cursor:
+            # The facts are read from the document rows in the same statement: the index
+            # is written in the transaction that changed them, so they are current.
+            columns = ("meta_config", "text_config", "title", "summary", "names",
+                       "translation", "transcript", *FACT_COLUMNS)  # fmt: skip
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (document_id, {', '.join(columns)}) "
+                "SELECT v.id, v.meta::regconfig, v.text::regconfig, v.title, v.summary, "
+                f"v.names, v.translation, v.transcript, {facts_sql('v.id', 'f')} "
+                "FROM (VALUES (%s::bigint, %s, %s, %s, %s, %s, %s, %s)) "
+                "AS v (id, meta, text, title, summary, names, translation, transcript) "
+                f"JOIN {Document._meta.db_table} f ON f.id = v.id "
+                "ON CONFLICT (document_id) DO UPDATE SET "
+                + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns),
+                rows,
+            )
+
+    def delete(self, pks: list[int]) -> None:
+        pks = list(pks)
+        if pks:
+            with self._writer().cursor() as cursor:
+                cursor.execute(f"DELETE FROM {TABLE} WHERE document_id = ANY(%s)", [pks])
+
+    def reset(self) -> None:
+        # DELETE, not TRUNCATE: readers keep the old index until a reindex commits.
+        with self._writer().cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+
+    def optimize(self) -> None:
+        with self._writer().cursor() as cursor:
+            cursor.execute(f"ANALYZE {TABLE}")
+            cursor.execute(f"ANALYZE {LINKS}")
+
+    def indexed_count(self) -> int:
+        with self._reader().cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {TABLE}")
+            return cursor.fetchone()[0]
+
+    def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
+        """Archive words (folded, unstemmed) starting with ``prefix``, with document counts."""
+        if not prefix:
+            return []
+        sample = f"SELECT words FROM {TABLE} LIMIT {VOCABULARY_SAMPLE}"
+        with self._reader().cursor() as cursor:
+            cursor.execute(
+                "SELECT word, ndoc FROM ts_stat(%s) WHERE word >= %s AND word < %s LIMIT %s",
+                [sample, prefix, prefix + "\U0010ffff", limit],
+            )
+            return cursor.fetchall()
+
+
+def _documents(match: Match) -> QuerySet:
+    """The matches as a queryset (for the ORM's orders)."""
+    sql, params = match.select("s.document_id")
+    return Document.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611

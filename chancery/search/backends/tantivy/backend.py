@@ -1,0 +1,196 @@
+"""The Tantivy engine: writing the index, comparing it with the database, answering plans."""
+
+from __future__ import annotations
+
+import contextlib
+
+import tantivy
+
+from ...analysis import fold, query_tokens
+from ...facets import FACETS, FacetValue
+from ...indexing import published_stamps, repair_now_and_then
+from ...plan import SearchPlan
+from ...query import SearchQuery
+from ..base import IndexEntry, Ranked, SearchBackend, SearchResults
+from .query import UNDATED, plan_query
+from .schema import COLUMNS, WRITING, acquire_writer, open_index, to_document
+from .searching import Searching, labelled
+
+
+class TantivyBackend(SearchBackend):
+    """The index in a folder beside the database; see the module's docstring."""
+
+    vendor = "tantivy"
+    #: Index writes wait for the database transaction to commit (see indexing.schedule).
+    deferred = True
+    indexes_facts = True
+    supports_folded_title_order = True
+
+    @property
+    def _writer(self):
+        return getattr(WRITING, "writer", None)
+
+    # answering a plan -------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        repair_now_and_then()
+        return super().search(query)
+
+    def _searching(self, plan: SearchPlan) -> Searching:
+        if "searching" not in plan.memo:
+            plan.memo["searching"] = Searching(plan)
+        return plan.memo["searching"]
+
+    def count(self, plan: SearchPlan) -> int:
+        return self._searching(plan).count
+
+    def facets(self, plan: SearchPlan, only: tuple[str, ...] | None) -> dict[str, list[FacetValue]]:
+        wanted = list(only or FACETS)
+        searching = self._searching(plan)
+        if not searching.count:
+            return {name: [] for name in wanted}
+        decades = {n: UNDATED for n in wanted if FACETS[n].model is None}
+        counts = searching.aggregate(wanted, decades)
+        return {name: labelled(name, counts[name]) for name in wanted}
+
+    def year_counts(self, plan: SearchPlan) -> list[tuple[int, int]]:
+        searching = self._searching(plan)
+        if not searching.count:
+            return []
+        return sorted(
+            (int(year), n) for year, n in searching.aggregate(["year"], {})["year"].items()
+        )
+
+    def undated_count(self, plan: SearchPlan) -> int:
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, plan_query(plan, dates=False)),
+                (tantivy.Occur.MustNot, tantivy.Query.exists_query("earliest")),
+            ]
+        )
+        return self._searching(plan).count_of(query)
+
+    def page(self, plan: SearchPlan, offset: int, limit: int, sort: str) -> Ranked:
+        searching = self._searching(plan)
+        if plan.has_text and sort == "relevance":
+            return searching.by_relevance(offset, limit)
+        return searching.in_order(sort, offset, limit)
+
+    # writing ----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def batch(self):
+        """One writer and one commit for many adds and deletes (reindex, imports)."""
+        if self._writer is not None:
+            yield
+            return
+        index = open_index()
+        writer = acquire_writer(index)
+        WRITING.writer = writer
+        try:
+            yield
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            WRITING.writer = None
+            del writer
+            index.reload()
+
+    def add(self, entries: list[IndexEntry]) -> None:
+        if not entries:
+            return
+        with self.batch():
+            for entry in entries:
+                self._writer.delete_documents_by_term("pk", entry.pk)
+                self._writer.add_document(to_document(entry))
+
+    def delete(self, pks: list[int]) -> None:
+        if not pks:
+            return
+        with self.batch():
+            for pk in pks:
+                self._writer.delete_documents_by_term("pk", pk)
+
+    def reset(self) -> None:
+        with self.batch():
+            self._writer.delete_all_documents()
+
+    def indexed_count(self) -> int:
+        index = open_index()
+        index.reload()
+        return index.searcher().num_docs
+
+    # the index against the database -------------------------------------------------------
+
+    def fingerprint(self) -> tuple[int, int, int]:
+        """(documents, sum of their pks, sum of their last-change times) in the index."""
+        index = open_index()
+        index.reload()
+        searcher = index.searcher()
+        if not searcher.num_docs:
+            return (0, 0, 0)
+        stats = searcher.aggregate(
+            tantivy.Query.all_query(),
+            {"pk": {"stats": {"field": "pk"}}, "stamp": {"stats": {"field": "stamp"}}},
+        )
+        return (
+            int(stats["pk"]["count"]),
+            int(round(stats["pk"]["sum"])),
+            int(round(stats["stamp"]["sum"])),
+        )
+
+    def drift(self, published: dict[int, int] | None = None) -> str | None:
+        """Why the index no longer matches the database's published documents, or None.
+
+        ``published``: their {pk: stamp} when the caller has read them already."""
+        if published is None:
+            published = published_stamps()
+        count, total, stamps = len(published), sum(published), sum(published.values())
+        indexed = self.fingerprint()
+        if indexed == (count, total, stamps):
+            return None
+        if indexed[0] != count:
+            return f"the index holds {indexed[0]} documents, the database publishes {count}"
+        return "the index holds other versions of some documents than the database"
+
+    def indexed_stamps(self) -> dict[int, int]:
+        """{pk: stamp} of every document in the index (what a repair compares)."""
+        index = open_index()
+        index.reload()
+        searcher = index.searcher()
+        if not searcher.num_docs:
+            return {}
+        hits = searcher.search(tantivy.Query.all_query(), searcher.num_docs).hits
+        addresses = [address for _, address in hits]
+        pks = searcher.fast_field_values("pk", addresses)
+        stamps = searcher.fast_field_values("stamp", addresses)
+        return dict(zip(pks, stamps, strict=True))
+
+    # reading ----------------------------------------------------------------------------
+
+    def prefix_expansions(self, prefix: str, limit: int) -> int:
+        """Different terms ``prefix*`` stands for in the text fields, up to ``limit`` (the
+        regex query expands to each of them)."""
+        tokens = query_tokens(prefix, prefix=True)
+        token = fold(tokens[0]) if tokens else ""
+        if not token:
+            return 0
+        searcher = open_index().searcher()
+        terms: set[str] = set()
+        for column in COLUMNS:
+            terms.update(t for t, _ in searcher.terms_with_prefix(column, token, limit=limit))
+            if len(terms) >= limit:
+                break
+        return len(terms)
+
+    def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
+        if not prefix:
+            return []
+        searcher = open_index().searcher()
+        return [
+            (term, n)
+            for term, n in searcher.terms_with_prefix("vocabulary", fold(prefix), limit=limit)
+        ]

@@ -1,0 +1,166 @@
+"""The index: its folder, schema, analyzers, documents and writer.
+
+Every facet of ``FACETS`` is a field named after it (its values' record pks, or codes);
+``agent`` and ``lang`` hold what ``person:`` and ``lang:`` filter on; the dates are days
+(ordinals) with a combined sort key each way; ``title_sort`` is the folded title.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import tantivy
+from django.conf import settings
+
+from ...analysis import analyse, fold
+from ...facets import FACETS
+from ...plan import TEXT_FIELDS, text_keyed
+from ..base import IndexEntry
+
+COLUMNS = tuple(TEXT_FIELDS)
+#: Bump when the schema or the analysis changes (a facet added to ``FACETS``): an index of
+#: another version is rebuilt.
+VERSION = 2
+UNDATED_DATE = 9_000_000_000_000
+_LOCK = threading.Lock()
+_INDEXES: dict[str, tantivy.Index] = {}
+#: The writer of the batch this thread is in (Tantivy allows one writer per index).
+WRITING = threading.local()
+
+
+def _analyzers():
+    text = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(60))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+    words = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
+    return {"chancery": text, "chancery_words": words}
+
+
+ANALYZERS = _analyzers()
+
+
+def _schema() -> tantivy.Schema:
+    b = tantivy.SchemaBuilder()
+    b.add_integer_field("pk", stored=True, indexed=True, fast=True)
+    #: updated_at (seconds) and length in words: the drift check and the length rerank.
+    b.add_integer_field("stamp", fast=True)
+    b.add_integer_field("words", fast=True)
+    for column in COLUMNS:
+        b.add_text_field(column, tokenizer_name="chancery")
+    #: Unstemmed title, summary and names: the vocabulary "did you mean" draws on.
+    b.add_text_field("vocabulary", tokenizer_name="chancery_words", index_option="basic")
+    #: A field per facet, named after it, holding its values' record pks (the decade).
+    for name, spec in FACETS.items():
+        if text_keyed(spec):
+            b.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
+        else:
+            b.add_integer_field(name, indexed=True, fast=True)
+    #: The people, creators and contributors (what ``person:`` filters on).
+    b.add_integer_field("agent", indexed=True, fast=True)
+    #: The document's languages and its transcripts' (what ``lang:`` filters on).
+    b.add_text_field("lang", tokenizer_name="raw", index_option="basic")
+    for name in ("earliest", "latest", "year", "date_asc", "date_desc"):
+        b.add_integer_field(name, indexed=True, fast=True)
+    b.add_text_field("title_sort", tokenizer_name="raw", fast=True, index_option="basic")
+    return b.build()
+
+
+SCHEMA = _schema()
+
+
+def index_dir() -> Path:
+    return Path(settings.SEARCH_INDEX_DIR) / f"tantivy-v{VERSION}"
+
+
+def open_index() -> tantivy.Index:
+    """This process's handle on the index (created empty when there is none)."""
+    path = index_dir()
+    key = str(path)
+    with _LOCK:
+        index = _INDEXES.get(key)
+        if index is None:
+            path.mkdir(parents=True, exist_ok=True)
+            index = tantivy.Index(SCHEMA, path=key, reuse=tantivy.Index.exists(key))
+            for name, analyzer in ANALYZERS.items():
+                index.register_tokenizer(name, analyzer)
+            _INDEXES[key] = index
+        return index
+
+
+def forget_index() -> None:
+    """Drop the process's handles (tests that point SEARCH_INDEX_DIR elsewhere)."""
+    with _LOCK:
+        _INDEXES.clear()
+
+
+def ordinal(value) -> int | None:
+    return value.toordinal() if value else None
+
+
+def to_document(entry: IndexEntry) -> tantivy.Document:
+    doc = tantivy.Document(pk=entry.pk)
+    facts = entry.facts or {}
+    doc.add_integer("stamp", int(facts.get("stamp", 0)))
+    # Spaces, not split(): the length rerank needs the order of magnitude, at no cost.
+    doc.add_integer("words", entry.body.count(" ") + entry.summary.count(" ") + 1)
+    texts = {
+        "title": entry.title,
+        "summary": entry.summary,
+        "translation": entry.translation or ("" if entry.transcript else entry.body),
+        "transcript": entry.transcript,
+        "names": entry.names,
+    }
+    for column, text in texts.items():
+        if text:
+            doc.add_text(column, analyse(text))
+    doc.add_text("vocabulary", f"{entry.title} {entry.summary} {entry.names}")
+    for name, spec in FACETS.items():
+        values = facts.get(name)
+        if not spec.many:
+            values = [] if values is None else [values]
+        for value in values or ():
+            if text_keyed(spec):
+                doc.add_text(name, value)
+            else:
+                doc.add_integer(name, value)
+    for agent in facts.get("agent", ()):
+        doc.add_integer("agent", agent)
+    for code in {*entry.languages, *facts.get("transcript_languages", ())}:
+        doc.add_text("lang", code)
+    earliest, latest = ordinal(facts.get("earliest")), ordinal(facts.get("latest"))
+    if earliest is not None and latest is not None:
+        doc.add_integer("earliest", earliest)
+        doc.add_integer("latest", latest)
+        doc.add_integer("year", facts["earliest"].year)
+        doc.add_integer("date_asc", earliest * 1_000_000 + latest)
+        doc.add_integer("date_desc", latest * 1_000_000 + earliest)
+    else:
+        doc.add_integer("date_asc", UNDATED_DATE)
+        doc.add_integer("date_desc", 0)
+    doc.add_text("title_sort", fold(entry.title)[:120])
+    return doc
+
+
+def acquire_writer(index: tantivy.Index, patience: float = 30.0):
+    """The index's one writer; another process holding it is waited for, not failed on."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return index.writer(heap_size=64_000_000, num_threads=1)
+        except ValueError as error:
+            if "lock" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

@@ -1,0 +1,347 @@
+"""A search compiled once into a plan every engine reads.
+
+:func:`compile_plan` turns a :class:`~chancery.search.query.SearchQuery` into a
+:class:`SearchPlan`: every facet value, collection scope, field filter and restriction is
+resolved to ids by the database here, once; the words are expanded (name variants) and held
+to the cost budget here; the dates become bounds on a document's earliest and latest day.
+An engine never looks anything up again: it translates the plan into its own dialect (an
+FTS5 MATCH and ORM conditions, SQL over ``search_pg``, Tantivy queries) and answers the
+protocol of :class:`~chancery.search.backends.base.SearchBackend`.
+
+The tables every engine maps into its dialect are here too: the text fields and their
+weights (:data:`TEXT_FIELDS`), the text layers (:data:`LAYER_FIELDS`), the field filters
+(:data:`FIELD_FILTERS`), the proximity window and the decade labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from chancery.corpus.models import (
+    Agent,
+    Collection,
+    Document,
+    DocumentType,
+    Language,
+    Place,
+)
+
+from . import budget
+from .analysis import fold_key, query_tokens
+from .facets import FACETS, FacetSpec, FacetValue
+from .models import NameForm
+from .query import FieldFilter, ParsedQuery, SearchQuery, Term
+from .variants import expand
+
+#: The indexed text fields and their weights (BM25 on SQLite and Tantivy; PostgreSQL's
+#: ``ts_rank_cd`` labels A–D carry the same ratios). Title 10, summary 4, names 2, each text
+#: layer 1.
+TEXT_FIELDS: dict[str, float] = {
+    "title": 10.0,
+    "summary": 4.0,
+    "translation": 1.0,
+    "transcript": 1.0,
+    "names": 2.0,
+}
+#: A text layer a search can be limited to (``SearchQuery.layer``) -> the field holding it.
+LAYER_FIELDS: dict[str, str] = {
+    "translation": "translation",
+    "transcript": "transcript",
+    "summary": "summary",
+}
+#: Proximity counts for two to this many typed words.
+MAX_NEAR_WORDS = 8
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A field filter typed in the query (``person:Khrushchev``): the model of the records
+    it names, the Document relations they are found through and the index field (Tantivy)
+    holding their ids."""
+
+    name: str
+    model: type
+    relations: tuple[str, ...]
+    index_field: str
+
+    def records(self, value: str) -> QuerySet:
+        """The records ``value`` names (people and places in any of their name forms)."""
+        if self.model in (Agent, Place):
+            return self.model.objects.filter(
+                _any_icontains(["name", "variants__name"], _name_forms(value))
+            )
+        if self.model is Collection:
+            return Collection.objects.filter(Q(slug=value) | Q(title__icontains=value))
+        if self.model is DocumentType:
+            return DocumentType.objects.filter(Q(slug=value) | Q(name__icontains=value))
+        return Language.objects.filter(Q(code=value.lower()) | Q(name__iexact=value))
+
+
+FIELD_FILTERS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in [
+        FieldSpec("person", Agent, ("people", "creators", "contributors"), "agent"),
+        FieldSpec("place", Place, ("places",), "place"),
+        FieldSpec("collection", Collection, ("collections",), "collection"),
+        FieldSpec("type", DocumentType, ("doc_type",), "type"),
+        FieldSpec("lang", Language, ("languages", "transcripts__language"), "lang"),
+    ]
+}
+
+
+def _name_forms(value: str) -> list[str]:
+    """The value and its other forms from the variants table."""
+    groups = NameForm.objects.filter(key=fold_key(value)).values("group")
+    others = NameForm.objects.filter(group__in=groups).values_list("name", flat=True)
+    words = value.split()
+    inverted = (
+        [f"{words[-1]}, {' '.join(words[:-1])}"] if len(words) > 1 and "," not in value else []
+    )
+    return list(dict.fromkeys([value, *inverted, *others]))
+
+
+def _any_icontains(paths: list[str], values: list[str]) -> Q:
+    """Any path holds any value as whole words ("Li" is not found in "William")."""
+    cond = Q()
+    for path in paths:
+        for value in values:
+            pattern = r"(^|\W)" + re.escape(value).replace(r"\ ", r"\W+") + r"(\W|$)"
+            cond |= Q(**{f"{path}__iregex": pattern})
+    return cond
+
+
+@dataclass(frozen=True)
+class FacetFilter:
+    """The values of one facet a search selects, resolved to the ids of their records."""
+
+    spec: FacetSpec
+    #: The pk of each selected value's record, None for a value no record has.
+    ids: tuple[Any, ...] = ()
+    #: The decade facet: the decades selected, and whether "undated" is.
+    decades: tuple[int, ...] = ()
+    undated: bool = False
+
+    @property
+    def known(self) -> list[Any]:
+        return [pk for pk in self.ids if pk is not None]
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """A field filter resolved: documents related to any of ``records`` through one of the
+    spec's relations (or, negated, to none of them)."""
+
+    spec: FieldSpec
+    records: tuple[Any, ...]
+    negate: bool = False
+
+
+@dataclass(frozen=True)
+class DateBound:
+    """One bound of the date range: the document's ``earliest`` or ``latest`` day is
+    ``>=`` or ``<=`` ``value``. Undated documents meet no bound."""
+
+    field: str
+    op: str
+    value: dt.date
+
+
+def date_bounds(start: dt.date | None, end: dt.date | None, mode: str) -> tuple[DateBound, ...]:
+    """Overlap: the document ends on or after the start and begins on or before the end.
+    Within: it begins on or after the start and ends on or before the end."""
+    within = mode == "within"
+    bounds = []
+    if start:
+        bounds.append(DateBound("earliest" if within else "latest", ">=", start))
+    if end:
+        bounds.append(DateBound("latest" if within else "earliest", "<=", end))
+    return tuple(bounds)
+
+
+def text_keyed(spec: FacetSpec) -> bool:
+    """True when the facet's records are keyed by text (a language's code), not a number."""
+    return spec.model is not None and spec.model._meta.pk.get_internal_type() == "CharField"
+
+
+def decade_value(decade: int | None, n: int) -> FacetValue:
+    """A decade facet value with its label (None: the undated documents)."""
+    if decade is None:
+        return FacetValue("undated", "Undated", n)
+    return FacetValue(str(decade), f"{decade}s", n)
+
+
+@dataclass(frozen=True, eq=False)
+class SearchPlan:
+    """Everything an engine needs to answer one search, resolved. Compared by identity:
+    one plan is one search, and engines keep their working state for it in ``memo``."""
+
+    query: SearchQuery
+    #: The words: groups (alternatives, name variants included), exclusions, min_match
+    #: ("most of the words"), layer; and the notes and expansions shown to the user.
+    parsed: ParsedQuery
+    facets: tuple[FacetFilter, ...] = ()
+    #: Ids of the scope collection and every collection below it (None: no scope).
+    scope: tuple[int, ...] | None = None
+    fields: tuple[RecordFilter, ...] = ()
+    #: Ids of the documents the Wilson API's restrictions allow (None: no restriction).
+    restricted: tuple[int, ...] | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    date_mode: str = "overlap"
+    #: True: answered with any one word after every (or most) words found nothing.
+    relaxed: bool = False
+    #: Engine-private working state of this plan (a match set held once, a summary).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def groups(self) -> list[list[Term]]:
+        return self.parsed.groups
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.parsed.groups)
+
+    @property
+    def matches_text(self) -> bool:
+        """True when the words (or exclusions) narrow the documents."""
+        return not self.parsed.is_empty
+
+    @property
+    def min_match(self) -> int:
+        """0: every word group must match; n: at least n of them."""
+        groups = len(self.parsed.groups)
+        return self.parsed.min_match if 0 < self.parsed.min_match < groups else 0
+
+    @property
+    def layer(self) -> str | None:
+        return self.parsed.layer
+
+    @property
+    def sort(self) -> str:
+        return self.query.sort
+
+    @property
+    def ranks(self) -> bool:
+        """True when the page is in relevance order (words, sorted by relevance)."""
+        return self.has_text and self.query.sort == "relevance"
+
+    @property
+    def dates(self) -> tuple[DateBound, ...]:
+        return date_bounds(self.start, self.end, self.date_mode)
+
+    @property
+    def relaxable(self) -> bool:
+        """Two or more plain word groups that do not all have to match yet."""
+        plain = [g for g in self.parsed.groups if not any(t.field for t in g)]
+        return not self.relaxed and len(plain) >= 2 and self.parsed.min_match != 1
+
+    def relax(self) -> SearchPlan:
+        """The same search with any one word group enough."""
+        parsed = self.parsed.with_groups(self.parsed.groups, min_match=1)
+        return replace(self, parsed=parsed, relaxed=True, memo={})
+
+    def near_tokens(self) -> list[str]:
+        """The typed words (no variant, prefix or field) whose closeness ranks higher, or []
+        when fewer than two or more than :data:`MAX_NEAR_WORDS`."""
+        tokens = []
+        for group in self.parsed.groups:
+            typed = [t for t in group if not t.variant and not t.field]
+            if len(typed) == 1 and not typed[0].prefix:
+                tokens += query_tokens(typed[0].text)
+        return tokens if 2 <= len(tokens) <= MAX_NEAR_WORDS else []
+
+    @staticmethod
+    def near_window(tokens: list[str]) -> int:
+        """How far apart (in words) the typed words may stand to count as near."""
+        return max(3, len(tokens) + 2)
+
+
+NOTE_RELAXED = (
+    "No document has all of these words: showing those with any of them, those with the most first."
+)
+
+
+def compile_plan(query: SearchQuery, backend: Any, restrictions: Sequence[Q] = ()) -> SearchPlan:
+    """The plan of ``query`` (and of the database ``restrictions`` of the Wilson API)."""
+    parsed = query.parsed
+    fields = _field_filters(parsed)
+    parsed = budget.limit_query(parsed, backend)
+    if parsed.groups:
+        parsed = budget.limit_variants(expand(parsed))
+    starts = [d for d in (query.start, parsed.start) if d]
+    ends = [d for d in (query.end, parsed.end) if d]
+    return SearchPlan(
+        query=query,
+        parsed=parsed,
+        facets=tuple(_facet_filter(n, v) for n, v in query.filters.items() if v),
+        scope=_scope(query.collection_scope),
+        fields=fields,
+        restricted=_restricted(restrictions),
+        start=max(starts) if starts else None,
+        end=min(ends) if ends else None,
+        date_mode=query.date_mode,
+    )
+
+
+def _facet_filter(name: str, values: tuple[str, ...]) -> FacetFilter:
+    spec = FACETS[name]
+    if spec.model is None:
+        decades = tuple(int(v) for v in values if v.lstrip("-").isdigit())
+        return FacetFilter(spec, decades=decades, undated="undated" in values)
+    found = dict(
+        spec.model.objects.filter(**{f"{spec.key}__in": list(values)}).values_list(spec.key, "pk")
+    )
+    return FacetFilter(spec, ids=tuple(found.get(v) for v in values))
+
+
+def _scope(slug: str | None) -> tuple[int, ...] | None:
+    """The collection and every collection below it (one query)."""
+    if not slug:
+        return None
+    root = Collection.objects.get(slug=slug).pk
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in Collection.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found: list[int] = []
+    todo = [root]
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.append(pk)
+            todo.extend(children.get(pk, []))
+    return tuple(found)
+
+
+def _restricted(restrictions: Sequence[Q]) -> tuple[int, ...] | None:
+    if not restrictions:
+        return None
+    documents = Document.objects.order_by()
+    for condition in restrictions:
+        documents = documents.filter(condition)
+    return tuple(documents.values_list("pk", flat=True))
+
+
+def _field_filters(parsed: ParsedQuery) -> tuple[RecordFilter, ...]:
+    """The field filters resolved to records. ``person:``/``place:`` naming nobody
+    recorded search the text for the name instead (and say so)."""
+    resolved = []
+    kept: list[FieldFilter] = []
+    for f in parsed.filters:
+        spec = FIELD_FILTERS[f.name]
+        records = tuple(spec.records(f.value).values_list("pk", flat=True).distinct())
+        if records or f.negate or f.name not in ("person", "place"):
+            kept.append(f)
+            resolved.append(RecordFilter(spec, records, f.negate))
+            continue
+        parsed.notes.append(
+            f"No {f.name} named “{f.value}” is recorded; searched the text for it instead."
+        )
+        parsed.groups.append([Term(f.value, phrase=" " in f.value)])
+    parsed.filters = kept
+    return tuple(resolved)

@@ -7,6 +7,8 @@ Only published documents are public; ``Document.objects.published()`` is the one
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -17,6 +19,9 @@ from .dates import DateError, parse_date
 from .hierarchy import collection_slug, move_subtree, remember_slug
 from .sanitize import clean_html, safe_url
 from .uploads import SafeFileField
+
+if TYPE_CHECKING:  # a type only: corpus does not import web
+    from chancery.web.reading import Provenance
 
 
 def unique_slug(instance: models.Model, text: str, field: str = "slug") -> str:
@@ -435,6 +440,9 @@ class Document(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = DocumentQuerySet.as_manager()
+    #: Not a column: where a listed document sits (volume or collection path, number, pages),
+    #: set on hits, basket and export rows by ``chancery.web.reading.add_provenance``.
+    provenance: Provenance
 
     class Meta:
         ordering = ["date_earliest", "public_id"]

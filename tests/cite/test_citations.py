@@ -138,6 +138,9 @@ def test_record_page_offers_four_styles_and_downloads(client, doc):
         "APA",
         "Turabian (notes and bibliography)",
     ]
+    # Turabian is rendered by CSL's Chicago 17th edition style, and the page says so.
+    (turabian,) = section.xpath(".//details[summary='Turabian (notes and bibliography)']")
+    assert "Chicago’s 17th edition" in turabian.xpath("./p[@class='hint']")[0].text_content()
     styles = {b.get("data-style"): b.text_content() for b in section.xpath(".//blockquote")}
     assert styles["chicago-note"].startswith(
         "Llewellyn E. Thompson, “Telegram From the Embassy in Moscow to the Department of State,”"

@@ -87,8 +87,8 @@ ENVIRONMENT = {
     ),
     "CHANCERY_SCHEMAS_DIR": (
         "",
-        "Folder of the published XML schemas imports and tests validate against "
-        "(`ead3/ead3.xsd`, `eac-cpf/cpf.rng`); empty: `shared/schemas` beside the installation.",
+        "Folder of the published schemas imports and tests validate against (`ead3/ead3.xsd`, "
+        "`eac-cpf/cpf.rng`, `csl/csl-data.json`); empty: `shared/schemas` beside the installation.",
     ),
     "CHANCERY_IMAGE_MAX_PIXELS": (
         "250000000",

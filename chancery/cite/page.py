@@ -48,14 +48,13 @@ def record_citations(request, doc, collections, repositories, edition=None) -> C
         if s.file and s.file.name.lower().endswith(".pdf")
     ]
     downloads = [(label, reverse(name, args=[doc.public_id]), ext) for ext, label, name in FORMATS]
-    pages = [
-        PageCitation(
-            page,
-            styles.render(csl.item(record, page), styles.STYLES[0]).note,
-            [(label, f"{url}?page={page}", ext) for label, url, ext in downloads],
-        )
-        for page in csl.printed_pages(doc)[:MAX_PAGE_CITATIONS]
-    ]
+    pages = []
+    for page in csl.printed_pages(doc)[:MAX_PAGE_CITATIONS]:
+        note = styles.render(csl.item(record, page), styles.STYLES[0]).note
+        if note is None:  # Chicago is a note style: citeproc gave nothing for this page
+            continue
+        links = [(label, f"{url}?page={page}", ext) for label, url, ext in downloads]
+        pages.append(PageCitation(page, note, links))
     return Citations(
         renderings=styles.render_all(item),
         pages=pages,

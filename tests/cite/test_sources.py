@@ -2,7 +2,8 @@
 """A citation per kind of source, checked against strings a historian would hand in:
 FRUS documents from the printed volume (imported from the shared corpus), archival
 documents of the demo archive (with a translator), and a scan-only item. BibTeX and RIS
-are read back by bibtexparser and rispy, CSL-JSON is validated against the CSL schema."""
+are read back by bibtexparser and rispy, CSL-JSON is validated against the CSL-JSON schema
+(from CHANCERY_SCHEMAS_DIR: skipped when it is not there)."""
 
 import html
 import io
@@ -19,20 +20,21 @@ from lxml import html as lxml_html
 
 from chancery.cite import csl, formats, styles
 from chancery.corpus import models as m
+from chancery.corpus.schemas import missing, schema_file
 
 from ..iiif.scans import scanned_document
 from ..ingest.conftest import _high_water, empty_archive, frus_path
 
 pytestmark = pytest.mark.django_db
-SCHEMA = json.loads((styles.CSL_DIR / "csl-data.json").read_text())
+CSL_SCHEMA = "csl/csl-data.json"
 
 #: (public id, Chicago note, Chicago bibliography), read against the printed volume and
 #: the demo archive's records by hand.
 CHICAGO = [
     ("frus1901China/d1", "“Document 1: To the Senate and House of Representatives,” in Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, no. 1 (1901; United States Government Printing Office, 1902), 3, http://testserver/document/frus1901China/d1/.",
      "“Document 1: To the Senate and House of Representatives.” In Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, No. 1, 3. 1901; United States Government Printing Office, 1902. http://testserver/document/frus1901China/d1/."),
-    ("frus1901China/d10", "“Cablegram Dated August 19 from Viceroy Li Hung Chang, Was Transmitted by the Chinese Minister in London and Received by Minister Wu on the Night of the Same Day,” in Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, no. 10 (United States Government Printing Office, 1902), 15–16, http://testserver/document/frus1901China/d10/.",
-     "“Cablegram Dated August 19 from Viceroy Li Hung Chang, Was Transmitted by the Chinese Minister in London and Received by Minister Wu on the Night of the Same Day.” In Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, No. 10, 15–16. United States Government Printing Office, 1902. http://testserver/document/frus1901China/d10/."),
+    ("frus1901China/d10", "“Cablegram Dated August 19 from Viceroy Li Hung Chang, Was Transmitted by the Chinese Minister in London and Received by Minister Wu on the Night of the Same Day,” in Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, no. 10 (1900; United States Government Printing Office, 1902), 15–16, http://testserver/document/frus1901China/d10/.",
+     "“Cablegram Dated August 19 from Viceroy Li Hung Chang, Was Transmitted by the Chinese Minister in London and Received by Minister Wu on the Night of the Same Day.” In Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, No. 10, 15–16. 1900; United States Government Printing Office, 1902. http://testserver/document/frus1901China/d10/."),
     ("frus1901China/d12", "“Memorandum in Response to the Chinese Minister’s Communication of Cablegrams from Viceroy Earl Li Hung Chang, Dated August 19 and 21, Proposing the Immediate Cessation of Hostilities and the Appointment of an Envoy to Conduct Negotiations, Received at the Department of State August 20 and 21, 1900,” in Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, no. 12 (1900; United States Government Printing Office, 1902), 16, http://testserver/document/frus1901China/d12/.",
      "“Memorandum in Response to the Chinese Minister’s Communication of Cablegrams from Viceroy Earl Li Hung Chang, Dated August 19 and 21, Proposing the Immediate Cessation of Hostilities and the Appointment of an Envoy to Conduct Negotiations, Received at the Department of State August 20 and 21, 1900.” In Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, No. 12, 16. 1900; United States Government Printing Office, 1902. http://testserver/document/frus1901China/d12/."),
     ("frus1901China/d30", "“The French Chargé D’affaires to the Secretary of State,” in Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, no. 30 (1900; United States Government Printing Office, 1902), 26–27, http://testserver/document/frus1901China/d30/.",
@@ -117,9 +119,10 @@ def test_every_style_of_a_frus_document_names_volume_pages_and_year(client, chin
         "Archive, http://testserver/document/frus1901China/d10/."
     )
     assert "(No. 10; pp. 15–16). United States Government Printing Office." in cited["apa"]
-    # Turabian (Chicago 17th) keeps the place of publication, as the issue's example does.
+    # Turabian (Chicago 17th) keeps the place of publication, as the issue's example does;
+    # 1900 is the document's own date (inferred from "Handed to Mr. Adee … August 20, 1900").
     assert (
-        "no. 10 (Washington: United States Government Printing Office, 1902), 15–16"
+        "no. 10 (1900; Washington: United States Government Printing Office, 1902), 15–16"
         in (cited["turabian-note"])
     )
 
@@ -222,10 +225,19 @@ def test_a_scan_only_item_says_it_is_read_from_a_scan(client):
 
 
 def test_csl_json_is_valid_against_the_csl_schema(client, china_1901, demo):
-    validator = jsonschema_rs.validator_for(SCHEMA)
     scanned_document()
+    downloads = {}
     for public_id in [p for p, *_ in CHICAGO] + ["frus1958v03/d12"]:
-        items = json.loads(client.get(f"/document/{public_id}/cite.json").content)
+        response = client.get(f"/document/{public_id}/cite.json")
+        assert response.status_code == 200
+        (item,) = downloads[public_id] = json.loads(response.content)
+        assert item["type"] in {"chapter", "manuscript"}, public_id
+        assert item["title"] and item["URL"].endswith(f"/document/{public_id}/"), public_id
+    path = schema_file(CSL_SCHEMA)
+    if path is None:
+        pytest.skip(missing(CSL_SCHEMA))
+    validator = jsonschema_rs.validator_for(json.loads(path.read_text(encoding="utf-8")))
+    for public_id, items in downloads.items():
         errors = [e.message for e in validator.iter_errors(items)]
         assert not errors, (public_id, errors)
 
@@ -252,7 +264,7 @@ def test_cite_this_page_from_a_page_marker(client, china_1901):
     assert marker.xpath("./a/@href") == ["#cite-page-16"]
     (cited,) = tree.xpath("//li[@id='cite-page-16']//blockquote")
     assert cited.text_content().endswith(
-        "no. 10 (United States Government Printing Office, 1902), 16, "
+        "no. 10 (1900; United States Government Printing Office, 1902), 16, "
         "http://testserver/document/frus1901China/d10/#page-16."
     )
     (ris,) = rispy.loads(client.get("/document/frus1901China/d10/cite.ris?page=16").text)

@@ -32,6 +32,7 @@ import time
 
 from django.conf import settings
 from django.db import DatabaseError, connections, router
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from chancery.api.errors import json_error
@@ -279,6 +280,7 @@ class SearchTimeoutMiddleware:
         if not isinstance(exception, SearchTimeout):
             return None
         message = str(exception)
+        response: HttpResponse
         if request.path.startswith(("/api/", "/srv/")) or request.path.endswith(".json"):
             response = json_error(503, message)
             response["Access-Control-Allow-Origin"] = "*"

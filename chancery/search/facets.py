@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Model
+
 from chancery.corpus import models
 
 
@@ -22,7 +24,7 @@ class FacetSpec:
     #: The Document field holding the facet's values ("subjects", "doc_type", "decade").
     relation: str
     #: The model of the values (None: a value stored on the document itself, the decade).
-    model: type | None = None
+    model: type[Model] | None = None
     #: The field of ``model`` a URL names a value by ("slug", "code").
     key: str = "slug"
     #: The field of ``model`` shown as the value's label.
@@ -40,7 +42,9 @@ class FacetSpec:
     @property
     def many(self) -> bool:
         """True when a document may have several values (a many-to-many relation)."""
-        return bool(self.model) and models.Document._meta.get_field(self.relation).many_to_many
+        return bool(self.model) and bool(
+            models.Document._meta.get_field(self.relation).many_to_many
+        )
 
 
 FACETS: dict[str, FacetSpec] = {

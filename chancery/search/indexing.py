@@ -15,8 +15,10 @@ import contextvars
 import logging
 import time
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.db import DatabaseError, transaction
+from django.db.models import ManyToManyField
 
 from chancery.corpus.models import Agent, Document, Place, Subject, Transcript, Translation
 from chancery.corpus.sanitize import html_to_text
@@ -40,13 +42,20 @@ def indexing_paused() -> Iterator[None]:
         _paused.reset(token)
 
 
-def _pairs(relation: str, pks: list[int]) -> dict[int, list[int]]:
-    """{document pk: [related pks]} of one many-to-many relation, in one query."""
+def _pairs(relation: str, pks: list[int]) -> dict[int, list[Any]]:
+    """{document pk: [related pks]} of one many-to-many relation, in one query (a related
+    pk is a number, or a language's code)."""
     field = Document._meta.get_field(relation)
+    if not isinstance(field, ManyToManyField):
+        raise TypeError(f"Document.{relation} is not a many-to-many field")
     through = field.remote_field.through
+    if through is None:
+        raise TypeError(f"Document.{relation} has no through model yet")
     target = field.m2m_reverse_field_name()
-    rows = through.objects.filter(document_id__in=pks).values_list("document_id", f"{target}_id")
-    out: dict[int, list[int]] = {}
+    rows = through._default_manager.filter(document_id__in=pks).values_list(
+        "document_id", f"{target}_id"
+    )
+    out: dict[int, list[Any]] = {}
     for document, related in rows.order_by("pk"):
         out.setdefault(document, []).append(related)
     return out

@@ -295,7 +295,9 @@ def _facet_filter(name: str, values: tuple[str, ...]) -> FacetFilter:
         decades = tuple(int(v) for v in values if v.lstrip("-").isdigit())
         return FacetFilter(spec, decades=decades, undated="undated" in values)
     found = dict(
-        spec.model.objects.filter(**{f"{spec.key}__in": list(values)}).values_list(spec.key, "pk")
+        spec.model._default_manager.filter(**{f"{spec.key}__in": list(values)}).values_list(
+            spec.key, "pk"
+        )
     )
     return FacetFilter(spec, ids=tuple(found.get(v) for v in values))
 

@@ -150,7 +150,7 @@ def _date_range(parsed: ParsedQuery, start: str | None, end: str | None, raw: st
     except (ValueError, calendar.IllegalMonthError):
         parsed.notes.append(f"“{raw}” is not a real date range and was ignored.")
         return True
-    if first and last and first > last:
+    if start and end and first and last and first > last:
         first, last = _date(end, end=False), _date(start, end=True)
         parsed.notes.append(f"The range “{raw}” was read backwards, as {end}..{start}.")
     # Several ranges narrow each other.
@@ -214,7 +214,7 @@ def parse_query(text: str) -> ParsedQuery:
             word = word.strip("()[]{}")
             range_match = _RANGE.match(word)
             if range_match and any(range_match.groups()):
-                _date_range(parsed, *range_match.groups(), raw=word)
+                _date_range(parsed, range_match[1], range_match[2], raw=word)
                 continue
             if ":" in word.strip(":"):
                 name, _, value = word.partition(":")

@@ -9,6 +9,7 @@ query, so every engine gets it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.db import transaction
@@ -45,7 +46,7 @@ def read_table(path: Path = TABLE) -> list[tuple[str, list[str], list[str]]]:
     return groups
 
 
-def _rows(group: str, kind: str, names: list[str], notes: list[str] = ()):
+def _rows(group: str, kind: str, names: list[str], notes: Sequence[str] = ()) -> list[NameForm]:
 
     seen, rows = set(), []
     for i, name in enumerate(names):
@@ -169,11 +170,11 @@ def expand(parsed: ParsedQuery) -> ParsedQuery:
     groups_of = NameForm.objects.filter(key__in=keys).values("group")
     forms: dict[str, list[tuple[str, str]]] = {}
     by_key: dict[str, set[str]] = {}
-    for group, name, key in NameForm.objects.filter(group__in=groups_of).values_list(
+    for group_id, name, key in NameForm.objects.filter(group__in=groups_of).values_list(
         "group", "name", "key"
     ):
-        forms.setdefault(group, []).append((name, key))
-        by_key.setdefault(key, set()).add(group)
+        forms.setdefault(group_id, []).append((name, key))
+        by_key.setdefault(key, set()).add(group_id)
     if not by_key:
         return parsed
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.related import RelatedField
 from django.db.models.functions import ExtractYear
 
 from chancery.corpus.models import Document
@@ -76,7 +77,7 @@ def _facet(qs: QuerySet, selected: FacetFilter) -> QuerySet:
 
 def filtered(plan: SearchPlan, *, dates: bool = True) -> QuerySet:
     """Published documents passing every filter of the plan (and its dates), before words."""
-    qs = Document.objects.published()
+    qs: QuerySet = Document.objects.published()
     if plan.scope is not None:
         scoped = Document.objects.filter(collections__in=ids(plan.scope)).values("pk")
         qs = qs.filter(pk__in=scoped)
@@ -98,9 +99,14 @@ def filtered(plan: SearchPlan, *, dates: bool = True) -> QuerySet:
 
 def _authority_counts(name: str, matched: QuerySet) -> list[FacetValue]:
     spec = FACETS[name]
-    relation = Document._meta.get_field(spec.relation).related_query_name()
+    if spec.model is None:
+        raise ValueError(f"The {name} facet is not one of records")
+    field = Document._meta.get_field(spec.relation)
+    if not isinstance(field, RelatedField):
+        raise TypeError(f"Document.{spec.relation} is not a relation")
+    relation = field.related_query_name()
     rows = (
-        spec.model.objects.filter(**{f"{relation}__in": matched})
+        spec.model._default_manager.filter(**{f"{relation}__in": matched})
         .values(spec.key, spec.label_field)
         .annotate(n=Count(relation))
         .order_by("-n", spec.label_field)

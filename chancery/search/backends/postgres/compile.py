@@ -135,6 +135,12 @@ class Match:
     #: the lead's own index then answers alone (see ``ranking.by_relevance``).
     implied_by_lead: str = ""
 
+    def words(self) -> Query:
+        """:attr:`text`, for what only a search with words does (ranking)."""
+        if self.text is None:
+            raise ValueError("A search without words has no relevance to rank by")
+        return self.text
+
     def where(self, condition: str, params: list) -> None:
         self.conditions.append((condition, params))
 

@@ -40,10 +40,11 @@ def _whole_rank(match: Match) -> Query:
     def rank(query: str) -> str:
         return f"ts_rank_cd('{RANK_WEIGHTS}', x.v, (SELECT {query}), 1)"
 
+    text, text_params = match.words()
     if len(match.queries) < 2:
-        return rank(match.text[0]), match.text[1]
+        return rank(text), text_params
     every, every_params = both(match.queries)
-    return f"({rank(every)} + 0.1 * {rank(match.text[0])})", [*every_params, *match.text[1]]
+    return f"({rank(every)} + 0.1 * {rank(text)})", [*every_params, *text_params]
 
 
 #: The columns a whole-vector ranking reads of a row: its whole vector detoasted once into
@@ -80,9 +81,10 @@ def _cheap_then_whole(match: Match, band: Band, vector: str, also: str,
     """The first ``need`` matches of ``band`` meeting ``also``: ranked on the small
     ``vector``, the best :data:`CANDIDATES` of them on the whole vector, first."""
     also = " AND ".join(c for c in (band.condition, also) if c)
-    cheap = f"ts_rank_cd('{RANK_WEIGHTS}', s.{vector}, {match.text[0]}, 1)"
+    text, text_params = match.words()
+    cheap = f"ts_rank_cd('{RANK_WEIGHTS}', s.{vector}, {text}, 1)"
     sql, params = match.select(
-        f"s.document_id, {band.groups_sql}, {cheap}", match.text[1], also=also,
+        f"s.document_id, {band.groups_sql}, {cheap}", text_params, also=also,
         also_params=[*band.params, *also_params],
         tail=f"ORDER BY 2 DESC, 3 DESC, 1 LIMIT {max(CANDIDATES, need)}",
         without=match.implied_by_lead if vector == "lead" else "",
@@ -121,6 +123,7 @@ def by_relevance(match: Match, total: int, offset: int, limit: int, count: int) 
     """
     need = offset + limit
     want = need + ranking.RERANK_POOL
+    text, text_params = match.words()
     rows: list[Scored] = []
     for band in match.bands:
         if len(rows) >= need:
@@ -130,11 +133,11 @@ def by_relevance(match: Match, total: int, offset: int, limit: int, count: int) 
         elif band.counted:
             rows += _cheap_then_whole(match, band, "head", "", [], want - len(rows))
         else:
-            lead = f"s.lead @@ (SELECT {match.text[0]})"
-            rows += _cheap_then_whole(match, band, "lead", lead, match.text[1], want - len(rows))
+            lead = f"s.lead @@ (SELECT {text})"
+            rows += _cheap_then_whole(match, band, "lead", lead, text_params, want - len(rows))
             if len(rows) < need:
                 rows += _cheap_then_whole(
-                    match, band, "head", f"NOT {lead}", match.text[1], want - len(rows)
+                    match, band, "head", f"NOT {lead}", text_params, want - len(rows)
                 )
     # The candidates ranked on a whole vector are reranked; beyond them (pages past the
     # best CANDIDATES of a band), the order stays the small vector's.

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 
 from django.db import connections, router
+from django.db.models import ManyToManyField
 
 from chancery.corpus.models import Document
 
@@ -89,6 +90,8 @@ def _links_id_sql(document: str) -> str:
     arrays = []
     for column in LINK_FACETS.values():
         field = Document._meta.get_field(column)
+        if not isinstance(field, ManyToManyField) or field.remote_field.through is None:
+            raise TypeError(f"Document.{column} is not a many-to-many field")
         through = field.remote_field.through._meta.db_table
         arrays.append(
             f"ARRAY(SELECT f.{field.m2m_reverse_name()} FROM {through} f "

@@ -29,6 +29,8 @@ def _facet_parts(names: list[str]) -> list[str]:
     parts = []
     for name, column in LINK_FACETS.items():
         spec = FACETS[name]
+        if spec.model is None:
+            raise ValueError(f"The many-valued {name} facet has no model")
         meta = spec.model._meta
         parts.append(
             f"SELECT {names.index(name)}, t.{spec.key}::text, t.{spec.label_field}::text, x.n, "

@@ -13,7 +13,7 @@ from ...plan import SearchPlan
 from ...query import SearchQuery
 from ..base import IndexEntry, Ranked, SearchBackend, SearchResults
 from .query import UNDATED, plan_query
-from .schema import COLUMNS, WRITING, acquire_writer, open_index, to_document
+from .schema import COLUMNS, WRITING, acquire_writer, int_values, open_index, to_document
 from .searching import Searching, labelled
 
 
@@ -165,8 +165,8 @@ class TantivyBackend(SearchBackend):
             return {}
         hits = searcher.search(tantivy.Query.all_query(), searcher.num_docs).hits
         addresses = [address for _, address in hits]
-        pks = searcher.fast_field_values("pk", addresses)
-        stamps = searcher.fast_field_values("stamp", addresses)
+        pks = int_values(searcher, "pk", addresses)
+        stamps = int_values(searcher, "stamp", addresses)
         return dict(zip(pks, stamps, strict=True))
 
     # reading ----------------------------------------------------------------------------

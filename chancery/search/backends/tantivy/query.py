@@ -54,8 +54,8 @@ def term_in(column: str, term: Term) -> tantivy.Query | None:
             )
         return query
     if term.prefix:
-        return tantivy.Query.phrase_prefix_query(SCHEMA, column, words)
-    return tantivy.Query.phrase_query(SCHEMA, column, words)
+        return tantivy.Query.phrase_prefix_query(SCHEMA, column, [*words])
+    return tantivy.Query.phrase_query(SCHEMA, column, [*words])
 
 
 def _columns(term: Term, layer: str | None) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import cast
 
 import tantivy
 from django.conf import settings
@@ -104,6 +105,14 @@ def forget_index() -> None:
     """Drop the process's handles (tests that point SEARCH_INDEX_DIR elsewhere)."""
     with _LOCK:
         _INDEXES.clear()
+
+
+def int_values(
+    searcher: tantivy.Searcher, field: str, addresses: list[tantivy.DocAddress]
+) -> list[int]:
+    """The values of an integer fast field (pk, words, stamp) at these addresses: the stub
+    types any fast field's values as ``int | float | bool | None``."""
+    return cast("list[int]", searcher.fast_field_values(field, addresses))
 
 
 def ordinal(value) -> int | None:

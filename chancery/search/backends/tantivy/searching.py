@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import tantivy
 
@@ -11,7 +12,7 @@ from ...facets import FACETS, FacetValue
 from ...plan import SearchPlan, decade_value
 from ..base import Ranked
 from .query import COVERAGE, SORT_FIELDS, UNDATED, analysed, one_of, plan_query, term_in
-from .schema import COLUMNS, SCHEMA, open_index
+from .schema import COLUMNS, SCHEMA, int_values, open_index
 
 
 class Searching:
@@ -24,13 +25,14 @@ class Searching:
         self.plan = plan
         self.searcher = index.searcher()
         self.query = plan_query(plan)
-        self.count = self.searcher.search(self.query, 1, count=True).count
+        self.count = self.count_of(self.query)
 
     def count_of(self, query: tantivy.Query) -> int:
-        return self.searcher.search(query, 1, count=True).count
+        # The stub omits SearchResult.count (filled when searching with count=True).
+        return self.searcher.search(query, 1, count=True).count  # type: ignore[attr-defined]
 
     def pks(self, hits) -> list[int]:
-        return self.searcher.fast_field_values("pk", [address for _, address in hits])
+        return int_values(self.searcher, "pk", [address for _, address in hits])
 
     def aggregate(self, fields: list[str], missing: dict[str, int]) -> dict[str, dict]:
         """{field: {value: documents}} over every match (Tantivy terms aggregations)."""
@@ -52,8 +54,8 @@ class Searching:
         budget.check()
         hits = self.searcher.search(self.query, pool).hits
         addresses = [address for _, address in hits]
-        pks = self.searcher.fast_field_values("pk", addresses)
-        lengths = self.searcher.fast_field_values("words", addresses)
+        pks = int_values(self.searcher, "pk", addresses)
+        lengths = int_values(self.searcher, "words", addresses)
         budget.check()
         near, in_title = self._near(pks), self._in_title(pks)
         parsed = self.plan.parsed
@@ -107,7 +109,10 @@ class Searching:
         slop = self.plan.near_window(words)
         near = tantivy.Query.boolean_query(
             [
-                (tantivy.Occur.Should, tantivy.Query.phrase_query(SCHEMA, column, words, slop=slop))
+                (
+                    tantivy.Occur.Should,
+                    tantivy.Query.phrase_query(SCHEMA, column, [*words], slop=slop),
+                )
                 for column in COLUMNS
             ]
         )
@@ -125,7 +130,7 @@ def forget_labels(**kwargs) -> None:
     _LABELS.clear()
 
 
-def _labels(name: str, keys) -> dict:
+def _labels(name: str, keys) -> dict[Any, tuple[str, str]]:
     """{key: (public value, label)} of these facet values, from the cache or one query."""
     read_at, known = _LABELS.get(name, (0.0, {}))
     if time.monotonic() - read_at > LABELS_TTL:
@@ -133,7 +138,9 @@ def _labels(name: str, keys) -> dict:
     missing = [k for k in keys if k not in known]
     if missing:
         spec = FACETS[name]
-        rows = spec.model.objects.filter(pk__in=missing).values_list(
+        if spec.model is None:
+            raise ValueError(f"The {name} facet has no records to label")
+        rows = spec.model._default_manager.filter(pk__in=missing).values_list(
             "pk", spec.key, spec.label_field
         )
         known = {**known, **{pk: (str(value), text) for pk, value, text in rows}}

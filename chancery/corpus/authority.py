@@ -16,14 +16,15 @@ from chancery.search import variants as name_variants
 from chancery.search.indexing import index_documents
 
 from . import models as m
+from .authorities import AUTHORITY_KINDS
 
 #: model -> (Document relations, variant model, variant FK, redirect model, review model,
 #: identifier fields, SourceKey scope)
 KINDS = {
-    m.Agent: (("people", "creators", "contributors"), m.AgentVariant, "agent",
+    m.Agent: (AUTHORITY_KINDS["person"].relations, m.AgentVariant, "agent",
               m.AgentRedirect, m.AgentReview, ("wikidata", "viaf", "lcnaf"), SourceKey.AGENT),
-    m.Place: (("places",), m.PlaceVariant, "place", m.PlaceRedirect, m.PlaceReview,
-              ("geonames", "wikidata"), SourceKey.PLACE),
+    m.Place: (AUTHORITY_KINDS["place"].relations, m.PlaceVariant, "place", m.PlaceRedirect,
+              m.PlaceReview, ("geonames", "wikidata"), SourceKey.PLACE),
 }  # fmt: skip
 
 

@@ -395,7 +395,7 @@ def people(request):
 
 
 #: The relations a person page lists, as the search's ``person:`` finds them.
-PERSON_RELATIONS = ("people", "creators", "contributors")
+PERSON_RELATIONS = AUTHORITY_KINDS["person"].relations
 
 
 def _document_list(request, queryset):

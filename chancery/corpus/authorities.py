@@ -10,8 +10,9 @@ there by model and fields.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db.models import Model, Q
+from django.db.models import ManyToManyField, Model, Q
 from django.db.models.fields.related import RelatedField
 
 from . import models
@@ -79,3 +80,23 @@ def browsable_kinds() -> list[AuthorityKind]:
 
 def by_wilson_name() -> dict[str, AuthorityKind]:
     return {kind.wilson: kind for kind in AUTHORITY_KINDS.values()}
+
+
+class Links(NamedTuple):
+    """The rows behind one of Document's many-to-many relations ("creators")."""
+
+    #: The through model: one row per document and record.
+    through: type[Model]
+    #: Its field naming the document ("document"); ``<name>_id`` is the column.
+    document: str
+    #: Its field naming the record ("agent").
+    record: str
+
+
+def links(relation: str) -> Links:
+    """The through model of Document's many-to-many ``relation`` and its two fields."""
+    field = models.Document._meta.get_field(relation)
+    assert isinstance(field, ManyToManyField), relation
+    through = field.remote_field.through
+    assert through is not None, relation
+    return Links(through, field.m2m_field_name(), field.m2m_reverse_field_name())

@@ -9,25 +9,41 @@ new one. Both run in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import NamedTuple
+
 from django.db import transaction
+from django.db.models import Model, Q
 
 from chancery.ingest.models import SourceKey
 from chancery.search import variants as name_variants
 from chancery.search.indexing import index_documents
 
 from . import models as m
+from .authorities import AUTHORITY_KINDS, links
 
-#: model -> (Document relations, variant model, variant FK, redirect model, review model,
-#: identifier fields, SourceKey scope)
-KINDS = {
-    m.Agent: (("people", "creators", "contributors"), m.AgentVariant, "agent",
+
+class Kind(NamedTuple):
+    """What a merge or split moves for one model of authority records."""
+
+    relations: tuple[str, ...]  # the Document relations that point at the records
+    variants: type[m.NameVariant]
+    fk: str  # the variants' and redirects' field naming the record
+    redirect: type[Model]  # AgentRedirect, PlaceRedirect
+    review: type[m.AgentReview] | type[m.PlaceReview]
+    identifiers: tuple[str, ...]  # external identifier fields, kept from merged records
+    scope: str  # the SourceKey scope of the records' import keys
+
+
+KINDS: dict[type[m.Authority], Kind] = {
+    m.Agent: Kind(AUTHORITY_KINDS["person"].relations, m.AgentVariant, "agent",
               m.AgentRedirect, m.AgentReview, ("wikidata", "viaf", "lcnaf"), SourceKey.AGENT),
-    m.Place: (("places",), m.PlaceVariant, "place", m.PlaceRedirect, m.PlaceReview,
-              ("geonames", "wikidata"), SourceKey.PLACE),
+    m.Place: Kind(AUTHORITY_KINDS["place"].relations, m.PlaceVariant, "place", m.PlaceRedirect,
+              m.PlaceReview, ("geonames", "wikidata"), SourceKey.PLACE),
 }  # fmt: skip
 
 
-def _documents(model, pks) -> set[int]:
+def _documents(model: type[m.Authority], pks: Iterable[int]) -> set[int]:
     relations = KINDS[model][0]
     found: set[int] = set()
     for relation in relations:
@@ -37,12 +53,12 @@ def _documents(model, pks) -> set[int]:
     return found
 
 
-def _sync_names(model, pks) -> None:
+def _sync_names(model: type[m.Authority], pks: list[int]) -> None:
     (name_variants.sync_agents if model is m.Agent else name_variants.sync_places)(pks)
 
 
 @transaction.atomic
-def merge(survivor, others) -> list[int]:
+def merge(survivor: m.Agent | m.Place, others: Iterable[m.Agent | m.Place]) -> list[int]:
     """Merge ``others`` into ``survivor``; returns the documents re-indexed."""
     model = type(survivor)
     relations, variant_model, fk, redirect, review, identifiers, scope = KINDS[model]
@@ -52,24 +68,23 @@ def merge(survivor, others) -> list[int]:
     other_pks = [o.pk for o in others]
     affected = _documents(model, other_pks)
     for relation in relations:
-        field = m.Document._meta.get_field(relation)
-        through = field.remote_field.through
-        target = field.m2m_reverse_field_name() + "_id"
-        source = field.m2m_field_name() + "_id"
-        have = set(through.objects.filter(**{target: survivor.pk}).values_list(source, flat=True))
-        rows = through.objects.filter(**{f"{target}__in": other_pks})
+        through, source, target = links(relation)
+        source, target = source + "_id", target + "_id"
+        links_of = through._default_manager
+        have = set(links_of.filter(**{target: survivor.pk}).values_list(source, flat=True))
+        rows = links_of.filter(**{f"{target}__in": other_pks})
         rows.filter(**{f"{source}__in": have}).delete()
         # one document may name two of the merged records: keep one row per document
         seen = set(have)
         for pk, doc in list(rows.values_list("pk", source)):
             if doc in seen:
-                through.objects.filter(pk=pk).delete()
+                links_of.filter(pk=pk).delete()
             seen.add(doc)
-        through.objects.filter(**{f"{target}__in": other_pks}).update(**{target: survivor.pk})
-    names = {v.casefold() for v in variant_model.objects.filter(**{fk: survivor}).values_list(
-        "name", flat=True)}  # fmt: skip
+        links_of.filter(**{f"{target}__in": other_pks}).update(**{target: survivor.pk})
+    variants = variant_model._default_manager
+    names = {v.casefold() for v in variants.filter(**{fk: survivor}).values_list("name", flat=True)}
     names.add(survivor.name.casefold())
-    for variant in variant_model.objects.filter(**{f"{fk}__in": other_pks}):
+    for variant in variant_model._default_manager.filter(**{f"{fk}__in": other_pks}):
         if variant.name.casefold() in names:
             variant.delete()
         else:
@@ -79,20 +94,23 @@ def merge(survivor, others) -> list[int]:
     for other in others:
         if other.name.casefold() not in names:
             names.add(other.name.casefold())
-            variant_model.objects.create(**{fk: survivor}, name=other.name)
+            variant_model._default_manager.create(**{fk: survivor}, name=other.name)
         for field in (*identifiers, "description", "sources", "latitude", "longitude", "dates"):
             if hasattr(survivor, field) and not getattr(survivor, field) and getattr(other, field):
                 setattr(survivor, field, getattr(other, field))
     if model is m.Agent:
         m.Office.objects.filter(agent_id__in=other_pks).update(agent=survivor)
-    redirect.objects.filter(**{f"{fk}__in": other_pks}).update(**{fk: survivor})
-    redirect.objects.bulk_create([redirect(old_slug=o.slug, **{fk: survivor}) for o in others])
+    redirects = redirect._default_manager
+    redirects.filter(**{f"{fk}__in": other_pks}).update(**{fk: survivor})
+    redirects.bulk_create([redirect(old_slug=o.slug, **{fk: survivor}) for o in others])
     SourceKey.objects.filter(scope=scope, object_id__in=other_pks).update(object_id=survivor.pk)
-    review.objects.filter(record_id__in=other_pks, candidate=survivor).update(status="merged")
-    review.objects.filter(candidate_id__in=other_pks, record=survivor).update(status="merged")
-    kept = review.objects.exclude(record_id__in=other_pks).exclude(candidate_id__in=other_pks)
-    review.objects.exclude(pk__in=kept.values("pk")).exclude(status="merged").delete()
-    model.objects.filter(pk__in=other_pks).delete()
+    reviews = review.objects
+    reviews.filter(record_id__in=other_pks, candidate_id=survivor.pk).update(status="merged")
+    reviews.filter(candidate_id__in=other_pks, record_id=survivor.pk).update(status="merged")
+    # the other pairs naming a merged record have nothing left to decide
+    touching = Q(record_id__in=other_pks) | Q(candidate_id__in=other_pks)
+    reviews.filter(touching).exclude(status="merged").delete()
+    model._default_manager.filter(pk__in=other_pks).delete()
     survivor.save()
     _sync_names(model, [survivor.pk, *other_pks])
     index_documents(sorted(affected))
@@ -100,28 +118,32 @@ def merge(survivor, others) -> list[int]:
 
 
 @transaction.atomic
-def split(record, name: str, document_pks, variant_names=()) -> object:
+def split(
+    record: m.Agent | m.Place,
+    name: str,
+    document_pks: Iterable[int],
+    variant_names: Iterable[str] = (),
+) -> m.Agent | m.Place:
     """A new record named ``name`` taking ``document_pks`` (in every relation they have
     with ``record``) and the variants named; returns it. A redirect from the new record's
     address (an old merge's) is removed, so that address is the record again."""
     model = type(record)
     relations, variant_model, fk, redirect, _review, _ids, _scope = KINDS[model]
-    extra = {"kind": record.kind} if model is m.Agent else {}
+    extra = {"kind": record.kind} if isinstance(record, m.Agent) else {}
     new = model(name=name, **extra)
     new.save()
-    redirect.objects.filter(old_slug=new.slug).delete()
+    redirect._default_manager.filter(old_slug=new.slug).delete()
     document_pks = set(document_pks)
     for relation in relations:
-        field = m.Document._meta.get_field(relation)
-        through = field.remote_field.through
-        target = field.m2m_reverse_field_name() + "_id"
-        source = field.m2m_field_name() + "_id"
-        through.objects.filter(**{target: record.pk, f"{source}__in": document_pks}).update(
+        through, source, target = links(relation)
+        source, target = source + "_id", target + "_id"
+        links_of = through._default_manager
+        links_of.filter(**{target: record.pk, f"{source}__in": document_pks}).update(
             **{target: new.pk}
         )
-    moved = variant_model.objects.filter(**{fk: record}, name__in=list(variant_names))
+    moved = variant_model._default_manager.filter(**{fk: record}, name__in=list(variant_names))
     moved.update(**{fk: new})
-    variant_model.objects.filter(**{fk: new}, name=new.name).delete()
+    variant_model._default_manager.filter(**{fk: new}, name=new.name).delete()
     _sync_names(model, [record.pk, new.pk])
     index_documents(sorted(document_pks))
     return new

@@ -258,6 +258,9 @@ class AuthorityReview(models.Model):
     )
     reason = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
+    # each concrete review has these two foreign keys, to its kind of record
+    record: Authority
+    candidate: Authority
 
     class Meta:
         abstract = True

@@ -126,7 +126,7 @@ def script_of(name: str) -> str:
             if label.startswith(prefix):
                 counts[code] = counts.get(code, 0) + 1
                 break
-    return max(counts, key=counts.get) if counts else ""
+    return max(counts, key=counts.__getitem__) if counts else ""
 
 
 _SCRIPTS = [

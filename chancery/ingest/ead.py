@@ -219,16 +219,8 @@ class Exporter:
             m.Document.objects.published()
             .filter(membership__collection=coll)
             .order_by("membership__position", "public_id")
-            .select_related("doc_type", "rights")
-            .prefetch_related(
-                "subjects",
-                "places",
-                "languages",
-                "creators",
-                "people",
-                "repositories",
-                *(["transcripts", "translations"] if self.with_text else []),
-            )  # fmt: skip
+            .with_descriptions()
+            .prefetch_related(*(["transcripts", "translations"] if self.with_text else []))
         )
         return docs
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from chancery.corpus.authorities import AUTHORITY_KINDS
 from chancery.corpus.models import (
     Agent,
     Collection,
@@ -86,7 +87,7 @@ class FieldSpec:
 FIELD_FILTERS: dict[str, FieldSpec] = {
     spec.name: spec
     for spec in [
-        FieldSpec("person", Agent, ("people", "creators", "contributors"), "agent"),
+        FieldSpec("person", Agent, AUTHORITY_KINDS["person"].relations, "agent"),
         FieldSpec("place", Place, ("places",), "place"),
         FieldSpec("collection", Collection, ("collections",), "collection"),
         FieldSpec("type", DocumentType, ("doc_type",), "type"),

@@ -19,7 +19,9 @@ from django.urls import reverse
 from reversion.models import Version
 
 from chancery.corpus import models as m
+from chancery.corpus.authorities import AUTHORITY_KINDS
 from chancery.oai.models import Tombstone
+from chancery.search.facets import FACETS
 
 from .history import children_of
 from .models import RevisionInfo
@@ -71,6 +73,16 @@ def gone(request, public_id: str):
     return render(request, "versions/gone.html", {"tombstone": tombstone}, status=410)
 
 
+#: The relations a version page lists (its template names them): the people a document is
+#: by and about (not its contributors), its subjects, places and languages.
+SHOWN_RELATIONS = (
+    *(r for r in AUTHORITY_KINDS["person"].relations if r != "contributors"),
+    FACETS["subject"].relation,
+    FACETS["place"].relation,
+    FACETS["language"].relation,
+)
+
+
 def document_version(request, public_id: str, number: str):
     n = int(number)  # the URL pattern allows digits only
     doc = m.Document.objects.filter(public_id=public_id).first()
@@ -85,7 +97,7 @@ def document_version(request, public_id: str, number: str):
     chosen = versions[n - 1]
     fields = chosen.version.field_dict
     shown = {}
-    for name in ("creators", "people", "subjects", "places", "languages"):
+    for name in SHOWN_RELATIONS:
         target = m.Document._meta.get_field(name).related_model
         shown[name] = list(target.objects.filter(pk__in=fields.get(name) or []))
     doc_type = m.DocumentType.objects.filter(pk=fields.get("doc_type_id")).first()

@@ -73,12 +73,8 @@ def _matching(results):
 def _documents(ids: list[int]) -> list[models.Document]:
     documents = (
         models.Document.objects.filter(pk__in=ids)
-        .select_related("doc_type", "rights")
-        .prefetch_related(
-            *csl.CITATION_PREFETCH,
-            "subjects",
-            "places",
-        )
+        .with_descriptions()
+        .prefetch_related(*csl.CITATION_PREFETCH)
     )
     by_pk = {d.pk: d for d in documents}
     ordered = [by_pk[pk] for pk in ids if pk in by_pk]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Model, OuterRef, Q, Subquery
 from django.db.models.functions import Substr, Upper
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from chancery.cite.page import record_citations
 from chancery.corpus import models
-from chancery.corpus.authorities import AUTHORITY_KINDS
+from chancery.corpus.authorities import AUTHORITY_KINDS, links
 from chancery.corpus.eac import eac_cpf
 from chancery.corpus.hierarchy import with_totals
 from chancery.corpus.names import fold
@@ -301,12 +301,10 @@ def _browse(request, model, relations: tuple[str, ...], template: str):
     queries whatever the number of records (names sorted by their sort key)."""
     used = Q()
     for relation in relations:
-        field = models.Document._meta.get_field(relation)
-        rows = field.remote_field.through.objects.filter(
-            **{f"{field.m2m_field_name()}__status": models.Document.PUBLISHED}
-        )
+        through, source, target = links(relation)
+        rows = through._default_manager.filter(**{f"{source}__status": models.Document.PUBLISHED})
         # an uncorrelated IN (subquery): SQLite and PostgreSQL build it once, not per row
-        used |= Q(pk__in=rows.values(field.m2m_reverse_field_name()))
+        used |= Q(pk__in=rows.values(target))
     if model is models.Place:  # the places others sit in, as the tree had them
         used |= Q(pk__in=models.Place.objects.filter(parent__isnull=False).values("parent"))
     # Only records a published document names (or a place above one): never draft-only
@@ -332,6 +330,8 @@ def _browse(request, model, relations: tuple[str, ...], template: str):
             | Q(variants__name__icontains=name)
         ).values("pk")  # fmt: skip
         records = records.filter(pk__in=matching)
+    if model is models.Place:  # a place is listed with the place it sits in
+        records = records.select_related("parent")
     paginator = Paginator(records.order_by("sort_key", "name"), BROWSE_PER_PAGE)
     if not name:  # the letters' counts already say how many: no second count query
         if letter == "#":
@@ -343,7 +343,7 @@ def _browse(request, model, relations: tuple[str, ...], template: str):
         page = paginator.page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger) as exc:
         return bad_request(request, f"page: {exc}")
-    items = list(page.object_list.select_related("parent") if model is models.Place else page)
+    items = list(page)
     counts = _document_counts(items, relations)
     for item in items:
         item.n = len(counts.get(item.pk, ()))
@@ -362,19 +362,17 @@ def _browse(request, model, relations: tuple[str, ...], template: str):
 def _document_counts(items, relations) -> dict[int, set[int]]:
     """Published documents per record, for one page of records: the page's links by their
     record (an index look-up per record), then which of those documents are published."""
-    links: dict[int, set[int]] = {}
+    found: dict[int, set[int]] = {}
     pks = [item.pk for item in items]
     for relation in relations:
-        field = models.Document._meta.get_field(relation)
-        through = field.remote_field.through
-        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-        rows = through.objects.filter(**{f"{target}__in": pks}).values_list(
+        through, source, target = links(relation)
+        rows = through._default_manager.filter(**{f"{target}__in": pks}).values_list(
             f"{target}_id", f"{source}_id"
         )
         for pk, doc in rows:
-            links.setdefault(pk, set()).add(doc)
-    every = set().union(*links.values()) if links else set()
-    published = set()
+            found.setdefault(pk, set()).add(doc)
+    every: set[int] = set().union(*found.values()) if found else set()
+    published: set[int] = set()
     ids = sorted(every)
     for start in range(0, len(ids), 5000):
         published.update(
@@ -382,12 +380,12 @@ def _document_counts(items, relations) -> dict[int, set[int]]:
             .filter(pk__in=ids[start : start + 5000])
             .values_list("pk", flat=True)
         )
-    return {pk: docs & published for pk, docs in links.items()}
+    return {pk: docs & published for pk, docs in found.items()}
 
 
 @require_GET
 def places(request):
-    return _browse(request, models.Place, ("places",), "web/places.html")
+    return _browse(request, models.Place, AUTHORITY_KINDS["place"].relations, "web/places.html")
 
 
 @require_GET
@@ -396,7 +394,7 @@ def people(request):
 
 
 #: The relations a person page lists, as the search's ``person:`` finds them.
-PERSON_RELATIONS = ("people", "creators", "contributors")
+PERSON_RELATIONS = AUTHORITY_KINDS["person"].relations
 
 
 def _document_list(request, queryset):
@@ -420,13 +418,16 @@ def _moved(url: str) -> HttpResponsePermanentRedirect:
 
 
 #: Authorities merged into another: their old address redirects to the survivor.
-REDIRECTS = {models.Agent: models.AgentRedirect, models.Place: models.PlaceRedirect}
+REDIRECTS: dict[type[Model], type[models.AgentRedirect] | type[models.PlaceRedirect]] = {
+    models.Agent: models.AgentRedirect,
+    models.Place: models.PlaceRedirect,
+}
 
 
 def _authority_page(request, kind: str, slug: str):
     spec = AUTHORITY_KINDS[kind]
     moved = REDIRECTS.get(spec.model)
-    if moved is not None and not spec.model.objects.filter(slug=slug).exists():
+    if moved is not None and not spec.model._default_manager.filter(slug=slug).exists():
         found = moved.objects.filter(old_slug=slug).first()
         if found is not None:
             target = getattr(found, "agent" if spec.model is models.Agent else "place")

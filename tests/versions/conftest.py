@@ -36,10 +36,11 @@ def login(make_user):
 
 
 def read_form(client: Client, url: str) -> dict:
-    """The change form at ``url`` as a browser would submit it."""
+    """The change form at ``url`` (``/admin/<app>/<model>/…``) as a browser would submit it."""
     page = client.get(url)
     assert page.status_code == 200, url
-    form = html.fromstring(page.content).get_element_by_id("document_form")
+    model_name = url.strip("/").split("/")[2]
+    form = html.fromstring(page.content).get_element_by_id(f"{model_name}_form")
     data: dict[str, list] = {}
     for field in form.inputs:
         kind = getattr(field, "type", "")

@@ -1,6 +1,7 @@
 """Import all twelve shared FRUS volumes into an empty archive, index included.
 
-Run: nice -n 10 .venv/bin/python bench/import_frus.py [FOLDER]
+Run: nice -n 10 .venv/bin/python bench/import_frus.py [--no-versions] [FOLDER]
+``--no-versions`` imports without making versions (the baseline of issue 16's bound).
 A fresh CHANCERY_HOME (SQLite) is made in a temp dir; every volume goes through the same
 code as ``chancery import tei`` (one transaction per file, index built at the end of each).
 Prints per-volume and total time, documents per second and peak memory (max RSS), and checks
@@ -19,7 +20,10 @@ FRUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "frus
 
 
 def main() -> int:
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else FRUS
+    args = sys.argv[1:]
+    no_versions = "--no-versions" in args
+    args = [a for a in args if a != "--no-versions"]
+    folder = Path(args[0]) if args else FRUS
     volumes = sorted(folder.glob("*.xml"))
     if not volumes:
         print(f"No FRUS volumes in {folder}")
@@ -37,6 +41,8 @@ def main() -> int:
     from chancery.search.backends import get_backend
 
     call_command("migrate", verbosity=0)
+    if no_versions:
+        _without_versions()
     for label in ("first import (empty archive)", "re-import (nothing changes)"):
         print(f"\n{label}")
         started, cpu = time.perf_counter(), time.process_time()
@@ -59,6 +65,18 @@ def main() -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory (max RSS): {peak:.0f} MiB")
     return 0
+
+
+def _without_versions() -> None:
+    """Imports as they were before issue 16: no version of anything."""
+    from django.db.models.signals import post_save
+
+    from chancery.ingest import run, writer
+    from chancery.versions.registry import CHILDREN, VERSIONED
+
+    run.record_import = writer.record_import = lambda pks: 0
+    for model in [*VERSIONED, *(c for cs in CHILDREN.values() for c, _ in cs)]:
+        post_save.disconnect(sender=model, dispatch_uid=f"versions_imp_{model.__name__}")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from chancery.corpus.hierarchy import move_subtree
 from chancery.corpus.sanitize import clean_html
 from chancery.corpus.text import clean_tree
 from chancery.oai.models import Tombstone
+from chancery.versions.history import changed_by_import
 from chancery.versions.signals import stamps_kept
 
 from .models import SourceKey
@@ -457,6 +458,7 @@ class Restorer:
             raise IngestError(self.name, f"{model.__name__} {name}: no {value!r}")
         if getattr(model.objects.get(pk=pk), field.attname) != target:
             model.objects.filter(pk=pk).update(**{field.attname: target})
+            changed_by_import(model, pk)  # an update sends no signal: its version says so
             if model is corpus.Collection:
                 move_subtree(model.objects.get(pk=pk))
             self._touch(writer, model, pk)

@@ -21,7 +21,7 @@ from chancery.corpus.models import DESCRIPTIONS
 from chancery.corpus.names import compact, script_of
 from chancery.corpus.sanitize import clean_html
 from chancery.search.indexing import index_documents
-from chancery.versions.history import record_import
+from chancery.versions.history import changed_by_import, record_import
 
 from .languages import get_language
 from .models import SourceKey
@@ -217,13 +217,15 @@ class Writer:
             v.casefold()
             for v in model.objects.filter(**{field: owner}).values_list("name", flat=True)
         }
-        model.objects.bulk_create(
+        added = model.objects.bulk_create(
             [
                 model(**{field: owner}, name=n, script=script_of(n))
                 for k, n in wanted.items()
                 if k not in have
             ]  # fmt: skip
         )
+        if added:  # bulk_create sends no signal: the owner's version must show them
+            changed_by_import(type(owner), owner.pk)
 
     def collection(self, ref: CollectionRef) -> corpus.Collection:
         if ("collection", ref.key) in self._cache:

@@ -105,54 +105,81 @@ def _serialize(obj: models.Model, label: str = "", relations: dict | None = None
     )
 
 
-def _relation_ids(pks) -> dict[int, dict[str, list]]:
-    """Document pk -> relation name -> ids of what it links to, one query per relation."""
+def _relation_ids(model: type[models.Model], pks: list[int]) -> dict[int, dict[str, list]]:
+    """Record pk -> relation name -> ids of what it links to, one query per relation."""
     found: dict[int, dict[str, list]] = {pk: {} for pk in pks}
-    for f in m.Document._meta.local_many_to_many:
+    for f in model._meta.local_many_to_many:
         through = f.remote_field.through
         if not through._meta.auto_created:
             continue
         source, target = f.m2m_field_name() + "_id", f.m2m_reverse_field_name() + "_id"
-        rows = through.objects.filter(**{f"{source}__in": pks}).values_list(source, target)
+        rows = through._default_manager.filter(**{f"{source}__in": pks}).values_list(source, target)
         for pk, other in rows:
             found[pk].setdefault(f.name, []).append(other)
     return found
 
 
-def version_documents(
-    pks, source: ImportSource | None, *, user=None, event="import", comment="", note=""
+def _labels(model: type[models.Model]):
+    """How a version of a record of ``model`` and of its children are named in the admin."""
+    if model is m.Document:
+        return (lambda doc: doc.title), (
+            lambda row, doc: f"{type(row).__name__} of {doc.public_id}"
+        )
+    return force_str, (lambda row, parent: force_str(row))
+
+
+def version_records(
+    model: type[models.Model],
+    pks,
+    source: ImportSource | None,
+    *,
+    user=None,
+    event: str = "import",
+    comment: str = "",
+    note: str = "",
 ) -> int:
-    """One revision per document (with its texts, scans and memberships), in bulk."""
+    """One revision per record of ``model`` (with its children: a document's texts, scans
+    and memberships, a person's or place's variant names), in bulk."""
     pks = sorted(set(pks))
     now = timezone.now()
     comment = comment or (f"Imported from {source.file} by {source.name}" if source else "")
+    label, child_label = _labels(model)
     made = 0
     for start in range(0, len(pks), CHUNK):
         chunk = pks[start : start + CHUNK]
-        docs = list(m.Document.objects.filter(pk__in=chunk).order_by("pk"))
-        relations = _relation_ids(chunk)
+        objs = list(model._default_manager.filter(pk__in=chunk).order_by("pk"))
+        relations = _relation_ids(model, chunk)
         children: dict[int, list] = {}
-        for child, fk in CHILDREN[m.Document]:
-            for row in child.objects.filter(**{f"{fk}_id__in": chunk}).order_by("pk"):
+        for child, fk in CHILDREN.get(model, []):
+            rows = child._default_manager.filter(**{f"{fk}_id__in": chunk}).order_by("pk")
+            for row in rows:
                 children.setdefault(getattr(row, f"{fk}_id"), []).append(row)
         revisions = Revision.objects.bulk_create(
-            [Revision(date_created=now, user=user, comment=comment) for _ in docs]
+            [Revision(date_created=now, user=user, comment=comment) for _ in objs]
         )
         versions = []
-        for doc, revision in zip(docs, revisions, strict=True):
-            parts = [(doc, doc.title, relations[doc.pk])]
-            parts += [(row, f"{type(row).__name__} of {doc.public_id}", None)
-                      for row in children.get(doc.pk, [])]  # fmt: skip
-            for obj, label, links in parts:
-                version = _serialize(obj, label, links)
+        for obj, revision in zip(objs, revisions, strict=True):
+            parts = [(obj, label(obj), relations[obj.pk])]
+            parts += [(row, child_label(row, obj), None) for row in children.get(obj.pk, [])]
+            for part, name, links in parts:
+                version = _serialize(part, name, links)
                 version.revision = revision
                 versions.append(version)
         Version.objects.bulk_create(versions, batch_size=500)
         RevisionInfo.objects.bulk_create(
             [RevisionInfo(revision=r, source=source, event=event, note=note) for r in revisions]
         )
-        made += len(docs)
+        made += len(objs)
     return made
+
+
+def version_documents(
+    pks, source: ImportSource | None, *, user=None, event="import", comment="", note=""
+) -> int:
+    """One revision per document (with its texts, scans and memberships), in bulk."""
+    return version_records(
+        m.Document, pks, source, user=user, event=event, comment=comment, note=note
+    )
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -251,28 +278,66 @@ def versions_of_model(version: Version):
 
 
 # -- the file being imported ---------------------------------------------------------------
-_file: ContextVar[dict | None] = ContextVar("chancery-import-file", default=None)
+class _ImportState:
+    """What the file being imported has made so far (for :func:`record_import`)."""
+
+    def __init__(self, path: Path, fmt: str):
+        self.path, self.format = path, fmt
+        self.source: ImportSource | None = None
+        #: collections and authority records created or changed (model -> pks)
+        self.records: dict[type[models.Model], set[int]] = {}
+        #: records whose own history came in the file (a JSONL backup): not versioned again
+        self.restored: dict[type[models.Model], set[int]] = {}
+
+
+_file: ContextVar[_ImportState | None] = ContextVar("chancery-import-file", default=None)
 
 
 @contextmanager
 def importing_file(path: Path, fmt: str = ""):
     """Versions the importers make in this block are attributed to this file (run.py)."""
-    token = _file.set({"path": path, "format": fmt, "source": None})
+    token = _file.set(_ImportState(path, fmt))
     try:
         yield
     finally:
         _file.reset(token)
 
 
-def record_import(pks) -> int:
-    """Version the documents an import created or changed, attributed to its file."""
-    pks = list(pks)
-    if not pks:
-        return 0
+def changed_by_import(model: type[models.Model], pk) -> None:
+    """Note that the import under way created or changed this record (signals.py calls it
+    for every save of a versioned record; importers for what they write in bulk)."""
     state = _file.get()
+    if state is not None and pk is not None:
+        state.records.setdefault(model, set()).add(pk)
+
+
+def history_restored(model: type[models.Model], pk) -> None:
+    """This record's versions came with the file: the import adds none of its own."""
+    state = _file.get()
+    if state is not None and pk is not None:
+        state.restored.setdefault(model, set()).add(int(pk))
+
+
+def record_import(pks) -> int:
+    """Version the documents an import created or changed, and the collections and
+    authority records it created or changed, attributed to its file; returns how many."""
+    state = _file.get()
+    wanted: dict[type[models.Model], set[int]] = {m.Document: set(pks)}
+    if state is not None:
+        for model, found in state.records.items():
+            wanted.setdefault(model, set()).update(found)
+        state.records = {}
+        for model, skip in state.restored.items():
+            wanted[model] = wanted.get(model, set()) - skip
+    if not any(wanted.values()):
+        return 0
     source = None
     if state is not None:
-        if state["source"] is None:
-            state["source"] = import_source(state["path"], state["format"])
-        source = state["source"]
-    return version_documents(pks, source)
+        if state.source is None:
+            state.source = import_source(state.path, state.format)
+        source = state.source
+    made = 0
+    for model, found in wanted.items():
+        if found:
+            made += version_records(model, found, source)
+    return made

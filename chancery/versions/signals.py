@@ -12,7 +12,9 @@ from reversion.signals import post_revision_commit
 from chancery.corpus import models as m
 
 from . import context
+from .history import changed_by_import
 from .models import RevisionInfo
+from .registry import CHILDREN, VERSIONED
 
 
 def _revision_committed(sender, revision, versions, **kwargs):
@@ -68,6 +70,22 @@ def _authority_changed(sender, instance, created=False, raw=False, **kwargs):
             ).update(updated_at=timezone.now())
 
 
+def _saved_during_import(sender, instance, raw=False, **kwargs):
+    """A collection or authority record an import creates or changes gets its version."""
+    if not raw:
+        changed_by_import(sender, instance.pk)
+
+
+def _child_saved_during_import(sender, instance, raw=False, **kwargs):
+    """A variant name an import adds changes its person or place."""
+    if raw:
+        return
+    for parent, children in CHILDREN.items():
+        for child, fk in children:
+            if child is sender and parent is not m.Document:
+                changed_by_import(parent, getattr(instance, f"{fk}_id"))
+
+
 def connect() -> None:
     post_revision_commit.connect(_revision_committed, dispatch_uid="versions_revision_info")
     for field in m.Document._meta.many_to_many:
@@ -82,3 +100,16 @@ def connect() -> None:
         post_save.connect(
             _authority_changed, sender=model, dispatch_uid=f"versions_auth_{model.__name__}"
         )
+    for model in VERSIONED:
+        if model is not m.Document:  # documents: by the importer's outcomes (ingest/writer.py)
+            post_save.connect(
+                _saved_during_import, sender=model, dispatch_uid=f"versions_imp_{model.__name__}"
+            )
+    for parent, children in CHILDREN.items():
+        for child, _ in children:
+            if parent is not m.Document:
+                post_save.connect(
+                    _child_saved_during_import,
+                    sender=child,
+                    dispatch_uid=f"versions_imp_{child.__name__}",
+                )

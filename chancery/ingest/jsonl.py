@@ -2,7 +2,8 @@
 
 One object per line, in an order where everything a line refers to came before it:
 a header, languages, authorities, collections, documents (with their memberships and
-assets inline, files base64-encoded), OAI tombstones, then the importers' source keys, and
+assets inline, files base64-encoded), OAI tombstones, the importers' source keys, the
+history (versions, review comments, audit log: chancery/versions/backup.py), and
 an end line with the counts and a SHA-256 of every line before it but the header. An
 import checks them all before writing anything, so a cut or altered file is refused whole.
 References are by
@@ -40,6 +41,7 @@ from chancery.corpus.hierarchy import move_subtree
 from chancery.corpus.sanitize import clean_html
 from chancery.corpus.text import clean_tree
 from chancery.oai.models import Tombstone
+from chancery.versions import backup as history
 from chancery.versions.history import changed_by_import
 from chancery.versions.signals import stamps_kept
 
@@ -172,6 +174,7 @@ def export_lines() -> Iterator[dict]:
     """The header (counts read first), then every record."""
     counts = {name: model.objects.count() for name, (model, _) in TYPES.items()}
     counts["sourcekey"] = SourceKey.objects.count()
+    counts.update(history.counts())
     yield {"type": HEADER, "version": VERSION,
            "exported_at": timezone.now().isoformat(), "counts": counts}  # fmt: skip
     yield from export_records()
@@ -194,6 +197,7 @@ def export_records() -> Iterator[dict]:
         target = model.objects.filter(pk=key.object_id).first()
         if target is not None:
             yield {"type": "sourcekey", "scope": key.scope, "key": key.key, "object": _nk(target)}
+    yield from history.export_lines()  # versions, review comments, audit log
 
 
 def _encode(line: dict) -> bytes:
@@ -207,7 +211,7 @@ def export_jsonl(out: Path) -> int:
     the file really holds even if the archive changed while it was read; then header,
     records and end line are written to a temporary file that is renamed to ``out``.
     """
-    counts = Counter({name: 0 for name in [*TYPES, "sourcekey"]})
+    counts = Counter({name: 0 for name in [*TYPES, "sourcekey", *history.KINDS]})
     digest = hashlib.sha256()
     with tempfile.TemporaryFile(dir=out.parent, prefix=f".{out.name}.") as body:
         for line in export_records():
@@ -305,6 +309,8 @@ class Restorer:
         kind = data.get("type")
         if kind == "sourcekey":
             return self._source_key(data, where)
+        if kind in history.KINDS:
+            return self._history(data, where, writer)
         if kind not in TYPES:
             raise IngestError(where, f"unknown line type {kind!r}")
         model, natural = TYPES[kind]
@@ -414,6 +420,16 @@ class Restorer:
             self._save(model, None, {**values, fk: parent}, data.get("id"))
         return "updated" if outcome == "unchanged" else outcome
 
+    def _history(self, data: dict, where: str, writer) -> str:
+        """A version, review comment or audit-log entry (chancery/versions/backup.py)."""
+        try:
+            outcome, warning = history.restore(data, where, self.stage)
+        except (history.HistoryError, KeyError, TypeError) as exc:
+            raise IngestError(where, f"{data.get('type')}: {exc}") from None
+        if warning:
+            writer.report.warnings.append(warning)
+        return outcome
+
     def _source_key(self, data: dict, where: str) -> str:
         model = {"agent": corpus.Agent, "place": corpus.Place, "collection": corpus.Collection}.get(
             data.get("scope")
@@ -472,7 +488,7 @@ class Restorer:
     def reset_sequences() -> None:
         all_models = [mdl for mdl, _ in TYPES.values()] + [
             c for children in CHILDREN.values() for c, _ in children.values()
-        ] + [SourceKey]  # fmt: skip
+        ] + [SourceKey, *history.MODELS]  # fmt: skip
         statements = connection.ops.sequence_reset_sql(no_style(), all_models)
         with connection.cursor() as cursor:
             for sql in statements:
@@ -521,7 +537,7 @@ def _file_names(model, data: dict) -> Iterator[tuple[str, object]]:
 
 def _check_record(data: dict, where: str) -> None:
     kind = data.get("type")
-    if kind == "sourcekey":
+    if kind == "sourcekey" or kind in history.KINDS:
         return
     if kind not in TYPES:
         raise IngestError(where, f"unknown line type {kind!r}")

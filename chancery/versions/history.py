@@ -315,7 +315,7 @@ def history_restored(model: type[models.Model], pk) -> None:
     """This record's versions came with the file: the import adds none of its own."""
     state = _file.get()
     if state is not None and pk is not None:
-        state.restored.setdefault(model, set()).add(int(pk))
+        state.restored.setdefault(model, set()).add(pk)
 
 
 def record_import(pks) -> int:

@@ -43,7 +43,7 @@ KINDS: dict[str, type[models.Model]] = {
 #: every table a restore writes ids into (their sequences are reset after it)
 MODELS = (Revision, Version, RevisionInfo, ImportSource, ReviewComment, AuditEvent)
 #: versioned models with a natural key (the others are found by id)
-NATURAL = {
+NATURAL: dict[type[models.Model], str] = {
     corpus.Document: "public_id",
     corpus.Language: "code",
     **{
@@ -91,6 +91,13 @@ def export_lines() -> Iterator[dict]:
                "target_type": e.target_type, "target": e.target, "detail": e.detail}  # fmt: skip
 
 
+def _model(type_id: int) -> type[models.Model]:
+    model = ContentType.objects.get_for_id(type_id).model_class()
+    if model is None:  # a model since removed: its versions cannot be read
+        raise HistoryError(f"content type {type_id} has no model")
+    return model
+
+
 def _natural_keys(versions: list[Version]) -> dict[tuple[int, str], str]:
     """(content type, object id) -> the record's natural key, a query per model."""
     wanted: dict[int, set[str]] = {}
@@ -98,7 +105,7 @@ def _natural_keys(versions: list[Version]) -> dict[tuple[int, str], str]:
         wanted.setdefault(v.content_type_id, set()).add(v.object_id)
     found = {}
     for type_id, ids in wanted.items():
-        model = ContentType.objects.get_for_id(type_id).model_class()
+        model = _model(type_id)
         if model in NATURAL:
             rows = model._default_manager.filter(pk__in=ids).values_list("pk", NATURAL[model])
             found.update({(type_id, str(pk)): key for pk, key in rows})
@@ -133,8 +140,7 @@ def _revisions() -> Iterator[dict]:
                     },
                 },
                 "versions": [
-                    {"id": v.pk, "model": ContentType.objects.get_for_id(v.content_type_id)
-                     .model_class()._meta.label_lower,
+                    {"id": v.pk, "model": _model(v.content_type_id)._meta.label_lower,
                      "object_id": v.object_id, "object": keys.get((v.content_type_id, v.object_id)),
                      "format": v.format, "serialized_data": v.serialized_data,
                      "object_repr": v.object_repr}
@@ -152,6 +158,11 @@ def _user(name: str):
     if not name:
         return None
     return get_user_model()._default_manager.filter(username=name).first()
+
+
+def _exists(model: type[models.Model], pk, **same) -> bool:
+    """A row with this id and these values is already there (restored before)."""
+    return isinstance(pk, int) and model._default_manager.filter(pk=pk, **same).exists()
 
 
 def _free(model: type[models.Model], pk) -> bool:
@@ -203,7 +214,7 @@ def _revision(data: dict, where: str, made: list) -> tuple[str, str]:
             if pk is not None:
                 history_restored(model, pk)
         versions.append((item, model, object_id))
-    if Revision.objects.filter(pk=data.get("id"), date_created=date).exists():
+    if _exists(Revision, data.get("id"), date_created=date):
         return "unchanged", ""
     revision = Revision(date_created=date, user=_user(data.get("user", "")),
                         comment=data.get("comment") or "")  # fmt: skip
@@ -247,7 +258,7 @@ def _source(data, where: str) -> ImportSource | None:
 
 def _comment(data: dict, where: str, made: list) -> str:
     created = _at(data.get("created_at"), where, "created_at")
-    if ReviewComment.objects.filter(pk=data.get("id"), created_at=created).exists():
+    if _exists(ReviewComment, data.get("id"), created_at=created):
         return "unchanged"
     document = corpus.Document.objects.filter(public_id=data.get("document")).first()
     if document is None:
@@ -256,23 +267,24 @@ def _comment(data: dict, where: str, made: list) -> str:
         document=document, author=_user(data.get("author", "")),
         action=data.get("action") or "", text=data.get("text") or "",
     )  # fmt: skip
-    if _free(ReviewComment, data.get("id")):
-        comment.pk = data["id"]
-    comment.save()
-    ReviewComment.objects.filter(pk=comment.pk).update(created_at=created)  # auto_now_add
-    made.append(comment)
-    return "created"
+    return _create(comment, data.get("id"), made, created_at=created)
 
 
 def _audit(data: dict, where: str, made: list) -> str:
     at = _at(data.get("at"), where, "at")
-    if AuditEvent.objects.filter(pk=data.get("id"), at=at).exists():
+    if _exists(AuditEvent, data.get("id"), at=at):
         return "unchanged"
     fields = ("action", "username", "ip", "target_type", "target", "detail")
     event = AuditEvent(user=_user(data.get("user", "")), **{f: data.get(f) or "" for f in fields})
-    if _free(AuditEvent, data.get("id")):
-        event.pk = data["id"]
-    event.save()
-    AuditEvent.objects.filter(pk=event.pk).update(at=at)  # auto_now_add
-    made.append(event)
+    return _create(event, data.get("id"), made, at=at)
+
+
+def _create(obj: models.Model, pk, made: list, **stamp) -> str:
+    """Save ``obj`` under its exported id if free, with its exported date (auto_now_add)."""
+    model = type(obj)
+    if _free(model, pk):
+        obj.pk = pk
+    obj.save()
+    model._default_manager.filter(pk=obj.pk).update(**stamp)
+    made.append(obj)
     return "created"

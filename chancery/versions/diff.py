@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.utils.html import strip_tags
@@ -52,12 +53,13 @@ def _names(model: type[models.Model], ids) -> dict:
     return {str(o.pk): str(o) for o in model._default_manager.filter(pk__in=list(ids))}
 
 
-def _shown(model, data: dict, other: dict) -> dict[str, tuple[str, str]]:
+def _shown(model: type[models.Model], data: dict, other: dict) -> dict[str, tuple[str, str, str]]:
     """Field -> (label, old shown, new shown) for the fields that differ."""
-    changed = {}
+    changed: dict[str, tuple[str, str, str]] = {}
     for name in sorted(set(data) | set(other)):
         if name in HIDDEN or _comparable(data.get(name)) == _comparable(other.get(name)):
             continue
+        f: Any
         try:
             f = model._meta.get_field(name)
         except Exception:  # noqa: BLE001 — a field since removed: show the raw value
@@ -132,14 +134,14 @@ def compare(old: Version | None, new: Version) -> Diff:
                 for _name, (flabel, o, nw) in _shown(child, _meta(a), _meta(b)).items():
                     fields.append(FieldChange(f"{label}: {flabel}", o, nw))
         else:
-            a = sorted(_describe(child, x) for x in before)
-            b = sorted(_describe(child, x) for x in after)
-            if a != b:
+            was = sorted(_describe(child, x) for x in before)
+            now = sorted(_describe(child, x) for x in after)
+            if was != now:
                 fields.append(
                     FieldChange(
                         str(child._meta.verbose_name_plural).capitalize(),
-                        "; ".join(a),
-                        "; ".join(b),
+                        "; ".join(was),
+                        "; ".join(now),
                     )
                 )
     return Diff(fields, texts)

@@ -69,13 +69,21 @@ def import_source(path: Path, fmt: str = "") -> ImportSource:
     )
 
 
+def link_table(f: models.ManyToManyField) -> type[models.Model] | None:
+    """The table Django made for a plain many-to-many field (None: a model of our own)."""
+    through = f.remote_field.through
+    if through is None or isinstance(through, str) or not through._meta.auto_created:
+        return None
+    return through
+
+
 def _stored(obj: models.Model, names, relations: dict | None = None) -> str:
     """``obj`` as Django's JSON serializer writes it (what reversion reads back), quicker:
     many-to-many values come from ``relations`` (field name -> ids, read in bulk from the
     link tables), where Django's serializer runs a query per relation and object."""
     fields = {}
     for f in obj._meta.local_fields:
-        if not f.serialize or f.name not in names:
+        if not getattr(f, "serialize", True) or f.name not in names:
             continue
         if f.remote_field is not None:
             fields[f.name] = getattr(obj, f.attname)
@@ -83,7 +91,7 @@ def _stored(obj: models.Model, names, relations: dict | None = None) -> str:
         value = f.value_from_object(obj)
         fields[f.name] = value if is_protected_type(value) else f.value_to_string(obj)
     for f in obj._meta.local_many_to_many:
-        if f.serialize and f.name in names and f.remote_field.through._meta.auto_created:
+        if getattr(f, "serialize", True) and f.name in names and link_table(f) is not None:
             if relations is None:
                 ids = getattr(obj, f.name).values_list("pk", flat=True)
             else:
@@ -109,8 +117,8 @@ def _relation_ids(model: type[models.Model], pks: list[int]) -> dict[int, dict[s
     """Record pk -> relation name -> ids of what it links to, one query per relation."""
     found: dict[int, dict[str, list]] = {pk: {} for pk in pks}
     for f in model._meta.local_many_to_many:
-        through = f.remote_field.through
-        if not through._meta.auto_created:
+        through = link_table(f)
+        if through is None:
             continue
         source, target = f.m2m_field_name() + "_id", f.m2m_reverse_field_name() + "_id"
         rows = through._default_manager.filter(**{f"{source}__in": pks}).values_list(source, target)
@@ -159,6 +167,7 @@ def version_records(
         )
         versions = []
         for obj, revision in zip(objs, revisions, strict=True):
+            parts: list[tuple[models.Model, str, dict | None]]
             parts = [(obj, label(obj), relations[obj.pk])]
             parts += [(row, child_label(row, obj), None) for row in children.get(obj.pk, [])]
             for part, name, links in parts:
@@ -198,11 +207,11 @@ def fields_of(version: Version) -> dict:
     return data
 
 
-def children_of(version: Version) -> dict[type, list[dict]]:
+def children_of(version: Version) -> dict[type[models.Model], list[dict]]:
     """The text layers, scans, memberships (or variants) stored with a version, by model,
     each as its stored fields plus ``pk``."""
     parent = version._model
-    found: dict[type, list[dict]] = {}
+    found: dict[type[models.Model], list[dict]] = {}
     kinds = {ContentType.objects.get_for_model(c).pk: (c, fk) for c, fk in CHILDREN.get(parent, [])}
     if not kinds:
         return found

@@ -61,7 +61,7 @@ class RevisionInfo(models.Model):
 
     @property
     def author(self) -> str:
-        if self.source_id:
+        if self.source is not None:
             return f"import {self.source.name}"
         user = self.revision.user
         return user.get_username() if user else "unknown"

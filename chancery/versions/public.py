@@ -99,7 +99,8 @@ def document_version(request, public_id: str, number: str):
     shown = {}
     for name in SHOWN_RELATIONS:
         target = m.Document._meta.get_field(name).related_model
-        shown[name] = list(target.objects.filter(pk__in=fields.get(name) or []))
+        assert isinstance(target, type), name  # SHOWN_RELATIONS are relations to models
+        shown[name] = list(target._default_manager.filter(pk__in=fields.get(name) or []))
     doc_type = m.DocumentType.objects.filter(pk=fields.get("doc_type_id")).first()
     children = children_of(chosen.version)
     languages = {lang.code: lang for lang in m.Language.objects.all()}
@@ -110,7 +111,7 @@ def document_version(request, public_id: str, number: str):
     ):
         for item in children.get(model, []):
             texts.append({"label": item.get("label") or noun, "html": item.get("html", ""),
-                          "language": languages.get(item.get("language"))})  # fmt: skip
+                          "language": languages.get(str(item.get("language")))})  # fmt: skip
     snapshot = m.Document(**{k: v for k, v in fields.items() if not isinstance(v, list)})
     return render(
         request,

@@ -9,12 +9,13 @@ its own.
 from __future__ import annotations
 
 import reversion
+from django.db.models import ForeignKey, Model
 
 from chancery.corpus import models as m
 
 #: model -> [(child model, its foreign key to the parent)]: kept in the parent's revision
 #: and restored (or removed) with it.
-CHILDREN: dict[type, list[tuple[type, str]]] = {
+CHILDREN: dict[type[Model], list[tuple[type[Model], str]]] = {
     m.Document: [
         (m.Translation, "document"),
         (m.Transcript, "document"),
@@ -26,7 +27,7 @@ CHILDREN: dict[type, list[tuple[type, str]]] = {
 }
 
 #: the models an editor works on, each with its own history in the admin
-VERSIONED = (
+VERSIONED: tuple[type[Model], ...] = (
     m.Document,
     m.Collection,
     m.Agent,
@@ -42,10 +43,12 @@ VERSIONED = (
 )
 
 
-def follow_names(model: type) -> list[str]:
+def follow_names(model: type[Model]) -> list[str]:
     names = []
     for child, fk in CHILDREN.get(model, []):
-        names.append(child._meta.get_field(fk).remote_field.get_accessor_name())
+        field = child._meta.get_field(fk)
+        assert isinstance(field, ForeignKey), (child, fk)
+        names.append(str(field.remote_field.get_accessor_name()))
     return names
 
 

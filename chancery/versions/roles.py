@@ -103,19 +103,20 @@ def scope_of(user) -> set[int] | None:
     """The collections ``user`` may work in (each with all below it), or None: all."""
     if user.is_superuser:
         return None
-    cached = getattr(user, "_chancery_scope", False)
-    if cached is not False:
+    if hasattr(user, "_chancery_scope"):
+        cached: set[int] | None = user._chancery_scope
         return cached
     from .models import CollectionScope
 
     scope = CollectionScope.objects.filter(user_id=user.pk).first()
-    result = None
+    result: set[int] | None = None
     if scope is not None:
         roots = set(scope.collections.values_list("pk", flat=True))
         parents = dict(m.Collection.objects.values_list("pk", "parent_id"))
         result = set()
         for pk in parents:
-            node, seen = pk, set()
+            node: int | None = pk
+            seen: set[int] = set()
             while node is not None and node not in seen:
                 if node in roots:
                     result.add(pk)

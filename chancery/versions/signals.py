@@ -12,7 +12,7 @@ from reversion.signals import post_revision_commit
 from chancery.corpus import models as m
 
 from . import context
-from .history import changed_by_import
+from .history import changed_by_import, link_table
 from .models import RevisionInfo
 from .registry import CHILDREN, VERSIONED
 
@@ -89,8 +89,8 @@ def _child_saved_during_import(sender, instance, raw=False, **kwargs):
 def connect() -> None:
     post_revision_commit.connect(_revision_committed, dispatch_uid="versions_revision_info")
     for field in m.Document._meta.many_to_many:
-        through = field.remote_field.through
-        if through._meta.auto_created:
+        through = link_table(field)
+        if through is not None:
             m2m_changed.connect(
                 _relations_changed, sender=through, dispatch_uid=f"versions_touch_{field.name}"
             )
@@ -100,10 +100,12 @@ def connect() -> None:
         post_save.connect(
             _authority_changed, sender=model, dispatch_uid=f"versions_auth_{model.__name__}"
         )
-    for model in VERSIONED:
-        if model is not m.Document:  # documents: by the importer's outcomes (ingest/writer.py)
+    for versioned in VERSIONED:
+        if versioned is not m.Document:  # documents: by the importer's outcomes (ingest/writer.py)
             post_save.connect(
-                _saved_during_import, sender=model, dispatch_uid=f"versions_imp_{model.__name__}"
+                _saved_during_import,
+                sender=versioned,
+                dispatch_uid=f"versions_imp_{versioned.__name__}",
             )
     for parent, children in CHILDREN.items():
         for child, _ in children:

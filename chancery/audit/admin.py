@@ -17,13 +17,8 @@ def is_administrator(user) -> bool:
     return user.is_active and (user.is_superuser or user.has_perm("audit.view_auditevent"))
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "action", "username", "target", "detail", "ip"]
-    list_filter = ["action", "at"]
-    search_fields = ["username", "target", "detail"]
-    date_hierarchy = "at"
-    change_list_template = "audit/change_list.html"
+class ReadOnlyAdminMixin:
+    """A record nobody adds, changes or deletes in the admin (a log, an import run)."""
 
     def has_add_permission(self, request):
         return False
@@ -33,6 +28,15 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["at", "action", "username", "target", "detail", "ip"]
+    list_filter = ["action", "at"]
+    search_fields = ["username", "target", "detail"]
+    date_hierarchy = "at"
+    change_list_template = "audit/change_list.html"
 
     def has_view_permission(self, request, obj=None):
         return is_administrator(request.user)

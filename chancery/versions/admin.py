@@ -25,6 +25,7 @@ from django.utils.html import format_html, format_html_join
 from reversion.models import Version
 
 from chancery import audit
+from chancery.audit.admin import ReadOnlyAdminMixin
 from chancery.corpus import models as m
 from chancery.oai.models import Tombstone
 
@@ -59,7 +60,7 @@ class Versioned(admin.ModelAdmin):
             fieldsets.append(("This change", {"fields": self.change_fields(request, obj)}))
         return fieldsets
 
-    def change_fields(self, request, obj) -> list[str]:
+    def change_fields(self, request, obj) -> list[str | list[str] | tuple[str, ...] | tuple[()]]:
         return ["public_note"]
 
     def save_model(self, request, obj, form, change):
@@ -104,19 +105,18 @@ class Versioned(admin.ModelAdmin):
                 qs = qs.filter(pk__in=scope)
         return qs
 
+    def _in_scope(self, request, obj) -> bool:
+        """A collection is the account's to change or delete if it is in its scope."""
+        if obj is None or self.model is not m.Collection:
+            return True
+        scope = roles.scope_of(request.user)
+        return scope is None or obj.pk in scope
+
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if allowed and obj is not None and self.model is m.Collection:
-            scope = roles.scope_of(request.user)
-            return scope is None or obj.pk in scope
-        return allowed
+        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        if allowed and obj is not None and self.model is m.Collection:
-            scope = roles.scope_of(request.user)
-            return scope is None or obj.pk in scope
-        return allowed
+        return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
 
     def changelist_view(self, request, extra_context=None):
         """Edits in the list itself (``list_editable``) are versions too; actions make
@@ -239,16 +239,16 @@ class Versioned(admin.ModelAdmin):
         if info is None or info.state != RevisionInfo.PENDING:
             raise PermissionDenied
         RevisionInfo.objects.filter(pk=info.pk).update(state=RevisionInfo.REJECTED)
-        if isinstance(obj, m.Document):
-            ReviewComment.objects.create(
-                document=obj,
-                author=request.user,
-                action="returned to the editor",
-                text=request.POST.get("comment", ""),
-            )
+        _review_comment(request, obj, "returned to the editor")
         messages.success(request, "The change was returned to its editor.")
-        info_ = self.model._meta.app_label, self.model._meta.model_name
-        return HttpResponseRedirect(reverse(f"admin:{info_[0]}_{info_[1]}_change", args=[obj.pk]))
+        return self._back_to(obj)
+
+    def _back_to(self, obj) -> HttpResponseRedirect:
+        """The record's change form."""
+        meta = self.model._meta
+        return HttpResponseRedirect(
+            reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+        )
 
     def revert_view(self, request, object_id, version_id):
         if request.method != "POST":
@@ -257,7 +257,7 @@ class Versioned(admin.ModelAdmin):
         if obj is None:
             raise PermissionDenied
         version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
-        info = getattr(version.revision, "info", None)
+        info: RevisionInfo | None = getattr(version.revision, "info", None)
         approving = info is not None and info.state == RevisionInfo.PENDING
         if approving:
             if not roles.can_publish(request.user):
@@ -265,25 +265,28 @@ class Versioned(admin.ModelAdmin):
         elif not self.can_revert(request, obj):
             raise PermissionDenied
         note = request.POST.get("public_note", "")[:300]
-        if approving:
+        if approving and info is not None:
             note = note or info.note
         with transaction.atomic():
             history.revert(
                 version, request.user, note=note, event="approve" if approving else "revert"
             )
-            if approving:
+            if approving and info is not None:
                 RevisionInfo.objects.filter(pk=info.pk).update(state=RevisionInfo.APPROVED)
-                if isinstance(obj, m.Document):
-                    ReviewComment.objects.create(
-                        document=obj,
-                        author=request.user,
-                        action="approved",
-                        text=request.POST.get("comment", ""),
-                    )
+                if _review_comment(request, obj, "approved"):
                     audit.record("publish", request=request, target=obj, detail="change approved")
         messages.success(request, "Change published." if approving else "Reverted.")
-        info_ = self.model._meta.app_label, self.model._meta.model_name
-        return HttpResponseRedirect(reverse(f"admin:{info_[0]}_{info_[1]}_change", args=[obj.pk]))
+        return self._back_to(obj)
+
+
+def _review_comment(request, obj, action: str) -> bool:
+    """The reviewer's decision (and the form's comment) in a document's review comments."""
+    if not isinstance(obj, m.Document):
+        return False
+    ReviewComment.objects.create(
+        document=obj, author=request.user, action=action, text=request.POST.get("comment", "")
+    )
+    return True
 
 
 def _user(revision) -> str:
@@ -495,18 +498,9 @@ class Reviewed(Versioned):
 
 
 @admin.register(ImportSource)
-class ImportSourceAdmin(admin.ModelAdmin):
+class ImportSourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["started_at", "name", "file", "format", "sha256"]
     search_fields = ["name", "file", "sha256"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ScopeForm(forms.ModelForm):

@@ -166,3 +166,29 @@ def test_a_reviewer_returns_a_held_change_with_a_comment(login, record):
     assert record.title == "Telegram from Moscow"
     page = reviewer.get(change_url(record)).content.decode()
     assert "Keep the source&#x27;s spelling." in page and "A change awaits review" not in page
+
+
+def test_old_editors_become_reviewers_and_new_editors_stay_editors(make_user):
+    """The upgrade (versions/0003): the old all-powerful Editors keep publishing."""
+    import importlib
+    from datetime import timedelta
+
+    from django.apps import apps
+    from django.db import connection
+    from django.utils import timezone
+
+    from chancery.versions import roles
+
+    step = importlib.import_module("chancery.versions.migrations.0003_old_editors_become_reviewers")
+    old = make_user("olga", "editor")  # in the Editors group since before the roles
+    old.date_joined = timezone.now() - timedelta(days=3650)
+    old.save()
+    new = make_user("nina", "editor")  # made with --role editor after the roles
+    from types import SimpleNamespace
+
+    step.promote_old_editors(apps, SimpleNamespace(connection=connection))  # what it reads
+    old.refresh_from_db()
+    assert [g.name for g in old.groups.all()] == ["Reviewers"]
+    assert roles.can_publish(type(old).objects.get(pk=old.pk))
+    assert [g.name for g in new.groups.all()] == ["Editors"]
+    assert not roles.can_publish(type(new).objects.get(pk=new.pk))

@@ -99,3 +99,30 @@ def test_a_withdrawn_record_is_gone_with_its_reason_and_the_tombstone_is_exporte
     assert Tombstone.objects.get(identifier=record.public_id).reason == (
         "a duplicate of frus1958v01/d8"
     )
+
+
+def test_an_old_citation_finds_the_text_it_quoted_after_a_correction(login, record, client):
+    """A citation made before a correction (the record's address, the day it was read)
+    leads to the corrected record, which names the correction and links the version in
+    force that day: the text the citation quoted."""
+    import json
+
+    (item,) = json.loads(client.get(f"{record.get_absolute_url()}cite.json").content)
+    cited_on = item["accessed"]["date-parts"][0]
+    rhea = login("rhea", "reviewer")
+    data = read_form(rhea, change_url(record))
+    data.update(date=["1958-03-04"], public_note=["date corrected"],
+                **{"translations-0-html": ["<p>The ambassador called at dusk.</p>"]})  # fmt: skip
+    assert rhea.post(change_url(record), data).status_code == 302
+
+    page = html.fromstring(client.get(item["URL"]).content)
+    assert "The ambassador called at dusk." in page.text_content()
+    assert "date corrected" in page.xpath("//p[@class='revised']")[0].text_content()
+    links = page.xpath("//section[@class='versions']//a")
+    first = links[0]
+    day = "{:04d}-{:02d}-{:02d}".format(*cited_on)
+    assert first.getparent().xpath("time/@datetime") == [day]  # version 1, in force that day
+    quoted = html.fromstring(client.get(first.get("href")).content)
+    assert "The ambassador called at noon." in quoted.text_content()
+    assert "March 3, 1958" in quoted.xpath("//p[@class='record-date']")[0].text_content()
+    assert "See the current version" in quoted.text_content()

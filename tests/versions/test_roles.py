@@ -116,6 +116,13 @@ def test_a_collection_limited_editor_cannot_touch_another_collection(login, reco
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.title == "Telegram from Moscow"
+    # nor delete it, nor revert it, nor read its history
+    first = versions_of(record).first()
+    client.post(f"/admin/corpus/document/{record.pk}/delete/", {"post": "yes"})
+    client.post(f"/admin/corpus/document/{record.pk}/history/{first.pk}/revert/")
+    assert client.get(f"/admin/corpus/document/{record.pk}/history/").status_code != 200
+    assert m.Document.objects.filter(pk=record.pk, title="Telegram from Moscow").exists()
+    assert len(versions_of(record)) == 1
     # her own collection's record she can edit
     data = read_form(client, change_url(mine))
     data.update(title=["Accra, 1957"])

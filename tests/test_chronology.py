@@ -57,6 +57,7 @@ def test_year_page_lists_months_and_the_documents_dated_to_the_year(
     assert "Sometime in 1900" in html and "Across June and July" in html
     assert "Telegram of 1900-07-01" not in html  # listed under July
     assert 'rel="next" href="/chronology/1901/"' in html
+    assert 'href="/search/?start_date=1900&amp;end_date=1900&amp;sort=date"' in html
     assert client.get("/chronology/1899/").status_code == 404
 
 
@@ -69,6 +70,9 @@ def test_month_page_lists_its_documents_by_date_with_provenance(
     titles = [d.title for d in response.context["page"].object_list]
     assert titles == ["Telegram of 1900-07-01", "Telegram of 1900-07-15", "Telegram of 1900-07-31"]
     assert "Affairs in China" in html  # where each sits
+    search = "/search/?start_date=1900-07&end_date=1900-07&date_mode=within&sort=date"
+    assert f'href="{search.replace("&", "&amp;")}"' in html
+    assert client.get(search).context["page"].total == 3  # the same documents
     assert "A draft" not in html
     assert client.get("/chronology/1900/13/").status_code == 404
     assert client.get("/chronology/1900/3/").status_code == 404

@@ -115,6 +115,9 @@ def test_results_per_page_and_skip_link(client, volume):
     choices = tree.xpath("//nav[@aria-label='Results per page']//a")
     assert [_text(a) for a in choices] == ["10", "20", "50", "100"]
     assert choices[0].get("aria-current") == "true"
+    # a plain list of links, no "; " between them
+    (choice_list,) = tree.xpath("//nav[@aria-label='Results per page']/ul")
+    assert choice_list.get("class") == "per-page-list" and len(choice_list.xpath("li")) == 4
     tree = _tree(client, choices[1].get("href"))
     assert len(tree.xpath("//li[@class='hit']")) == 15
     (skip,) = tree.xpath("//a[contains(@class, 'skip-to-results')]")
@@ -123,7 +126,8 @@ def test_results_per_page_and_skip_link(client, volume):
 
 def test_export_links_carry_the_search(client, volume):
     tree = _tree(client, "/search/?q=Rockhill&per_page=20&page=1")
-    links = {_text(a): a.get("href") for a in tree.xpath("//p[@class='export-links']/a")}
+    exports = tree.xpath("//div[@class='export-links']//a[@data-export]")
+    links = {_text(a): a.get("href") for a in exports}
     assert set(links) == {"CSV", "JSON Lines", "BibTeX", "RIS", "ZIP dataset"}
     assert links["CSV"] == "/search/export.csv?q=Rockhill&per_page=20"
 

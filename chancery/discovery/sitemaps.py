@@ -77,15 +77,48 @@ class PageSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "search", "collections", "subjects", "places", "people", "about"]
+        return [
+            "home", "search", "collections", "subjects", "places", "people", "chronology",
+            "types", "about",
+        ]  # fmt: skip
 
     def location(self, name):
         return reverse(f"web:{name}")
+
+
+class YearSitemap(PagedSitemap):
+    """The chronology's years that hold published documents (one GROUP BY query)."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        from chancery.web.chronology import year_counts
+
+        return year_counts().values_list("year", flat=True)
+
+    def location(self, year):
+        return reverse("web:chronology-year", args=[year])
+
+
+class TypeSitemap(PagedSitemap):
+    """The document types that published documents have."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        from chancery.web.chronology import document_types
+
+        return document_types()
+
+    def location(self, item):
+        return reverse("web:type", args=[item.slug])
 
 
 SITEMAPS = {
     "pages": PageSitemap,
     "documents": DocumentSitemap,
     "collections": CollectionSitemap,
+    "years": YearSitemap,
+    "types": TypeSitemap,
     **{kind.plural: partial(AuthoritySitemap, kind) for kind in browsable_kinds()},
 }

@@ -3,7 +3,7 @@ from django.urls import path
 from chancery.corpus.authorities import browsable_kinds
 from chancery.search.views import help_search
 
-from . import basket, exports, views
+from . import basket, chronology, exports, views
 
 app_name = "web"
 
@@ -25,6 +25,15 @@ urlpatterns = [
     path("subjects/", views.subjects, name="subjects"),
     path("places/", views.places, name="places"),
     path("people/", views.people, name="people"),
+    path("chronology/", chronology.chronology, name="chronology"),
+    path("chronology/<int:year>/", chronology.chronology_year, name="chronology-year"),
+    path(
+        "chronology/<int:year>/<int:month>/",
+        chronology.chronology_month,
+        name="chronology-month",
+    ),
+    path("types/", chronology.types, name="types"),
+    path("type/<slug:slug>/", chronology.doc_type, name="type"),
     path("person/<slug:slug>/eac-cpf.xml", views.person_eac, name="person-eac"),
     *(
         path(f"{kind.name}/<slug:slug>/", views.authority(kind.name), name=kind.name)

@@ -224,3 +224,58 @@ def test_record_page_queries_stay_bounded(client, django_assert_max_num_queries)
         add_scan(doc, f"extra-{n}.png", image_bytes(page_image(300, 400, str(n)), "PNG"))
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert client.get(URL).status_code == 200
+
+
+def _chapter(**extra) -> dict:
+    from chancery.cite import styles
+
+    item = {
+        "id": "x", "type": "chapter", "language": "en", "URL": "http://x/",
+        "title": "The French chargé d’affaires to the Secretary of State",
+        "container-title": "Foreign Relations of the United States, 1901",
+        "publisher": "Government Printing Office", "issued": {"date-parts": [[1902]]},
+        "number": "10", "page": "15-16", **extra,
+    }  # fmt: skip
+    return {s.key: styles.render(item, s) for s in styles.STYLES}
+
+
+def test_an_edition_document_is_cited_as_doc_not_no():
+    cited = _chapter()
+    assert (
+        ", doc. 10 (" in cited["chicago"].note
+        and ", Doc. 10, 15–16." in cited["chicago"].bibliography
+    )
+    assert "doc. 10, Government Printing Office" in cited["mla"].bibliography
+    assert "(Doc. 10; pp. 15–16)" in cited["apa"].bibliography
+    assert "no. 10" not in cited["chicago"].note.lower()
+
+
+def test_title_case_keeps_an_elided_particle_lower_case():
+    cited = _chapter()
+    assert "Chargé d’Affaires to the Secretary of State" in cited["chicago"].note
+    assert "Chargé d’Affaires" in cited["mla"].bibliography
+    # APA keeps the title's own case (sentence case), untouched
+    assert "The French chargé d’affaires to" in cited["apa"].bibliography
+    opening = _chapter(title="d’annunzio on the war")["chicago"].note
+    assert opening.startswith("“D’Annunzio on the War,”")  # opening the title: capital
+
+
+def test_the_data_formats_keep_the_plain_document_number(client, china_free_edition):
+    item = json.loads(client.get(f"/document/{china_free_edition}/cite.json").content)[0]
+    assert item["number"] == "10"
+    bib = client.get(f"/document/{china_free_edition}/cite.bib").content.decode()
+    assert "number = {10}" in bib
+    ris = client.get(f"/document/{china_free_edition}/cite.ris").content.decode()
+    assert "IS  - 10" in ris
+
+
+@pytest.fixture
+def china_free_edition(db):
+    """A document numbered 10 in a printed volume (no corpus needed)."""
+    from chancery.corpus.models import Collection
+
+    volume = Collection.objects.create(
+        title="Affairs in China", slug="affairs", publisher="Government Printing Office",
+        pub_year="1902", pub_place="Washington", level="volume",
+    )  # fmt: skip
+    return DocumentFactory(number="10", page_start="15", collections=[volume]).public_id

@@ -41,7 +41,7 @@ def facet_items(options, announce=True):
 
 @register.simple_tag
 def histogram_bars(hist):
-    """The bars (links with a title) and axis labels of the results histogram's SVG.
+    """The bars (links with a title) of the results histogram's SVG.
 
     Each part is format_html, which escapes every value (labels come from the data)."""
     parts = []
@@ -70,14 +70,24 @@ def histogram_bars(hist):
                     fill=fill,
                 )  # fmt: skip
             )
-        if bar.show_label:
-            parts.append(
-                format_html(
-                    '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#222" '
-                    'aria-hidden="true">{}</text>',
-                    bar.text_x,
-                    hist.label_y,
-                    bar.label,
-                )  # fmt: skip
-            )
     return mark_safe("\n    ".join(parts))  # noqa: S308 — every part escaped by format_html
+
+
+@register.simple_tag
+def histogram_axis(hist):
+    """The axis labels under the chart: one slot per bar (same widths as the bars), in HTML
+    so they keep the page's type size on a phone; hidden from screen readers, whose bars
+    and table say the same."""
+    parts = []
+    for bar in hist.bars:
+        if not bar.show_label:
+            parts.append("<span></span>")
+            continue
+        parts.append(
+            format_html(
+                '<span class="{}"><span>{}</span></span>',
+                "minor" if bar.minor_label else "major",
+                bar.label,
+            )
+        )
+    return mark_safe("".join(parts))  # noqa: S308 — every part escaped by format_html

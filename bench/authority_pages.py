@@ -14,28 +14,15 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from archive import setup
+
 SURNAMES = ["Ávila", "Baker", "Balfour", "Conger", "Dulles", "Éboué", "Fish", "Gerolt", "Hay",
             "Ito", "Jay", "Kung", "Li", "Motley", "Nolan", "Ōkuma", "Pichon", "Quincy", "Root",
             "Seward", "Tardieu", "Urquhart", "Vance", "Wilson", "Xu", "Yuan", "Zhou"]  # fmt: skip
-
-
-def setup(home: Path):
-    os.environ["CHANCERY_HOME"] = str(home)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chancery.settings")
-    os.environ.setdefault("CHANCERY_ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def build(n: int) -> None:

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 
-from archive import setup, telegram
+from archive import setup, telegrams
 
 TEXT = "<p>" + "The minister reports on the negotiations over the treaty at Peking. " * 22 + "</p>"
 
@@ -41,12 +41,11 @@ def build(n: int) -> None:
     agents = [models.Agent.objects.create(name=f"Person {i}") for i in range(100)]
     lang = models.Language.objects.get_or_create(code="eng", defaults={"name": "English"})[0]
     D = models.Document
-    for start in range(0, n, 5000):
-        docs = []
-        for i in range(start, min(n, start + 5000)):
-            d = telegram(i, doc_type=kind, number=str(i % 900 + 1), page_start=str(i % 700 + 1))
-            docs.append(d)
-        docs = D.objects.bulk_create(docs)
+
+    def printed(i: int) -> dict:
+        return {"doc_type": kind, "number": str(i % 900 + 1), "page_start": str(i % 700 + 1)}
+
+    for docs in telegrams(n, printed):
         models.Membership.objects.bulk_create(
             models.Membership(collection=chapters[d.pk % 40], document=d, position=d.pk)
             for d in docs

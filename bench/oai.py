@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from archive import setup, telegram
+from archive import setup, telegrams
 
 
 def build(n: int) -> None:
@@ -37,12 +37,7 @@ def build(n: int) -> None:
     agents = [models.Agent.objects.create(name=f"Person {i}") for i in range(100)]
     lang = models.Language.objects.get_or_create(code="eng", defaults={"name": "English"})[0]
     D = models.Document
-    for start in range(0, n, 5000):
-        docs = []
-        for i in range(start, min(n, start + 5000)):
-            d = telegram(i, doc_type=kinds[i % 5])
-            docs.append(d)
-        docs = D.objects.bulk_create(docs)
+    for docs in telegrams(n, lambda i: {"doc_type": kinds[i % 5]}):
         models.Membership.objects.bulk_create(
             models.Membership(collection=colls[4 + d.pk % 20], document=d, position=d.pk)
             for d in docs

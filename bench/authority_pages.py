@@ -14,51 +14,38 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from archive import setup
+
 SURNAMES = ["Ávila", "Baker", "Balfour", "Conger", "Dulles", "Éboué", "Fish", "Gerolt", "Hay",
             "Ito", "Jay", "Kung", "Li", "Motley", "Nolan", "Ōkuma", "Pichon", "Quincy", "Root",
             "Seward", "Tardieu", "Urquhart", "Vance", "Wilson", "Xu", "Yuan", "Zhou"]  # fmt: skip
 
 
-def setup(home: Path):
-    os.environ["CHANCERY_HOME"] = str(home)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chancery.settings")
-    os.environ.setdefault("CHANCERY_ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
 def build(n: int) -> None:
     from django.utils import timezone
 
-    from chancery.corpus import models as m
+    from chancery.corpus import models
     from chancery.corpus.names import sort_key
 
     agents = []
     for i in range(n):
         name = f"{SURNAMES[i % len(SURNAMES)]}{i // len(SURNAMES)}, Person"
-        agents.append(m.Agent(name=name, slug=f"p{i}", sort_key=sort_key(name)))
-    m.Agent.objects.bulk_create(agents, batch_size=1000)
+        agents.append(models.Agent(name=name, slug=f"p{i}", sort_key=sort_key(name)))
+    models.Agent.objects.bulk_create(agents, batch_size=1000)
     places = []
     for i in range(n):
         name = f"{SURNAMES[(i * 7) % len(SURNAMES)]}ville {i}"
-        places.append(m.Place(name=name, slug=f"pl{i}", sort_key=sort_key(name, "place")))
-    m.Place.objects.bulk_create(places, batch_size=1000)
-    agent_ids = list(m.Agent.objects.values_list("pk", flat=True))
-    place_ids = list(m.Place.objects.values_list("pk", flat=True))
+        places.append(models.Place(name=name, slug=f"pl{i}", sort_key=sort_key(name, "place")))
+    models.Place.objects.bulk_create(places, batch_size=1000)
+    agent_ids = list(models.Agent.objects.values_list("pk", flat=True))
+    place_ids = list(models.Place.objects.values_list("pk", flat=True))
     now = timezone.now()
     docs = [
-        m.Document(
+        models.Document(
             public_id=f"b/{i}",
             title=f"Telegram {i}",
             status="published",
@@ -69,10 +56,10 @@ def build(n: int) -> None:
     ]
     for d in docs:
         d.apply_date()
-    m.Document.objects.bulk_create(docs, batch_size=1000)
-    doc_ids = list(m.Document.objects.values_list("pk", flat=True))
-    people = m.Document.people.through
-    where = m.Document.places.through
+    models.Document.objects.bulk_create(docs, batch_size=1000)
+    doc_ids = list(models.Document.objects.values_list("pk", flat=True))
+    people = models.Document.people.through
+    where = models.Document.places.through
     people.objects.bulk_create(
         [people(document_id=d, agent_id=agent_ids[(k * 2 + j) % n])
          for k, d in enumerate(doc_ids) for j in range(2)], batch_size=2000,
@@ -109,14 +96,14 @@ def main() -> None:
     setup(home)
     from django.test import Client
 
-    from chancery.corpus import models as m
+    from chancery.corpus import models
 
-    if not m.Agent.objects.exists():
+    if not models.Agent.objects.exists():
         start = time.perf_counter()
         build(args.records)
         print(f"built {args.records} people and places in {time.perf_counter() - start:.1f} s")
     client = Client()
-    person = m.Agent.objects.order_by("pk").first()
+    person = models.Agent.objects.order_by("pk").first()
     cases = [
         ("/people/", {}), ("/people/", {"letter": "W"}), ("/people/", {"name": "wilson1"}),
         ("/people/", {"page": 50}), ("/places/", {}), ("/places/", {"letter": "H"}),

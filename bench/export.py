@@ -20,30 +20,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from archive import setup, telegrams
+
 TEXT = "<p>" + "The minister reports on the negotiations over the treaty at Peking. " * 22 + "</p>"
 
 
-def setup(home: str) -> None:
-    os.environ["CHANCERY_HOME"] = home
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chancery.settings")
-    os.environ.setdefault("CHANCERY_ALLOWED_HOSTS", "testserver")
-    os.environ["CHANCERY_SEARCH_TIMEOUT"] = "0"
-    import django
-
-    django.setup()
-
-
 def build(n: int) -> None:
-    from django.core.management import call_command
-    from django.utils import timezone
 
     from chancery.corpus import models
 
-    call_command("migrate", verbosity=0)
     kind = models.DocumentType.objects.create(name="Telegram")
     top = [
         models.Collection.objects.create(title=f"Volume {i}", publisher="GPO", pub_year="1902")
@@ -54,21 +40,12 @@ def build(n: int) -> None:
     ]
     agents = [models.Agent.objects.create(name=f"Person {i}") for i in range(100)]
     lang = models.Language.objects.get_or_create(code="eng", defaults={"name": "English"})[0]
-    now = timezone.now()
     D = models.Document
-    for start in range(0, n, 5000):
-        docs = []
-        for i in range(start, min(n, start + 5000)):
-            d = D(
-                public_id=f"bench/d{i}", title=f"Telegram {i} from the legation",
-                summary="The minister reports on the negotiations over the treaty.",
-                date=f"{1850 + i % 100}-{1 + i % 12:02d}-{1 + i % 28:02d}",
-                source="Despatches, vol. 12", doc_type=kind, status=D.PUBLISHED,
-                published_at=now, number=str(i % 900 + 1), page_start=str(i % 700 + 1),
-            )  # fmt: skip
-            d.apply_date()
-            docs.append(d)
-        docs = D.objects.bulk_create(docs)
+
+    def printed(i: int) -> dict:
+        return {"doc_type": kind, "number": str(i % 900 + 1), "page_start": str(i % 700 + 1)}
+
+    for docs in telegrams(n, printed):
         models.Membership.objects.bulk_create(
             models.Membership(collection=chapters[d.pk % 40], document=d, position=d.pk)
             for d in docs
@@ -118,11 +95,11 @@ def main() -> None:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        setup(args.home)
+        setup(args.home, migrate=False, CHANCERY_SEARCH_TIMEOUT="0")
         print(json.dumps(export(args.child)))
         return
     home = args.home or tempfile.mkdtemp(prefix="chancery-export-bench-")
-    setup(home)
+    setup(home, CHANCERY_SEARCH_TIMEOUT="0")
     if not args.no_build:
         started = time.perf_counter()
         build(args.n)

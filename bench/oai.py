@@ -15,31 +15,15 @@ creators, languages) in its own CHANCERY_HOME, then measures:
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
-def setup(home: Path):
-    os.environ["CHANCERY_HOME"] = str(home)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chancery.settings")
-    os.environ.setdefault("CHANCERY_ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from archive import setup, telegrams
 
 
 def build(n: int) -> None:
-    from django.utils import timezone
 
     from chancery.corpus import models
 
@@ -52,24 +36,8 @@ def build(n: int) -> None:
     places = [models.Place.objects.create(name=f"Place {i}") for i in range(30)]
     agents = [models.Agent.objects.create(name=f"Person {i}") for i in range(100)]
     lang = models.Language.objects.get_or_create(code="eng", defaults={"name": "English"})[0]
-    now = timezone.now()
     D = models.Document
-    for start in range(0, n, 5000):
-        docs = []
-        for i in range(start, min(n, start + 5000)):
-            d = D(
-                public_id=f"bench/d{i}",
-                title=f"Telegram {i} from the legation",
-                summary="The minister reports on the negotiations over the treaty.",
-                date=f"{1850 + i % 100}-{1 + i % 12:02d}-{1 + i % 28:02d}",
-                source="Despatches, vol. 12",
-                doc_type=kinds[i % 5],
-                status=D.PUBLISHED,
-                published_at=now,
-            )
-            d.apply_date()
-            docs.append(d)
-        docs = D.objects.bulk_create(docs)
+    for docs in telegrams(n, lambda i: {"doc_type": kinds[i % 5]}):
         models.Membership.objects.bulk_create(
             models.Membership(collection=colls[4 + d.pk % 20], document=d, position=d.pk)
             for d in docs

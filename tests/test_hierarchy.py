@@ -2,7 +2,7 @@
 
 import pytest
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.corpus.hierarchy import clean_title, rebuild_paths, with_totals
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ def subtree_documents(coll) -> set[int]:
     while todo:
         node = todo.pop()
         found |= set(
-            node.documents.filter(status=m.Document.PUBLISHED).values_list("pk", flat=True)
+            node.documents.filter(status=models.Document.PUBLISHED).values_list("pk", flat=True)
         )
         todo += list(node.children.all())
     return found
@@ -42,7 +42,7 @@ def test_home_and_browse_count_the_whole_subtree(client, demo):
     home = client.get("/").content.decode()
     assert "Sino-Soviet Relations" in home
     assert "0 documents" not in home
-    sino = m.Collection.objects.get(slug="sino-soviet-relations")
+    sino = models.Collection.objects.get(slug="sino-soviet-relations")
     assert not sino.documents.exists()  # its documents sit in its two parts
     page = client.get("/collections/").context["page"]
     shown = {c.slug: c.total for c in page.object_list}
@@ -50,7 +50,7 @@ def test_home_and_browse_count_the_whole_subtree(client, demo):
 
 
 def test_every_collection_page_count_equals_its_subtree(client, demo):
-    for coll in m.Collection.objects.all():
+    for coll in models.Collection.objects.all():
         response = client.get(coll.get_absolute_url())
         expected = len(subtree_documents(coll))
         assert response.context["collection"].total == expected, coll.slug
@@ -68,9 +68,9 @@ def test_the_api_lists_and_counts_a_whole_subtree(client, demo):
 
 
 def test_counts_are_one_query_however_many_collections(client, demo, django_assert_max_num_queries):
-    parent = m.Collection.objects.get(slug="sino-soviet-relations")
+    parent = models.Collection.objects.get(slug="sino-soviet-relations")
     for n in range(30):
-        m.Collection.objects.create(title=f"Box {n}", parent=parent, level="file")
+        models.Collection.objects.create(title=f"Box {n}", parent=parent, level="file")
     with django_assert_max_num_queries(12):
         client.get("/collections/")
     with django_assert_max_num_queries(40):
@@ -82,7 +82,7 @@ def test_counts_are_one_query_however_many_collections(client, demo, django_asse
 
 def test_the_tree_is_paged(client, db):
     for n in range(60):
-        m.Collection.objects.create(title=f"Fonds {n:02d}", level="fonds")
+        models.Collection.objects.create(title=f"Fonds {n:02d}", level="fonds")
     first = client.get("/collections/")
     assert len(first.context["page"].object_list) == 50
     assert "Fonds 59" not in first.content.decode()
@@ -91,9 +91,9 @@ def test_the_tree_is_paged(client, db):
 
 
 def test_description_is_shown_with_breadcrumbs(client, db):
-    fonds = m.Collection.objects.create(title="Records of the Legation", level="fonds",
+    fonds = models.Collection.objects.create(title="Records of the Legation", level="fonds",
                                         identifier="RG 84")  # fmt: skip
-    series = m.Collection.objects.create(
+    series = models.Collection.objects.create(
         title="Despatches", parent=fonds, level="series", dates="1898–1905",
         extent="4 volumes", scope_content="Despatches to the Department.",
         arrangement="Chronological.", finding_aid_url="https://example.org/rg84.pdf",
@@ -111,40 +111,40 @@ def test_description_is_shown_with_breadcrumbs(client, db):
 
 
 def test_a_finding_aid_link_cannot_be_a_script(db):
-    coll = m.Collection.objects.create(title="X", finding_aid_url="javascript:alert(1)")
+    coll = models.Collection.objects.create(title="X", finding_aid_url="javascript:alert(1)")
     assert coll.finding_aid_url == ""
 
 
 def test_paths_follow_a_move(db):
-    a = m.Collection.objects.create(title="A")
-    b = m.Collection.objects.create(title="B", parent=a)
-    c = m.Collection.objects.create(title="C", parent=b)
+    a = models.Collection.objects.create(title="A")
+    b = models.Collection.objects.create(title="B", parent=a)
+    c = models.Collection.objects.create(title="C", parent=b)
     assert c.path == f"/{a.pk}/{b.pk}/{c.pk}/"
-    other = m.Collection.objects.create(title="Other")
+    other = models.Collection.objects.create(title="Other")
     b.parent = other
     b.save()
     c.refresh_from_db()
     assert c.path == f"/{other.pk}/{b.pk}/{c.pk}/"
     assert [x.title for x in c.ancestors()] == ["Other", "B"]
-    m.Collection.objects.filter(pk=c.pk).update(path="")
-    rebuild_paths(m.Collection)
+    models.Collection.objects.filter(pk=c.pk).update(path="")
+    rebuild_paths(models.Collection)
     c.refresh_from_db()
     assert c.path == f"/{other.pk}/{b.pk}/{c.pk}/"
 
 
 def test_nested_slugs_take_their_context_not_a_number(db):
-    one = m.Collection.objects.create(title="Foreign Relations 1870", identifier="frus1870")
-    two = m.Collection.objects.create(title="Foreign Relations 1871", identifier="frus1871")
+    one = models.Collection.objects.create(title="Foreign Relations 1870", identifier="frus1870")
+    two = models.Collection.objects.create(title="Foreign Relations 1871", identifier="frus1871")
     assert (one.slug, two.slug) == ("frus1870", "frus1871")
-    general = [m.Collection.objects.create(title="General", parent=p) for p in (one, two)]
+    general = [models.Collection.objects.create(title="General", parent=p) for p in (one, two)]
     assert [g.slug for g in general] == ["frus1870-general", "frus1871-general"]
-    part = m.Collection.objects.create(title="IV. Miscellaneous correspondence", parent=one)
-    again = m.Collection.objects.create(title="General", parent=part)
+    part = models.Collection.objects.create(title="IV. Miscellaneous correspondence", parent=one)
+    again = models.Collection.objects.create(title="General", parent=part)
     assert again.slug == "frus1870-miscellaneous-correspondence-general"
 
 
 def test_an_old_slug_redirects_permanently(client, db):
-    coll = m.Collection.objects.create(title="Old name")
+    coll = models.Collection.objects.create(title="Old name")
     coll.slug = "new-name"
     coll.save()
     response = client.get("/collection/old-name/?q=treaty")
@@ -155,13 +155,13 @@ def test_an_old_slug_redirects_permanently(client, db):
 
 
 def test_totals_ignore_drafts_and_count_a_document_once(db):
-    top = m.Collection.objects.create(title="Top")
-    left = m.Collection.objects.create(title="Left", parent=top)
-    right = m.Collection.objects.create(title="Right", parent=top)
-    shared = m.Document.objects.create(public_id="s", title="In both", status="published")
-    draft = m.Document.objects.create(public_id="d", title="Draft")
+    top = models.Collection.objects.create(title="Top")
+    left = models.Collection.objects.create(title="Left", parent=top)
+    right = models.Collection.objects.create(title="Right", parent=top)
+    shared = models.Document.objects.create(public_id="s", title="In both", status="published")
+    draft = models.Document.objects.create(public_id="d", title="Draft")
     for coll in (left, right):
-        m.Membership.objects.create(collection=coll, document=shared)
-        m.Membership.objects.create(collection=coll, document=draft)
-    totals = dict(with_totals(m.Collection.objects.all()).values_list("title", "total"))
+        models.Membership.objects.create(collection=coll, document=shared)
+        models.Membership.objects.create(collection=coll, document=draft)
+    totals = dict(with_totals(models.Collection.objects.all()).values_list("title", "total"))
     assert totals == {"Top": 1, "Left": 1, "Right": 1}

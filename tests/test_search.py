@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 
 from chancery.corpus.models import Document
 from chancery.search.backends import get_backend
-from chancery.search.facets import FACETS
 from chancery.search.query import SearchQuery, parse_query
 
 from .factories import CollectionFactory, DocumentFactory, SubjectFactory, TypeFactory, language
+from .queries import search_query_bound
 
 pytestmark = pytest.mark.django_db
 
@@ -216,14 +216,7 @@ def test_search_page_query_count_is_bounded(client, db, n_docs):
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/search/", {"q": "treaty", "per_page": 50})
     assert response.status_code == 200
-    # 8 and one a facet, whatever the hits and facets: name expansion 1, the match set
-    # held once in a temporary table 3 (create-if-missing, empty, fill: its row count is
-    # the total), ranking 1, hits 1, their texts 1, each facet, the year histogram 1.
-    # PostgreSQL: name expansion 1, one statement for the count, every facet and the
-    # histogram, ranking 1, hits 1, their texts 1; and 2 for the time limit around them
-    # (SET statement_timeout, RESET: see chancery/search/budget.py).
-    # And 1 for the hits' provenance (their collections with their parents).
-    limit = 8 if connection.vendor == "postgresql" else 9 + len(FACETS)
+    limit = search_query_bound()
     assert len(queries) <= limit, [q["sql"] for q in queries]
 
 

@@ -34,16 +34,24 @@ def doc_ref(request, doc) -> dict:
     return _link(request, "document", "id", doc.public_id, doc.title)
 
 
-def document_summary(request, doc) -> dict:
+def dated_and_typed(doc) -> dict:
+    """A document's date (as written, as shown, its bounds) and type, as every JSON shape
+    of a document gives them: API v1, its search hits and the exports."""
     return {
-        "id": doc.public_id,
-        "title": doc.title,
-        "summary": doc.summary,
         "date": doc.date or None,
         "date_display": doc.date_display or None,
         "date_earliest": iso(doc.date_earliest),
         "date_latest": iso(doc.date_latest),
         "type": doc.doc_type.name if doc.doc_type else None,
+    }
+
+
+def document_summary(request, doc) -> dict:
+    return {
+        "id": doc.public_id,
+        "title": doc.title,
+        "summary": doc.summary,
+        **dated_and_typed(doc),
         "url": request.build_absolute_uri(doc.get_absolute_url()),
         "api_url": api_url(request, "document", doc.public_id),
         "published_at": iso(doc.published_at),

@@ -10,6 +10,7 @@ from chancery.web.reading import add_provenance
 
 from .errors import json_error
 from .http import api_view
+from .serializers import dated_and_typed
 
 
 def _hit(request, hit) -> dict:
@@ -19,11 +20,7 @@ def _hit(request, hit) -> dict:
         "id": doc.public_id,
         "url": request.build_absolute_uri(doc.get_absolute_url()),
         "title": doc.title,
-        "date": doc.date or None,
-        "date_display": doc.date_display or None,
-        "date_earliest": doc.date_earliest.isoformat() if doc.date_earliest else None,
-        "date_latest": doc.date_latest.isoformat() if doc.date_latest else None,
-        "type": doc.doc_type.name if doc.doc_type else None,
+        **dated_and_typed(doc),
         "summary": doc.summary,
         "title_html": hit.title_html,
         "summary_html": hit.summary_html,

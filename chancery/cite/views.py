@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
@@ -47,37 +48,25 @@ class BadPage(ValueError):
     pass
 
 
-def _answer(view):
-    def wrapper(request, public_id: str):
+def _csl_json(item: dict) -> str:
+    return json.dumps([item], ensure_ascii=False, indent=2)
+
+
+def _citation(render: Callable[[dict], str], content_type: str, extension: str, attachment: bool):
+    """The view answering one format: the document's item rendered, named by its key."""
+
+    @require_GET
+    def view(request, public_id: str) -> HttpResponse:
         try:
-            return view(request, public_id)
+            item = _item(request, public_id)
         except BadPage as exc:
             return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+        filename = f"{formats.citation_key(item)}.{extension}"
+        return _download(render(item), content_type, filename, attachment)
 
-    wrapper.__name__ = view.__name__
-    return wrapper
-
-
-@require_GET
-@_answer
-def bibtex(request, public_id: str):
-    item = _item(request, public_id)
-    key = formats.citation_key(item)
-    return _download(formats.bibtex(item), "application/x-bibtex", f"{key}.bib", True)
+    return view
 
 
-@require_GET
-@_answer
-def ris(request, public_id: str):
-    item = _item(request, public_id)
-    key = formats.citation_key(item)
-    return _download(formats.ris(item), "application/x-research-info-systems", f"{key}.ris", True)
-
-
-@require_GET
-@_answer
-def csl_json(request, public_id: str):
-    item = _item(request, public_id)
-    body = json.dumps([item], ensure_ascii=False, indent=2)
-    key = formats.citation_key(item)
-    return _download(body, "application/vnd.citationstyles.csl+json", f"{key}.json", False)
+bibtex = _citation(formats.bibtex, "application/x-bibtex", "bib", True)
+ris = _citation(formats.ris, "application/x-research-info-systems", "ris", True)
+csl_json = _citation(_csl_json, "application/vnd.citationstyles.csl+json", "json", False)

@@ -1,9 +1,22 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.conf import settings
 from django.db.models.signals import pre_save
 from PIL import Image
 
 from .text import strip_on_save
+
+
+class SignalledConfig(AppConfig):
+    """An app that keeps something in step with the archive: once every model is loaded, its
+    ``signals.connect()`` connects its receivers. A base: Django picks the app's own class
+    (``default = True``) from the apps module that imports this one."""
+
+    default = False
+
+    def ready(self):
+        import_module(f"{self.name}.signals").connect()
 
 
 class CorpusConfig(AppConfig):

@@ -19,7 +19,7 @@ from chancery.ingest.models import SourceKey
 from chancery.search import variants as name_variants
 from chancery.search.indexing import index_documents
 
-from . import models as m
+from . import models
 from .authorities import AUTHORITY_KINDS, links
 
 
@@ -27,38 +27,44 @@ class Kind(NamedTuple):
     """What a merge or split moves for one model of authority records."""
 
     relations: tuple[str, ...]  # the Document relations that point at the records
-    variants: type[m.NameVariant]
+    variants: type[models.NameVariant]
     fk: str  # the variants' and redirects' field naming the record
     redirect: type[Model]  # AgentRedirect, PlaceRedirect
-    review: type[m.AgentReview] | type[m.PlaceReview]
+    review: type[models.AgentReview] | type[models.PlaceReview]
     identifiers: tuple[str, ...]  # external identifier fields, kept from merged records
     scope: str  # the SourceKey scope of the records' import keys
 
 
-KINDS: dict[type[m.Authority], Kind] = {
-    m.Agent: Kind(AUTHORITY_KINDS["person"].relations, m.AgentVariant, "agent",
-              m.AgentRedirect, m.AgentReview, ("wikidata", "viaf", "lcnaf"), SourceKey.AGENT),
-    m.Place: Kind(AUTHORITY_KINDS["place"].relations, m.PlaceVariant, "place", m.PlaceRedirect,
-              m.PlaceReview, ("geonames", "wikidata"), SourceKey.PLACE),
+KINDS: dict[type[models.Authority], Kind] = {
+    models.Agent: Kind(
+        AUTHORITY_KINDS["person"].relations, models.AgentVariant, "agent", models.AgentRedirect,
+        models.AgentReview, ("wikidata", "viaf", "lcnaf"), SourceKey.AGENT,
+    ),
+    models.Place: Kind(
+        AUTHORITY_KINDS["place"].relations, models.PlaceVariant, "place", models.PlaceRedirect,
+        models.PlaceReview, ("geonames", "wikidata"), SourceKey.PLACE,
+    ),
 }  # fmt: skip
 
 
-def _documents(model: type[m.Authority], pks: Iterable[int]) -> set[int]:
+def _documents(model: type[models.Authority], pks: Iterable[int]) -> set[int]:
     relations = KINDS[model][0]
     found: set[int] = set()
     for relation in relations:
         found |= set(
-            m.Document.objects.filter(**{f"{relation}__in": pks}).values_list("pk", flat=True)
+            models.Document.objects.filter(**{f"{relation}__in": pks}).values_list("pk", flat=True)
         )
     return found
 
 
-def _sync_names(model: type[m.Authority], pks: list[int]) -> None:
-    (name_variants.sync_agents if model is m.Agent else name_variants.sync_places)(pks)
+def _sync_names(model: type[models.Authority], pks: list[int]) -> None:
+    (name_variants.sync_agents if model is models.Agent else name_variants.sync_places)(pks)
 
 
 @transaction.atomic
-def merge(survivor: m.Agent | m.Place, others: Iterable[m.Agent | m.Place]) -> list[int]:
+def merge(
+    survivor: models.Agent | models.Place, others: Iterable[models.Agent | models.Place]
+) -> list[int]:
     """Merge ``others`` into ``survivor``; returns the documents re-indexed."""
     model = type(survivor)
     relations, variant_model, fk, redirect, review, identifiers, scope = KINDS[model]
@@ -98,8 +104,8 @@ def merge(survivor: m.Agent | m.Place, others: Iterable[m.Agent | m.Place]) -> l
         for field in (*identifiers, "description", "sources", "latitude", "longitude", "dates"):
             if hasattr(survivor, field) and not getattr(survivor, field) and getattr(other, field):
                 setattr(survivor, field, getattr(other, field))
-    if model is m.Agent:
-        m.Office.objects.filter(agent_id__in=other_pks).update(agent=survivor)
+    if model is models.Agent:
+        models.Office.objects.filter(agent_id__in=other_pks).update(agent=survivor)
     redirects = redirect._default_manager
     redirects.filter(**{f"{fk}__in": other_pks}).update(**{fk: survivor})
     redirects.bulk_create([redirect(old_slug=o.slug, **{fk: survivor}) for o in others])
@@ -119,17 +125,17 @@ def merge(survivor: m.Agent | m.Place, others: Iterable[m.Agent | m.Place]) -> l
 
 @transaction.atomic
 def split(
-    record: m.Agent | m.Place,
+    record: models.Agent | models.Place,
     name: str,
     document_pks: Iterable[int],
     variant_names: Iterable[str] = (),
-) -> m.Agent | m.Place:
+) -> models.Agent | models.Place:
     """A new record named ``name`` taking ``document_pks`` (in every relation they have
     with ``record``) and the variants named; returns it. A redirect from the new record's
     address (an old merge's) is removed, so that address is the record again."""
     model = type(record)
     relations, variant_model, fk, redirect, _review, _ids, _scope = KINDS[model]
-    extra = {"kind": record.kind} if isinstance(record, m.Agent) else {}
+    extra = {"kind": record.kind} if isinstance(record, models.Agent) else {}
     new = model(name=name, **extra)
     new.save()
     redirect._default_manager.filter(old_slug=new.slug).delete()

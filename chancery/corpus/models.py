@@ -294,22 +294,37 @@ class PlaceReview(AuthorityReview):
         ]
 
 
-class AgentRedirect(models.Model):
+class AuthorityRedirect(models.Model):
     """The address of a record merged into another: it redirects there permanently."""
 
     old_slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def target(self) -> Authority:
+        """The record the old address now leads to (each kind's own foreign key)."""
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} -> {self.target.slug}"
+
+
+class AgentRedirect(AuthorityRedirect):
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="redirects")
 
-    def __str__(self) -> str:
-        return f"{self.old_slug} -> {self.agent.slug}"
+    @property
+    def target(self) -> Agent:
+        return self.agent
 
 
-class PlaceRedirect(models.Model):
-    old_slug = models.SlugField(max_length=100, unique=True)
+class PlaceRedirect(AuthorityRedirect):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="redirects")
 
-    def __str__(self) -> str:
-        return f"{self.old_slug} -> {self.place.slug}"
+    @property
+    def target(self) -> Place:
+        return self.place
 
 
 class LinkedAuthority(Authority):

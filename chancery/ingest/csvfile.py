@@ -143,7 +143,6 @@ def _row(row: dict, where: str) -> tuple[list[CollectionRef], DocumentRecord]:
     if problems:
         raise IngestError(where, "; ".join(problems))
     refs, keys = _collections(split(get["collections"]))
-    agents = {c: [AgentRef(name=n) for n in split(get[c])] for c in PEOPLE}
     record = DocumentRecord(
         public_id=get["public_id"], title=get["title"], where=where, summary=get["summary"],
         date=get["date"], source=get["source"], doc_type=get["type"], rights=get["rights"],
@@ -152,8 +151,10 @@ def _row(row: dict, where: str) -> tuple[list[CollectionRef], DocumentRecord]:
         languages=split(get["languages"]), repositories=split(get["repositories"]),
         publishers=split(get["publishers"]), collections=[(k, 0) for k in keys],
         attached_to=get["attached_to"], related=split(get["related"]),
-        status=get["status"] or "published", **agents,
+        status=get["status"] or "published",
     )  # fmt: skip
+    for relation in PEOPLE:  # the people's columns, one a relation of the registry
+        setattr(record, relation, [AgentRef(name=n) for n in split(get[relation])])
     if get["transcript"]:
         record.transcripts = [TextRef(as_html(get["transcript"]), get["transcript_language"])]
     if get["translation"]:
@@ -164,7 +165,8 @@ def _row(row: dict, where: str) -> tuple[list[CollectionRef], DocumentRecord]:
 
 def read_csv(path: Path):
     """The import reader for ``chancery import csv``: every row checked, then written."""
-    items, problems = [], []
+    items: list[CollectionRef | DocumentRecord] = []
+    problems: list[IngestError] = []
     with path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         header = reader.fieldnames or []

@@ -140,10 +140,10 @@ def _records(obj: dict, where: str, attached_to: str = ""):
         if isinstance(c.get("parent"), dict) and c["parent"].get("name"):
             yield _collection(c["parent"])
         yield _collection(c)
-    languages = [
+    codes = [
         lang.get("id") if isinstance(lang, dict) else lang for lang in obj.get("languages") or []
     ]
-    languages = [str(code) for code in languages if code]
+    languages = [str(code) for code in codes if code]
     original = languages[0] if languages else ""
     rights = obj.get("rights") or []
     rights = rights[0] if isinstance(rights, list) and rights else rights

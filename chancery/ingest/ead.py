@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from lxml import etree
 from lxml import html as lxml_html
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.corpus.dates import DateError, parse_date
 from chancery.corpus.schemas import schema_file
 from chancery.corpus.text import strip_illegal
@@ -59,12 +59,12 @@ def schema() -> etree.XMLSchema | None:
     return _load_schema(path) if path else None
 
 
-def find_collection(key: str) -> m.Collection | None:
+def find_collection(key: str) -> models.Collection | None:
     """A collection by slug, identifier or former slug."""
-    found = m.Collection.objects.filter(slug=key).first()
-    found = found or m.Collection.objects.filter(identifier=key).order_by("pk").first()
+    found = models.Collection.objects.filter(slug=key).first()
+    found = found or models.Collection.objects.filter(identifier=key).order_by("pk").first()
     if found is None:
-        old = m.CollectionSlug.objects.filter(slug=key).select_related("collection").first()
+        old = models.CollectionSlug.objects.filter(slug=key).select_related("collection").first()
         found = old.collection if old else None
     return found
 
@@ -149,8 +149,8 @@ def _level(el, level: str, archdesc: bool = False) -> None:
         el.set("level", "collection")
 
 
-def _date(did, doc: m.Document) -> None:
-    if not doc.date_earliest:
+def _date(did, doc: models.Document) -> None:
+    if not doc.date_earliest or not doc.date_latest:  # both set, or neither
         return
     _el(did, "unitdate", doc.date_display or doc.date, normal=_normal(doc))
     structured = _el(did, "unitdatestructured")
@@ -165,17 +165,17 @@ def _date(did, doc: m.Document) -> None:
         _el(rng, "todate", doc.date_latest.isoformat(), standarddate=doc.date_latest.isoformat())
 
 
-def _normal(doc: m.Document) -> str:
+def _normal(doc: models.Document) -> str:
     """The date as stored (EDTF: "1861-06", "1958-09~"), which an import reads back as is."""
     return doc.date
 
 
-def _name(parent, agent: m.Agent, **attrs) -> None:
-    tag = "corpname" if agent.kind == m.Agent.ORGANISATION else "persname"
+def _name(parent, agent: models.Agent, **attrs) -> None:
+    tag = "corpname" if agent.kind == models.Agent.ORGANISATION else "persname"
     _el(_el(parent, tag, **attrs), "part", agent.name)
 
 
-def _collection_did(parent, coll: m.Collection, dates: tuple | None):
+def _collection_did(parent, coll: models.Collection, dates: tuple | None):
     did = _el(parent, "did")
     _el(did, "unitid", coll.identifier or coll.slug)
     _el(did, "unittitle", coll.title)
@@ -195,7 +195,7 @@ def _collection_did(parent, coll: m.Collection, dates: tuple | None):
     return did
 
 
-def _collection_notes(parent, coll: m.Collection) -> None:
+def _collection_notes(parent, coll: models.Collection) -> None:
     _paragraphs(parent, "scopecontent", coll.scope_content.split("\n\n"))
     _paragraphs(parent, "arrangement", [coll.arrangement])
     if coll.introduction:
@@ -214,9 +214,9 @@ class Exporter:
         self.with_text = with_text
         self.documents = 0
 
-    def _documents(self, coll: m.Collection):
+    def _documents(self, coll: models.Collection):
         docs = (
-            m.Document.objects.published()
+            models.Document.objects.published()
             .filter(membership__collection=coll)
             .order_by("membership__position", "public_id")
             .with_descriptions()
@@ -224,7 +224,7 @@ class Exporter:
         )
         return docs
 
-    def item(self, parent, doc: m.Document) -> None:
+    def item(self, parent, doc: models.Document) -> None:
         self.documents += 1
         c = _el(parent, "c", level="item")
         did = _el(c, "did")
@@ -257,7 +257,7 @@ class Exporter:
         if access:
             controlaccess = _el(c, "controlaccess")
             for tag, value in access:
-                if isinstance(value, m.Agent):
+                if isinstance(value, models.Agent):
                     _name(controlaccess, value)
                 else:
                     _el(_el(controlaccess, tag), "part", value)
@@ -273,7 +273,7 @@ class Exporter:
                     _paragraphs(c, "odd", html_paragraphs(asset.html), head=asset.label,
                                 localtype=f"{kind}:{code}" if code else kind)  # fmt: skip
 
-    def component(self, parent, coll: m.Collection, children: dict, dates: dict) -> None:
+    def component(self, parent, coll: models.Collection, children: dict, dates: dict) -> None:
         c = _el(parent, "c", id=f"c-{coll.slug}")
         _level(c, coll.level)
         _collection_did(c, coll, dates.get(coll.pk))
@@ -287,19 +287,21 @@ class Exporter:
             self.component(parent, child, children, dates)
 
 
-def _subtree(coll: m.Collection) -> tuple[dict, dict]:
+def _subtree(coll: models.Collection) -> tuple[dict, dict]:
     """Children by parent, and each collection's span of dates (whole subtree), by pk."""
     rows = list(
-        public(m.Collection)
+        public(models.Collection)
         .filter(path__startswith=coll.path)
-        .order_by(*m.Collection._meta.ordering)
+        .order_by(*models.Collection._meta.ordering or ())
     )
     children: dict[int, list] = {}
     for row in rows:
         children.setdefault(row.parent_id, []).append(row)
     spans: dict[int, tuple] = {}
     memberships = (
-        m.Membership.objects.filter(collection__in=rows, document__status=m.Document.PUBLISHED)
+        models.Membership.objects.filter(
+            collection__in=rows, document__status=models.Document.PUBLISHED
+        )
         .exclude(document__date_earliest=None)
         .values_list("collection__path", "document__date_earliest", "document__date_latest")
     )
@@ -310,7 +312,7 @@ def _subtree(coll: m.Collection) -> tuple[dict, dict]:
     return children, spans
 
 
-def build_ead(coll: m.Collection, absolute: Callable[[str], str] = str, *,
+def build_ead(coll: models.Collection, absolute: Callable[[str], str] = str, *,
               with_text: bool = True, site_name: str = "Chancery") -> etree._Element:  # fmt: skip
     """The EAD3 finding aid of ``coll`` and everything below it."""
     children, spans = _subtree(coll)
@@ -341,7 +343,7 @@ def build_ead(coll: m.Collection, absolute: Callable[[str], str] = str, *,
     return root
 
 
-def export_ead(coll: m.Collection, out: Path, base_url: str = "") -> int:
+def export_ead(coll: models.Collection, out: Path, base_url: str = "") -> int:
     """Write the finding aid of ``coll`` to ``out`` (whole or not at all); the number of
     documents described."""
     from .safefile import atomic_write
@@ -490,13 +492,13 @@ class EadReader:
         for child in container.iterfind(f"{E}c"):
             n += 1
             if child.get("level") == "item" and not child.findall(f"{E}c"):
-                record = self._document(child, ref.key)
-                if isinstance(record, DocumentRecord):
-                    yield record
+                found = self._document(child, ref.key)
+                if isinstance(found, DocumentRecord):
+                    yield found
                 else:
                     from .run import Skip
 
-                    yield Skip(_where(self.name, child), record)
+                    yield Skip(_where(self.name, child), found)
                 continue
             child_key = f"{key}/{child.get('id') or _text(child.find(f'{E}did/{E}unitid')) or n}"
             yield from self._collection(child, record, ref.key, n, child_key)
@@ -551,7 +553,7 @@ class EadReader:
 
 
 def _kind(tag: str) -> str:
-    return m.Agent.ORGANISATION if tag == "corpname" else m.Agent.PERSON
+    return models.Agent.ORGANISATION if tag == "corpname" else models.Agent.PERSON
 
 
 def _escape(text: str) -> str:

@@ -26,6 +26,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -49,6 +50,9 @@ from .models import SourceKey
 from .report import IngestError
 from .run import Note
 from .safefile import atomic_write, media_path_problem
+
+if TYPE_CHECKING:
+    from .staging import Stage
 
 #: 2: OAI tombstones and the end line (counts and checksum). 1: neither (still read).
 VERSION = 2
@@ -149,7 +153,7 @@ def row(obj, parent_field: str = "") -> dict:
     for field in _many_to_many(type(obj)):
         data[field.name] = sorted(_nk(t) for t in getattr(obj, field.name).all())
     for name, (model, fk) in CHILDREN.get(type(obj), {}).items():
-        children = model.objects.filter(**{fk: obj}).order_by("pk")
+        children = model._default_manager.filter(**{fk: obj}).order_by("pk")
         data[name] = [row(c, parent_field=fk) for c in children]
     return data
 
@@ -172,7 +176,7 @@ def _ordered(model, queryset):
 
 def export_lines() -> Iterator[dict]:
     """The header (counts read first), then every record."""
-    counts = {name: model.objects.count() for name, (model, _) in TYPES.items()}
+    counts = {name: model._default_manager.count() for name, (model, _) in TYPES.items()}
     counts["sourcekey"] = SourceKey.objects.count()
     counts.update(history.counts())
     yield {"type": HEADER, "version": VERSION,
@@ -182,7 +186,7 @@ def export_lines() -> Iterator[dict]:
 
 def export_records() -> Iterator[dict]:
     for name, (model, natural) in TYPES.items():
-        queryset = model.objects.all()
+        queryset = model._default_manager.all()
         if model is corpus.Document:
             queryset = queryset.prefetch_related(*(f.name for f in _many_to_many(model)))
         for obj in _ordered(model, queryset):
@@ -194,7 +198,7 @@ def export_records() -> Iterator[dict]:
         model = {"agent": corpus.Agent, "place": corpus.Place, "collection": corpus.Collection}[
             key.scope
         ]
-        target = model.objects.filter(pk=key.object_id).first()
+        target = model._default_manager.filter(pk=key.object_id).first()
         if target is not None:
             yield {"type": "sourcekey", "scope": key.scope, "key": key.key, "object": _nk(target)}
     yield from history.export_lines()  # versions, review comments, audit log
@@ -240,12 +244,13 @@ class Restorer:
         self.name = where_prefix
         self.self_refs: list[tuple[type, int, str, object]] = []  # (model, pk, field, value)
         self.changed_docs: set[int] = set()
-        self.stage = None
+        self.stage: Stage | None = None
 
     @property
-    def staging(self) -> bool:
-        """Writing a batch of a staged run (not its last, publishing transaction)."""
-        return self.stage is not None and not self.stage.publishing
+    def staging(self) -> Stage | None:
+        """The stage while writing a batch of a staged run (not its last, publishing
+        transaction), else None."""
+        return self.stage if self.stage is not None and not self.stage.publishing else None
 
     def _convert(self, model, field, value, where: str):
         if value is None or value == "":
@@ -316,21 +321,21 @@ class Restorer:
         model, natural = TYPES[kind]
         if not data.get(natural):
             raise IngestError(where, f"a {kind} line needs {natural!r}")
-        if model is Tombstone and self.staging:  # OAI shows it: written on publication
-            self.stage.defer(lambda: self.restore(data, where, writer))
+        if model is Tombstone and (stage := self.staging):  # OAI shows it: written on publication
+            stage.defer(lambda: self.restore(data, where, writer))
             return "created"  # a staged run's archive has no tombstones (staging.can_stage)
-        obj = model.objects.filter(**{natural: data[natural]}).first()
+        obj = model._default_manager.filter(**{natural: data[natural]}).first()
         if (
             model is Tombstone
             and obj is not None
-            and obj.pk != data.get("id")
-            and not Tombstone.objects.filter(pk=data.get("id")).exists()
+            and obj.pk != (exported := data.get("id"))
+            and (exported is None or not Tombstone.objects.filter(pk=exported).exists())
         ):  # made a moment ago by restoring its document (oai.signals): the exported row wins
             obj.delete()
             obj = None
         values = self._values(model, data, where)
         outcome = self._save(model, obj, values, data.get("id"), top=True)
-        obj = model.objects.get(**{natural: data[natural]})
+        obj = model._default_manager.get(**{natural: data[natural]})
         for field in model._meta.concrete_fields:
             if field.is_relation and (field.related_model is model) and field.name in data:
                 self.self_refs.append((model, obj.pk, field.name, data[field.name]))
@@ -366,14 +371,16 @@ class Restorer:
                 obj.pk = pk
             obj.save()
             outcome = "created"
-            if top and self.staging:
-                self.stage.created(obj, **publish)
+            if top and (stage := self.staging):
+                stage.created(obj, **publish)
         else:
             current = {k: getattr(obj, k) for k in values}
             if current == values and all(getattr(obj, k) == v for k, v in auto.items()):
                 return "unchanged"
-            if self.staging:  # a row the public sees (a language, say): changed on publication
-                self.stage.defer(lambda: self._save(model, obj, {**values, **auto}, pk))
+            if (
+                stage := self.staging
+            ):  # a row the public sees (a language, say): changed on publication
+                stage.defer(lambda: self._save(model, obj, {**values, **auto}, pk))
                 return "updated"
             for k, v in values.items():
                 setattr(obj, k, v)
@@ -432,21 +439,21 @@ class Restorer:
 
     def _source_key(self, data: dict, where: str) -> str:
         model = {"agent": corpus.Agent, "place": corpus.Place, "collection": corpus.Collection}.get(
-            data.get("scope")
+            str(data.get("scope"))
         )
-        target = model.objects.filter(slug=data.get("object")).first() if model else None
+        target = model._default_manager.filter(slug=data.get("object")).first() if model else None
         if target is None:
             raise IngestError(where, f"source key {data.get('key')!r}: no such record")
         sk = SourceKey.objects.filter(scope=data["scope"], key=data["key"]).first()
         if sk is None:
             sk = SourceKey.objects.create(scope=data["scope"], key=data["key"], object_id=target.pk)
-            if self.staging:
-                self.stage.created(sk)
+            if stage := self.staging:
+                stage.created(sk)
             return "created"
         if sk.object_id != target.pk:
             update = SourceKey.objects.filter(pk=sk.pk)
-            if self.staging:
-                self.stage.defer(lambda: update.update(object_id=target.pk))
+            if stage := self.staging:
+                stage.defer(lambda: update.update(object_id=target.pk))
             else:
                 update.update(object_id=target.pk)
             return "updated"
@@ -576,7 +583,8 @@ def check_export(path: Path) -> Checked:
     version = header.get("version")
     if version not in (1, VERSION):
         raise IngestError(f"{path.name}:{first[0]}", f"export version {version!r} not supported")
-    announced = header.get("counts") if isinstance(header.get("counts"), dict) else {}
+    counts = header.get("counts")
+    announced: dict = counts if isinstance(counts, dict) else {}
     found: Counter = Counter()
     digest = hashlib.sha256()
     end, last = None, first[0]
@@ -676,5 +684,4 @@ def _step(restorer: Restorer, data: dict, where: str):
         if outcome:
             writer.report.add(outcome)
 
-    write.is_document = data.get("type") == "document"
     return write

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.corpus.names import (
     compact,
     fold,
@@ -33,7 +33,7 @@ from chancery.corpus.names import (
 )
 from chancery.search.variants import read_table
 
-GAZETTEER = Path(m.__file__).parent / "data" / "gazetteer.tsv"
+GAZETTEER = Path(models.__file__).parent / "data" / "gazetteer.tsv"
 
 _words = functools.partial(re.findall, r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -318,23 +318,29 @@ class Reconciler:
             for name in names:
                 self._groups.setdefault(compact(name), set()).update(names)
 
-    def _load_agents(self) -> None:
-        self._agents = {}
-        if not self._groups:
-            self._load_groups()
-        for pk, name, kind in m.Agent.objects.values_list("pk", "name", "kind"):
-            self.add_agent(pk, name, kind)
-        for pk, name in m.AgentVariant.objects.values_list("agent_id", "name"):
-            self._index_agent_form(pk, name, variant=True)
+    def _agent_index(self) -> dict[str, set[int]]:
+        """Agents by the keys of their names and variants, read on first use."""
+        if self._agents is None:
+            self._agents = {}
+            if not self._groups:
+                self._load_groups()
+            for pk, name, kind in models.Agent.objects.values_list("pk", "name", "kind"):
+                self.add_agent(pk, name, kind)
+            for pk, name in models.AgentVariant.objects.values_list("agent_id", "name"):
+                self._index_agent_form(self._agents, pk, name)
+        return self._agents
 
-    def _load_places(self) -> None:
-        self._places = {}
-        if not self._groups:
-            self._load_groups()
-        for pk, name in m.Place.objects.values_list("pk", "name"):
-            self.add_place(pk, [name])
-        for pk, name in m.PlaceVariant.objects.values_list("place_id", "name"):
-            self.add_place(pk, [name])
+    def _place_index(self) -> dict[str, set[int]]:
+        """Places by the compact forms of their names and variants, read on first use."""
+        if self._places is None:
+            self._places = {}
+            if not self._groups:
+                self._load_groups()
+            for pk, name in models.Place.objects.values_list("pk", "name"):
+                self.add_place(pk, [name])
+            for pk, name in models.PlaceVariant.objects.values_list("place_id", "name"):
+                self.add_place(pk, [name])
+        return self._places
 
     # -- people --------------------------------------------------------------------------
     @staticmethod
@@ -342,33 +348,33 @@ class Reconciler:
         key = person_key(name)
         return {k for k in (key, key.replace(" ", "")) if k}
 
-    def _index_agent_form(self, pk: int, name: str, variant: bool = False) -> None:
+    def _index_agent_form(self, agents: dict[str, set[int]], pk: int, name: str) -> None:
         for key in self.agent_keys(name):
-            self._agents.setdefault(key, set()).add(pk)
+            agents.setdefault(key, set()).add(pk)
         if not is_bare_surname(name) and surname(name):
             self._bare.setdefault(surname(name), set()).add(pk)
 
-    def add_agent(self, pk: int, name: str, kind: str = m.Agent.PERSON, variants=()) -> None:
+    def add_agent(self, pk: int, name: str, kind: str = models.Agent.PERSON, variants=()) -> None:
         if self._agents is None:
-            return
+            return  # not read yet: it will be, with this one
         for form in [name, *variants]:
-            self._index_agent_form(pk, form)
+            self._index_agent_form(self._agents, pk, form)
 
     def _agents_by_forms(self, name: str) -> set[int]:
         found: set[int] = set()
         forms = {name} | self._groups.get(compact(person_key(name)), set())
+        agents = self._agent_index()
         for form in forms:
             for key in self.agent_keys(form):
-                found |= self._agents.get(key, set())
+                found |= agents.get(key, set())
         return found
 
-    def match_agent(self, name: str, variants=(), kind: str = m.Agent.PERSON) -> Match:
+    def match_agent(self, name: str, variants=(), kind: str = models.Agent.PERSON) -> Match:
         """The existing record ``name`` certainly is (a full name, or a bare surname only
         ever seen bare), or records it may be (a bare surname against full names)."""
-        if self._agents is None:
-            self._load_agents()
-        if kind != m.Agent.PERSON:
-            found = self._agents.get(compact(name).casefold(), set()) | self._agents_by_forms(name)
+        agents = self._agent_index()
+        if kind != models.Agent.PERSON:
+            found = agents.get(compact(name).casefold(), set()) | self._agents_by_forms(name)
             return Match(min(found) if found else None)
         found = self._agents_by_forms(name)
         for variant in variants:
@@ -382,33 +388,32 @@ class Reconciler:
             return Match(None, sorted(fuller)[:3], "a bare surname")
         if found:
             return Match(min(found))
-        bare = {pk for pk in self._agents.get(surname(name), set())}
+        bare = set(agents.get(surname(name), set()))
         return Match(None, sorted(bare)[:3], "a full name with that surname")
 
     # -- places --------------------------------------------------------------------------
     def add_place(self, pk: int, names) -> None:
         if self._places is None:
-            return
+            return  # not read yet: it will be, with this one
         for name in names:
             for key in {compact(name)} | {compact(n) for n in self._groups.get(compact(name), ())}:
                 if key:
                     self._places.setdefault(key, set()).add(pk)
 
     def match_place(self, name: str, geonames: str = "") -> Match:
-        if self._places is None:
-            self._load_places()
+        places = self._place_index()
         if geonames:
-            found = m.Place.objects.filter(geonames=geonames).values_list("pk", flat=True)
-            if found:
-                return Match(min(found))
-        found = set()
+            same = list(models.Place.objects.filter(geonames=geonames).values_list("pk", flat=True))
+            if same:
+                return Match(min(same))
+        found: set[int] = set()
         for key in {compact(name)} | {compact(n) for n in self._groups.get(compact(name), ())}:
-            found |= self._places.get(key, set())
+            found |= places.get(key, set())
         if found:
             return Match(min(found))
         key = compact(name)
         near = {
-            pk for other, pks in self._places.items()
+            pk for other, pks in places.items()
             if len(key) >= 5 and one_edit_apart(key, other) for pk in pks
         }  # fmt: skip
         return Match(None, sorted(near)[:3], "one letter from another place's name")

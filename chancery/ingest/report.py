@@ -29,6 +29,8 @@ class Report:
     counts: Counter = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: How long the file took (set by ``run.import_file``).
+    seconds: float = 0.0
 
     def add(self, outcome: str, n: int = 1) -> None:
         self.counts[outcome] += n

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.apps import apps
@@ -129,7 +130,7 @@ class Stage:
         _undo(self.run, self._files)
 
 
-def _undo(run: ImportRun, files: list[str] = ()) -> None:
+def _undo(run: ImportRun, files: Iterable[str] = ()) -> None:
     rows = StagedRow.objects.filter(run=run)
     names = set(files) | set(rows.filter(model=StagedRow.FILE).values_list("name", flat=True))
     labels = list(rows.exclude(model=StagedRow.FILE).values_list("model", flat=True).distinct())
@@ -149,9 +150,8 @@ def _undo(run: ImportRun, files: list[str] = ()) -> None:
 
 
 def _index_and_forget(run: ImportRun) -> None:
-    pks = list(
-        StagedRow.objects.filter(run=run, model=DOCUMENT).values_list("object_id", flat=True)
-    )
+    staged = StagedRow.objects.filter(run=run, model=DOCUMENT).values_list("object_id", flat=True)
+    pks = [pk for pk in staged if pk is not None]
     for start in range(0, len(pks), INDEX_CHUNK):
         with transaction.atomic():
             index_documents(pks[start : start + INDEX_CHUNK])

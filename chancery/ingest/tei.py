@@ -76,6 +76,8 @@ class Volume:
     date_notes: list[str] = field(default_factory=list)
     #: Dates read from notes, headings or text when the dateline has none (then listed).
     inferred_dates: list[str] = field(default_factory=list)
+    #: The listed persons' keys by full name and by bare surname (made on first use).
+    person_index: dict[str, dict[str, set[str]]] | None = None
 
 
 #: Elements whose edges are word boundaries even when the file has no space there
@@ -196,7 +198,7 @@ def date_from_attributes(el) -> str:
 def leading_lines(div) -> list:
     """The centred or bracketed paragraphs a document opens with, before its text: a heading
     printed as lines ("A PROCLAMATION.") or an editors' note ("[Handed to Mr. Adee …]")."""
-    lines = []
+    lines: list = []
     for child in div:
         name = local(child.tag)
         if name in ("head", "note", "opener", "dateline", "pb", "lb", "fw"):
@@ -331,6 +333,13 @@ class VolumeReader:
         #: The year of the last dated top-level document (see :meth:`context_year`).
         self.last_year: int | None = None
 
+    @property
+    def header(self) -> Volume:
+        """The volume's header, which a TEI file gives before any document."""
+        if self.volume is None:
+            raise IngestError(self.name, "a document before the teiHeader")
+        return self.volume
+
     def where(self, el) -> str:
         xml_id = el.get(XML_ID)
         element = f"{local(el.tag)}" + (f" xml:id={xml_id}" if xml_id else "")
@@ -423,10 +432,10 @@ class VolumeReader:
     def _public_id(self, div) -> str:
         """``<volume>/<xml:id>``; an enclosure without one is ``<parent id>.<k>``."""
         if div.get(XML_ID):
-            return f"{self.volume.id}/{div.get(XML_ID)}"
+            return f"{self.header.id}/{div.get(XML_ID)}"
         parent = self._parent_doc(div)
         if parent is None:
-            return f"{self.volume.id}/n{div.get('n') or div.sourceline}"
+            return f"{self.header.id}/n{div.get('n') or div.sourceline}"
         return f"{self._public_id(parent)}.{self._nested(parent).index(div) + 1}"
 
     def _nested(self, div) -> list:
@@ -501,7 +510,7 @@ class VolumeReader:
         return None
 
     def _record(self, div, chapter: str, parent_id: str) -> DocumentRecord:
-        volume = self.volume
+        volume = self.header
         self.count += 1
         public_id = self._public_id(div)
         title = self._title(div)
@@ -534,8 +543,8 @@ class VolumeReader:
         """The year a document's date is judged against: the documents before it (they run
         in order), unless that is far from the volume's own year ("frus1870"), as after an
         old paper or a misprint."""
-        found = re.search(r"(?<!\d)\d{4}(?!\d)", self.volume.id) or re.search(
-            r"(?<!\d)\d{4}(?!\d)", self.volume.title
+        found = re.search(r"(?<!\d)\d{4}(?!\d)", self.header.id) or re.search(
+            r"(?<!\d)\d{4}(?!\d)", self.header.title
         )
         volume_year = int(found.group()) if found else None
         if self.last_year is None or (
@@ -552,11 +561,11 @@ class VolumeReader:
                 try:
                     value = parse_date(value).edtf
                 except DateError:
-                    self.volume.warnings.append(f"{self.where(el)}: unreadable date {value!r}")
+                    self.header.warnings.append(f"{self.where(el)}: unreadable date {value!r}")
                     continue
                 checked = check_date(value, words(el), self.context_year())
                 if checked.note:
-                    self.volume.date_notes.append(f"{self.where(el)}: {public_id}: {checked.note}")
+                    self.header.date_notes.append(f"{self.where(el)}: {public_id}: {checked.note}")
                 return checked.date
         texts = [words(el) for el in dateline_dates] + [words(dl) for dl in own(div, "dateline")]
         for text in texts:
@@ -575,19 +584,19 @@ class VolumeReader:
             if far and kind == "text":  # the editors' words are trusted, a quotation is not
                 rejected = rejected or f"{found} in the {kind} {text[:80]!r}"
                 continue
-            self.volume.inferred_dates.append(
+            self.header.inferred_dates.append(
                 f"{self.where(div)}: {public_id}: date {found} read from the {kind} "
                 f"{text[:100]!r}: the dateline has none"
             )
             return found
         if rejected:
-            self.volume.inferred_dates.append(
+            self.header.inferred_dates.append(
                 f"{self.where(div)}: {public_id}: left undated: the only date, {rejected}, "
                 f"is far from the year of the volume and the documents around it "
                 f"({self.context_year()})"
             )
         else:
-            self.volume.warnings.append(f"{self.where(div)}: no date for {public_id}")
+            self.header.warnings.append(f"{self.where(div)}: no date for {public_id}")
         return ""
 
     def _date_sources(self, div) -> Iterator[tuple[str, str]]:
@@ -616,8 +625,8 @@ class VolumeReader:
                 continue
             corresp = (pers.get("corresp") or "").strip()
             if corresp:
-                key = corresp if not corresp.startswith("#") else f"{self.volume.id}{corresp}"
-                listed = self.volume.persons.get(key)
+                key = corresp if not corresp.startswith("#") else f"{self.header.id}{corresp}"
+                listed = self.header.persons.get(key)
                 ref = people.get(key) or (
                     self._listed_copy(listed, key)
                     if listed else AgentRef(name=mention, key=key)
@@ -664,7 +673,7 @@ class VolumeReader:
                 continue  # "Berne", "Washington" alone: the place or its government
             listed = self._listed(part)
             if listed:
-                ref = self._listed_copy(self.volume.persons[listed], listed)
+                ref = self._listed_copy(self.header.persons[listed], listed)
                 if part != ref.name:
                     ref.variants.append(part)
                 refs.append((listed, ref))
@@ -677,17 +686,17 @@ class VolumeReader:
 
     def _listed(self, name: str) -> str:
         """The key of the one listed person this name (or bare surname) is, or ''."""
-        persons = self.volume.persons
+        persons = self.header.persons
         if not persons:
             return ""
-        index = getattr(self.volume, "_person_index", None)
+        index = self.header.person_index
         if index is None:
             index = {"full": {}, "surname": {}}
             for key, ref in persons.items():
                 for form in [ref.name, *ref.variants]:
                     index["full"].setdefault(person_key(form), set()).add(key)
                 index["surname"].setdefault(surname(ref.name), set()).add(key)
-            self.volume._person_index = index
+            self.header.person_index = index
         found = index["full"].get(person_key(name), set())
         if not found and is_bare_surname(name):
             found = index["surname"].get(person_key(name), set())
@@ -705,7 +714,7 @@ class VolumeReader:
                 continue
             corresp = (pers.get("corresp") or "").strip()
             if corresp:
-                key = corresp if not corresp.startswith("#") else f"{self.volume.id}{corresp}"
+                key = corresp if not corresp.startswith("#") else f"{self.header.id}{corresp}"
                 keys = [key]
             else:
                 keys = [k for k, _ in self._mention_refs(words(pers).strip(" ,.;:"))]
@@ -729,6 +738,6 @@ def read_tei(path: Path):
     """The import reader for ``chancery import tei``."""
     reader = VolumeReader(path)
     yield from reader
-    volume = reader.volume
+    volume = reader.header  # read, or the reader stopped saying it has none
     for warning in volume.date_notes + volume.inferred_dates + volume.warnings:
         yield Note(warning)

@@ -89,7 +89,7 @@ def check_date(value: str, text: str, context_year: int | None = None) -> Checke
             return Checked(value)
         fixed = date_in_words(text, year)
         return Checked(fixed, f"date corrected from {value} to {fixed}: the date reads {text!r}")
-    if not far:
+    if not far or context_year is None:
         return Checked(value)
     if MONTH_DAY.search(text) is None:
         return Checked(

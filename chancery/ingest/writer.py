@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from django.db import models as dj
 from django.utils.timezone import now
@@ -29,16 +31,18 @@ from .reconcile import Match, Reconciler, gazetteer
 from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
 from .report import IngestError, Report
 
+M = TypeVar("M", bound=dj.Model)
+
 SCALARS = ("title", "summary", "date", "source", "status", "number", "page_start", "page_end")
 #: The names a record has for each kind of description (DocumentRecord's field names).
 PEOPLE = AUTHORITY_KINDS["person"].relations
 #: Descriptions found or made by name alone (places nest, people have a kind, languages
 #: are found by code: each has its own method).
-RELATIONS = {
+RELATIONS: dict[str, type[dj.Model]] = {
     name: model
     for name in DESCRIPTIONS
-    if (model := corpus.Document._meta.get_field(name).related_model)
-    not in (corpus.Place, corpus.Agent, corpus.Language)
+    if isinstance(model := corpus.Document._meta.get_field(name).related_model, type)
+    and model not in (corpus.Place, corpus.Agent, corpus.Language)
 }
 #: CollectionRef fields written to the collection when the source gives them.
 DESCRIPTION = ("level", "identifier", "printed_title", "dates", "extent", "scope_content",
@@ -62,28 +66,44 @@ def tidy(text: str, limit: int = 300) -> str:
     return " ".join(text.split())[:limit]
 
 
+def _through(name: str) -> tuple[type[dj.Model], str, str]:
+    """A document relation's through model and its two id columns (document, other)."""
+    field = corpus.Document._meta.get_field(name)
+    if not isinstance(field, dj.ManyToManyField) or field.remote_field.through is None:
+        raise TypeError(f"Document.{name} is not a many-to-many relation")
+    ids = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
+    return field.remote_field.through, *ids
+
+
 class Writer:
     """Writes the records of one file; call :meth:`finish` before the transaction ends."""
 
     def __init__(self, report: Report):
         self.report = report
         self.outcomes: dict[int, str] = {}
-        self._cache: dict[tuple, object] = {}
+        self._authorities: dict[tuple[type[dj.Model], str], dj.Model] = {}
+        self._agents: dict[str, corpus.Agent] = {}
+        self._places: dict[str, corpus.Place] = {}
+        self._collections: dict[str, corpus.Collection] = {}
         self._languages: dict[str, corpus.Language] = {}
         self._deferred: list[tuple[int, str, str, str]] = []  # (pk, attached_to, related, where)
-        self._pending: dict[type, list] = {}  # relation rows of new documents, for bulk_create
+        self._pending: dict[
+            type[dj.Model], list
+        ] = {}  # relation rows of new documents, for bulk_create
         self._new: set[int] = set()
         self._known: dict[str, corpus.Document] = {}  # prefetched existing documents by public id
-        self._loaded: set[int] = set()  # their pks: their relations are in ``_current``
-        self._current: dict[tuple, object] = {}
+        self._loaded: set[int] = set()  # their pks: what they hold is in the three below
+        self._links: dict[tuple[str, int], set[int]] = {}  # (relation, pk) -> other pks
+        self._held_texts: dict[tuple[type[dj.Model], int], list[Any]] = {}  # transcripts, …
+        self._held_memberships: dict[tuple[int, int], corpus.Membership] = {}
         self.reconciler = Reconciler()
 
     # -- authorities ---------------------------------------------------------------------
-    def authority(self, model: type[dj.Model], name: str, **extra) -> dj.Model:
+    def authority(self, model: type[M], name: str, **extra) -> M:
         name = tidy(name)
         key = (model, name.casefold())
-        if key not in self._cache:
-            obj = model.objects.filter(name__iexact=name).first()
+        if key not in self._authorities:
+            obj = model._default_manager.filter(name__iexact=name).first()
             if obj is None:
                 obj = model(name=name, **extra)
                 obj.save()
@@ -92,16 +112,18 @@ class Writer:
                     if v:
                         setattr(obj, k, v)
                 obj.save()
-            self._cache[key] = obj
-        return self._cache[key]
+            self._authorities[key] = obj
+        return cast(M, self._authorities[key])  # kept under its own model
 
-    def _keyed(self, scope: str, key: str, model, find_by_name: str, create) -> tuple:
+    def _keyed(
+        self, scope: str, key: str, model: type[M], find_by_name: str, create: Callable[[], M]
+    ) -> tuple[M, bool]:
         sk = SourceKey.objects.filter(scope=scope, key=key).first()
-        obj = model.objects.filter(pk=sk.object_id).first() if sk else None
+        obj = model._default_manager.filter(pk=sk.object_id).first() if sk else None
         if obj is None and find_by_name:
-            obj = model.objects.filter(name__iexact=find_by_name).first()
+            obj = model._default_manager.filter(name__iexact=find_by_name).first()
         created = obj is None
-        if created:
+        if obj is None:
             obj = create()
         if sk is None:
             SourceKey.objects.create(scope=scope, key=key, object_id=obj.pk)
@@ -109,22 +131,27 @@ class Writer:
             SourceKey.objects.filter(pk=sk.pk).update(object_id=obj.pk)
         return obj, created
 
-    def _reconciled(self, scope: str, key: str, model, match, create) -> tuple:
+    def _reconciled(
+        self, scope: str, key: str, model: type[M], match: Callable[[], Match],
+        create: Callable[[], M],
+    ) -> tuple[M, bool]:  # fmt: skip
         """The record a source key made before, else the one reconciliation is certain of
         (``match()``), else a new one; doubtful pairs go to the review list."""
         sk = SourceKey.objects.filter(scope=scope, key=key).first()
-        obj = model.objects.filter(pk=sk.object_id).first() if sk else None
+        obj = model._default_manager.filter(pk=sk.object_id).first() if sk else None
         found = Match(None) if obj is not None else match()
         if obj is None and found.record is not None:
-            obj = model.objects.filter(pk=found.record).first()
+            obj = model._default_manager.filter(pk=found.record).first()
         created = obj is None
-        if created:
+        if obj is None:
             obj = create()
-            review = corpus.AgentReview if model is corpus.Agent else corpus.PlaceReview
+            review: type[corpus.AgentReview | corpus.PlaceReview] = (
+                corpus.AgentReview if model is corpus.Agent else corpus.PlaceReview
+            )
             for other in found.doubtful:
                 if other != obj.pk:
                     review.objects.get_or_create(
-                        record_id=other, candidate=obj, defaults={"reason": found.reason}
+                        record_id=other, candidate_id=obj.pk, defaults={"reason": found.reason}
                     )
         if sk is None:
             SourceKey.objects.create(scope=scope, key=key, object_id=obj.pk)
@@ -134,8 +161,8 @@ class Writer:
 
     def agent(self, ref: AgentRef) -> corpus.Agent:
         key = ref.key or "name:" + normalise_name(ref.name)
-        if ("agent", key) in self._cache:
-            return self._cache["agent", key]
+        if key in self._agents:
+            return self._agents[key]
         name = tidy(ref.name)
         agent, created = self._reconciled(
             SourceKey.AGENT, key, corpus.Agent,
@@ -164,7 +191,7 @@ class Writer:
         self._variants(agent, corpus.AgentVariant, "agent", variants)
         self._offices(agent, ref.offices, ref.sources)
         self.reconciler.add_agent(agent.pk, agent.name, agent.kind, variants)
-        self._cache["agent", key] = agent
+        self._agents[key] = agent
         return agent
 
     def _offices(self, agent: corpus.Agent, offices: list[tuple[str, str]], source: str) -> None:
@@ -180,13 +207,13 @@ class Writer:
 
     def place(self, ref: PlaceRef) -> corpus.Place:
         key = ref.key or "name:" + normalise_name(ref.name)
-        if ("place", key) in self._cache:
-            return self._cache["place", key]
+        if key in self._places:
+            return self._places[key]
         entry = gazetteer().get(compact(ref.name))
         name = tidy(entry.name if entry else ref.name)
         variants = [ref.name, *ref.variants, *(entry.variants if entry else [])]
 
-        def create():
+        def create() -> corpus.Place:
             if entry is None:
                 return corpus.Place.objects.create(name=name)
             return corpus.Place.objects.create(
@@ -195,7 +222,7 @@ class Writer:
                 sources="GeoNames (gazetteer of chancery/corpus/data/gazetteer.tsv)",
             )  # fmt: skip
 
-        def match():
+        def match() -> Match:
             found = self.reconciler.match_place(name, entry.geonames if entry else "")
             return found if found.record or entry is None else self.reconciler.match_place(ref.name)
 
@@ -205,7 +232,7 @@ class Writer:
             place.save()
         self._variants(place, corpus.PlaceVariant, "place", variants)
         self.reconciler.add_place(place.pk, [place.name, *variants])
-        self._cache["place", key] = place
+        self._places[key] = place
         return place
 
     def _variants(self, owner, model, field: str, names: list[str]) -> None:
@@ -228,10 +255,14 @@ class Writer:
             changed_by_import(type(owner), owner.pk)
 
     def collection(self, ref: CollectionRef) -> corpus.Collection:
-        if ("collection", ref.key) in self._cache:
-            return self._cache["collection", ref.key]
-        parent = self._cache.get(("collection", ref.parent)) if ref.parent else None
-        values = {"title": tidy(ref.title), "parent": parent, "position": ref.position}
+        if ref.key in self._collections:
+            return self._collections[ref.key]
+        parent = self._collections.get(ref.parent) if ref.parent else None
+        values: dict[str, Any] = {
+            "title": tidy(ref.title),
+            "parent": parent,
+            "position": ref.position,
+        }
         if ref.short_description:
             values["short_description"] = tidy(ref.short_description, 500)
         if ref.introduction:
@@ -246,7 +277,7 @@ class Writer:
                 pub_year=tidy(ref.pub_year, 20),
             )  # fmt: skip
 
-        def create():
+        def create() -> corpus.Collection:
             found = corpus.Collection.objects.filter(slug=ref.slug).first() if ref.slug else None
             if found is None and ref.key.startswith("title:"):  # a spreadsheet names it
                 found = corpus.Collection.objects.filter(
@@ -264,7 +295,7 @@ class Writer:
             for k, v in values.items():
                 setattr(coll, k, v)
             coll.save()
-        self._cache["collection", ref.key] = coll
+        self._collections[ref.key] = coll
         return coll
 
     def language(self, code: str, where: str) -> corpus.Language:
@@ -318,22 +349,22 @@ class Writer:
         docs = corpus.Document.objects.filter(public_id__in=[r.public_id for r in records])
         self._known = {d.public_id: d for d in docs}
         pks = [d.pk for d in self._known.values()]
-        self._loaded, self._current = set(pks), {}
+        self._loaded = set(pks)
+        self._links, self._held_texts, self._held_memberships = {}, {}, {}
         if not pks:
             return
         for name in DESCRIPTIONS:
-            field = corpus.Document._meta.get_field(name)
-            source, target = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
-            rows = field.remote_field.through.objects.filter(**{f"{source}__in": pks})
+            through, source, target = _through(name)
+            rows = through._default_manager.filter(**{f"{source}__in": pks})
             for pk in pks:
-                self._current[name, pk] = set()
+                self._links[name, pk] = set()
             for pk, other in rows.values_list(source, target):
-                self._current[name, pk].add(other)
+                self._links[name, pk].add(other)
         for model in (corpus.Transcript, corpus.Translation):
             for text in model.objects.filter(document_id__in=pks).order_by("position", "id"):
-                self._current.setdefault((model, text.document_id), []).append(text)
+                self._held_texts.setdefault((model, text.document_id), []).append(text)
         for ms in corpus.Membership.objects.filter(document_id__in=pks):
-            self._current[corpus.Membership, ms.document_id, ms.collection_id] = ms
+            self._held_memberships[ms.document_id, ms.collection_id] = ms
 
     @staticmethod
     def _scalars(doc: corpus.Document) -> tuple:
@@ -353,7 +384,7 @@ class Writer:
                 self._queue_links(doc, name, pks)
                 continue
             manager = getattr(doc, name)
-            current = self._current.get((name, doc.pk))
+            current = self._links.get((name, doc.pk))
             if current is None:
                 current = set(manager.values_list("pk", flat=True))
             if current != pks:
@@ -363,15 +394,13 @@ class Writer:
 
     def _queue_links(self, doc: corpus.Document, name: str, pks: set[int]) -> None:
         """Rows for a new document's relations, written in bulk by :meth:`flush`."""
-        field = corpus.Document._meta.get_field(name)
-        through = field.remote_field.through
-        source, target = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
+        through, source, target = _through(name)
         rows = self._pending.setdefault(through, [])
         rows += [through(**{source: doc.pk, target: pk}) for pk in pks]
 
     def flush(self) -> None:
         for model, rows in self._pending.items():
-            model.objects.bulk_create(rows, batch_size=500)
+            model._default_manager.bulk_create(rows, batch_size=500)
         self._pending = {}
 
     def _texts(self, doc: corpus.Document, model, texts: list[TextRef], where: str) -> bool:
@@ -383,10 +412,11 @@ class Writer:
             )
             for t in texts
         ]
+        existing: list[Any]
         if doc.pk in self._new:
             existing = []
         elif doc.pk in self._loaded:
-            existing = self._current.get((model, doc.pk), [])
+            existing = self._held_texts.get((model, doc.pk), [])
         else:
             existing = list(model.objects.filter(document=doc).order_by("position", "id"))
         if [(t.label, t.language_id, t.html) for t in existing] == wanted:
@@ -409,14 +439,14 @@ class Writer:
     ) -> bool:
         changed = False
         for key, position in collections:
-            coll = self._cache.get(("collection", key))
+            coll = self._collections.get(key)
             if coll is None:
                 continue
             if created:
                 rows = self._pending.setdefault(corpus.Membership, [])
                 rows.append(corpus.Membership(collection=coll, document=doc, position=position))
                 continue
-            ms = self._current.get((corpus.Membership, doc.pk, coll.pk))
+            ms = self._held_memberships.get((doc.pk, coll.pk))
             made = False
             if ms is None:
                 ms, made = corpus.Membership.objects.get_or_create(
@@ -461,7 +491,8 @@ class Writer:
         self.flush()
         related = self._related_wanted()
         pks = [pk for pk, *_ in self._deferred]
-        attached, linked = {}, {}
+        attached: dict[int, int | None] = {}
+        linked: dict[int, set[int]] = {}
         for start in range(0, len(pks), 500):
             chunk = pks[start : start + 500]
             attached.update(

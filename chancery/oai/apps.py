@@ -1,14 +1,10 @@
-from django.apps import AppConfig
+from chancery.corpus.apps import SignalledConfig
 
 
-class OaiConfig(AppConfig):
+class OaiConfig(SignalledConfig):
     """OAI-PMH provider; remembers withdrawn records so harvesters learn of deletions."""
 
     name = "chancery.oai"
     label = "oai"
+    default = True
     verbose_name = "OAI-PMH"
-
-    def ready(self):
-        from . import signals
-
-        signals.connect()

@@ -9,7 +9,7 @@ formats), so a harvester of ``oai_dc`` or ``mods`` sees exactly what it saw befo
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Q
 
@@ -17,6 +17,7 @@ from chancery.corpus.models import Collection
 from chancery.corpus.visibility import public
 
 from .metadata import Format
+from .records import Window
 from .sets import SetTree
 
 PREFIX = "collection/"
@@ -54,18 +55,11 @@ def find(local_id: str, tree: SetTree) -> CollectionItem | None:
 
 
 @dataclass
-class CollectionSelection:
-    start: dt.datetime | None = None
-    end: dt.datetime | None = None
-    set_spec: str | None = None
-    tree: SetTree = field(default_factory=SetTree.load)
+class CollectionSelection(Window):
+    """The top-level collections (finding aids) a list request selects."""
 
     def collections(self):
-        rows = public(Collection).filter(parent=None)
-        if self.start:
-            rows = rows.filter(updated_at__gte=self.start)
-        if self.end:
-            rows = rows.filter(updated_at__lt=self.end)
+        rows = self._dated(public(Collection).filter(parent=None), "updated_at")
         if self.set_spec:
             rows = rows.filter(pk__in=self.tree.ids_within(self.set_spec))
         return rows

@@ -37,7 +37,7 @@ class Item:
 
 
 @dataclass
-class Selection:
+class Window:
     """What a list request selects: a date range [start, end) and a set."""
 
     start: dt.datetime | None = None
@@ -52,6 +52,11 @@ class Selection:
         if self.end:
             rows = rows.filter(**{f"{field}__lt": self.end})
         return rows
+
+
+@dataclass
+class Selection(Window):
+    """The documents and deletions a list request selects."""
 
     def documents(self):
         docs = self._dated(Document.objects.published(), "updated_at")

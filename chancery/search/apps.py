@@ -1,7 +1,8 @@
-from django.apps import AppConfig
 from django.core import checks
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_migrate
+
+from chancery.corpus.apps import SignalledConfig
 
 #: Search migrations that leave the index empty (they recreate its table): once ``migrate``
 #: has applied one of them, the archive's published documents are indexed again. A migration
@@ -9,16 +10,15 @@ from django.db.models.signals import post_migrate
 EMPTIES_INDEX = {("search", "0003_search_layers")}
 
 
-class SearchConfig(AppConfig):
+class SearchConfig(SignalledConfig):
     """Full-text search: query parsing, facets, and the engines behind one interface."""
 
     name = "chancery.search"
     label = "search"
+    default = True
 
     def ready(self):
-        from . import signals
-
-        signals.connect()
+        super().ready()
         checks.register(check_fts5, checks.Tags.database)
         checks.register(check_index_drift)
         post_migrate.connect(reindex_after_migrate, sender=self)

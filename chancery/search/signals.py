@@ -1,7 +1,5 @@
 """Keep the search index in step with every write to a document or what it shows."""
 
-import sys
-
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -10,6 +8,7 @@ from chancery.corpus.authorities import AUTHORITY_KINDS
 from chancery.corpus.visibility import document_fields
 
 from . import variants
+from .backends import get_backend
 from .facets import FACETS
 from .indexing import is_paused, schedule
 
@@ -56,10 +55,8 @@ def _names_changed(sender, instance, **kwargs):
 
 
 def _facet_labels_changed(sender, **kwargs):
-    """An engine that caches facet labels (Tantivy) forgets them when one changes here."""
-    engine = sys.modules.get("chancery.search.backends.tantivy")
-    if engine is not None:
-        engine.forget_labels()
+    """An engine that keeps facet labels (Tantivy) forgets them when one changes here."""
+    get_backend().labels_changed()
 
 
 def connect() -> None:

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET
 
 from chancery.api.errors import json_error
 from chancery.api.http import api_view
+from chancery.api.serializers import dated_and_typed
 from chancery.cite import csl, formats
 from chancery.corpus import models
 from chancery.search import budget
@@ -133,11 +134,7 @@ class Exporter:
             "id": doc.public_id,
             "url": self.url(doc),
             "title": doc.title,
-            "date": doc.date or None,
-            "date_display": doc.date_display or None,
-            "date_earliest": doc.date_earliest.isoformat() if doc.date_earliest else None,
-            "date_latest": doc.date_latest.isoformat() if doc.date_latest else None,
-            "type": doc.doc_type.name if doc.doc_type else None,
+            **dated_and_typed(doc),
             "document_number": doc.number or None,
             "pages": {"first": doc.page_start, "last": doc.page_end or doc.page_start}
             if doc.page_start

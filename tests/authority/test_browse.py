@@ -2,7 +2,7 @@
 
 import pytest
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from tests.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -10,16 +10,16 @@ pytestmark = pytest.mark.django_db
 SURNAMES = ["Ávila", "Baker", "balfour", "Conger", "Hay", "Li", "Wilson", "Zhou", "Østergaard"]
 
 
-def many_people(n: int) -> list[m.Agent]:
+def many_people(n: int) -> list[models.Agent]:
     """``n`` people with published documents, made in bulk (names sort surname first)."""
-    agents = [m.Agent(name=f"{SURNAMES[i % len(SURNAMES)]}, Person {i:05d}",
+    agents = [models.Agent(name=f"{SURNAMES[i % len(SURNAMES)]}, Person {i:05d}",
                       slug=f"person-{i}") for i in range(n)]  # fmt: skip
     for agent in agents:
-        agent.sort_key = m.sort_key(agent.name)
-    m.Agent.objects.bulk_create(agents, batch_size=500)
-    agents = list(m.Agent.objects.order_by("pk"))
+        agent.sort_key = models.sort_key(agent.name)
+    models.Agent.objects.bulk_create(agents, batch_size=500)
+    agents = list(models.Agent.objects.order_by("pk"))
     documents = [DocumentFactory() for _ in range(5)]
-    through = m.Document.people.through
+    through = models.Document.people.through
     through.objects.bulk_create(
         [through(document_id=documents[i % 5].pk, agent_id=a.pk) for i, a in enumerate(agents)]
     )
@@ -60,8 +60,8 @@ def test_people_by_letter_and_by_name(client, django_assert_max_num_queries):
 
 
 def test_places_by_letter_show_their_parent(client, django_assert_max_num_queries):
-    china = m.Place.objects.create(name="China")
-    beijing = m.Place.objects.create(name="Beijing", parent=china)
+    china = models.Place.objects.create(name="China")
+    beijing = models.Place.objects.create(name="Beijing", parent=china)
     DocumentFactory(places=[beijing])
     with django_assert_max_num_queries(14):
         response = client.get("/places/", {"letter": "B"})

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from lxml import etree
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.corpus.schemas import missing, schema_file
 from tests.factories import AgentFactory, DocumentFactory
 
@@ -61,7 +61,7 @@ def test_the_export_validates_against_the_eac_cpf_schema(client, hay, tmp_path):
     validator = schema()
     document = etree.parse(str(out))
     assert validator.validate(document), validator.error_log
-    organisation = m.Agent.objects.create(name="Board of Trade", kind="organisation")
+    organisation = models.Agent.objects.create(name="Board of Trade", kind="organisation")
     root = etree.fromstring(client.get(f"/person/{organisation.slug}/eac-cpf.xml").content)
     assert root.findtext(f".//{EAC}entityType") == "corporateBody"
     assert validator.validate(root), validator.error_log

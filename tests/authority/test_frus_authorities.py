@@ -5,7 +5,7 @@ from collections import defaultdict
 
 import pytest
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.corpus.names import compact, is_bare_surname, person_key
 from chancery.ingest.reconcile import classify_person
 
@@ -34,9 +34,9 @@ def test_no_two_people_share_a_normalised_name_or_variant_unless_under_review(
         names = [agent.name, *(v.name for v in agent.variants.all())]
         return {person_key(n) for n in names if person_key(n)}
 
-    clashes = _pairs(m.Agent.objects.filter(kind="person"), m.AgentReview, forms)
+    clashes = _pairs(models.Agent.objects.filter(kind="person"), models.AgentReview, forms)
     named = sorted(
-        (form, sorted(m.Agent.objects.filter(pk__in=pair).values_list("name", flat=True)))
+        (form, sorted(models.Agent.objects.filter(pk__in=pair).values_list("name", flat=True)))
         for form, pair in clashes
     )
     assert not named, named[:20]
@@ -46,72 +46,72 @@ def test_no_two_places_share_a_name_or_variant_unless_under_review(authority_arc
     def forms(place):
         return {compact(n) for n in [place.name, *(v.name for v in place.variants.all())]}
 
-    assert not _pairs(m.Place.objects, m.PlaceReview, forms)
+    assert not _pairs(models.Place.objects, models.PlaceReview, forms)
 
 
 def test_pekin_peking_and_beijing_are_one_place_identified_in_geonames(authority_archive):
-    beijing = m.Place.objects.get(variants__name="Pekin")
+    beijing = models.Place.objects.get(variants__name="Pekin")
     assert beijing.name == "Beijing" and beijing.geonames == "1816670"
     assert {"Pekin", "Peking"} <= set(beijing.variants.values_list("name", flat=True))
     assert ("GeoNames", "1816670", "https://www.geonames.org/1816670") in beijing.identifiers()
-    assert not m.Place.objects.filter(name__in=["Pekin", "Peking"]).exists()
+    assert not models.Place.objects.filter(name__in=["Pekin", "Peking"]).exists()
 
 
 @pytest.mark.parametrize("name", ["Foreign Office", "Admiralty", "Palace", "Winter Palace",
                                   "1870.)", "Friday", "Department of State", "Mass"])  # fmt: skip
 def test_offices_buildings_and_dates_are_not_places(authority_archive, name):
-    assert not m.Place.objects.filter(name=name).exists()
+    assert not models.Place.objects.filter(name=name).exists()
 
 
 def test_no_person_record_is_an_office_a_place_or_a_fragment(authority_archive):
-    places = {compact(n) for n in m.Place.objects.values_list("name", flat=True)}
-    places |= {compact(n) for n in m.PlaceVariant.objects.values_list("name", flat=True)}
-    for agent in m.Agent.objects.filter(kind="person"):
+    places = {compact(n) for n in models.Place.objects.values_list("name", flat=True)}
+    places |= {compact(n) for n in models.PlaceVariant.objects.values_list("name", flat=True)}
+    for agent in models.Agent.objects.filter(kind="person"):
         assert classify_person(agent.name) == "person", agent.name
         assert compact(agent.name) not in places, agent.name
         assert " to " not in agent.name and " and " not in agent.name, agent.name
     for fragment in ("Baron Gerolt to Mr. Fish", "Ching and Li Hung-chang",
                      "the Secretary of State", "The minister of foreign affairs"):  # fmt: skip
-        assert not m.Agent.objects.filter(name=fragment).exists()
-    assert m.Agent.objects.filter(name="Board of Trade", kind="organisation").exists()
+        assert not models.Agent.objects.filter(name=fragment).exists()
+    assert models.Agent.objects.filter(name="Board of Trade", kind="organisation").exists()
 
 
 def test_offices_from_the_list_of_persons_are_kept_with_dates(authority_archive):
-    baker = m.Agent.objects.get(name="Baker, Newton D.")
+    baker = models.Agent.objects.get(name="Baker, Newton D.")
     assert [(o.title, o.dates) for o in baker.offices.all()] == [("Secretary of War", "1919")]
     assert "list of persons" in baker.sources
-    balfour = m.Agent.objects.get(name="Balfour, Arthur James")
+    balfour = models.Agent.objects.get(name="Balfour, Arthur James")
     assert len(balfour.offices.all()) == 2
-    assert m.Office.objects.filter(dates="").count() == 0
+    assert models.Office.objects.filter(dates="").count() == 0
 
 
 def test_a_bare_surname_in_a_volume_with_a_list_is_the_listed_person(authority_archive):
     """'Lansing' in the 1919 volume is Robert Lansing, the only Lansing listed there."""
-    assert not m.Agent.objects.filter(name="Lansing").exists()
-    lansing = m.Agent.objects.get(name="Lansing, Robert")
+    assert not models.Agent.objects.filter(name="Lansing").exists()
+    lansing = models.Agent.objects.get(name="Lansing, Robert")
     assert lansing.mentioned_in.count() > 10
 
 
 def test_a_bare_surname_elsewhere_waits_for_an_editor(authority_archive):
     """A surname alone that matches a full name is a review item, not a silent merge."""
-    bare = [a for a in m.Agent.objects.filter(kind="person") if is_bare_surname(a.name)]
-    reviewed = set(m.AgentReview.objects.values_list("candidate_id", flat=True)) | set(
-        m.AgentReview.objects.values_list("record_id", flat=True)
+    bare = [a for a in models.Agent.objects.filter(kind="person") if is_bare_surname(a.name)]
+    reviewed = set(models.AgentReview.objects.values_list("candidate_id", flat=True)) | set(
+        models.AgentReview.objects.values_list("record_id", flat=True)
     )
     assert any(a.pk in reviewed for a in bare)
-    assert m.AgentReview.objects.filter(status="open").count() > 0
+    assert models.AgentReview.objects.filter(status="open").count() > 0
 
 
 def test_people_sort_by_surname(authority_archive):
-    names = list(m.Agent.objects.filter(kind="person").values_list("sort_key", flat=True))
+    names = list(models.Agent.objects.filter(kind="person").values_list("sort_key", flat=True))
     assert names == sorted(names)
-    assert m.Agent.objects.get(name="Balfour, Arthur James").sort_key == "balfour arthur james"
+    assert models.Agent.objects.get(name="Balfour, Arthur James").sort_key == "balfour arthur james"
 
 
 def test_the_facet_and_the_field_query_give_the_same_count(authority_archive, client):
     """For every place whose name no other place's name holds as words (the field query
     is a word match, so place:Mexico also finds New Mexico by design)."""
-    places = list(m.Place.objects.prefetch_related("variants"))
+    places = list(models.Place.objects.prefetch_related("variants"))
     checked = 0
     for place in places:
         words = f" {person_key(place.name)} "
@@ -131,7 +131,7 @@ def test_the_facet_and_the_field_query_give_the_same_count(authority_archive, cl
 def test_a_person_page_lists_what_person_search_finds(authority_archive, client):
     """For people whose name no other record's name or variant holds as words (the field
     query is a word match): the page's count is the count of person:"Name"."""
-    people = list(m.Agent.objects.filter(kind="person").prefetch_related("variants"))
+    people = list(models.Agent.objects.filter(kind="person").prefetch_related("variants"))
     forms = {a.pk: [person_key(n) for n in [a.name, *(v.name for v in a.variants.all())]]
              for a in people}  # fmt: skip
     checked = 0
@@ -150,7 +150,7 @@ def test_a_person_page_lists_what_person_search_finds(authority_archive, client)
         if checked >= 25:
             break
     assert checked >= 10
-    li = m.Agent.objects.get(name="Li Hung-chang")
-    assert not m.Agent.objects.filter(name__icontains="Ching, Li").exists()
+    li = models.Agent.objects.get(name="Li Hung-chang")
+    assert not models.Agent.objects.filter(name__icontains="Ching, Li").exists()
     page = client.get(li.get_absolute_url()).context["page"].paginator.count
     assert page == client.get("/api/v1/search", {"q": 'person:"Li Hung-chang"'}).json()["total"]

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from chancery.audit.models import AuditEvent
-from chancery.corpus import models as m
+from chancery.corpus import models
 from tests.factories import AgentFactory, DocumentFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_merge_moves_documents_names_identifiers_and_redirects(admin_client, cli
     assert "Merged Woodrow Wilson into Wilson, Woodrow (3 documents moved)" in (
         response.content.decode()
     )
-    assert not m.Agent.objects.filter(pk=natural.pk).exists()
+    assert not models.Agent.objects.filter(pk=natural.pk).exists()
     full.refresh_from_db()
     assert full.wikidata == "Q34296"
     assert "Woodrow Wilson" in set(full.variants.values_list("name", flat=True))
@@ -62,7 +62,7 @@ def test_split_gives_documents_and_the_old_address_back(admin_client, client, tw
         reverse("admin:corpus_agent_changelist"),
         {"action": "merge_selected", "_selected_action": [full.pk, natural.pk]},
     )
-    letters = list(m.Document.objects.filter(title__startswith="Letter"))
+    letters = list(models.Document.objects.filter(title__startswith="Letter"))
     url = reverse("admin:corpus_agent_split", args=[full.pk])
     assert admin_client.get(url).status_code == 200
     refused = admin_client.post(url, {"name": "Woodrow Wilson"})
@@ -72,7 +72,7 @@ def test_split_gives_documents_and_the_old_address_back(admin_client, client, tw
         {"name": "Woodrow Wilson", "documents": [d.pk for d in letters],
          "variants": ["Woodrow Wilson"]},
     )  # fmt: skip
-    split = m.Agent.objects.get(name="Woodrow Wilson")
+    split = models.Agent.objects.get(name="Woodrow Wilson")
     assert split.slug == slug
     assert client.get(f"/person/{slug}/").status_code == 200
     assert set(split.created_documents.all()) == set(letters)
@@ -84,12 +84,12 @@ def test_approving_a_review_merges_places_and_the_facet_follows(admin_client, cl
     slip = PlaceFactory(name="Gautemala")
     DocumentFactory(places=[right])
     DocumentFactory(places=[slip])
-    review = m.PlaceReview.objects.create(record=right, candidate=slip, reason="one letter")
+    review = models.PlaceReview.objects.create(record=right, candidate=slip, reason="one letter")
     admin_client.post(
         reverse("admin:corpus_placereview_changelist"),
         {"action": "approve", "_selected_action": [review.pk]},
     )
-    assert not m.Place.objects.filter(pk=slip.pk).exists()
+    assert not models.Place.objects.filter(pk=slip.pk).exists()
     facet = client.get("/api/v1/search", {"place": right.slug}).json()["total"]
     assert facet == count(client, 'place:"Guatemala City"') == count(client, "place:Gautemala") == 2
     assert client.get(f"/place/{slip.slug}/").status_code == 301

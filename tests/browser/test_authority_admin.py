@@ -3,7 +3,7 @@ wrongly merged: addresses redirect and search counts follow, in a real Chromium.
 
 import pytest
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 
 from ..factories import AgentFactory, DocumentFactory
 from .conftest import axe_violations
@@ -60,7 +60,7 @@ def test_merge_then_split_in_the_admin(live_server, page, browser):
     assert "Documents (2)" in reader.locator("main").inner_text()
     assert "1 - 4 of 4" in found(reader, base, "q=person%3A%22Wilson%2C+Woodrow%22")
     reader.context.close()
-    assert m.Agent.objects.get(slug="woodrow-wilson").created_documents.count() == 2
+    assert models.Agent.objects.get(slug="woodrow-wilson").created_documents.count() == 2
 
 
 def test_people_by_letter_is_accessible(live_server, page):

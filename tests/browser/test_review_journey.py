@@ -9,7 +9,7 @@ import os
 import pytest
 from django.core.management import call_command
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.versions.history import version_documents
 
 from .conftest import axe_violations
@@ -41,11 +41,11 @@ def test_a_date_correction_is_reviewed_published_shown_and_reverted(live_server,
     base = live_server.url
     create("erin", "editor")
     create("rhea", "reviewer")
-    doc = m.Document.objects.create(
+    doc = models.Document.objects.create(
         public_id="frus1958v01/d7", title="Telegram from Moscow", date="1958-03-03",
-        status=m.Document.PUBLISHED,
+        status=models.Document.PUBLISHED,
     )  # fmt: skip
-    m.Translation.objects.create(document=doc, html="<p>The ambassador called at noon.</p>")
+    models.Translation.objects.create(document=doc, html="<p>The ambassador called at noon.</p>")
     version_documents([doc.pk], None, comment="As first imported")
     change = f"{base}/admin/corpus/document/{doc.pk}/change/"
 

@@ -6,7 +6,6 @@ are read back by bibtexparser and rispy, CSL-JSON is validated against the CSL-J
 (from CHANCERY_SCHEMAS_DIR: skipped when it is not there)."""
 
 import html
-import io
 import json
 import re
 
@@ -15,15 +14,14 @@ import jsonschema_rs
 import pytest
 import rispy
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
-from django.core.management import call_command
 from lxml import html as lxml_html
 
 from chancery.cite import csl, formats, styles
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.corpus.schemas import missing, schema_file
 
 from ..iiif.scans import scanned_document
-from ..ingest.conftest import _high_water, empty_archive, frus_path
+from ..ingest.conftest import imported_volumes
 
 pytestmark = pytest.mark.django_db
 CSL_SCHEMA = "csl/csl-data.json"
@@ -55,17 +53,8 @@ CHICAGO = [
 @pytest.fixture(scope="module")
 def china_1901(django_db_setup, django_db_blocker):
     """FRUS 1901, Affairs in China, imported once through the real command."""
-    folder = frus_path()
-    with django_db_blocker.unblock():
-        before = _high_water()
-        call_command(
-            "import", "tei", str(folder / "frus1901China.xml"), "--no-progress",
-            stdout=io.StringIO(),
-        )  # fmt: skip
+    with imported_volumes(django_db_blocker, ("frus1901China.xml",)):
         yield
-        empty_archive()
-        for model, high in before.items():
-            model.objects.filter(pk__gt=high).delete()
 
 
 def _text(fragment) -> str:
@@ -107,7 +96,7 @@ def test_no_title_or_punctuation_is_doubled(client, china_1901, demo):
     for public_id, *_ in CHICAGO:
         for style, text in _cite(client, public_id).items():
             assert not re.search(r"\.\.(?!\.)|,,|\.,|,\.|:\.", text), (public_id, style, text)
-            title = csl.clean_title(m.Document.objects.get(public_id=public_id).title)
+            title = csl.clean_title(models.Document.objects.get(public_id=public_id).title)
             assert text.casefold().count(title.casefold()[:40]) <= 1, (public_id, style)
 
 
@@ -142,14 +131,16 @@ def test_record_page_shows_document_number_pages_and_volume(client, china_1901):
 
 
 def test_volume_imprint_and_page_ranges_are_stored(china_1901):
-    volume = m.Collection.objects.get(documents__public_id="frus1901China/d1").edition()
+    volume = models.Collection.objects.get(documents__public_id="frus1901China/d1").edition()
     assert (volume.series, volume.pub_place, volume.publisher, volume.pub_year) == (
         "Foreign Relations of the United States, 1901", "Washington",
         "United States Government Printing Office", "1902",
     )  # fmt: skip
     pages = dict(
         (d.public_id, (d.number, d.page_start, d.page_end))
-        for d in m.Document.objects.filter(public_id__in=["frus1901China/d1", "frus1901China/d30"])
+        for d in models.Document.objects.filter(
+            public_id__in=["frus1901China/d1", "frus1901China/d30"]
+        )
     )
     assert pages == {"frus1901China/d1": ("1", "3", "3"), "frus1901China/d30": ("30", "26", "27")}
 
@@ -202,7 +193,7 @@ def test_a_chinese_name_keeps_its_family_name_first():
 
 
 def test_translator_and_original_language_are_named(client, demo):
-    doc = m.Document.objects.get(public_id="5")
+    doc = models.Document.objects.get(public_id="5")
     doc.translations.create(html="<p>…</p>", language_id="eng", translator="Roe, Jane")
     cited = _cite(client, "5")
     assert "Diary, translated from Russian, trans. Jane Roe," in cited["chicago-note"]
@@ -249,7 +240,9 @@ def test_bibtex_of_every_record_parses(client, china_1901, demo):
         )
         assert not library.failed_blocks and len(library.entries) == 1
         (ris,) = rispy.loads(client.get(f"/document/{public_id}/cite.ris").content.decode())
-        assert ris["title"] == csl.clean_title(m.Document.objects.get(public_id=public_id).title)
+        assert ris["title"] == csl.clean_title(
+            models.Document.objects.get(public_id=public_id).title
+        )
 
 
 def test_formats_share_one_item():

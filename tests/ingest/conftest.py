@@ -1,4 +1,6 @@
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,13 +41,13 @@ def write_export(path: Path, lines: list[dict]) -> None:
 
 def empty_archive() -> None:
     """Delete every corpus row and index entry (module fixtures write outside a test)."""
-    from chancery.corpus import models as m
+    from chancery.corpus import models
     from chancery.ingest.models import SourceKey
     from chancery.search.backends import get_backend
 
-    for model in (m.Document, m.Collection, m.Agent, m.Place, m.Subject, m.Repository,
-                  m.Publisher, m.DocumentType, m.Rights, m.Classification, m.Donor,
-                  m.Language, SourceKey):  # fmt: skip
+    for model in (models.Document, models.Collection, models.Agent, models.Place, models.Subject,
+                  models.Repository, models.Publisher, models.DocumentType, models.Rights,
+                  models.Classification, models.Donor, models.Language, SourceKey):  # fmt: skip
         model.objects.all().delete()
     get_backend().reset()
 
@@ -61,24 +63,31 @@ def _high_water() -> dict:
     }
 
 
-@pytest.fixture(scope="module")
-def frus_archive(django_db_setup, django_db_blocker):
-    """The two volumes imported once for the module, through the real command.
+@contextmanager
+def imported_volumes(django_db_blocker, names: tuple[str, ...]) -> Iterator[Path]:
+    """FRUS volumes imported through the real command, for a module's fixture.
 
-    They are written outside any test's transaction, so the teardown removes them, and any
-    row other apps' signals made meanwhile (newer than what was there before).
+    They are written outside any test's transaction, so leaving the block removes them, and
+    any row other apps' signals made meanwhile (newer than what was there before).
     """
     folder = frus_path()
     with django_db_blocker.unblock():
         before = _high_water()
         call_command(
-            "import", "tei", *(str(folder / v) for v in VOLUMES), "--no-progress",
+            "import", "tei", *(str(folder / name) for name in names), "--no-progress",
             stdout=io.StringIO(),
         )  # fmt: skip
         yield folder
         empty_archive()
         for model, high in before.items():
             model.objects.filter(pk__gt=high).delete()
+
+
+@pytest.fixture(scope="module")
+def frus_archive(django_db_setup, django_db_blocker):
+    """The two volumes imported once for the module."""
+    with imported_volumes(django_db_blocker, VOLUMES) as folder:
+        yield folder
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.ingest.csvfile import COLUMNS
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_template_has_every_column_and_an_example(tmp_path):
 def test_import_is_idempotent_and_a_corrected_file_updates(write_file):
     path = write_file("docs.csv", sheet(ROWS))
     assert "2 created, 0 updated, 0 unchanged" in run("csv", str(path))
-    first = m.Document.objects.get(public_id="acme/1")
+    first = models.Document.objects.get(public_id="acme/1")
     assert first.date_display == "September 27, 1958"
     assert set(first.people.values_list("name", flat=True)) == {
         "Khrushchev, Nikita",
@@ -65,22 +65,26 @@ def test_import_is_idempotent_and_a_corrected_file_updates(write_file):
     assert first.collections.get().parent.title == "Cold War"
     assert first.transcripts.get().html == "<p>Первый абзац.</p><p>Второй абзац.</p>"
     assert first.translations.get().language_id == "eng"
-    second = m.Document.objects.get(public_id="acme/2")
+    second = models.Document.objects.get(public_id="acme/2")
     assert second.attached_to == first and second.status == "draft" and second.date_approximate
     assert list(second.related.all()) == [first]
-    counts = (m.Document.objects.count(), m.Agent.objects.count(), m.Collection.objects.count())
+    counts = (
+        models.Document.objects.count(),
+        models.Agent.objects.count(),
+        models.Collection.objects.count(),
+    )
 
     assert "0 created, 0 updated, 2 unchanged" in run("csv", str(path))
     assert (
-        m.Document.objects.count(),
-        m.Agent.objects.count(),
-        m.Collection.objects.count(),
+        models.Document.objects.count(),
+        models.Agent.objects.count(),
+        models.Collection.objects.count(),
     ) == counts
 
     corrected = [dict(ROWS[0], title="Telegram from Moscow (corrected)"), ROWS[1]]
     path = write_file("docs.csv", sheet(corrected))
     assert "0 created, 1 updated, 1 unchanged" in run("csv", str(path))
-    assert m.Document.objects.get(public_id="acme/1").title.endswith("(corrected)")
+    assert models.Document.objects.get(public_id="acme/1").title.endswith("(corrected)")
 
 
 @pytest.mark.parametrize(
@@ -99,20 +103,20 @@ def test_a_bad_row_fails_the_file_by_line_and_writes_nothing(write_file, bad, re
         call_command("import", "csv", str(path), "--no-progress", stdout=io.StringIO(), stderr=err)
     # the first row's transcript spans three lines: the second row starts on line 5
     assert "bad.csv:5 (row 2):" in err.getvalue() and reason in err.getvalue()
-    assert m.Document.objects.count() == 0 and m.Agent.objects.count() == 0
+    assert models.Document.objects.count() == 0 and models.Agent.objects.count() == 0
 
 
 def test_unknown_columns_are_refused(write_file):
     path = write_file("odd.csv", "public_id,title,colour\nx/1,X,red\n")
     with pytest.raises(AssertionError, match="unknown columns"):
         run("csv", str(path))
-    assert not m.Document.objects.exists()
+    assert not models.Document.objects.exists()
 
 
 def test_dry_run_reports_without_writing(write_file):
     path = write_file("docs.csv", sheet(ROWS))
     assert "Dry run, nothing written: 2 created" in run("csv", str(path), "--dry-run")
-    assert not m.Document.objects.exists()
+    assert not models.Document.objects.exists()
 
 
 def test_export_csv_round_trips_through_import(write_file, tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 
 pytestmark = pytest.mark.django_db
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "wilson-da"
@@ -61,19 +61,19 @@ def test_sample_collection_imports_with_a_clean_introduction(tmp_path):
     path = tmp_path / "collection.json"
     path.write_text(json.dumps(reference("collection.json")), encoding="utf-8")
     assert "0 created" in run(str(path))  # a collection is not a document
-    coll = m.Collection.objects.get(slug="local-nationalism-in-xinjiang-1957-1958")
+    coll = models.Collection.objects.get(slug="local-nationalism-in-xinjiang-1957-1958")
     assert coll.title.startswith("“Local Nationalism")
     assert coll.introduction.startswith("<p>At the end of 1957")
     assert "Sources and Methods</a>" in coll.introduction
     run(str(path))
-    assert m.Collection.objects.count() == 1
+    assert models.Collection.objects.count() == 1
 
 
 def test_record_with_the_real_transcript_displays_clean_and_is_searchable(tmp_path, client):
     path = tmp_path / "record.json"
     path.write_text(json.dumps(record(reference("transcript.json"))), encoding="utf-8")
     assert "1 created" in run(str(path))
-    doc = m.Document.objects.get(public_id="119955")
+    doc = models.Document.objects.get(public_id="119955")
     assert doc.date == "1950-01-01" and doc.doc_type.name == "Memorandum of Conversation"
     assert doc.collections.get().slug == "local-nationalism-in-xinjiang-1957-1958"
     assert doc.languages.get().code == "rus"
@@ -95,7 +95,7 @@ def test_search_answer_with_attachments_and_a_corrected_record(tmp_path):
     path = tmp_path / "list.json"
     path.write_text(json.dumps({"list": [parent], "pagination": {}}), encoding="utf-8")
     assert "2 created" in run(str(path))
-    assert m.Document.objects.get(public_id="119956").attached_to.public_id == "119955"
+    assert models.Document.objects.get(public_id="119956").attached_to.public_id == "119955"
     parent["title"] = "Corrected title"
     path.write_text(json.dumps({"list": [parent]}), encoding="utf-8")
     assert "0 created, 1 updated, 1 unchanged" in run(str(path))
@@ -110,7 +110,7 @@ def test_lone_asset_needs_a_document_and_attaches_to_it(tmp_path):
     with pytest.raises(AssertionError, match="needs --document"):
         run(str(asset))
     assert "1 updated" in run(str(asset), "--document", "119955")
-    assert m.Document.objects.get(public_id="119955").transcripts.count() == 2
+    assert models.Document.objects.get(public_id="119955").transcripts.count() == 2
     assert "1 unchanged" in run(str(asset), "--document", "119955")
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from lxml import etree
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.corpus.sanitize import html_to_text
 from chancery.corpus.schemas import missing
 from chancery.ingest.ead import EAD_NS, SCHEMA, schema
@@ -36,7 +36,7 @@ def require_schema() -> None:
 def hierarchy(root_slug: str | None = None) -> list[tuple]:
     """Every collection as (titles from the root down, level, printed title, extent)."""
     rows = []
-    for coll in m.Collection.objects.all():
+    for coll in models.Collection.objects.all():
         chain = tuple(a.title for a in coll.ancestors()) + (coll.title,)
         rows.append((chain, coll.level, coll.printed_title, coll.extent, coll.scope_content))
     return sorted(rows)
@@ -49,9 +49,9 @@ def squeeze(html: str) -> str:
 def documents(root: str) -> dict[str, tuple]:
     """Every published document under the collection titled ``root``: title, date, its
     collections there, summary, source, the words of its text."""
-    top = m.Collection.objects.get(title=root, parent=None)
+    top = models.Collection.objects.get(title=root, parent=None)
     found = {}
-    inside = m.Document.objects.published().filter(collections__path__startswith=top.path)
+    inside = models.Document.objects.published().filter(collections__path__startswith=top.path)
     for doc in inside.distinct().prefetch_related("transcripts", "collections"):
         colls = tuple(sorted(c.title for c in doc.collections.all() if c.path.startswith(top.path)))
         text = "".join(squeeze(t.html) for t in doc.transcripts.all())
@@ -67,12 +67,12 @@ def test_a_collection_and_its_subtree_export_as_valid_ead3(demo, tmp_path):
     parts = [c.findtext("e:did/e:unittitle", namespaces=NS)
              for c in archdesc.iterfind("e:dsc/e:c", NS)]  # fmt: skip
     assert parts == [
-        c.title for c in m.Collection.objects.get(slug="sino-soviet-relations").children.all()
+        c.title for c in models.Collection.objects.get(slug="sino-soviet-relations").children.all()
     ]
     assert len(parts) == 2
     items = root.findall(".//e:c[@level='item']", NS)
-    sino = m.Collection.objects.get(slug="sino-soviet-relations")
-    published = m.Document.objects.published().filter(collections__path__startswith=sino.path)
+    sino = models.Collection.objects.get(slug="sino-soviet-relations")
+    published = models.Document.objects.published().filter(collections__path__startswith=sino.path)
     assert sorted(i.findtext("e:did/e:unitid", namespaces=NS) for i in items) == sorted(
         published.distinct().values_list("public_id", flat=True)
     )  # drafts are not described
@@ -81,7 +81,7 @@ def test_a_collection_and_its_subtree_export_as_valid_ead3(demo, tmp_path):
 
 
 def test_export_by_identifier_and_unknown_collection(demo, tmp_path):
-    m.Collection.objects.filter(slug="sino-soviet-relations").update(identifier="SSR-1")
+    models.Collection.objects.filter(slug="sino-soviet-relations").update(identifier="SSR-1")
     export("SSR-1", tmp_path / "by-id.xml")
     with pytest.raises(CommandError, match="no collection with the slug or identifier 'nope'"):
         call_command("export", "ead", "nope", str(tmp_path / "x.xml"))
@@ -90,7 +90,7 @@ def test_export_by_identifier_and_unknown_collection(demo, tmp_path):
 
 def test_round_trip_into_an_empty_archive(demo, tmp_path):
     out = tmp_path / "sino.xml"
-    sino = m.Collection.objects.get(slug="sino-soviet-relations")
+    sino = models.Collection.objects.get(slug="sino-soviet-relations")
     sino.level, sino.extent, sino.scope_content = "fonds", "2 series", "Soviet and Chinese records."
     sino.save()
     export("sino-soviet-relations", out)
@@ -119,7 +119,7 @@ def test_a_finding_aid_without_what_the_reader_needs_is_refused_whole(demo, tmp_
         call_command("import", "ead", str(broken), "--no-progress", stdout=io.StringIO(),
                      stderr=err)  # fmt: skip
     assert "broken.xml:" in err.getvalue() and "not valid EAD3" in err.getvalue()
-    assert (m.Document.objects.count(), m.Collection.objects.count()) == (0, 0)
+    assert (models.Document.objects.count(), models.Collection.objects.count()) == (0, 0)
 
 
 def test_a_broken_finding_aid_is_refused_whole(demo, tmp_path):
@@ -131,9 +131,9 @@ def test_a_broken_finding_aid_is_refused_whole(demo, tmp_path):
     # an element EAD3 does not have, deep in the file, after components that are fine
     at = text.rindex("<unittitle>")
     broken.write_text(text[:at] + "<shelfmark>9</shelfmark>" + text[at:], encoding="utf-8")
-    counts = (m.Document.objects.count(), m.Collection.objects.count())
+    counts = (models.Document.objects.count(), models.Collection.objects.count())
     empty_archive()
-    before = (m.Document.objects.count(), m.Collection.objects.count())
+    before = (models.Document.objects.count(), models.Collection.objects.count())
     err = io.StringIO()
     with pytest.raises(CommandError, match="failed"):
         call_command("import", "ead", str(broken), "--no-progress", stdout=io.StringIO(),
@@ -141,7 +141,7 @@ def test_a_broken_finding_aid_is_refused_whole(demo, tmp_path):
     line = text[:at].count("\n") + 1
     assert f"broken.xml:{line} (shelfmark)" in err.getvalue()
     assert "not valid EAD3" in err.getvalue()
-    assert (m.Document.objects.count(), m.Collection.objects.count()) == before == (0, 0)
+    assert (models.Document.objects.count(), models.Collection.objects.count()) == before == (0, 0)
     assert counts[0] > 0
     cut = tmp_path / "cut.xml"
     cut.write_text(text[: len(text) // 2], encoding="utf-8")
@@ -149,16 +149,16 @@ def test_a_broken_finding_aid_is_refused_whole(demo, tmp_path):
         call_command("import", "ead", str(cut), "--no-progress", stdout=io.StringIO(),
                      stderr=(err := io.StringIO()))  # fmt: skip
     assert "cut.xml:" in err.getvalue() and "malformed XML" in err.getvalue()
-    assert m.Collection.objects.count() == 0
+    assert models.Collection.objects.count() == 0
 
 
 def test_a_frus_volume_round_trips_through_ead3(frus_archive, tmp_path):
-    volume = m.Collection.objects.get(identifier="frus1861")
+    volume = models.Collection.objects.get(identifier="frus1861")
     out = tmp_path / "frus1861.xml"
     root = export("frus1861", out)
     assert root.find("e:archdesc", NS).get("otherlevel") == "volume"
     in_volume = set(
-        m.Document.objects.filter(collections__path__startswith=volume.path).values_list(
+        models.Document.objects.filter(collections__path__startswith=volume.path).values_list(
             "public_id", flat=True
         )
     )
@@ -173,7 +173,7 @@ def test_a_frus_volume_round_trips_through_ead3(frus_archive, tmp_path):
     for public_id, row in before_docs.items():
         assert after[public_id] == row, public_id
     order = list(
-        m.Membership.objects.order_by("position").values_list("document__public_id", flat=True)
+        models.Membership.objects.order_by("position").values_list("document__public_id", flat=True)
     )
     assert order == [
         i.findtext("e:did/e:unitid", namespaces=NS)
@@ -184,8 +184,8 @@ def test_a_frus_volume_round_trips_through_ead3(frus_archive, tmp_path):
 def test_an_export_imported_again_updates_the_same_collections(demo, tmp_path):
     out = tmp_path / "sino.xml"
     export("sino-soviet-relations", out)
-    before = m.Collection.objects.count()
+    before = models.Collection.objects.count()
     result = io.StringIO()
     call_command("import", "ead", str(out), "--no-progress", stdout=result)
-    assert m.Collection.objects.count() == before
+    assert models.Collection.objects.count() == before
     assert "0 created" in result.getvalue()

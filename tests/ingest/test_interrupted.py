@@ -3,7 +3,7 @@
 import pytest
 from lxml import etree
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.ingest.records import CollectionRef, DocumentRecord, TextRef
 from chancery.ingest.run import import_file
 from chancery.ingest.tei import date_from_attributes
@@ -22,8 +22,8 @@ def test_ctrl_c_in_the_middle_of_a_file_writes_nothing(tmp_path):
 
     with pytest.raises(KeyboardInterrupt):
         import_file(tmp_path / "x.xml", reader)
-    assert not m.Document.objects.exists()
-    assert not m.Collection.objects.exists()
+    assert not models.Document.objects.exists()
+    assert not models.Collection.objects.exists()
     assert get_backend().indexed_count() == 0
 
 

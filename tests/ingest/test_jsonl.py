@@ -6,7 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.ingest import jsonl
 from chancery.ingest.models import SourceKey
 from chancery.search.backends import get_backend
@@ -39,33 +39,37 @@ def build_archive(tmp_path):
     tei = tmp_path / "vol.xml"
     tei.write_text(TEI, encoding="utf-8")
     call_command("import", "tei", str(tei), "--no-progress", stdout=io.StringIO())
-    doc = m.Document.objects.get(public_id="frusTest/d1")
-    other = m.Document.objects.create(public_id="native/7", title="Draft", date="c. 1958",
-                                      summary="A draft.", status=m.Document.DRAFT)  # fmt: skip
+    doc = models.Document.objects.get(public_id="frusTest/d1")
+    other = models.Document.objects.create(public_id="native/7", title="Draft", date="c. 1958",
+                                      summary="A draft.", status=models.Document.DRAFT)  # fmt: skip
     other.related.add(doc)
-    other.subjects.add(m.Subject.objects.create(name="Boxers", description="Rising"))
-    other.classifications.add(m.Classification.objects.create(name="Secret"))
-    other.donors.add(m.Donor.objects.create(name="A Foundation"))
-    acme = m.Agent.objects.create(name="ACME", kind=m.Agent.ORGANISATION, wikidata="Q1")
+    other.subjects.add(models.Subject.objects.create(name="Boxers", description="Rising"))
+    other.classifications.add(models.Classification.objects.create(name="Secret"))
+    other.donors.add(models.Donor.objects.create(name="A Foundation"))
+    acme = models.Agent.objects.create(name="ACME", kind=models.Agent.ORGANISATION, wikidata="Q1")
     acme.offices.create(title="Supplier of the Legation", dates="1901", source="FRUS 1901")
-    m.AgentRedirect.objects.create(old_slug="acme-corporation", agent=acme)
+    models.AgentRedirect.objects.create(old_slug="acme-corporation", agent=acme)
     other.creators.add(acme)
     other.contributors.add(doc.people.first())
-    asia = m.Place.objects.create(name="Asia")
-    china = m.Place.objects.create(name="China", parent=asia, latitude="35.000000")
-    m.PlaceVariant.objects.create(place=china, name="Zhongguo", note="pinyin")
-    m.PlaceRedirect.objects.create(old_slug="cathay", place=china)
+    asia = models.Place.objects.create(name="Asia")
+    china = models.Place.objects.create(name="China", parent=asia, latitude="35.000000")
+    models.PlaceVariant.objects.create(place=china, name="Zhongguo", note="pinyin")
+    models.PlaceRedirect.objects.create(old_slug="cathay", place=china)
     other.places.add(china)
-    other.languages.add(m.Language.objects.create(code="rus", name="Russian"))
-    m.Translation.objects.create(document=other, html="<p>Hello</p>", language_id="eng", label="EN")
-    m.Scan.objects.create(document=other, file=ContentFile(SCAN_PDF, name="scan.pdf"))
-    coll = m.Collection.objects.create(title="Extra", featured=True, introduction="<p>Hi</p>")
+    other.languages.add(models.Language.objects.create(code="rus", name="Russian"))
+    models.Translation.objects.create(
+        document=other, html="<p>Hello</p>", language_id="eng", label="EN"
+    )
+    models.Scan.objects.create(document=other, file=ContentFile(SCAN_PDF, name="scan.pdf"))
+    coll = models.Collection.objects.create(title="Extra", featured=True, introduction="<p>Hi</p>")
     coll.image.save("cover.png", ContentFile(image_bytes(page_image(60, 40, "cover"), "PNG")))
-    m.Membership.objects.create(collection=coll, document=other, position=3)
+    models.Membership.objects.create(collection=coll, document=other, position=3)
     other.attached_to = doc
     other.save()
     # a published document deleted since: its OAI tombstone is part of the archive too
-    m.Document.objects.create(public_id="gone/1", title="Withdrawn", status="published").delete()
+    models.Document.objects.create(
+        public_id="gone/1", title="Withdrawn", status="published"
+    ).delete()
 
 
 def snapshot():
@@ -89,11 +93,11 @@ def test_every_concrete_field_is_exported(tmp_path):
 def test_restore_into_an_empty_archive_reproduces_it_exactly(tmp_path):
     build_archive(tmp_path)
     before = snapshot()
-    ids = dict(m.Document.objects.values_list("public_id", "pk"))
+    ids = dict(models.Document.objects.values_list("public_id", "pk"))
     out = tmp_path / "archive.jsonl"
     call_command("export", "jsonl", str(out), stdout=io.StringIO())
     empty_archive()
-    assert not m.Document.objects.exists() and not SourceKey.objects.exists()
+    assert not models.Document.objects.exists() and not SourceKey.objects.exists()
 
     result = io.StringIO()
     call_command("import", "jsonl", str(out), "--no-progress", stdout=result)
@@ -102,8 +106,8 @@ def test_restore_into_an_empty_archive_reproduces_it_exactly(tmp_path):
     assert len(after) == len(before)
     for old, new in zip(before, after, strict=True):
         assert old == new
-    assert dict(m.Document.objects.values_list("public_id", "pk")) == ids
-    restored = m.Document.objects.get(public_id="native/7")
+    assert dict(models.Document.objects.values_list("public_id", "pk")) == ids
+    restored = models.Document.objects.get(public_id="native/7")
     assert restored.scans.get().file.read() == SCAN_PDF
     assert restored.status == "draft" and restored.attached_to.public_id == "frusTest/d1"
     # the index was rebuilt for the published document
@@ -137,4 +141,4 @@ def test_a_bad_line_leaves_the_archive_as_it_was(tmp_path):
     with pytest.raises(Exception, match="1 failed"):
         call_command("import", "jsonl", str(out), "--no-progress", stdout=io.StringIO(), stderr=err)
     assert f"archive.jsonl:{len(lines)}:" in err.getvalue()
-    assert not m.Document.objects.exists() and not m.Agent.objects.exists()
+    assert not models.Document.objects.exists() and not models.Agent.objects.exists()

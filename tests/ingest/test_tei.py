@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from lxml import etree
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.corpus.hierarchy import clean_title
 from chancery.ingest.models import SourceKey
 
@@ -26,7 +26,14 @@ def volume_docs(folder, name):
 def counts():
     return tuple(
         model.objects.count()
-        for model in (m.Document, m.Collection, m.Agent, m.Place, m.Transcript, m.Membership)
+        for model in (
+            models.Document,
+            models.Collection,
+            models.Agent,
+            models.Place,
+            models.Transcript,
+            models.Membership,
+        )
     )
 
 
@@ -36,21 +43,21 @@ def test_one_document_per_document_div_each_with_a_title(frus_archive):
         divs = volume_docs(frus_archive, name)
         with_id = {f"{volume}/{d.get(XML_ID)}" for d in divs if d.get(XML_ID)}
         stored = set(
-            m.Document.objects.filter(public_id__startswith=volume + "/").values_list(
+            models.Document.objects.filter(public_id__startswith=volume + "/").values_list(
                 "public_id", flat=True
             )
         )
         assert len(stored) == len(divs)
         assert with_id <= stored
-    assert not m.Document.objects.filter(title="").exists()
-    assert m.Document.objects.exclude(status=m.Document.PUBLISHED).count() == 0
+    assert not models.Document.objects.filter(title="").exists()
+    assert models.Document.objects.exclude(status=models.Document.PUBLISHED).count() == 0
 
 
 def test_documents_with_a_when_date_have_exactly_that_date(frus_archive):
     checked = 0
     for name in VOLUMES:
         volume = name.removesuffix(".xml")
-        dates = m.Document.objects.filter(public_id__startswith=volume + "/")
+        dates = models.Document.objects.filter(public_id__startswith=volume + "/")
         stored = dict(dates.values_list("public_id", "date"))
         for div in volume_docs(frus_archive, name):
             date = div.find(f"{TEI}dateline//{TEI}date[@when]")
@@ -67,7 +74,7 @@ def test_documents_with_a_when_date_have_exactly_that_date(frus_archive):
 
 def test_documents_dated_only_in_their_heading_get_that_date(frus_archive):
     # "Announcement by President Wilson of the Signing of the Armistice, November 11, 1918"
-    assert m.Document.objects.get(public_id="frus1919Parisv01/d1").date == "1918-11-11"
+    assert models.Document.objects.get(public_id="frus1919Parisv01/d1").date == "1918-11-11"
 
 
 def test_chapters_become_nested_collections_in_order(frus_archive):
@@ -75,19 +82,23 @@ def test_chapters_become_nested_collections_in_order(frus_archive):
     body = root.find(f"{TEI}text/{TEI}body")
     chapters = [clean_title(" ".join("".join(d.find(TEI + "head").itertext()).split()))[0]
                 for d in body.findall(TEI + "div")]  # fmt: skip
-    volume = m.Collection.objects.get(title__startswith="Papers Relating to the Foreign Relations")
-    volume = m.Collection.objects.get(pk=SourceKey.objects.get(key="frus1919Parisv01").object_id)
+    volume = models.Collection.objects.get(
+        title__startswith="Papers Relating to the Foreign Relations"
+    )
+    volume = models.Collection.objects.get(
+        pk=SourceKey.objects.get(key="frus1919Parisv01").object_id
+    )
     assert volume.parent is None and "1919" in volume.title
     assert list(volume.children.order_by("position").values_list("title", flat=True)) == chapters
     # documents keep their order in the volume inside their chapter
     chapter = max(volume.children.all(), key=lambda c: c.membership_set.count())
-    ordered = list(m.Membership.objects.filter(collection=chapter).order_by("position"))
+    ordered = list(models.Membership.objects.filter(collection=chapter).order_by("position"))
     numbers = [int(ms.document.public_id.rsplit("/d", 1)[1]) for ms in ordered]
     assert numbers == sorted(numbers) and numbers
 
 
 def test_enclosures_are_attached_to_their_parent(frus_archive):
-    attached = m.Document.objects.filter(public_id__startswith="frus1861/").exclude(
+    attached = models.Document.objects.filter(public_id__startswith="frus1861/").exclude(
         attached_to=None
     )
     assert attached.count() == 79
@@ -97,7 +108,9 @@ def test_enclosures_are_attached_to_their_parent(frus_archive):
 
 
 def test_people_are_shared_across_documents_with_their_full_names(frus_archive):
-    wilson = m.Agent.objects.get(pk=SourceKey.objects.get(key="frus1919Parisv01#p_WW1").object_id)
+    wilson = models.Agent.objects.get(
+        pk=SourceKey.objects.get(key="frus1919Parisv01#p_WW1").object_id
+    )
     assert wilson.name == "Wilson, Woodrow"
     assert "President of the United States" in wilson.description
     assert wilson.mentioned_in.count() > 50
@@ -105,15 +118,17 @@ def test_people_are_shared_across_documents_with_their_full_names(frus_archive):
     assert "Woodrow Wilson" in variants
     assert "Wilson" not in variants  # a lone surname is no form of the full name
     # the heading's sender is the creator: "The British Secretary … (Balfour) to the Secretary"
-    balfour = m.Document.objects.get(public_id="frus1919Parisv01/d9").creators.get()
+    balfour = models.Document.objects.get(public_id="frus1919Parisv01/d9").creators.get()
     assert balfour.name == "Balfour, Arthur James"
-    derby = m.Agent.objects.get(pk=SourceKey.objects.get(key="frus1919Parisv01#p_DEGVS1").object_id)
+    derby = models.Agent.objects.get(
+        pk=SourceKey.objects.get(key="frus1919Parisv01#p_DEGVS1").object_id
+    )
     assert "Edward George V. Stanley" in set(derby.variants.values_list("name", flat=True))
 
 
 def test_a_document_shows_its_footnotes_and_page_numbers(frus_archive, client):
     doc = (
-        m.Document.objects.filter(
+        models.Document.objects.filter(
             public_id__startswith="frus1919Parisv01/", transcripts__html__contains="footnote-ref"
         )
         .filter(transcripts__html__contains='class="pb"')
@@ -136,7 +151,7 @@ def test_a_document_shows_its_footnotes_and_page_numbers(frus_archive, client):
 
 
 def test_place_repository_publisher_and_rights_come_from_the_volume(frus_archive):
-    doc = m.Document.objects.get(public_id="frus1919Parisv01/d6")
+    doc = models.Document.objects.get(public_id="frus1919Parisv01/d6")
     assert doc.rights.name == "Public domain"
     assert doc.publishers.get().name == "United States Government Printing Office"
     assert doc.repositories.exists()

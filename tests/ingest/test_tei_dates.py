@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.corpus.dates import parse_date
 from chancery.ingest.records import DocumentRecord
 from chancery.ingest.run import Note
@@ -91,7 +91,7 @@ def import_tei(*paths) -> str:
 
 def test_a_date_whose_when_contradicts_its_words_is_read_from_the_words(write_file, client):
     output = import_tei(write_file("frus1870.xml", VOLUME))
-    doc = m.Document.objects.get(public_id="frus1870/d56")
+    doc = models.Document.objects.get(public_id="frus1870/d56")
     assert (doc.date, doc.date_display, doc.decade) == ("1870-07", "July 1870", 1870)
     page = client.get(reverse("web:document", args=[doc.public_id])).content.decode()
     assert "July 1870" in page and "July 4, 201" not in page
@@ -103,7 +103,7 @@ def test_a_date_whose_when_contradicts_its_words_is_read_from_the_words(write_fi
 
 def test_a_date_without_a_year_takes_the_year_of_the_documents_around_it(write_file):
     output = import_tei(write_file("frus1870.xml", VOLUME))
-    doc = m.Document.objects.get(public_id="frus1870/d353")
+    doc = models.Document.objects.get(public_id="frus1870/d353")
     assert (doc.date, doc.date_display) == ("1870-06-22", "June 22, 1870")
     assert "frus1870/d353: date corrected from 0201-06-22 to 1870-06-22" in output
 
@@ -112,9 +112,9 @@ def test_a_year_the_words_confirm_is_kept_but_reported(write_file):
     """d200 really is printed "November 1, 1670" (a misprint for 1870, but so is an old
     enclosure's year far from its volume's): kept as printed, and said."""
     output = import_tei(write_file("frus1870.xml", VOLUME))
-    assert m.Document.objects.get(public_id="frus1870/d200").date == "1670-11-01"
+    assert models.Document.objects.get(public_id="frus1870/d200").date == "1670-11-01"
     assert "frus1870/d200: date 1670-11-01 kept as printed" in output
-    assert m.Document.objects.get(public_id="frus1870/d55").date == "1870-07-01"
+    assert models.Document.objects.get(public_id="frus1870/d55").date == "1870-07-01"
     assert output.count("frus1870/d") == 3  # d55's consistent date says nothing
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from lxml import html as lxml_html
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.ingest.csvfile import COLUMNS
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def assert_clean(html: str, where: str, own_markup: bool = False):
             assert "javascript:" not in value.lower().replace(" ", ""), (where, tag, name)
 
 
-def assert_pages_clean(client, doc: m.Document):
+def assert_pages_clean(client, doc: models.Document):
     for stored in [*doc.transcripts.all(), *doc.translations.all()]:
         assert_clean(stored.html, f"{doc.public_id} stored html")
         assert "safe words survive" in stored.html
@@ -85,7 +85,7 @@ def test_tei(tmp_path, client):
     path = tmp_path / "x.xml"
     path.write_text(tei, encoding="utf-8")
     call_command("import", "tei", str(path), "--no-progress", stdout=io.StringIO())
-    doc = m.Document.objects.get(public_id="frusX/d1")
+    doc = models.Document.objects.get(public_id="frusX/d1")
     assert_pages_clean(client, doc)
     assert "&lt;img" in client.get(doc.get_absolute_url()).content.decode()  # shown, not run
 
@@ -99,7 +99,7 @@ def test_csv(tmp_path, client):
                          "transcript_language": "eng", "translation": HTML,
                          "collections": "<b onclick=alert(1)>Coll</b>"})  # fmt: skip
     call_command("import", "csv", str(path), "--no-progress", stdout=io.StringIO())
-    assert_pages_clean(client, m.Document.objects.get(public_id="x/1"))
+    assert_pages_clean(client, models.Document.objects.get(public_id="x/1"))
 
 
 def test_da_json(tmp_path, client):
@@ -112,7 +112,7 @@ def test_da_json(tmp_path, client):
     path = tmp_path / "x.json"
     path.write_text(json.dumps(record), encoding="utf-8")
     call_command("import", "da-json", str(path), "--no-progress", stdout=io.StringIO())
-    doc = m.Document.objects.get(public_id="9")
+    doc = models.Document.objects.get(public_id="9")
     assert "<" not in doc.summary
     assert_pages_clean(client, doc)
 
@@ -127,4 +127,4 @@ def test_jsonl(tmp_path, client):
     path = tmp_path / "x.jsonl"
     path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
     call_command("import", "jsonl", str(path), "--no-progress", stdout=io.StringIO())
-    assert_pages_clean(client, m.Document.objects.get(public_id="j/1"))
+    assert_pages_clean(client, models.Document.objects.get(public_id="j/1"))

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from sickle import Sickle
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.ingest import jsonl
 from chancery.oai.models import Tombstone
 from tests.factories import CollectionFactory, DocumentFactory
@@ -33,16 +33,16 @@ def build_archive() -> None:
     collection: every editorial state a restore must bring back."""
     volume = CollectionFactory(title="Volume", featured=True, introduction="<p>Intro</p>")
     for n in range(DOCUMENTS):
-        status = m.Document.DRAFT if n % 10 == 3 else m.Document.PUBLISHED
+        status = models.Document.DRAFT if n % 10 == 3 else models.Document.PUBLISHED
         DocumentFactory(
             public_id=f"vol/d{n}", collections=[volume], text=f"<p>Text {n}</p>", status=status
         )
-    scanned = m.Document.objects.get(public_id="vol/d1")
-    m.Scan.objects.create(document=scanned, file=ContentFile(SCAN_PDF, name="s.pdf"))
-    unpublished = m.Document.objects.get(public_id="vol/d2")  # published once, now a draft
-    unpublished.status = m.Document.DRAFT
+    scanned = models.Document.objects.get(public_id="vol/d1")
+    models.Scan.objects.create(document=scanned, file=ContentFile(SCAN_PDF, name="s.pdf"))
+    unpublished = models.Document.objects.get(public_id="vol/d2")  # published once, now a draft
+    unpublished.status = models.Document.DRAFT
     unpublished.save()
-    m.Document.objects.get(public_id="vol/d5").delete()  # published, then deleted
+    models.Document.objects.get(public_id="vol/d5").delete()  # published, then deleted
 
 
 def wipe() -> None:
@@ -91,7 +91,7 @@ def test_a_backup_cut_at_60_percent_is_refused_and_nothing_is_written(tmp_path):
         message = str(refused.value)
         assert "incomplete or altered, nothing was imported" in message
         assert f"{DOCUMENTS - 1} document lines announced" in message  # 40 made, 1 deleted
-        assert not m.Document.objects.exists() and not m.Collection.objects.exists()
+        assert not models.Document.objects.exists() and not models.Collection.objects.exists()
 
 
 @pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_a_backup_missing_only_its_end_line_is_refused(tmp_path):
     wipe()
     with pytest.raises(CommandError, match="no end line"):
         restore(path)
-    assert not m.Document.objects.exists()
+    assert not models.Document.objects.exists()
 
 
 @pytest.mark.django_db
@@ -115,7 +115,7 @@ def test_an_altered_record_fails_the_checksum(tmp_path):
     wipe()
     with pytest.raises(CommandError, match="checksum mismatch"):
         restore(path)
-    assert not m.Document.objects.exists()
+    assert not models.Document.objects.exists()
 
 
 @pytest.mark.django_db
@@ -133,13 +133,13 @@ def test_an_older_export_without_end_line_is_accepted_only_when_its_counts_match
     wipe()
     output = restore(path)
     assert "an export without an end line or checksum (version 1)" in output
-    assert m.Document.objects.count() == DOCUMENTS - 1
+    assert models.Document.objects.count() == DOCUMENTS - 1
 
     wipe()
     path.write_bytes(b"".join(old[: len(old) // 2]))
     with pytest.raises(CommandError, match=f"{DOCUMENTS - 1} document lines announced"):
         restore(path)
-    assert not m.Document.objects.exists()
+    assert not models.Document.objects.exists()
 
 
 @pytest.mark.django_db
@@ -167,7 +167,7 @@ def test_a_stored_file_path_outside_the_media_folder_is_refused_on_import(
     with pytest.raises(CommandError, match="1 failed") as refused:
         restore(path)
     assert f"document 'vol/d1', scans[1].file: stored file path {bad_name!r}" in str(refused.value)
-    assert not m.Document.objects.exists() and not m.Scan.objects.exists()
+    assert not models.Document.objects.exists() and not models.Scan.objects.exists()
 
 
 @pytest.mark.django_db
@@ -176,7 +176,7 @@ def test_an_export_that_meets_a_bad_stored_path_fails_leaving_no_file(tmp_path):
     backups = tmp_path / "backups"
     backups.mkdir()
     previous = export(backups / "backup.jsonl").read_bytes()
-    m.Scan.objects.update(file="../../../etc/passwd")  # as an older import let in
+    models.Scan.objects.update(file="../../../etc/passwd")  # as an older import let in
     with pytest.raises(CommandError) as failed:
         call_command("export", "jsonl", str(backups / "new.jsonl"), stdout=io.StringIO())
     message = str(failed.value)
@@ -192,19 +192,19 @@ def test_an_export_that_meets_a_bad_stored_path_fails_leaving_no_file(tmp_path):
 def test_every_editorial_state_survives_a_restore(tmp_path):
     build_archive()
     before = snapshot()
-    states = dict(m.Document.objects.values_list("public_id", "status"))
-    published_at = dict(m.Document.objects.values_list("public_id", "published_at"))
+    states = dict(models.Document.objects.values_list("public_id", "status"))
+    published_at = dict(models.Document.objects.values_list("public_id", "published_at"))
     tombstones = list(Tombstone.objects.values_list("identifier", "datestamp", "sets"))
     assert {t[0] for t in tombstones} == {"vol/d2", "vol/d5"}
     path = export(tmp_path / "backup.jsonl")
     wipe()
     restore(path)
     assert snapshot() == before
-    assert dict(m.Document.objects.values_list("public_id", "status")) == states
-    assert dict(m.Document.objects.values_list("public_id", "published_at")) == published_at
+    assert dict(models.Document.objects.values_list("public_id", "status")) == states
+    assert dict(models.Document.objects.values_list("public_id", "published_at")) == published_at
     assert list(Tombstone.objects.values_list("identifier", "datestamp", "sets")) == tombstones
-    assert m.Document.objects.get(public_id="vol/d1").scans.get().file.read() == SCAN_PDF
-    assert m.Collection.objects.get(title="Volume").featured
+    assert models.Document.objects.get(public_id="vol/d1").scans.get().file.read() == SCAN_PDF
+    assert models.Collection.objects.get(title="Volume").featured
 
 
 @pytest.mark.django_db(transaction=True)

@@ -23,7 +23,7 @@ from django.db import connection
 from lxml import etree
 from sickle import Sickle
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.corpus.text import has_illegal, illegal_characters, strip_illegal
 from chancery.ingest.csvfile import COLUMNS
 from chancery.search.indexing import index_documents
@@ -48,8 +48,9 @@ def run_import(fmt: str, path: Path) -> tuple[bool, str]:
 def stored_text() -> str:
     """Every text of every corpus row, joined: where a stray character would show."""
     parts = []
-    for model in (m.Document, m.Subject, m.Place, m.Agent, m.AgentVariant, m.Collection,
-                  m.Transcript, m.Translation, m.Repository, m.DocumentType):  # fmt: skip
+    for model in (models.Document, models.Subject, models.Place, models.Agent, models.AgentVariant,
+                  models.Collection, models.Transcript, models.Translation, models.Repository,
+                  models.DocumentType):  # fmt: skip
         for row in model.objects.values():
             parts += [v for v in row.values() if isinstance(v, str)]
     return "\n".join(parts)
@@ -99,12 +100,12 @@ def test_a_vertical_tab_typed_into_a_title_is_refused_with_a_clear_message(edito
     assert response.status_code == 200  # the form again, not a redirect
     page = response.content.decode()
     assert "invisible control characters (U+000B VT)" in page
-    assert not m.Document.objects.exists()
+    assert not models.Document.objects.exists()
     response = editor_client.post(
         "/admin/corpus/document/add/", document_form(title="Treaty of Paris")
     )
     assert response.status_code == 302
-    assert m.Document.objects.get().title == "Treaty of Paris"
+    assert models.Document.objects.get().title == "Treaty of Paris"
 
 
 def test_every_admin_form_of_the_archive_checks_typed_text():
@@ -121,11 +122,11 @@ def test_every_admin_form_of_the_archive_checks_typed_text():
 
 
 def test_a_save_outside_any_form_is_stripped(db):
-    doc = m.Document.objects.create(public_id="x/\x001", title="Title\x0b", summary="a\x0cb")
+    doc = models.Document.objects.create(public_id="x/\x001", title="Title\x0b", summary="a\x0cb")
     doc.refresh_from_db()
     assert (doc.public_id, doc.title, doc.summary) == ("x/1", "Title", "ab")
-    subject = m.Subject.objects.create(name="Nu\x1fclear")
-    assert m.Subject.objects.get(pk=subject.pk).name == "Nuclear"
+    subject = models.Subject.objects.create(name="Nu\x1fclear")
+    assert models.Subject.objects.get(pk=subject.pk).name == "Nuclear"
 
 
 # -- the importers -----------------------------------------------------------------------
@@ -153,10 +154,10 @@ def test_a_nul_in_a_csv_import_is_stripped_and_reported_by_line(db, client, tmp_
     assert "docs.csv:2 (row 1): removed control characters XML cannot carry" in output
     assert "U+0000 NUL" in output and "U+000B VT" in output
     assert "docs.csv:3" not in output
-    assert m.Document.objects.get(public_id="acme/1").title == "Telegram from Moscow"
-    assert m.Subject.objects.get().name == "Nuclear weapons"
-    assert m.Agent.objects.get().name == "Khrushchev, Nikita"
-    assert m.Collection.objects.filter(title="Cold War").exists()
+    assert models.Document.objects.get(public_id="acme/1").title == "Telegram from Moscow"
+    assert models.Subject.objects.get().name == "Nuclear weapons"
+    assert models.Agent.objects.get().name == "Khrushchev, Nikita"
+    assert models.Collection.objects.filter(title="Cold War").exists()
     assert not has_illegal(stored_text())
     ok, output = run_import("csv", path)  # the same file again: nothing changes
     assert ok and "2 unchanged" in output
@@ -179,10 +180,10 @@ def test_a_nul_in_da_json_is_stripped_and_reported(db, tmp_path):
     ok, output = run_import("da-json", path)
     assert ok, output
     assert "record.json, item 1 (record 119955): removed control characters XML cannot" in output
-    doc = m.Document.objects.get(public_id="119955")
+    doc = models.Document.objects.get(public_id="119955")
     assert doc.title == "Memorandum of Conversation"
-    assert m.Subject.objects.get().name == "Sino-Soviet"
-    assert m.Place.objects.get().name == "China"
+    assert models.Subject.objects.get().name == "Sino-Soviet"
+    assert models.Place.objects.get().name == "China"
     asset = tmp_path / "transcript.json"  # a lone asset added to the document
     asset.write_text(
         json.dumps({"id": "7", "filename": "Tran\u0000script", "html": "<p>Пекин\u0000</p>"}),
@@ -210,12 +211,12 @@ def test_control_characters_in_a_jsonl_restore_are_stripped_and_reported(db, tmp
         elif data["type"] == "subject":
             data["name"] = "Diplo\u0000macy"
     write_export(path, lines)  # a whole export, checksum and all: only the characters are bad
-    m.Document.objects.all().delete()
-    m.Subject.objects.all().delete()
+    models.Document.objects.all().delete()
+    models.Subject.objects.all().delete()
     ok, output = run_import("jsonl", path)
     assert ok, output
     assert f"backup.jsonl:{doc_line}: removed control characters XML cannot carry" in output
-    restored = m.Document.objects.get()
+    restored = models.Document.objects.get()
     assert (restored.title, restored.summary) == ("Dirty title", "Summary")
     assert restored.subjects.get().name == "Diplomacy"
 
@@ -233,7 +234,7 @@ def test_a_control_character_in_tei_is_refused_by_line_leaving_the_archive_as_it
     ok, output = run_import("tei", broken)
     assert not ok
     assert f"frus1861.xml:{line}" in output and "malformed XML" in output
-    assert m.Document.objects.count() == 0
+    assert models.Document.objects.count() == 0
 
 
 # -- the output defence: stored bad characters, then a harvest and the feeds -------------
@@ -250,10 +251,10 @@ def poisoned(transactional_db, settings):
     archive = build_archive(published=PUBLISHED, drafts=3)
     with connection.cursor() as cursor:
         tables = {
-            m.Document: ("title", "summary", "source"),
-            m.Subject: ("name",),
-            m.Agent: ("name",),
-            m.Collection: ("title", "short_description"),
+            models.Document: ("title", "summary", "source"),
+            models.Subject: ("name",),
+            models.Agent: ("name",),
+            models.Collection: ("title", "short_description"),
         }
         for model, columns in tables.items():
             sets = ", ".join(f"{c} = {c} || %s" for c in columns)
@@ -261,8 +262,8 @@ def poisoned(transactional_db, settings):
                 f"UPDATE {model._meta.db_table} SET {sets}",  # noqa: S608 — our own names
                 ["\x0b\x01\x1f"] * len(columns),
             )
-    assert has_illegal(m.Document.objects.get(public_id=archive.published[0]).title)
-    index_documents(list(m.Document.objects.values_list("pk", flat=True)))
+    assert has_illegal(models.Document.objects.get(public_id=archive.published[0]).title)
+    index_documents(list(models.Document.objects.values_list("pk", flat=True)))
     return archive
 
 
@@ -292,13 +293,13 @@ def test_the_data_migration_cleans_rows_stored_before(db):
 
     DocumentFactory(title="placeholder")
     with connection.cursor() as cursor:
-        table = m.Document._meta.db_table
+        table = models.Document._meta.db_table
         cursor.execute(f"UPDATE {table} SET title = %s", ["Bad\x0btitle"])  # noqa: S608
     migration = __import__(
         "chancery.corpus.migrations.0004_strip_xml_illegal_characters", fromlist=["strip_rows"]
     )
     migration.strip_rows(live_apps, None)
-    assert m.Document.objects.get().title == "Badtitle"
+    assert models.Document.objects.get().title == "Badtitle"
 
 
 # -- bad characters in parameters: 400 or badArgument, never 500 --------------------------
@@ -335,9 +336,9 @@ def _value(char: str) -> str:
 @pytest.fixture
 def small_archive(db):
     for i in range(3):
-        doc = DocumentFactory(public_id=f"small/{i}", status=m.Document.PUBLISHED)
+        doc = DocumentFactory(public_id=f"small/{i}", status=models.Document.PUBLISHED)
         doc.subjects.add(SubjectFactory(slug=f"s{i}"))
-    index_documents(list(m.Document.objects.values_list("pk", flat=True)))
+    index_documents(list(models.Document.objects.values_list("pk", flat=True)))
 
 
 @pytest.mark.parametrize("char", BAD, ids=lambda c: f"U+{ord(c):04X}")
@@ -402,7 +403,7 @@ FORMULAS = {
 def test_csv_export_neutralises_formula_cells_and_imports_back_unchanged(db, tmp_path):
     doc = DocumentFactory(public_id="f/1", **FORMULAS)
     doc.subjects.add(SubjectFactory(name="@SUM(A1:A9)"))
-    doc.people.add(m.Agent.objects.create(name="\tTabbed, Name"))
+    doc.people.add(models.Agent.objects.create(name="\tTabbed, Name"))
     DocumentFactory(public_id="f/2", title="'=already quoted", summary="-")
     out = tmp_path / "export.csv"
     call_command("export", "csv", str(out), stdout=io.StringIO())
@@ -420,14 +421,14 @@ def test_csv_export_neutralises_formula_cells_and_imports_back_unchanged(db, tmp
     assert not any(v.startswith(risky) for v in every_cell)
     assert rows["f/2"]["title"] == "''=already quoted"
 
-    before = {d.public_id: (d.title, d.summary, d.source) for d in m.Document.objects.all()}
-    m.Document.objects.all().delete()
-    m.Subject.objects.all().delete()
+    before = {d.public_id: (d.title, d.summary, d.source) for d in models.Document.objects.all()}
+    models.Document.objects.all().delete()
+    models.Subject.objects.all().delete()
     ok, output = run_import("csv", out)
     assert ok, output
-    after = {d.public_id: (d.title, d.summary, d.source) for d in m.Document.objects.all()}
+    after = {d.public_id: (d.title, d.summary, d.source) for d in models.Document.objects.all()}
     assert after == before
-    assert m.Subject.objects.get().name == "@SUM(A1:A9)"
+    assert models.Subject.objects.get().name == "@SUM(A1:A9)"
 
 
 def test_the_import_keeps_a_leading_quote_that_guards_nothing(db, tmp_path):
@@ -435,5 +436,5 @@ def test_the_import_keeps_a_leading_quote_that_guards_nothing(db, tmp_path):
     path.write_text("public_id,title\nq/1,'Tis the season\nq/2,'-5 degrees\n", encoding="utf-8")
     ok, output = run_import("csv", path)
     assert ok, output
-    titles = dict(m.Document.objects.values_list("public_id", "title"))
+    titles = dict(models.Document.objects.values_list("public_id", "title"))
     assert titles == {"q/1": "'Tis the season", "q/2": "-5 degrees"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 from chancery.corpus.visibility import public
 from chancery.search.indexing import index_documents
 from tests.factories import (
@@ -33,7 +33,7 @@ def _describe(doc, subject, person, place, repository, collection):
     doc.people.add(person)
     doc.places.add(place)
     doc.repositories.add(repository)
-    m.Membership.objects.create(document=doc, collection=collection)
+    models.Membership.objects.create(document=doc, collection=collection)
 
 
 @pytest.fixture
@@ -42,24 +42,24 @@ def archive():
         subject=SubjectFactory(name="Operation Nightfall", slug="nightfall"),
         person=AgentFactory(name="Agent Zorro", slug="zorro"),
         place=PlaceFactory(name="Secret Base", slug="secret-base"),
-        repository=m.Repository.objects.create(name="Closed Archive", slug="closed"),
+        repository=models.Repository.objects.create(name="Closed Archive", slug="closed"),
         collection=CollectionFactory(title="Embargoed Papers", slug="embargoed"),
     )
     shown = dict(
         subject=SubjectFactory(name="Diplomacy", slug="diplomacy"),
         person=AgentFactory(name="Andrei Gromyko", slug="gromyko"),
         place=PlaceFactory(name="Moscow", slug="moscow"),
-        repository=m.Repository.objects.create(name="Open Archive", slug="open"),
+        repository=models.Repository.objects.create(name="Open Archive", slug="open"),
         collection=CollectionFactory(title="Cold War", slug="cold-war"),
     )
-    draft = DocumentFactory(public_id="draft/1", title="Draft memo", status=m.Document.DRAFT)
+    draft = DocumentFactory(public_id="draft/1", title="Draft memo", status=models.Document.DRAFT)
     _describe(draft, **hidden)
     published = DocumentFactory(public_id="pub/1", title="Published memo")
     _describe(published, **shown)
     # a second draft on a shown authority changes nothing: one published use is enough
-    _describe(DocumentFactory(public_id="draft/2", status=m.Document.DRAFT), **shown)
+    _describe(DocumentFactory(public_id="draft/2", status=models.Document.DRAFT), **shown)
     PlaceFactory(name="World", slug="world")  # no documents at all: a hierarchy node, shown
-    index_documents(list(m.Document.objects.values_list("pk", flat=True)))
+    index_documents(list(models.Document.objects.values_list("pk", flat=True)))
     return {"hidden": hidden, "shown": shown}
 
 
@@ -137,8 +137,8 @@ def test_staff_still_see_them_in_the_admin_and_on_their_pages(admin_client, arch
 
 
 def test_publishing_the_draft_makes_them_public(client, archive):
-    draft = m.Document.objects.get(public_id="draft/1")
-    draft.status = m.Document.PUBLISHED
+    draft = models.Document.objects.get(public_id="draft/1")
+    draft.status = models.Document.PUBLISHED
     draft.save()
     for url in urls(archive):
         assert client.get(url).status_code == 200, url
@@ -146,27 +146,27 @@ def test_publishing_the_draft_makes_them_public(client, archive):
 
 def test_one_helper_one_query(archive, django_assert_num_queries):
     with django_assert_num_queries(1):
-        names = set(public(m.Subject).values_list("name", flat=True))
-    assert names == {"Diplomacy"} | {s.name for s in m.Subject.objects.exclude(
+        names = set(public(models.Subject).values_list("name", flat=True))
+    assert names == {"Diplomacy"} | {s.name for s in models.Subject.objects.exclude(
         name__in=["Diplomacy", "Operation Nightfall"])}  # fmt: skip
     assert "Operation Nightfall" not in names
 
 
 def test_a_draft_only_place_or_collection_above_a_published_one_stays_public(client, archive):
-    world = m.Place.objects.get(slug="world")
+    world = models.Place.objects.get(slug="world")
     secret_base = archive["hidden"]["place"]
     moscow = archive["shown"]["place"]
-    m.Place.objects.filter(pk=moscow.pk).update(parent=secret_base)
-    m.Place.objects.filter(pk=secret_base.pk).update(parent=world)
+    models.Place.objects.filter(pk=moscow.pk).update(parent=secret_base)
+    models.Place.objects.filter(pk=secret_base.pk).update(parent=world)
     embargoed = archive["hidden"]["collection"]
-    m.Collection.objects.filter(slug="cold-war").update(parent=embargoed)
+    models.Collection.objects.filter(slug="cold-war").update(parent=embargoed)
     assert client.get("/place/secret-base/").status_code == 200
     assert client.get("/collection/embargoed/").status_code == 200
     assert "Embargoed Papers" in client.get("/collections/").content.decode()
     sets = client.get("/oai?verb=ListSets").content.decode()
     assert "embargoed:cold-war" in sets and "Embargoed Papers" in sets
     assert client.get("/subject/nightfall/").status_code == 404  # flat: still hidden
-    m.Place.objects.filter(pk=moscow.pk).update(parent=None)
+    models.Place.objects.filter(pk=moscow.pk).update(parent=None)
     assert client.get("/place/secret-base/").status_code == 404
 
 
@@ -188,11 +188,11 @@ def test_list_pages_cost_the_same_queries_whatever_the_number_of_authorities(
         doc.subjects.add(SubjectFactory())
         doc.people.add(AgentFactory())
         doc.places.add(PlaceFactory())
-        m.Membership.objects.create(document=doc, collection=CollectionFactory())
+        models.Membership.objects.create(document=doc, collection=CollectionFactory())
         _describe(
-            DocumentFactory(public_id=f"more-draft/{i}", status=m.Document.DRAFT),
+            DocumentFactory(public_id=f"more-draft/{i}", status=models.Document.DRAFT),
             SubjectFactory(), AgentFactory(), PlaceFactory(),
-            m.Repository.objects.create(name=f"Closed {i}"), CollectionFactory(),
+            models.Repository.objects.create(name=f"Closed {i}"), CollectionFactory(),
         )  # fmt: skip
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert client.get(url).status_code == 200

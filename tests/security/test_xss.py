@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from chancery.corpus import models as m
+from chancery.corpus import models
 
 from ..factories import AgentFactory, CollectionFactory, DocumentFactory, SubjectFactory
 from ..ingest.test_xss import PAYLOADS, assert_clean
@@ -80,8 +80,8 @@ def test_an_editor_saving_script_in_the_admin_stores_none(client):
 
 @pytest.mark.django_db
 def test_every_html_field_is_clean_on_its_public_page(client):
-    rights = m.Rights.objects.create(name="Open", url="javascript:alert('rights')", text=HTML)
-    repo = m.Repository.objects.create(name="Archive", url="javascript:alert('repo')")
+    rights = models.Rights.objects.create(name="Open", url="javascript:alert('rights')", text=HTML)
+    repo = models.Repository.objects.create(name="Archive", url="javascript:alert('repo')")
     subject = SubjectFactory(slug="s", description=HTML)
     person = AgentFactory(slug="p", description=HTML)
     coll = CollectionFactory(slug="c", introduction=HTML)
@@ -90,7 +90,7 @@ def test_every_html_field_is_clean_on_its_public_page(client):
     )
     doc.people.add(person)
     doc.repositories.add(repo)
-    m.Transcript.objects.create(document=doc, html=HTML)
+    models.Transcript.objects.create(document=doc, html=HTML)
     rights.refresh_from_db()
     repo.refresh_from_db()
     assert rights.url == "" and repo.url == ""  # stored links: http(s) or mailto only
@@ -117,7 +117,7 @@ def test_every_html_field_is_clean_on_its_public_page(client):
 
 @pytest.mark.django_db
 def test_safe_links_are_kept():
-    rights = m.Rights.objects.create(name="CC BY", url="https://creativecommons.org/by/4.0/")
+    rights = models.Rights.objects.create(name="CC BY", url="https://creativecommons.org/by/4.0/")
     assert rights.url == "https://creativecommons.org/by/4.0/"
     for bad in BAD_URLS:
         rights.url = bad
@@ -129,11 +129,11 @@ def test_safe_links_are_kept():
 def test_migration_cleans_html_stored_before():
     coll = CollectionFactory(slug="old")
     doc = DocumentFactory(public_id="x/2", text="<p>x</p>")
-    rights = m.Rights.objects.create(name="Old")
+    rights = models.Rights.objects.create(name="Old")
     # rows as an older version left them: written without save()
-    m.Collection.objects.filter(pk=coll.pk).update(introduction=HTML)
-    m.Translation.objects.filter(document=doc).update(html=HTML)
-    m.Rights.objects.filter(pk=rights.pk).update(url=BAD_URLS[0])
+    models.Collection.objects.filter(pk=coll.pk).update(introduction=HTML)
+    models.Translation.objects.filter(document=doc).update(html=HTML)
+    models.Rights.objects.filter(pk=rights.pk).update(url=BAD_URLS[0])
     migration = importlib.import_module("chancery.corpus.migrations.0003_sanitise_stored_html")
     migration.sanitise(apps, None)
     coll.refresh_from_db()
@@ -152,9 +152,9 @@ def test_migration_cleans_html_stored_before():
 @pytest.mark.django_db
 def test_every_page_type_carries_a_strict_csp(client, demo):
     get_user_model().objects.create_superuser("root", password="x")
-    doc = m.Document.objects.published().first()
-    coll = m.Collection.objects.first()
-    translation = m.Translation.objects.create(document=doc, html="<p>A translation.</p>")
+    doc = models.Document.objects.published().first()
+    coll = models.Collection.objects.first()
+    translation = models.Translation.objects.create(document=doc, html="<p>A translation.</p>")
     pages = [
         "/", "/search/?q=treaty", "/help/search/", "/collections/", coll.get_absolute_url(),
         doc.get_absolute_url(), "/subjects/", "/people/", "/places/", "/about/",
@@ -180,7 +180,7 @@ def test_every_page_type_carries_a_strict_csp(client, demo):
 
 @pytest.mark.django_db
 def test_public_pages_have_no_inline_script_or_style(client, demo):
-    doc = m.Document.objects.published().first()
+    doc = models.Document.objects.published().first()
     for url in ("/", "/search/?q=treaty", doc.get_absolute_url(), "/collections/"):
         html = client.get(url).content.decode()
         assert not re.search(r"<[^>]+\sstyle=", html), url

@@ -219,6 +219,10 @@ class SearchBackend:
     #: True: ``add`` needs each entry's ``facts`` (an engine that filters and counts facets
     #: by itself).
     indexes_facts: ClassVar[bool] = False
+    #: True: the count, every facet and the year histogram come from one statement, so a
+    #: search's queries do not grow with the facets; False: one query a facet (the ORM)
+    #: or a label query a facet (an engine that counts by itself).
+    summary_in_one_statement: ClassVar[bool] = False
     #: True: ``optimize`` compacts the index after a full reindex.
     supports_optimize: ClassVar[bool] = False
     #: True: the title order ignores case and accents ("Ciphered" before "CPSU"); False:
@@ -257,6 +261,10 @@ class SearchBackend:
         """Highlights and keyword-in-context snippets of one page's hits (in Python, the
         same on every engine)."""
         return marks_for(documents, plan.parsed)
+
+    def labels_changed(self) -> None:
+        """A facet value's label (an authority's name, a collection's title) was saved or
+        deleted in this process: an engine that keeps labels beside its index forgets them."""
 
     # indexing -----------------------------------------------------------------------------
 

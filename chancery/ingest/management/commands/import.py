@@ -74,7 +74,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(line))
 
     def _file_summary(self, path: Path, report: Report, verbosity: int) -> None:
-        seconds = getattr(report, "seconds", 0.0)
+        seconds = report.seconds
         docs = sum(report.counts[o] for o in ("created", "updated", "unchanged"))
         rate = f", {docs / seconds:.0f} docs/s" if seconds and docs else ""
         self.stdout.write(f"{path.name}: {report.summary()} ({seconds:.1f} s{rate})")

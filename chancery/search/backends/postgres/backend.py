@@ -36,6 +36,7 @@ class PostgresBackend(SearchBackend):
 
     vendor = "postgresql"
     database = "postgresql"
+    summary_in_one_statement = True
     supports_optimize = True
 
     @staticmethod

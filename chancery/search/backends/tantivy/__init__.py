@@ -27,6 +27,5 @@ labels) and :mod:`.backend` (the engine).
 
 from .backend import TantivyBackend
 from .schema import VERSION, forget_index, open_index
-from .searching import forget_labels
 
-__all__ = ["VERSION", "TantivyBackend", "forget_index", "forget_labels", "open_index"]
+__all__ = ["VERSION", "TantivyBackend", "forget_index", "open_index"]

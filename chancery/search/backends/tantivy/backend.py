@@ -14,7 +14,7 @@ from ...query import SearchQuery
 from ..base import IndexEntry, Ranked, SearchBackend, SearchResults
 from .query import UNDATED, plan_query
 from .schema import COLUMNS, WRITING, acquire_writer, int_values, open_index, to_document
-from .searching import Searching, labelled
+from .searching import Searching, forget_labels, labelled
 
 
 class TantivyBackend(SearchBackend):
@@ -35,6 +35,9 @@ class TantivyBackend(SearchBackend):
     def search(self, query: SearchQuery) -> SearchResults:
         repair_now_and_then()
         return super().search(query)
+
+    def labels_changed(self) -> None:
+        forget_labels()
 
     def _searching(self, plan: SearchPlan) -> Searching:
         if "searching" not in plan.memo:

@@ -126,7 +126,7 @@ _LABELS: dict[str, tuple[float, dict]] = {}
 LABELS_TTL = 60.0
 
 
-def forget_labels(**kwargs) -> None:
+def forget_labels() -> None:
     _LABELS.clear()
 
 

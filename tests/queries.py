@@ -1,0 +1,21 @@
+"""How many database queries a search may take on the engine in use."""
+
+from chancery.search.backends import get_backend
+from chancery.search.facets import FACETS
+
+
+def search_query_bound() -> int:
+    """The most queries one search page may take, whatever its hits and facets.
+
+    One statement for the count, every facet and the histogram (PostgreSQL): name expansion
+    1, that statement 1, ranking 1, hits 1, their texts 1, the hits' provenance (their
+    collections with their parents) 1, and 2 for the time limit around them (SET
+    statement_timeout, RESET: see chancery/search/budget.py). Otherwise one query a facet
+    (the ORM; an engine counting by itself reads a facet's labels) on top of: name expansion
+    1, the match set held once in a temporary table 3 (create-if-missing, empty, fill: its
+    row count is the total), ranking 1, hits 1, their texts 1, the year histogram 1 and the
+    hits' provenance 1.
+    """
+    if get_backend().summary_in_one_statement:
+        return 8
+    return 9 + len(FACETS)

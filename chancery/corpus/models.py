@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -444,8 +444,9 @@ class Collection(models.Model):
             remember_slug(self)
         self.introduction = clean_html(self.introduction)  # rendered as HTML (collection.html)
         self.finding_aid_url = safe_url(self.finding_aid_url)  # rendered as a link
-        super().save(*args, **kwargs)
-        move_subtree(self)
+        with transaction.atomic():  # the row and its subtree's paths move together
+            super().save(*args, **kwargs)
+            move_subtree(self)
 
     def get_absolute_url(self) -> str:
         return reverse("web:collection", args=[self.slug])

@@ -1,4 +1,4 @@
-"""The published schemas Chancery validates against (EAD3, EAC-CPF, CSL-JSON).
+"""The published schemas Chancery validates against (EAD3, EAD 2002, EAC-CPF, CSL-JSON).
 
 They are standards published by others and are not part of the project: an operator puts
 them in ``CHANCERY_SCHEMAS_DIR`` (by default ``shared/schemas`` beside the installation).
@@ -14,6 +14,8 @@ from django.conf import settings
 #: What each schema is and where it is published.
 SOURCES = {
     "ead3/ead3.xsd": "EAD3 1.1 (SAA-SDT/EAD3 on GitHub)",
+    "ead2002/ead.xsd": "EAD 2002 XSD (SAA-SDT/EAD2002 on GitHub)",
+    "ead2002/xlink.xsd": "the XLink schema EAD 2002 imports (www.loc.gov/standards/xlink)",
     "eac-cpf/cpf.rng": "EAC-CPF 2010 (SAA-SDT/eac-cpf-schema on GitHub)",
     "csl/csl-data.json": "CSL-JSON schema (citation-style-language/schema on GitHub)",
 }

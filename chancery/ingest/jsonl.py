@@ -85,6 +85,7 @@ CHILDREN = {
         "variants": (corpus.PlaceVariant, "place"),
         "redirects": (corpus.PlaceRedirect, "place"),
     },
+    corpus.Collection: {"old_slugs": (corpus.CollectionSlug, "collection")},
     corpus.Document: {
         "memberships": (corpus.Membership, "document"),
         "translations": (corpus.Translation, "document"),
@@ -92,6 +93,9 @@ CHILDREN = {
         "scans": (corpus.Scan, "document"),
     },
 }
+#: The review lists (two records reconciliation could not tell apart): line "review",
+#: after every record, by the kind of record and the two slugs.
+REVIEWS = {"agent": corpus.AgentReview, "place": corpus.PlaceReview}
 SKIP_FIELDS = {"id"}
 #: Exported but not restored: recomputed from the parents (corpus/hierarchy.py).
 DERIVED = {"path"}
@@ -179,6 +183,7 @@ def export_lines() -> Iterator[dict]:
     counts = {name: model._default_manager.count() for name, (model, _) in TYPES.items()}
     counts["sourcekey"] = SourceKey.objects.count()
     counts.update(history.counts())
+    counts["review"] = sum(model.objects.count() for model in REVIEWS.values())
     yield {"type": HEADER, "version": VERSION,
            "exported_at": timezone.now().isoformat(), "counts": counts}  # fmt: skip
     yield from export_records()
@@ -202,6 +207,13 @@ def export_records() -> Iterator[dict]:
         if target is not None:
             yield {"type": "sourcekey", "scope": key.scope, "key": key.key, "object": _nk(target)}
     yield from history.export_lines()  # versions, review comments, audit log
+    for kind, model in REVIEWS.items():
+        for review in model.objects.select_related("record", "candidate").order_by("pk"):
+            yield {
+                "type": "review", "kind": kind, "id": review.pk, "record": review.record.slug,
+                "candidate": review.candidate.slug, "status": review.status,
+                "reason": review.reason, "created_at": review.created_at.isoformat(),
+            }  # fmt: skip
 
 
 def _encode(line: dict) -> bytes:
@@ -215,7 +227,7 @@ def export_jsonl(out: Path) -> int:
     the file really holds even if the archive changed while it was read; then header,
     records and end line are written to a temporary file that is renamed to ``out``.
     """
-    counts = Counter({name: 0 for name in [*TYPES, "sourcekey", *history.KINDS]})
+    counts = Counter({name: 0 for name in [*TYPES, "sourcekey", "review", *history.KINDS]})
     digest = hashlib.sha256()
     with tempfile.TemporaryFile(dir=out.parent, prefix=f".{out.name}.") as body:
         for line in export_records():
@@ -316,6 +328,8 @@ class Restorer:
             return self._source_key(data, where)
         if kind in history.KINDS:
             return self._history(data, where, writer)
+        if kind == "review":
+            return self._review(data, where)
         if kind not in TYPES:
             raise IngestError(where, f"unknown line type {kind!r}")
         model, natural = TYPES[kind]
@@ -459,6 +473,40 @@ class Restorer:
             return "updated"
         return "unchanged"
 
+    def _review(self, data: dict, where: str) -> str:
+        """A pair on a review list, by the slugs of its two records."""
+        model = REVIEWS.get(data.get("kind"))
+        if model is None:
+            raise IngestError(where, f"review of {data.get('kind')!r}: not a kind of record")
+        authority = model._meta.get_field("record").related_model
+        pair = {}
+        for end in ("record", "candidate"):
+            pair[end] = authority.objects.filter(slug=data.get(end)).first()
+            if pair[end] is None:
+                raise IngestError(where, f"review {end} {data.get(end)!r}: no such record")
+        values = {"status": data.get("status") or model.OPEN, "reason": data.get("reason", "")}
+        review = model.objects.filter(**pair).first()
+        if review is None:
+            review = model(**pair, **values)
+            if data.get("id") is not None and not model.objects.filter(pk=data["id"]).exists():
+                review.pk = data["id"]
+            review.save()
+            if data.get("created_at"):
+                model.objects.filter(pk=review.pk).update(
+                    created_at=parse_datetime(data["created_at"])
+                )
+            if self.staging:
+                self.stage.created(review)
+            return "created"
+        if all(getattr(review, k) == v for k, v in values.items()):
+            return "unchanged"
+        update = model.objects.filter(pk=review.pk)
+        if self.staging:
+            self.stage.defer(lambda: update.update(**values))
+        else:
+            update.update(**values)
+        return "updated"
+
     def self_ref(self, writer, model, pk: int, name: str, value) -> None:
         """A reference from a row to another of its kind, once both exist."""
         field = model._meta.get_field(name)
@@ -495,7 +543,7 @@ class Restorer:
     def reset_sequences() -> None:
         all_models = [mdl for mdl, _ in TYPES.values()] + [
             c for children in CHILDREN.values() for c, _ in children.values()
-        ] + [SourceKey, *history.MODELS]  # fmt: skip
+        ] + [SourceKey, *REVIEWS.values(), *history.MODELS]  # fmt: skip
         statements = connection.ops.sequence_reset_sql(no_style(), all_models)
         with connection.cursor() as cursor:
             for sql in statements:
@@ -544,7 +592,7 @@ def _file_names(model, data: dict) -> Iterator[tuple[str, object]]:
 
 def _check_record(data: dict, where: str) -> None:
     kind = data.get("type")
-    if kind == "sourcekey" or kind in history.KINDS:
+    if kind in ("sourcekey", "review") or kind in history.KINDS:
         return
     if kind not in TYPES:
         raise IngestError(where, f"unknown line type {kind!r}")

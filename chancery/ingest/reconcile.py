@@ -34,6 +34,7 @@ from chancery.corpus.names import (
 from chancery.search.variants import read_table
 
 GAZETTEER = Path(models.__file__).parent / "data" / "gazetteer.tsv"
+COUNTRIES = GAZETTEER.with_name("countries.tsv")
 
 _words = functools.partial(re.findall, r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -231,6 +232,22 @@ def gazetteer(path: Path = GAZETTEER) -> dict[str, GazetteerEntry]:
             for form in [name, *entry.variants]:
                 entries.setdefault(compact(form), entry)
     return entries
+
+
+@dataclass
+class Country:
+    iso: str
+    geonames: str
+    name: str
+
+
+@functools.cache
+def countries(path: Path = COUNTRIES) -> dict[str, Country]:
+    """ISO 3166 code -> the country (its GeoNames id and name): the parents of the
+    gazetteer's places."""
+    with path.open(encoding="utf-8") as handle:
+        rows = csv.reader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        return {row[0]: Country(*row[:3]) for row in rows if len(row) >= 3}
 
 
 def place_candidates(text: str) -> list[str]:

@@ -27,7 +27,7 @@ from chancery.versions.history import changed_by_import, record_import
 
 from .languages import get_language
 from .models import SourceKey
-from .reconcile import Match, Reconciler, gazetteer
+from .reconcile import Country, Match, Reconciler, countries, gazetteer
 from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
 from .report import IngestError, Report
 
@@ -230,9 +230,45 @@ class Writer:
         if not created and entry is not None and not place.geonames:
             place.geonames = entry.geonames
             place.save()
+        country = countries().get(entry.country) if entry else None
+        parent = None
+        if country and country.geonames != place.geonames and place.parent_id is None:
+            parent = self.country(country)
+        if parent is not None:
+            place.parent = parent
+            place.save()
         self._variants(place, corpus.PlaceVariant, "place", variants)
         self.reconciler.add_place(place.pk, [place.name, *variants])
         self._places[key] = place
+        return place
+
+    def country(self, country: Country) -> corpus.Place | None:
+        """The record of a gazetteer place's country (its parent): found by GeoNames id or
+        plain name, else made; None when another place goes by the country's name (a
+        capital the datelines name like its country, "Guatemala"): no second record of
+        that name is made, the places of that country stay without a parent."""
+        if ("country", country.iso) in self._cache:
+            return self._cache["country", country.iso]
+        place = corpus.Place.objects.filter(geonames=country.geonames).order_by("pk").first()
+        place = place or corpus.Place.objects.filter(name=country.name, geonames="").first()
+        known = gazetteer().get(compact(country.name))
+        if place is None and (
+            (known is not None and known.geonames != country.geonames)
+            or corpus.Place.objects.filter(name__iexact=country.name).exists()
+            or corpus.PlaceVariant.objects.filter(name__iexact=country.name).exists()
+        ):
+            self._cache["country", country.iso] = None
+            return None
+        if place is None:
+            place = corpus.Place.objects.create(
+                name=country.name, geonames=country.geonames,
+                sources="GeoNames (countries of chancery/corpus/data/countries.tsv)",
+            )  # fmt: skip
+            self.reconciler.add_place(place.pk, [place.name])
+        elif not place.geonames:
+            place.geonames = country.geonames
+            place.save()
+        self._cache["country", country.iso] = place
         return place
 
     def _variants(self, owner, model, field: str, names: list[str]) -> None:

@@ -1,9 +1,10 @@
 """Collections as OAI-PMH records in the ``ead`` format: each public top-level collection is
-one record, its EAD3 finding aid (chancery/ingest/ead.py), described without the texts.
+one record, its EAD3 finding aid (chancery/ingest/ead.py), described without the texts; or in
+``ead2002``, the same finding aid in EAD 2002 (chancery/ingest/ead2002.py).
 
 Their local identifiers are ``collection/<slug>``; their datestamp is the collection's last
-change. They are listed only for ``metadataPrefix=ead`` (and documents only for the other
-formats), so a harvester of ``oai_dc`` or ``mods`` sees exactly what it saw before.
+change. They are listed only for ``metadataPrefix=ead`` or ``ead2002`` (and documents only
+for the other formats), so a harvester of ``oai_dc`` or ``mods`` sees exactly what it saw before.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ PREFIX = "collection/"
 PAGE_SIZE = 5
 EAD_NS = "http://ead3.archivists.org/schema/"
 EAD = Format("ead", "https://www.loc.gov/ead/ead3.xsd", EAD_NS, None)  # type: ignore[arg-type]
+EAD2002 = Format("ead2002", "http://www.loc.gov/ead/ead.xsd", "urn:isbn:1-931666-22-9",
+                 None)  # type: ignore[arg-type]  # fmt: skip
+#: The formats of collections (a document is offered in none of them).
+FORMATS = {f.prefix: f for f in (EAD, EAD2002)}
 
 
 @dataclass
@@ -79,9 +84,9 @@ class CollectionSelection(Window):
         return [_item(c, self.tree) for c in found[:limit]], len(found) > limit
 
 
-def build(item: CollectionItem, context):
+def build(item: CollectionItem, context, prefix: str = "ead"):
     from chancery.ingest.ead import build_ead
+    from chancery.ingest.ead2002 import build_ead2002
 
-    return build_ead(
-        item.collection, context.absolute, with_text=False, site_name=context.site_name
-    )
+    builder = build_ead2002 if prefix == "ead2002" else build_ead
+    return builder(item.collection, context.absolute, with_text=False, site_name=context.site_name)

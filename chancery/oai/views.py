@@ -25,6 +25,8 @@ from .sets import SETSPEC, SetTree
 from .tokens import Cursor
 from .xml import OAI, XSI_LOCATION, envelope, header, response, safe, sub
 
+#: The formats collections are offered in (EAD3 and EAD 2002 finding aids).
+EAD_FORMATS = collection_records.FORMATS
 OAI_IDENTIFIER_NS = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 DEFAULT_PAGE_SIZE = 100
 
@@ -74,7 +76,8 @@ class Provider:
         element = sub(parent, "record")
         header(element, self.identifier(item.identifier), item)
         if isinstance(item, collection_records.CollectionItem):
-            sub(element, "metadata").append(collection_records.build(item, self.context))
+            built = collection_records.build(item, self.context, prefix)
+            sub(element, "metadata").append(built)
         elif item.document is not None:
             sub(element, "metadata").append(FORMATS[prefix].build(item.document, self.context))
 
@@ -105,11 +108,11 @@ class Provider:
         return el
 
     def ListMetadataFormats(self, args):
-        offered = [*FORMATS.values(), collection_records.EAD]
+        offered = [*FORMATS.values(), *collection_records.FORMATS.values()]
         if "identifier" in args:
             item = self.find(args["identifier"])
             is_collection = isinstance(item, collection_records.CollectionItem)
-            offered = [f for f in offered if (f.prefix == "ead") == is_collection]
+            offered = [f for f in offered if (f.prefix in EAD_FORMATS) == is_collection]
         el = etree.Element(OAI + "ListMetadataFormats")
         for fmt in offered:
             entry = sub(el, "metadataFormat")
@@ -146,8 +149,8 @@ class Provider:
     def GetRecord(self, args):
         prefix = self._prefix(args["metadataPrefix"])
         item = self.find(args["identifier"])
-        if (prefix == "ead") != isinstance(item, collection_records.CollectionItem):
-            kind = "collections" if prefix == "ead" else "documents"
+        if (prefix in EAD_FORMATS) != isinstance(item, collection_records.CollectionItem):
+            kind = "collections" if prefix in EAD_FORMATS else "documents"
             raise OAIError(
                 "cannotDisseminateFormat",
                 f"“{prefix}” is offered for {kind} only; ask ListMetadataFormats with "
@@ -166,8 +169,8 @@ class Provider:
     # -- lists ---------------------------------------------------------------------------
 
     def _prefix(self, prefix: str) -> str:
-        if prefix not in FORMATS and prefix != "ead":
-            offered = ", ".join([*FORMATS, "ead"])
+        if prefix not in FORMATS and prefix not in EAD_FORMATS:
+            offered = ", ".join([*FORMATS, *EAD_FORMATS])
             raise OAIError(
                 "cannotDisseminateFormat",
                 f"“{prefix}” is not offered here; ask ListMetadataFormats ({offered}).",
@@ -177,7 +180,7 @@ class Provider:
     def _cursor(self, verb: str, args) -> Cursor:
         if "resumptionToken" in args:
             cursor = Cursor.decode(args["resumptionToken"], verb)
-            if cursor.prefix not in FORMATS and cursor.prefix != "ead":
+            if cursor.prefix not in FORMATS and cursor.prefix not in EAD_FORMATS:
                 raise OAIError("badResumptionToken", "The token's metadata format is gone.")
             return cursor
         prefix = self._prefix(args["metadataPrefix"])
@@ -192,13 +195,12 @@ class Provider:
 
     def _list(self, verb: str, args):
         cursor = self._cursor(verb, args)
-        kind = (
-            collection_records.CollectionSelection if cursor.prefix == "ead" else records.Selection
-        )
+        eads = cursor.prefix in EAD_FORMATS
+        kind = collection_records.CollectionSelection if eads else records.Selection
         selection = kind(cursor.start, cursor.end, cursor.set_spec, self.tree)
         with_records = verb == "ListRecords"
         size = self.page_size
-        if cursor.prefix == "ead":  # a finding aid describes a whole volume: a few a page
+        if eads:  # a finding aid describes a whole volume: a few a page
             size = min(size, collection_records.PAGE_SIZE)
         items, more = selection.page(cursor.after, size, metadata=with_records)
         if not items:

@@ -20,7 +20,15 @@ from typing import Any
 from django.db import DatabaseError, transaction
 from django.db.models import ManyToManyField
 
-from chancery.corpus.models import Agent, Document, Place, Subject, Transcript, Translation
+from chancery.corpus.models import (
+    Agent,
+    Collection,
+    Document,
+    Place,
+    Subject,
+    Transcript,
+    Translation,
+)
 from chancery.corpus.sanitize import html_to_text
 
 from . import variants
@@ -61,6 +69,17 @@ def _pairs(relation: str, pks: list[int]) -> dict[int, list[Any]]:
     return out
 
 
+def _with_ancestors(pairs: dict[int, list[int]]) -> dict[int, list[int]]:
+    """{document pk: its collections and every collection above them} (one query)."""
+    pks = {pk for ids in pairs.values() for pk in ids}
+    paths = dict(Collection.objects.filter(pk__in=pks).values_list("pk", "path"))
+
+    def chain(pk: int) -> list[int]:
+        return [int(p) for p in paths.get(pk, "").strip("/").split("/") if p] or [pk]
+
+    return {doc: sorted({a for pk in ids for a in chain(pk)}) for doc, ids in pairs.items()}
+
+
 def _texts(model, pks: list[int]) -> dict[int, list[tuple[str, str | None]]]:
     rows = model.objects.filter(document_id__in=pks).order_by("document_id", "position", "id")
     out: dict[int, list[tuple[str, str | None]]] = {}
@@ -91,6 +110,9 @@ def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry],
     if facts:
         relations |= {"contributors"} | {s.relation for s in FACETS.values() if s.many}
     related = {name: _pairs(name, found) for name in sorted(relations)}
+    if facts:  # a collection's facet value and filter cover its subtree: index the ancestors
+        relation = FACETS["collection"].relation
+        related[relation] = _with_ancestors(related[relation])
     agent_ids = {
         a for name in ("people", "creators") for ids in related[name].values() for a in ids
     }

@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from chancery.corpus.authorities import AUTHORITY_KINDS
+from chancery.corpus.hierarchy import subtrees
 from chancery.corpus.models import (
     Agent,
     Collection,
@@ -78,7 +79,7 @@ class FieldSpec:
                 _any_icontains(["name", "variants__name"], _name_forms(value))
             )
         if self.model is Collection:
-            return Collection.objects.filter(Q(slug=value) | Q(title__icontains=value))
+            return Collection.objects.filter(_collection_named(value))
         if self.model is DocumentType:
             return DocumentType.objects.filter(Q(slug=value) | Q(name__icontains=value))
         return Language.objects.filter(Q(code=value.lower()) | Q(name__iexact=value))
@@ -107,6 +108,19 @@ def _name_forms(value: str) -> list[str]:
     return list(dict.fromkeys([value, *inverted, *others]))
 
 
+def _collection_named(value: str) -> Q:
+    """A collection by slug (or an old one), identifier, or title (printed or clean) holding
+    the value or each of its words ("Foreign Relations 1901" names "Foreign Relations of the
+    United States, 1901, …")."""
+    cond = Q(slug=value) | Q(old_slugs__slug=value) | Q(identifier__iexact=value)
+    words = re.findall(r"\w+", value)
+    for path in ("title", "printed_title"):
+        cond |= Q(**{f"{path}__icontains": value})
+        if words:
+            cond |= Q(*(Q(**{f"{path}__iregex": rf"(^|\W){re.escape(w)}(\W|$)"}) for w in words))
+    return cond
+
+
 def _any_icontains(paths: list[str], values: list[str]) -> Q:
     """Any path holds any value as whole words ("Li" is not found in "William")."""
     cond = Q()
@@ -128,9 +142,20 @@ class FacetFilter:
     decades: tuple[int, ...] = ()
     undated: bool = False
 
+    #: For each selected value, the record ids any of which gives a document that value: the
+    #: value's own pk, or a collection's whole subtree (None: the value's own pk alone).
+    subtrees: tuple[tuple[Any, ...], ...] | None = None
+
     @property
     def known(self) -> list[Any]:
         return [pk for pk in self.ids if pk is not None]
+
+    @property
+    def alternatives(self) -> tuple[tuple[Any, ...], ...]:
+        """Per selected value, the ids a document must carry one of (empty: no record)."""
+        if self.subtrees is not None:
+            return self.subtrees
+        return tuple((pk,) if pk is not None else () for pk in self.ids)
 
 
 @dataclass(frozen=True)
@@ -300,7 +325,11 @@ def _facet_filter(name: str, values: tuple[str, ...]) -> FacetFilter:
             spec.key, "pk"
         )
     )
-    return FacetFilter(spec, ids=tuple(found.get(v) for v in values))
+    pks = tuple(found.get(v) for v in values)
+    if spec.model is not Collection:
+        return FacetFilter(spec, ids=pks)
+    below = subtrees([pk for pk in pks if pk is not None])
+    return FacetFilter(spec, ids=pks, subtrees=tuple(below.get(pk, ()) for pk in pks))
 
 
 def _scope(slug: str | None) -> tuple[int, ...] | None:
@@ -308,17 +337,7 @@ def _scope(slug: str | None) -> tuple[int, ...] | None:
     if not slug:
         return None
     root = Collection.objects.get(slug=slug).pk
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in Collection.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent, []).append(pk)
-    found: list[int] = []
-    todo = [root]
-    while todo:
-        pk = todo.pop()
-        if pk not in found:
-            found.append(pk)
-            todo.extend(children.get(pk, []))
-    return tuple(found)
+    return subtrees([root])[root]
 
 
 def _restricted(restrictions: Sequence[Q]) -> tuple[int, ...] | None:
@@ -338,6 +357,8 @@ def _field_filters(parsed: ParsedQuery) -> tuple[RecordFilter, ...]:
     for f in parsed.filters:
         spec = FIELD_FILTERS[f.name]
         records = tuple(spec.records(f.value).values_list("pk", flat=True).distinct())
+        if spec.model is Collection:  # a collection holds the documents of its subtree
+            records = tuple(dict.fromkeys(pk for ids in subtrees(records).values() for pk in ids))
         if records or f.negate or f.name not in ("person", "place"):
             kept.append(f)
             resolved.append(RecordFilter(spec, records, f.negate))

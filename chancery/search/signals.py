@@ -1,7 +1,8 @@
 """Keep the search index in step with every write to a document or what it shows."""
 
+from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from chancery.corpus import models
 from chancery.corpus.authorities import AUTHORITY_KINDS
@@ -40,6 +41,28 @@ def _authority_renamed(sender, instance, **kwargs):
     schedule(models.Document.objects.filter(pointing).values_list("pk", flat=True).distinct())
 
 
+def _collection_moving(sender, instance, **kwargs):
+    """Remember where a collection sat, to see after the save whether it moved."""
+    instance._parent_before = (
+        sender.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+def _collection_moved(sender, instance, created, **kwargs):
+    """A collection moved: its subtree's documents have other collections above them (an
+    engine indexing a document's ancestors reads them once the move, paths and all, commits)."""
+    if created or getattr(instance, "_parent_before", None) == instance.parent_id:
+        return
+    if instance.path:
+        documents = models.Document.objects.filter(collections__path__startswith=instance.path)
+    else:
+        documents = models.Document.objects.filter(collections=instance)
+    pks = list(documents.values_list("pk", flat=True).distinct())
+    transaction.on_commit(lambda: schedule(pks))
+
+
 def _names_changed(sender, instance, **kwargs):
     """Keep the name-variant table in step with people, places and their variants."""
     if is_paused():
@@ -72,6 +95,8 @@ def connect() -> None:
                 _names_changed, sender=model, dispatch_uid=f"names_{model.__name__}_{tag}"
             )
     post_save.connect(_document_saved, sender=models.Document, dispatch_uid="index_doc_save")
+    pre_save.connect(_collection_moving, sender=models.Collection, dispatch_uid="index_coll_pre")
+    post_save.connect(_collection_moved, sender=models.Collection, dispatch_uid="index_coll_mv")
     post_delete.connect(_document_saved, sender=models.Document, dispatch_uid="index_doc_del")
     for asset in (models.Translation, models.Transcript, models.Membership):
         post_save.connect(_asset_changed, sender=asset, dispatch_uid=f"index_{asset.__name__}_s")

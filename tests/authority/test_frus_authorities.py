@@ -7,7 +7,7 @@ import pytest
 
 from chancery.corpus import models
 from chancery.corpus.names import compact, is_bare_surname, person_key
-from chancery.ingest.reconcile import classify_person
+from chancery.ingest.reconcile import classify_person, countries, gazetteer
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,30 @@ def test_pekin_peking_and_beijing_are_one_place_identified_in_geonames(authority
     assert {"Pekin", "Peking"} <= set(beijing.variants.values_list("name", flat=True))
     assert ("GeoNames", "1816670", "https://www.geonames.org/1816670") in beijing.identifiers()
     assert not models.Place.objects.filter(name__in=["Pekin", "Peking"]).exists()
+
+
+def test_a_gazetteer_place_sits_in_its_country(authority_archive, client):
+    """City in country, from the gazetteer: one country record each, identified in GeoNames,
+    shown on the place page and in the API."""
+    beijing = models.Place.objects.get(geonames="1816670")
+    assert (beijing.parent.name, beijing.parent.geonames) == ("China", "1814991")
+    assert models.Place.objects.get(name="Washington").parent.name == "United States"
+    identified = models.Place.objects.exclude(geonames="")
+    parents = {p.parent for p in identified if p.parent_id}
+    assert len(parents) > 10 and all(c.geonames and c.parent_id is None for c in parents)
+    assert len({c.geonames for c in parents}) == len(parents)  # one record a country
+    # without a parent: the countries, and the places of a country whose name a place of
+    # it bears ("Guatemala", the capital in the datelines): no second "Guatemala" is made
+    for place in identified.filter(parent=None):
+        entry = gazetteer().get(compact(place.name))
+        country = countries().get(entry.country) if entry else None
+        if country is None or country.geonames == place.geonames:
+            continue  # a country itself
+        forms = {compact(n) for n in models.PlaceVariant.objects.values_list("name", flat=True)}
+        assert compact(country.name) in forms, place.name
+    page = client.get(beijing.get_absolute_url()).content.decode()
+    assert f'Part of <a href="{beijing.parent.get_absolute_url()}">China</a>' in page
+    assert client.get(f"/api/v1/places/{beijing.slug}").json()["parent"] == beijing.parent.slug
 
 
 @pytest.mark.parametrize("name", ["Foreign Office", "Admiralty", "Palace", "Winter Palace",

@@ -64,6 +64,12 @@ def build_archive(tmp_path):
     coll = models.Collection.objects.create(title="Extra", featured=True, introduction="<p>Hi</p>")
     coll.image.save("cover.png", ContentFile(image_bytes(page_image(60, 40, "cover"), "PNG")))
     models.Membership.objects.create(collection=coll, document=other, position=3)
+    coll.slug = "extra-renamed"
+    coll.save()  # the old slug "extra" redirects
+    hay = doc.people.first()
+    models.AgentReview.objects.create(record=hay, candidate=acme, reason="one letter off")
+    models.PlaceReview.objects.create(record=china, candidate=asia, reason="bare name",
+                                 status=models.PlaceReview.REJECTED)  # fmt: skip
     other.attached_to = doc
     other.save()
     # a published document deleted since: its OAI tombstone is part of the archive too
@@ -116,6 +122,22 @@ def test_restore_into_an_empty_archive_reproduces_it_exactly(tmp_path):
     again = io.StringIO()
     call_command("import", "jsonl", str(out), "--no-progress", stdout=again)
     assert again.getvalue().splitlines()[-1].startswith("0 created, 0 updated")
+
+
+def test_old_slugs_redirects_and_review_lists_are_restored(client, tmp_path):
+    build_archive(tmp_path)
+    out = tmp_path / "archive.jsonl"
+    call_command("export", "jsonl", str(out), stdout=io.StringIO())
+    empty_archive()
+    assert not models.CollectionSlug.objects.exists() and not models.AgentReview.objects.exists()
+    call_command("import", "jsonl", str(out), "--no-progress", stdout=io.StringIO())
+    assert models.CollectionSlug.objects.get(slug="extra").collection.slug == "extra-renamed"
+    assert client.get("/place/cathay/").headers["Location"] == "/place/china/"
+    assert client.get("/person/acme-corporation/").status_code == 301
+    stored = [*models.AgentReview.objects.all(), *models.PlaceReview.objects.all()]
+    reviews = [(r.record.name, r.candidate.name, r.reason, r.status) for r in stored]
+    assert sorted(reviews) == [("China", "Asia", "bare name", "rejected"),
+                               ("Hay, John", "ACME", "one letter off", "open")]  # fmt: skip
 
 
 def test_a_tei_reimport_after_restore_finds_the_same_records(tmp_path):

@@ -10,6 +10,8 @@ from sickle.oaiexceptions import CannotDisseminateFormat
 from chancery.corpus import models
 from chancery.corpus.demo import load_demo
 from chancery.ingest.ead import EAD_NS, schema
+from chancery.ingest.ead2002 import EAD2002_NS
+from chancery.ingest.ead2002 import schema as schema2002
 
 from .conftest import NAMESPACE, validate
 
@@ -53,7 +55,7 @@ def test_ead_is_for_collections_and_the_other_formats_for_documents(sickle, clie
     formats = sickle.ListMetadataFormats(
         identifier=f"oai:{NAMESPACE}:collection/end-of-the-cold-war"
     )
-    assert [f.metadataPrefix for f in formats] == ["ead"]
+    assert [f.metadataPrefix for f in formats] == ["ead", "ead2002"]
     document = models.Document.objects.published().first()
     with pytest.raises(CannotDisseminateFormat):
         sickle.GetRecord(identifier=f"oai:{NAMESPACE}:{document.public_id}", metadataPrefix="ead")
@@ -64,3 +66,19 @@ def test_ead_is_for_collections_and_the_other_formats_for_documents(sickle, clie
     dc = [h.identifier for h in sickle.ListIdentifiers(metadataPrefix="oai_dc")]
     assert not any("collection/" in i for i in dc)
     validate(client.get("/oai", {"verb": "ListRecords", "metadataPrefix": "ead"}).content)
+
+
+def test_sickle_harvests_each_top_collection_as_valid_ead2002(sickle):
+    formats = {f.metadataPrefix: f.metadataNamespace for f in sickle.ListMetadataFormats()}
+    assert formats["ead2002"] == EAD2002_NS
+    records = list(sickle.ListRecords(metadataPrefix="ead2002"))
+    assert len(records) == models.Collection.objects.filter(parent=None).count()
+    checker = schema2002()  # the EAD 2002 schema, when installed (CHANCERY_SCHEMAS_DIR)
+    ns = {"n": EAD2002_NS}
+    for record in records:
+        ead = record.xml.find(".//{http://www.openarchives.org/OAI/2.0/}metadata/n:ead", ns)
+        assert ead is not None
+        if checker is not None:
+            checker.assertValid(etree.ElementTree(ead))
+    sino = next(r for r in records if r.header.identifier.endswith("/sino-soviet-relations"))
+    assert len(sino.xml.findall(".//n:c[@level='item']", ns)) == 7

@@ -56,7 +56,7 @@ def test_post_is_answered_like_get(client, archive):
 def test_metadata_formats_for_the_repository_and_for_one_record(client, archive):
     root = oai(client, verb="ListMetadataFormats")
     prefixes = [p.text for p in root.iterfind(".//oai:metadataPrefix", NS)]
-    assert prefixes == ["oai_dc", "mods", "ead"]  # ead: collections (test_ead.py)
+    assert prefixes == ["oai_dc", "mods", "ead", "ead2002"]  # ead*: collections (test_ead.py)
     root = oai(client, verb="ListMetadataFormats", identifier=identifier(archive.published[0]))
     assert len(root.findall(".//oai:metadataFormat", NS)) == 2
 

@@ -18,7 +18,8 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from chancery.corpus.demo import load_demo
-from chancery.corpus.models import Agent, Document, Transcript
+from chancery.corpus.hierarchy import with_totals
+from chancery.corpus.models import Agent, Collection, Document, Transcript
 from chancery.search.backends import _backend_class, get_backend
 from chancery.search.backends import tantivy as tantivy_engine
 from chancery.search.facets import FACETS
@@ -65,6 +66,11 @@ TABLE = [
     Case("dates within", 4, "1950..1962", {"date_mode": "within"}),
     Case("dated words", 4, "Soviet 1946..1958"),
     Case("a collection and those below it", 7, "", {"collection_scope": "sino-soviet-relations"}),
+    Case("a collection facet and those below it", 7, "",
+         {"filters": {"collection": ("sino-soviet-relations",)}}),
+    Case("a collection field by title and those below it", 7,
+         'collection:"Sino-Soviet Relations"'),
+    Case("a collection field by the words of its title", 7, 'collection:"Sino Relations"'),
     Case("the summary layer", 6, "Soviet", {"layer": "summary"}),
     Case("the translation layer", 1, "Khrushchev", {"layer": "translation"}),
     Case("the transcript layer", 1, "wheat", {"layer": "transcript"}),
@@ -213,3 +219,42 @@ def test_a_renamed_creator_shows_its_new_name_in_the_facet(archive, settings, tm
     gorbachev.name = "Mikhail S. Gorbachev"
     gorbachev.save()
     assert creators() == ["Mikhail S. Gorbachev"]
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_a_collection_counts_and_finds_its_whole_subtree(
+    archive, settings, tmp_path, name, django_capture_on_commit_callbacks
+):
+    """Every collection's facet count is its page's (the documents of its subtree, each
+    once), and its facet, scope and ``collection:`` find those documents; a moved
+    collection's documents count in their new place."""
+    parts = ("sino-soviet-alliance", "sino-soviet-rivalry")
+    alliance, rivalry = (Collection.objects.get(slug=slug) for slug in parts)
+    DocumentFactory(public_id="both", title="Across two chapters", date="1958",
+                    collections=[alliance, rivalry])  # fmt: skip
+    use(settings, tmp_path, name)
+
+    def facet() -> dict[str, int]:
+        results = get_backend().search(SearchQuery())
+        return {v.value: v.count for v in results.facets(("collection",))["collection"]}
+
+    def pages() -> dict[str, int]:
+        totals = with_totals(Collection.objects.all()).values_list("slug", "total")
+        return {slug: total for slug, total in totals if total}
+
+    counts = facet()
+    assert counts == pages()
+    assert counts["sino-soviet-relations"] == 8  # 3 + 4 in its two parts, "both" once
+    for slug, n in counts.items():
+        found = [
+            get_backend().search(SearchQuery(filters={"collection": (slug,)})).count(),
+            get_backend().search(SearchQuery(collection_scope=slug)).count(),
+            get_backend().search(SearchQuery(text=f"collection:{slug}")).count(),
+        ]
+        assert found == [n, n, n], slug
+    crisis = Collection.objects.get(slug="cuban-missile-crisis")
+    crisis.parent = Collection.objects.get(slug="sino-soviet-relations")
+    with django_capture_on_commit_callbacks(execute=True):  # an index written after commit
+        crisis.save()
+    counts = facet()
+    assert counts == pages() and counts["sino-soviet-relations"] == 9

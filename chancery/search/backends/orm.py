@@ -18,7 +18,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.fields.related import RelatedField
 from django.db.models.functions import ExtractYear
 
-from chancery.corpus.models import Document
+from chancery.corpus.models import Collection, Document, Membership
 
 from ..facets import FACETS, FacetValue
 from ..plan import FacetFilter, SearchPlan, decade_value
@@ -68,10 +68,11 @@ def _facet(qs: QuerySet, selected: FacetFilter) -> QuerySet:
         return qs.filter(cond)
     if not spec.conjunctive:
         return qs.filter(**{f"{spec.relation}__in": ids(selected.known)})
-    for pk in selected.ids:
-        if pk is None:
+    for alternatives in selected.alternatives:
+        if not alternatives:
             return _nothing(qs)
-        qs = qs.filter(pk__in=Document.objects.filter(**{spec.relation: pk}).values("pk"))
+        having = Document.objects.filter(**{f"{spec.relation}__in": ids(alternatives)})
+        qs = qs.filter(pk__in=having.values("pk"))
     return qs
 
 
@@ -114,6 +115,26 @@ def _authority_counts(name: str, matched: QuerySet) -> list[FacetValue]:
     return [FacetValue(str(r[spec.key]), r[spec.label_field], r["n"]) for r in rows]
 
 
+def _collection_counts(name: str, matched: QuerySet) -> list[FacetValue]:
+    """Each collection's matched documents anywhere in its subtree, each counted once: the
+    memberships of the matches joined to every collection on their collection's path (its
+    ancestors and itself), grouped by that collection (one query)."""
+    spec = FACETS[name]
+    sql, params = matched.query.sql_with_params()
+    member, coll = Membership._meta.db_table, Collection._meta.db_table
+    # only this module's table and column names are interpolated; the ids are parameters
+    ancestors = "'[' || replace(trim(c.path, '/'), '/', ',') || ']'"
+    query = (
+        f"SELECT t.id, t.{spec.key}, t.{spec.label_field}, x.n FROM (SELECT a.value AS id, "  # noqa: S608
+        f"COUNT(DISTINCT m.document_id) AS n FROM {member} m JOIN {coll} c "
+        f"ON c.id = m.collection_id, json_each(CASE WHEN c.path = '' THEN '[' || c.id || ']' "
+        f"ELSE {ancestors} END) a WHERE m.document_id IN ({sql}) GROUP BY a.value) x "
+        f"JOIN {coll} t ON t.id = x.id ORDER BY x.n DESC, t.{spec.label_field}"
+    )
+    rows = Collection.objects.raw(query, params)
+    return [FacetValue(str(getattr(r, spec.key)), getattr(r, spec.label_field), r.n) for r in rows]
+
+
 def count_facets(
     matched: QuerySet, only: tuple[str, ...] | None = None
 ) -> dict[str, list[FacetValue]]:
@@ -122,8 +143,9 @@ def count_facets(
     facets = {}
     for name in only or tuple(FACETS):
         spec = FACETS[name]
-        if spec.model is not None:
-            facets[name] = _authority_counts(name, pks)
+        if spec.model is not None:  # a collection's rolled up: a volume counts its chapters'
+            counts = _collection_counts if spec.model is Collection else _authority_counts
+            facets[name] = counts(name, pks)
             continue
         rows = (
             Document.objects.filter(pk__in=pks)

@@ -14,6 +14,7 @@ from chancery.corpus.eac import eac_cpf
 from chancery.corpus.models import Agent
 from chancery.ingest.csvexport import export_csv
 from chancery.ingest.ead import export_ead, find_collection
+from chancery.ingest.ead2002 import export_ead2002
 from chancery.ingest.jsonl import ExportError, export_jsonl
 from chancery.ingest.safefile import atomic_write
 
@@ -34,12 +35,16 @@ class Command(BaseCommand):
             "--base-url", default="", help="ead only: the archive's address, for absolute "
             "links to the records (e.g. https://archive.example.org); default: relative.",
         )  # fmt: skip
+        parser.add_argument(
+            "--ead-version", choices=["3", "2002"], default="3",
+            help="ead only: EAD3 (default) or EAD 2002, for consumers that read no EAD3.",
+        )  # fmt: skip
 
     def handle(self, *args, format, targets, **options):
         if format == "eac":
             return self._eac(*targets)
         if format == "ead":
-            return self._ead(targets, options["base_url"])
+            return self._ead(targets, options["base_url"], options["ead_version"])
         if len(targets) != 1:
             raise CommandError(f"export {format} takes one argument, the file to write")
         out = Path(targets[0])
@@ -59,7 +64,7 @@ class Command(BaseCommand):
         audit.record("export", target=str(out), detail=f"{format}, {count} documents")
         self.stdout.write(self.style.SUCCESS(f"Exported {count} documents to {out}."))
 
-    def _ead(self, targets: list[str], base_url: str) -> None:
+    def _ead(self, targets: list[str], base_url: str, version: str = "3") -> None:
         if len(targets) != 2:
             raise CommandError("export ead takes two arguments: COLLECTION OUT")
         key, out = targets[0], Path(targets[1])
@@ -69,11 +74,14 @@ class Command(BaseCommand):
         if not out.parent.is_dir():
             raise CommandError(f"no such folder: {out.parent}")
         try:
-            count = export_ead(collection, out, base_url)
+            export = export_ead2002 if version == "2002" else export_ead
+            count = export(collection, out, base_url)
         except OSError as error:
             raise CommandError(f"export failed, nothing written to {out}: {error}") from None
         self.stdout.write(
-            self.style.SUCCESS(f"Exported {collection.title!r} ({count} documents) to {out}.")
+            self.style.SUCCESS(
+                f"Exported {collection.title!r} ({count} documents) to {out} as EAD{version}."
+            )
         )
 
     def _eac(self, *names):

@@ -233,12 +233,12 @@ def filter_conditions(plan: SearchPlan) -> list[Query]:
         elif name in ROW_FACETS:  # one value a document: any of those selected
             conditions.append((f"s.{ROW_FACETS[name]} = ANY(%s)", [selected.known]))
         else:  # every one of them
-            for pk in selected.ids:
-                if pk is None:
+            for ids in selected.alternatives:
+                if not ids:
                     conditions.append(("false", []))
                     continue
-                links.append(f"k.{LINK_FACETS[name]} @> %s::{link_type(name)}")
-                link_params.append([pk])
+                links.append(f"k.{LINK_FACETS[name]} && %s::{link_type(name)}")
+                link_params.append(list(ids))
     if links:
         conditions.append(
             (f"s.links IN (SELECT k.id FROM {LINKS} k WHERE {' AND '.join(links)})", link_params)

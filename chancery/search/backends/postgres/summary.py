@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from chancery.corpus.models import Collection
+
 from ...facets import FACETS, FacetValue
 from ...plan import decade_value
 from .compile import Match, Query
@@ -32,10 +34,19 @@ def _facet_parts(names: list[str]) -> list[str]:
         if spec.model is None:
             raise ValueError(f"The many-valued {name} facet has no model")
         meta = spec.model._meta
+        values = f"unnest(k.{column}) AS v"
+        if spec.model is Collection:
+            # Rolled up: each combination's collections and every collection above them
+            # (read from their paths), once, so a volume counts its chapters' documents.
+            values = (
+                f"LATERAL (SELECT DISTINCT a::bigint FROM unnest(k.{column}) AS c "
+                f"JOIN {meta.db_table} p ON p.{meta.pk.column} = c, unnest(string_to_array("
+                f"coalesce(nullif(trim(both '/' from p.path), ''), c::text), '/')) AS a) AS u(v)"
+            )
         parts.append(
             f"SELECT {names.index(name)}, t.{spec.key}::text, t.{spec.label_field}::text, x.n, "
             f"-x.n FROM (SELECT v, sum(r.n)::bigint AS n FROM r JOIN {LINKS} k "
-            f"ON k.id = r.links, unnest(k.{column}) AS v WHERE r.g_links = 0 GROUP BY v) AS x "
+            f"ON k.id = r.links, {values} WHERE r.g_links = 0 GROUP BY v) AS x "
             f"JOIN {meta.db_table} t ON t.{meta.pk.column} = x.v"
         )
     for name, column in ROW_FACETS.items():

@@ -159,10 +159,7 @@ def facet_clauses(selected: FacetFilter) -> list[tuple]:
             options.append((tantivy.Occur.Should, undated))
         return [(tantivy.Occur.Must, tantivy.Query.boolean_query(options))] if options else []
     if selected.spec.conjunctive:
-        return [
-            (tantivy.Occur.Must, one_of(name, [pk] if pk is not None else []))
-            for pk in selected.ids
-        ]
+        return [(tantivy.Occur.Must, one_of(name, ids)) for ids in selected.alternatives]
     return [(tantivy.Occur.Must, one_of(name, selected.known))]
 
 

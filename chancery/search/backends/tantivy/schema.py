@@ -1,6 +1,8 @@
 """The index: its folder, schema, analyzers, documents and writer.
 
-Every facet of ``FACETS`` is a field named after it (its values' record pks, or codes);
+Every facet of ``FACETS`` is a field named after it (its values' record pks, or codes; a
+document's collections and every collection above them, so a collection's count and filter
+cover its subtree);
 ``agent`` and ``lang`` hold what ``person:`` and ``lang:`` filter on; the dates are days
 (ordinals) with a combined sort key each way; ``title_sort`` is the folded title.
 """
@@ -23,7 +25,7 @@ from ..base import IndexEntry
 COLUMNS = tuple(TEXT_FIELDS)
 #: Bump when the schema or the analysis changes (a facet added to ``FACETS``): an index of
 #: another version is rebuilt.
-VERSION = 2
+VERSION = 3
 UNDATED_DATE = 9_000_000_000_000
 _LOCK = threading.Lock()
 _INDEXES: dict[str, tantivy.Index] = {}

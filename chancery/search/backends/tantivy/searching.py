@@ -73,6 +73,8 @@ class Searching:
 
     def in_order(self, sort: str, offset: int, limit: int) -> Ranked:
         field, order = SORT_FIELDS.get(sort, SORT_FIELDS["date"])
+        if limit <= 0:  # Tantivy panics on an empty page (an export of no match asks one)
+            return []
         hits = self.searcher.search(
             self.query, limit, order_by_field=field, order=order, offset=offset
         ).hits

@@ -17,7 +17,14 @@ from django.db import transaction
 from chancery.search.indexing import index_documents, indexing_paused
 
 from . import facsimile, models
-from .demo_texts import FACSIMILE_NOTE, TEXTS, TRANSLATOR, layer_html
+from .demo_texts import (
+    FACSIMILE_NOTE,
+    TEXTS,
+    TRANSCRIPT_NOTE,
+    TRANSLATION_NOTE,
+    TRANSLATOR,
+    layer_html,
+)
 
 LANGUAGES = {"rus": "Russian", "ger": "German", "chi": "Chinese", "eng": "English"}
 
@@ -63,6 +70,7 @@ ORGANISATIONS = [
     "Central Committee of the Communist Party of the Soviet Union",
     "Politburo of the CPSU Central Committee",
     "Chinese Communist Party",
+    "Second All-Russian Congress of Soviets",
 ]
 
 REPOSITORIES = {
@@ -357,6 +365,7 @@ def _texts(places, agents, collections) -> list[int]:
         doc.subjects.set([_get(models.Subject, name=s) for s in data["subjects"]])
         doc.places.set([places[p] for p in data["places"]])
         doc.people.set([agents[p] for p in data["people"]])
+        doc.creators.set([agents[p] for p in data["creators"]])
         models.Membership.objects.update_or_create(
             collection=treaties, document=doc, defaults={"position": position}
         )
@@ -364,13 +373,13 @@ def _texts(places, agents, collections) -> list[int]:
         models.Transcript.objects.update_or_create(
             document=doc, position=0,
             defaults={"label": "Original", "language": russian,
-                      "html": layer_html(data["russian"], f"{prefix}-ru")},
+                      "html": layer_html(data["russian"], f"{prefix}-ru", TRANSCRIPT_NOTE)},
         )  # fmt: skip
         models.Translation.objects.update_or_create(
             document=doc, position=0,
             defaults={"label": "Translation", "language": english,
                       "translator": TRANSLATOR,
-                      "html": layer_html(data["english"], f"{prefix}-en")},
+                      "html": layer_html(data["english"], f"{prefix}-en", TRANSLATION_NOTE)},
         )  # fmt: skip
         for scan in doc.scans.all():  # the facsimiles are made again from the text
             scan.file.delete(save=False)

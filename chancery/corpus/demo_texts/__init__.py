@@ -5,9 +5,9 @@ The Russian texts are official documents: treaties and decrees are not subject t
 (Civil Code of the Russian Federation, art. 1259(6); the 1858 treaty is long out of any term).
 The transcripts were typed for the demo in modern spelling; check them against the printed
 source named in ``source`` before quoting them. The English translations were made for the
-demo by its editors. The "scans" are facsimiles rendered from the transcripts
-(:mod:`chancery.corpus.facsimile`), not photographs of the originals, and say so on every
-image and in every caption.
+demo by its editors (translator "Chancery"). The "scans" are facsimiles rendered from the
+transcripts (:mod:`chancery.corpus.facsimile`), not photographs of the originals, and say so
+on every image and in every caption.
 
 A page is a list of paragraphs; "[…]" marks an omission. Page numbers are the facsimile's
 pages, the same in both layers, so the reading view can set them side by side.
@@ -37,16 +37,20 @@ class TreatyText(TypedDict):
     source: str
     places: list[str]
     people: list[str]
+    creators: list[str]  # the signatories or the body that adopted it
     subjects: list[str]
     heading_ru: str
     russian: Layer
     english: Layer
 
 
+TRANSCRIPT_NOTE = "Transcript typed for the demo from the printed text named as its source."
+TRANSLATION_NOTE = "English translation made for the demo by its editors."
 FACSIMILE_NOTE = (
     "Facsimile rendered from the transcript for the demo, not a photograph of the original."
 )
-TRANSLATOR = "Chancery demo editors"
+#: One word, so citations keep it whole (a name of two words is read as a person's).
+TRANSLATOR = "Chancery"
 
 TEXTS: list[TreatyText] = [
     {
@@ -59,11 +63,10 @@ TEXTS: list[TreatyText] = [
         "to other nations' ships and trade opened along them.",
         "type": "Treaty",
         "source": "Russian text as reprinted in Сборник договоров России с другими "
-        "государствами, 1856–1917 (Moscow: Gospolitizdat, 1952). Transcript typed for the "
-        "demo in modern spelling; English translation by the demo editors; page images are "
-        "facsimiles rendered from the transcript.",
+        "государствами, 1856–1917 (Moscow: Gospolitizdat, 1952)",
         "places": ["Manchuria", "China"],
         "people": ["Nikolai Muravyov", "I Shan"],
+        "creators": ["Nikolai Muravyov", "I Shan"],
         "subjects": ["Treaties", "Boundaries", "Amur River", "Russo-Chinese relations"],
         "heading_ru": "Айгунский договор",
         "russian": {
@@ -169,11 +172,10 @@ TEXTS: list[TreatyText] = [
         "abolishes secret diplomacy.",
         "type": "Decree",
         "source": "Russian text as printed in Декреты Советской власти, vol. 1 (Moscow: "
-        "Gospolitizdat, 1957). Transcript of the opening and closing paragraphs typed for the "
-        "demo; English translation by the demo editors; page images are facsimiles rendered "
-        "from the transcript.",
+        "Gospolitizdat, 1957)",
         "places": ["Soviet Union"],
         "people": [],
+        "creators": ["Second All-Russian Congress of Soviets"],
         "subjects": ["Peace", "Secret diplomacy", "First World War"],
         "heading_ru": "Декрет о мире",
         "russian": {
@@ -270,11 +272,10 @@ TEXTS: list[TreatyText] = [
         "will join an alliance against the other, and the two will consult on all important "
         "international questions.",
         "type": "Treaty",
-        "source": "Russian text as published in Pravda, 15 February 1950. Transcript of "
-        "articles 1–4 typed for the demo; English translation by the demo editors; page "
-        "images are facsimiles rendered from the transcript.",
+        "source": "Russian text as published in Pravda, 15 February 1950",
         "places": ["Moscow", "China", "Soviet Union", "Japan"],
         "people": ["Andrei Vyshinsky", "Zhou Enlai", "Mao Zedong"],
+        "creators": ["Andrei Vyshinsky", "Zhou Enlai"],
         "subjects": ["Treaties", "Sino-Soviet relations", "Alliances"],
         "heading_ru": "Договор о дружбе, союзе и взаимной помощи между Союзом Советских "
         "Социалистических Республик и Китайской Народной Республикой",
@@ -348,12 +349,13 @@ TEXTS: list[TreatyText] = [
 ]
 
 
-def layer_html(layer: Layer, prefix: str) -> str:
-    """A layer as HTML: a printed page marker before each page's paragraphs, and the notes
-    as numbered footnotes with links both ways (ids start with ``prefix``)."""
+def layer_html(layer: Layer, prefix: str, note: str = "") -> str:
+    """A layer as HTML: ``note`` (in English: what the layer is), a printed page marker
+    before each page's paragraphs, and the notes as numbered footnotes with links both ways
+    (ids start with ``prefix``)."""
     from html import escape
 
-    parts = []
+    parts = [f'<p class="editorial-note" lang="en">{escape(note)}</p>'] if note else []
     for number, page in enumerate(layer["pages"], start=1):
         parts.append(f'<span class="pb" data-page="{number}">[Page {number}]</span>')
         parts.extend(f"<p>{escape(paragraph)}</p>" for paragraph in page)

@@ -29,13 +29,13 @@
     return panes[key] && panes[key].querySelector('.pane-row[data-page="' + CSS.escape(p) + '"]');
   }
   function currentPage() {
-    // the last row of a visible pane whose top is above a third of the window
+    // the last row of a visible pane whose top is above the middle of the window
     var key = phone.matches ? tab : buttons.map(function (b) { return b.dataset.pane; })
       .filter(function (k) { return shown[k]; })[0];
     if (!key) return page;
     var found = page;
     panes[key].querySelectorAll(".pane-row[data-page]").forEach(function (row) {
-      if (row.getBoundingClientRect().top < window.innerHeight / 3) found = row.dataset.page;
+      if (row.getBoundingClientRect().top < window.innerHeight / 2) found = row.dataset.page;
     });
     return found;
   }

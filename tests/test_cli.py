@@ -40,11 +40,11 @@ def test_unknown_command_fails_clearly():
 def test_fresh_home_migrates_loads_demo_once_and_reindexes(tmp_path):
     assert run("migrate", "--no-input", home=tmp_path).returncode == 0
     first = run("demo", "--if-empty", home=tmp_path)
-    assert "Demo archive loaded: 10 documents." in first.stdout
+    assert "Demo archive loaded: 13 documents." in first.stdout
     again = run("demo", "--if-empty", home=tmp_path)
     assert "already has documents" in again.stdout
     reindexed = run("reindex", home=tmp_path)
-    assert "Indexed 9 published documents" in reindexed.stdout
+    assert "Indexed 12 published documents" in reindexed.stdout
     assert (tmp_path / "chancery.sqlite3").exists()
     assert (tmp_path / "secret_key").exists()
 
@@ -54,7 +54,7 @@ def test_demo_is_idempotent():
     call_command("demo")
     counts = Document.objects.count(), Collection.objects.count()
     call_command("demo")
-    assert (Document.objects.count(), Collection.objects.count()) == counts == (10, 5)
+    assert (Document.objects.count(), Collection.objects.count()) == counts == (13, 6)
 
 
 @pytest.mark.django_db

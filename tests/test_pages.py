@@ -16,7 +16,8 @@ def test_home_has_search_box_and_featured_collections(client, demo):
     assert '<a class="skip-link" href="#content">Skip to content</a>' in html
     assert 'role="search"' in html
     assert "Sino-Soviet Relations" in html and "The Cuban Missile Crisis" in html
-    assert "9 published documents" in html
+    assert "Treaties and State Documents" in html
+    assert "12 published documents" in html
 
 
 def test_search_page_shows_seed_style_hits(client, demo):
@@ -29,9 +30,9 @@ def test_search_page_shows_seed_style_hits(client, demo):
 
 def test_browse_mode_lists_every_published_document(client, demo):
     page = client.get("/search/").context["page"]
-    assert page.total == 9
+    assert page.total == 12
     assert page.query.sort == "date"
-    assert page.hits[0].document.date_display == "May 6, 1946"
+    assert page.hits[0].document.date_display == "May 28, 1858"  # the Treaty of Aigun
 
 
 def test_empty_result_says_so_and_suggests(client, demo):

@@ -1,18 +1,30 @@
-"""The demo archive: the ten documents of the page that started Chancery.
+"""The demo archive: the ten documents of the page that started Chancery, and three
+public-domain state documents with every layer a record can have.
 
 Titles and dates are the documents' own; the summaries are ours. Nothing else is
-invented: no document text, and no archival citation we could not vouch for.
+invented: no document text, and no archival citation we could not vouch for. The three
+treaties and decrees (``demo_texts``) carry their Russian text, an English translation and
+page images, rendered from the transcript as facsimiles (``facsimile``) and labelled so.
 """
 
 from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from chancery.search.indexing import index_documents, indexing_paused
 
-from . import models
+from . import facsimile, models
+from .demo_texts import (
+    FACSIMILE_NOTE,
+    TEXTS,
+    TRANSCRIPT_NOTE,
+    TRANSLATION_NOTE,
+    TRANSLATOR,
+    layer_html,
+)
 
 LANGUAGES = {"rus": "Russian", "ger": "German", "chi": "Chinese", "eng": "English"}
 
@@ -47,6 +59,10 @@ PEOPLE = {
     "Mao Zedong": [("Mao Tse-tung", "Wade-Giles"), ("Мао Цзэдун", "Russian")],
     "Aleksandr Alekseev": [("Alexandr Alexeyev", "variant"), ("Алексеев", "Russian")],
     "Fidel Castro": [],
+    "Nikolai Muravyov": [("Nikolai Muravyov-Amursky", "later title"), ("Муравьёв", "Russian")],
+    "I Shan": [("Yishan", "pinyin"), ("奕山", "Chinese")],
+    "Andrei Vyshinsky": [("Вышинский", "Russian")],
+    "Zhou Enlai": [("Chou En-lai", "Wade-Giles"), ("周恩来", "Chinese")],
     "Nikita Khrushchev": [("Khrushchov", "variant"), ("Chruschtschow", "German"),
                           ("Хрущёв", "Russian")],
 }  # fmt: skip
@@ -54,6 +70,7 @@ ORGANISATIONS = [
     "Central Committee of the Communist Party of the Soviet Union",
     "Politburo of the CPSU Central Committee",
     "Chinese Communist Party",
+    "Second All-Russian Congress of Soviets",
 ]
 
 REPOSITORIES = {
@@ -75,6 +92,9 @@ COLLECTIONS = [
      "Soviet, Cuban and American views of the crisis of October 1962 and its aftermath."),
     ("end-of-the-cold-war", "The End of the Cold War", None, True,
      "Gorbachev's new thinking in foreign policy."),
+    ("treaties-and-decrees", "Treaties and State Documents", None, True,
+     "Public-domain texts in Russian with English translations and page facsimiles, "
+     "to read side by side."),
 ]  # fmt: skip
 
 
@@ -240,6 +260,13 @@ RIGHTS = (
 )
 
 
+PUBLIC_DOMAIN = (
+    "Public domain",
+    "Official documents of states (treaties, decrees) are not subject to copyright. "
+    "The English translations and facsimiles were made for the demo and may be reused freely.",
+)
+
+
 def _get(model, **lookup):
     return model.objects.get_or_create(**lookup)[0]
 
@@ -277,8 +304,10 @@ def _authorities():
 
 
 @transaction.atomic
-def load_demo() -> int:
-    """Create or update the demo archive; return the number of documents."""
+def load_demo(texts: bool = True) -> int:
+    """Create or update the demo archive; return the number of documents. ``texts=False``
+    leaves out the three state documents with text layers and scans (tests whose counts
+    are pinned to the ten catalogue records)."""
     places, agents, repositories, collections, rights = _authorities()
     with indexing_paused():
         pks = []
@@ -306,5 +335,64 @@ def load_demo() -> int:
         by_id = {d.public_id: d for d in models.Document.objects.filter(pk__in=pks)}
         by_id["6"].related.add(by_id["8"])
         by_id["4"].related.add(by_id["7"])
+        if texts:
+            pks += _texts(places, agents, collections)
     index_documents(pks)
     return len(pks)
+
+
+def _texts(places, agents, collections) -> list[int]:
+    """The three state documents, each with its Russian transcript, English translation
+    and one facsimile page image per page (made again on every load: the demo is data)."""
+    rights, _ = models.Rights.objects.get_or_create(
+        name=PUBLIC_DOMAIN[0], defaults={"text": PUBLIC_DOMAIN[1]}
+    )
+    russian = models.Language.objects.get(code="rus")
+    english = models.Language.objects.get(code="eng")
+    treaties = collections["treaties-and-decrees"]
+    pks = []
+    for position, data in enumerate(TEXTS, start=1):
+        doc, _ = models.Document.objects.update_or_create(
+            public_id=data["public_id"],
+            defaults={
+                "title": data["title"], "summary": data["summary"], "date": data["date"],
+                "source": data["source"], "rights": rights,
+                "doc_type": _get(models.DocumentType, name=data["type"]),
+                "status": models.Document.PUBLISHED,
+            },
+        )  # fmt: skip
+        doc.languages.set([russian])
+        doc.subjects.set([_get(models.Subject, name=s) for s in data["subjects"]])
+        doc.places.set([places[p] for p in data["places"]])
+        doc.people.set([agents[p] for p in data["people"]])
+        doc.creators.set([agents[p] for p in data["creators"]])
+        models.Membership.objects.update_or_create(
+            collection=treaties, document=doc, defaults={"position": position}
+        )
+        prefix = f"d{data['public_id']}"
+        models.Transcript.objects.update_or_create(
+            document=doc, position=0,
+            defaults={"label": "Original", "language": russian,
+                      "html": layer_html(data["russian"], f"{prefix}-ru", TRANSCRIPT_NOTE)},
+        )  # fmt: skip
+        models.Translation.objects.update_or_create(
+            document=doc, position=0,
+            defaults={"label": "Translation", "language": english,
+                      "translator": TRANSLATOR,
+                      "html": layer_html(data["english"], f"{prefix}-en", TRANSLATION_NOTE)},
+        )  # fmt: skip
+        for scan in doc.scans.all():  # the facsimiles are made again from the text
+            scan.file.delete(save=False)
+            scan.delete()
+        for number, page in enumerate(data["russian"]["pages"], start=1):
+            image = facsimile.render_page(
+                page, str(number), data["heading_ru"] if number == 1 else "", FACSIMILE_NOTE
+            )
+            scan = models.Scan(
+                document=doc, position=number,
+                label=f"Page {number} (facsimile rendered from the transcript)",
+            )  # fmt: skip
+            scan.file.save(f"demo-{data['public_id']}-p{number}.png", ContentFile(image),
+                           save=True)  # fmt: skip
+        pks.append(doc.pk)
+    return pks

@@ -239,17 +239,19 @@ def highlight(html: str, words: list[str]) -> tuple[str, int]:
 _MARKER = re.compile(r'<span class="pb" data-page="([^"<>]+)">\[Page \1\]</span>')
 
 
-def page_markers(html: str, seen: set[str]) -> str:
-    """Each printed page marker made a link to that page's citation, and (the first time a
-    page is met, in ``seen``) the anchor ``#page-<n>`` a page citation points to."""
+def page_markers(html: str, seen: set[str], target: str = "cite-page") -> str:
+    """Each printed page marker made a link to that page's citation (``target``
+    "scan-page": to its scan, in the parallel view), and (the first time a page is met, in
+    ``seen``) the anchor ``#page-<n>`` a page citation points to."""
 
     def link(match):
         page = match.group(1)
         anchor = "" if page in seen else f' id="page-{page}"'
         seen.add(page)
+        title = f"Show the scan of page {page}" if target == "scan-page" else f"Cite page {page}"
         return (
-            f'<span class="pb"{anchor} data-page="{page}"><a href="#cite-page-{page}" '
-            f'title="Cite page {page}">[Page {page}]</a></span>'
+            f'<span class="pb"{anchor} data-page="{page}"><a href="#{target}-{page}" '
+            f'title="{title}">[Page {page}]</a></span>'
         )
 
     return _MARKER.sub(link, html)

@@ -24,7 +24,7 @@ from chancery.search.facets import facet_for
 from chancery.search.page import BadSearchRequest, build_search_page
 from chancery.versions import public as versions_public
 
-from . import reading
+from . import parallel, reading
 
 PUBLISHED = Q(documents__status=models.Document.PUBLISHED)
 
@@ -128,12 +128,16 @@ def document(request, public_id: str):
     words = reading.query_words(request.GET.get("q", ""))
     marked = 0
     pages_seen: set[str] = set()  # printed pages whose anchor is already in the text
-    layers = [*doc.translations.all(), *doc.transcripts.all()]
     cite = record_citations(request, doc, collections, repositories, edition)
-    for layer in layers:  # shown, not saved: marked words, page markers linked to citations
-        layer.html, n = reading.highlight(layer.html, words)
-        layer.html = reading.page_markers(layer.html, pages_seen)
-        marked += n
+    side_by_side = parallel.build(doc, words)  # layers and scans aligned by page
+    if side_by_side is not None:
+        marked = side_by_side.marked
+    else:
+        for layer in [*doc.translations.all(), *doc.transcripts.all()]:
+            # shown, not saved: marked words, page markers linked to citations
+            layer.html, n = reading.highlight(layer.html, words)
+            layer.html = reading.page_markers(layer.html, pages_seen)
+            marked += n
     return render(
         request,
         "web/document.html",
@@ -152,6 +156,7 @@ def document(request, public_id: str):
             "permalink": url,
             "versions": versions,
             "corrections": versions_public.revisions(versions),
+            "parallel": side_by_side,
         },
     )
 

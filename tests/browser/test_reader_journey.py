@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def archive(db):
-    """25 published reports, in two collections, plus the demo archive."""
+    """25 published reports, in two collections, plus the demo's catalogue records."""
     from chancery.corpus.demo import load_demo
 
-    load_demo()
+    load_demo(texts=False)  # "indemnity" also finds the Decree on Peace ("indemnities")
     cables = CollectionFactory(title="Cables from Peking", slug="cables")
     notes = CollectionFactory(title="Notes verbales", slug="notes")
     subject = SubjectFactory(name="Boxer indemnity", slug="boxer-indemnity")

@@ -4,9 +4,9 @@
 takes in other romanisations or spellings, each with the scheme that made it:
 
 - **Chinese**: pinyin ↔ Wade-Giles ↔ postal, syllable by syllable. The pinyin → Wade-Giles
-  table is ``pypinyin``'s (its ``Style.WADEGILES``, built from the Wade-Giles conversion
-  tables of the University of Chicago library and others); the syllable inventory is every
-  toneless reading in ``pypinyin``'s dictionary (:data:`PINYIN`). Tones (marks or
+  table (``data/wade_giles.tsv``) is ``pypinyin``'s (built from the Wade-Giles conversion
+  tables of the University of Chicago Library and others), for every toneless reading of
+  its dictionary. Tones (marks or
   numbers), apostrophes, hyphens and spacing are normalised on both sides, and a name typed
   separated, hyphenated or run together is segmented into syllables ("Tseng Chi Tse",
   "Tseng Chi-tse" and "Tsengchitse" are all Zeng Jize). Postal forms follow the rules of
@@ -36,9 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import iuliia
-from pypinyin import Style
-from pypinyin.pinyin_dict import pinyin_dict
-from pypinyin.style import convert
 
 DATA = Path(__file__).parent / "data"
 #: Forms one name may add (the cost budget: each is one more alternative in the query).
@@ -61,44 +58,22 @@ class Form:
 # --- Chinese ---------------------------------------------------------------------------
 
 
-def _no_tone(syllable: str) -> str:
-    """A pinyin reading without its tone mark, ü kept as ü ('lǜ' -> 'lü')."""
-    return convert(syllable, Style.NORMAL, strict=False).replace("v", "ü")
-
-
-@functools.cache
-def pinyin_syllables() -> frozenset[str]:
-    """Every toneless pinyin syllable (about 410, plus interjections such as 'hm', 'ê')."""
-    found = set()
-    for readings in pinyin_dict.values():
-        for reading in readings.split(","):
-            found.add(_no_tone(reading))
-    return frozenset(found)
-
-
-#: Where ``pypinyin``'s table departs from Wade-Giles as the conversion tables give it.
-_WADE_FIXES = {"luan": "luan"}
-
-
 @functools.cache
 def _wade_table() -> dict[str, str]:
-    """pinyin syllable -> Wade-Giles (ü as ü).
+    """pinyin syllable -> Wade-Giles (ü as ü), from ``data/wade_giles.tsv``: ``pypinyin``'s
+    table, shipped as data (importing ``pypinyin`` costs a second and 100 MB for its
+    dictionaries; the tests check the file against it)."""
+    table = {}
+    for line in (DATA / "wade_giles.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            pinyin, wade = line.split("\t")
+            table[pinyin] = wade
+    return table
 
-    ``pypinyin``'s conversion table (421 syllables, ``style.wadegiles._convert_table``)
-    is read directly: its public ``Style.WADEGILES`` function misconverts every syllable
-    the table writes unchanged ('hai' -> 'hei', 'mai' -> 'mei', 'huo' -> 'ho'), because it
-    falls through to its initial/final rules when a lookup returns the input. The function
-    gives the few interjections the table lacks ('hm', 'ng', 'dia')."""
-    from pypinyin.style import wadegiles
 
-    table = {k.replace("v", "ü"): v.replace("v", "ü") for k, v in wadegiles._convert_table}
-    table.update(_WADE_FIXES)
-    out = {}
-    for s in pinyin_syllables():
-        out[s] = table.get(s) or convert(
-            s.replace("ü", "v"), Style.WADEGILES, strict=False
-        ).replace("v", "ü")
-    return out
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (434: every reading of ``pypinyin``'s dictionary)."""
+    return frozenset(_wade_table())
 
 
 def to_wade_giles(syllable: str) -> str:
@@ -164,10 +139,18 @@ def _segmentable(kind: str) -> frozenset[str]:
 
 
 def segment(piece: str, kind: str) -> list[str] | None:
+    found = _segment(piece, kind)
+    return list(found) if found is not None else None
+
+
+@functools.lru_cache(maxsize=20_000)
+def _segment(piece: str, kind: str) -> tuple[str, ...] | None:
     """A word split into syllables of ``kind`` (pinyin or Wade-Giles), fewest syllables
     first; a syllable starting with a vowel only at the start (pinyin writes an apostrophe
     there: "Xi'an"). None when it cannot be split."""
     piece = _chinese_spelling(piece)
+    if not _SYLLABLE_LETTERS.fullmatch(piece):
+        return None
     syllables = _segmentable(kind)
     n = len(piece)
     best: list[list[str] | None] = [None] * (n + 1)
@@ -182,8 +165,10 @@ def segment(piece: str, kind: str) -> list[str] | None:
                 continue
             if best[i] is None or len(tail) + 1 < len(best[i]):  # type: ignore[arg-type]
                 best[i] = [head, *tail]
-    return best[0]
+    return tuple(best[0]) if best[0] is not None else None
 
+
+_SYLLABLE_LETTERS = re.compile(r"[a-zü'ê]+")
 
 #: Signs that a word is pinyin or Wade-Giles rather than English: letters or endings
 #: English spelling does not use so.
@@ -480,6 +465,22 @@ def _ascii(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
+#: ae/oe/ue for ä/ö/ü: in a capitalised word of five letters or more, before a consonant,
+#: not after g, q, b or p (Guerrero, Queen, Buenos, Boer, Puerto), and not in a word
+#: ending in -ael, -uel, -oel or -uez or holding -uela (Michael, Samuel, Noel, Suez,
+#: Venezuela).
+_DIGRAPH = re.compile(r"(?<=[^gqbpGQBP])(ae|oe|ue)(?=[bcdfhklmnrstwxz])")
+_NOT_DIGRAPH = re.compile(r"(ae|ue|oe)([lz]$|la)")
+
+
+def _undigraph(word: str) -> str:
+    if len(word) < 5 or not word[0].isupper() or _NOT_DIGRAPH.search(word):
+        return word
+    return _DIGRAPH.sub(lambda m: {"ae": "ä", "oe": "ö", "ue": "ü"}[m.group(1)], word)
+
+
+_AA = re.compile(r"(^|\s)Aa")
+_CK = re.compile(r"\b([CK])(?=[aoulr])")
 _UMLAUT = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
 _NORDIC = {"å": "aa", "Å": "Aa", "ø": "oe", "Ø": "Oe", "æ": "ae", "Æ": "Ae"}
 
@@ -490,24 +491,15 @@ def letters(words: list[str]) -> list[Form]:
     forms = []
     if any(c in text for c in _UMLAUT):
         forms.append(Form("".join(_UMLAUT.get(c, c) for c in text), "ä as ae"))
-    elif re.search(r"(?<![qQ])(ae|oe|ue)(?=[bcdfghklmnprstvwxz])", text):
-        undone = re.sub(
-            r"(?<![qQ])(ae|oe|ue)(?=[bcdfghklmnprstvwxz])",
-            lambda m: {"ae": "ä", "oe": "ö", "ue": "ü"}[m.group(1)],
-            text,
-        )
+    elif (undone := " ".join(_undigraph(w) for w in words)) != text:
         forms.append(Form(undone, "ae as ä"))
     if any(c in text for c in _NORDIC):
         forms.append(Form("".join(_NORDIC.get(c, c) for c in text), "å as aa"))
         forms.append(Form(_ascii(text).replace("aa", "a"), "å as a"))
-    elif re.search(r"(^|\s)Aa", text):
-        forms.append(Form(re.sub(r"(^|\s)Aa", r"\1Å", text), "aa as å"))
-    swapped = re.sub(
-        r"\b([CK])(?=[aoulr])",
-        lambda m: "K" if m.group(1) == "C" else "C",
-        text,
-    )
-    if swapped != text and len(words) <= 2 and words[0][:1] in "CK":
+    elif _AA.search(text):
+        forms.append(Form(_AA.sub(r"\1Å", text), "aa as å"))
+    swapped = _CK.sub(lambda m: "K" if m.group(1) == "C" else "C", text)
+    if swapped != text and len(words) <= 2 and words[0][:1] in "CK" and not forms:
         forms.append(Form(swapped, "older English c/k"))
     return forms
 
@@ -535,16 +527,22 @@ TITLES = [
 ]  # fmt: skip
 
 
+@functools.cache
+def _title_key(title: str) -> str:
+    return _keyed(title)
+
+
 def given_and_titles(words: list[str]) -> list[Form]:
     """A title or given name before a surname in its other forms ("Gen. Wood": "General
     Wood"; "Wilhelm Solf": "William Solf")."""
     if len(words) < 2:
         return []
     forms = []
+    first, first_two = _keyed(words[0]), _keyed(" ".join(words[:2]))
     for title in TITLES:
         for typed in title:
             n = len(typed.split())
-            if len(words) > n and _keyed(" ".join(words[:n])) == _keyed(typed):
+            if len(words) > n and (first, first_two)[n - 1] == _title_key(typed):
                 rest = " ".join(words[n:])
                 forms += [Form(f"{other} {rest}", "title") for other in title if other != typed]
     names = _given_names().get(_keyed(words[0]), [])
@@ -559,7 +557,12 @@ def given_and_titles(words: list[str]) -> list[Form]:
 def generate(words: list[str], limit: int = MAX_FORMS) -> list[Form]:
     """The other spellings of the name typed as ``words``, at most ``limit``, best first;
     none equal to the typed form once case, accents and punctuation are ignored."""
-    words = [w for w in words if w.strip()]
+    return list(_generate(tuple(w for w in words if w.strip()), limit))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _generate(words_typed: tuple[str, ...], limit: int) -> tuple[Form, ...]:
+    words = list(words_typed)
     if not words or not any(re.search(r"\w", w) for w in words):
         return []
     typed = _token_key(" ".join(words))
@@ -572,7 +575,7 @@ def generate(words: list[str], limit: int = MAX_FORMS) -> list[Form]:
         if key and key not in seen:
             seen.add(key)
             kept.append(form)
-    return kept[:limit]
+    return tuple(kept[:limit])
 
 
 def _token_key(text: str) -> str:

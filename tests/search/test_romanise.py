@@ -38,6 +38,26 @@ def test_names_used_here_are_not_in_the_variants_table():
     assert not keys & {fold_key(n) for n in NAMES_USED}
 
 
+def test_the_shipped_table_is_pypinyins():
+    """data/wade_giles.tsv is pypinyin's table (one fix, 'luan') and holds every reading
+    of pypinyin's dictionary. pypinyin is read here, not at search time (it costs a second
+    to import)."""
+    from pypinyin import Style
+    from pypinyin.pinyin_dict import pinyin_dict
+    from pypinyin.style import convert, wadegiles
+
+    shipped = romanise._wade_table()
+    table = {k.replace("v", "ü"): v.replace("v", "ü") for k, v in wadegiles._convert_table}
+    differ = {k: (v, shipped.get(k)) for k, v in table.items() if shipped.get(k) != v}
+    assert differ == {"luan": ("lüan", "luan")}
+    readings = {
+        convert(r, Style.NORMAL, strict=False).replace("v", "ü")
+        for rs in pinyin_dict.values()
+        for r in rs.split(",")
+    }
+    assert readings <= set(shipped)
+
+
 def test_every_pinyin_syllable_has_a_wade_giles_form_and_comes_back():
     syllables = pinyin_syllables()
     assert 400 <= len(syllables) <= 440

@@ -81,7 +81,7 @@ def merge(folder: Path, out: Path = JUDGMENTS, split: str = "seen") -> int:
     known = set(Document.objects.values_list("public_id", flat=True))
     merged: dict[tuple[str, str], tuple[int, str]] = {}
     errors, warnings = [], []
-    for path in sorted(folder.glob("q*.tsv")):
+    for path in sorted(folder.glob("*.tsv")):
         rows, bad = read_tsv(path)
         errors += bad
         for query, public_id, grade, note in rows:

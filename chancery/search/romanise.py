@@ -305,7 +305,8 @@ def _schemes_table() -> tuple[dict[str, str], dict[str, str]]:
 ENDINGS = {
     "French": [("ский", "sky"), ("ской", "skoï"), ("ий", "y"), ("ый", "y"), ("ов", "off"),
                ("ев", "eff"), ("ёв", "ieff")],
-    "German": [("ский", "ski"), ("ий", "i"), ("ый", "y"), ("ой", "oi")],
+    "German": [("ский", "ski"), ("ий", "i"), ("ый", "y"), ("ой", "oi"), ("ев", "ew"),
+               ("ов", "ow")],
 }  # fmt: skip
 
 _VOWELS = "аеёиоуыэюяьъ"
@@ -318,13 +319,16 @@ def _historical(word: str, scheme: str) -> str:
     for ending, written in ENDINGS[scheme]:
         if word.endswith(ending) and len(word) > len(ending):
             word, tail = word[: -len(ending)], written
+            # е after a vowel is ie/je in the ending too (Ермолаев: Ermolaieff, Jermolajew)
+            if ending[0] == "е" and word[-1] in _VOWELS:
+                tail = ("i" if scheme == "French" else "j") + tail
             break
     out = []
     for i, c in enumerate(word):
         latin = table.get(c, c)
         before = word[i - 1] if i else ""
-        # е, ё after a vowel or at the start: ie/je (French, German)
-        if c == "е" and (not before or before in _VOWELS) and i:
+        # е after a vowel: ie (French), je (German); at the start: je (German only)
+        if c == "е" and (before in _VOWELS if i else scheme == "German"):
             latin = "ie" if scheme == "French" else "je"
         # с between vowels: ss (both schemes, so it is not read as z)
         if (
@@ -350,8 +354,11 @@ def _schemes(cyrillic: str) -> list[Form]:
     forms.append(Form(word_by_word(lambda w: _historical(w, "French")), "French"))
     german = word_by_word(lambda w: _historical(w, "German"))
     forms.append(Form(german, "German"))
-    if re.search(r"ski\b", german):
-        forms.append(Form(re.sub(r"ski\b", "sky", german), "German, English ending"))
+    # English-language documents mostly took the German letters with the French endings
+    # (Iswolsky, Kosloff): one such form.
+    mixed = re.sub(r"ski\b", "sky", re.sub(r"(?<=[oe])w\b", "ff", german))
+    if mixed != german:
+        forms.append(Form(mixed, "German, French ending"))
     later = []
     for schema, label in ((iuliia.ALA_LC, "Library of Congress"), (iuliia.BGN_PCGN, "BGN/PCGN"),
                           (iuliia.GOST_779, "ISO 9")):  # fmt: skip

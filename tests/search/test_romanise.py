@@ -141,13 +141,17 @@ def test_russian_from_cyrillic_in_every_scheme():
     found = schemes(["Извольский"])
     assert found["Izvolsky"] == "French"
     assert found["Iswolski"] == "German"
-    assert found["Iswolsky"] == "German, English ending"
+    assert found["Iswolsky"] == "German, French ending"
     assert found["Izvol'skiĭ"] == "Library of Congress"
     assert found["Izvol'skiy"] == "BGN/PCGN"
     assert found["Izvol'skij"] == "ISO 9"
     found = schemes(["Сазонов"])
     assert found["Sazonoff"] == "French" and found["Sasonow"] == "German"
     assert found["Sazonov"] == "Library of Congress"
+    found = schemes(["Ермолаев"])
+    assert found["Ermolaieff"] == "French" and found["Jermolajew"] == "German"
+    assert found["Yermolayev"] == "BGN/PCGN"
+    assert schemes(["Козлов"])["Kosloff"] == "German, French ending"
 
 
 @pytest.mark.parametrize("typed", ["Izvolsky", "Iswolsky", "Iswolski", "Izvol'skii"])

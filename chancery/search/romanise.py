@@ -571,7 +571,7 @@ def generate(words: list[str], limit: int = MAX_FORMS) -> list[Form]:
 def _generate(words_typed: tuple[str, ...], limit: int) -> tuple[Form, ...]:
     words = list(words_typed)
     if not words or not any(re.search(r"\w", w) for w in words):
-        return []
+        return ()
     typed = _token_key(" ".join(words))
     found: list[Form] = []
     for rule in (chinese, russian, letters, given_and_titles):

@@ -203,12 +203,17 @@ def main() -> int:
     parser.add_argument("--extra-run", type=Path, help="JSON query -> ranked public ids to add")
     parser.add_argument("--extra-depth", type=int, default=10)
     parser.add_argument("--show", metavar="PUBLIC_ID", help="print one document's whole text")
+    parser.add_argument("--split", choices=["seen", "unseen"], default="seen",
+                        help="query set (unseen: queries_unseen.json)")  # fmt: skip
     args = parser.parse_args()
+    global POOL
+    if args.split != "seen":
+        POOL = HERE / f"pool_{args.split}.json"
     setup()
     if args.show:
         return show(args.show)
     docs = corpus()
-    qs = queries()
+    qs = queries(args.split)
     out = Path(args.packets)
     out.mkdir(parents=True, exist_ok=True)
     sizes = []

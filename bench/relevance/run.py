@@ -66,7 +66,7 @@ def load_judgments(path: Path = JUDGMENTS) -> dict[str, dict[str, int]]:
     return grades
 
 
-def merge(folder: Path, out: Path = JUDGMENTS) -> int:
+def merge(folder: Path, out: Path = JUDGMENTS, split: str = "seen") -> int:
     """Concatenate the readers' per-query files into ``out`` (judgments.tsv), checking them.
 
     Errors (bad lines, grades, unknown queries or public ids, one document graded twice
@@ -75,12 +75,13 @@ def merge(folder: Path, out: Path = JUDGMENTS) -> int:
     """
     from chancery.corpus.models import Document
 
-    qs = {q["id"]: q for q in queries()}
-    pool = json.loads((HERE / "pool.json").read_text())
+    qs = {q["id"]: q for q in queries(split)}
+    pool_file = "pool.json" if split == "seen" else f"pool_{split}.json"
+    pool = json.loads((HERE / pool_file).read_text())
     known = set(Document.objects.values_list("public_id", flat=True))
     merged: dict[tuple[str, str], tuple[int, str]] = {}
     errors, warnings = [], []
-    for path in sorted(folder.glob("q*.tsv")):
+    for path in sorted(folder.glob("*.tsv")):
         rows, bad = read_tsv(path)
         errors += bad
         for query, public_id, grade, note in rows:
@@ -155,14 +156,18 @@ def main() -> int:
     mode.add_argument("--write-run", type=Path, metavar="FILE",
                       help="write Chancery's top 100 per query as JSON")  # fmt: skip
     mode.add_argument("--rules", action="store_true", help="score against the regex rules")
-    parser.add_argument("--judgments", type=Path, default=JUDGMENTS,
+    parser.add_argument("--judgments", type=Path, default=None,
                         help="judgments file read (or written by --merge)")  # fmt: skip
+    parser.add_argument("--split", choices=["seen", "unseen"], default="seen",
+                        help="queries.json or queries_unseen.json")  # fmt: skip
     args = parser.parse_args()
+    if args.judgments is None:
+        args.judgments = JUDGMENTS if args.split == "seen" else HERE / "judgments_unseen.tsv"
     setup()
     if args.merge:
-        return merge(args.merge, args.judgments)
+        return merge(args.merge, args.judgments, args.split)
     docs = corpus()
-    qs = queries()
+    qs = queries(args.split)
     engine = chancery_run(docs)
     if args.write_run:
         args.write_run.write_text(json.dumps({q["id"]: engine(q["query"]) for q in qs}, indent=0))
@@ -202,7 +207,8 @@ def main() -> int:
         rel = sum(1 for g in grades.values() if g >= RELEVANT)
         per_query.append(f"{q['id']} {q['kind']:8} {len(grades):5} {rel:4}  "
                          f"{' '.join(scores)}  {q['query']}")  # fmt: skip
-    (HERE / "per_query.txt").write_text("\n".join(per_query) + "\n")
+    suffix = "" if args.split == "seen" else f"_{args.split}"
+    (HERE / f"per_query{suffix}.txt").write_text("\n".join(per_query) + "\n")
     if unjudged:
         print(f"not judged yet: {' '.join(unjudged)}", file=sys.stderr)
     if skipped:

@@ -210,7 +210,12 @@ def _search_schema() -> dict:
             "date_mode": STR,
             "filters": {"type": "object", "additionalProperties": _array(STR)},
             # Other forms of the names in the query that were searched too.
-            "also_searched": _array(_obj({"term": STR, "forms": _array(STR)})),
+            "also_searched": _array(
+                _obj(
+                    {"term": STR, "forms": _array(STR), "generated": BOOL},
+                    {"schemes": _array(STR)},
+                )
+            ),
         }
     )
     links = _obj({"self": URL, "html": URL}, {"prev": URL, "next": URL})

@@ -56,7 +56,21 @@ def search_payload(request, page: SearchPage) -> dict:
             "end_date": page.query.end.isoformat() if page.query.end else None,
             "date_mode": page.query.date_mode,
             "filters": {k: list(v) for k, v in page.query.filters.items() if v},
-            "also_searched": [{"term": term, "forms": forms} for term, forms in page.expansions],
+            "also_searched": [
+                *(
+                    {"term": term, "forms": forms, "generated": False}
+                    for term, forms in page.expansions
+                ),
+                *(
+                    {
+                        "term": term,
+                        "forms": [f for f, _ in forms],
+                        "schemes": [s for _, s in forms],
+                        "generated": True,
+                    }
+                    for term, forms in page.generated
+                ),
+            ],  # fmt: skip
         },
         "undated": page.undated,
         "suggestion": (

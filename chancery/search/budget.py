@@ -54,6 +54,9 @@ MAX_PREFIXES = 3
 MAX_PREFIX_EXPANSIONS = 300
 #: Other forms a name adds by variant expansion ("Peking" for "Beijing").
 MAX_VARIANTS = 8
+#: Other spellings a name adds by rule (``romanise``: "Tseng Chi-tse" for "Zeng Jize"),
+#: after the variants table's.
+MAX_GENERATED = 8
 #: Results per page (``per_page``), on every route but the Wilson API.
 MAX_PER_PAGE = 100
 #: The Wilson API's ``itemsPerPage``: its client (``digitalarchive``) always asks for 200
@@ -177,10 +180,11 @@ def limit_variants(parsed: ParsedQuery) -> ParsedQuery:
     """At most ``MAX_VARIANTS`` other forms per name (the page lists those searched)."""
     cut = False
     for i, group in enumerate(parsed.groups):
-        variants = [t for t in group if t.variant]
+        variants = [t for t in group if t.variant and not t.generated]
+        generated = [t for t in group if t.generated][:MAX_GENERATED]
         if len(variants) > MAX_VARIANTS:
             keep = set(variants[:MAX_VARIANTS])
-            parsed.groups[i] = [t for t in group if not t.variant or t in keep]
+            parsed.groups[i] = [t for t in group if not t.variant or t in keep or t in generated]
             cut = True
     if cut:
         parsed.expansions = [(typed, others[:MAX_VARIANTS]) for typed, others in parsed.expansions]

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from chancery.corpus.models import Agent, Place
 
+from . import romanise
 from .analysis import WORD, fold, fold_key
 from .models import NameForm
 from .query import ParsedQuery, Term
@@ -166,7 +167,7 @@ def expand(parsed: ParsedQuery) -> ParsedQuery:
 
     keys = _candidates(parsed)
     if not keys:
-        return parsed
+        return _with_generated(parsed, parsed.groups, list(parsed.expansions))
     groups_of = NameForm.objects.filter(key__in=keys).values("group")
     forms: dict[str, list[tuple[str, str]]] = {}
     by_key: dict[str, set[str]] = {}
@@ -176,7 +177,7 @@ def expand(parsed: ParsedQuery) -> ParsedQuery:
         forms.setdefault(group_id, []).append((name, key))
         by_key.setdefault(key, set()).add(group_id)
     if not by_key:
-        return parsed
+        return _with_generated(parsed, parsed.groups, list(parsed.expansions))
 
     def alternatives(key: str, typed: str) -> list[str]:
         seen, names = {token_form(typed)}, []
@@ -219,6 +220,65 @@ def expand(parsed: ParsedQuery) -> ParsedQuery:
         if others:
             expansions.append((typed, others))
         i += matched
-    result = parsed.with_groups(new_groups, expansions=expansions)
-    _recount_min_match(result)
+    return _with_generated(parsed, new_groups, expansions)
+
+
+def _with_generated(parsed: ParsedQuery, groups: list[list[Term]], expansions: list) -> ParsedQuery:
+    generated = list(parsed.generated)
+    groups = _generate(groups, generated)
+    result = parsed.with_groups(groups, expansions=expansions, generated=generated)
+    if len(result.groups) != len(parsed.groups):
+        _recount_min_match(result)
     return result
+
+
+def _typed(group: list[Term]) -> str | None:
+    """The typed text of a group expansion may add forms to (a plain word, a phrase, or a
+    name the variants table widened), else None."""
+    first = group[0]
+    if first.field or first.prefix or first.variant or first.generated:
+        return None
+    if len(group) > 1 and not all(t.variant for t in group[1:]):
+        return None  # typed alternatives (a OR b)
+    return first.text
+
+
+def _generate(groups: list[list[Term]], generated: list) -> list[list[Term]]:
+    """Each name in ``groups`` widened by the spellings :mod:`.romanise` makes by rule:
+    the longest run of up to ``MAX_NGRAM`` typed groups that makes any, as one group."""
+    out: list[list[Term]] = []
+    i = 0
+    while i < len(groups):
+        taken = 0
+        for n in range(min(MAX_NGRAM, len(groups) - i), 0, -1):
+            span = groups[i : i + n]
+            texts = [_typed(g) for g in span]
+            if any(t is None for t in texts):
+                continue
+            if n > 1 and any(len(g) > 1 for g in span):
+                continue  # a name the table widened is not joined to its neighbours
+            words = [w for t in texts for w in (t or "").split()]
+            forms = romanise.generate(words)
+            if not forms:
+                continue
+            typed = " ".join(words)
+            base = span[0] if n == 1 else [Term(typed, phrase=" " in typed)]
+            seen = {token_form(t.text) for t in base}
+            extra, shown = [], []
+            for form in forms:
+                text = " ".join(re.findall(r"\w+", form.text))
+                if text and token_form(text) not in seen:
+                    seen.add(token_form(text))
+                    extra.append(Term(text, phrase=" " in text, variant=True, scheme=form.scheme))
+                    shown.append((form.text, form.scheme))
+            if not extra:
+                continue
+            out.append([*base, *extra])
+            generated.append((typed, shown))
+            taken = n
+            break
+        if not taken:
+            out.append(groups[i])
+            taken = 1
+        i += taken
+    return out

@@ -48,6 +48,8 @@ TABLE = [
     Case("most of the words", 1, "Gorbachev Deng summit"),
     Case("relaxed to any word", 2, "Gorbachev zzyzx qwxv"),
     Case("a name variant", 2, "Peking"),
+    Case("a spelling by rule", 1, "Zeng Jize"),
+    Case("a spelling by rule, run together", 1, "Tsengchitse"),
     Case("a person", 1, "person:Khrushchev"),
     Case("not a person", 8, "Soviet -person:Gorbachev"),
     Case("a person nobody is", 0, "person:Nobodyknown"),
@@ -75,9 +77,9 @@ TABLE = [
     Case("the translation layer", 1, "Khrushchev", {"layer": "translation"}),
     Case("the transcript layer", 1, "wheat", {"layer": "transcript"}),
     Case("not in that layer", 0, "wheat", {"layer": "translation"}),
-    Case("by date", 11, "", {"sort": "date"}),
-    Case("newest first", 11, "", {"sort": "-date"}),
-    Case("by title", 11, "", {"sort": "title"}),
+    Case("by date", 12, "", {"sort": "date"}),
+    Case("newest first", 12, "", {"sort": "-date"}),
+    Case("by title", 12, "", {"sort": "title"}),
     Case("words by date", 10, "Soviet", {"sort": "date"}),
     Case("words newest first", 7, "Soviet China", {"sort": "-date"}),
     Case("words by title", 10, "Soviet", {"sort": "title"}),
@@ -101,6 +103,8 @@ def archive():
     Transcript.objects.create(document=translated, html="<p>The wheat of Kuban.</p>")
     translated.save()  # indexed with its transcript
     DocumentFactory(public_id="draft", title="Draft on the Soviet Union", status=Document.DRAFT)
+    DocumentFactory(public_id="romanised", title="Call of the Marquis", summary="",
+                    date="1880-05-02", text="<p>Tseng Chi-tse called.</p>")  # fmt: skip
 
 
 def use(settings, tmp_path, name: str):

@@ -108,6 +108,16 @@ def title_expression(parsed: ParsedQuery) -> str | None:
     return " AND ".join(parts) if parts else None
 
 
+def firm_expression(plan: SearchPlan) -> str | None:
+    """Any typed or curated form of a name that also has generated spellings (a document
+    matching none ranks lower, see ``SearchPlan.firm_terms``); None: nothing generated."""
+    firm = plan.firm_terms()
+    if not firm:
+        return None
+    alternatives = [a for a in (_term(t) for t in firm) if a]
+    return " OR ".join(alternatives) if alternatives else None
+
+
 def proximity_expression(plan: SearchPlan) -> str | None:
     """NEAR() of the typed words when several were typed: close together ranks higher."""
     tokens = plan.near_tokens()
@@ -261,16 +271,25 @@ class SQLiteFTS5Backend(SearchBackend):
                 flag_params.append(expression)
             else:
                 flags.append("0")
+        firm_sql = firm_expression(plan)
+        firm = "1"
+        if firm_sql:
+            firm = (
+                f"(CASE WHEN {TABLE}.rowid IN (SELECT rowid FROM {TABLE} "  # noqa: S608
+                f"WHERE {TABLE} MATCH %s) THEN 1 ELSE 0 END)"
+            )
+            flag_params.append(firm_sql)
         # "+rowid": the planner must not drive the FTS5 scan from the document list (that
         # costs a MATCH per document: seconds on a broad query). Lengths are read for the
         # candidates only; the candidates are those the reranking would put first.
         pool = offset + limit + ranking.RERANK_POOL
         sql = (
-            f"SELECT top.rowid, top.score, top.n, f.words, top.near, top.title FROM ("  # noqa: S608
+            f"SELECT top.rowid, top.score, top.n, f.words, top.near, top.title, top.firm FROM ("  # noqa: S608
             f"SELECT {TABLE}.rowid AS rowid, bm25({TABLE}, {weights}) AS score, "
-            f"{groups_sql} AS n, {flags[0]} AS near, {flags[1]} AS title FROM {TABLE} {join} "
+            f"{groups_sql} AS n, {flags[0]} AS near, {flags[1]} AS title, {firm} AS firm "
+            f"FROM {TABLE} {join} "
             f"WHERE {TABLE} MATCH %s AND +{TABLE}.rowid IN ({inner}) "
-            f"ORDER BY n DESC, score * (1 + {ranking.PROXIMITY_BOOST} * near) "
+            f"ORDER BY n DESC, firm DESC, score * (1 + {ranking.PROXIMITY_BOOST} * near) "
             f"* (1 + {ranking.TITLE_BOOST} * title) LIMIT %s"
             f") AS top JOIN {TABLE} AS f ON f.rowid = top.rowid"
         )
@@ -279,9 +298,15 @@ class SQLiteFTS5Backend(SearchBackend):
             rows = cursor.fetchall()
         candidates = [
             ranking.Candidate(
-                pk, -score, n, words=words or 0, near=bool(near), in_title=bool(title)
+                pk,
+                -score,
+                n,
+                words=words or 0,
+                near=bool(near),
+                in_title=bool(title),
+                generated_only=not firm,
             )
-            for pk, score, n, words, near, title in rows
+            for pk, score, n, words, near, title, firm in rows
         ]
         return ranking.rerank(candidates, len(expressions), offset, limit)
 

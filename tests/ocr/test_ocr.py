@@ -131,3 +131,13 @@ def test_a_scan_is_read_again_only_when_its_file_changes(django_capture_on_commi
         scan.label = "Page one"
         scan.save()
     assert DBTaskResult.objects.count() == 1
+
+
+def test_check_warns_when_ocr_is_on_without_tesseract(settings, monkeypatch):
+    from chancery.ocr import apps
+
+    assert apps.check_tesseract() == []
+    monkeypatch.setattr(apps.shutil, "which", lambda name: None)
+    assert [m.id for m in apps.check_tesseract()] == ["chancery.ocr.W001"]
+    settings.OCR_ENABLED = False
+    assert apps.check_tesseract() == []

@@ -83,15 +83,17 @@ def installed_languages() -> frozenset[str]:
 
 def tesseract_languages(codes: list[str]) -> list[str]:
     """The Tesseract language strings to read a document's pages with (installed data
-    only), best guess first: ``["eng+chi_sim", "eng+chi_tra"]`` for English and Chinese."""
+    only), best guess first: ``["chi_sim+eng", "chi_tra+eng"]`` for Chinese."""
     readings: list[list[str]] = [[]]
     for code in codes:
         options = [t for t in TESSERACT_LANGS.get(code, (code,)) if t in installed_languages()]
         if options:
             readings = [r + [t] for t in options for r in readings[:1]] + readings[1:]
-    if not readings[0]:
-        readings = [[t for t in DEFAULT_LANGS if t in installed_languages()] or ["eng"]]
-    return ["+".join(dict.fromkeys(r)) for r in readings]
+    # English is always read too (after the document's own): archival pages in other
+    # languages carry English headings, names and stamps, and a document whose languages
+    # are wrong or unset is then still read.
+    default = [t for t in DEFAULT_LANGS if t in installed_languages()] or ["eng"]
+    return ["+".join(dict.fromkeys([*r, *default])) for r in readings]
 
 
 def _box(left: float, top: float, right: float, bottom: float) -> list[int]:

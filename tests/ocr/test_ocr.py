@@ -49,7 +49,7 @@ def located(scan, boxes) -> dict[str, bool]:
     [
         (ENGLISH, "serif", "eng", "eng"),
         (ENGLISH, "sans", None, "eng"),
-        (RUSSIAN, "cyrillic", "rus", "rus"),
+        (RUSSIAN, "cyrillic", "rus", "rus+eng"),
     ],
 )
 def test_a_scan_is_read_into_words_where_they_were_drawn(
@@ -66,7 +66,7 @@ def test_a_scan_is_read_into_words_where_they_were_drawn(
 
 
 @pytest.mark.parametrize(
-    ("lines", "script"), [(CHINESE, "chi_sim"), (CHINESE_TRADITIONAL, "chi_tra")]
+    ("lines", "script"), [(CHINESE, "chi_sim+eng"), (CHINESE_TRADITIONAL, "chi_tra+eng")]
 )
 def test_chinese_is_read_in_its_script(django_capture_on_commit_callbacks, lines, script):
     doc, scan, boxes = scanned(django_capture_on_commit_callbacks, lines, "chinese", "chi", size=56)
@@ -121,6 +121,13 @@ def test_a_pdf_without_a_text_layer_is_ocred(django_capture_on_commit_callbacks)
     text = MachineText.objects.get(scan=scan, page=1)
     assert text.source == MachineText.OCR
     assert "ambassador" in text.text and "negotiations" in text.text
+
+
+def test_english_on_a_russian_document_is_read_too(django_capture_on_commit_callbacks):
+    doc, scan, boxes = scanned(django_capture_on_commit_callbacks, ENGLISH, "serif", "rus")
+    text = MachineText.objects.get(scan=scan, page=1)
+    assert text.languages == "rus+eng"
+    assert text.text.splitlines() == ENGLISH
 
 
 def test_a_scan_is_read_again_only_when_its_file_changes(django_capture_on_commit_callbacks):

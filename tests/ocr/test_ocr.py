@@ -148,3 +148,19 @@ def test_check_warns_when_ocr_is_on_without_tesseract(settings, monkeypatch):
     assert [m.id for m in apps.check_tesseract()] == ["chancery.ocr.W001"]
     settings.OCR_ENABLED = False
     assert apps.check_tesseract() == []
+
+
+def test_scans_added_before_ocr_are_queued_by_read_scans(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.OCR_ENABLED = False  # an archive from before OCR: its scans were never read
+    data, _ = draw_page(ENGLISH, "serif")
+    scan = add_scan(DocumentFactory(), "old.png", data)
+    assert DBTaskResult.objects.count() == 0
+    out = io.StringIO()
+    call_command("read_scans", stdout=out)
+    assert "1 scan(s) queued" in out.getvalue()
+    call_command("worker", "--burst", verbosity=0)
+    assert "ambassador" in MachineText.objects.get(scan=scan).text
+    call_command("read_scans", stdout=out)  # nothing left unread
+    assert "0 scan(s) queued" in out.getvalue()

@@ -17,10 +17,11 @@ $(BIN)/chancery: requirements.lock pyproject.toml
 
 install: $(BIN)/chancery
 
+# run: the web server and one background worker (chancery worker) beside it.
 run: install
 	$(BIN)/chancery migrate --no-input
 	$(BIN)/chancery demo --if-empty
-	$(BIN)/chancery serve --port $(PORT)
+	$(BIN)/chancery worker & trap 'kill $$!' EXIT; $(BIN)/chancery serve --port $(PORT)
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	scripts/system-deps.sh

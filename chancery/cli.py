@@ -13,6 +13,7 @@ import sys
 #: subcommand -> one-line description, in the order ``chancery --help`` lists them.
 COMMANDS = {
     "serve": "Serve the archive with gunicorn (--port N, default $PORT or 8000).",
+    "worker": "Run background jobs such as OCR (--burst: run what is due, then exit).",
     "migrate": "Create or upgrade the database tables.",
     "demo": "Load the demo archive (--if-empty: only into an empty archive).",
     "createuser": "Create a back-office account: chancery createuser NAME [--role ROLE].",
@@ -97,7 +98,7 @@ def _index_up_to_date() -> None:
 
 
 #: Commands that need the archive's tables: on a home without a database they create it first.
-NEEDS_TABLES = {"serve", "demo", "createuser", "reindex", "import", "export"}
+NEEDS_TABLES = {"serve", "worker", "demo", "createuser", "reindex", "import", "export"}
 
 
 def _tables_ready(name: str) -> bool:

@@ -108,6 +108,8 @@ ENVIRONMENT = {
         "2048",
         "Bound of the IIIF derivative cache in MB; least recently used files are evicted.",
     ),
+    "CHANCERY_OCR": ("on", "Read scans with Tesseract in a background job when they are added."),
+    "CHANCERY_JOB_ATTEMPTS": ("3", "Attempts a failing background job gets before it is failed."),
 }
 
 
@@ -180,6 +182,10 @@ INSTALLED_APPS = [
     "chancery.versions",
     "chancery.audit",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "chancery.jobs",
+    "chancery.ocr",
 ]
 
 MIDDLEWARE = [
@@ -290,6 +296,10 @@ IIIF_MAX_AREA = int(env("CHANCERY_IIIF_MAX_AREA"))
 IIIF_MAX_SIDE = int(env("CHANCERY_IIIF_MAX_SIDE"))
 IIIF_DECODE_MAX_PIXELS = int(env("CHANCERY_IIIF_DECODE_MAX_PIXELS"))
 IIIF_CACHE_BYTES = int(env("CHANCERY_IIIF_CACHE_MB")) * 1024 * 1024
+# Background jobs (docs/jobs.md): the database is the queue, `chancery worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOB_ATTEMPTS = max(1, int(env("CHANCERY_JOB_ATTEMPTS")))
+OCR_ENABLED = env_flag("CHANCERY_OCR")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -36,9 +36,11 @@ def test_every_list_add_and_change_page_renders(admin_client, demo):
         info = model._meta.app_label, model._meta.model_name
         assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
         add = admin_client.get(reverse("admin:{}_{}_add".format(*info))).status_code
-        # django-axes' login-attempt logs, import runs and the audit log are read-only
+        # django-axes' login-attempt logs, import runs, the audit log, the job queue and
+        # machine-read text (made by jobs) are read-only
         read_only = info[0] == "axes" or info in {("versions", "importsource"),
-                                                  ("audit", "auditevent")}  # fmt: skip
+                                                  ("audit", "auditevent"), ("jobs", "job"),
+                                                  ("ocr", "machinetext")}  # fmt: skip
         assert add == (403 if read_only else 200), info
         obj = model.objects.first()
         if obj is not None:

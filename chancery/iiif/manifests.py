@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from chancery.corpus.models import Collection, Document
 
-from . import sources
+from . import sources, text
 
 CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 
@@ -77,11 +77,12 @@ def _image_body(request, page: sources.Page, size: str = "max") -> dict:
 
 def _canvases(request, doc: Document, manifest_id: str) -> list[dict]:
     canvases: list[dict] = []
+    read = text.read_pages(doc)
     for scan in doc.scans.all():
         scan_pages = sources.pages(scan)
         for page in scan_pages:
             n = len(canvases) + 1
-            canvas_id = f"{manifest_id.removesuffix('/manifest.json')}/canvas/{n}"
+            canvas_id = text.canvas_id(manifest_id.removesuffix("/manifest.json"), n)
             label = scan.label or ("Scan" if not sources.is_pdf(scan) else "PDF")
             if len(scan_pages) > 1:
                 label = f"{label}, page {page.number}"
@@ -108,6 +109,15 @@ def _canvases(request, doc: Document, manifest_id: str) -> list[dict]:
                     }
                 ],
             }
+            if (scan.pk, page.number) in read:
+                # The machine-read lines, as W3C annotations on the canvas (chancery/ocr).
+                canvas["annotations"] = [
+                    {
+                        "id": text.text_page_url(request, doc, n),
+                        "type": "AnnotationPage",
+                        "label": _lang("Machine-read text"),
+                    }
+                ]
             if sources.is_pdf(scan):
                 canvas["rendering"] = [
                     {
@@ -169,6 +179,8 @@ def document_manifest(request, doc: Document) -> dict | None:
         "thumbnail": items[0]["thumbnail"],
         "items": items,
     }  # fmt: skip
+    if any("annotations" in canvas for canvas in items):
+        manifest["service"] = [{"id": text.search_url(request, doc), "type": "SearchService2"}]
     if doc.summary:
         manifest["summary"] = _lang(doc.summary)
     if doc.rights and doc.rights.url.startswith(("http://", "https://")):

@@ -18,4 +18,6 @@ urlpatterns = [
         name="image",
     ),
     path("<path:public_id>/manifest.json", views.manifest, name="manifest"),
+    path("<path:public_id>/canvas/<int:n>/text.json", views.canvas_text, name="canvas-text"),
+    path("<path:public_id>/search", views.search, name="search"),
 ]

@@ -15,10 +15,11 @@ from PIL.Image import DecompressionBombError, UnidentifiedImageError
 from chancery.corpus import models
 from chancery.corpus.visibility import public
 
-from . import cache, imageapi, manifests, sources, tiles
+from . import cache, imageapi, manifests, sources, text, tiles
 
 PRESENTATION = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 IMAGE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
+SEARCH = 'application/ld+json;profile="http://iiif.io/api/search/2/context.json"'
 
 
 def _json(data: dict, content_type: str, status: int = 200) -> HttpResponse:
@@ -50,6 +51,32 @@ def manifest(request, public_id: str):
     if data is None:
         raise Http404("This document has no scans.")
     return _json(data, PRESENTATION)
+
+
+@require_GET
+def canvas_text(request, public_id: str, n: int):
+    """The machine-read lines of canvas ``n``, as an AnnotationPage."""
+    doc = get_object_or_404(_visible(request).prefetch_related("scans"), public_id=public_id)
+    for number, scan, page in text.canvas_pages(doc):
+        if number == n:
+            found = scan.machine_texts.filter(page=page.number).first()
+            if found is None:
+                break
+            return _json(text.text_page(request, doc, n, found), PRESENTATION)
+    raise Http404("This canvas has no machine-read text.")
+
+
+@require_GET
+def search(request, public_id: str):
+    """IIIF Content Search 2.0 within one document's machine-read text (``?q=``)."""
+    doc = get_object_or_404(_visible(request).prefetch_related("scans"), public_id=public_id)
+    q = request.GET.get("q", "")
+    if not text.query_words(q):
+        return _error("Give the words to find: ?q=word (Content Search 2.0).", 400)
+    unsupported = sorted({"motivation", "date", "user"} & set(request.GET))
+    if unsupported:
+        return _error(f"Not supported here: {', '.join(unsupported)} (only q is).", 400)
+    return _json(text.content_search(request, doc, q), SEARCH)
 
 
 @require_GET

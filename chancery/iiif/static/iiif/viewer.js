@@ -75,9 +75,76 @@
         }
         viewer.addHandler("page", function (e) { announce(e.page); });
         announce(0);
+        highlight(viewer, manifest, bar);
         window.chanceryViewer = viewer;
       })
       .catch(function () { box.hidden = true; });
+  }
+  /* A search's words (?q= of the record page, kept from the search hit) found by the
+     manifest's IIIF Content Search service: boxes on the page images and a list of the
+     pages they are on. */
+  function highlight(viewer, manifest, bar) {
+    var q = new URLSearchParams(window.location.search).get("q");
+    var service = (manifest.service || []).filter(function (s) {
+      return s.type === "SearchService2";
+    })[0];
+    if (!q || !service) return;
+    var canvases = (manifest.items || []).map(function (c) { return c.id; });
+    fetch(service.id + "?q=" + encodeURIComponent(q))
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (answer) {
+        var byPage = {};
+        (answer.items || []).forEach(function (a) {
+          var parts = a.target.split("#xywh=");
+          var n = canvases.indexOf(parts[0]);
+          if (n < 0 || parts.length < 2) return;
+          (byPage[n] = byPage[n] || []).push({
+            box: parts[1].split(",").map(Number), word: a.body && a.body.value
+          });
+        });
+        var pages = Object.keys(byPage).map(Number).sort(function (a, b) { return a - b; });
+        var list = document.createElement("div");
+        list.className = "iiif-hits";
+        var heading = document.createElement("p");
+        heading.textContent = pages.length ?
+          "“" + q + "” in the machine-read text of the scans:" :
+          "“" + q + "” is not in the machine-read text of the scans.";
+        list.appendChild(heading);
+        if (pages.length) {
+          var ul = document.createElement("ul");
+          pages.forEach(function (n) {
+            var li = document.createElement("li");
+            var b = document.createElement("button");
+            b.type = "button";
+            var count = byPage[n].length;
+            b.textContent = "Page " + (n + 1) + ": " + count + " match" + (count > 1 ? "es" : "");
+            b.addEventListener("click", function () { viewer.goToPage(n); });
+            li.appendChild(b);
+            ul.appendChild(li);
+          });
+          list.appendChild(ul);
+        }
+        bar.insertAdjacentElement("beforebegin", list);
+        function mark() {
+          viewer.clearOverlays();
+          var item = viewer.world.getItemAt(0);
+          var hits = byPage[viewer.currentPage()] || [];
+          if (!item) return;
+          hits.forEach(function (hit) {
+            var el = document.createElement("div");
+            el.className = "iiif-hit";
+            el.setAttribute("data-word", hit.word || "");
+            var b = hit.box;
+            viewer.addOverlay({
+              element: el, location: item.imageToViewportRectangle(b[0], b[1], b[2], b[3])
+            });
+          });
+        }
+        viewer.addHandler("open", mark);
+        if (viewer.world.getItemCount()) mark();
+        if (pages.length && pages[0] !== viewer.currentPage()) viewer.goToPage(pages[0]);
+      })
+      .catch(function () { /* the scans stay viewable without the highlights */ });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

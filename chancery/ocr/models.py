@@ -1,0 +1,55 @@
+"""The machine-read text of one page of a scan."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from chancery.corpus.models import Scan
+
+#: How the layer is labelled wherever a reader sees it.
+LABEL = "machine-read text"
+
+
+class MachineText(models.Model):
+    """What Tesseract (or the PDF's own text layer) read on one page of a scan. Never a
+    human transcript: shown and searched as "machine-read text", weighted below one.
+
+    ``lines`` holds the layout, in pixels of the page image the IIIF canvas shows
+    (``width`` x ``height``): ``[{"box": [x, y, w, h], "words": [{"text": "…",
+    "box": [x, y, w, h], "conf": 0–100}, …]}, …]``.
+    """
+
+    OCR = "ocr"
+    PDF = "pdf"
+    SOURCES = [(OCR, "Tesseract OCR"), (PDF, "the PDF's text layer")]
+
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="machine_texts")
+    page = models.PositiveIntegerField(help_text="1-based page of the scan.")
+    source = models.CharField(max_length=3, choices=SOURCES, default=OCR)
+    languages = models.CharField(
+        max_length=60, blank=True, help_text="Tesseract languages used (eng+rus)."
+    )
+    text = models.TextField(blank=True)
+    lines = models.JSONField(default=list, blank=True)
+    confidence = models.FloatField(null=True, blank=True, help_text="Mean word confidence, 0–100.")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scan", "page"]
+        verbose_name = LABEL
+        verbose_name_plural = LABEL
+        constraints = [
+            models.UniqueConstraint(fields=["scan", "page"], name="one_machine_text_per_page")
+        ]
+
+    def __str__(self) -> str:
+        return f"Machine-read text of {self.scan}, page {self.page}"
+
+    def words(self):
+        """Every word with its box: (text, [x, y, w, h], confidence, line index)."""
+        for n, line in enumerate(self.lines):
+            for word in line.get("words", []):
+                yield word["text"], word["box"], word.get("conf"), n

@@ -340,7 +340,9 @@ def _facet_filter(name: str, values: tuple[str, ...]) -> FacetFilter:
     if spec.model is not Collection:
         return FacetFilter(spec, ids=pks)
     below = subtrees([pk for pk in pks if pk is not None])
-    return FacetFilter(spec, ids=pks, subtrees=tuple(below.get(pk, ()) for pk in pks))
+    return FacetFilter(
+        spec, ids=pks, subtrees=tuple(below.get(pk, ()) if pk is not None else () for pk in pks)
+    )
 
 
 def _scope(slug: str | None) -> tuple[int, ...] | None:

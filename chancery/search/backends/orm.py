@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.related import RelatedField
@@ -125,14 +126,15 @@ def _collection_counts(name: str, matched: QuerySet) -> list[FacetValue]:
     # only this module's table and column names are interpolated; the ids are parameters
     ancestors = "'[' || replace(trim(c.path, '/'), '/', ',') || ']'"
     query = (
-        f"SELECT t.id, t.{spec.key}, t.{spec.label_field}, x.n FROM (SELECT a.value AS id, "  # noqa: S608
+        f"SELECT t.{spec.key}, t.{spec.label_field}, x.n FROM (SELECT a.value AS id, "  # noqa: S608
         f"COUNT(DISTINCT m.document_id) AS n FROM {member} m JOIN {coll} c "
         f"ON c.id = m.collection_id, json_each(CASE WHEN c.path = '' THEN '[' || c.id || ']' "
         f"ELSE {ancestors} END) a WHERE m.document_id IN ({sql}) GROUP BY a.value) x "
         f"JOIN {coll} t ON t.id = x.id ORDER BY x.n DESC, t.{spec.label_field}"
     )
-    rows = Collection.objects.raw(query, params)
-    return [FacetValue(str(getattr(r, spec.key)), getattr(r, spec.label_field), r.n) for r in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return [FacetValue(str(key), label, n) for key, label, n in cursor.fetchall()]
 
 
 def count_facets(

@@ -84,6 +84,7 @@ class Writer:
         self._authorities: dict[tuple[type[dj.Model], str], dj.Model] = {}
         self._agents: dict[str, corpus.Agent] = {}
         self._places: dict[str, corpus.Place] = {}
+        self._countries: dict[str, corpus.Place | None] = {}  # by ISO code; None: no record
         self._collections: dict[str, corpus.Collection] = {}
         self._languages: dict[str, corpus.Language] = {}
         self._deferred: list[tuple[int, str, str, str]] = []  # (pk, attached_to, related, where)
@@ -247,8 +248,8 @@ class Writer:
         plain name, else made; None when another place goes by the country's name (a
         capital the datelines name like its country, "Guatemala"): no second record of
         that name is made, the places of that country stay without a parent."""
-        if ("country", country.iso) in self._cache:
-            return self._cache["country", country.iso]
+        if country.iso in self._countries:
+            return self._countries[country.iso]
         place = corpus.Place.objects.filter(geonames=country.geonames).order_by("pk").first()
         place = place or corpus.Place.objects.filter(name=country.name, geonames="").first()
         known = gazetteer().get(compact(country.name))
@@ -257,7 +258,7 @@ class Writer:
             or corpus.Place.objects.filter(name__iexact=country.name).exists()
             or corpus.PlaceVariant.objects.filter(name__iexact=country.name).exists()
         ):
-            self._cache["country", country.iso] = None
+            self._countries[country.iso] = None
             return None
         if place is None:
             place = corpus.Place.objects.create(
@@ -268,7 +269,7 @@ class Writer:
         elif not place.geonames:
             place.geonames = country.geonames
             place.save()
-        self._cache["country", country.iso] = place
+        self._countries[country.iso] = place
         return place
 
     def _variants(self, owner, model, field: str, names: list[str]) -> None:

@@ -66,6 +66,13 @@ def tidy(text: str, limit: int = 300) -> str:
     return " ".join(text.split())[:limit]
 
 
+#: The longest name a record takes (``Authority.name``). A longer "name" is a stretch of
+#: running text the reader took for one (a heading, a list item): it makes no record.
+NAME_MAX = corpus.Agent._meta.get_field("name").max_length or 300
+#: The longest collection title: a printed chapter heading is kept whole.
+TITLE_MAX = corpus.Collection._meta.get_field("title").max_length or 1000
+
+
 def _through(name: str) -> tuple[type[dj.Model], str, str]:
     """A document relation's through model and its two id columns (document, other)."""
     field = corpus.Document._meta.get_field(name)
@@ -296,7 +303,7 @@ class Writer:
             return self._collections[ref.key]
         parent = self._collections.get(ref.parent) if ref.parent else None
         values: dict[str, Any] = {
-            "title": tidy(ref.title),
+            "title": tidy(ref.title, TITLE_MAX),
             "parent": parent,
             "position": ref.position,
         }
@@ -307,6 +314,8 @@ class Writer:
         for name in DESCRIPTION:
             if getattr(ref, name):
                 values[name] = getattr(ref, name)
+        if "printed_title" in values:
+            values["printed_title"] = tidy(values["printed_title"], TITLE_MAX)
         if ref.publisher or ref.pub_year:  # a printed volume's imprint
             values.update(
                 series=tidy(ref.series), editors="\n".join(tidy(e) for e in ref.editors),
@@ -407,13 +416,25 @@ class Writer:
     def _scalars(doc: corpus.Document) -> tuple:
         return (*(getattr(doc, f) for f in SCALARS), doc.doc_type_id, doc.rights_id)
 
+    def _is_name(self, name: str, rec: DocumentRecord) -> bool:
+        """False (and a note) for a "name" too long to be one: a parsing fragment."""
+        length = len(" ".join(name.split()))
+        if length <= NAME_MAX:
+            return True
+        self.report.warnings.append(
+            f"{rec.where}: {rec.public_id}: {' '.join(name.split())[:60]!r}… is no name "
+            f"({length} characters, at most {NAME_MAX}): no record made of it"
+        )
+        return False
+
     def _relations(self, doc: corpus.Document, rec: DocumentRecord, created: bool) -> bool:
-        wanted = {name: [self.authority(model, n) for n in getattr(rec, name)]
+        wanted = {name: [self.authority(model, n) for n in getattr(rec, name)
+                         if self._is_name(n, rec)]
                   for name, model in RELATIONS.items()}  # fmt: skip
-        wanted["places"] = [self.place(p) for p in rec.places]
+        wanted["places"] = [self.place(p) for p in rec.places if self._is_name(p.name, rec)]
         wanted["languages"] = [self.language(c, rec.where) for c in rec.languages]
         for name in PEOPLE:
-            wanted[name] = [self.agent(a) for a in getattr(rec, name)]
+            wanted[name] = [self.agent(a) for a in getattr(rec, name) if self._is_name(a.name, rec)]
         changed = False
         for name, objs in wanted.items():
             pks = {o.pk for o in objs}

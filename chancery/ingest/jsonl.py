@@ -54,8 +54,11 @@ from .safefile import atomic_write, media_path_problem
 if TYPE_CHECKING:
     from .staging import Stage
 
-#: 2: OAI tombstones and the end line (counts and checksum). 1: neither (still read).
-VERSION = 2
+#: 3: the history (``revision``, ``reviewcomment``, ``auditevent`` lines), the review lists
+#: (``review``) and a collection's ``old_slugs``. 2: OAI tombstones and the end line (counts
+#: and checksum). 1: neither. All three are read; an older Chancery refuses a newer file
+#: whole ("export version 3 not supported") rather than restore it without its history.
+VERSION = 3
 HEADER, END = "chancery-export", "chancery-export-end"
 #: line type -> (model, natural key field), in dependency order.
 TYPES = {
@@ -632,8 +635,14 @@ def check_export(path: Path) -> Checked:
         return Checked(0, f"{path.name}: no header line: read as hand-made lines, not as a "
                        "Chancery export (nothing to check that it is complete)")  # fmt: skip
     version = header.get("version")
-    if version not in (1, VERSION):
-        raise IngestError(f"{path.name}:{first[0]}", f"export version {version!r} not supported")
+    if type(version) is not int or not 1 <= version <= VERSION:
+        newer = type(version) is int and version > VERSION
+        raise IngestError(
+            f"{path.name}:{first[0]}",
+            f"export version {version!r} not supported: this Chancery reads versions 1 to "
+            f"{VERSION}"
+            + ("; a newer Chancery wrote the file: upgrade to import it" if newer else ""),
+        )
     counts = header.get("counts")
     announced: dict = counts if isinstance(counts, dict) else {}
     found: Counter = Counter()

@@ -397,9 +397,10 @@ class Collection(models.Model):
         ("chapter", "Chapter (publication)"),
     ]
 
-    title = models.CharField(max_length=300)
+    # long enough for the longest printed chapter headings (FRUS runs to 350 characters)
+    title = models.CharField(max_length=1000)
     printed_title = models.CharField(
-        max_length=300, blank=True, help_text="The title as the source prints it, if different."
+        max_length=1000, blank=True, help_text="The title as the source prints it, if different."
     )
     slug = models.SlugField(max_length=100, unique=True, blank=True)
     identifier = models.CharField(

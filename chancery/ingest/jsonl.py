@@ -26,7 +26,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -54,8 +54,11 @@ from .safefile import atomic_write, media_path_problem
 if TYPE_CHECKING:
     from .staging import Stage
 
-#: 2: OAI tombstones and the end line (counts and checksum). 1: neither (still read).
-VERSION = 2
+#: 3: the history (``revision``, ``reviewcomment``, ``auditevent`` lines), the review lists
+#: (``review``) and a collection's ``old_slugs``. 2: OAI tombstones and the end line (counts
+#: and checksum). 1: neither. All three are read; an older Chancery refuses a newer file
+#: whole ("export version 3 not supported") rather than restore it without its history.
+VERSION = 3
 HEADER, END = "chancery-export", "chancery-export-end"
 #: line type -> (model, natural key field), in dependency order.
 TYPES = {
@@ -75,7 +78,7 @@ TYPES = {
 }
 NATURAL = {model: key for model, key in TYPES.values()}
 #: inline children: parent model -> {name: (model, foreign key to the parent)}.
-CHILDREN = {
+CHILDREN: dict[type[models.Model], dict[str, tuple[type[models.Model], str]]] = {
     corpus.Agent: {
         "variants": (corpus.AgentVariant, "agent"),
         "offices": (corpus.Office, "agent"),
@@ -95,7 +98,10 @@ CHILDREN = {
 }
 #: The review lists (two records reconciliation could not tell apart): line "review",
 #: after every record, by the kind of record and the two slugs.
-REVIEWS = {"agent": corpus.AgentReview, "place": corpus.PlaceReview}
+REVIEWS: dict[str, type[corpus.AgentReview] | type[corpus.PlaceReview]] = {
+    "agent": corpus.AgentReview,
+    "place": corpus.PlaceReview,
+}
 SKIP_FIELDS = {"id"}
 #: Exported but not restored: recomputed from the parents (corpus/hierarchy.py).
 DERIVED = {"path"}
@@ -183,7 +189,7 @@ def export_lines() -> Iterator[dict]:
     counts = {name: model._default_manager.count() for name, (model, _) in TYPES.items()}
     counts["sourcekey"] = SourceKey.objects.count()
     counts.update(history.counts())
-    counts["review"] = sum(model.objects.count() for model in REVIEWS.values())
+    counts["review"] = sum(model._default_manager.count() for model in REVIEWS.values())
     yield {"type": HEADER, "version": VERSION,
            "exported_at": timezone.now().isoformat(), "counts": counts}  # fmt: skip
     yield from export_records()
@@ -208,7 +214,8 @@ def export_records() -> Iterator[dict]:
             yield {"type": "sourcekey", "scope": key.scope, "key": key.key, "object": _nk(target)}
     yield from history.export_lines()  # versions, review comments, audit log
     for kind, model in REVIEWS.items():
-        for review in model.objects.select_related("record", "candidate").order_by("pk"):
+        reviews = model._default_manager.select_related("record", "candidate").order_by("pk")
+        for review in reviews:
             yield {
                 "type": "review", "kind": kind, "id": review.pk, "record": review.record.slug,
                 "candidate": review.candidate.slug, "status": review.status,
@@ -475,34 +482,33 @@ class Restorer:
 
     def _review(self, data: dict, where: str) -> str:
         """A pair on a review list, by the slugs of its two records."""
-        model = REVIEWS.get(data.get("kind"))
+        model = REVIEWS.get(str(data.get("kind")))
         if model is None:
             raise IngestError(where, f"review of {data.get('kind')!r}: not a kind of record")
         authority = model._meta.get_field("record").related_model
-        pair = {}
+        pair: dict[str, Any] = {}  # an Agent or a Place, by the kind of review
         for end in ("record", "candidate"):
-            pair[end] = authority.objects.filter(slug=data.get(end)).first()
+            pair[end] = authority._default_manager.filter(slug=data.get(end)).first()
             if pair[end] is None:
                 raise IngestError(where, f"review {end} {data.get(end)!r}: no such record")
         values = {"status": data.get("status") or model.OPEN, "reason": data.get("reason", "")}
-        review = model.objects.filter(**pair).first()
+        reviews = model._default_manager
+        review = reviews.filter(**pair).first()
         if review is None:
             review = model(**pair, **values)
-            if data.get("id") is not None and not model.objects.filter(pk=data["id"]).exists():
+            if data.get("id") is not None and not reviews.filter(pk=data["id"]).exists():
                 review.pk = data["id"]
             review.save()
             if data.get("created_at"):
-                model.objects.filter(pk=review.pk).update(
-                    created_at=parse_datetime(data["created_at"])
-                )
-            if self.staging:
-                self.stage.created(review)
+                reviews.filter(pk=review.pk).update(created_at=parse_datetime(data["created_at"]))
+            if stage := self.staging:
+                stage.created(review)
             return "created"
         if all(getattr(review, k) == v for k, v in values.items()):
             return "unchanged"
-        update = model.objects.filter(pk=review.pk)
-        if self.staging:
-            self.stage.defer(lambda: update.update(**values))
+        update = reviews.filter(pk=review.pk)
+        if stage := self.staging:
+            stage.defer(lambda: update.update(**values))
         else:
             update.update(**values)
         return "updated"
@@ -629,8 +635,14 @@ def check_export(path: Path) -> Checked:
         return Checked(0, f"{path.name}: no header line: read as hand-made lines, not as a "
                        "Chancery export (nothing to check that it is complete)")  # fmt: skip
     version = header.get("version")
-    if version not in (1, VERSION):
-        raise IngestError(f"{path.name}:{first[0]}", f"export version {version!r} not supported")
+    if type(version) is not int or not 1 <= version <= VERSION:
+        newer = type(version) is int and version > VERSION
+        raise IngestError(
+            f"{path.name}:{first[0]}",
+            f"export version {version!r} not supported: this Chancery reads versions 1 to "
+            f"{VERSION}"
+            + ("; a newer Chancery wrote the file: upgrade to import it" if newer else ""),
+        )
     counts = header.get("counts")
     announced: dict = counts if isinstance(counts, dict) else {}
     found: Counter = Counter()

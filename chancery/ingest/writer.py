@@ -66,6 +66,13 @@ def tidy(text: str, limit: int = 300) -> str:
     return " ".join(text.split())[:limit]
 
 
+#: The longest name a record takes (``Authority.name``). A longer "name" is a stretch of
+#: running text the reader took for one (a heading, a list item): it makes no record.
+NAME_MAX = corpus.Agent._meta.get_field("name").max_length or 300
+#: The longest collection title: a printed chapter heading is kept whole.
+TITLE_MAX = corpus.Collection._meta.get_field("title").max_length or 1000
+
+
 def _through(name: str) -> tuple[type[dj.Model], str, str]:
     """A document relation's through model and its two id columns (document, other)."""
     field = corpus.Document._meta.get_field(name)
@@ -84,6 +91,7 @@ class Writer:
         self._authorities: dict[tuple[type[dj.Model], str], dj.Model] = {}
         self._agents: dict[str, corpus.Agent] = {}
         self._places: dict[str, corpus.Place] = {}
+        self._countries: dict[str, corpus.Place | None] = {}  # by ISO code; None: no record
         self._collections: dict[str, corpus.Collection] = {}
         self._languages: dict[str, corpus.Language] = {}
         self._deferred: list[tuple[int, str, str, str]] = []  # (pk, attached_to, related, where)
@@ -247,8 +255,8 @@ class Writer:
         plain name, else made; None when another place goes by the country's name (a
         capital the datelines name like its country, "Guatemala"): no second record of
         that name is made, the places of that country stay without a parent."""
-        if ("country", country.iso) in self._cache:
-            return self._cache["country", country.iso]
+        if country.iso in self._countries:
+            return self._countries[country.iso]
         place = corpus.Place.objects.filter(geonames=country.geonames).order_by("pk").first()
         place = place or corpus.Place.objects.filter(name=country.name, geonames="").first()
         known = gazetteer().get(compact(country.name))
@@ -257,7 +265,7 @@ class Writer:
             or corpus.Place.objects.filter(name__iexact=country.name).exists()
             or corpus.PlaceVariant.objects.filter(name__iexact=country.name).exists()
         ):
-            self._cache["country", country.iso] = None
+            self._countries[country.iso] = None
             return None
         if place is None:
             place = corpus.Place.objects.create(
@@ -268,7 +276,7 @@ class Writer:
         elif not place.geonames:
             place.geonames = country.geonames
             place.save()
-        self._cache["country", country.iso] = place
+        self._countries[country.iso] = place
         return place
 
     def _variants(self, owner, model, field: str, names: list[str]) -> None:
@@ -295,7 +303,7 @@ class Writer:
             return self._collections[ref.key]
         parent = self._collections.get(ref.parent) if ref.parent else None
         values: dict[str, Any] = {
-            "title": tidy(ref.title),
+            "title": tidy(ref.title, TITLE_MAX),
             "parent": parent,
             "position": ref.position,
         }
@@ -306,6 +314,8 @@ class Writer:
         for name in DESCRIPTION:
             if getattr(ref, name):
                 values[name] = getattr(ref, name)
+        if "printed_title" in values:
+            values["printed_title"] = tidy(values["printed_title"], TITLE_MAX)
         if ref.publisher or ref.pub_year:  # a printed volume's imprint
             values.update(
                 series=tidy(ref.series), editors="\n".join(tidy(e) for e in ref.editors),
@@ -406,13 +416,25 @@ class Writer:
     def _scalars(doc: corpus.Document) -> tuple:
         return (*(getattr(doc, f) for f in SCALARS), doc.doc_type_id, doc.rights_id)
 
+    def _is_name(self, name: str, rec: DocumentRecord) -> bool:
+        """False (and a note) for a "name" too long to be one: a parsing fragment."""
+        length = len(" ".join(name.split()))
+        if length <= NAME_MAX:
+            return True
+        self.report.warnings.append(
+            f"{rec.where}: {rec.public_id}: {' '.join(name.split())[:60]!r}… is no name "
+            f"({length} characters, at most {NAME_MAX}): no record made of it"
+        )
+        return False
+
     def _relations(self, doc: corpus.Document, rec: DocumentRecord, created: bool) -> bool:
-        wanted = {name: [self.authority(model, n) for n in getattr(rec, name)]
+        wanted = {name: [self.authority(model, n) for n in getattr(rec, name)
+                         if self._is_name(n, rec)]
                   for name, model in RELATIONS.items()}  # fmt: skip
-        wanted["places"] = [self.place(p) for p in rec.places]
+        wanted["places"] = [self.place(p) for p in rec.places if self._is_name(p.name, rec)]
         wanted["languages"] = [self.language(c, rec.where) for c in rec.languages]
         for name in PEOPLE:
-            wanted[name] = [self.agent(a) for a in getattr(rec, name)]
+            wanted[name] = [self.agent(a) for a in getattr(rec, name) if self._is_name(a.name, rec)]
         changed = False
         for name, objs in wanted.items():
             pks = {o.pk for o in objs}

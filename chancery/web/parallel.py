@@ -100,9 +100,9 @@ def _split(html: str) -> tuple[str, list[tuple[str, str]], str]:
 
 
 def _scan_pages(scans: list[models.Scan], text_pages: list[str]) -> list[tuple[str, models.Scan]]:
-    named = [(_SCAN_PAGE.search(s.label or ""), s) for s in scans]
-    if all(m for m, _ in named):
-        return [(m.group(1), s) for m, s in named]
+    named = [(m.group(1), s) for s in scans if (m := _SCAN_PAGE.search(s.label or ""))]
+    if len(named) == len(scans):
+        return named
     if len(text_pages) >= len(scans):
         return list(zip(text_pages, scans, strict=False))
     return [(str(i), s) for i, s in enumerate(scans, start=1)]
@@ -126,8 +126,8 @@ def build(doc: models.Document, words: list[str]) -> Parallel | None:
     layers: list[tuple[str, str, models.Transcript | models.Translation]] = []
     for n, t in enumerate(transcripts, start=1):
         layers.append((f"original{'' if n == 1 else f'-{n}'}", t.label or "Original", t))
-    for n, t in enumerate(translations, start=1):
-        layers.append((f"translation{'' if n == 1 else f'-{n}'}", t.label or "Translation", t))
+    for n, tr in enumerate(translations, start=1):
+        layers.append((f"translation{'' if n == 1 else f'-{n}'}", tr.label or "Translation", tr))
     split = []
     order: list[str] = []
     first_hit = None
@@ -135,9 +135,9 @@ def build(doc: models.Document, words: list[str]) -> Parallel | None:
     for key, title, layer in layers:
         html, n = reading.highlight(layer.html, words)
         marked += n
-        lead, chunks, notes = _split(html)
-        split.append((key, title, layer, lead, dict(chunks), notes))
-        for page, chunk in chunks:
+        lead, page_chunks, notes = _split(html)
+        split.append((key, title, layer, lead, dict(page_chunks), notes))
+        for page, chunk in page_chunks:
             if page not in order:
                 order.append(page)
             if first_hit is None and "<mark>" in chunk:

@@ -361,8 +361,8 @@ def layer_html(layer: Layer, prefix: str, note: str = "") -> str:
         parts.extend(f"<p>{escape(paragraph)}</p>" for paragraph in page)
     html = "\n".join(parts)
     notes = []
-    for n, note in enumerate(layer["notes"], start=1):
-        mark = escape(note["mark"])
+    for n, footnote in enumerate(layer["notes"], start=1):
+        mark = escape(footnote["mark"])
         ref = (
             f'{mark}<sup class="footnote-ref"><a href="#{prefix}-note-{n}" '
             f'id="{prefix}-ref-{n}">{n}</a></sup>'
@@ -370,7 +370,7 @@ def layer_html(layer: Layer, prefix: str, note: str = "") -> str:
         html = html.replace(mark, ref, 1)
         notes.append(
             f'<li id="{prefix}-note-{n}"><span class="footnote-mark">{n}</span> '
-            f'{escape(note["text"])} <a href="#{prefix}-ref-{n}" class="footnote-back" '
+            f'{escape(footnote["text"])} <a href="#{prefix}-ref-{n}" class="footnote-back" '
             f'title="Back to the text">↩</a></li>'
         )
     if notes:

@@ -78,6 +78,21 @@ def test_a_page_marker_shows_its_scan(live_server, page, archive):
     )
 
 
+def test_a_scan_page_opens_in_the_zoom_viewer(live_server, page, archive):
+    """The scans are shown once, in the scan pane; a page's button opens the deep-zoom
+    viewer below at that page."""
+    page.goto(live_server.url + "/document/11/")
+    assert page.locator("#pane-scan img").count() == 2
+    assert page.locator("ul.scans img").count() == 0, "the scans are not shown twice"
+    button = page.get_by_role("button", name="Open page 2 in the zoom viewer")
+    button.click()
+    page.wait_for_function("() => window.chanceryViewer.currentPage() === 1")
+    assert page.locator("#iiif-viewer").is_visible()
+    assert in_view(page, "#iiif-viewer")
+    assert page.locator(".iiif-status").inner_text().startswith("Showing Page 2")
+    assert page.get_by_role("link", name="IIIF manifest").is_visible()
+
+
 def test_keyboard_only(live_server, page, archive):
     page.goto(live_server.url + "/document/11/")
 
@@ -161,6 +176,10 @@ def test_without_javascript_layers_are_stacked_with_page_anchors(live_server, no
     assert in_view(nojs_page, "#translation-page-2")
     marker = nojs_page.locator("#pane-original .pb a", has_text="[Page 2]")
     assert marker.get_attribute("href") == "#scan-page-2"
+    # the scans once, in their pane; the zoom buttons need the viewer (JavaScript)
+    assert nojs_page.locator("img").count() == 2
+    assert not nojs_page.get_by_role("button", name="Open page 1 in the zoom viewer").count()
+    assert nojs_page.get_by_role("link", name="IIIF manifest").is_visible()
 
 
 def test_print_in_parallel_columns_without_controls(live_server, page, archive):

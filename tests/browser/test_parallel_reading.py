@@ -220,3 +220,39 @@ def test_a_single_text_starts_at_once_with_the_details_beside_it(live_server, br
     assert box(phone, ".text-layer .text")["y"] < 700
     assert box(phone, "#about")["y"] > box(phone, ".text-layer .text")["y"]
     context.close()
+
+
+def test_a_note_stays_in_view_beside_its_reference(live_server, browser, archive):
+    """Wide screen: following a note's number shows the note in a panel at the foot of the
+    window while the reference stays where it was; ↩ closes it. Phone: the numbered notes
+    at the end of the text, with their back-links."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/document/11/")
+    ref = page.locator("#pane-translation sup.footnote-ref a").first
+    ref.scroll_into_view_if_needed()
+    before = box(page, "#pane-translation sup.footnote-ref")
+    ref.click()
+    note = page.locator(page.evaluate("() => location.hash"))
+    assert note.evaluate("el => getComputedStyle(el).position") == "fixed"
+    assert in_view(page, "#pane-translation sup.footnote-ref"), "the reader keeps the place"
+    assert box(page, "#pane-translation sup.footnote-ref")["y"] == before["y"]
+    shown = note.bounding_box()
+    assert shown["y"] + shown["height"] <= 900 and shown["y"] > before["y"]
+    assert "Gregorian" in note.inner_text()
+    assert axe_violations(page) == []
+    note.locator(".footnote-back").click()
+    assert note.evaluate("el => getComputedStyle(el).position") == "static"
+    assert in_view(page, "#pane-translation sup.footnote-ref")
+    context.close()
+
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/document/11/")
+    page.get_by_role("tab", name="Translation (English)").click()
+    page.locator("#pane-translation sup.footnote-ref a").first.click()
+    note = page.locator(page.evaluate("() => location.hash"))
+    assert note.evaluate("el => getComputedStyle(el).position") == "static"
+    assert in_view(page, page.evaluate("() => location.hash"))
+    assert note.locator(".footnote-back").is_visible()
+    context.close()

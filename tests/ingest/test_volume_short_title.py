@@ -14,9 +14,9 @@ SHORT_TITLES = {
     "frus1864p3.xml": "Papers Relating to Foreign Affairs, 1864, Part III",
     "frus1870.xml": "Papers Relating to the Foreign Relations of the United States, 1870",
     "frus1897.xml": "Papers Relating to the Foreign Relations of the United States, 1897",
-    "frus1917Supp02v02.xml": "Papers Relating to the Foreign Relations of the United States, 1917, Supplement 2, The World War, Volume II",
-    "frus1919Parisv01.xml": "Papers Relating to the Foreign Relations of the United States, The Paris Peace Conference, 1919, Volume I",
-    "frus1934v04.xml": "Foreign Relations of the United States Diplomatic Papers, 1934, The American Republics, Volume IV",
+    "frus1917Supp02v02.xml": "Papers Relating to the Foreign Relations of the United States, 1917, Supplement 2, The World War, Volume II",  # noqa: E501
+    "frus1919Parisv01.xml": "Papers Relating to the Foreign Relations of the United States, The Paris Peace Conference, 1919, Volume I",  # noqa: E501
+    "frus1934v04.xml": "Foreign Relations of the United States Diplomatic Papers, 1934, The American Republics, Volume IV",  # noqa: E501
     "frus1861.xml": "",  # no series: the full title is cited
 }  # fmt: skip
 

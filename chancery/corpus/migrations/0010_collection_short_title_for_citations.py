@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('corpus', '0009_authority_control'),
+        ("corpus", "0009_authority_control"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='collection',
-            name='short_title',
-            field=models.CharField(blank=True, help_text="The printed volume's short title, as a citation names it ('Foreign Relations of the United States, 1901, Appendix: Affairs in China'); empty: the title.", max_length=300),
+            model_name="collection",
+            name="short_title",
+            field=models.CharField(
+                blank=True,
+                help_text="The printed volume's short title, as a citation names it ('Foreign Relations of the United States, 1901, Appendix: Affairs in China'); empty: the title.",
+                max_length=300,
+            ),
         ),
     ]

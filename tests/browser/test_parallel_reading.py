@@ -256,3 +256,28 @@ def test_a_note_stays_in_view_beside_its_reference(live_server, browser, archive
     assert in_view(page, page.evaluate("() => location.hash"))
     assert note.locator(".footnote-back").is_visible()
     context.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/search/?q=treaty", "/document/1/", "/document/12/?q=secret", "/document/11/"],
+    ids=["results", "record", "parallel-from-search", "parallel"],
+)
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, PHONE], ids=["desktop", "phone"]
+)
+def test_reading_pages_pass_axe(live_server, browser, archive, path, viewport):
+    """The results page, a record page and the parallel view (with its zoom viewer loaded,
+    and a note followed) have no WCAG 2.1 AA violations at desktop and phone widths."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    assert page.goto(live_server.url + path).status == 200
+    if path.startswith("/search/"):
+        assert page.locator(".hit").count() > 0
+    if path == "/document/11/":
+        page.wait_for_function("() => !!window.chanceryViewer")
+        if viewport is not PHONE:
+            assert page.locator(".zoom-open").first.is_visible()
+            page.locator("#pane-translation sup.footnote-ref a").first.click()
+    assert axe_violations(page) == []
+    context.close()

@@ -93,3 +93,20 @@ def test_parallel_record_queries_stay_bounded(client, demo, django_assert_max_nu
     with django_assert_max_num_queries(len(before.captured_queries)):
         page = client.get("/document/13/")
     assert b"pane-translation-2" in page.content and b'id="scan-page-5"' in page.content
+
+
+def test_scans_are_shown_once_with_the_zoom_viewer_below(client, demo):
+    """The scan pane shows the page images; the viewer section below does not repeat them
+    but keeps the deep-zoom viewer and the IIIF manifest, and each page opens it."""
+    tree = lxml_html.fromstring(client.get("/document/11/").content)
+    doc = Document.objects.get(public_id="11")
+    for scan in doc.scans.all():
+        assert len(tree.xpath(f"//a[@href='{scan.file.url}']")) == 1, "each scan shown once"
+    assert not tree.xpath("//ul[@class='scans']/li")
+    (section,) = tree.xpath("//section[@class='scans-section']")
+    assert section.xpath(".//h2")[0].text == "Zoom viewer"
+    assert section.xpath(".//*[@id='iiif-viewer']")
+    assert section.xpath(".//a[@href='/iiif/11/manifest.json' or contains(@href, 'manifest')]")
+    buttons = tree.xpath("//section[@id='pane-scan']//button[@data-zoom-page]")
+    assert [b.get("data-zoom-page") for b in buttons] == ["1", "2"]
+    assert buttons[1].text == "Open page 2 in the zoom viewer"

@@ -133,7 +133,7 @@ def collection(request, coll) -> dict:
 
 #: A collection's archival description, as the API shows it (strings, empty when unknown).
 COLLECTION_DESCRIPTION = (
-    "level", "identifier", "printed_title", "dates", "extent", "scope_content",
+    "level", "identifier", "printed_title", "short_title", "dates", "extent", "scope_content",
     "arrangement", "finding_aid_url",
 )  # fmt: skip
 

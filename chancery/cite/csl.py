@@ -221,8 +221,9 @@ def _edition(data: dict, record: Record) -> None:
     """A document printed in a volume: the volume is the publication."""
     doc, volume = record.document, record.edition
     assert volume is not None
-    data["container-title"] = clean_title(volume.title)
-    if volume.series and volume.series.casefold() not in volume.title.casefold():
+    # the volume's short title as printed on it (series, year, part), else its full title
+    data["container-title"] = clean_title(volume.short_title or volume.title)
+    if volume.series and volume.series.casefold() not in data["container-title"].casefold():
         data["collection-title"] = volume.series
     if volume.editor_names:
         data["editor"] = [person_name(n) for n in volume.editor_names]

@@ -220,6 +220,7 @@ class CollectionAdmin(Versioned, TypedText, admin.ModelAdmin):
                     "level",
                     "identifier",
                     "printed_title",
+                    "short_title",
                     "dates",
                     "extent",
                     "scope_content",

@@ -423,6 +423,12 @@ class Collection(models.Model):
     featured = models.BooleanField(default=False, help_text="Shown on the home page.")
     # A printed volume (a FRUS volume): what citations of the documents printed in it name.
     series = models.CharField("series title", max_length=300, blank=True)
+    short_title = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The printed volume's short title, as a citation names it ('Foreign Relations "
+        "of the United States, 1901, Appendix: Affairs in China'); empty: the title.",
+    )
     editors = models.TextField(
         blank=True, help_text="Editors of the printed volume, one a line, as 'Family, Given'."
     )

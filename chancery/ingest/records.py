@@ -61,6 +61,7 @@ class CollectionRef:
     #: A printed volume's imprint: series title, editors ("Family, Given"), place,
     #: publisher and year (empty for collections that are not printed volumes).
     series: str = ""
+    short_title: str = ""  # as a citation names the volume (TEI title parts)
     editors: list[str] = field(default_factory=list)
     pub_place: str = ""
     publisher: str = ""

@@ -64,6 +64,7 @@ class Volume:
     publisher: str = ""
     #: The printed volume's imprint (its citation): series, editors, place, year.
     series: str = ""
+    short_title: str = ""  # "Foreign Relations of the United States, 1901, Appendix: …"
     editors: list[str] = field(default_factory=list)
     pub_place: str = ""
     pub_year: str = ""
@@ -280,6 +281,31 @@ def offices(role: str, year: str) -> list[tuple[str, str]]:
     return found
 
 
+#: Where a volume's title turns into a description of its contents ("…, Affairs in China,
+#: Report of William W. Rockhill, Late Commissioner …"): a citation leaves that out.
+_DESCRIPTION = re.compile(
+    r",\s+(?=(?:Report|Message|Transmitted|Accompanying|[Ww]ith Accompanying)\b)"
+)
+
+
+def short_title(series: str, volume: str, number: str) -> str:
+    """A printed volume's title as a historian cites it, from the TEI title parts: series
+    (with its year), volume title without its description, volume number.
+
+    "Foreign Relations of the United States, 1901" + "Appendix, Affairs in China, Report of
+    William W. Rockhill, …" -> "Foreign Relations of the United States, 1901, Appendix:
+    Affairs in China". Empty without a series (then the full title is cited).
+    """
+    if not series:
+        return ""
+    volume = _DESCRIPTION.split(volume, maxsplit=1)[0].strip(" ,")
+    volume = re.sub(r"^(Appendix),\s+", r"\1: ", volume)
+    year = re.search(r",\s*(\d{4})$", volume)
+    if year and series.endswith(f", {year.group(1)}"):  # "…, The Paris Peace Conference, 1919"
+        series = series[: -len(f", {year.group(1)}")]
+    return ", ".join(p for p in (series, volume, number) if p)
+
+
 def read_header(header, path: Path) -> Volume:
     def first(xpath: str) -> str:
         found = header.xpath(xpath, namespaces={"t": TEI[1:-1]})
@@ -299,6 +325,11 @@ def read_header(header, path: Path) -> Volume:
     if series and sub and sub not in series:
         series = f"{series}, {sub}"  # "Foreign Relations … Diplomatic Papers, 1934"
     volume.series = series
+    volume.short_title = short_title(
+        series,
+        first(".//t:titleStmt/t:title[@type='volume']"),
+        first(".//t:titleStmt/t:title[@type='volumenumber' or @type='volume-number']"),
+    )
     volume.editors = [
         words(e)
         for e in header.xpath(".//t:titleStmt/t:editor", namespaces={"t": TEI[1:-1]})
@@ -379,6 +410,7 @@ class VolumeReader:
                 yield CollectionRef(
                     key=self.volume.id, title=title, printed_title=printed, level="volume",
                     identifier=self.volume.id, series=self.volume.series,
+                    short_title=self.volume.short_title,
                     editors=self.volume.editors, pub_place=self.volume.pub_place,
                     publisher=self.volume.publisher, pub_year=self.volume.pub_year,
                 )  # fmt: skip

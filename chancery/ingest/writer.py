@@ -94,6 +94,7 @@ class Writer:
         self._countries: dict[str, corpus.Place | None] = {}  # by ISO code; None: no record
         self._collections: dict[str, corpus.Collection] = {}
         self._languages: dict[str, corpus.Language] = {}
+        self._cache: dict[tuple, Any] = {}  # countries of gazetteer places (country())
         self._deferred: list[tuple[int, str, str, str]] = []  # (pk, attached_to, related, where)
         self._pending: dict[
             type[dj.Model], list
@@ -318,7 +319,8 @@ class Writer:
             values["printed_title"] = tidy(values["printed_title"], TITLE_MAX)
         if ref.publisher or ref.pub_year:  # a printed volume's imprint
             values.update(
-                series=tidy(ref.series), editors="\n".join(tidy(e) for e in ref.editors),
+                series=tidy(ref.series), short_title=tidy(ref.short_title),
+                editors="\n".join(tidy(e) for e in ref.editors),
                 pub_place=tidy(ref.pub_place, 200), publisher=tidy(ref.publisher),
                 pub_year=tidy(ref.pub_year, 20),
             )  # fmt: skip

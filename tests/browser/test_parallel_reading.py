@@ -78,6 +78,21 @@ def test_a_page_marker_shows_its_scan(live_server, page, archive):
     )
 
 
+def test_a_scan_page_opens_in_the_zoom_viewer(live_server, page, archive):
+    """The scans are shown once, in the scan pane; a page's button opens the deep-zoom
+    viewer below at that page."""
+    page.goto(live_server.url + "/document/11/")
+    assert page.locator("#pane-scan img").count() == 2
+    assert page.locator("ul.scans img").count() == 0, "the scans are not shown twice"
+    button = page.get_by_role("button", name="Open page 2 in the zoom viewer")
+    button.click()
+    page.wait_for_function("() => window.chanceryViewer.currentPage() === 1")
+    assert page.locator("#iiif-viewer").is_visible()
+    assert in_view(page, "#iiif-viewer")
+    assert page.locator(".iiif-status").inner_text().startswith("Showing Page 2")
+    assert page.get_by_role("link", name="IIIF manifest").is_visible()
+
+
 def test_keyboard_only(live_server, page, archive):
     page.goto(live_server.url + "/document/11/")
 
@@ -161,6 +176,10 @@ def test_without_javascript_layers_are_stacked_with_page_anchors(live_server, no
     assert in_view(nojs_page, "#translation-page-2")
     marker = nojs_page.locator("#pane-original .pb a", has_text="[Page 2]")
     assert marker.get_attribute("href") == "#scan-page-2"
+    # the scans once, in their pane; the zoom buttons need the viewer (JavaScript)
+    assert nojs_page.locator("img").count() == 2
+    assert not nojs_page.get_by_role("button", name="Open page 1 in the zoom viewer").count()
+    assert nojs_page.get_by_role("link", name="IIIF manifest").is_visible()
 
 
 def test_print_in_parallel_columns_without_controls(live_server, page, archive):
@@ -200,4 +219,65 @@ def test_a_single_text_starts_at_once_with_the_details_beside_it(live_server, br
     phone.goto(live_server.url + "/document/long/")
     assert box(phone, ".text-layer .text")["y"] < 700
     assert box(phone, "#about")["y"] > box(phone, ".text-layer .text")["y"]
+    context.close()
+
+
+def test_a_note_stays_in_view_beside_its_reference(live_server, browser, archive):
+    """Wide screen: following a note's number shows the note in a panel at the foot of the
+    window while the reference stays where it was; ↩ closes it. Phone: the numbered notes
+    at the end of the text, with their back-links."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/document/11/")
+    ref = page.locator("#pane-translation sup.footnote-ref a").first
+    ref.scroll_into_view_if_needed()
+    before = box(page, "#pane-translation sup.footnote-ref")
+    ref.click()
+    note = page.locator(page.evaluate("() => location.hash"))
+    assert note.evaluate("el => getComputedStyle(el).position") == "fixed"
+    assert in_view(page, "#pane-translation sup.footnote-ref"), "the reader keeps the place"
+    assert box(page, "#pane-translation sup.footnote-ref")["y"] == before["y"]
+    shown = note.bounding_box()
+    assert shown["y"] + shown["height"] <= 900 and shown["y"] > before["y"]
+    assert "Gregorian" in note.inner_text()
+    assert axe_violations(page) == []
+    note.locator(".footnote-back").click()
+    assert note.evaluate("el => getComputedStyle(el).position") == "static"
+    assert in_view(page, "#pane-translation sup.footnote-ref")
+    context.close()
+
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/document/11/")
+    page.get_by_role("tab", name="Translation (English)").click()
+    page.locator("#pane-translation sup.footnote-ref a").first.click()
+    note = page.locator(page.evaluate("() => location.hash"))
+    assert note.evaluate("el => getComputedStyle(el).position") == "static"
+    assert in_view(page, page.evaluate("() => location.hash"))
+    assert note.locator(".footnote-back").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/search/?q=treaty", "/document/1/", "/document/12/?q=secret", "/document/11/"],
+    ids=["results", "record", "parallel-from-search", "parallel"],
+)
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, PHONE], ids=["desktop", "phone"]
+)
+def test_reading_pages_pass_axe(live_server, browser, archive, path, viewport):
+    """The results page, a record page and the parallel view (with its zoom viewer loaded,
+    and a note followed) have no WCAG 2.1 AA violations at desktop and phone widths."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    assert page.goto(live_server.url + path).status == 200
+    if path.startswith("/search/"):
+        assert page.locator(".hit").count() > 0
+    if path == "/document/11/":
+        page.wait_for_function("() => !!window.chanceryViewer")
+        if viewport is not PHONE:
+            assert page.locator(".zoom-open").first.is_visible()
+            page.locator("#pane-translation sup.footnote-ref a").first.click()
+    assert axe_violations(page) == []
     context.close()

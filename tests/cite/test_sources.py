@@ -29,14 +29,14 @@ CSL_SCHEMA = "csl/csl-data.json"
 #: (public id, Chicago note, Chicago bibliography), read against the printed volume and
 #: the demo archive's records by hand.
 CHICAGO = [
-    ("frus1901China/d1", "“Document 1: To the Senate and House of Representatives,” in Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, doc. 1 (1901; United States Government Printing Office, 1902), 3, http://testserver/document/frus1901China/d1/.",
-     "“Document 1: To the Senate and House of Representatives.” In Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, Doc. 1, 3. 1901; United States Government Printing Office, 1902. http://testserver/document/frus1901China/d1/."),
-    ("frus1901China/d10", "“Cablegram Dated August 19 from Viceroy Li Hung Chang, Was Transmitted by the Chinese Minister in London and Received by Minister Wu on the Night of the Same Day,” in Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, doc. 10 (1900; United States Government Printing Office, 1902), 15–16, http://testserver/document/frus1901China/d10/.",
-     "“Cablegram Dated August 19 from Viceroy Li Hung Chang, Was Transmitted by the Chinese Minister in London and Received by Minister Wu on the Night of the Same Day.” In Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, Doc. 10, 15–16. 1900; United States Government Printing Office, 1902. http://testserver/document/frus1901China/d10/."),
-    ("frus1901China/d12", "“Memorandum in Response to the Chinese Minister’s Communication of Cablegrams from Viceroy Earl Li Hung Chang, Dated August 19 and 21, Proposing the Immediate Cessation of Hostilities and the Appointment of an Envoy to Conduct Negotiations, Received at the Department of State August 20 and 21, 1900,” in Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, doc. 12 (1900; United States Government Printing Office, 1902), 16, http://testserver/document/frus1901China/d12/.",
-     "“Memorandum in Response to the Chinese Minister’s Communication of Cablegrams from Viceroy Earl Li Hung Chang, Dated August 19 and 21, Proposing the Immediate Cessation of Hostilities and the Appointment of an Envoy to Conduct Negotiations, Received at the Department of State August 20 and 21, 1900.” In Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, Doc. 12, 16. 1900; United States Government Printing Office, 1902. http://testserver/document/frus1901China/d12/."),
-    ("frus1901China/d30", "“The French Chargé d’Affaires to the Secretary of State,” in Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, doc. 30 (1900; United States Government Printing Office, 1902), 26–27, http://testserver/document/frus1901China/d30/.",
-     "“The French Chargé d’Affaires to the Secretary of State.” In Foreign Relations of the United States, 1901, Appendix, Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents, Doc. 30, 26–27. 1900; United States Government Printing Office, 1902. http://testserver/document/frus1901China/d30/."),
+    ("frus1901China/d1", "“Document 1: To the Senate and House of Representatives,” in Foreign Relations of the United States, 1901, Appendix: Affairs in China, doc. 1 (1901; United States Government Printing Office, 1902), 3, http://testserver/document/frus1901China/d1/.",
+     "“Document 1: To the Senate and House of Representatives.” In Foreign Relations of the United States, 1901, Appendix: Affairs in China, Doc. 1, 3. 1901; United States Government Printing Office, 1902. http://testserver/document/frus1901China/d1/."),
+    ("frus1901China/d10", "“Cablegram Dated August 19 from Viceroy Li Hung Chang, Was Transmitted by the Chinese Minister in London and Received by Minister Wu on the Night of the Same Day,” in Foreign Relations of the United States, 1901, Appendix: Affairs in China, doc. 10 (1900; United States Government Printing Office, 1902), 15–16, http://testserver/document/frus1901China/d10/.",
+     "“Cablegram Dated August 19 from Viceroy Li Hung Chang, Was Transmitted by the Chinese Minister in London and Received by Minister Wu on the Night of the Same Day.” In Foreign Relations of the United States, 1901, Appendix: Affairs in China, Doc. 10, 15–16. 1900; United States Government Printing Office, 1902. http://testserver/document/frus1901China/d10/."),
+    ("frus1901China/d12", "“Memorandum in Response to the Chinese Minister’s Communication of Cablegrams from Viceroy Earl Li Hung Chang, Dated August 19 and 21, Proposing the Immediate Cessation of Hostilities and the Appointment of an Envoy to Conduct Negotiations, Received at the Department of State August 20 and 21, 1900,” in Foreign Relations of the United States, 1901, Appendix: Affairs in China, doc. 12 (1900; United States Government Printing Office, 1902), 16, http://testserver/document/frus1901China/d12/.",
+     "“Memorandum in Response to the Chinese Minister’s Communication of Cablegrams from Viceroy Earl Li Hung Chang, Dated August 19 and 21, Proposing the Immediate Cessation of Hostilities and the Appointment of an Envoy to Conduct Negotiations, Received at the Department of State August 20 and 21, 1900.” In Foreign Relations of the United States, 1901, Appendix: Affairs in China, Doc. 12, 16. 1900; United States Government Printing Office, 1902. http://testserver/document/frus1901China/d12/."),
+    ("frus1901China/d30", "“The French Chargé d’Affaires to the Secretary of State,” in Foreign Relations of the United States, 1901, Appendix: Affairs in China, doc. 30 (1900; United States Government Printing Office, 1902), 26–27, http://testserver/document/frus1901China/d30/.",
+     "“The French Chargé d’Affaires to the Secretary of State.” In Foreign Relations of the United States, 1901, Appendix: Affairs in China, Doc. 30, 26–27. 1900; United States Government Printing Office, 1902. http://testserver/document/frus1901China/d30/."),
     ("1", "“Transcript, Meeting of East German leader Erich Honecker and Soviet leader Leonid Brezhnev, Crimea, 25 July 1978 (excerpt),” Transcript, Sino-Soviet Relations › Rivalry and Rapprochement, 1978–1989, July 25, 1978, Stiftung Archiv der Parteien und Massenorganisationen der DDR im Bundesarchiv, http://testserver/document/1/.",
      "“Transcript, Meeting of East German leader Erich Honecker and Soviet leader Leonid Brezhnev, Crimea, 25 July 1978 (excerpt).” Transcript. Sino-Soviet Relations › Rivalry and Rapprochement, 1978–1989. July 25, 1978. Stiftung Archiv der Parteien und Massenorganisationen der DDR im Bundesarchiv. http://testserver/document/1/."),
     ("2", "Central Committee of the Communist Party of the Soviet Union, “Letter, Central Committee of the Communist Party of the Soviet Union to the Chinese Communist Party, on the Soviet Union's Readiness to Provide Assistance to China in the Event of an Attack,” Letter, Sino-Soviet Relations › The Sino-Soviet Alliance, 1946–1958, September 27, 1958, http://testserver/document/2/.",
@@ -111,6 +111,7 @@ def test_every_style_of_a_frus_document_names_volume_pages_and_year(client, chin
     # Turabian (Chicago 17th) keeps the place of publication, as the example does;
     # 1900 is the document's own date (inferred from "Handed to Mr. Adee … August 20, 1900").
     assert (
+        "in Foreign Relations of the United States, 1901, Appendix: Affairs in China, "
         "doc. 10 (1900; Washington: United States Government Printing Office, 1902), 15–16"
         in (cited["turabian-note"])
     )
@@ -120,11 +121,11 @@ def test_record_page_shows_document_number_pages_and_volume(client, china_1901):
     tree = lxml_html.fromstring(client.get("/document/frus1901China/d10/").content)
     (line,) = tree.xpath("//p[@class='record-printed']")
     assert " ".join(line.text_content().split()) == (
-        "Document 10 · pp. 15–16 · Foreign Relations of the United States, 1901, Appendix, "
-        "Affairs in China, Report of William W. Rockhill, Late Commissioner to China, with "
-        "Accompanying Documents"
+        "Document 10 · pp. 15–16 · Foreign Relations of the United States, 1901, Appendix: "
+        "Affairs in China"
     )
     printed = tree.xpath("//dt[.='Printed in']/following-sibling::dd[1]")[0].text_content()
+    assert "Report of William W. Rockhill" in printed, "the description has the full title"
     assert "(Washington: United States Government Printing Office, 1902), document 10" in printed
     text = " ".join(tree.xpath("//div[@class='text']")[0].text_content().split())
     assert "having [Page 16] entered Pekin" in text
@@ -136,6 +137,14 @@ def test_volume_imprint_and_page_ranges_are_stored(china_1901):
         "Foreign Relations of the United States, 1901", "Washington",
         "United States Government Printing Office", "1902",
     )  # fmt: skip
+    # cited by its short printed title, as a historian does; the full title stays the title
+    assert (
+        volume.short_title
+        == "Foreign Relations of the United States, 1901, Appendix: Affairs in China"
+    )
+    assert volume.title.endswith(
+        "Report of William W. Rockhill, Late Commissioner to China, with Accompanying Documents"
+    )
     pages = dict(
         (d.public_id, (d.number, d.page_start, d.page_end))
         for d in models.Document.objects.filter(
@@ -152,7 +161,10 @@ def test_bibtex_and_ris_carry_the_volume(client, china_1901):
     (entry,) = library.entries
     assert entry.entry_type == "incollection"
     fields = {f.key: f.value for f in entry.fields}
-    assert fields["booktitle"].startswith("Foreign Relations of the United States, 1901, Appendix")
+    assert (
+        fields["booktitle"]
+        == "Foreign Relations of the United States, 1901, Appendix: Affairs in China"
+    )
     assert (fields["number"], fields["pages"], fields["year"]) == ("30", "26--27", "1902")
     assert (fields["publisher"], fields["address"]) == (
         "United States Government Printing Office", "Washington"

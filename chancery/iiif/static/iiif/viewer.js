@@ -77,6 +77,7 @@
         announce(0);
         highlight(viewer, manifest, bar);
         window.chanceryViewer = viewer;
+        document.dispatchEvent(new CustomEvent("chancery:viewer"));  // parallel.js: zoom buttons
       })
       .catch(function () { box.hidden = true; });
   }

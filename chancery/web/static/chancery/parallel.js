@@ -121,10 +121,33 @@
     if (row) row.classList.add("current");
     goTo("scan", p, true);
     if (history.replaceState) history.replaceState(null, "", "#scan-page-" + p);
-    var viewer = window.chanceryViewer, rows = Array.prototype.slice.call(
-      panes.scan.querySelectorAll(".scan-page figure"));
-    var index = rows.indexOf(row && row.querySelector("figure"));
+    zoomTo(row);
+  });
+
+  // the deep-zoom viewer below (iiif/viewer.js) shows the same scans: turned to a page
+  // from its row in the scan pane, where each page's "Open in the zoom viewer" button
+  // (hidden until the viewer is ready) opens it there
+  function zoomTo(row) {
+    var viewer = window.chanceryViewer, figures = panes.scan ? Array.prototype.slice.call(
+      panes.scan.querySelectorAll(".scan-page figure")) : [];
+    var index = figures.indexOf(row && row.querySelector("figure"));
     if (viewer && index >= 0 && viewer.goToPage) viewer.goToPage(index);
+    return viewer && index >= 0 ? viewer : null;
+  }
+  function zoomReady() {
+    if (!window.chanceryViewer) return;
+    root.querySelectorAll(".zoom-open").forEach(function (p) { p.hidden = false; });
+  }
+  document.addEventListener("chancery:viewer", zoomReady);
+  zoomReady();
+  root.addEventListener("click", function (e) {
+    var button = e.target.closest ? e.target.closest("button[data-zoom-page]") : null;
+    if (!button) return;
+    var viewer = zoomTo(button.closest(".scan-page"));
+    if (!viewer) return;
+    var box = document.getElementById("iiif-viewer");
+    box.scrollIntoView({block: "center"});
+    viewer.canvas.focus({preventScroll: true});
   });
 
   render();

@@ -1,13 +1,13 @@
 """The search contract: one table of searches, every engine, the same answers.
 
 Each engine indexes the same archive (the demo, a document with no date, one with a
-translation, a transcript and a scan read by OCR, a draft) and answers every search of :data:`TABLE`: its
-count must be the table's, and its count, facets, year histogram, undated count and pages
-must be Tantivy's (the engine that runs beside any database, so every engine is held to
-the same answers). An engine whose index lives in another database than the run's is a
-named skip (``SearchBackend.database``). Relevance order is the engine's own (BM25 or
-``ts_rank_cd``): for it the pages hold the same documents, each once; every other order is
-the same, page by page.
+translation, a transcript and machine-read text on a scan, a draft) and answers every
+search of :data:`TABLE`: its count must be the table's, and its count, facets, year
+histogram, undated count and pages must be Tantivy's (the engine that runs beside any
+database, so every engine is held to the same answers). An engine whose index lives in
+another database than the run's is a named skip (``SearchBackend.database``). Relevance
+order is the engine's own (BM25 or ``ts_rank_cd``): for it the pages hold the same
+documents, each once; every other order is the same, page by page.
 """
 
 import datetime as dt

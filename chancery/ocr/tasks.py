@@ -8,6 +8,7 @@ from django_tasks import TaskContext
 from chancery.corpus.models import Scan
 from chancery.iiif import sources
 from chancery.jobs.retry import job, report_progress
+from chancery.search.indexing import schedule
 
 from . import reading
 from .models import MachineText
@@ -45,5 +46,7 @@ def read_scan(context: TaskContext, scan_id: int) -> dict:
                     "height": text.height,
                 },
             )
+        # Searched as its own text layer: the document is re-indexed with the text.
+        schedule([scan.document_id])
     report_progress(context, len(pages), len(pages), "pages")
     return {"pages": len(pages), "sources": sorted({t.source for _, t in read})}

@@ -7,7 +7,7 @@ from chancery.corpus.apps import SignalledConfig
 #: Search migrations that leave the index empty (they recreate its table): once ``migrate``
 #: has applied one of them, the archive's published documents are indexed again. A migration
 #: never calls the indexer itself: it would run today's code on that day's schema.
-EMPTIES_INDEX = {("search", "0003_search_layers")}
+EMPTIES_INDEX = {("search", "0003_search_layers"), ("search", "0009_search_machine_text")}
 
 
 class SearchConfig(SignalledConfig):

@@ -30,6 +30,7 @@ from chancery.corpus.models import (
     Translation,
 )
 from chancery.corpus.sanitize import html_to_text
+from chancery.ocr.models import MachineText
 
 from . import variants
 from .backends import get_backend
@@ -88,6 +89,20 @@ def _texts(model, pks: list[int]) -> dict[int, list[tuple[str, str | None]]]:
     return out
 
 
+def machine_texts(pks: list[int]) -> dict[int, str]:
+    """{document pk: the machine-read text of its scans, page after page} (one query)."""
+    rows = (
+        MachineText.objects.filter(scan__document_id__in=pks)
+        .exclude(text="")
+        .order_by("scan__document_id", "scan__position", "scan_id", "page")
+        .values_list("scan__document_id", "text")
+    )
+    out: dict[int, list[str]] = {}
+    for document, text in rows:
+        out.setdefault(document, []).append(text)
+    return {pk: "\n".join(texts) for pk, texts in out.items()}
+
+
 def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry], dict]:
     """What the index needs of these documents (the published ones), read as plain values in
     a dozen queries per chunk: no model instances, which cost more than the texts at scale.
@@ -124,6 +139,7 @@ def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry],
         "subject": dict(Subject.objects.filter(pk__in=subject_ids).values_list("pk", "name")),
     }
     translations, transcripts = _texts(Translation, found), _texts(Transcript, found)
+    machine = machine_texts(found)
     entries = []
     for pk, title, summary, doc_type, earliest, latest, decade, updated in documents:
         translation = " ".join(text for text, _ in translations.get(pk, []))
@@ -141,6 +157,7 @@ def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry],
             languages=related["languages"].get(pk, []),
             translation=translation,
             transcript=transcript,
+            machine=machine.get(pk, ""),
         )
         if facts:
             single = {"doc_type": doc_type, "decade": decade}

@@ -43,19 +43,22 @@ from .variants import expand
 
 #: The indexed text fields and their weights (BM25 on SQLite and Tantivy; PostgreSQL's
 #: ``ts_rank_cd`` labels A–D carry the same ratios). Title 10, summary 4, names 2, each text
-#: layer 1.
+#: layer 1; the machine-read text of the scans (OCR, :mod:`chancery.ocr`) half a human
+#: layer: a word read by a machine may be misread, and a human text holding it ranks first.
 TEXT_FIELDS: dict[str, float] = {
     "title": 10.0,
     "summary": 4.0,
     "translation": 1.0,
     "transcript": 1.0,
     "names": 2.0,
+    "machine": 0.5,
 }
 #: A text layer a search can be limited to (``SearchQuery.layer``) -> the field holding it.
 LAYER_FIELDS: dict[str, str] = {
     "translation": "translation",
     "transcript": "transcript",
     "summary": "summary",
+    "machine": "machine",
 }
 #: Proximity counts for two to this many typed words.
 MAX_NEAR_WORDS = 8

@@ -32,6 +32,7 @@ LAYERS = {
     "translation": "Translation",
     "transcript": "Original transcript",
     "summary": "Summary",
+    "machine": "Machine-read text",
 }
 #: Field filters resolved by the database (not the text engine), public name -> label.
 FIELD_FILTERS = {

@@ -16,6 +16,8 @@ from django.db.models import CharField, Value
 
 from chancery.corpus.models import Transcript, Translation
 from chancery.corpus.sanitize import html_to_text
+from chancery.ocr.models import LABEL as MACHINE_LABEL
+from chancery.ocr.models import MachineText
 
 from . import budget
 from .analysis import WORD, cyrillic_prefix, fold, has_cjk, word_key
@@ -190,7 +192,10 @@ LAYER_LABELS = {
     "summary": "summary",
     "translation": "translation",
     "transcript": "original transcript",
+    "machine": MACHINE_LABEL,
 }
+#: Layers a hit names by their label ("Matched in: machine-read text"), not their key.
+NAMED_BY_LABEL = {"machine"}
 
 
 def highlight(document, texts: list[tuple[str, str]], parsed: ParsedQuery) -> Marks:
@@ -213,8 +218,9 @@ def highlight(document, texts: list[tuple[str, str]], parsed: ParsedQuery) -> Ma
         spans = matcher.spans(text)
         if not spans:
             continue
-        if layer not in marks.layers:
-            marks.layers.append(layer)
+        named = LAYER_LABELS[layer] if layer in NAMED_BY_LABEL else layer
+        if named not in marks.layers:
+            marks.layers.append(named)
         score = len({s[2] for s in spans}), len(spans)
         if best is None or score > best[0]:
             best = (score, layer, text, spans)
@@ -257,8 +263,8 @@ def marks_for(documents: list, parsed: ParsedQuery) -> dict[int, Marks]:
 def layer_texts(
     ids: list[int], head: int | None = None
 ) -> tuple[dict[int, list[tuple[str, str]]], set[int]]:
-    """{pk: [(layer, plain text)]} of the documents' translations and transcripts (one
-    query), and the pks whose text was cut at ``head`` characters of HTML."""
+    """{pk: [(layer, plain text)]} of the documents' translations, transcripts and pages of
+    machine-read text (one query), and the pks whose text was cut at ``head`` characters."""
     if not ids:
         return {}, set()
     layer = CharField()
@@ -272,8 +278,16 @@ def layer_texts(
         .order_by()
         .annotate(layer=Value("transcript", output_field=layer))
     )
+    machine = (
+        MachineText.objects.filter(scan__document_id__in=ids)
+        .exclude(text="")
+        .order_by()
+        .annotate(layer=Value("machine", output_field=layer))
+    )
     rows = translations.values_list("document_id", "layer", "html").union(
-        transcripts.values_list("document_id", "layer", "html"), all=True
+        transcripts.values_list("document_id", "layer", "html"),
+        machine.values_list("scan__document_id", "layer", "text"),
+        all=True,
     )
     texts: dict[int, list[tuple[str, str]]] = {}
     cut: set[int] = set()
@@ -284,5 +298,5 @@ def layer_texts(
             piece = text[:head]
             text = piece[: piece.rfind("<")] if piece.rfind("<") > piece.rfind(">") else piece
             cut.add(pk)
-        texts.setdefault(pk, []).append((name, html_to_text(text)))
+        texts.setdefault(pk, []).append((name, text if name == "machine" else html_to_text(text)))
     return texts, cut

@@ -1,13 +1,13 @@
 """The search contract: one table of searches, every engine, the same answers.
 
 Each engine indexes the same archive (the demo, a document with no date, one with a
-translation and a transcript, a draft) and answers every search of :data:`TABLE`: its
-count must be the table's, and its count, facets, year histogram, undated count and pages
-must be Tantivy's (the engine that runs beside any database, so every engine is held to
-the same answers). An engine whose index lives in another database than the run's is a
-named skip (``SearchBackend.database``). Relevance order is the engine's own (BM25 or
-``ts_rank_cd``): for it the pages hold the same documents, each once; every other order is
-the same, page by page.
+translation, a transcript and machine-read text on a scan, a draft) and answers every
+search of :data:`TABLE`: its count must be the table's, and its count, facets, year
+histogram, undated count and pages must be Tantivy's (the engine that runs beside any
+database, so every engine is held to the same answers). An engine whose index lives in
+another database than the run's is a named skip (``SearchBackend.database``). Relevance
+order is the engine's own (BM25 or ``ts_rank_cd``): for it the pages hold the same
+documents, each once; every other order is the same, page by page.
 """
 
 import datetime as dt
@@ -20,12 +20,14 @@ from django.db import connection
 from chancery.corpus.demo import load_demo
 from chancery.corpus.hierarchy import with_totals
 from chancery.corpus.models import Agent, Collection, Document, Transcript
+from chancery.ocr.models import MachineText
 from chancery.search.backends import _backend_class, get_backend
 from chancery.search.backends import tantivy as tantivy_engine
 from chancery.search.facets import FACETS
 from chancery.search.indexing import reindex
 from chancery.search.query import SearchQuery
 from tests.factories import DocumentFactory
+from tests.iiif.scans import add_scan, image_bytes, page_image
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +79,11 @@ TABLE = [
     Case("the translation layer", 1, "Khrushchev", {"layer": "translation"}),
     Case("the transcript layer", 1, "wheat", {"layer": "transcript"}),
     Case("not in that layer", 0, "wheat", {"layer": "translation"}),
+    Case("the machine-read text", 1, "samovar"),
+    Case("the machine-read layer", 1, "samovar", {"layer": "machine"}),
+    Case("not in a human layer", 0, "samovar", {"layer": "transcript"}),
+    Case("a human word and a machine-read word", 1, "wheat samovar"),
+    Case("no human word in the machine-read layer", 0, "wheat", {"layer": "machine"}),
     Case("by date", 12, "", {"sort": "date"}),
     Case("newest first", 12, "", {"sort": "-date"}),
     Case("by title", 12, "", {"sort": "title"}),
@@ -101,6 +108,8 @@ def archive():
         text="<p>Khrushchev spoke of the grain harvest.</p>",
     )
     Transcript.objects.create(document=translated, html="<p>The wheat of Kuban.</p>")
+    scan = add_scan(translated, "page.png", image_bytes(page_image(400, 300, "x"), "PNG"))
+    MachineText.objects.create(scan=scan, page=1, text="A brass samovar, Kuban 1961")
     translated.save()  # indexed with its transcript
     DocumentFactory(public_id="draft", title="Draft on the Soviet Union", status=Document.DRAFT)
     DocumentFactory(public_id="romanised", title="Call of the Marquis", summary="",

@@ -126,3 +126,19 @@ def test_start_up_fills_an_index_found_empty_beside_published_documents(catalogu
     assert indexing.bring_up_to_date(report=lambda line: None)
     assert _searchable() == Document.objects.published().count() == 9
     assert indexing.bring_up_to_date(report=lambda line: None) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_past_the_machine_text_migration_again_keeps_scans_searchable(catalogue):
+    from chancery.ocr.models import MachineText
+    from tests.iiif.scans import add_scan, image_bytes, page_image
+
+    document = Document.objects.published().first()
+    scan = add_scan(document, "page.png", image_bytes(page_image(300, 200, "x"), "PNG"))
+    MachineText.objects.create(scan=scan, page=1, text="A brass samovar")
+    indexing.index_documents([document.pk])
+    assert get_backend().search(SearchQuery(text="samovar")).count() == 1
+    call_command("migrate", "search", "0008", verbosity=0)
+    call_command("migrate", verbosity=0)
+    assert get_backend().search(SearchQuery(text="samovar")).count() == 1
+    assert _searchable() == Document.objects.published().count()

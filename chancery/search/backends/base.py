@@ -59,7 +59,8 @@ class IndexEntry:
     """What an engine indexes for one document: plain text per field.
 
     ``body`` is every text layer together (for engines with one text column);
-    ``translation`` and ``transcript`` are the layers apart, for engines that keep them so.
+    ``translation`` and ``transcript`` are the layers apart, for engines that keep them so;
+    ``machine`` is the machine-read text of the document's scans (never part of ``body``).
     """
 
     pk: int
@@ -70,6 +71,7 @@ class IndexEntry:
     languages: list[str] = field(default_factory=list)
     translation: str = ""
     transcript: str = ""
+    machine: str = ""
     #: What engines that filter and count by themselves need (see ``indexing.read_entries``).
     facts: dict | None = None
 

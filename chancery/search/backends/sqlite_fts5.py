@@ -2,8 +2,9 @@
 
 One FTS5 table, ``search_fts``, keyed by the document's primary key (its rowid), with a
 column per field and text layer, weighted in bm25: title 10, summary 4, names 2,
-translation 1, transcript 1. The tokenizer is porter over unicode61 with diacritics
-removed ("Gdańsk" finds "Gdansk", "treaties" finds "treaty"); Russian stemming and CJK
+translation 1, transcript 1, the scans' machine-read text 0.5. The tokenizer is porter
+over unicode61 with diacritics removed ("Gdańsk" finds "Gdansk", "treaties" finds
+"treaty"); Russian stemming and CJK
 bigrams are applied in Python (:mod:`chancery.search.analysis`) on both sides.
 
 A second, small table ``search_words`` (title, summary and names, unstemmed) and its
@@ -141,7 +142,7 @@ class SQLiteFTS5Backend(SearchBackend):
             self._delete(cursor, [e.pk for e in entries])
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, words, {', '.join(COLUMNS)}) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                 [
                     (
                         e.pk,
@@ -151,6 +152,7 @@ class SQLiteFTS5Backend(SearchBackend):
                         analyse(e.translation or ("" if e.transcript else e.body)),
                         analyse(e.transcript),
                         analyse(e.names),
+                        analyse(e.machine),
                     )
                     for e in entries
                 ],

@@ -97,22 +97,22 @@ class PostgresBackend(SearchBackend):
         for e in entries:
             translation = e.translation or ("" if e.transcript else e.body)
             described = " ".join((e.title, e.summary, e.names, translation))
-            meta, text = configs_for(list(e.languages or []), described, e.transcript)
+            meta, text = configs_for(list(e.languages or []), described, e.transcript or e.machine)
             rows.append(
                 (e.pk, meta, text, prepare(e.title), prepare(e.summary), prepare(e.names),
-                 prepare(translation), prepare(e.transcript))
+                 prepare(translation), prepare(e.transcript), prepare(e.machine))
             )  # fmt: skip
         with self._writer().cursor() as cursor:
             # The facts are read from the document rows in the same statement: the index
             # is written in the transaction that changed them, so they are current.
             columns = ("meta_config", "text_config", "title", "summary", "names",
-                       "translation", "transcript", *FACT_COLUMNS)  # fmt: skip
+                       "translation", "transcript", "machine", *FACT_COLUMNS)  # fmt: skip
             cursor.executemany(
                 f"INSERT INTO {TABLE} (document_id, {', '.join(columns)}) "
                 "SELECT v.id, v.meta::regconfig, v.text::regconfig, v.title, v.summary, "
-                f"v.names, v.translation, v.transcript, {facts_sql('v.id', 'f')} "
-                "FROM (VALUES (%s::bigint, %s, %s, %s, %s, %s, %s, %s)) "
-                "AS v (id, meta, text, title, summary, names, translation, transcript) "
+                f"v.names, v.translation, v.transcript, v.machine, {facts_sql('v.id', 'f')} "
+                "FROM (VALUES (%s::bigint, %s, %s, %s, %s, %s, %s, %s, %s)) "
+                "AS v (id, meta, text, title, summary, names, translation, transcript, machine) "
                 f"JOIN {Document._meta.db_table} f ON f.id = v.id "
                 "ON CONFLICT (document_id) DO UPDATE SET "
                 + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns),

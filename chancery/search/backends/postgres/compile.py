@@ -8,6 +8,10 @@ match and always takes the GIN index. With the query as a constant it estimates 
 for a word in most documents prefers a sequential scan; but that reads (detoasts) every
 row's whole vector, 20× slower than the index, which answers a plain word without reading
 any vector.
+
+A row matches a tsquery when its human text (``vector``) or its scans' machine-read text
+(``machine_vector``, its own GIN index) does (:func:`hit`); when every word group must
+match, each is matched apart, so one word may be in a transcript and another on a scan.
 """
 
 # ruff: noqa: S608
@@ -30,6 +34,7 @@ from .schema import (
     LAYER_TEXT,
     LINK_FACETS,
     LINKS,
+    MACHINE_FIELD,
     MAX_INDEXED,
     ROW_FACETS,
     TABLE,
@@ -45,6 +50,14 @@ MAX_COMBINATIONS = 128
 DATE_COLUMNS = {"earliest": "s.earliest", "latest": "s.latest"}
 
 Query = tuple[str, list]
+
+
+def hit(query: str, params: list | tuple, alias: str = "s.") -> Query:
+    """The rows whose human or machine-read text matches the tsquery ``query``."""
+    return (
+        f"({alias}vector @@ (SELECT {query}) OR {alias}machine_vector @@ (SELECT {query}))",
+        [*params, *params],
+    )
 
 
 def _tokens(text: str) -> list[str]:
@@ -90,12 +103,13 @@ def both(queries: list[Query], joiner: str = " && ") -> Query:
 def _coverage(queries: list[Query], at_least: int) -> Query:
     """Rows matching at least ``at_least`` of the queries, with how many: each query is one
     GIN index scan, so no row's (large) vector is read to count."""
-    scans = [f"SELECT document_id FROM {TABLE} WHERE vector @@ (SELECT {q})" for q, _ in queries]
+    scans = [hit(q, ps, "") for q, ps in queries]
     sql = (
-        f"SELECT document_id, count(*) AS n FROM ({' UNION ALL '.join(scans)}) AS m "
-        "GROUP BY document_id HAVING count(*) >= %s"
+        "SELECT document_id, count(*) AS n FROM ("
+        + " UNION ALL ".join(f"SELECT document_id FROM {TABLE} WHERE {c}" for c, _ in scans)
+        + ") AS m GROUP BY document_id HAVING count(*) >= %s"
     )
-    return sql, [*(p for _, ps in queries for p in ps), at_least]
+    return sql, [*(p for _, ps in scans for p in ps), at_least]
 
 
 @dataclass(frozen=True)
@@ -182,25 +196,28 @@ def text_match(parsed: ParsedQuery) -> Match:
             query, params = match.text
         elif least and least < total:
             query, params = _at_least(queries, least)
-            match.where(f"s.vector @@ (SELECT {query})", params)
+            match.where(*hit(query, params))
             match.bands = [_band(queries, n) for n in range(total, least - 1, -1)]
         else:
             query, params = both(queries)
-            match.where(f"s.vector @@ (SELECT {query})", params)
+            each = [hit(q, ps) for q, ps in queries]
+            condition = " AND ".join(c for c, _ in each)
+            match.where(condition, [p for _, ps in each for p in ps])
             match.bands = [Band(groups=total)]
             if total == 1 and not parsed.layer:
-                match.implied_by_lead = f"s.vector @@ (SELECT {query})"
+                match.implied_by_lead = condition
         layer = LAYER_TEXT.get(parsed.layer or "")
-        if layer:
+        if parsed.layer == MACHINE_FIELD:
+            match.where(f"s.machine_vector @@ (SELECT {query})", params)
+        elif layer:
             text = f"to_tsvector(s.{layer[0]}, left(s.{layer[1]}, {MAX_INDEXED}))"
             match.where(f"{text} @@ (SELECT {query})", params)
     excluded = any_of(parsed.excluded)
     if excluded:
         # A GIN scan hashed once, not each match's vector read to test it.
+        condition, params = hit(*excluded, "")
         match.where(
-            f"s.document_id NOT IN (SELECT document_id FROM {TABLE} "
-            f"WHERE vector @@ (SELECT {excluded[0]}))",
-            excluded[1],
+            f"s.document_id NOT IN (SELECT document_id FROM {TABLE} WHERE {condition})", params
         )
     return match
 
@@ -218,7 +235,8 @@ def _band(queries: list[Query], n: int) -> Band:
     if n < len(queries):
         more, more_params = _at_least(queries, n + 1)
         query, params = f"({query} && !!{more})", [*params, *more_params]
-    return Band(f"s.vector @@ (SELECT {query})", tuple(params), n)
+    condition, params = hit(query, params)
+    return Band(condition, tuple(params), n)
 
 
 def filter_conditions(plan: SearchPlan) -> list[Query]:

@@ -11,8 +11,8 @@ from chancery.corpus.models import Document
 
 from ... import ranking
 from ..base import Ranked
-from .compile import Band, Match, Query, both
-from .schema import RANK_WEIGHTS, TABLE, fetch
+from .compile import Band, Match, Query, both, hit
+from .schema import MACHINE_FACTOR, RANK_WEIGHTS, TABLE, fetch
 
 #: Matches ranked with their whole vector; more are first ranked on a small vector. On the
 #: judged queries (bench/relevance) 300 ranks as well as 1,000 and as ranking every match.
@@ -40,19 +40,29 @@ def _whole_rank(match: Match) -> Query:
     group's (for documents with some of the words under "most of the words")."""
 
     def rank(query: str) -> str:
-        return f"ts_rank_cd('{RANK_WEIGHTS}', x.v, (SELECT {query}), 1)"
+        # The machine-read text (``x.m``) counts MACHINE_FACTOR of a human text.
+        return (
+            f"(ts_rank_cd('{RANK_WEIGHTS}', x.v, (SELECT {query}), 1) + {MACHINE_FACTOR} "
+            f"* ts_rank_cd('{RANK_WEIGHTS}', x.m, (SELECT {query}), 1))"
+        )
 
     text, text_params = match.words()
     if len(match.queries) < 2:
-        return rank(text), text_params
+        return rank(text), [*text_params, *text_params]
     every, every_params = both(match.queries)
-    return f"({rank(every)} + 0.1 * {rank(text)})", [*every_params, *text_params]
+    return (
+        f"({rank(every)} + 0.1 * {rank(text)})",
+        [*every_params, *every_params, *text_params, *text_params],
+    )
 
 
 #: The columns a whole-vector ranking reads of a row: its whole vector detoasted once into
 #: a value the rank functions share (each would otherwise detoast it again), and whether
 #: its title holds every word group.
-_VECTOR = "s.vector || ''::tsvector AS v, s.lead @@ (SELECT {title}) AS in_title, {weak} AS weak"
+_VECTOR = (
+    "s.vector || ''::tsvector AS v, s.machine_vector AS m, "
+    "s.lead @@ (SELECT {title}) AS in_title, {weak} AS weak"
+)
 
 
 def _vector(match: Match) -> Query:
@@ -61,8 +71,8 @@ def _vector(match: Match) -> Query:
     if match.firm is None:
         return _VECTOR.format(title=title, weak="false"), list(title_params)
     firm, firm_params = match.firm
-    weak = f"NOT (s.vector @@ (SELECT {firm}))"
-    return _VECTOR.format(title=title, weak=weak), [*title_params, *firm_params]
+    found, found_params = hit(firm, firm_params)
+    return _VECTOR.format(title=title, weak=f"NOT {found}"), [*title_params, *found_params]
 
 
 def _whole_sql(match: Match, rows: str, rows_params: list, tail: str = "") -> Query:

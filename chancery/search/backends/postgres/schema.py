@@ -4,7 +4,10 @@ One row per published document, keyed by its primary key. The weighted ``tsvecto
 generated column, so PostgreSQL keeps it current on every write to the row: title A,
 summary B, names C, translation and transcript D (ranked with :data:`RANK_WEIGHTS`, the
 shared field weights of :data:`chancery.search.plan.TEXT_FIELDS` divided by ten). A GIN
-index serves ``@@``.
+index serves ``@@``. The scans' machine-read text has its own column, generated vector
+``machine_vector`` and GIN index (``ts_rank_cd`` has four labels and all four are in use):
+a word matches in either vector, and the machine vector's rank counts
+:data:`MACHINE_FACTOR` of a human text's.
 
 The migrations hold their SQL as they ran it: 0002_postgres (the text columns, the
 weighted ``vector`` and its GIN index, the unstemmed ``words``, the text search
@@ -13,7 +16,7 @@ with ``unaccent``), 0004_postgres_head (the ``head`` vector: title, summary, nam
 first 1,500 characters of each text layer), 0005_postgres_facts (the triggers that drop the
 rows of documents deleted or unpublished behind Django's back) and 0006_postgres_links (the
 facts columns, the combinations table :data:`LINKS` and its ``search_pg_links_id`` function,
-the ``lead`` vector and its GIN index).
+the ``lead`` vector and its GIN index) and 0009_search_machine_text (the machine-read text).
 
 A search trusts the table to hold only published documents (it never joins the documents
 for that): signals keep it so, and the triggers when documents change behind Django's back
@@ -46,10 +49,15 @@ LABELS = {"title": "A", "summary": "B", "names": "C", "translation": "D", "trans
 RANK_WEIGHTS = (
     "{"
     + ", ".join(
-        str(max(w for f, w in TEXT_FIELDS.items() if LABELS[f] == label) / 10) for label in "DCBA"
+        str(max(TEXT_FIELDS[f] for f, lab in LABELS.items() if lab == label) / 10)
+        for label in "DCBA"
     )
     + "}"
 )
+#: The machine-read text (its own vector, labelled D like the human texts): its rank counts
+#: this much of a human text's, the ratio of their shared weights.
+MACHINE_FIELD = "machine"
+MACHINE_FACTOR = TEXT_FIELDS[MACHINE_FIELD] / TEXT_FIELDS["transcript"]
 #: tsvector positions stop at 16,383 and its size at 1 MB: this much of a text is indexed
 #: (the generated ``vector`` column of migration 0002_postgres).
 MAX_INDEXED = 1_000_000

@@ -10,11 +10,11 @@ what a crash left out is reindexed (``indexing.repair``).
 
 Unlike the SQL engines, everything a search page needs is answered inside the index:
 matching, ranking (BM25 per field, weighted like the FTS5 engine: title 10, summary 4,
-names 2, translation and transcript 1), the count, every facet and the year histogram
-(Tantivy aggregations over all matches), filters, dates and sorting (fast fields). The
-database is asked only for the ten documents shown, their texts for the snippets, and the
-labels of the facet values: a broad word matching most of the archive costs no Python
-loop over its matches.
+names 2, translation and transcript 1, machine-read text 0.5), the count, every facet and
+the year histogram (Tantivy aggregations over all matches), filters, dates and sorting
+(fast fields). The database is asked only for the ten documents shown, their texts for the
+snippets, and the labels of the facet values: a broad word matching most of the archive
+costs no Python loop over its matches.
 
 Text is analysed as on SQLite: Russian stems and CJK bigrams in Python
 (:mod:`chancery.search.analysis`), then a Tantivy analyzer that lowercases, folds

@@ -25,7 +25,7 @@ from ..base import IndexEntry
 COLUMNS = tuple(TEXT_FIELDS)
 #: Bump when the schema or the analysis changes (a facet added to ``FACETS``): an index of
 #: another version is rebuilt.
-VERSION = 3
+VERSION = 4
 UNDATED_DATE = 9_000_000_000_000
 _LOCK = threading.Lock()
 _INDEXES: dict[str, tantivy.Index] = {}
@@ -133,6 +133,7 @@ def to_document(entry: IndexEntry) -> tantivy.Document:
         "translation": entry.translation or ("" if entry.transcript else entry.body),
         "transcript": entry.transcript,
         "names": entry.names,
+        "machine": entry.machine,
     }
     for column, text in texts.items():
         if text:

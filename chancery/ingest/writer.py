@@ -94,7 +94,6 @@ class Writer:
         self._countries: dict[str, corpus.Place | None] = {}  # by ISO code; None: no record
         self._collections: dict[str, corpus.Collection] = {}
         self._languages: dict[str, corpus.Language] = {}
-        self._cache: dict[tuple, Any] = {}  # countries of gazetteer places (country())
         self._deferred: list[tuple[int, str, str, str]] = []  # (pk, attached_to, related, where)
         self._pending: dict[
             type[dj.Model], list

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("corpus", "0009_authority_control"),
+        ("corpus", "0010_collection_long_titles"),
     ]
 
     operations = [

@@ -258,40 +258,44 @@ class AuthorityReview(models.Model):
     )
     reason = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
-    # each concrete review has these two foreign keys, to its kind of record
+    # each concrete review has these two foreign keys, to its kind of record (review_links)
     record: Authority
     candidate: Authority
 
     class Meta:
         abstract = True
         ordering = ["status", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "candidate"], name="one_%(class)s")
+        ]
 
     def __str__(self) -> str:
         return f"{self.candidate} = {self.record}?"
 
 
+def review_links(kind: type[Authority]) -> tuple[models.ForeignKey, models.ForeignKey]:
+    """A review's two foreign keys to its kind of record: the record (whose ``reviews``
+    they are) and the candidate it may be the same as."""
+    return (
+        models.ForeignKey(kind, on_delete=models.CASCADE, related_name="reviews"),
+        models.ForeignKey(kind, on_delete=models.CASCADE, related_name="+"),
+    )
+
+
 class AgentReview(AuthorityReview):
-    record = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="reviews")
-    candidate = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="+")
+    record, candidate = review_links(Agent)
 
     class Meta(AuthorityReview.Meta):
         verbose_name = "person to review"
         verbose_name_plural = "people to review"
-        constraints = [
-            models.UniqueConstraint(fields=["record", "candidate"], name="one_agent_review")
-        ]
 
 
 class PlaceReview(AuthorityReview):
-    record = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="reviews")
-    candidate = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+    record, candidate = review_links(Place)
 
     class Meta(AuthorityReview.Meta):
         verbose_name = "place to review"
         verbose_name_plural = "places to review"
-        constraints = [
-            models.UniqueConstraint(fields=["record", "candidate"], name="one_place_review")
-        ]
 
 
 class AuthorityRedirect(models.Model):

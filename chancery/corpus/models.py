@@ -36,11 +36,10 @@ def unique_slug(instance: models.Model, text: str, field: str = "slug") -> str:
     return slug
 
 
-class Authority(models.Model):
-    """A named, slugged term a document can be described by."""
+class Named(models.Model):
+    """A record known and listed by its name."""
 
     name = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=100, unique=True, blank=True)
 
     class Meta:
         abstract = True
@@ -48,6 +47,15 @@ class Authority(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Authority(Named):
+    """A named, slugged term a document can be described by."""
+
+    slug = models.SlugField(max_length=100, unique=True, blank=True)
+
+    class Meta(Named.Meta):
+        abstract = True
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -196,10 +204,9 @@ def check_identifiers(record) -> None:
         raise ValidationError(errors)
 
 
-class NameVariant(models.Model):
+class NameVariant(Named):
     """Another form of a name: a spelling, a romanisation, a script, a former name."""
 
-    name = models.CharField(max_length=300)
     note = models.CharField(
         max_length=200, blank=True, help_text="e.g. 'Wade-Giles', 'Cyrillic', 'until 1924'"
     )
@@ -210,12 +217,8 @@ class NameVariant(models.Model):
         max_length=100, blank=True, help_text="Romanisation or source: 'Wade-Giles', 'GeoNames'."
     )
 
-    class Meta:
+    class Meta(Named.Meta):
         abstract = True
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
     def save(self, *args, **kwargs):
         self.script = self.script or script_of(self.name)
@@ -258,40 +261,44 @@ class AuthorityReview(models.Model):
     )
     reason = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
-    # each concrete review has these two foreign keys, to its kind of record
+    # each concrete review has these two foreign keys, to its kind of record (review_links)
     record: Authority
     candidate: Authority
 
     class Meta:
         abstract = True
         ordering = ["status", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "candidate"], name="one_%(class)s")
+        ]
 
     def __str__(self) -> str:
         return f"{self.candidate} = {self.record}?"
 
 
+def review_links(kind: type[Authority]) -> tuple[models.ForeignKey, models.ForeignKey]:
+    """A review's two foreign keys to its kind of record: the record (whose ``reviews``
+    they are) and the candidate it may be the same as."""
+    return (
+        models.ForeignKey(kind, on_delete=models.CASCADE, related_name="reviews"),
+        models.ForeignKey(kind, on_delete=models.CASCADE, related_name="+"),
+    )
+
+
 class AgentReview(AuthorityReview):
-    record = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="reviews")
-    candidate = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="+")
+    record, candidate = review_links(Agent)
 
     class Meta(AuthorityReview.Meta):
         verbose_name = "person to review"
         verbose_name_plural = "people to review"
-        constraints = [
-            models.UniqueConstraint(fields=["record", "candidate"], name="one_agent_review")
-        ]
 
 
 class PlaceReview(AuthorityReview):
-    record = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="reviews")
-    candidate = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+    record, candidate = review_links(Place)
 
     class Meta(AuthorityReview.Meta):
         verbose_name = "place to review"
         verbose_name_plural = "places to review"
-        constraints = [
-            models.UniqueConstraint(fields=["record", "candidate"], name="one_place_review")
-        ]
 
 
 class AuthorityRedirect(models.Model):

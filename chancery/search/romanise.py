@@ -212,39 +212,44 @@ def _postal(pinyin: str) -> str:
     return re.sub(r"ou$", "ow", wade)
 
 
-def _from_pinyin(words: list[str]) -> list[Form]:
+def _syllables(pieces: list[list[str]], kind: str) -> list[list[str]] | None:
+    """Each word's syllables in one romanisation, its pieces split in turn; None when a
+    piece does not split."""
     sylls = []
-    for piece_list in _pinyin_pieces(words):
+    for piece_list in pieces:
         word = []
         for piece in piece_list:
-            found = segment(piece, PINYIN)
+            found = segment(piece, kind)
             if not found:
-                return []
-            word += [_pinyin_spelling(s) for s in found]
+                return None
+            word += found
         sylls.append(word)
-    forms = []
-    for layout in _layouts(sylls):
-        wade = [[to_wade_giles(s) for s in w] for w in layout]
-        forms.append(Form(" ".join(_wade_word(w) for w in wade), WADE_GILES))
-        forms.append(
-            Form(" ".join(_wade_word([_plain(s) for s in w]) for w in wade), WADE_GILES_PLAIN)
-        )
-        forms.append(
-            Form(" ".join("".join(_postal(s) for s in w).capitalize() for w in layout), POSTAL)
-        )
-    return forms
+    return sylls
+
+
+def _older_forms(layout: list[list[str]]) -> list[Form]:
+    """Wade-Giles (with and without apostrophes) and postal spellings of words of pinyin
+    syllables."""
+    wade = [[to_wade_giles(s) for s in w] for w in layout]
+    return [
+        Form(" ".join(_wade_word(w) for w in wade), WADE_GILES),
+        Form(" ".join(_wade_word([_plain(s) for s in w]) for w in wade), WADE_GILES_PLAIN),
+        Form(" ".join("".join(_postal(s) for s in w).capitalize() for w in layout), POSTAL),
+    ]
+
+
+def _from_pinyin(words: list[str]) -> list[Form]:
+    sylls = _syllables(_pinyin_pieces(words), PINYIN)
+    if sylls is None:
+        return []
+    spelt = [[_pinyin_spelling(s) for s in w] for w in sylls]
+    return [form for layout in _layouts(spelt) for form in _older_forms(layout)]
 
 
 def _from_wade(words: list[str]) -> list[Form]:
-    sylls = []
-    for piece_list in _pieces(words):
-        word = []
-        for piece in piece_list:
-            found = segment(piece, WADE_GILES)
-            if not found:
-                return []
-            word += found
-        sylls.append(word)
+    sylls = _syllables(_pieces(words), WADE_GILES)
+    if sylls is None:
+        return []
     forms = []
     for layout in _layouts(sylls):
         readings = [[to_pinyin(s) for s in w] for w in layout]
@@ -252,14 +257,7 @@ def _from_wade(words: list[str]) -> list[Form]:
             return []
         first = [[r[0] for r in w] for w in readings]
         forms.append(Form(" ".join("".join(w).capitalize() for w in first), PINYIN))
-        wade = [[to_wade_giles(s) for s in w] for w in first]
-        forms.append(Form(" ".join(_wade_word(w) for w in wade), WADE_GILES))
-        forms.append(
-            Form(" ".join(_wade_word([_plain(s) for s in w]) for w in wade), WADE_GILES_PLAIN)
-        )
-        forms.append(
-            Form(" ".join("".join(_postal(s) for s in w).capitalize() for w in first), POSTAL)
-        )
+        forms += _older_forms(first)
     return forms
 
 

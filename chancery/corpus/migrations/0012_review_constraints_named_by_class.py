@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("corpus", "0009_authority_control"),
+        ("corpus", "0011_collection_short_title_for_citations"),
     ]
 
     operations = [

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -116,20 +117,34 @@ def _authority_counts(name: str, matched: QuerySet) -> list[FacetValue]:
     return [FacetValue(str(r[spec.key]), r[spec.label_field], r["n"]) for r in rows]
 
 
+#: The ids on a membership's collection path ("/3/17/42/": its ancestors and itself) as rows
+#: ``a.value``; a collection whose path is not yet written stands for itself. SQLite reads
+#: the path as a JSON array; PostgreSQL (where the shared tests compare its engine with this
+#: one) splits it into an array.
+_ANCESTORS = {
+    "sqlite": "json_each(CASE WHEN c.path = '' THEN '[' || c.id || ']' "
+    "ELSE '[' || replace(trim(c.path, '/'), '/', ',') || ']' END) a",
+    "postgresql": "unnest(CASE WHEN c.path = '' THEN ARRAY[c.id] "
+    "ELSE string_to_array(trim(both '/' from c.path), '/')::int[] END) AS a(value)",
+}
+
+
 def _collection_counts(name: str, matched: QuerySet) -> list[FacetValue]:
     """Each collection's matched documents anywhere in its subtree, each counted once: the
     memberships of the matches joined to every collection on their collection's path (its
     ancestors and itself), grouped by that collection (one query)."""
     spec = FACETS[name]
-    sql, params = matched.query.sql_with_params()
+    try:
+        sql, params = matched.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an empty id list)
+        return []
     member, coll = Membership._meta.db_table, Collection._meta.db_table
     # only this module's table and column names are interpolated; the ids are parameters
-    ancestors = "'[' || replace(trim(c.path, '/'), '/', ',') || ']'"
     query = (
         f"SELECT t.{spec.key}, t.{spec.label_field}, x.n FROM (SELECT a.value AS id, "  # noqa: S608
         f"COUNT(DISTINCT m.document_id) AS n FROM {member} m JOIN {coll} c "
-        f"ON c.id = m.collection_id, json_each(CASE WHEN c.path = '' THEN '[' || c.id || ']' "
-        f"ELSE {ancestors} END) a WHERE m.document_id IN ({sql}) GROUP BY a.value) x "
+        f"ON c.id = m.collection_id, {_ANCESTORS[connection.vendor]} "
+        f"WHERE m.document_id IN ({sql}) GROUP BY a.value) x "
         f"JOIN {coll} t ON t.id = x.id ORDER BY x.n DESC, t.{spec.label_field}"
     )
     with connection.cursor() as cursor:

@@ -1,11 +1,13 @@
 """Settings, all from the environment with safe defaults.
 
-Every setting Chancery reads is listed in ``ENVIRONMENT`` (name, default, help) so the
-docs can be checked against it; nothing requires an untracked local settings file.
+Every setting Chancery reads is listed in ``ENVIRONMENT`` (name, default, help; kept in
+data/environment.toml) so the docs can be checked against it; nothing requires an untracked
+local settings file.
 """
 
 import os
 import secrets
+import tomllib
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,97 +21,11 @@ os.umask(0o027)
 
 BASE_DIR = Path(__file__).resolve().parent
 
-#: name -> (default, help). docs/configuration.md documents each; a test keeps them in step.
-ENVIRONMENT = {
-    "CHANCERY_HOME": ("./var", "Folder for the SQLite database, media files and the secret key."),
-    "CHANCERY_DATABASE_URL": (
-        "sqlite:///$CHANCERY_HOME/chancery.sqlite3",
-        "Database URL (sqlite:///… or postgresql://…).",
-    ),
-    "CHANCERY_SECRET_KEY": (
-        "generated once into $CHANCERY_HOME/secret_key",
-        "Django's secret key; set it in production.",
-    ),
-    "CHANCERY_DEBUG": ("off", "Django debug mode; only 'on', 'true' or '1' turn it on."),
-    "CHANCERY_ALLOWED_HOSTS": ("localhost,127.0.0.1,[::1]", "Comma-separated host names served."),
-    "CHANCERY_SITE_NAME": ("Chancery Digital Archive", "Name shown in the header and citations."),
-    "CHANCERY_SEARCH_BACKEND": (
-        "",
-        "Search engine: `fts5`, `postgres`, `tantivy` or a class's dotted path; "
-        "empty: chosen from the database engine.",
-    ),
-    "CHANCERY_SEARCH_INDEX": (
-        "$CHANCERY_HOME/search-index",
-        "Folder of the Tantivy engine's index (derived from the database; rebuildable).",
-    ),
-    "CHANCERY_SEARCH_TIMEOUT": (
-        "5",
-        "Seconds a search may run before it is stopped and answered 503; 0: no limit.",
-    ),
-    "CHANCERY_EXPORT_MAX_RECORDS": (
-        "100000",
-        "Most documents one search export (/search/export.<ext>) may hold; more is a 400.",
-    ),
-    "CHANCERY_REPLICA_URLS": ("", "Comma-separated PostgreSQL URLs of read replicas."),
-    "CHANCERY_CSRF_TRUSTED_ORIGINS": ("", "Comma-separated origins trusted for CSRF (https://…)."),
-    "CHANCERY_OAI_NAMESPACE": (
-        "archive.example.org",
-        "Domain in OAI-PMH identifiers (oai:<domain>:<id>); set it once, keep it stable.",
-    ),
-    "CHANCERY_ADMIN_EMAIL": ("archivist@example.org", "Contact address OAI-PMH Identify gives."),
-    "CHANCERY_SQLITE_BUSY_TIMEOUT": (
-        "25",
-        "Seconds a SQLite write waits for another writer (an import) before giving up; "
-        "below the worker timeout (30 s).",
-    ),
-    "PORT": ("8000", "Port for `chancery serve` and `make run`."),
-    "CHANCERY_SECURE_SSL_REDIRECT": ("off", "Redirect every http:// request to https://."),
-    "CHANCERY_SECURE_HSTS_SECONDS": (
-        "0",
-        "Strict-Transport-Security max-age in seconds (0: no header); with subdomains and preload.",
-    ),
-    "CHANCERY_SECURE_COOKIES": ("off", "Session and CSRF cookies sent over HTTPS only."),
-    "CHANCERY_LOGIN_FAILURE_LIMIT": (
-        "5",
-        "Failed logins for one name from one address before a lockout.",
-    ),
-    "CHANCERY_LOGIN_LOCKOUT_MINUTES": ("15", "How long a login lockout lasts, in minutes."),
-    "CHANCERY_TRUSTED_PROXIES": (
-        "127.0.0.1,::1",
-        "Comma-separated proxy addresses whose X-Forwarded-For names the client "
-        "(login throttling).",
-    ),
-    "CHANCERY_UPLOAD_MAX_MB": ("200", "Largest file (scan, PDF, picture) accepted, in MB."),
-    "CHANCERY_MEDIA_ACCEL_PREFIX": (
-        "",
-        "When set (e.g. `/protected-media/`), media answers hand the file to nginx with "
-        "X-Accel-Redirect to this internal location instead of streaming it.",
-    ),
-    "CHANCERY_SCHEMAS_DIR": (
-        "",
-        "Folder of the published schemas imports and tests validate against (`ead3/ead3.xsd`, "
-        "`eac-cpf/cpf.rng`, `csl/csl-data.json`); empty: `shared/schemas` beside the installation.",
-    ),
-    "CHANCERY_IMAGE_MAX_PIXELS": (
-        "250000000",
-        "Largest image (in pixels) accepted as a scan or read by the IIIF server.",
-    ),
-    "CHANCERY_IIIF_MAX_AREA": ("25000000", "Largest IIIF output in pixels (info.json maxArea)."),
-    "CHANCERY_IIIF_MAX_SIDE": (
-        "10000",
-        "Longest IIIF output side in pixels (info.json maxWidth and maxHeight).",
-    ),
-    "CHANCERY_IIIF_DECODE_MAX_PIXELS": (
-        "64000000",
-        "Most source pixels one IIIF request may decode (after JPEG draft reduction); "
-        "more answers 413.",
-    ),
-    "CHANCERY_IIIF_CACHE_MB": (
-        "2048",
-        "Bound of the IIIF derivative cache in MB; least recently used files are evicted.",
-    ),
-    "CHANCERY_OCR": ("on", "Read scans with Tesseract in a background job when they are added."),
-    "CHANCERY_JOB_ATTEMPTS": ("3", "Attempts a failing background job gets before it is failed."),
+#: name -> (default, help), from data/environment.toml. docs/configuration.md documents each;
+#: a test keeps them in step.
+ENVIRONMENT: dict[str, tuple[str, str]] = {
+    name: (entry["default"], entry["help"])
+    for name, entry in tomllib.loads((BASE_DIR / "data" / "environment.toml").read_text()).items()
 }
 
 

@@ -91,7 +91,8 @@ def test_every_setting_and_command_is_documented():
 
     docs_dir = Path(__file__).resolve().parents[1] / "docs"
     docs = (docs_dir / "configuration.md").read_text()
-    for name in ENVIRONMENT:
+    for name, (default, help_text) in ENVIRONMENT.items():
+        assert isinstance(default, str) and help_text, f"{name}: a default and a help line"
         assert f"`{name}`" in docs, f"{name} missing from docs/configuration.md"
     cli_docs = (docs_dir / "cli.md").read_text()
     for name in COMMANDS:

@@ -1,8 +1,10 @@
-"""Routes of API v1. Every route but the last is described in openapi.py (a test checks)."""
+"""Routes of API v1, named after their views (chancery/routes.py). Every route but the last
+is described in openapi.py (a test checks)."""
 
 from django.urls import path, re_path
 
 from chancery.corpus.authorities import browsable_kinds
+from chancery.routes import route
 from chancery.web import exports
 
 from . import v1, views
@@ -10,18 +12,18 @@ from . import v1, views
 app_name = "api"
 
 urlpatterns = [
-    path("", v1.index, name="index"),
-    path("openapi.json", v1.openapi, name="openapi"),
-    path("search", views.search, name="search"),
-    path("search/export.<str:ext>", exports.api_search_export, name="search-export"),
-    path("documents", v1.documents, name="documents"),
-    path("documents/<path:public_id>", v1.document, name="document"),
-    path("collections", v1.collections, name="collections"),
-    path("collections/<slug:slug>", v1.collection, name="collection"),
+    route("", v1.index),
+    route("openapi.json", v1.openapi),
+    route("search", views.search),
+    route("search/export.<str:ext>", exports.api_search_export, name="search-export"),
+    route("documents", v1.documents),
+    route("documents/<path:public_id>", v1.document),
+    route("collections", v1.collections),
+    route("collections/<slug:slug>", v1.collection),
     *(
-        route
+        pattern
         for kind in browsable_kinds()
-        for route in (
+        for pattern in (
             path(kind.plural, v1.authority_list(kind.name), name=kind.plural),
             path(f"{kind.plural}/<slug:slug>", v1.authority_detail(kind.name), name=kind.name),
         )

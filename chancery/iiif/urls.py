@@ -1,23 +1,31 @@
 """IIIF routes. Image identifiers are ``<scan id>-<page>``; document ids may contain slashes."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
+
+from chancery.routes import route
 
 from . import views
 
 app_name = "iiif"
 
-urlpatterns = [
-    path("collections.json", views.collections, name="collections"),
-    path("collection/<slug:slug>.json", views.collection, name="collection"),
-    path("image/<str:identifier>", views.image_base, name="image-base"),
-    path("image/<str:identifier>/info.json", views.image_info, name="image-info"),
+#: The Image API below an image's base URI ``image/<identifier>`` (which itself redirects
+#: to its information): ``info.json`` and ``{region}/{size}/{rotation}/{quality}.{format}``.
+IMAGE_API = [
+    route("info.json", views.image_info),
     re_path(
-        r"^image/(?P<identifier>[^/]+)/(?P<region>[^/]+)/(?P<size>[^/]+)/(?P<rotation>[^/]+)"
-        r"/(?P<quality>[^/.]+)\.(?P<fmt>[^/.]+)$",
+        r"^(?P<region>[^/]+)/(?P<size>[^/]+)/(?P<rotation>[^/]+)/(?P<quality>[^/.]+)"
+        r"\.(?P<fmt>[^/.]+)$",
         views.image,
         name="image",
     ),
-    path("<path:public_id>/manifest.json", views.manifest, name="manifest"),
-    path("<path:public_id>/canvas/<int:n>/text.json", views.canvas_text, name="canvas-text"),
-    path("<path:public_id>/search", views.search, name="search"),
+]
+
+urlpatterns = [
+    route("collections.json", views.collections),
+    route("collection/<slug:slug>.json", views.collection),
+    route("image/<str:identifier>", views.image_base),
+    path("image/<str:identifier>/", include(IMAGE_API)),
+    route("<path:public_id>/manifest.json", views.manifest),
+    route("<path:public_id>/canvas/<int:n>/text.json", views.canvas_text),
+    route("<path:public_id>/search", views.search),
 ]

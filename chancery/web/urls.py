@@ -1,6 +1,9 @@
+"""The public pages' routes, named after their views (chancery/routes.py)."""
+
 from django.urls import path
 
 from chancery.corpus.authorities import browsable_kinds
+from chancery.routes import route
 from chancery.search.views import help_search
 
 from . import basket, chronology, exports, views
@@ -8,36 +11,28 @@ from . import basket, chronology, exports, views
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
-    path("search/export.<str:ext>", exports.search_export, name="search-export"),
-    path("basket/", basket.basket, name="basket"),
-    path("basket/export.<str:ext>", basket.basket_export, name="basket-export"),
-    path("help/search/", help_search, name="help-search"),
-    path("document/<path:public_id>/", views.document, name="document"),
-    path("collections/", views.collections, name="collections"),
-    path("collection/<slug:slug>/", views.collection, name="collection"),
-    path(
-        "collection/<slug:slug>/contents/",
-        views.collection_contents,
-        name="collection-contents",
-    ),
-    path("subjects/", views.subjects, name="subjects"),
-    path("places/", views.places, name="places"),
-    path("people/", views.people, name="people"),
-    path("chronology/", chronology.chronology, name="chronology"),
-    path("chronology/<int:year>/", chronology.chronology_year, name="chronology-year"),
-    path(
-        "chronology/<int:year>/<int:month>/",
-        chronology.chronology_month,
-        name="chronology-month",
-    ),
-    path("types/", chronology.types, name="types"),
-    path("type/<slug:slug>/", chronology.doc_type, name="type"),
-    path("person/<slug:slug>/eac-cpf.xml", views.person_eac, name="person-eac"),
+    route("", views.home),
+    route("search/", views.search),
+    route("search/export.<str:ext>", exports.search_export),
+    route("basket/", basket.basket),
+    route("basket/export.<str:ext>", basket.basket_export),
+    route("help/search/", help_search),
+    route("document/<path:public_id>/", views.document),
+    route("collections/", views.collections),
+    route("collection/<slug:slug>/", views.collection),
+    route("collection/<slug:slug>/contents/", views.collection_contents),
+    route("subjects/", views.subjects),
+    route("places/", views.places),
+    route("people/", views.people),
+    route("chronology/", chronology.chronology),
+    route("chronology/<int:year>/", chronology.chronology_year),
+    route("chronology/<int:year>/<int:month>/", chronology.chronology_month),
+    route("types/", chronology.types),
+    route("type/<slug:slug>/", chronology.doc_type, name="type"),
+    route("person/<slug:slug>/eac-cpf.xml", views.person_eac),
     *(
         path(f"{kind.name}/<slug:slug>/", views.authority(kind.name), name=kind.name)
         for kind in browsable_kinds()
     ),
-    path("about/", views.about, name="about"),
+    route("about/", views.about),
 ]

@@ -60,23 +60,29 @@ if TYPE_CHECKING:
 #: whole ("export version 3 not supported") rather than restore it without its history.
 VERSION = 3
 HEADER, END = "chancery-export", "chancery-export-end"
-#: line type -> (model, natural key field), in dependency order.
-TYPES = {
-    "language": (corpus.Language, "code"),
-    "subject": (corpus.Subject, "slug"),
-    "repository": (corpus.Repository, "slug"),
-    "publisher": (corpus.Publisher, "slug"),
-    "doctype": (corpus.DocumentType, "slug"),
-    "rights": (corpus.Rights, "slug"),
-    "classification": (corpus.Classification, "slug"),
-    "donor": (corpus.Donor, "slug"),
-    "agent": (corpus.Agent, "slug"),
-    "place": (corpus.Place, "slug"),
-    "collection": (corpus.Collection, "slug"),
-    "document": (corpus.Document, "public_id"),
-    "tombstone": (Tombstone, "identifier"),
+#: line type -> model, in dependency order.
+TYPES: dict[str, type[models.Model]] = {
+    "language": corpus.Language,
+    "subject": corpus.Subject,
+    "repository": corpus.Repository,
+    "publisher": corpus.Publisher,
+    "doctype": corpus.DocumentType,
+    "rights": corpus.Rights,
+    "classification": corpus.Classification,
+    "donor": corpus.Donor,
+    "agent": corpus.Agent,
+    "place": corpus.Place,
+    "collection": corpus.Collection,
+    "document": corpus.Document,
+    "tombstone": Tombstone,
 }
-NATURAL = {model: key for model, key in TYPES.values()}
+#: the natural keys that are not a slug (every other model is found by its slug).
+KEYS: dict[type[models.Model], str] = {
+    corpus.Language: "code",
+    corpus.Document: "public_id",
+    Tombstone: "identifier",
+}
+NATURAL = {model: KEYS.get(model, "slug") for model in TYPES.values()}
 #: inline children: parent model -> {name: (model, foreign key to the parent)}.
 CHILDREN: dict[type[models.Model], dict[str, tuple[type[models.Model], str]]] = {
     corpus.Agent: {
@@ -186,7 +192,7 @@ def _ordered(model, queryset):
 
 def export_lines() -> Iterator[dict]:
     """The header (counts read first), then every record."""
-    counts = {name: model._default_manager.count() for name, (model, _) in TYPES.items()}
+    counts = {name: model._default_manager.count() for name, model in TYPES.items()}
     counts["sourcekey"] = SourceKey.objects.count()
     counts.update(history.counts())
     counts["review"] = sum(model._default_manager.count() for model in REVIEWS.values())
@@ -196,7 +202,8 @@ def export_lines() -> Iterator[dict]:
 
 
 def export_records() -> Iterator[dict]:
-    for name, (model, natural) in TYPES.items():
+    for name, model in TYPES.items():
+        natural = NATURAL[model]
         queryset = model._default_manager.all()
         if model is corpus.Document:
             queryset = queryset.prefetch_related(*(f.name for f in _many_to_many(model)))
@@ -339,7 +346,8 @@ class Restorer:
             return self._review(data, where)
         if kind not in TYPES:
             raise IngestError(where, f"unknown line type {kind!r}")
-        model, natural = TYPES[kind]
+        model = TYPES[kind]
+        natural = NATURAL[model]
         if not data.get(natural):
             raise IngestError(where, f"a {kind} line needs {natural!r}")
         if model is Tombstone and (stage := self.staging):  # OAI shows it: written on publication
@@ -547,7 +555,7 @@ class Restorer:
 
     @staticmethod
     def reset_sequences() -> None:
-        all_models = [mdl for mdl, _ in TYPES.values()] + [
+        all_models = [*TYPES.values()] + [
             c for children in CHILDREN.values() for c, _ in children.values()
         ] + [SourceKey, *REVIEWS.values(), *history.MODELS]  # fmt: skip
         statements = connection.ops.sequence_reset_sql(no_style(), all_models)
@@ -602,7 +610,8 @@ def _check_record(data: dict, where: str) -> None:
         return
     if kind not in TYPES:
         raise IngestError(where, f"unknown line type {kind!r}")
-    model, natural = TYPES[kind]
+    model = TYPES[kind]
+    natural = NATURAL[model]
     for field, name in _file_names(model, data):
         problem = media_path_problem(name)
         if problem:

@@ -38,8 +38,36 @@ class TextRef:
     label: str = ""
 
 
+@dataclass(kw_only=True)
+class ArchivalDescription:
+    """A collection's archival description: level, identifier, printed form, … (each the
+    corpus.Collection field of the same name, written when the source gives it)."""
+
+    level: str = ""
+    identifier: str = ""
+    printed_title: str = ""
+    dates: str = ""
+    extent: str = ""
+    scope_content: str = ""
+    arrangement: str = ""
+    finding_aid_url: str = ""
+
+
+@dataclass(kw_only=True)
+class Imprint:
+    """A printed volume's imprint: series title, editors ("Family, Given"), place, publisher
+    and year (empty for collections that are not printed volumes)."""
+
+    series: str = ""
+    short_title: str = ""  # as a citation names the volume (TEI title parts)
+    editors: list[str] = field(default_factory=list)
+    pub_place: str = ""
+    publisher: str = ""
+    pub_year: str = ""
+
+
 @dataclass
-class CollectionRef:
+class CollectionRef(ArchivalDescription, Imprint):
     """A collection to create or find, parents first (``parent`` is another ref's key)."""
 
     key: str
@@ -49,23 +77,6 @@ class CollectionRef:
     short_description: str = ""
     introduction: str = ""
     slug: str = ""
-    #: archival description (corpus.Collection): level, identifier, printed form, …
-    level: str = ""
-    identifier: str = ""
-    printed_title: str = ""
-    dates: str = ""
-    extent: str = ""
-    scope_content: str = ""
-    arrangement: str = ""
-    finding_aid_url: str = ""
-    #: A printed volume's imprint: series title, editors ("Family, Given"), place,
-    #: publisher and year (empty for collections that are not printed volumes).
-    series: str = ""
-    short_title: str = ""  # as a citation names the volume (TEI title parts)
-    editors: list[str] = field(default_factory=list)
-    pub_place: str = ""
-    publisher: str = ""
-    pub_year: str = ""
 
 
 @dataclass

@@ -17,37 +17,43 @@ TEI = "{http://www.tei-c.org/ns/1.0}"
 FRUS = "{http://history.state.gov/frus/ns/1.0}"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
-#: TEI element -> (HTML element, class). Block and inline structure that maps one to one.
+#: TEI element -> HTML element: block and inline structure that maps one to one.
 ELEMENTS = {
-    "p": ("p", ""),
-    "head": ("h3", "head"),
-    "list": ("ul", ""),
-    "item": ("li", ""),
-    "table": ("table", ""),
-    "row": ("tr", ""),
-    "closer": ("div", "closer"),
-    "opener": ("div", "opener"),
-    "signed": ("p", "signed"),
-    "salute": ("p", "salute"),
-    "dateline": ("p", "dateline"),
-    "postscript": ("div", "postscript"),
-    "figure": ("figure", ""),
-    "label": ("span", "label"),
-    "seg": ("span", ""),
-    "del": ("del", ""),
-    "attachment": ("div", "attachment"),
+    "p": "p",
+    "list": "ul",
+    "item": "li",
+    "table": "table",
+    "row": "tr",
+    "figure": "figure",
+    "seg": "span",
+    "del": "del",
 }
-#: ``hi/@rend`` -> (HTML element, class).
+#: TEI element HTML has no element for -> the HTML element that stands in, with the TEI
+#: name as its class (``<div class="closer">``).
+CLASSED = {
+    "head": "h3",
+    "closer": "div",
+    "opener": "div",
+    "signed": "p",
+    "salute": "p",
+    "dateline": "p",
+    "postscript": "div",
+    "label": "span",
+    "attachment": "div",
+}
+#: ``hi/@rend`` -> HTML element; any other rendering keeps its words in a plain span.
 RENDITIONS = {
-    "italic": ("em", ""),
-    "bold": ("strong", ""),
-    "smallcaps": ("span", "smallcaps"),
-    "superscript": ("sup", ""),
-    "subscript": ("sub", ""),
-    "underline": ("u", ""),
-    "strikethrough": ("s", ""),
+    "italic": "em",
+    "bold": "strong",
+    "superscript": "sup",
+    "subscript": "sub",
+    "underline": "u",
+    "strikethrough": "s",
 }
-P_RENDS = {"center": "center", "right": "right", "flushleft": "flushleft"}
+#: Renderings HTML has no element for, kept as a class of the same name: ``hi/@rend``
+#: (on a span) and ``p/@rend`` (the paragraph's alignment).
+HI_CLASSES = {"smallcaps"}
+P_RENDS = {"center", "right", "flushleft"}
 SKIP = {"graphic", "lb"}
 BLOCKS = {"list", "table", "quote", "figure", "div", "closer", "opener"}
 SPACES = re.compile(r"\s+")  # handled or without text
@@ -102,12 +108,14 @@ class Converter:
         if handler is not None:
             handler(el)
         elif name in ELEMENTS:
-            tag, cls = ELEMENTS[name]
+            tag, cls = ELEMENTS[name], ""
             if name == "p":
-                cls = P_RENDS.get(el.get("rend", ""), "")
+                cls = rend if (rend := el.get("rend", "")) in P_RENDS else ""
                 if any(local(c.tag) in BLOCKS for c in el):
                     tag = "div"  # HTML cannot nest a list or table in a paragraph
             self.wrap(el, tag, cls)
+        elif name in CLASSED:
+            self.wrap(el, CLASSED[name], name)
         elif name in SKIP:
             if name == "lb":
                 self.out.append("<br>")
@@ -115,8 +123,11 @@ class Converter:
             self.children(el)  # persName, placeName, gloss, date …: keep the words
 
     def el_hi(self, el) -> None:
-        tag, cls = RENDITIONS.get(el.get("rend", ""), ("span", ""))
-        self.wrap(el, tag, cls)
+        rend = el.get("rend", "")
+        if rend in HI_CLASSES:
+            self.wrap(el, "span", rend)
+        else:
+            self.wrap(el, RENDITIONS.get(rend, "span"), "")
 
     def el_div(self, el) -> None:
         if el.get("type") == "document":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Any, TypeVar, cast
 
 from django.db import models as dj
@@ -28,7 +29,14 @@ from chancery.versions.history import changed_by_import, record_import
 from .languages import get_language
 from .models import SourceKey
 from .reconcile import Country, Match, Reconciler, countries, gazetteer
-from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
+from .records import (
+    AgentRef,
+    ArchivalDescription,
+    CollectionRef,
+    DocumentRecord,
+    PlaceRef,
+    TextRef,
+)
 from .report import IngestError, Report
 
 M = TypeVar("M", bound=dj.Model)
@@ -45,8 +53,7 @@ RELATIONS: dict[str, type[dj.Model]] = {
     and model not in (corpus.Place, corpus.Agent, corpus.Language)
 }
 #: CollectionRef fields written to the collection when the source gives them.
-DESCRIPTION = ("level", "identifier", "printed_title", "dates", "extent", "scope_content",
-               "arrangement", "finding_aid_url")  # fmt: skip
+DESCRIPTION = tuple(f.name for f in fields(ArchivalDescription))
 _HONORIFIC = re.compile(r"^(mr|mrs|messrs|dr|hon|the|sir|señor|senor|monsieur|m)\.?\s+", re.I)
 
 

@@ -39,12 +39,13 @@ from .reading import add_provenance
 from .views import bad_request
 
 BATCH = 500
+#: file extension -> media type.
 FORMATS = {
-    "csv": ("text/csv", "csv"),
-    "jsonl": ("application/jsonl", "jsonl"),
-    "bib": ("application/x-bibtex", "bib"),
-    "ris": ("application/x-research-info-systems", "ris"),
-    "zip": ("application/zip", "zip"),
+    "csv": "text/csv",
+    "jsonl": "application/jsonl",
+    "bib": "application/x-bibtex",
+    "ris": "application/x-research-info-systems",
+    "zip": "application/zip",
 }
 CSV_COLUMNS = [
     "id", "url", "title", "date", "date_display", "type", "document_number", "pages",
@@ -308,13 +309,13 @@ def prepare(request):
 
 
 def stream(request, ext: str, results, params, source: str = "search") -> StreamingHttpResponse:
-    content_type, suffix = FORMATS[ext]
+    content_type = FORMATS[ext]
     exporter = Exporter(request, results, params, source)
     body = getattr(exporter, ext)()
     charset = "" if ext == "zip" else "; charset=utf-8"
     response = StreamingHttpResponse(body, content_type=content_type + charset)
     stamp = dt.date.today().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{source}-{stamp}.{suffix}"'
+    response["Content-Disposition"] = f'attachment; filename="{source}-{stamp}.{ext}"'
     response["X-Export-Records"] = str(results.count())
     return response
 

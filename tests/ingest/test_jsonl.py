@@ -88,7 +88,7 @@ def snapshot():
 def test_every_concrete_field_is_exported(tmp_path):
     build_archive(tmp_path)
     lines = snapshot()
-    for name, (model, _) in jsonl.TYPES.items():
+    for name, model in jsonl.TYPES.items():
         line = next(x for x in lines if x["type"] == name)
         fields = {f.name for f in model._meta.concrete_fields} | {
             f.name for f in jsonl._many_to_many(model)

@@ -1,14 +1,17 @@
 """The demo archive: the ten documents of the page that started Chancery, and three
 public-domain state documents with every layer a record can have.
 
-Titles and dates are the documents' own; the summaries are ours. Nothing else is
-invented: no document text, and no archival citation we could not vouch for. The three
-treaties and decrees (``demo_texts``) carry their Russian text, an English translation and
-page images, rendered from the transcript as facsimiles (``facsimile``) and labelled so.
+The ten documents and their authorities are data (``data/demo.toml``). Titles and dates
+are the documents' own; the summaries are ours. Nothing else is invented: no document
+text, and no archival citation we could not vouch for. The three treaties and decrees
+(``demo_texts``) carry their Russian text, an English translation and page images,
+rendered from the transcript as facsimiles (``facsimile``) and labelled so.
 """
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
 from typing import NotRequired, TypedDict
 
 from django.core.files.base import ContentFile
@@ -26,76 +29,16 @@ from .demo_texts import (
     layer_html,
 )
 
-LANGUAGES = {"rus": "Russian", "ger": "German", "chi": "Chinese", "eng": "English"}
-
-# (name, parent) in order, parents first.
-PLACES = [
-    ("World", None), ("Asia", "World"), ("East Asia", "Asia"), ("Southeast Asia", "Asia"),
-    ("China", "East Asia"), ("Beijing", "China"), ("Manchuria", "China"), ("Qingdao", "China"),
-    ("Taiwan", "East Asia"), ("Japan", "East Asia"), ("Europe", "World"),
-    ("Soviet Union", "Europe"), ("Crimea", "Soviet Union"), ("Moscow", "Soviet Union"),
-    ("France", "Europe"), ("Paris", "France"), ("Germany", "Europe"), ("Americas", "World"),
-    ("Cuba", "Americas"), ("Havana", "Cuba"), ("United States", "Americas"),
-    ("New York", "United States"),
-]  # fmt: skip
-
-PLACE_VARIANTS = {
-    "Beijing": [("Peking", "postal / Wade-Giles"), ("Peiping", "1928–1949"), ("北京", "Chinese")],
-    "Qingdao": [("Tsingtao", "postal"), ("Tsingtau", "German")],
-    "Soviet Union": [("USSR", "abbreviation"), ("СССР", "Russian")],
-    "Crimea": [("Krym", "Russian, romanised"), ("Крым", "Russian")],
-}
-
-PEOPLE = {
-    "Erich Honecker": [],
-    "Leonid Brezhnev": [("Leonid Brezhnew", "German"), ("Брежнев", "Russian")],
-    "N. V. Roshchin": [("Nikolai Roshchin", "full name"), ("Рощин", "Russian")],
-    "Luo Ruiqing": [("Lo Jui-ch'ing", "Wade-Giles")],
-    "V. M. Molotov": [("Vyacheslav Molotov", "full name"), ("Молотов", "Russian")],
-    "Jing Tai": [],
-    "Mikhail Gorbachev": [("Gorbatschow", "German"), ("Горбачёв", "Russian")],
-    "Deng Xiaoping": [("Teng Hsiao-p'ing", "Wade-Giles"), ("邓小平", "Chinese")],
-    "Anastas Mikoyan": [("Mikojan", "German"), ("Микоян", "Russian")],
-    "Mao Zedong": [("Mao Tse-tung", "Wade-Giles"), ("Мао Цзэдун", "Russian")],
-    "Aleksandr Alekseev": [("Alexandr Alexeyev", "variant"), ("Алексеев", "Russian")],
-    "Fidel Castro": [],
-    "Nikolai Muravyov": [("Nikolai Muravyov-Amursky", "later title"), ("Муравьёв", "Russian")],
-    "I Shan": [("Yishan", "pinyin"), ("奕山", "Chinese")],
-    "Andrei Vyshinsky": [("Вышинский", "Russian")],
-    "Zhou Enlai": [("Chou En-lai", "Wade-Giles"), ("周恩来", "Chinese")],
-    "Nikita Khrushchev": [("Khrushchov", "variant"), ("Chruschtschow", "German"),
-                          ("Хрущёв", "Russian")],
-}  # fmt: skip
-ORGANISATIONS = [
-    "Central Committee of the Communist Party of the Soviet Union",
-    "Politburo of the CPSU Central Committee",
-    "Chinese Communist Party",
-    "Second All-Russian Congress of Soviets",
-]
-
-REPOSITORIES = {
-    "SAPMO": "Stiftung Archiv der Parteien und Massenorganisationen der DDR im Bundesarchiv",
-    "AVP RF": "Archive of Foreign Policy of the Russian Federation",
-    "APRF": "Archive of the President of the Russian Federation",
-    "Gorbachev Foundation": "Gorbachev Foundation Archive",
-}
-
-# (slug, title, parent slug, featured, short description)
-COLLECTIONS = [
-    ("sino-soviet-relations", "Sino-Soviet Relations", None, True,
-     "Alliance, split and rapprochement between Moscow and Beijing."),
-    ("sino-soviet-alliance", "The Sino-Soviet Alliance, 1946–1958", "sino-soviet-relations",
-     False, "From the civil war in China to the Taiwan Strait Crisis."),
-    ("sino-soviet-rivalry", "Rivalry and Rapprochement, 1978–1989", "sino-soviet-relations",
-     False, "Soviet worries about China and the United States, and the 1989 summit."),
-    ("cuban-missile-crisis", "The Cuban Missile Crisis", None, True,
-     "Soviet, Cuban and American views of the crisis of October 1962 and its aftermath."),
-    ("end-of-the-cold-war", "The End of the Cold War", None, True,
-     "Gorbachev's new thinking in foreign policy."),
-    ("treaties-and-decrees", "Treaties and State Documents", None, True,
-     "Public-domain texts in Russian with English translations and page facsimiles, "
-     "to read side by side."),
-]  # fmt: skip
+#: The catalogue: authorities, repositories, collections and the ten documents
+#: (data/demo.toml; the three state documents with their texts are in demo_texts).
+CATALOGUE = tomllib.loads((Path(__file__).parent / "data" / "demo.toml").read_text("utf-8"))
+LANGUAGES: dict[str, str] = CATALOGUE["languages"]
+PLACES: dict[str, str] = CATALOGUE["places"]  # name -> parent ("": none), parents first
+PLACE_VARIANTS: dict[str, list[list[str]]] = CATALOGUE["place_variants"]  # [variant, note]
+PEOPLE: dict[str, list[list[str]]] = CATALOGUE["people"]  # name -> [[variant, note], …]
+ORGANISATIONS: list[str] = CATALOGUE["organisations"]
+REPOSITORIES: dict[str, str] = CATALOGUE["repositories"]  # short name -> name
+COLLECTIONS: list[dict] = CATALOGUE["collections"]  # parents first
 
 
 class DemoDocument(TypedDict):
@@ -114,145 +57,7 @@ class DemoDocument(TypedDict):
     status: NotRequired[str]
 
 
-DOCUMENTS: list[DemoDocument] = [
-    {
-        "public_id": "1",
-        "date": "1978-07-25",
-        "title": "Transcript, Meeting of East German leader Erich Honecker and Soviet leader "
-        "Leonid Brezhnev, Crimea, 25 July 1978 (excerpt)",
-        "summary": "Meeting in the Crimea, the two leaders review the strained state of "
-        "relations between Moscow and Washington and exchange views on China and on "
-        "Southeast Asia.",
-        "type": "Transcript", "languages": ["ger"], "collections": ["sino-soviet-rivalry"],
-        "subjects": ["Soviet-American relations", "Sino-Soviet relations", "Southeast Asia"],
-        "places": ["Crimea", "China", "Southeast Asia"],
-        "people": ["Erich Honecker", "Leonid Brezhnev"], "repositories": ["SAPMO"],
-    },
-    {
-        "public_id": "2",
-        "date": "1958-09-27",
-        "title": "Letter, Central Committee of the Communist Party of the Soviet Union to the "
-        "Chinese Communist Party, on the Soviet Union's Readiness to Provide Assistance to "
-        "China in the Event of an Attack",
-        "summary": "Written during the Taiwan Strait Crisis: Moscow assures the Chinese "
-        "leadership that the Soviet Union would come to China's defence if the United States "
-        "attacked it with nuclear weapons.",
-        "type": "Letter", "languages": ["rus"], "collections": ["sino-soviet-alliance"],
-        "subjects": ["Taiwan Strait Crisis, 1958", "Nuclear weapons", "Sino-Soviet relations"],
-        "places": ["China", "Taiwan", "United States"],
-        "creators": ["Central Committee of the Communist Party of the Soviet Union"],
-        "people": ["Chinese Communist Party"],
-    },
-    {
-        "public_id": "3",
-        "date": "1980-10-02",
-        "title": "CPSU CC Politburo Directive to Soviet Ambassadors and Representatives, "
-        "'Carrying Out Additional Measures to Counter American-Chinese Military Cooperation'",
-        "summary": "The Politburo instructs Soviet ambassadors on how to respond to the "
-        "deepening military ties between the United States and China.",
-        "type": "Directive", "languages": ["rus"], "collections": ["sino-soviet-rivalry"],
-        "subjects": ["Sino-American relations", "Military cooperation", "Sino-Soviet relations"],
-        "places": ["China", "United States"],
-        "creators": ["Politburo of the CPSU Central Committee"],
-    },
-    {
-        "public_id": "4",
-        "date": "1952-01-18",
-        "title": "Memorandum of Conversation, Soviet Ambassador to China N.V. Roshchin with "
-        "Chinese Minister of Public Security Luo Ruiqing, 24 December 1951",
-        "summary": "Luo Ruiqing explains the Chinese government's plan to expel foreigners "
-        "from imperialist countries from Manchuria, Qingdao and Beijing within two years, and "
-        "the two men discuss the harder question of Soviet citizens living in China, some of "
-        "whom are suspected of working against the USSR and the People's Republic.",
-        "type": "Memorandum of Conversation", "languages": ["rus"],
-        "collections": ["sino-soviet-alliance"],
-        "subjects": ["Foreigners in China", "Public security", "Sino-Soviet relations"],
-        "places": ["Manchuria", "Qingdao", "Beijing"],
-        "people": ["N. V. Roshchin", "Luo Ruiqing"], "repositories": ["AVP RF"],
-    },
-    {
-        "public_id": "5",
-        "date": "1946-05-06",
-        "title": "From the Diary of V.M. Molotov, Reception of the Chinese Ambassador to "
-        "France, Jing Tai, on 6 May 1946 at 3:00 p.m. in the Soviet Embassy in Paris",
-        "summary": "The Chinese ambassador raises the German question: China sees a settlement "
-        "on Germany as a possible model for the Japanese surrender and asks Molotov to let "
-        "China take part in the negotiations. The trials of Japanese war criminals also come "
-        "up.",
-        "type": "Diary", "languages": ["rus"], "collections": ["sino-soviet-alliance"],
-        "subjects": ["German question", "War crimes trials", "Sino-Soviet relations"],
-        "places": ["Paris", "Germany", "Japan"],
-        "people": ["V. M. Molotov", "Jing Tai"], "creators": ["V. M. Molotov"],
-        "repositories": ["AVP RF"],
-    },
-    {
-        "public_id": "6",
-        "date": "1989-05-16",
-        "title": "Meeting between Mikhail Gorbachev and Deng Xiaoping (Excerpts)",
-        "summary": "At the Beijing summit that ended three decades of estrangement, Gorbachev "
-        "and Deng talk about the relationship between their countries and about each side's "
-        "relations with the United States.",
-        "type": "Memorandum of Conversation", "languages": ["rus"],
-        "collections": ["sino-soviet-rivalry", "end-of-the-cold-war"],
-        "subjects": ["Sino-Soviet relations", "Soviet-American relations"],
-        "places": ["Beijing"], "people": ["Mikhail Gorbachev", "Deng Xiaoping"],
-        "repositories": ["Gorbachev Foundation"],
-    },
-    {
-        "public_id": "7",
-        "date": "1949-01-31",
-        "title": "Notes by Anastas Mikoyan ahead of Meetings with Mao Zedong",
-        "summary": "Mikoyan's notes from his secret mission to the Chinese communist leadership "
-        "cover relations with the United States and the Western powers, the nationalisation "
-        "of foreign-owned factories, and his advice on building the new government. He "
-        "records that China, in his view, would have to find its own path rather than copy the "
-        "Soviet revolution or the people's democracies.",
-        "type": "Notes", "languages": ["rus"], "collections": ["sino-soviet-alliance"],
-        "subjects": ["Chinese Communist Revolution", "Nationalisation", "Sino-Soviet relations"],
-        "places": ["China"], "people": ["Anastas Mikoyan", "Mao Zedong"],
-        "creators": ["Anastas Mikoyan"], "repositories": ["APRF"],
-    },
-    {
-        "public_id": "8",
-        "date": "1988-12-07",
-        "title": "Address by Mikhail Gorbachev at the UN General Assembly Session (Excerpts)",
-        "summary": "Before the 43rd session of the General Assembly, Gorbachev announces deep "
-        "unilateral cuts in Soviet forces in Eastern Europe and on the border with China.",
-        "type": "Speech", "languages": ["rus"], "collections": ["end-of-the-cold-war"],
-        "subjects": ["Arms control", "Troop reductions", "United Nations"],
-        "places": ["New York"], "people": ["Mikhail Gorbachev"],
-        "creators": ["Mikhail Gorbachev"],
-    },
-    {
-        "public_id": "9",
-        "date": "1962-11-02",
-        "title": "Ciphered Telegram from Ambassador to Cuba Alekseev to the Central Committee "
-        "for the Communist Party of the Soviet Union",
-        "summary": "The Soviet ambassador reconstructs how Fidel Castro came to write his letter "
-        "of 27 October to Khrushchev: his anger and suspicion at the height of the crisis, his "
-        "visit to the embassy in the night of 26–27 October, and the mood of the Cuban "
-        "leadership. Alekseev advises Moscow on how to deal with Castro.",
-        "type": "Telegram", "languages": ["rus"], "collections": ["cuban-missile-crisis"],
-        "subjects": ["Cuban Missile Crisis, 1962", "Soviet-Cuban relations"],
-        "places": ["Havana", "Cuba"],
-        "people": ["Aleksandr Alekseev", "Fidel Castro", "Nikita Khrushchev"],
-        "creators": ["Aleksandr Alekseev"], "repositories": ["AVP RF"],
-    },
-    {
-        "public_id": "10",
-        "date": "1954-04-15",
-        "title": "The Question of a Conference of the Five Great Powers with the "
-        "Participation of the PRC",
-        "summary": "At the meeting of the foreign ministers of the Soviet Union, the United "
-        "States, Britain and France, Moscow proposes a five-power conference that would "
-        "include the People's Republic of China; the Western powers refuse to admit China.",
-        "type": "Report", "languages": ["rus"], "collections": ["sino-soviet-alliance"],
-        "subjects": ["Great-power conferences", "Sino-Soviet relations"],
-        "places": ["China"],
-        # Left as a draft so editors can try publishing in the back office.
-        "status": models.Document.DRAFT,
-    },
-]  # fmt: skip
+DOCUMENTS: list[DemoDocument] = CATALOGUE["documents"]
 
 RIGHTS = (
     "For research and teaching",
@@ -275,7 +80,7 @@ def _authorities():
     for code, name in LANGUAGES.items():
         models.Language.objects.update_or_create(code=code, defaults={"name": name})
     places: dict[str, models.Place] = {}
-    for name, parent in PLACES:
+    for name, parent in PLACES.items():
         place = _get(models.Place, name=name)
         place.parent = places[parent] if parent else None
         place.save()
@@ -291,12 +96,14 @@ def _authorities():
         agents[name] = _get(models.Agent, name=name, kind=models.Agent.ORGANISATION)
     repositories = {key: _get(models.Repository, name=name) for key, name in REPOSITORIES.items()}
     collections: dict[str, models.Collection] = {}
-    for position, (slug, title, parent, featured, short) in enumerate(COLLECTIONS):
-        collections[slug], _ = models.Collection.objects.update_or_create(
-            slug=slug,
+    for position, data in enumerate(COLLECTIONS):
+        within = data.get("parent", "")
+        collections[data["slug"]], _ = models.Collection.objects.update_or_create(
+            slug=data["slug"],
             defaults={
-                "title": title, "parent": collections[parent] if parent else None,
-                "featured": featured, "short_description": short, "position": position,
+                "title": data["title"], "parent": collections[within] if within else None,
+                "featured": data["featured"], "short_description": data["short_description"],
+                "position": position,
             },
         )  # fmt: skip
     rights, _ = models.Rights.objects.get_or_create(name=RIGHTS[0], defaults={"text": RIGHTS[1]})

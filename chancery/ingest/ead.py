@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from lxml import etree
@@ -206,23 +207,28 @@ def _collection_notes(parent, coll: models.Collection) -> None:
 
 
 class Exporter:
-    """Builds one finding aid; documents are read per collection, their relations
-    prefetched, so the query count grows with the number of collections, not documents."""
+    """Builds one finding aid. The documents of every collection in it are read at once,
+    their relations prefetched, so the query count is the same however many collections
+    and documents the finding aid holds."""
 
-    def __init__(self, absolute: Callable[[str], str], with_text: bool = True):
+    def __init__(self, absolute: Callable[[str], str], with_text: bool, collections: Iterable[int]):
         self.absolute = absolute
         self.with_text = with_text
         self.documents = 0
-
-    def _documents(self, coll: models.Collection):
-        docs = (
+        self.contents: dict[int, list[models.Document]] = {}
+        rows = (
             models.Document.objects.published()
-            .filter(membership__collection=coll)
+            .filter(membership__collection__in=list(collections))
+            .annotate(within=F("membership__collection"))
             .order_by("membership__position", "public_id")
             .with_descriptions()
-            .prefetch_related(*(["transcripts", "translations"] if self.with_text else []))
+            .prefetch_related(*(["transcripts", "translations"] if with_text else []))
         )
-        return docs
+        for doc in rows:  # a document in two of the collections stands in both
+            self.contents.setdefault(doc.within, []).append(doc)
+
+    def _documents(self, coll: models.Collection) -> list[models.Document]:
+        return self.contents.get(coll.pk, [])
 
     def item(self, parent, doc: models.Document) -> None:
         self.documents += 1
@@ -335,7 +341,8 @@ def build_ead(coll: models.Collection, absolute: Callable[[str], str] = str, *,
     _level(archdesc, coll.level, archdesc=True)
     _collection_did(archdesc, coll, spans.get(coll.pk))
     _collection_notes(archdesc, coll)
-    exporter = Exporter(absolute, with_text)
+    collections = [coll.pk, *(c.pk for within in children.values() for c in within)]
+    exporter = Exporter(absolute, with_text, collections)
     dsc = _el(archdesc, "dsc")
     exporter._contents(dsc, coll, children, spans)
     if not len(dsc):

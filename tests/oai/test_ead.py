@@ -16,6 +16,8 @@ from chancery.ingest.ead2002 import schema as schema2002
 from .conftest import NAMESPACE, validate
 
 EAD = {"e": EAD_NS}
+N2002 = {"n": EAD2002_NS}
+OAI = "http://www.openarchives.org/OAI/2.0/"
 
 
 @pytest.fixture
@@ -26,22 +28,27 @@ def sickle(live_server, transactional_db, settings):
     return Sickle(f"{live_server.url}/oai", max_retries=0, timeout=60)
 
 
-def test_sickle_harvests_each_top_collection_as_valid_ead3(sickle):
+def harvested(sickle, prefix: str, ns: str, checker) -> dict[str, etree._Element]:
+    """Every top-level collection harvested in ``prefix`` (several pages of 2): its finding
+    aid by its local identifier (``collection/<slug>``), each one offered in namespace
+    ``ns``, found in its record and valid against ``checker`` (the published schema, when
+    installed: CHANCERY_SCHEMAS_DIR)."""
     formats = {f.metadataPrefix: f.metadataNamespace for f in sickle.ListMetadataFormats()}
-    assert formats["ead"] == EAD_NS
-    records = list(sickle.ListRecords(metadataPrefix="ead"))  # several pages of 2
-    top = models.Collection.objects.filter(parent=None)
-    assert sorted(r.header.identifier for r in records) == sorted(
-        f"oai:{NAMESPACE}:collection/{c.slug}" for c in top
-    )
-    checker = schema()  # the EAD3 schema, when installed (CHANCERY_SCHEMAS_DIR)
-    for record in records:
-        ead = record.xml.find(".//{http://www.openarchives.org/OAI/2.0/}metadata/e:ead", EAD)
+    assert formats[prefix] == ns
+    found = {}
+    for record in sickle.ListRecords(metadataPrefix=prefix):
+        ead = record.xml.find(f".//{{{OAI}}}metadata/{{{ns}}}ead")
         assert ead is not None
         if checker is not None:
             checker.assertValid(etree.ElementTree(ead))
-    sino = next(r for r in records if r.header.identifier.endswith("/sino-soviet-relations"))
-    ead = sino.xml.find(".//e:ead", EAD)
+        found[record.header.identifier.removeprefix(f"oai:{NAMESPACE}:")] = ead
+    top = models.Collection.objects.filter(parent=None)
+    assert sorted(found) == sorted(f"collection/{c.slug}" for c in top)
+    return found
+
+
+def test_sickle_harvests_each_top_collection_as_valid_ead3(sickle):
+    ead = harvested(sickle, "ead", EAD_NS, schema())["collection/sino-soviet-relations"]
     titles = [t.text for t in ead.iterfind(".//e:c[@level='item']/e:did/e:unittitle", EAD)]
     assert len(titles) == 7  # the published documents of both parts, described
     assert not ead.findall(".//e:odd[@localtype='transcript:eng']", EAD)  # no texts over OAI
@@ -69,16 +76,6 @@ def test_ead_is_for_collections_and_the_other_formats_for_documents(sickle, clie
 
 
 def test_sickle_harvests_each_top_collection_as_valid_ead2002(sickle):
-    formats = {f.metadataPrefix: f.metadataNamespace for f in sickle.ListMetadataFormats()}
-    assert formats["ead2002"] == EAD2002_NS
-    records = list(sickle.ListRecords(metadataPrefix="ead2002"))
-    assert len(records) == models.Collection.objects.filter(parent=None).count()
-    checker = schema2002()  # the EAD 2002 schema, when installed (CHANCERY_SCHEMAS_DIR)
-    ns = {"n": EAD2002_NS}
-    for record in records:
-        ead = record.xml.find(".//{http://www.openarchives.org/OAI/2.0/}metadata/n:ead", ns)
-        assert ead is not None
-        if checker is not None:
-            checker.assertValid(etree.ElementTree(ead))
-    sino = next(r for r in records if r.header.identifier.endswith("/sino-soviet-relations"))
-    assert len(sino.xml.findall(".//n:c[@level='item']", ns)) == 7
+    eads = harvested(sickle, "ead2002", EAD2002_NS, schema2002())
+    items = eads["collection/sino-soviet-relations"].findall(".//n:c[@level='item']", N2002)
+    assert len(items) == 7

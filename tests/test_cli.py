@@ -120,3 +120,17 @@ def test_a_database_behind_its_migrations_is_not_migrated_behind_the_operators_b
     result = run("export", "jsonl", str(tmp_path / "out.jsonl"), home=tmp_path)
     assert result.returncode == 1
     assert "run `chancery migrate` first" in result.stderr
+
+
+@pytest.mark.slow
+def test_serve_on_a_fresh_home_creates_the_tables_first(tmp_path):
+    from .security.test_dos import _free_port, _serve, _stop, _wait_until_serving
+
+    port = _free_port()
+    process = _serve(tmp_path, port)
+    try:
+        _wait_until_serving(port, process)  # the home page answers: its tables are there
+    finally:
+        _stop(process)
+    assert "creating its tables first" in process.stdout.read().decode()
+    assert (tmp_path / "chancery.sqlite3").exists()

@@ -19,6 +19,9 @@ takes in other romanisations or spellings, each with the scheme that made it:
   (:func:`cyrillic_candidates`), then the same schemes.
 - **Letters**: German ä/ö/ü ↔ ae/oe/ue, Scandinavian å/ø/æ ↔ aa/oe/ae, older English c ↔ k
   at the start of a name (Corea/Korea, Cabul/Kabul).
+- **Place names** a gazetteer knows: a town's other names, historical and foreign
+  (:mod:`.gazetteer`, GeoNames: Pressburg ↔ Bratislava, Danzig ↔ Gdańsk), scheme
+  ``gazetteer``, first, as a place's other name beats a respelling of it.
 - **Given names** across languages (``data/given_names.tsv``, only before a surname) and
   **ranks and titles** abbreviated or written out (:data:`TITLES`).
 
@@ -36,6 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import iuliia
+
+from . import gazetteer
 
 DATA = Path(__file__).parent / "data"
 #: Forms one name may add (the cost budget: each is one more alternative in the query).
@@ -572,6 +577,7 @@ def _generate(words_typed: tuple[str, ...], limit: int) -> tuple[Form, ...]:
         return ()
     typed = _token_key(" ".join(words))
     found: list[Form] = []
+    found += [Form(text, scheme) for text, scheme in gazetteer.forms(words)]
     for rule in (chinese, russian, letters, given_and_titles):
         found += rule(words)
     seen, kept = {typed}, []

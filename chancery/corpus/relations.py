@@ -6,11 +6,13 @@ the Department "Superior of" Hay).
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 
 from . import models
+from .names import fold
 
 
 class Related(NamedTuple):
@@ -70,3 +72,39 @@ def split_off(record: models.Agent, new: models.Agent, relation_pks) -> None:
     rows = models.AgentRelation.objects.filter(pk__in=list(relation_pks))
     rows.filter(agent=record).exclude(other=new).update(agent=new)
     rows.filter(other=record).exclude(agent=new).update(other=new)
+
+
+def from_offices(agent_pks) -> int:
+    """The relations a list of persons gives: a person whose office names an organisation
+    the archive has ("Director of the Press Bureau of the Commission to Negotiate Peace")
+    is subordinate to it (``hierarchical-parent``), with the office's dates, the office as
+    the description and its source. Only organisations already recorded (by name or
+    variant, of two words or more: "Legation" alone names none) are linked, none is made
+    from an office's words. Returns the relations made."""
+    named: dict[str, models.Agent] = {}
+    organisations = models.Agent.objects.filter(kind=models.Agent.ORGANISATION)
+    for org in organisations.prefetch_related("variants"):
+        for name in [org.name, *(v.name for v in org.variants.all())]:
+            if len(fold(name).split()) >= 2:
+                named.setdefault(fold(name), org)
+    if not named:
+        return 0
+    names = sorted(named, key=len, reverse=True)
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+    relations = models.AgentRelation.objects
+    offices = models.Office.objects.filter(
+        agent_id__in=list(agent_pks), agent__kind=models.Agent.PERSON
+    ).order_by("agent_id", "position", "pk")
+    made = 0
+    for office in offices:
+        for found in pattern.findall(fold(office.title)):
+            org = named[found]
+            kind = "hierarchical-parent"
+            if relations.filter(agent_id=office.agent_id, other=org, relation_type=kind).exists():
+                continue
+            relations.create(
+                agent_id=office.agent_id, other=org, relation_type=kind, dates=office.dates,
+                description=office.title[:500], source=office.source,
+            )  # fmt: skip
+            made += 1
+    return made

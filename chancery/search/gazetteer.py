@@ -26,10 +26,10 @@ DATA = Path(corpus.__file__).parent / "data" / "geonames_places.tsv"
 SCHEME = "gazetteer"
 #: A name that several towns bear widens to the forms of this many, the most populous first.
 MAX_TOWNS = 2
-#: A town's own name typed widens to its other names only for a town this large (a small
-#: town's name is more often a person's: "Wilson" is not asked for as Tosnot Depot); its
-#: other names typed always give its own name.
-WIDEN_FROM_OWN_NAME = 100_000
+#: Only a town this large has its names widened, either way: a small town's name is more
+#: often a person's ("Wilson" is not asked for as Tosnot Depot), and its other names are
+#: too often a region's ("Manchuria" for Manzhouli, 55,000 people).
+MIN_POPULATION = 100_000
 
 
 class GeoPlace(NamedTuple):
@@ -100,8 +100,7 @@ def forms(words: list[str]) -> list[tuple[str, str]]:
         return []
     found, seen = [], {typed}
     for place in by_name().get(typed, [])[:MAX_TOWNS]:
-        own = fold_key(place.name) == typed
-        if own and place.population < WIDEN_FROM_OWN_NAME:
+        if place.population < MIN_POPULATION:
             continue
         for name in [place.name, *place.others]:
             key = fold_key(name)
@@ -114,11 +113,14 @@ def forms(words: list[str]) -> list[tuple[str, str]]:
 def match(name: str) -> GeoPlace | None:
     """The town a place record's name is, when the gazetteer can tell: a town's own name,
     borne by no other town of even a fifth of its people; else another name of one town
-    only. None for a name it does not know or cannot tell apart."""
+    only, of ``MIN_POPULATION`` or more. None for a name it does not know or cannot tell
+    apart."""
     rows = by_name().get(fold_key(name), [])
     own = [p for p in rows if fold_key(p.name) == fold_key(name)]
     if own:
         if len(own) == 1 or own[0].population >= 5 * own[1].population:
             return own[0]
         return None
-    return rows[0] if len(rows) == 1 else None
+    if len(rows) == 1 and rows[0].population >= MIN_POPULATION:
+        return rows[0]
+    return None

@@ -150,3 +150,21 @@ def test_jsonl_backup_restores_relations(hay_and_state, tmp_path, django_db_bloc
         ("adee-alvey-a", "associative", "hay-john", ""),
         ("hay-john", "hierarchical-parent", "department-of-state", "1898–1905"),
     ]
+
+
+def test_offices_naming_a_recorded_body_become_relations_to_it():
+    from chancery.corpus.relations import from_offices
+
+    commission = AgentFactory(name="Commission to Negotiate Peace", kind="organisation")
+    AgentFactory(name="Legation", kind="organisation")  # one word: names nothing
+    baker = AgentFactory(name="Baker, Ray Stannard")
+    baker.offices.create(title="Director of the Press Bureau of the Commission to Negotiate "
+                         "Peace", dates="1919", source="FRUS 1919, list of persons")  # fmt: skip
+    baker.offices.create(title="Secretary of Legation", dates="1919")
+    assert from_offices([baker.pk]) == 1
+    assert from_offices([baker.pk]) == 0  # once
+    (relation,) = models.AgentRelation.objects.all()
+    assert (relation.agent, relation.other, relation.relation_type, relation.dates) == (
+        baker, commission, "hierarchical-parent", "1919"
+    )  # fmt: skip
+    assert relation.description.startswith("Director of the Press Bureau")

@@ -74,31 +74,55 @@ def split_off(record: models.Agent, new: models.Agent, relation_pks) -> None:
     rows.filter(other=record).exclude(agent=new).update(other=new)
 
 
+#: A body an office names: after "the" or a comma, capitalised words joined by a few small
+#: ones ("Commission to Negotiate Peace", "Department of State", "British Embassy at
+#: Washington", "Committee on Public Information").
+_BODY = re.compile(
+    r"(?:\bthe\s+|,\s*)([A-Z][\w’'.-]*(?:\s+(?:(?:of|to|for|on|and|at)\s+)?[A-Z][\w’'.-]*)*)"
+)
+
+
+def bodies_named(office: str) -> list[str]:
+    """The organisation an office is held in, by its own words: the last body of two
+    words or more holding an organisation word and no office word ("Director of the Press
+    Bureau of the Commission to Negotiate Peace": the Commission; "Secretary of War",
+    "Secretary of Embassy in France": none)."""
+    from chancery.ingest.reconcile import OFFICE_WORDS, ORGANISATION_WORDS
+
+    found = []
+    for match in _BODY.finditer(office):
+        body = match.group(1).strip(" .")
+        words = {w.casefold() for w in re.findall(r"[\w’'-]+", body)}
+        if len(body.split()) >= 2 and words & ORGANISATION_WORDS and not words & OFFICE_WORDS:
+            found.append(body)
+    return found[-1:]
+
+
 def from_offices(agent_pks) -> int:
-    """The relations a list of persons gives: a person whose office names an organisation
-    the archive has ("Director of the Press Bureau of the Commission to Negotiate Peace")
-    is subordinate to it (``hierarchical-parent``), with the office's dates, the office as
-    the description and its source. Only organisations already recorded (by name or
-    variant, of two words or more: "Legation" alone names none) are linked, none is made
-    from an office's words. Returns the relations made."""
-    named: dict[str, models.Agent] = {}
+    """The relations a list of persons gives: a person whose office names a body
+    (:func:`bodies_named`) is subordinate to it (``hierarchical-parent``), with the
+    office's dates, the office as the description and its source. The body is the
+    organisation record of that name or variant, else a new one (sourced to the office).
+    Returns the relations made."""
     organisations = models.Agent.objects.filter(kind=models.Agent.ORGANISATION)
+    named: dict[str, models.Agent] = {}
     for org in organisations.prefetch_related("variants"):
         for name in [org.name, *(v.name for v in org.variants.all())]:
-            if len(fold(name).split()) >= 2:
-                named.setdefault(fold(name), org)
-    if not named:
-        return 0
-    names = sorted(named, key=len, reverse=True)
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+            named.setdefault(fold(name), org)
     relations = models.AgentRelation.objects
     offices = models.Office.objects.filter(
         agent_id__in=list(agent_pks), agent__kind=models.Agent.PERSON
     ).order_by("agent_id", "position", "pk")
     made = 0
     for office in offices:
-        for found in pattern.findall(fold(office.title)):
-            org = named[found]
+        for body in bodies_named(office.title):
+            org = named.get(fold(body))
+            if org is None:
+                org = models.Agent.objects.create(
+                    name=body, kind=models.Agent.ORGANISATION,
+                    sources=f"Named in an office: {office.source}" if office.source else "",
+                )  # fmt: skip
+                named[fold(body)] = org
             kind = "hierarchical-parent"
             if relations.filter(agent_id=office.agent_id, other=org, relation_type=kind).exists():
                 continue

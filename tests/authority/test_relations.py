@@ -152,19 +152,25 @@ def test_jsonl_backup_restores_relations(hay_and_state, tmp_path, django_db_bloc
     ]
 
 
-def test_offices_naming_a_recorded_body_become_relations_to_it():
-    from chancery.corpus.relations import from_offices
+def test_offices_naming_a_body_become_relations_to_it():
+    from chancery.corpus.relations import bodies_named, from_offices
 
     commission = AgentFactory(name="Commission to Negotiate Peace", kind="organisation")
-    AgentFactory(name="Legation", kind="organisation")  # one word: names nothing
     baker = AgentFactory(name="Baker, Ray Stannard")
     baker.offices.create(title="Director of the Press Bureau of the Commission to Negotiate "
                          "Peace", dates="1919", source="FRUS 1919, list of persons")  # fmt: skip
-    baker.offices.create(title="Secretary of Legation", dates="1919")
-    assert from_offices([baker.pk]) == 1
+    baker.offices.create(title="Chairman of the War Trade Board", dates="1919")
+    baker.offices.create(title="Secretary of Legation in Liberia", dates="1919")
+    assert from_offices([baker.pk]) == 2
     assert from_offices([baker.pk]) == 0  # once
-    (relation,) = models.AgentRelation.objects.all()
-    assert (relation.agent, relation.other, relation.relation_type, relation.dates) == (
-        baker, commission, "hierarchical-parent", "1919"
-    )  # fmt: skip
-    assert relation.description.startswith("Director of the Press Bureau")
+    rows = [(r.other.name, r.relation_type, r.dates, r.description[:8])
+            for r in models.AgentRelation.objects.filter(agent=baker).order_by("pk")]  # fmt: skip
+    assert rows == [
+        ("Commission to Negotiate Peace", "hierarchical-parent", "1919", "Director"),
+        ("War Trade Board", "hierarchical-parent", "1919", "Chairman"),
+    ]
+    assert models.AgentRelation.objects.get(other=commission).agent == baker  # found, not made
+    assert models.Agent.objects.get(name="War Trade Board").kind == "organisation"
+    for office in ("Secretary of War", "Secretary of Embassy in France", "President of the "
+                   "Council and Minister of War", "aide to Colonel House"):  # fmt: skip
+        assert bodies_named(office) == [], office

@@ -104,6 +104,9 @@ def from_offices(agent_pks) -> int:
     office's dates, the office as the description and its source. The body is the
     organisation record of that name or variant, else a new one (sourced to the office).
     Returns the relations made."""
+    agent_pks = list(agent_pks)
+    if not agent_pks:
+        return 0
     organisations = models.Agent.objects.filter(kind=models.Agent.ORGANISATION)
     named: dict[str, models.Agent] = {}
     for org in organisations.prefetch_related("variants"):
@@ -111,7 +114,7 @@ def from_offices(agent_pks) -> int:
             named.setdefault(fold(name), org)
     relations = models.AgentRelation.objects
     offices = models.Office.objects.filter(
-        agent_id__in=list(agent_pks), agent__kind=models.Agent.PERSON
+        agent_id__in=agent_pks, agent__kind=models.Agent.PERSON
     ).order_by("agent_id", "position", "pk")
     made = 0
     for office in offices:

@@ -174,3 +174,22 @@ def test_offices_naming_a_body_become_relations_to_it():
     for office in ("Secretary of War", "Secretary of Embassy in France", "President of the "
                    "Council and Minister of War", "aide to Colonel House"):  # fmt: skip
         assert bodies_named(office) == [], office
+
+
+def test_the_page_reads_every_relation_in_one_query(client, hay_and_state):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hay, _state, _adee = hay_and_state
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(hay.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(6):
+        other = AgentFactory(name=f"Clerk {n}", slug=f"clerk-{n}")
+        models.AgentRelation.objects.create(agent=other, other=hay, relation_type="associative")
+    assert queries() == before
+    assert client.get(hay.get_absolute_url()).content.decode().count("Associated with") == 7

@@ -221,6 +221,16 @@ class OfficeAdmin(TypedText, admin.ModelAdmin):
     autocomplete_fields = ["agent"]
 
 
+@admin.register(models.AgentRelation)
+class AgentRelationAdmin(TypedText, admin.ModelAdmin):
+    """Every relation between people and organisations (also edited inline on each)."""
+
+    list_display = ["agent", "relation_type", "other", "dates", "source"]
+    list_filter = ["relation_type"]
+    search_fields = ["agent__name", "other__name", "description"]
+    autocomplete_fields = ["agent", "other"]
+
+
 @admin.register(models.AgentRedirect, models.PlaceRedirect)
 class RedirectAdmin(TypedText, admin.ModelAdmin):
     """The old addresses of merged records (a split gives an address back)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from chancery.api.serializers import COLLECTION_DESCRIPTION
 from chancery.corpus.authorities import AUTHORITY_KINDS, browsable_kinds
 from chancery.corpus.dates import PARTIAL_DATE_PATTERN
+from chancery.corpus.models import AgentRelation
 from chancery.search.facets import FACETS
 from chancery.search.forms import MAX_PER_PAGE as SEARCH_MAX_PER_PAGE
 from chancery.search.query import DATE_MODES, SORTS
@@ -103,6 +104,16 @@ SCHEMAS = {
         }
     ),
     "Variant": _obj({"name": STR, "note": STR}),
+    "Relation": _obj(
+        {
+            "relation_type": {"type": "string", "enum": list(AgentRelation.TYPES)},
+            "relation": STR,
+            "other": _ref("AuthorityRef"),
+            "dates": STR,
+            "description": STR,
+            "source": STR,
+        }
+    ),
     "DetailLinks": _obj({"documents": URL}, {"search": URL}),
     "SearchHit": _obj(
         {
@@ -166,6 +177,7 @@ def _authority_schema(kind: str, detail: bool) -> dict:
                 "parent": _nullable("string"),
                 "latitude": _nullable("number"),
                 "longitude": _nullable("number"),
+                "geonames": _nullable("string"),
             },
             "person": {
                 "kind": {"type": "string", "enum": ["person", "organisation"]},
@@ -182,6 +194,8 @@ def _authority_schema(kind: str, detail: bool) -> dict:
             fields["variants"] = _array(_ref("Variant"))
         if spec.hierarchical:
             fields["children"] = _array(_ref("AuthorityRef"))
+        if kind == "person":
+            fields["relations"] = _array(_ref("Relation"))
     return _obj(fields)
 
 

@@ -151,6 +151,7 @@ def authority(request, item, kind: str) -> dict:
         data["parent"] = item.parent.slug if item.parent_id and item.parent else None
         data["latitude"] = float(item.latitude) if item.latitude is not None else None
         data["longitude"] = float(item.longitude) if item.longitude is not None else None
+        data["geonames"] = item.geonames or None
     elif kind == "person":
         data["kind"] = item.kind
         data["dates"] = item.dates or None
@@ -159,6 +160,22 @@ def authority(request, item, kind: str) -> dict:
         data["location"] = item.location
         data["website"] = item.url or None
     return data
+
+
+def relations(request, related: list) -> list[dict]:
+    """A person's or organisation's relations (``corpus.relations.related``), each from
+    its side: ``relation_type`` (EAC-CPF cpfRelationType) is what ``other`` is to it."""
+    return [
+        {
+            "relation_type": r.relation_type,
+            "relation": r.phrase,
+            "other": ref(request, r.other, "person"),
+            "dates": r.dates,
+            "description": r.description,
+            "source": r.source,
+        }  # fmt: skip
+        for r in related
+    ]
 
 
 def variants(item) -> list[dict]:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from chancery.corpus import models
 from chancery.corpus.authorities import AUTHORITY_KINDS, browsable_kinds
 from chancery.corpus.hierarchy import subtree, with_totals
+from chancery.corpus.relations import related
 from chancery.corpus.visibility import public
 from chancery.search.facets import facet_for
 
@@ -224,6 +225,8 @@ def authority_detail(kind: str):
         data = serializers.authority(request, item, kind)
         if spec.has_variants:
             data["variants"] = serializers.variants(item)
+        if kind == "person":
+            data["relations"] = serializers.relations(request, related(item, public(models.Agent)))
         if spec.hierarchical:
             children = public(spec.model).filter(parent=item).order_by("name")
             data["children"] = [serializers.ref(request, c, kind) for c in children]

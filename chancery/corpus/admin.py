@@ -12,6 +12,7 @@ from chancery import audit
 from chancery.versions.admin import Reviewed, Versioned, save_as_version
 
 from . import authority, models
+from .relations import related
 from .text import validate_xml_chars
 
 
@@ -77,6 +78,27 @@ class OfficeInline(TypedText, admin.TabularInline):
     extra = 0
 
 
+class RelationInline(TypedText, admin.TabularInline):
+    """Relations from this record to another (ISAAR(CPF) 5.3)."""
+
+    model = models.AgentRelation
+    fk_name = "agent"
+    autocomplete_fields = ["other"]
+    extra = 0
+    verbose_name = "relation to another person or organisation"
+    verbose_name_plural = "relations to other people and organisations"
+
+
+class InverseRelationInline(RelationInline):
+    """Relations another record holds to this one (shown inverted on the public page)."""
+
+    fk_name = "other"
+    autocomplete_fields = ["agent"]
+    fields = ["agent", "relation_type", "dates", "description", "source"]
+    verbose_name = "relation from another person or organisation"
+    verbose_name_plural = "relations from other records (type: what this record is to them)"
+
+
 class MergeSplitAdmin(AuthorityAdmin):
     """Merge selected records (the one with most documents survives) and split one."""
 
@@ -122,7 +144,10 @@ class MergeSplitAdmin(AuthorityAdmin):
             elif not chosen:
                 error = "Choose the documents that belong to the new record."
             else:
-                new = authority.split(record, name, chosen, request.POST.getlist("variants"))
+                relations = [int(v) for v in request.POST.getlist("relations") if v.isdigit()]
+                new = authority.split(
+                    record, name, chosen, request.POST.getlist("variants"), relations
+                )
                 audit.record("split", request=request, target=record,
                              detail=f"{len(chosen)} documents split off as {new.name}")  # fmt: skip
                 messages.success(request, f"Split {len(chosen)} documents off as {new.name}.")
@@ -133,6 +158,7 @@ class MergeSplitAdmin(AuthorityAdmin):
             "opts": self.model._meta, "original": record, "title": f"Split {record.name}",
             "documents": documents.order_by("public_id"), "variants": record.variants.all(),
             "relations": relations, "error": error,
+            "agent_relations": related(record) if self.model is models.Agent else [],
         }  # fmt: skip
         return render(request, "admin/corpus/split.html", context, status=400 if error else 200)
 
@@ -142,7 +168,7 @@ class AgentAdmin(MergeSplitAdmin):
     list_display = ["name", "kind", "dates", "sort_key"]
     list_filter = ["kind"]
     search_fields = ["name", "variants__name"]
-    inlines = [AgentVariantInline, OfficeInline]
+    inlines = [AgentVariantInline, OfficeInline, RelationInline, InverseRelationInline]
 
 
 @admin.register(models.Place)
@@ -193,6 +219,16 @@ class OfficeAdmin(TypedText, admin.ModelAdmin):
     list_display = ["title", "dates", "agent", "source"]
     search_fields = ["title", "agent__name"]
     autocomplete_fields = ["agent"]
+
+
+@admin.register(models.AgentRelation)
+class AgentRelationAdmin(TypedText, admin.ModelAdmin):
+    """Every relation between people and organisations (also edited inline on each)."""
+
+    list_display = ["agent", "relation_type", "other", "dates", "source"]
+    list_filter = ["relation_type"]
+    search_fields = ["agent__name", "other__name", "description"]
+    autocomplete_fields = ["agent", "other"]
 
 
 @admin.register(models.AgentRedirect, models.PlaceRedirect)

@@ -1,10 +1,11 @@
 """Merge and split authority records (people, organisations, places).
 
 A merge moves everything the other records hold to the survivor: their documents (in each
-relation), variants (their names become variants too), offices, external identifiers and
-review entries; their addresses redirect to the survivor permanently; the search index and
-name-variant table follow. A split moves chosen documents and variants off a record onto a
-new one. Both run in one transaction.
+relation), variants (their names become variants too), offices, relations to other
+records (one that would relate the survivor to itself is dropped), external identifiers
+and review entries; their addresses redirect to the survivor permanently; the search index
+and name-variant table follow. A split moves chosen documents, variants and relations off
+a record onto a new one. Both run in one transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from chancery.search import variants as name_variants
 from chancery.search.indexing import index_documents
 
 from . import models
+from . import relations as agent_relations
 from .authorities import AUTHORITY_KINDS, links
 
 
@@ -106,6 +108,7 @@ def merge(
                 setattr(survivor, field, getattr(other, field))
     if model is models.Agent:
         models.Office.objects.filter(agent_id__in=other_pks).update(agent=survivor)
+        agent_relations.move(survivor, other_pks)
     redirects = redirect._default_manager
     redirects.filter(**{f"{fk}__in": other_pks}).update(**{fk: survivor})
     redirects.bulk_create([redirect(old_slug=o.slug, **{fk: survivor}) for o in others])
@@ -129,10 +132,12 @@ def split(
     name: str,
     document_pks: Iterable[int],
     variant_names: Iterable[str] = (),
+    relation_pks: Iterable[int] = (),
 ) -> models.Agent | models.Place:
     """A new record named ``name`` taking ``document_pks`` (in every relation they have
-    with ``record``) and the variants named; returns it. A redirect from the new record's
-    address (an old merge's) is removed, so that address is the record again."""
+    with ``record``), the variants named and (people) the relations chosen; returns it.
+    A redirect from the new record's address (an old merge's) is removed, so that address
+    is the record again."""
     model = type(record)
     relations, variant_model, fk, redirect, _review, _ids, _scope = KINDS[model]
     extra = {"kind": record.kind} if isinstance(record, models.Agent) else {}
@@ -150,6 +155,8 @@ def split(
     moved = variant_model._default_manager.filter(**{fk: record}, name__in=list(variant_names))
     moved.update(**{fk: new})
     variant_model._default_manager.filter(**{fk: new}, name=new.name).delete()
+    if isinstance(record, models.Agent):
+        agent_relations.split_off(record, new, relation_pks)
     _sync_names(model, [record.pk, new.pk])
     index_documents(sorted(document_pks))
     return new

@@ -3,7 +3,9 @@ Persons and Families, namespace ``urn:isbn:1-931666-33-4``), the XML form of ISA
 
 The record's preferred name and variants (with script and transliteration scheme), dates
 of existence, offices held (as occupations, with their dates), description, sources and
-external identifiers, and its published documents as resource relations.
+external identifiers, its relations to other people and organisations (``cpfRelation``,
+either side's relation, the other's inverted) and its published documents as resource
+relations.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.utils import timezone
 from lxml import etree
 
 from . import models
+from .relations import related
 from .text import clean_tree
 
 EAC = "urn:isbn:1-931666-33-4"
@@ -35,9 +38,10 @@ def _token(text: str) -> str:
     return re.sub(r"[^\w.:-]+", "-", text).strip("-")
 
 
-def eac_cpf(agent: models.Agent, base_url: str = "") -> bytes:
+def eac_cpf(agent: models.Agent, base_url: str = "", agents=None) -> bytes:
     """The EAC-CPF document of ``agent``; ``base_url`` ("https://archive.example") makes
-    the record's and its documents' links absolute."""
+    the record's and its documents' links absolute; ``agents``, the records its relations
+    may name (the public ones for the public; all when None)."""
     root = etree.Element(E + "eac-cpf", nsmap={None: EAC, "xlink": XLINK})
     control = _el(root, "control")
     _el(control, "recordId", f"chancery-agent-{agent.slug}")
@@ -98,6 +102,18 @@ def eac_cpf(agent: models.Agent, base_url: str = "") -> bytes:
     )
     created = set(agent.created_documents.values_list("pk", flat=True))
     relations = None
+    for link in related(agent, agents):  # cpfRelation comes before resourceRelation
+        relations = relations if relations is not None else _el(description, "relations")
+        relation = _el(relations, "cpfRelation", cpfRelationType=link.relation_type)
+        relation.set(f"{{{XLINK}}}type", "simple")
+        relation.set(f"{{{XLINK}}}href", base_url + link.other.get_absolute_url())
+        _el(relation, "relationEntry", link.other.name)
+        if link.dates:
+            _el(relation, "date", link.dates)
+        source = f"Source: {link.source}" if link.source else ""
+        note = "; ".join(t for t in (link.description, source) if t)
+        if note:
+            _el(_el(relation, "descriptiveNote"), "p", note)
     for document in documents:
         relations = relations if relations is not None else _el(description, "relations")
         kind = "creatorOf" if document.pk in created else "subjectOf"

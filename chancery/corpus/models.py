@@ -249,6 +249,62 @@ class Office(models.Model):
         return f"{self.title}, {self.dates}" if self.dates else self.title
 
 
+class AgentRelation(models.Model):
+    """A relation between two people or organisations (ISAAR(CPF) 5.3; EAC-CPF
+    ``cpfRelation``): what ``other`` is to ``agent``, e.g. Hay → Department of State,
+    ``hierarchical-parent`` (he served in it). The other record shows it inverted."""
+
+    #: EAC-CPF 2010 cpfRelationType -> (phrase from the agent's side, inverse type).
+    TYPES = {
+        "identity": ("Same as", "identity"),
+        "hierarchical": ("Hierarchical relation with", "hierarchical"),
+        "hierarchical-parent": ("Subordinate to", "hierarchical-child"),
+        "hierarchical-child": ("Superior of", "hierarchical-parent"),
+        "temporal": ("Temporal relation with", "temporal"),
+        "temporal-earlier": ("Successor of", "temporal-later"),
+        "temporal-later": ("Predecessor of", "temporal-earlier"),
+        "family": ("Family relation with", "family"),
+        "associative": ("Associated with", "associative"),
+    }
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="relations")
+    other = models.ForeignKey(
+        Agent, on_delete=models.CASCADE, related_name="inverse_relations",
+        verbose_name="related person or organisation",
+    )  # fmt: skip
+    relation_type = models.CharField(
+        max_length=20, choices=[(k, k) for k in TYPES], default="associative",
+        help_text="EAC-CPF cpfRelationType: what the related record is to this one.",
+    )  # fmt: skip
+    dates = models.CharField(max_length=100, blank=True, help_text="e.g. '1898–1905'")
+    description = models.CharField(max_length=500, blank=True)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["relation_type", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agent", "other", "relation_type"], name="one_agent_relation"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(agent=models.F("other")), name="agent_relation_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} – {self.relation_type} – {self.other}"
+
+    def clean(self):
+        if self.agent_id and self.agent_id == self.other_id:
+            raise ValidationError({"other": "A record cannot be related to itself."})
+
+    @property
+    def phrase(self) -> str:
+        return self.TYPES[self.relation_type][0]
+
+    def inverse_type(self) -> str:
+        return self.TYPES[self.relation_type][1]
+
+
 class AuthorityReview(models.Model):
     """Two records reconciliation could not tell apart: an editor merges or rejects."""
 

@@ -54,11 +54,13 @@ from .safefile import atomic_write, media_path_problem
 if TYPE_CHECKING:
     from .staging import Stage
 
+#: 4: relations between people and organisations (``relation`` lines, after every record;
+#: an older file has none and reads as it is).
 #: 3: the history (``revision``, ``reviewcomment``, ``auditevent`` lines), the review lists
 #: (``review``) and a collection's ``old_slugs``. 2: OAI tombstones and the end line (counts
 #: and checksum). 1: neither. All three are read; an older Chancery refuses a newer file
-#: whole ("export version 3 not supported") rather than restore it without its history.
-VERSION = 3
+#: whole ("export version 4 not supported") rather than restore it without its relations.
+VERSION = 4
 HEADER, END = "chancery-export", "chancery-export-end"
 #: line type -> model, in dependency order.
 TYPES: dict[str, type[models.Model]] = {
@@ -108,6 +110,9 @@ REVIEWS: dict[str, type[corpus.AgentReview] | type[corpus.PlaceReview]] = {
     "agent": corpus.AgentReview,
     "place": corpus.PlaceReview,
 }
+#: Relations between two people or organisations: line "relation", after every record, by
+#: the two slugs (either may come after the other in the file).
+RELATION_FIELDS = ("relation_type", "dates", "description", "source")
 SKIP_FIELDS = {"id"}
 #: Exported but not restored: recomputed from the parents (corpus/hierarchy.py).
 DERIVED = {"path"}
@@ -196,6 +201,7 @@ def export_lines() -> Iterator[dict]:
     counts["sourcekey"] = SourceKey.objects.count()
     counts.update(history.counts())
     counts["review"] = sum(model._default_manager.count() for model in REVIEWS.values())
+    counts["relation"] = corpus.AgentRelation.objects.count()
     yield {"type": HEADER, "version": VERSION,
            "exported_at": timezone.now().isoformat(), "counts": counts}  # fmt: skip
     yield from export_records()
@@ -220,6 +226,12 @@ def export_records() -> Iterator[dict]:
         if target is not None:
             yield {"type": "sourcekey", "scope": key.scope, "key": key.key, "object": _nk(target)}
     yield from history.export_lines()  # versions, review comments, audit log
+    for relation in corpus.AgentRelation.objects.select_related("agent", "other").order_by("pk"):
+        yield {
+            "type": "relation", "id": relation.pk, "agent": relation.agent.slug,
+            "other": relation.other.slug,
+            **{name: getattr(relation, name) for name in RELATION_FIELDS},
+        }  # fmt: skip
     for kind, model in REVIEWS.items():
         reviews = model._default_manager.select_related("record", "candidate").order_by("pk")
         for review in reviews:
@@ -241,7 +253,9 @@ def export_jsonl(out: Path) -> int:
     the file really holds even if the archive changed while it was read; then header,
     records and end line are written to a temporary file that is renamed to ``out``.
     """
-    counts = Counter({name: 0 for name in [*TYPES, "sourcekey", "review", *history.KINDS]})
+    counts = Counter(
+        {name: 0 for name in [*TYPES, "sourcekey", "review", "relation", *history.KINDS]}
+    )
     digest = hashlib.sha256()
     with tempfile.TemporaryFile(dir=out.parent, prefix=f".{out.name}.") as body:
         for line in export_records():
@@ -344,6 +358,8 @@ class Restorer:
             return self._history(data, where, writer)
         if kind == "review":
             return self._review(data, where)
+        if kind == "relation":
+            return self._relation(data, where)
         if kind not in TYPES:
             raise IngestError(where, f"unknown line type {kind!r}")
         model = TYPES[kind]
@@ -521,6 +537,39 @@ class Restorer:
             update.update(**values)
         return "updated"
 
+    def _relation(self, data: dict, where: str) -> str:
+        """A relation between two people or organisations, by their slugs."""
+        ends: dict[str, Any] = {}
+        for end in ("agent", "other"):
+            ends[end] = corpus.Agent.objects.filter(slug=data.get(end)).first()
+            if ends[end] is None:
+                raise IngestError(where, f"relation {end} {data.get(end)!r}: no such record")
+        if ends["agent"] == ends["other"]:
+            raise IngestError(where, f"relation of {data.get('agent')!r} to itself")
+        kind = data.get("relation_type") or "associative"
+        if kind not in corpus.AgentRelation.TYPES:
+            raise IngestError(where, f"relation type {kind!r}: not an EAC-CPF cpfRelationType "
+                              f"({', '.join(corpus.AgentRelation.TYPES)})")  # fmt: skip
+        values = {n: str(data.get(n) or "") for n in RELATION_FIELDS[1:]}
+        relations = corpus.AgentRelation.objects
+        relation = relations.filter(**ends, relation_type=kind).first()
+        if relation is None:
+            relation = corpus.AgentRelation(**ends, relation_type=kind, **values)
+            if data.get("id") is not None and not relations.filter(pk=data["id"]).exists():
+                relation.pk = data["id"]
+            try:
+                relation.full_clean()
+            except ValidationError as error:
+                raise IngestError(where, f"relation: {'; '.join(error.messages)}") from None
+            relation.save()
+            if stage := self.staging:
+                stage.created(relation)
+            return "created"
+        if all(getattr(relation, k) == v for k, v in values.items()):
+            return "unchanged"
+        relations.filter(pk=relation.pk).update(**values)
+        return "updated"
+
     def self_ref(self, writer, model, pk: int, name: str, value) -> None:
         """A reference from a row to another of its kind, once both exist."""
         field = model._meta.get_field(name)
@@ -557,7 +606,7 @@ class Restorer:
     def reset_sequences() -> None:
         all_models = [*TYPES.values()] + [
             c for children in CHILDREN.values() for c, _ in children.values()
-        ] + [SourceKey, *REVIEWS.values(), *history.MODELS]  # fmt: skip
+        ] + [SourceKey, *REVIEWS.values(), corpus.AgentRelation, *history.MODELS]  # fmt: skip
         statements = connection.ops.sequence_reset_sql(no_style(), all_models)
         with connection.cursor() as cursor:
             for sql in statements:
@@ -606,7 +655,7 @@ def _file_names(model, data: dict) -> Iterator[tuple[str, object]]:
 
 def _check_record(data: dict, where: str) -> None:
     kind = data.get("type")
-    if kind in ("sourcekey", "review") or kind in history.KINDS:
+    if kind in ("sourcekey", "review", "relation") or kind in history.KINDS:
         return
     if kind not in TYPES:
         raise IngestError(where, f"unknown line type {kind!r}")

@@ -18,6 +18,7 @@ from django.db import models as dj
 from django.utils.timezone import now
 
 from chancery.corpus import models as corpus
+from chancery.corpus import relations as agent_relations
 from chancery.corpus.authorities import AUTHORITY_KINDS
 from chancery.corpus.dates import DateError
 from chancery.corpus.models import DESCRIPTIONS
@@ -97,6 +98,7 @@ class Writer:
         self.outcomes: dict[int, str] = {}
         self._authorities: dict[tuple[type[dj.Model], str], dj.Model] = {}
         self._agents: dict[str, corpus.Agent] = {}
+        self.office_holders: set[int] = set()  # people whose offices this run wrote
         self._places: dict[str, corpus.Place] = {}
         self._countries: dict[str, corpus.Place | None] = {}  # by ISO code; None: no record
         self._collections: dict[str, corpus.Collection] = {}
@@ -212,6 +214,7 @@ class Writer:
     def _offices(self, agent: corpus.Agent, offices: list[tuple[str, str]], source: str) -> None:
         if not offices:
             return
+        self.office_holders.add(agent.pk)  # relations to the bodies named: at finish()
         have = set(corpus.Office.objects.filter(agent=agent).values_list("title", "dates"))
         start = len(have)
         corpus.Office.objects.bulk_create(
@@ -582,6 +585,7 @@ class Writer:
                 self.outcomes[pk] = "updated"
         for outcome in self.outcomes.values():
             self.report.add(outcome)
+        agent_relations.from_offices(self.office_holders)
         touched = [pk for pk, o in self.outcomes.items() if o != "unchanged"]
         if version:
             record_import(touched)  # one attributed version per document changed

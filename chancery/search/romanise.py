@@ -19,6 +19,9 @@ takes in other romanisations or spellings, each with the scheme that made it:
   (:func:`cyrillic_candidates`), then the same schemes.
 - **Letters**: German ä/ö/ü ↔ ae/oe/ue, Scandinavian å/ø/æ ↔ aa/oe/ae, older English c ↔ k
   at the start of a name (Corea/Korea, Cabul/Kabul).
+- **Place names** a gazetteer knows: a town's other names, historical and foreign
+  (:mod:`.gazetteer`, GeoNames: Pressburg ↔ Bratislava, Danzig ↔ Gdańsk), scheme
+  ``gazetteer``, after the spellings (taking the room of at most ``GAZETTEER_SHARE``).
 - **Given names** across languages (``data/given_names.tsv``, only before a surname) and
   **ranks and titles** abbreviated or written out (:data:`TITLES`).
 
@@ -37,9 +40,13 @@ from pathlib import Path
 
 import iuliia
 
+from . import gazetteer
+
 DATA = Path(__file__).parent / "data"
 #: Forms one name may add (the cost budget: each is one more alternative in the query).
 MAX_FORMS = 8
+#: Of those, the places the gazetteer gives may take the room of this many spellings.
+GAZETTEER_SHARE = 4
 
 WADE_GILES = "Wade-Giles"
 WADE_GILES_PLAIN = "Wade-Giles, no apostrophes"
@@ -574,13 +581,22 @@ def _generate(words_typed: tuple[str, ...], limit: int) -> tuple[Form, ...]:
     found: list[Form] = []
     for rule in (chinese, russian, letters, given_and_titles):
         found += rule(words)
-    seen, kept = {typed}, []
-    for form in found:
+    places = [Form(text, scheme) for text, scheme in gazetteer.forms(words)]
+    seen: set[str] = {typed}
+    kept, other_names = _new_forms(found, seen), _new_forms(places, seen)
+    # a town's other names share the budget: at most GAZETTEER_SHARE crowd out spellings
+    kept = kept[: max(limit - len(other_names), limit - GAZETTEER_SHARE)]
+    return tuple((kept + other_names)[:limit])
+
+
+def _new_forms(forms: list[Form], seen: set[str]) -> list[Form]:
+    kept = []
+    for form in forms:
         key = _token_key(form.text)
         if key and key not in seen:
             seen.add(key)
             kept.append(form)
-    return tuple(kept[:limit])
+    return kept
 
 
 def _token_key(text: str) -> str:

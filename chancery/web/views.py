@@ -18,6 +18,7 @@ from chancery.corpus.authorities import AUTHORITY_KINDS, links
 from chancery.corpus.eac import eac_cpf
 from chancery.corpus.hierarchy import with_totals
 from chancery.corpus.names import fold
+from chancery.corpus.relations import related
 from chancery.corpus.visibility import public
 from chancery.ingest.staging import hidden as staged
 from chancery.search.facets import facet_for
@@ -455,6 +456,7 @@ def _authority_page(request, kind: str, slug: str):
         query = urlencode({"q": f'person:"{item.name}"'})
         context["search_url"] = reverse("web:search") + f"?{query}"
         context["eac_url"] = reverse("web:person-eac", args=[item.slug])
+        context["relations"] = related(item, None if staff else public(models.Agent))
     return render(request, "web/authority.html", context)
 
 
@@ -477,7 +479,8 @@ def person_eac(request, slug):
         return _moved(reverse("web:person-eac", args=[moved.agent.slug]))
     staff = request.user.is_authenticated and request.user.is_staff
     agent = get_object_or_404(models.Agent if staff else public(models.Agent), slug=slug)
-    body = eac_cpf(agent, request.build_absolute_uri("/").rstrip("/"))
+    shown = None if staff else public(models.Agent)
+    body = eac_cpf(agent, request.build_absolute_uri("/").rstrip("/"), shown)
     return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 

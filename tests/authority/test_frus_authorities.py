@@ -109,6 +109,18 @@ def test_offices_from_the_list_of_persons_are_kept_with_dates(authority_archive)
     assert models.Office.objects.filter(dates="").count() == 0
 
 
+def test_offices_in_the_list_of_persons_give_relations_to_their_bodies(authority_archive):
+    baker = models.Agent.objects.get(name="Baker, Ray Stannard")
+    (relation,) = baker.relations.all()
+    assert (relation.other.name, relation.other.kind, relation.relation_type) == (
+        "Commission to Negotiate Peace", "organisation", "hierarchical-parent"
+    )  # fmt: skip
+    assert relation.other.inverse_relations.count() > 20
+    made = models.Agent.objects.filter(sources__startswith="Named in an office")
+    assert made.count() >= 20
+    assert not made.filter(name__contains="Secretary")
+
+
 def test_a_bare_surname_in_a_volume_with_a_list_is_the_listed_person(authority_archive):
     """'Lansing' in the 1919 volume is Robert Lansing, the only Lansing listed there."""
     assert not models.Agent.objects.filter(name="Lansing").exists()

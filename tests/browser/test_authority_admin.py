@@ -1,6 +1,8 @@
 """An archivist merges two records of one man in the back office, then splits off what was
 wrongly merged: addresses redirect and search counts follow, in a real Chromium."""
 
+import io
+
 import pytest
 
 from chancery.corpus import models
@@ -73,4 +75,31 @@ def test_people_by_letter_is_accessible(live_server, page):
     page.get_by_label("Filter by name").fill("hill")
     page.get_by_role("button", name="Filter").click()
     assert page.locator("main ul.columns").inner_text().count("Hill") == 1
+    assert axe_violations(page) == []
+
+
+def test_a_relation_reads_both_ways_and_a_matched_place_shows_its_country(live_server, page):
+    from django.core.management import call_command
+
+    from ..factories import PlaceFactory
+
+    hay = AgentFactory(name="Hay, John", slug="hay-john")
+    state = AgentFactory(name="Department of State", slug="state", kind="organisation")
+    for agent in (hay, state):
+        DocumentFactory(title=f"About {agent.name}").people.add(agent)
+    models.AgentRelation.objects.create(agent=hay, other=state, dates="1898–1905",
+                                        relation_type="hierarchical-parent")  # fmt: skip
+    page.goto(live_server.url + "/person/hay-john/")
+    relations = page.locator("ul.relations")
+    assert relations.inner_text() == "Subordinate to Department of State, 1898–1905"
+    assert axe_violations(page) == []
+    relations.get_by_role("link", name="Department of State").click()
+    assert page.locator("ul.relations").inner_text() == "Superior of Hay, John, 1898–1905"
+
+    danzig = PlaceFactory(name="Danzig", slug="danzig")
+    DocumentFactory(title="Free City").places.add(danzig)
+    call_command("match_places", stdout=io.StringIO())
+    page.goto(live_server.url + "/place/danzig/")
+    main = page.locator("main").inner_text()
+    assert "Part of Poland" in main and "54.352270, 18.649120" in main
     assert axe_violations(page) == []

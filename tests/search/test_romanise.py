@@ -134,7 +134,8 @@ def test_english_words_are_not_romanised():
     assert generate(["treaty"]) == []
     assert generate(["China"]) == []
     assert generate(["railway"]) == []
-    assert generate(["Washington"]) == []
+    # a town's other names are the gazetteer's (tests/search/test_gazetteer.py), no spelling
+    assert {f.scheme for f in generate(["Washington"])} <= {"gazetteer"}
 
 
 def test_russian_from_cyrillic_in_every_scheme():

@@ -1,0 +1,56 @@
+"""Bare surnames linked to the one person their volume's documents show they are, and
+left for an editor where a relative or a namesake could be meant."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from chancery.corpus import models, surnames
+from tests.factories import AgentFactory, CollectionFactory, DocumentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def document(volume, *people):
+    doc = DocumentFactory()
+    models.Membership.objects.create(collection=volume, document=doc)
+    doc.people.add(*people)
+    return doc
+
+
+@pytest.fixture
+def volumes():
+    return CollectionFactory(title="FRUS 1861"), CollectionFactory(title="FRUS 1919")
+
+
+def test_a_surname_named_beside_its_only_full_form_is_linked(client, volumes):
+    _v1861, v1919 = volumes
+    root = AgentFactory(name="Root", slug="root")
+    elihu = AgentFactory(name="Elihu Root", slug="elihu-root")
+    document(v1919, root, elihu)
+    alone = document(v1919, root)
+    out = io.StringIO()
+    call_command("link_surnames", stdout=out)
+    assert "Root -> Elihu Root" in out.getvalue()
+    assert not models.Agent.objects.filter(name="Root").exists()
+    assert elihu in alone.people.all()
+    assert not elihu.variants.filter(name="Root").exists()  # no lone-surname variant
+    assert client.get("/person/root/").status_code == 301
+
+
+def test_a_relative_or_namesake_in_the_volume_keeps_it_for_review(volumes):
+    v1861, v1919 = volumes
+    seward = AgentFactory(name="Seward")
+    william = AgentFactory(name="William H. Seward")
+    frederick = AgentFactory(name="F. W. Seward")
+    document(v1861, seward, frederick)  # the son signs as acting Secretary
+    document(v1861, william)
+    kung = AgentFactory(name="Kung")  # named alone: no full form in its documents
+    document(v1919, kung)
+    AgentFactory(name="Prince Kung")
+    smith = AgentFactory(name="Smith")  # named in two volumes
+    john = AgentFactory(name="John Smith")
+    document(v1861, smith, john)
+    document(v1919, smith)
+    assert surnames.candidates() == []

@@ -11,8 +11,9 @@ from chancery.corpus.models import Document
 
 from ... import ranking
 from ..base import Ranked
-from .compile import Band, Match, Query, both, hit
-from .schema import MACHINE_FACTOR, RANK_WEIGHTS, TABLE, fetch
+from . import bm25
+from .compile import Band, Match, Query, hit
+from .schema import RANK_WEIGHTS, TABLE, fetch
 
 #: Matches ranked with their whole vector; more are first ranked on a small vector. On the
 #: judged queries (bench/relevance) 300 ranks as well as 1,000 and as ranking every match.
@@ -34,33 +35,18 @@ class Scored:
     weak: bool = False
 
 
-def _whole_rank(match: Match) -> Query:
-    """``ts_rank_cd`` over a row's whole vector (``x.v``, see ``_VECTOR``): of every word
-    group together (cover density rewards the words close together), then a tenth of any
-    group's (for documents with some of the words under "most of the words")."""
-
-    def rank(query: str) -> str:
-        # The machine-read text (``x.m``) counts MACHINE_FACTOR of a human text.
-        return (
-            f"(ts_rank_cd('{RANK_WEIGHTS}', x.v, (SELECT {query}), 1) + {MACHINE_FACTOR} "
-            f"* ts_rank_cd('{RANK_WEIGHTS}', x.m, (SELECT {query}), 1))"
-        )
-
-    text, text_params = match.words()
-    if len(match.queries) < 2:
-        return rank(text), [*text_params, *text_params]
-    every, every_params = both(match.queries)
-    return (
-        f"({rank(every)} + 0.1 * {rank(text)})",
-        [*every_params, *every_params, *text_params, *text_params],
-    )
+def _bm25_terms(match: Match) -> tuple[list[bm25.RankedTerm], bm25.Statistics]:
+    """The search's terms as BM25 reads them, prepared once a search."""
+    if match.ranking is None:
+        match.ranking = bm25.prepare_terms(match.terms, match.layer)
+    return match.ranking
 
 
-#: The columns a whole-vector ranking reads of a row: its whole vector detoasted once into
-#: a value the rank functions share (each would otherwise detoast it again), and whether
-#: its title holds every word group.
+#: The columns BM25 reads of a candidate row: its whole vector detoasted once into a value
+#: the entries are read from, its machine-read vector, its length, and whether its title
+#: holds every word group.
 _VECTOR = (
-    "s.vector || ''::tsvector AS v, s.machine_vector AS m, "
+    "s.vector || ''::tsvector AS v, s.machine_vector AS m, s.length AS length, "
     "s.lead @@ (SELECT {title}) AS in_title, {weak} AS weak"
 )
 
@@ -75,29 +61,37 @@ def _vector(match: Match) -> Query:
     return _VECTOR.format(title=title, weak=f"NOT {found}"), [*title_params, *found_params]
 
 
-def _whole_sql(match: Match, rows: str, rows_params: list, tail: str = "") -> Query:
-    """(pk, groups, whole rank, length, in title) of the rows ``rows`` selects (as ``pk``,
-    ``n`` and ``_VECTOR``'s columns)."""
-    rank, rank_params = _whole_rank(match)
+def _scored(match: Match, rows: str, rows_params: list) -> list[Scored]:
+    """The rows ``rows`` selects (as ``pk``, ``n`` and ``_VECTOR``'s columns), scored by
+    BM25 from the entries of the query's lexemes in their vectors (not ordered)."""
+    terms, stats = _bm25_terms(match)
+    keep, keep_params = bm25.lexeme_condition(terms)
     sql = (
-        f"SELECT x.pk, x.n, {rank}, length(x.v), x.in_title, x.weak "
-        f"FROM ({rows} OFFSET 0) AS x {tail}"
+        "SELECT x.pk, x.n, x.length, x.in_title, x.weak, "
+        "(SELECT json_agg(json_build_array(u.lexeme, u.positions, u.weights)) "
+        f"FROM unnest(x.v) AS u WHERE {keep}), "
+        "(SELECT json_agg(json_build_array(u.lexeme, u.positions)) "
+        f"FROM unnest(x.m) AS u WHERE {keep}) "
+        f"FROM ({rows} OFFSET 0) AS x"
     )
-    return sql, [*rank_params, *rows_params]
+    found = fetch(sql, [*keep_params, *keep_params, *rows_params])
+    return [
+        Scored(pk, n, bm25.score(terms, stats, length, human, machine), length, bool(t),
+               weak=bool(w))
+        for pk, n, length, t, w, human, machine in found
+    ]  # fmt: skip
 
 
 def _whole(match: Match, band: Band, need: int) -> list[Scored]:
-    """The first ``need`` matches of ``band``, ranked on their whole vector."""
+    """The first ``need`` matches of ``band`` (no more than :data:`CANDIDATES`), by BM25."""
     vector, vector_params = _vector(match)
     rows, rows_params = match.select(
         f"s.document_id AS pk, {band.groups_sql} AS n, {vector}",
         vector_params, also=band.condition, also_params=band.params,
     )  # fmt: skip
-    sql, params = _whole_sql(match, rows, rows_params, f"ORDER BY 2 DESC, 3 DESC, 1 LIMIT {need}")
-    return [
-        Scored(pk, n, score, words, bool(t), weak=bool(w))
-        for pk, n, score, words, t, w in fetch(sql, params)
-    ]
+    ranked = _scored(match, rows, rows_params)
+    ranked.sort(key=lambda r: (-r.groups, -r.score, r.pk))
+    return ranked[:need]
 
 
 #: What each small vector holds (for ?explain=1).
@@ -123,16 +117,14 @@ def _cheap_then_whole(match: Match, band: Band, vector: str, also: str,
     if not top:
         return rest
     vector, vector_params = _vector(match)
-    sql, params = _whole_sql(
+    ranked = _scored(
         match,
         f"SELECT s.document_id AS pk, 0 AS n, {vector} FROM {TABLE} s "
         "WHERE s.document_id = ANY(%s)",
         [*vector_params, list(top)],
     )
-    ranked = [
-        Scored(pk, top[pk], score, words, bool(t), weak=bool(w))
-        for pk, _, score, words, t, w in fetch(sql, params)
-    ]
+    for r in ranked:
+        r.groups = top[r.pk]
     ranked.sort(key=lambda r: (-r.groups, -r.score, r.pk))
     return ranked + rest
 

@@ -17,9 +17,12 @@ from ..base import IndexEntry, Ranked, SearchBackend
 from .compile import Match, date_condition, plan_match
 from .ranking import by_date, by_relevance
 from .schema import (
+    CYRILLIC,
     FACT_COLUMNS,
     LINKS,
+    STATS,
     TABLE,
+    TERMS,
     VOCABULARY_SAMPLE,
     configs_for,
     count_terms,
@@ -150,6 +153,23 @@ class PostgresBackend(SearchBackend):
         with self._reader().cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {TABLE}")
             return cursor.fetchone()[0]
+
+    def document_frequency(self, word: str) -> int:
+        """From the document frequencies the indexer keeps (``search_pg_terms``): the
+        word's lexeme in the English (or Russian) and the simple configuration, the more
+        frequent of them."""
+        config = "chancery_russian" if CYRILLIC.search(word) else "chancery_english"
+        rows = fetch(
+            f"SELECT coalesce(max(documents), 0) FROM {TERMS} WHERE lexeme IN ("
+            "SELECT unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s) "
+            "|| to_tsvector('chancery_simple', %s))))",
+            [config, prepare(word), prepare(word)],
+        )
+        return int(rows[0][0])
+
+    def archive_size(self) -> int:
+        rows = fetch(f"SELECT documents FROM {STATS}", [])
+        return int(rows[0][0]) if rows else 0
 
     def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
         """Archive words (folded, unstemmed) starting with ``prefix``, with document counts."""

@@ -188,6 +188,40 @@ def _entries(found) -> dict[str, tuple[list[int], list[str]]]:
     }
 
 
+def near_lexemes(ranked: list[RankedTerm], tokens: list[str]) -> list[str]:
+    """The lexemes of the typed words whose closeness ranks higher
+    (``SearchPlan.near_tokens``: [] when there are fewer than two or too many)."""
+    if not tokens:
+        return []
+    wanted = {t.lower() for t in tokens}
+    found = []
+    for term in ranked:
+        if term.term.variant or term.term.prefix or not term.readings:
+            continue
+        words = {w.lower() for w in WORD.findall(prepare(term.term.text))}
+        if words <= wanted:
+            found += [lexeme for _, lexeme in term.readings[0].lexemes]
+    return list(dict.fromkeys(found)) if len(found) >= 2 else []
+
+
+def is_near(human, lexemes: list[str], window: int) -> bool:
+    """True when the row's human text holds each of ``lexemes`` within ``window`` words
+    of each other (FTS5's NEAR)."""
+    if len(lexemes) < 2:
+        return False
+    entries = _entries(human)
+    lists = [entries.get(lexeme, ([], []))[0] for lexeme in lexemes]
+    if not all(lists):
+        return False
+    merged = sorted((p, i) for i, positions in enumerate(lists) for p in positions)
+    last: dict[int, int] = {}
+    for p, i in merged:
+        last[i] = p
+        if len(last) == len(lists) and p - min(last.values()) < window:
+            return True
+    return False
+
+
 def score(ranked: list[RankedTerm], stats: Statistics, length: int, human, machine) -> float:
     """The BM25 of one row (``human``/``machine``: its vectors' entries of the terms'
     lexemes, as ``[[lexeme, positions, labels]]``)."""

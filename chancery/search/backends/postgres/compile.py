@@ -150,6 +150,8 @@ class Match:
     terms: list[Term] = field(default_factory=list)
     layer: str | None = None
     ranking: Any = None
+    #: The typed words whose closeness ranks higher (``SearchPlan.near_tokens``).
+    near_tokens: list[str] = field(default_factory=list)
     #: Each word group's tsquery.
     queries: list[Query] = field(default_factory=list)
     #: A tsquery matching titles that hold every word group.
@@ -313,6 +315,7 @@ def date_condition(plan: SearchPlan) -> Query:
 def plan_match(plan: SearchPlan, *, dates: bool = True) -> Match:
     """The rows the plan finds (without its dates: for the undated count)."""
     match = text_match(plan.parsed)
+    match.near_tokens = plan.near_tokens()
     if "conditions" not in plan.memo:
         plan.memo["conditions"] = filter_conditions(plan)
     for condition, params in plan.memo["conditions"]:

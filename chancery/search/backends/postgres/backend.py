@@ -134,13 +134,16 @@ class PostgresBackend(SearchBackend):
         pks = list(pks)
         if pks:
             with self._writer().cursor() as cursor:
-                count_terms(cursor, pks, -1)
+                # The trigger search_pg_uncounted takes them away from the counts.
                 cursor.execute(f"DELETE FROM {TABLE} WHERE document_id = ANY(%s)", [pks])
 
     def reset(self) -> None:
         # DELETE, not TRUNCATE: readers keep the old index until a reindex commits.
         with self._writer().cursor() as cursor:
+            # Counted afresh below, not taken away row by row by search_pg_uncounted.
+            cursor.execute("SELECT set_config('chancery.uncount', 'off', true)")
             cursor.execute(f"DELETE FROM {TABLE}")
+            cursor.execute("SELECT set_config('chancery.uncount', 'on', true)")
             recount_terms(cursor)
 
     def optimize(self) -> None:

@@ -63,6 +63,8 @@ class RankedTerm:
     labels: str = "ABCD"
     machine: bool = True
     human: bool = True
+    #: The word the term is a form of (a typed word, its variants: ``Match.term_groups``).
+    group: int = 0
 
 
 @dataclass
@@ -82,8 +84,11 @@ def _configs(term: Term) -> tuple[str, str]:
     return first, "chancery_simple"
 
 
-def prepare_terms(terms: list[Term], layer: str | None) -> tuple[list[RankedTerm], Statistics]:
-    """The terms' readings and the statistics of their lexemes: one statement."""
+def prepare_terms(
+    terms: list[Term], layer: str | None, groups: list[int]
+) -> tuple[list[RankedTerm], Statistics]:
+    """The terms' readings (``groups``: the word group of each) and the statistics of
+    their lexemes: one statement."""
     texts, configs, owners = [], [], []
     ranked = []
     for i, term in enumerate(terms):
@@ -93,7 +98,7 @@ def prepare_terms(terms: list[Term], layer: str | None) -> tuple[list[RankedTerm
             labels = "D"
         ranked.append(
             RankedTerm(term, labels=labels, machine=layer in (None, "machine") and labels != "A",
-                   human=layer != "machine")
+                   human=layer != "machine", group=groups[i])
         )  # fmt: skip
         if not words:
             continue
@@ -222,12 +227,31 @@ def is_near(human, lexemes: list[str], window: int) -> bool:
     return False
 
 
-def score(ranked: list[RankedTerm], stats: Statistics, length: int, human, machine) -> float:
+def _df(stats: Statistics, reading: Reading) -> int:
+    if reading.prefix:
+        return stats.frequency.get(reading.lexemes[0][1] + "*", 0)
+    return min(stats.frequency.get(lexeme, 0) for _, lexeme in reading.lexemes)
+
+
+def group_frequencies(ranked: list[RankedTerm], stats: Statistics) -> dict[int, int]:
+    """Each word's document frequency: its most frequent form's (a typed word and its
+    variants are one word to BM25, as Lucene's synonym query has it: the rarity of the
+    name counts, not that of one of its spellings)."""
+    found: dict[int, int] = {}
+    for term in ranked:
+        for reading in term.readings:
+            found[term.group] = max(found.get(term.group, 0), _df(stats, reading))
+    return found
+
+
+def score(ranked: list[RankedTerm], stats: Statistics, length: int, human, machine,
+          frequencies: dict[int, int]) -> float:  # fmt: skip
     """The BM25 of one row (``human``/``machine``: its vectors' entries of the terms'
-    lexemes, as ``[[lexeme, positions, labels]]``)."""
+    lexemes, as ``[[lexeme, positions, labels]]``): each word one term, its hits those of
+    all its forms (each through its best reading)."""
     human_entries, machine_entries = _entries(human), _entries(machine)
     norm = K1 * (1 - B + B * max(length, 1) / stats.average)
-    total = 0.0
+    hits_of: dict[int, float] = {}
     for term in ranked:
         best = 0.0
         for reading in term.readings:
@@ -238,12 +262,11 @@ def score(ranked: list[RankedTerm], stats: Statistics, length: int, human, machi
                         hits += LABEL_WEIGHTS[label]
             if term.machine:
                 hits += MACHINE_WEIGHT * len(_positions(machine_entries, reading))
-            if not hits:
-                continue
-            if reading.prefix:
-                df = stats.frequency.get(reading.lexemes[0][1] + "*", 0)
-            else:
-                df = min(stats.frequency.get(lexeme, 0) for _, lexeme in reading.lexemes)
-            best = max(best, stats.idf(max(df, 1)) * hits * (K1 + 1) / (hits + norm))
-        total += best
+            best = max(best, hits)
+        hits_of[term.group] = hits_of.get(term.group, 0.0) + best
+    total = 0.0
+    for group, hits in hits_of.items():
+        if hits:
+            idf = stats.idf(max(frequencies.get(group, 0), 1))
+            total += idf * hits * (K1 + 1) / (hits + norm)
     return total

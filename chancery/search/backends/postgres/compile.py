@@ -148,6 +148,8 @@ class Match:
     #: The terms of the word groups ranking scores (BM25, :mod:`.bm25`), the text layer
     #: the search is limited to, and what BM25 prepared of them (once a search).
     terms: list[Term] = field(default_factory=list)
+    #: Which word each term is a form of (a typed word and its variants share one).
+    term_groups: list[int] = field(default_factory=list)
     layer: str | None = None
     ranking: Any = None
     #: The typed words whose closeness ranks higher (``SearchPlan.near_tokens``).
@@ -196,7 +198,11 @@ def text_match(parsed: ParsedQuery) -> Match:
     if queries:
         match.text = both(queries, " || ")
         match.queries = queries
-        match.terms = [t for g in searched_groups(parsed) for t in g]
+        searched = searched_groups(parsed)
+        match.terms = [t for g in searched for t in g]
+        # A typed word and its variants are one word to BM25; typed alternatives (a OR b)
+        # are not.
+        match.term_groups = list(itertools.accumulate(int(not t.variant) for t in match.terms))
         match.layer = parsed.layer
         match.title = both(group_queries(parsed, "A"))
         firm = [t for g in parsed.groups if any(t.generated for t in g) for t in g]

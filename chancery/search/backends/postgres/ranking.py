@@ -39,7 +39,7 @@ class Scored:
 def _bm25_terms(match: Match) -> tuple[list[bm25.RankedTerm], bm25.Statistics]:
     """The search's terms as BM25 reads them, prepared once a search."""
     if match.ranking is None:
-        match.ranking = bm25.prepare_terms(match.terms, match.layer)
+        match.ranking = bm25.prepare_terms(match.terms, match.layer, match.term_groups)
     return match.ranking
 
 
@@ -77,12 +77,14 @@ def _scored(match: Match, rows: str, rows_params: list) -> list[Scored]:
     )
     found = fetch(sql, [*keep_params, *keep_params, *rows_params])
     near = bm25.near_lexemes(terms, match.near_tokens)
+    frequencies = bm25.group_frequencies(terms, stats)
     window = max(3, len(match.near_tokens) + 2)
-    return [
-        Scored(pk, n, bm25.score(terms, stats, length, human, machine), length, bool(t),
-               weak=bool(w), near=bm25.is_near(human, near, window))
-        for pk, n, length, t, w, human, machine in found
-    ]  # fmt: skip
+    scored = []
+    for pk, n, length, t, w, human, machine in found:
+        value = bm25.score(terms, stats, length, human, machine, frequencies)
+        near_ = bm25.is_near(human, near, window)
+        scored.append(Scored(pk, n, value, length, bool(t), weak=bool(w), near=near_))
+    return scored
 
 
 def _whole(match: Match, band: Band, need: int) -> list[Scored]:

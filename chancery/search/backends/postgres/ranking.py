@@ -1,5 +1,5 @@
-"""One page of a PostgreSQL search: by relevance (``ts_rank_cd``, cover density: words
-close together rank higher, then the ranking every engine shares) or by date."""
+"""One page of a PostgreSQL search: by relevance (BM25 over the candidates, :mod:`.bm25`,
+then the ranking every engine shares) or by date."""
 
 # ruff: noqa: S608
 
@@ -138,8 +138,8 @@ def by_relevance(match: Match, total: int, offset: int, limit: int, count: int) 
     """[(pk, score, why)] of one page, best first (``total``: the plan's word groups).
 
     The matches with more of the word groups come first ("most of the words"), band
-    by band. Within a band, up to :data:`CANDIDATES` matches are all ranked on their
-    whole vector (``_whole_rank``). More (a broad word) are first ranked on a small
+    by band. Within a band, up to :data:`CANDIDATES` matches are all ranked by BM25 on
+    their whole vectors (:mod:`.bm25`). More (a broad word) are first ranked on a small
     vector and only the best :data:`CANDIDATES` by that rank are ranked on the whole
     vector and come first: the matches with a word in their title, summary or names
     (found by the lead vector's own index), ranked on the lead vector; then the

@@ -313,7 +313,8 @@ def compile_plan(query: SearchQuery, backend: Any, restrictions: Sequence[Q] = (
     fields = _field_filters(parsed)
     parsed = budget.limit_query(parsed, backend)
     if parsed.groups:
-        parsed = budget.limit_variants(expand(parsed))
+        archive = backend if hasattr(backend, "document_frequency") else None
+        parsed = budget.limit_variants(expand(parsed, archive))
     starts = [d for d in (query.start, parsed.start) if d]
     ends = [d for d in (query.end, parsed.end) if d]
     return SearchPlan(

@@ -268,16 +268,65 @@ def _from_wade(words: list[str]) -> list[Form]:
     return forms
 
 
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The words of two English dictionaries (Webster's Second and GCIDE, 263,000 words,
+    lower case, as the ``english-words`` package ships them; read once, on first need)."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
+
+
+#: A word with no sign of pinyin is read as pinyin when it splits into this many
+#: syllables or more ("Gangyi": gang yi) and is no English word.
+SIGNLESS_SYLLABLES = 2
+
+
+def signless_pinyin(word: str) -> bool:
+    """True when ``word`` shows no sign of pinyin (:data:`_PINYIN_SIGN`) yet reads as a
+    pinyin name: it splits wholly into at least :data:`SIGNLESS_SYLLABLES` syllables and
+    is not an English dictionary word ("banana", "China", "change" and "Panama" split into
+    syllables too). The archive may still know it as an ordinary word: the plan also asks
+    its document frequency (``variants``)."""
+    spelt = _chinese_spelling(word)
+    if not spelt.isalpha() or not spelt.isascii() or _PINYIN_SIGN.search(spelt):
+        return False
+    sylls = segment(spelt, PINYIN)
+    if not sylls or len(sylls) < SIGNLESS_SYLLABLES:
+        return False
+    return not is_english(spelt)
+
+
+_ENDINGS = ("ing", "ed", "es", "s", "er", "ers", "est", "ly", "en")
+
+
+def is_english(word: str) -> bool:
+    """``word`` (lower case) or the word it inflects is in :func:`english_words`
+    ("mining": mine, "banning": ban, "tuning": tune)."""
+    words = english_words()
+    if word in words:
+        return True
+    for ending in _ENDINGS:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 2:
+            undoubled = stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem
+            if {stem, stem + "e", undoubled} & words:
+                return True
+    return False
+
+
 def chinese(words: list[str]) -> list[Form]:
     """Pinyin -> Wade-Giles and postal, Wade-Giles or postal -> pinyin (and the standard
     Wade-Giles spelling), for a name whose every word splits into syllables and which shows
-    a sign of being Chinese romanisation (or has several words that all split)."""
+    a sign of being Chinese romanisation (or has several words that all split, or is one
+    word that reads as pinyin without a sign: :func:`signless_pinyin`)."""
     if not words or len(words) > 4:
         return []
     text = " ".join(_chinese_spelling(w) for w in words)
     several = len(words) >= 2 and all(w[:1].isupper() for w in words)
+    signless = len(words) == 1 and signless_pinyin(words[0])
     forms = []
-    if _PINYIN_SIGN.search(text.replace("'", "")) or several:
+    if _PINYIN_SIGN.search(text.replace("'", "")) or several or signless:
         forms += _from_pinyin(words)
     if _WADE_SIGN.search(text) or several:
         forms += _from_wade(words)
@@ -526,6 +575,11 @@ def _given_names() -> dict[str, list[str]]:
         for form in forms:
             table[_keyed(form)] = forms
     return table
+
+
+def given_name(word: str) -> bool:
+    """True when ``word`` is a given name of :func:`_given_names`'s table."""
+    return _keyed(word) in _given_names()
 
 
 #: Ranks and titles: the full form and the abbreviations documents use.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from django.db import transaction
 
@@ -162,12 +163,59 @@ def _recount_min_match(parsed: ParsedQuery) -> None:
     )
 
 
-def expand(parsed: ParsedQuery) -> ParsedQuery:
-    """``parsed`` with every name it contains widened to that name's other forms."""
+class Archive(Protocol):
+    """What expansion asks the search engine (``SearchBackend``): how many documents hold
+    a word, and how many are indexed."""
 
+    def document_frequency(self, word: str) -> int: ...
+
+    def archive_size(self) -> int: ...
+
+
+#: A word is rare in the archive when at most this share of its documents hold it (and
+#: at least :data:`RARE_AT_LEAST` documents always count as rare): 65 of the 6,526 FRUS
+#: documents. A surname that rare names few people; a word that frequent is the archive's
+#: own spelling, not a name to romanise.
+RARE_SHARE = 0.01
+RARE_AT_LEAST = 5
+SURNAME_SCHEME = "surname alone"
+
+
+class _Rarity:
+    """The engine's document frequencies, asked once each (None: no engine to ask)."""
+
+    def __init__(self, archive: Archive | None):
+        self.archive = archive
+        self.found: dict[str, int] = {}
+        self._size: int | None = None
+
+    def frequency(self, word: str) -> int:
+        if self.archive is None:
+            return 0
+        if word not in self.found:
+            self.found[word] = self.archive.document_frequency(word)
+        return self.found[word]
+
+    def limit(self) -> float:
+        if self._size is None:
+            self._size = self.archive.archive_size() if self.archive is not None else 0
+        return max(RARE_AT_LEAST, RARE_SHARE * self._size)
+
+    def common(self, word: str) -> bool:
+        return self.archive is not None and self.frequency(word) > self.limit()
+
+    def rare(self, word: str) -> bool:
+        return self.archive is not None and 0 < self.frequency(word) <= self.limit()
+
+
+def expand(parsed: ParsedQuery, archive: Archive | None = None) -> ParsedQuery:
+    """``parsed`` with every name it contains widened to that name's other forms (and,
+    given the ``archive`` to ask for document frequencies, a person's rare surname alone
+    and single pinyin words without a sign of pinyin)."""
+    rarity = _Rarity(archive)
     keys = _candidates(parsed)
     if not keys:
-        return _with_generated(parsed, parsed.groups, list(parsed.expansions))
+        return _with_generated(parsed, parsed.groups, list(parsed.expansions), rarity)
     groups_of = NameForm.objects.filter(key__in=keys).values("group")
     forms: dict[str, list[tuple[str, str]]] = {}
     by_key: dict[str, set[str]] = {}
@@ -177,7 +225,7 @@ def expand(parsed: ParsedQuery) -> ParsedQuery:
         forms.setdefault(group_id, []).append((name, key))
         by_key.setdefault(key, set()).add(group_id)
     if not by_key:
-        return _with_generated(parsed, parsed.groups, list(parsed.expansions))
+        return _with_generated(parsed, parsed.groups, list(parsed.expansions), rarity)
 
     def alternatives(key: str, typed: str) -> list[str]:
         seen, names = {token_form(typed)}, []
@@ -220,12 +268,15 @@ def expand(parsed: ParsedQuery) -> ParsedQuery:
         if others:
             expansions.append((typed, others))
         i += matched
-    return _with_generated(parsed, new_groups, expansions)
+    return _with_generated(parsed, new_groups, expansions, rarity)
 
 
-def _with_generated(parsed: ParsedQuery, groups: list[list[Term]], expansions: list) -> ParsedQuery:
+def _with_generated(
+    parsed: ParsedQuery, groups: list[list[Term]], expansions: list, rarity: _Rarity
+) -> ParsedQuery:
     generated = list(parsed.generated)
-    groups = _generate(groups, generated)
+    groups = _generate(groups, generated, rarity)
+    groups = _surnames(groups, generated, rarity)
     result = parsed.with_groups(groups, expansions=expansions, generated=generated)
     if len(result.groups) != len(parsed.groups):
         _recount_min_match(result)
@@ -243,7 +294,7 @@ def _typed(group: list[Term]) -> str | None:
     return first.text
 
 
-def _generate(groups: list[list[Term]], generated: list) -> list[list[Term]]:
+def _generate(groups: list[list[Term]], generated: list, rarity: _Rarity) -> list[list[Term]]:
     """Each name in ``groups`` widened by the spellings :mod:`.romanise` makes by rule:
     the longest run of up to ``MAX_NGRAM`` typed groups that makes any, as one group."""
     out: list[list[Term]] = []
@@ -258,6 +309,13 @@ def _generate(groups: list[list[Term]], generated: list) -> list[list[Term]]:
             if n > 1 and any(len(g) > 1 for g in span):
                 continue  # a name the table widened is not joined to its neighbours
             words = [w for t in texts for w in (t or "").split()]
+            if (
+                n == 1
+                and len(words) == 1
+                and romanise.signless_pinyin(words[0])
+                and rarity.common(words[0])
+            ):
+                continue  # a word the archive uses often is its own spelling
             forms = romanise.generate(words)
             if not forms:
                 continue
@@ -281,4 +339,73 @@ def _generate(groups: list[list[Term]], generated: list) -> list[list[Term]]:
             out.append(groups[i])
             taken = 1
         i += taken
+    return out
+
+
+# --- a person's surname alone -----------------------------------------------------------
+
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’]*\.?")
+
+
+def _person_like(words: list[str]) -> bool:
+    """Given names and a surname: two to four capitalised words (initials allowed), not
+    all Chinese syllables (a Chinese name puts the surname first), the first a given name
+    in :mod:`.romanise`'s table, a word no English dictionary holds ("Porfirio"), or the
+    given name of a person recorded with that surname."""
+    if not 2 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(w) for w in words):
+        return False
+    if not all(w[0].isupper() for w in words) or len(words[-1].rstrip(".")) < 2:
+        return False
+    if all(romanise.segment(w, romanise.PINYIN) or romanise.segment(w, romanise.WADE_GILES)
+           for w in words):  # fmt: skip
+        return False
+    first = fold(words[0]).rstrip(".")
+    if romanise.given_name(words[0]) or not romanise.is_english(first):
+        return True
+    surname = re.escape(fold(words[-1]))
+    pattern = rf"(^|\W){surname}(\W|$)"
+    return (
+        Agent.objects.filter(kind="person", name__iregex=pattern)
+        .filter(name__iregex=rf"(^|\W){re.escape(words[0].rstrip('.'))}")
+        .exists()
+    )
+
+
+def _surnames(groups: list[list[Term]], generated: list, rarity: _Rarity) -> list[list[Term]]:
+    """A person's full name typed ("Porfirio Díaz") also finds the documents that name
+    only the surname ("President Diaz") when the surname is rare in the archive: the name
+    becomes one group, the surname alone its generated alternative (ranked below every
+    document with the name, ``ranking.GENERATED_WEIGHT``). Only with an engine to ask."""
+    if rarity.archive is None:
+        return groups
+    out: list[list[Term]] = []
+    i = 0
+    while i < len(groups):
+        group = groups[i]
+        # A name already joined into one group (by the table or a rule), or a run of
+        # single typed words.
+        span, words = 1, []
+        typed = _typed(group)
+        if typed and " " in typed:
+            words = typed.split()
+        else:
+            for n in range(min(4, len(groups) - i), 1, -1):
+                run = groups[i : i + n]
+                if all(len(g) == 1 and _typed(g) and " " not in g[0].text for g in run):
+                    span, words = n, [g[0].text for g in run]
+                    break
+        surname = words[-1] if words else ""
+        if not words or not _person_like(words) or not rarity.rare(surname):
+            out.append(group)
+            i += 1
+            continue
+        name = " ".join(words)
+        base = group if span == 1 else [Term(name, phrase=True)]
+        if any(token_form(t.text) == token_form(surname) for t in base):
+            out.append(group)
+            i += 1
+            continue
+        out.append([*base, Term(surname, variant=True, scheme=SURNAME_SCHEME)])
+        generated.append((name, [(surname, SURNAME_SCHEME)]))
+        i += span
     return out

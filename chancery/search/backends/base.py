@@ -30,7 +30,7 @@ from ..analysis import fold
 from ..facets import FacetValue
 from ..marks import MARK_CLOSE, MARK_OPEN, marked_to_html
 from ..plan import NOTE_RELAXED, SearchPlan, compile_plan
-from ..query import ParsedQuery, SearchQuery
+from ..query import ParsedQuery, SearchQuery, Term
 from ..snippets import Marks, marks_for
 
 __all__ = ["MARK_CLOSE", "MARK_OPEN", "marked_to_html"]
@@ -300,6 +300,17 @@ class SearchBackend:
         raise NotImplementedError
 
     # words of the archive -----------------------------------------------------------------
+
+    def document_frequency(self, word: str) -> int:
+        """How many indexed documents hold ``word`` (as the engine analyses it; 0 for none).
+        This default counts the matches of the word alone; engines that keep document
+        frequencies read them."""
+        plan = SearchPlan(query=SearchQuery(text=word), parsed=ParsedQuery(groups=[[Term(word)]]))
+        return self.count(plan)
+
+    def archive_size(self) -> int:
+        """How many documents are indexed, for :meth:`document_frequency`'s share."""
+        return self.indexed_count()
 
     def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
         """Archive words starting with ``prefix`` with document counts ("did you mean")."""

@@ -7,7 +7,7 @@ ranks its matches without reading the documents or writing anything:
 
 - :mod:`.compile` turns a plan into SQL over the rows (:class:`~.compile.Match`);
 - :mod:`.summary` counts, facets and makes the year histogram in one statement;
-- :mod:`.ranking` pages by relevance (``ts_rank_cd``, then the shared reranking) or date;
+- :mod:`.ranking` pages by relevance (BM25, :mod:`.bm25`, then the shared reranking) or date;
 - :mod:`.backend` is the engine: indexing and the protocol of ``SearchBackend``.
 
 Text search configurations, all folding diacritics with ``unaccent``: the transcript (the

@@ -17,14 +17,20 @@ from ..base import IndexEntry, Ranked, SearchBackend
 from .compile import Match, date_condition, plan_match
 from .ranking import by_date, by_relevance
 from .schema import (
+    CYRILLIC,
     FACT_COLUMNS,
     LINKS,
+    STATS,
     TABLE,
+    TERMS,
     VOCABULARY_SAMPLE,
     configs_for,
+    count_terms,
     facts_sql,
     fetch,
     prepare,
+    recount_terms,
+    word_count,
 )
 from .summary import Summary, summarize
 
@@ -98,40 +104,51 @@ class PostgresBackend(SearchBackend):
             translation = e.translation or ("" if e.transcript else e.body)
             described = " ".join((e.title, e.summary, e.names, translation))
             meta, text = configs_for(list(e.languages or []), described, e.transcript or e.machine)
-            rows.append(
-                (e.pk, meta, text, prepare(e.title), prepare(e.summary), prepare(e.names),
-                 prepare(translation), prepare(e.transcript), prepare(e.machine))
-            )  # fmt: skip
+            texts = [prepare(t) for t in (e.title, e.summary, e.names, translation,
+                                          e.transcript, e.machine)]  # fmt: skip
+            rows.append((e.pk, meta, text, *texts, word_count(*texts)))
+        pks = [row[0] for row in rows]
         with self._writer().cursor() as cursor:
+            count_terms(cursor, pks, -1)  # the rows replaced, if any
             # The facts are read from the document rows in the same statement: the index
             # is written in the transaction that changed them, so they are current.
             columns = ("meta_config", "text_config", "title", "summary", "names",
-                       "translation", "transcript", "machine", *FACT_COLUMNS)  # fmt: skip
+                       "translation", "transcript", "machine", "length",
+                       *FACT_COLUMNS)  # fmt: skip
             cursor.executemany(
                 f"INSERT INTO {TABLE} (document_id, {', '.join(columns)}) "
                 "SELECT v.id, v.meta::regconfig, v.text::regconfig, v.title, v.summary, "
-                f"v.names, v.translation, v.transcript, v.machine, {facts_sql('v.id', 'f')} "
-                "FROM (VALUES (%s::bigint, %s, %s, %s, %s, %s, %s, %s, %s)) "
-                "AS v (id, meta, text, title, summary, names, translation, transcript, machine) "
+                f"v.names, v.translation, v.transcript, v.machine, v.length, "
+                f"{facts_sql('v.id', 'f')} "
+                "FROM (VALUES (%s::bigint, %s, %s, %s, %s, %s, %s, %s, %s, %s::integer)) "
+                "AS v (id, meta, text, title, summary, names, translation, transcript, machine, "
+                "length) "
                 f"JOIN {Document._meta.db_table} f ON f.id = v.id "
                 "ON CONFLICT (document_id) DO UPDATE SET "
                 + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns),
                 rows,
             )
+            count_terms(cursor, pks, 1)
 
     def delete(self, pks: list[int]) -> None:
         pks = list(pks)
         if pks:
             with self._writer().cursor() as cursor:
+                # The trigger search_pg_uncounted takes them away from the counts.
                 cursor.execute(f"DELETE FROM {TABLE} WHERE document_id = ANY(%s)", [pks])
 
     def reset(self) -> None:
         # DELETE, not TRUNCATE: readers keep the old index until a reindex commits.
         with self._writer().cursor() as cursor:
+            # Counted afresh below, not taken away row by row by search_pg_uncounted.
+            cursor.execute("SELECT set_config('chancery.uncount', 'off', true)")
             cursor.execute(f"DELETE FROM {TABLE}")
+            cursor.execute("SELECT set_config('chancery.uncount', 'on', true)")
+            recount_terms(cursor)
 
     def optimize(self) -> None:
         with self._writer().cursor() as cursor:
+            recount_terms(cursor)
             cursor.execute(f"ANALYZE {TABLE}")
             cursor.execute(f"ANALYZE {LINKS}")
 
@@ -139,6 +156,23 @@ class PostgresBackend(SearchBackend):
         with self._reader().cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {TABLE}")
             return cursor.fetchone()[0]
+
+    def document_frequency(self, word: str) -> int:
+        """From the document frequencies the indexer keeps (``search_pg_terms``): the
+        word's lexeme in the English (or Russian) and the simple configuration, the more
+        frequent of them."""
+        config = "chancery_russian" if CYRILLIC.search(word) else "chancery_english"
+        rows = fetch(
+            f"SELECT coalesce(max(documents), 0) FROM {TERMS} WHERE lexeme IN ("
+            "SELECT unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s) "
+            "|| to_tsvector('chancery_simple', %s))))",
+            [config, prepare(word), prepare(word)],
+        )
+        return int(rows[0][0])
+
+    def archive_size(self) -> int:
+        rows = fetch(f"SELECT documents FROM {STATS}", [])
+        return int(rows[0][0]) if rows else 0
 
     def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
         """Archive words (folded, unstemmed) starting with ``prefix``, with document counts."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 
@@ -84,16 +85,21 @@ def any_of(terms: list[Term], weight: str = "") -> Query | None:
     return "(" + " || ".join(sql for sql, _ in found) + ")", [p for _, ps in found for p in ps]
 
 
-def group_queries(parsed: ParsedQuery, weight: str = "") -> list[Query]:
-    """A tsquery per word group (limited to the ``weight`` label: "A" for titles); a group
-    of stopwords only ("of") is left out when other groups carry the query: the English
-    configuration indexes no stopword, so it would match next to nothing and no document
-    would have every group."""
-    weight = weight or ("B" if parsed.layer == "summary" else "")
+def searched_groups(parsed: ParsedQuery) -> list[list[Term]]:
+    """The word groups searched: a group of stopwords only ("of") is left out when other
+    groups carry the query: the English configuration indexes no stopword, so it would
+    match next to nothing and no document would have every group."""
     groups = parsed.groups
     if not all(only_stopwords(g) for g in groups):
         groups = [g for g in groups if not only_stopwords(g)]
-    return [q for q in (any_of(g, weight) for g in groups) if q]
+    return groups
+
+
+def group_queries(parsed: ParsedQuery, weight: str = "") -> list[Query]:
+    """A tsquery per word group (limited to the ``weight`` label: "A" for titles), of the
+    :func:`searched_groups`."""
+    weight = weight or ("B" if parsed.layer == "summary" else "")
+    return [q for q in (any_of(g, weight) for g in searched_groups(parsed)) if q]
 
 
 def both(queries: list[Query], joiner: str = " && ") -> Query:
@@ -137,8 +143,17 @@ class Match:
     source: str = f"{TABLE} AS s"
     source_params: list = field(default_factory=list)
     conditions: list[Query] = field(default_factory=list)
-    #: The tsquery of any word group (what ranking scores).
+    #: The tsquery of any word group (what finds the candidates).
     text: Query | None = None
+    #: The terms of the word groups ranking scores (BM25, :mod:`.bm25`), the text layer
+    #: the search is limited to, and what BM25 prepared of them (once a search).
+    terms: list[Term] = field(default_factory=list)
+    #: Which word each term is a form of (a typed word and its variants share one).
+    term_groups: list[int] = field(default_factory=list)
+    layer: str | None = None
+    ranking: Any = None
+    #: The typed words whose closeness ranks higher (``SearchPlan.near_tokens``).
+    near_tokens: list[str] = field(default_factory=list)
     #: Each word group's tsquery.
     queries: list[Query] = field(default_factory=list)
     #: A tsquery matching titles that hold every word group.
@@ -183,10 +198,21 @@ def text_match(parsed: ParsedQuery) -> Match:
     if queries:
         match.text = both(queries, " || ")
         match.queries = queries
+        searched = searched_groups(parsed)
+        match.terms = [t for g in searched for t in g]
+        # A typed word and its variants are one word to BM25; typed alternatives (a OR b)
+        # are not.
+        match.term_groups = list(itertools.accumulate(int(not t.variant) for t in match.terms))
+        match.layer = parsed.layer
         match.title = both(group_queries(parsed, "A"))
         firm = [t for g in parsed.groups if any(t.generated for t in g) for t in g]
         match.firm = any_of([t for t in firm if not t.generated])
         total, least = len(queries), parsed.min_match
+        if least:
+            # A group of stopwords left out stands for a group every document has (as on
+            # the engines that index stopwords): "extradition of fugitive criminals", 3 of
+            # its 4 groups, is 2 of "extradition", "fugitive" and "criminals".
+            least = max(1, least - (len(parsed.groups) - total))
         # Every band from "all" down to "least" groups is written out: the widest counts.
         widest = max((math.comb(total, n) for n in range(least or total, total + 1)), default=1)
         if least and least < total and widest > MAX_COMBINATIONS:
@@ -295,6 +321,7 @@ def date_condition(plan: SearchPlan) -> Query:
 def plan_match(plan: SearchPlan, *, dates: bool = True) -> Match:
     """The rows the plan finds (without its dates: for the undated count)."""
     match = text_match(plan.parsed)
+    match.near_tokens = plan.near_tokens()
     if "conditions" not in plan.memo:
         plan.memo["conditions"] = filter_conditions(plan)
     for condition, params in plan.memo["conditions"]:

@@ -16,7 +16,10 @@ with ``unaccent``), 0004_postgres_head (the ``head`` vector: title, summary, nam
 first 1,500 characters of each text layer), 0005_postgres_facts (the triggers that drop the
 rows of documents deleted or unpublished behind Django's back) and 0006_postgres_links (the
 facts columns, the combinations table :data:`LINKS` and its ``search_pg_links_id`` function,
-the ``lead`` vector and its GIN index) and 0009_search_machine_text (the machine-read text).
+the ``lead`` vector and its GIN index), 0009_search_machine_text (the machine-read text)
+and 0010_postgres_term_stats (what BM25 reads: each row's ``length``, the document
+frequency of each lexeme in :data:`TERMS`, the totals in :data:`STATS`, and the trigger
+that takes deleted rows away from them).
 
 A search trusts the table to hold only published documents (it never joins the documents
 for that): signals keep it so, and the triggers when documents change behind Django's back
@@ -36,7 +39,7 @@ from django.db.models import ManyToManyField
 
 from chancery.corpus.models import Document
 
-from ...analysis import CJK_RUN, bigrams, has_cjk
+from ...analysis import CJK_RUN, WORD, bigrams, has_cjk
 from ...facets import FACETS
 from ...plan import TEXT_FIELDS, text_keyed
 
@@ -86,6 +89,58 @@ ROW_FACETS = {name: spec.relation for name, spec in FACETS.items() if not spec.m
 #: of theirs). A search groups its matches by combination (one integer) and unnests only
 #: the combinations found, so facets cost a pass over integers.
 LINKS = "search_pg_links"
+#: lexeme -> how many documents hold it (in either vector), and the one row of the number
+#: of documents and the sum of their lengths (``search_pg.length``): what BM25 reads
+#: (migration 0010_postgres_term_stats; kept by :func:`count_terms`).
+TERMS = "search_pg_terms"
+STATS = "search_pg_stats"
+#: Serialises the writers of :data:`TERMS` (a transaction-level advisory lock): two
+#: transactions indexing documents with common words would otherwise lock their rows in
+#: different orders.
+STATS_LOCK = 7_140_114
+
+
+def count_terms(cursor, pks: list[int], sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) the rows ``pks`` from the document frequencies
+    and the totals: one statement, reading only the lexeme lists of those rows' vectors."""
+    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [STATS_LOCK])
+    cursor.execute(
+        f"WITH rows AS (SELECT document_id, length, vector, machine_vector FROM {TABLE} "
+        "WHERE document_id = ANY(%s)), "
+        "terms AS (SELECT l, count(*) AS n FROM (SELECT DISTINCT r.document_id, l FROM rows r, "
+        "unnest(tsvector_to_array(r.vector) || tsvector_to_array(r.machine_vector)) AS l) "
+        "AS t GROUP BY l), "
+        f"counted AS (INSERT INTO {TERMS} AS c (lexeme, documents) "
+        "SELECT l, %s * n FROM terms ORDER BY l "
+        "ON CONFLICT (lexeme) DO UPDATE SET documents = c.documents + EXCLUDED.documents) "
+        f"INSERT INTO {STATS} AS s (id, documents, words) "
+        "SELECT 1, %s * count(*), %s * coalesce(sum(length), 0) FROM rows "
+        "ON CONFLICT (id) DO UPDATE SET documents = s.documents + EXCLUDED.documents, "
+        "words = s.words + EXCLUDED.words",
+        [pks, sign, sign, sign],
+    )
+
+
+def recount_terms(cursor) -> None:
+    """Every document frequency and total counted again from the rows (``optimize``)."""
+    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [STATS_LOCK])
+    cursor.execute(f"DELETE FROM {TERMS}")
+    cursor.execute(
+        f"INSERT INTO {TERMS} (lexeme, documents) SELECT l, count(*) FROM ("
+        f"SELECT DISTINCT s.document_id, l FROM {TABLE} s, "
+        "unnest(tsvector_to_array(s.vector) || tsvector_to_array(s.machine_vector)) AS l"
+        ") AS t GROUP BY l"
+    )
+    cursor.execute(
+        f"INSERT INTO {STATS} AS s (id, documents, words) "
+        f"SELECT 1, count(*), coalesce(sum(length), 0) FROM {TABLE} "
+        "ON CONFLICT (id) DO UPDATE SET documents = EXCLUDED.documents, words = EXCLUDED.words"
+    )
+
+
+def word_count(*texts: str) -> int:
+    """A document's length as BM25 reads it: its runs of word characters."""
+    return sum(len(WORD.findall(t)) for t in texts if t)
 
 
 def link_type(name: str) -> str:

@@ -110,6 +110,14 @@ ENVIRONMENT = {
     ),
     "CHANCERY_OCR": ("on", "Read scans with Tesseract in a background job when they are added."),
     "CHANCERY_JOB_ATTEMPTS": ("3", "Attempts a failing background job gets before it is failed."),
+    "CHANCERY_JOB_LEASE": (
+        "300",
+        "Seconds a running job's worker may go without reporting before the job is run again.",
+    ),
+    "CHANCERY_WORKER_NICE": (
+        "10",
+        "Niceness `chancery worker` adds to itself (0-19): jobs yield the CPU to web requests.",
+    ),
 }
 
 
@@ -299,6 +307,8 @@ IIIF_CACHE_BYTES = int(env("CHANCERY_IIIF_CACHE_MB")) * 1024 * 1024
 # Background jobs (docs/jobs.md): the database is the queue, `chancery worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 JOB_ATTEMPTS = max(1, int(env("CHANCERY_JOB_ATTEMPTS")))
+JOB_LEASE = max(1.0, float(env("CHANCERY_JOB_LEASE")))
+WORKER_NICE = min(19, max(0, int(env("CHANCERY_WORKER_NICE"))))
 OCR_ENABLED = env_flag("CHANCERY_OCR")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +12,19 @@ from django.db.models.signals import post_init, post_save
 from django.dispatch import receiver
 
 from chancery.corpus.models import Scan
+
+_unread: ContextVar[bool] = ContextVar("chancery-ocr-unread", default=False)
+
+
+@contextmanager
+def already_read() -> Iterator[None]:
+    """Scans saved in this block bring their machine-read text along (a JSONL restore):
+    no OCR job is queued for them."""
+    token = _unread.set(True)
+    try:
+        yield
+    finally:
+        _unread.reset(token)
 
 
 @receiver(post_init, sender=Scan)
@@ -19,7 +35,7 @@ def _remember_file(sender: type, instance: Scan, **kwargs: Any) -> None:
 @receiver(post_save, sender=Scan)
 def _read_new_file(sender: type, instance: Scan, created: bool, **kwargs: Any) -> None:
     name = instance.file.name if instance.file else ""
-    if kwargs.get("raw") or not settings.OCR_ENABLED or not name:
+    if kwargs.get("raw") or not settings.OCR_ENABLED or not name or _unread.get():
         return
     if created or name != getattr(instance, "_ocr_file", ""):
         from chancery.jobs.retry import enqueue_on_commit

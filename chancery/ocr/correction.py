@@ -44,8 +44,8 @@ def label(text: MachineText) -> str:
 
 
 def as_html(lines: list[str]) -> str:
-    """One paragraph per line; empty lines left out."""
-    return "".join(f"<p>{escape(line)}</p>" for line in lines if line.strip())
+    """One paragraph per line (a line break between them); empty lines left out."""
+    return "\n".join(f"<p>{escape(line)}</p>" for line in lines if line.strip())
 
 
 def save_correction(text: MachineText, lines: list[str], user, note: str = "", held=None):

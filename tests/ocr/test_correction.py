@@ -109,7 +109,7 @@ def test_a_correction_becomes_a_versioned_transcript_found_by_search(
     doc = Document.objects.get(public_id="ocr/fix")
     transcript = Transcript.objects.get(document=doc)
     assert transcript.html == (
-        "<p>The ambassador telegraphed Moscow</p><p>about the treaty negotiations</p>"
+        "<p>The ambassador telegraphed Moscow</p>\n<p>about the treaty negotiations</p>"
     )
     assert transcript.label == "Page 1 of Folio 3, corrected from machine-read text"
     page.refresh_from_db()

@@ -44,7 +44,8 @@ class MachineTextAdmin(admin.ModelAdmin):
         if not obj.is_corrected:
             return "no"
         who = obj.corrected_by.get_username() if obj.corrected_by else "unknown"
-        return f"{obj.corrected_at:%Y-%m-%d %H:%M} by {who}"
+        waiting = "" if obj.transcript_id else " (awaiting review)"
+        return f"{obj.corrected_at:%Y-%m-%d %H:%M} by {who}{waiting}"
 
     @admin.display(description="correction")
     def correct(self, obj: MachineText) -> str:

@@ -75,3 +75,16 @@ class MachineText(models.Model):
         for n, line in enumerate(self.lines):
             for word in line.get("words", []):
                 yield word["text"], word["box"], word.get("conf"), n
+
+    def shown_words(self):
+        """The page's words as they stand: an editor's corrected words, each with the box of
+        the word it replaced (the line's box when the line's word count changed), or the
+        words as read."""
+        if not (self.is_corrected and len(self.corrected_lines) == len(self.lines)):
+            yield from self.words()
+            return
+        for n, (line, fixed) in enumerate(zip(self.lines, self.corrected_lines, strict=True)):
+            read, words = line.get("words", []), fixed.split()
+            for k, word in enumerate(words):
+                box = read[k]["box"] if len(read) == len(words) else line["box"]
+                yield word, box, None, n

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models.signals import post_init, post_save
 from django.dispatch import receiver
 
-from chancery.corpus.models import Scan
+from chancery.corpus.models import Scan, Transcript
 
 _unread: ContextVar[bool] = ContextVar("chancery-ocr-unread", default=False)
 
@@ -44,3 +44,22 @@ def _read_new_file(sender: type, instance: Scan, created: bool, **kwargs: Any) -
 
         enqueue_on_commit(read_scan, instance.pk)
     instance._ocr_file = name  # type: ignore[attr-defined]
+
+
+@receiver(post_save, sender=Transcript)
+def _correction_published(sender: type, instance: Transcript, **kwargs: Any) -> None:
+    """A correction held for review comes in when a reviewer publishes it (the transcript
+    restored from its version, ``raw`` or not): its page is linked to it and leaves the
+    machine-read search layer."""
+    from chancery.search.indexing import schedule
+
+    from .correction import label
+    from .models import MachineText
+
+    waiting = MachineText.objects.filter(
+        scan__document_id=instance.document_id, transcript=None, corrected_at__isnull=False
+    ).select_related("scan")
+    linked = [t.pk for t in waiting if label(t) == instance.label]
+    if linked:
+        MachineText.objects.filter(pk__in=linked).update(transcript=instance)
+        schedule([instance.document_id])

@@ -129,6 +129,12 @@ def test_a_correction_becomes_a_versioned_transcript_found_by_search(
     assert found("telegraplied") == []  # the corrected page left the machine-read layer
     record = admin_client.get(doc.get_absolute_url()).content.decode()
     assert "The ambassador telegraphed Moscow" in record
+    # the viewer's content search finds the corrected word where the misread one was
+    hits = admin_client.get(f"/iiif/{doc.public_id}/search", {"q": "telegraphed"}).json()
+    [hit] = hits["items"]
+    assert hit["body"]["value"] == "telegraphed"
+    misread_box = next(w["box"] for w in page.lines[0]["words"] if w["text"] == "telegraplied")
+    assert hit["target"].endswith("#xywh=" + ",".join(str(v) for v in misread_box))
 
     # corrected again: the same transcript, one more version
     data["line-2"] = "about the treaty negotiations."
@@ -156,8 +162,20 @@ def test_an_editors_correction_of_a_published_page_waits_for_review(page, monkey
     data["line-1"] = "The ambassador telegraphed Moscow"
     assert editor.post(url(page), data).status_code == 302
     assert not Transcript.objects.filter(document=doc).exists()  # the public record as it was
-    assert Version.objects.get_for_object(doc).first().revision.info.state == "pending"
+    pending = Version.objects.get_for_object(doc).first()
+    assert pending.revision.info.state == "pending"
     assert doc.review_comments.get().action == "submitted"
+    assert found("telegraplied") == ["ocr/fix"]  # still searched as the machine read it
+
+    reviewer = user_client("rhea", "reviewer", monkeypatch)
+    approve = reverse("admin:corpus_document_revert", args=[doc.pk, pending.pk])
+    assert reviewer.post(approve, {"comment": "thanks"}).status_code == 302
+    transcript = Transcript.objects.get(document=doc)
+    assert "telegraphed" in transcript.html
+    page.refresh_from_db()
+    assert page.transcript == transcript
+    assert found("telegraphed", layer="transcript") == ["ocr/fix"]
+    assert found("telegraplied") == []
 
 
 def test_contributors_may_not_correct_and_a_short_form_is_refused(admin_client, page, monkeypatch):

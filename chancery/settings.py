@@ -215,6 +215,8 @@ IIIF_CACHE_BYTES = int(env("CHANCERY_IIIF_CACHE_MB")) * 1024 * 1024
 # Background jobs (docs/jobs.md): the database is the queue, `chancery worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 JOB_ATTEMPTS = max(1, int(env("CHANCERY_JOB_ATTEMPTS")))
+JOB_LEASE = max(1.0, float(env("CHANCERY_JOB_LEASE")))
+WORKER_NICE = min(19, max(0, int(env("CHANCERY_WORKER_NICE"))))
 OCR_ENABLED = env_flag("CHANCERY_OCR")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -5,6 +5,7 @@ import pytest
 
 # Each test run gets its own CHANCERY_HOME (secret key, media) before settings load.
 os.environ.setdefault("CHANCERY_HOME", tempfile.mkdtemp(prefix="chancery-test-"))
+os.environ.setdefault("CHANCERY_WORKER_NICE", "0")  # a worker run in-process: not the tests
 
 FRUS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpora", "frus")
 

@@ -132,8 +132,9 @@ def content_search(request, doc: Document, q: str) -> dict:
 
 def _matches(text: MachineText, words: list[str]) -> Iterator[tuple[str, list[int]]]:
     """(word, box) of each run of words on the page that spells a query word: one word, or
-    a run of single Chinese characters (Tesseract boxes Chinese by the character)."""
-    flat = [(fold(w), w, box) for w, box, _, _ in text.words()]
+    a run of single Chinese characters (Tesseract boxes Chinese by the character). A page an
+    editor corrected is searched as corrected (ocr/correction.py)."""
+    flat = [(fold(w), w, box) for w, box, _, _ in text.shown_words()]
     wanted = set(words)
     for i, (folded, word, box) in enumerate(flat):
         if folded.strip(".,;:!?\"'()[]«»“”„") in wanted:

@@ -17,6 +17,7 @@ travels without a change here. See docs/importing.md for the format.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import decimal
 import hashlib
@@ -42,6 +43,8 @@ from chancery.corpus.hierarchy import move_subtree
 from chancery.corpus.sanitize import clean_html
 from chancery.corpus.text import clean_tree
 from chancery.oai.models import Tombstone
+from chancery.ocr.models import MachineText
+from chancery.ocr.signals import already_read
 from chancery.versions import backup as history
 from chancery.versions.history import changed_by_import
 from chancery.versions.signals import stamps_kept
@@ -54,13 +57,15 @@ from .safefile import atomic_write, media_path_problem
 if TYPE_CHECKING:
     from .staging import Stage
 
+#: 5: a scan's machine-read text (``machine_texts`` inline: chancery/ocr), restored as it
+#: was, never read again; a scan of an older file (no ``machine_texts``) is queued for OCR.
 #: 4: relations between people and organisations (``relation`` lines, after every record;
 #: an older file has none and reads as it is).
 #: 3: the history (``revision``, ``reviewcomment``, ``auditevent`` lines), the review lists
 #: (``review``) and a collection's ``old_slugs``. 2: OAI tombstones and the end line (counts
-#: and checksum). 1: neither. All three are read; an older Chancery refuses a newer file
-#: whole ("export version 4 not supported") rather than restore it without its relations.
-VERSION = 4
+#: and checksum). 1: neither. All five are read; an older Chancery refuses a newer file
+#: whole ("export version 5 not supported") rather than restore it without what it holds.
+VERSION = 5
 HEADER, END = "chancery-export", "chancery-export-end"
 #: line type -> model, in dependency order.
 TYPES: dict[str, type[models.Model]] = {
@@ -103,6 +108,7 @@ CHILDREN: dict[type[models.Model], dict[str, tuple[type[models.Model], str]]] = 
         "transcripts": (corpus.Transcript, "document"),
         "scans": (corpus.Scan, "document"),
     },
+    corpus.Scan: {"machine_texts": (MachineText, "scan")},
 }
 #: The review lists (two records reconciliation could not tell apart): line "review",
 #: after every record, by the kind of record and the two slugs.
@@ -285,6 +291,7 @@ class Restorer:
         self.self_refs: list[tuple[type, int, str, object]] = []  # (model, pk, field, value)
         self.changed_docs: set[int] = set()
         self.stage: Stage | None = None
+        self.saved: models.Model | None = None  # the row _save created last
 
     @property
     def staging(self) -> Stage | None:
@@ -415,6 +422,7 @@ class Restorer:
             if pk is not None and not model.objects.filter(pk=pk).exists():
                 obj.pk = pk
             obj.save()
+            self.saved = obj
             outcome = "created"
             if top and (stage := self.staging):
                 stage.created(obj, **publish)
@@ -466,11 +474,23 @@ class Restorer:
             for e, (_, values) in zip(existing, wanted, strict=True)
         )
         if same:
+            for e, (data, _) in zip(existing, wanted, strict=True):
+                outcome = self._grandchildren(e, data, where, outcome)
             return outcome
         model.objects.filter(pk__in=[e.pk for e in existing]).delete()
         for data, values in wanted:
-            self._save(model, None, {**values, fk: parent}, data.get("id"))
+            # a scan exported with its machine-read text is not read again (version 5)
+            with already_read() if "machine_texts" in data else contextlib.nullcontext():
+                self._save(model, None, {**values, fk: parent}, data.get("id"))
+            self._grandchildren(self.saved, data, where, outcome)
         return "updated" if outcome == "unchanged" else outcome
+
+    def _grandchildren(self, obj, data: dict, where: str, outcome: str) -> str:
+        """The inline rows of an inline row (a scan's machine-read text)."""
+        for name, (model, fk) in CHILDREN.get(type(obj), {}).items():
+            if name in data:
+                outcome = self._children(obj, model, fk, data[name], where, outcome)
+        return outcome
 
     def _history(self, data: dict, where: str, writer) -> str:
         """A version, review comment or audit-log entry (chancery/versions/backup.py)."""

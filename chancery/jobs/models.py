@@ -30,3 +30,19 @@ class Job(DBTaskResult):
         proxy = True
         verbose_name = "job"
         verbose_name_plural = "jobs"
+
+
+class WorkerBeat(models.Model):
+    """A running ``chancery worker``: when it last reported (jobs/lease.py)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=200, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "worker"
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} ({self.host}, process {self.pid})"

@@ -48,6 +48,7 @@ def job(**options: Any) -> Callable:
                     queued.using(run_after=when).enqueue(*args, attempt=attempt + 1, **kwargs)
                 raise
 
+        run.retried = True  # type: ignore[attr-defined]  # lease.py counts its attempts
         queued = task(takes_context=True, **options)(run)
         return queued
 

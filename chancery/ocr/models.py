@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
-from chancery.corpus.models import Scan
+from chancery.corpus.models import Scan, Transcript
 
 #: How the layer is labelled wherever a reader sees it.
 LABEL = "machine-read text"
@@ -36,6 +37,23 @@ class MachineText(models.Model):
     height = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # An editor's correction (ocr/correction.py): the page became a human transcript; what
+    # the machine read above stays as it was.
+    corrected_lines = models.JSONField(
+        default=list, blank=True, help_text="The lines as an editor corrected them."
+    )
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    transcript = models.ForeignKey(
+        Transcript,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corrected_pages",
+        help_text="The human transcript the corrected page became.",
+    )
 
     class Meta:
         ordering = ["scan", "page"]
@@ -48,8 +66,25 @@ class MachineText(models.Model):
     def __str__(self) -> str:
         return f"Machine-read text of {self.scan}, page {self.page}"
 
+    @property
+    def is_corrected(self) -> bool:
+        return self.corrected_at is not None
+
     def words(self):
         """Every word with its box: (text, [x, y, w, h], confidence, line index)."""
         for n, line in enumerate(self.lines):
             for word in line.get("words", []):
                 yield word["text"], word["box"], word.get("conf"), n
+
+    def shown_words(self):
+        """The page's words as they stand: an editor's corrected words, each with the box of
+        the word it replaced (the line's box when the line's word count changed), or the
+        words as read."""
+        if not (self.is_corrected and len(self.corrected_lines) == len(self.lines)):
+            yield from self.words()
+            return
+        for n, (line, fixed) in enumerate(zip(self.lines, self.corrected_lines, strict=True)):
+            read, words = line.get("words", []), fixed.split()
+            for k, word in enumerate(words):
+                box = read[k]["box"] if len(read) == len(words) else line["box"]
+                yield word, box, None, n

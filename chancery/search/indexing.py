@@ -90,9 +90,10 @@ def _texts(model, pks: list[int]) -> dict[int, list[tuple[str, str | None]]]:
 
 
 def machine_texts(pks: list[int]) -> dict[int, str]:
-    """{document pk: the machine-read text of its scans, page after page} (one query)."""
+    """{document pk: the machine-read text of its scans, page after page} (one query).
+    A page an editor corrected is left out once its transcript is in (ocr/correction.py)."""
     rows = (
-        MachineText.objects.filter(scan__document_id__in=pks)
+        MachineText.objects.filter(scan__document_id__in=pks, transcript=None)
         .exclude(text="")
         .order_by("scan__document_id", "scan__position", "scan_id", "page")
         .values_list("scan__document_id", "text")

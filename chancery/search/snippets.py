@@ -279,7 +279,7 @@ def layer_texts(
         .annotate(layer=Value("transcript", output_field=layer))
     )
     machine = (
-        MachineText.objects.filter(scan__document_id__in=ids)
+        MachineText.objects.filter(scan__document_id__in=ids, transcript=None)
         .exclude(text="")
         .order_by()
         .annotate(layer=Value("machine", output_field=layer))

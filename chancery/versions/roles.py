@@ -3,7 +3,8 @@
 ========================  =========================================================
 Contributor               adds and edits drafts; cannot submit, publish or delete
 Editor                    edits everything (a change to a published record waits for
-                          review), submits drafts for review; cannot publish or delete
+                          review), submits drafts for review, corrects machine-read
+                          text, sees the job queue; cannot publish or delete
 Reviewer                  everything an editor does, and publishes and unpublishes
 Administrator             everything, including deleting, accounts and the audit log
 ========================  =========================================================
@@ -31,6 +32,8 @@ GROUPS = {
 ROLES = list(GROUPS)
 
 DOCUMENT_PARTS = ("document", "translation", "transcript", "scan", "membership")
+#: an editor reads and corrects machine-read text (ocr/correction.py)
+OCR_CORRECTING = ("view_machinetext", "change_machinetext")
 
 
 def permissions_for(role: str) -> Q:
@@ -46,6 +49,9 @@ def permissions_for(role: str) -> Q:
     editing |= parts & Q(codename__startswith="delete_") & ~Q(content_type__model="document")
     submit = Q(content_type__app_label="versions", codename="submit_document")
     history = Q(content_type__app_label="versions", codename__startswith="view_")
+    # the job queue (is the scan read yet?) and machine-read text to correct (#17)
+    history |= Q(content_type__app_label="jobs", codename="view_job")
+    history |= Q(content_type__app_label="ocr", codename__in=OCR_CORRECTING)
     if role == EDITOR:
         return editing | submit | history
     publish = Q(content_type__app_label="versions", codename="publish_document")
@@ -60,6 +66,8 @@ def permissions_for(role: str) -> Q:
             "ingest",
             "oai",
             "reversion",
+            "jobs",
+            "ocr",
         ]
     )
 

@@ -154,7 +154,7 @@ def test_a_version_2_backup_is_restored_and_a_newer_one_refused_saying_why(tmp_p
     before = snapshot()
     path = export(tmp_path / "backup.jsonl")
     lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
-    assert lines[0]["version"] == jsonl.VERSION == 3
+    assert lines[0]["version"] == jsonl.VERSION == 5
     added_in_3 = {*jsonl.history.KINDS, "review"}
     header = {**lines[0], "version": 2}
     header["counts"] = {k: v for k, v in header["counts"].items() if k not in added_in_3}
@@ -170,12 +170,12 @@ def test_a_version_2_backup_is_restored_and_a_newer_one_refused_saying_why(tmp_p
         {k: v for k, v in r.items() if k != "old_slugs"} for r in before
     ]
 
-    write_export(path, [{**lines[0], "version": 4}, *lines[1:-1]])
+    write_export(path, [{**lines[0], "version": 6}, *lines[1:-1]])
     wipe()
     with pytest.raises(CommandError) as refused:
         restore(path)
     assert (
-        "backup.jsonl:1: export version 4 not supported: this Chancery reads versions 1 to 3; "
+        "backup.jsonl:1: export version 6 not supported: this Chancery reads versions 1 to 5; "
         "a newer Chancery wrote the file: upgrade to import it"
     ) in str(refused.value)
     assert not models.Document.objects.exists()

@@ -34,7 +34,7 @@ from chancery.corpus.models import (
     Place,
 )
 
-from . import budget
+from . import budget, similar
 from .analysis import fold_key, query_tokens
 from .facets import FACETS, FacetSpec, FacetValue
 from .models import NameForm
@@ -296,6 +296,17 @@ class SearchPlan:
                 firm += [t for t in group if not t.generated]
         return firm
 
+    def sure_terms(self) -> list[Term]:
+        """Every form but the close spellings (:mod:`.similar`) of the word groups that
+        have some: a document with none of them was found by a close spelling only and
+        ranks after those found by the rules' spellings too (``ranking.SIMILAR_WEIGHT``).
+        [] when no word was widened."""
+        sure: list[Term] = []
+        for group in self.parsed.groups:
+            if any(t.similar for t in group):
+                sure += [t for t in group if not t.similar]
+        return sure
+
     @staticmethod
     def near_window(tokens: list[str]) -> int:
         """How far apart (in words) the typed words may stand to count as near."""
@@ -313,7 +324,7 @@ def compile_plan(query: SearchQuery, backend: Any, restrictions: Sequence[Q] = (
     fields = _field_filters(parsed)
     parsed = budget.limit_query(parsed, backend)
     if parsed.groups:
-        parsed = budget.limit_variants(expand(parsed))
+        parsed = similar.widen(budget.limit_variants(expand(parsed)), backend)
     starts = [d for d in (query.start, parsed.start) if d]
     ends = [d for d in (query.end, parsed.end) if d]
     return SearchPlan(

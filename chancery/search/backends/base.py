@@ -230,6 +230,10 @@ class SearchBackend:
     #: True: the title order ignores case and accents ("Ciphered" before "CPSU"); False:
     #: it is the database's collation.
     supports_folded_title_order: ClassVar[bool] = False
+    #: True: ``similar_terms`` looks words up in the engine's own vocabulary (spelling-
+    #: tolerant matching, :mod:`chancery.search.similar`, and "did you mean"); False: the
+    #: engine has none and no word is widened to close spellings.
+    supports_similar_terms: ClassVar[bool] = False
 
     def search(self, query: SearchQuery) -> SearchResults:
         return SearchResults(self, query)
@@ -304,6 +308,17 @@ class SearchBackend:
     def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
         """Archive words starting with ``prefix`` with document counts ("did you mean")."""
         return []
+
+    def document_frequency(self, term: str, limit: int) -> int:
+        """How many documents a search for the word ``term`` finds (in any text field, as
+        the engine analyses it), counted up to ``limit`` (rare or not is all callers ask)."""
+        raise NotImplementedError
+
+    def similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
+        """Up to ``limit`` words of the archive's vocabulary (titles, summaries and names,
+        folded) one edit from the folded ``word`` (:func:`~chancery.search.suggest.neighbours`),
+        with the documents using each, most used first (``supports_similar_terms``)."""
+        raise NotImplementedError
 
     def prefix_expansions(self, prefix: str, limit: int) -> int:
         """How many different words of the index ``prefix*`` stands for, counted up to

@@ -58,7 +58,7 @@ def close_spellings(word: str, backend) -> list[tuple[str, int]]:
     if hits > RARE:
         return []
     found = []
-    for term, documents in backend.similar_terms(word, MAX_SIMILAR + 5):
+    for term, documents in backend.close_words(word):
         if term in STOPWORDS or len(term) < MIN_LENGTH - 1 or word_key(term) == word_key(word):
             continue
         if hits and documents > SWAMP * hits:

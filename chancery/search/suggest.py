@@ -71,7 +71,7 @@ def _one_edit(folded: str, backend) -> str | None:
         return None
     if _in_vocabulary(folded, backend):
         return None
-    found = backend.similar_terms(folded, 1)
+    found = backend.close_words(folded)
     return found[0][0] if found else None
 
 
@@ -89,9 +89,12 @@ def _two_edits(folded: str, backend) -> str | None:
         if dict(entries).get(folded, 0) > 0:
             return None
         best = None
+        letters = set(folded)
         for term, docs in entries:
             if abs(len(term) - len(folded)) > limit or term == folded:
                 continue
+            if len(letters.symmetric_difference(term)) > 2 * limit:
+                continue  # each edit changes at most two of the letters used
             d = distance(folded, term, limit)
             if d <= limit and (best is None or (d, -docs) < (best[0], -best[1])):
                 best = (d, docs, term)

@@ -35,6 +35,8 @@ from ..snippets import Marks, marks_for
 
 __all__ = ["MARK_CLOSE", "MARK_OPEN", "marked_to_html"]
 
+#: Close spellings looked up for one word (``SearchBackend.close_words``).
+CLOSE_WORDS = 8
 #: One page of an engine's answer: (document pk, score or None, why it ranks there).
 Ranked = list[tuple[int, float | None, dict]]
 
@@ -319,6 +321,15 @@ class SearchBackend:
         folded) one edit from the folded ``word`` (:func:`~chancery.search.suggest.neighbours`),
         with the documents using each, most used first (``supports_similar_terms``)."""
         raise NotImplementedError
+
+    def close_words(self, word: str) -> list[tuple[str, int]]:
+        """``similar_terms`` of the folded ``word`` (the most used first, up to
+        ``CLOSE_WORDS``), looked up once per word by this engine instance: the search and its
+        "did you mean" share it (``get_backend()`` makes one instance per request)."""
+        memo: dict[str, list[tuple[str, int]]] = self.__dict__.setdefault("_close_words", {})
+        if word not in memo:
+            memo[word] = self.similar_terms(word, CLOSE_WORDS)
+        return memo[word]
 
     def prefix_expansions(self, prefix: str, limit: int) -> int:
         """How many different words of the index ``prefix*`` stands for, counted up to

@@ -13,6 +13,8 @@ A second, small table ``search_words`` (title, summary and names, unstemmed) and
 
 from __future__ import annotations
 
+import time
+
 from django.db import connection, connections
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -43,6 +45,12 @@ CREATE_WORDS_SQL = [
     "words, tokenize = 'unicode61 remove_diacritics 2')",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS}_vocab USING fts5vocab({WORDS}, 'row')",
 ]
+#: The vocabulary's words by database, as last read: {database name: (read at, words)}.
+#: Read whole once (a few milliseconds for tens of thousands of words) and kept
+#: ``WORDS_TTL`` seconds, dropped at once when this process writes the index: a batch of
+#: exact look-ups in the ``fts5vocab`` view costs more than the whole read.
+_WORDS_READ: dict[str, tuple[float, frozenset[str]]] = {}
+WORDS_TTL = 60.0
 #: Temporary tables holding one search's matches each (see ``materialize``).
 HITS_TABLES = 4
 _hits_counter = 0
@@ -146,6 +154,7 @@ class SQLiteFTS5Backend(SearchBackend):
     def add(self, entries: list[IndexEntry]) -> None:
         if not entries:
             return
+        _WORDS_READ.clear()
         with connection.cursor() as cursor:
             self._delete(cursor, [e.pk for e in entries])
             cursor.executemany(
@@ -171,6 +180,7 @@ class SQLiteFTS5Backend(SearchBackend):
             )
 
     def _delete(self, cursor, pks: list[int]) -> None:
+        _WORDS_READ.clear()
         for start in range(0, len(pks), 500):
             chunk = pks[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
@@ -182,6 +192,7 @@ class SQLiteFTS5Backend(SearchBackend):
             self._delete(cursor, list(pks))
 
     def reset(self) -> None:
+        _WORDS_READ.clear()
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
             cursor.execute(f"DELETE FROM {WORDS}")  # noqa: S608
@@ -390,17 +401,26 @@ class SQLiteFTS5Backend(SearchBackend):
             return cursor.fetchone()[0]
 
     def similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
-        """The word's one-edit neighbours looked up in the ``fts5vocab`` view of the
-        vocabulary table (each an index seek)."""
-        candidates = sorted(neighbours(fold(word)))
-        found: dict[str, int] = {}
+        """The word's one-edit neighbours that the vocabulary holds (a set, see
+        ``_WORDS_READ``), with their document counts from its ``fts5vocab`` view."""
+        held = sorted(neighbours(fold(word)) & self._words())
+        if not held:
+            return []
+        marks = ", ".join(["%s"] * len(held))
         with connection.cursor() as cursor:
-            for start in range(0, len(candidates), 500):
-                chunk = candidates[start : start + 500]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT term, doc FROM {WORDS}_vocab WHERE term IN ({marks})",  # noqa: S608
-                    chunk,
-                )
-                found.update(cursor.fetchall())
-        return most_used(found, limit)
+            cursor.execute(
+                f"SELECT term, doc FROM {WORDS}_vocab WHERE term IN ({marks})",  # noqa: S608
+                held,
+            )
+            return most_used(dict(cursor.fetchall()), limit)
+
+    def _words(self) -> frozenset[str]:
+        """Every word of the vocabulary (``_WORDS_READ``)."""
+        name = str(connection.settings_dict["NAME"])
+        read_at, words = _WORDS_READ.get(name, (0.0, frozenset()))
+        if time.monotonic() - read_at > WORDS_TTL:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT term FROM {WORDS}_vocab")  # noqa: S608
+                words = frozenset(term for (term,) in cursor.fetchall())
+            _WORDS_READ[name] = (time.monotonic(), words)
+        return words

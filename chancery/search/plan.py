@@ -270,6 +270,12 @@ class SearchPlan:
         plain = [g for g in self.parsed.groups if not any(t.field for t in g)]
         return not self.relaxed and len(plain) >= 2 and self.parsed.min_match != 1
 
+    def widen(self, backend: Any) -> SearchPlan:
+        """The same search with each rare typed word's close spellings (:mod:`.similar`),
+        or this plan when no word is widened."""
+        parsed = similar.widen(self.parsed, backend)
+        return self if parsed is self.parsed else replace(self, parsed=parsed, memo={})
+
     def relax(self) -> SearchPlan:
         """The same search with any one word group enough."""
         parsed = self.parsed.with_groups(self.parsed.groups, min_match=1)
@@ -324,7 +330,7 @@ def compile_plan(query: SearchQuery, backend: Any, restrictions: Sequence[Q] = (
     fields = _field_filters(parsed)
     parsed = budget.limit_query(parsed, backend)
     if parsed.groups:
-        parsed = similar.widen(budget.limit_variants(expand(parsed)), backend)
+        parsed = budget.limit_variants(expand(parsed))
     starts = [d for d in (query.start, parsed.start) if d]
     ends = [d for d in (query.end, parsed.end) if d]
     return SearchPlan(

@@ -10,7 +10,9 @@ changed, or two neighbours swapped), looked up in the engine's index
 - only a plain typed word qualifies: not a phrase, a prefix, a field or a stopword, of at
   least :data:`MIN_LENGTH` Latin letters, that the variants table and the rules left alone;
 - only when a search for it finds at most :data:`RARE` documents
-  (``SearchBackend.document_frequency``): a word that matches well is never widened;
+  (``SearchBackend.document_frequency``): a word that matches well is never widened; and
+  only in a search that finds little as typed (:func:`checked_up_to`,
+  ``SearchResults.plan``), so a search that finds much pays nothing for this;
 - at most :data:`MAX_SIMILAR` close spellings, the most used first; a spelling the stemmer
   already joins to the word (treaty, treaties) is not one; when the word itself is found,
   a spelling used by more than :data:`SWAMP` times as many documents is not added (it is a
@@ -35,8 +37,20 @@ RARE = 2
 MAX_SIMILAR = 3
 #: A found word is not widened to a spelling more than this many times as common.
 SWAMP = 10
+#: A search of "most of the words" finding at most this many documents has its words
+#: checked (see :func:`checked_up_to`).
+CHECKED_UP_TO = 20
 
-__all__ = ["MAX_SIMILAR", "MIN_LENGTH", "RARE", "SIMILAR", "SWAMP", "widen"]
+
+def checked_up_to(plan) -> int:
+    """The most documents a search may find and still have its words checked for rarity:
+    ``RARE`` when every word must match (each word then finds at least what the search
+    finds, so none is rare in a search finding more), else ``CHECKED_UP_TO``. A search
+    that finds more pays nothing for spelling tolerance."""
+    return CHECKED_UP_TO if plan.min_match else RARE
+
+
+__all__ = ["MAX_SIMILAR", "MIN_LENGTH", "RARE", "SIMILAR", "SWAMP", "checked_up_to", "widen"]
 
 
 def _word(group: list[Term]) -> str | None:

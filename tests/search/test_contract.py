@@ -300,6 +300,8 @@ def test_a_close_spelling_ranks_below_the_typed_word_and_is_explained(
 def test_a_word_that_matches_well_is_never_widened(archive, settings, tmp_path, name):
     use(settings, tmp_path, name)
     for text in ("Soviet", "Soviet Pethik", '"Pethik"', "Pethi*", "title:Pethik"):
-        parsed = get_backend().search(SearchQuery(text=text)).parsed
+        results = get_backend().search(SearchQuery(text=text))
+        results.count()
+        parsed = results.parsed
         widened = [typed for typed, _ in parsed.similar]
         assert widened == (["Pethik"] if text == "Soviet Pethik" else []), text

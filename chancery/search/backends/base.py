@@ -25,7 +25,7 @@ from django.db.models import Q, QuerySet
 
 from chancery.corpus.models import Document
 
-from .. import budget
+from .. import budget, similar
 from ..analysis import fold
 from ..facets import FacetValue
 from ..marks import MARK_CLOSE, MARK_OPEN, marked_to_html
@@ -102,9 +102,12 @@ class SearchResults:
 
     @cached_property
     def plan(self) -> SearchPlan:
-        """The plan the answer comes from: relaxed to any word when every (or most) word
-        found nothing and any one finds something."""
+        """The plan the answer comes from: its rare words widened to their close spellings
+        when it finds little (:mod:`~chancery.search.similar`), then relaxed to any word when
+        every (or most) word found nothing and any one finds something."""
         plan = self.compiled
+        if plan.has_text and self.backend.count(plan) <= similar.checked_up_to(plan):
+            plan = plan.widen(self.backend)
         if self.backend.count(plan) == 0 and plan.relaxable:
             relaxed = plan.relax()
             if self.backend.count(relaxed):

@@ -14,7 +14,15 @@ from ...query import SearchQuery, Term
 from ...suggest import most_used, neighbours
 from ..base import IndexEntry, Ranked, SearchBackend, SearchResults
 from .query import UNDATED, plan_query, term_query
-from .schema import COLUMNS, WRITING, acquire_writer, int_values, open_index, to_document
+from .schema import (
+    COLUMNS,
+    SCHEMA,
+    WRITING,
+    acquire_writer,
+    int_values,
+    open_index,
+    to_document,
+)
 from .searching import Searching, forget_labels, labelled
 
 
@@ -217,5 +225,13 @@ class TantivyBackend(SearchBackend):
         index = open_index()
         index.reload()
         searcher = index.searcher()
-        found = {t: searcher.doc_freq("vocabulary", t) for t in neighbours(fold(word))}
+        held = [t for t in neighbours(fold(word)) if searcher.doc_freq("vocabulary", t)]
+        # doc_freq counts deleted documents until their segment is merged: count the few
+        # words held in the live documents.
+        found = {
+            t: searcher.search(
+                tantivy.Query.term_query(SCHEMA, "vocabulary", t), 1, count=True
+            ).count  # type: ignore[attr-defined]
+            for t in held
+        }
         return most_used(found, limit)

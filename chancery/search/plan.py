@@ -273,8 +273,15 @@ class SearchPlan:
     def widen(self, backend: Any) -> SearchPlan:
         """The same search with each rare typed word's close spellings (:mod:`.similar`),
         or this plan when no word is widened."""
-        parsed = similar.widen(self.parsed, backend)
+        parsed = similar.widen(self.parsed, backend, self._alone_finds(backend))
         return self if parsed is self.parsed else replace(self, parsed=parsed, memo={})
+
+    def _alone_finds(self, backend: Any) -> int | None:
+        """What this plan finds (counted already) when it is one word and nothing else, so
+        the word's own count; None otherwise."""
+        bare = not (self.facets or self.scope is not None or self.fields or self.dates)
+        bare = bare and self.restricted is None and not self.layer and not self.parsed.excluded
+        return backend.count(self) if bare and len(self.parsed.groups) == 1 else None
 
     def relax(self) -> SearchPlan:
         """The same search with any one word group enough."""

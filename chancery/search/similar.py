@@ -66,9 +66,11 @@ def _word(group: list[Term]) -> str | None:
     return word
 
 
-def close_spellings(word: str, backend) -> list[tuple[str, int]]:
-    """[(spelling, documents)] a rare ``word`` is also searched in; [] for any other."""
-    hits = backend.document_frequency(word, RARE + 1)
+def close_spellings(word: str, backend, hits: int | None = None) -> list[tuple[str, int]]:
+    """[(spelling, documents)] a rare ``word`` is also searched in; [] for any other.
+    ``hits``: the documents a search for the word finds, when known already."""
+    if hits is None:
+        hits = backend.document_frequency(word, RARE + 1)
     if hits > RARE:
         return []
     found = []
@@ -81,14 +83,15 @@ def close_spellings(word: str, backend) -> list[tuple[str, int]]:
     return found[:MAX_SIMILAR]
 
 
-def widen(parsed: ParsedQuery, backend) -> ParsedQuery:
-    """``parsed`` with each rare typed word's close spellings added to its group."""
+def widen(parsed: ParsedQuery, backend, alone: int | None = None) -> ParsedQuery:
+    """``parsed`` with each rare typed word's close spellings added to its group
+    (``alone``: what the search finds when it is one word and nothing else)."""
     if not backend.supports_similar_terms or not parsed.groups:
         return parsed
     groups, similar = [], list(parsed.similar)
     for group in parsed.groups:
         word = _word(group)
-        found = close_spellings(word, backend) if word else []
+        found = close_spellings(word, backend, alone) if word else []
         if not found:
             groups.append(group)
             continue

@@ -227,7 +227,7 @@ def _search_schema() -> dict:
             "also_searched": _array(
                 _obj(
                     {"term": STR, "forms": _array(STR), "generated": BOOL},
-                    {"schemes": _array(STR)},
+                    {"schemes": _array(STR), "similar": BOOL},
                 )
             ),
         }

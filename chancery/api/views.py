@@ -70,6 +70,16 @@ def search_payload(request, page: SearchPage) -> dict:
                     }
                     for term, forms in page.generated
                 ),
+                *(
+                    {
+                        "term": term,
+                        "forms": [f for f, _ in forms],
+                        "schemes": ["similar spelling" for _ in forms],
+                        "generated": True,
+                        "similar": True,
+                    }
+                    for term, forms in page.similar
+                ),
             ],  # fmt: skip
         },
         "undated": page.undated,

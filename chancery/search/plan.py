@@ -34,7 +34,7 @@ from chancery.corpus.models import (
     Place,
 )
 
-from . import budget
+from . import budget, similar
 from .analysis import fold_key, query_tokens
 from .facets import FACETS, FacetSpec, FacetValue
 from .models import NameForm
@@ -270,6 +270,19 @@ class SearchPlan:
         plain = [g for g in self.parsed.groups if not any(t.field for t in g)]
         return not self.relaxed and len(plain) >= 2 and self.parsed.min_match != 1
 
+    def widen(self, backend: Any) -> SearchPlan:
+        """The same search with each rare typed word's close spellings (:mod:`.similar`),
+        or this plan when no word is widened."""
+        parsed = similar.widen(self.parsed, backend, self._alone_finds(backend))
+        return self if parsed is self.parsed else replace(self, parsed=parsed, memo={})
+
+    def _alone_finds(self, backend: Any) -> int | None:
+        """What this plan finds (counted already) when it is one word and nothing else, so
+        the word's own count; None otherwise."""
+        bare = not (self.facets or self.scope is not None or self.fields or self.dates)
+        bare = bare and self.restricted is None and not self.layer and not self.parsed.excluded
+        return backend.count(self) if bare and len(self.parsed.groups) == 1 else None
+
     def relax(self) -> SearchPlan:
         """The same search with any one word group enough."""
         parsed = self.parsed.with_groups(self.parsed.groups, min_match=1)
@@ -295,6 +308,17 @@ class SearchPlan:
             if any(t.generated for t in group):
                 firm += [t for t in group if not t.generated]
         return firm
+
+    def sure_terms(self) -> list[Term]:
+        """Every form but the close spellings (:mod:`.similar`) of the word groups that
+        have some: a document with none of them was found by a close spelling only and
+        ranks after those found by the rules' spellings too (``ranking.SIMILAR_WEIGHT``).
+        [] when no word was widened."""
+        sure: list[Term] = []
+        for group in self.parsed.groups:
+            if any(t.similar for t in group):
+                sure += [t for t in group if not t.similar]
+        return sure
 
     @staticmethod
     def near_window(tokens: list[str]) -> int:

@@ -52,6 +52,8 @@ TABLE = [
     Case("a name variant", 2, "Peking"),
     Case("a spelling by rule", 1, "Zeng Jize"),
     Case("a spelling by rule, run together", 1, "Tsengchitse"),
+    Case("a rare word and its close spelling", 2, "Pethik"),
+    Case("a close spelling of a word no document has", 1, "Pethack"),
     Case("a person", 1, "person:Khrushchev"),
     Case("not a person", 8, "Soviet -person:Gorbachev"),
     Case("a person nobody is", 0, "person:Nobodyknown"),
@@ -84,9 +86,9 @@ TABLE = [
     Case("not in a human layer", 0, "samovar", {"layer": "transcript"}),
     Case("a human word and a machine-read word", 1, "wheat samovar"),
     Case("no human word in the machine-read layer", 0, "wheat", {"layer": "machine"}),
-    Case("by date", 12, "", {"sort": "date"}),
-    Case("newest first", 12, "", {"sort": "-date"}),
-    Case("by title", 12, "", {"sort": "title"}),
+    Case("by date", 14, "", {"sort": "date"}),
+    Case("newest first", 14, "", {"sort": "-date"}),
+    Case("by title", 14, "", {"sort": "title"}),
     Case("words by date", 10, "Soviet", {"sort": "date"}),
     Case("words newest first", 7, "Soviet China", {"sort": "-date"}),
     Case("words by title", 10, "Soviet", {"sort": "title"}),
@@ -114,6 +116,11 @@ def archive():
     DocumentFactory(public_id="draft", title="Draft on the Soviet Union", status=Document.DRAFT)
     DocumentFactory(public_id="romanised", title="Call of the Marquis", summary="",
                     date="1880-05-02", text="<p>Tseng Chi-tse called.</p>")  # fmt: skip
+    # A rare name as one document misspells it in its text, and as another's title has it.
+    DocumentFactory(public_id="pethik", title="Dispatch on the Chefoo riots", summary="",
+                    date="1901-03-02", text="<p>Mr. Pethik reported the riots.</p>")  # fmt: skip
+    DocumentFactory(public_id="pethick", title="Report of Mr. Pethick", summary="",
+                    date="1901-04-02", text="<p>The riots at Chefoo.</p>")  # fmt: skip
 
 
 def use(settings, tmp_path, name: str):
@@ -271,3 +278,30 @@ def test_a_collection_counts_and_finds_its_whole_subtree(
         crisis.save()
     counts = facet()
     assert counts == pages() and counts["sino-soviet-relations"] == 9
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_a_close_spelling_ranks_below_the_typed_word_and_is_explained(
+    archive, settings, tmp_path, name
+):
+    """A rare typed word is also searched in the archive's words one edit away: the
+    document with the typed spelling first, even when the close spelling is in the
+    other's title; the search says what it also searched and why the second ranks there."""
+    use(settings, tmp_path, name)
+    results = get_backend().search(SearchQuery(text="Pethik", explain=True))
+    hits = results[0:5]
+    assert [hit.document.public_id for hit in hits] == ["pethik", "pethick"]
+    assert results.parsed.similar == [("Pethik", [("pethick", 1)])]
+    assert hits[1].explain["found_by"] == "a similar spelling only"
+    assert "found_by" not in hits[0].explain
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_a_word_that_matches_well_is_never_widened(archive, settings, tmp_path, name):
+    use(settings, tmp_path, name)
+    for text in ("Soviet", "Soviet Pethik", '"Pethik"', "Pethi*", "title:Pethik"):
+        results = get_backend().search(SearchQuery(text=text))
+        results.count()
+        parsed = results.parsed
+        widened = [typed for typed, _ in parsed.similar]
+        assert widened == (["Pethik"] if text == "Soviet Pethik" else []), text

@@ -25,7 +25,7 @@ from django.db.models import Q, QuerySet
 
 from chancery.corpus.models import Document
 
-from .. import budget
+from .. import budget, similar
 from ..analysis import fold
 from ..facets import FacetValue
 from ..marks import MARK_CLOSE, MARK_OPEN, marked_to_html
@@ -35,6 +35,8 @@ from ..snippets import Marks, marks_for
 
 __all__ = ["MARK_CLOSE", "MARK_OPEN", "marked_to_html"]
 
+#: Close spellings looked up for one word (``SearchBackend.close_words``).
+CLOSE_WORDS = 8
 #: One page of an engine's answer: (document pk, score or None, why it ranks there).
 Ranked = list[tuple[int, float | None, dict]]
 
@@ -100,9 +102,12 @@ class SearchResults:
 
     @cached_property
     def plan(self) -> SearchPlan:
-        """The plan the answer comes from: relaxed to any word when every (or most) word
-        found nothing and any one finds something."""
+        """The plan the answer comes from: its rare words widened to their close spellings
+        when it finds little (:mod:`~chancery.search.similar`), then relaxed to any word when
+        every (or most) word found nothing and any one finds something."""
         plan = self.compiled
+        if plan.has_text and self.backend.count(plan) <= similar.checked_up_to(plan):
+            plan = plan.widen(self.backend)
         if self.backend.count(plan) == 0 and plan.relaxable:
             relaxed = plan.relax()
             if self.backend.count(relaxed):
@@ -230,6 +235,10 @@ class SearchBackend:
     #: True: the title order ignores case and accents ("Ciphered" before "CPSU"); False:
     #: it is the database's collation.
     supports_folded_title_order: ClassVar[bool] = False
+    #: True: ``similar_terms`` looks words up in the engine's own vocabulary (spelling-
+    #: tolerant matching, :mod:`chancery.search.similar`, and "did you mean"); False: the
+    #: engine has none and no word is widened to close spellings.
+    supports_similar_terms: ClassVar[bool] = False
 
     def search(self, query: SearchQuery) -> SearchResults:
         return SearchResults(self, query)
@@ -315,6 +324,26 @@ class SearchBackend:
     def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
         """Archive words starting with ``prefix`` with document counts ("did you mean")."""
         return []
+
+    def document_frequency(self, term: str, limit: int) -> int:
+        """How many documents a search for the word ``term`` finds (in any text field, as
+        the engine analyses it), counted up to ``limit`` (rare or not is all callers ask)."""
+        raise NotImplementedError
+
+    def similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
+        """Up to ``limit`` words of the archive's vocabulary (titles, summaries and names,
+        folded) one edit from the folded ``word`` (:func:`~chancery.search.suggest.neighbours`),
+        with the documents using each, most used first (``supports_similar_terms``)."""
+        raise NotImplementedError
+
+    def close_words(self, word: str) -> list[tuple[str, int]]:
+        """``similar_terms`` of the folded ``word`` (the most used first, up to
+        ``CLOSE_WORDS``), looked up once per word by this engine instance: the search and its
+        "did you mean" share it (``get_backend()`` makes one instance per request)."""
+        memo: dict[str, list[tuple[str, int]]] = self.__dict__.setdefault("_close_words", {})
+        if word not in memo:
+            memo[word] = self.similar_terms(word, CLOSE_WORDS)
+        return memo[word]
 
     def prefix_expansions(self, prefix: str, limit: int) -> int:
         """How many different words of the index ``prefix*`` stands for, counted up to

@@ -13,6 +13,8 @@ A second, small table ``search_words`` (title, summary and names, unstemmed) and
 
 from __future__ import annotations
 
+import time
+
 from django.db import connection, connections
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -24,6 +26,7 @@ from ..analysis import analyse, cyrillic_prefix, fold, query_tokens
 from ..facets import FacetValue
 from ..plan import LAYER_FIELDS, TEXT_FIELDS, SearchPlan
 from ..query import ParsedQuery, Term
+from ..suggest import most_used, neighbours
 from . import orm
 from .base import IndexEntry, Ranked, SearchBackend
 
@@ -42,6 +45,12 @@ CREATE_WORDS_SQL = [
     "words, tokenize = 'unicode61 remove_diacritics 2')",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS}_vocab USING fts5vocab({WORDS}, 'row')",
 ]
+#: The vocabulary's words by database, as last read: {database name: (read at, words)}.
+#: Read whole once (a few milliseconds for tens of thousands of words) and kept
+#: ``WORDS_TTL`` seconds, dropped at once when this process writes the index: a batch of
+#: exact look-ups in the ``fts5vocab`` view costs more than the whole read.
+_WORDS_READ: dict[str, tuple[float, frozenset[str]]] = {}
+WORDS_TTL = 60.0
 #: Temporary tables holding one search's matches each (see ``materialize``).
 HITS_TABLES = 4
 _hits_counter = 0
@@ -109,14 +118,20 @@ def title_expression(parsed: ParsedQuery) -> str | None:
     return " AND ".join(parts) if parts else None
 
 
+def any_expression(terms: list[Term]) -> str | None:
+    alternatives = [a for a in (_term(t) for t in terms) if a]
+    return " OR ".join(alternatives) if alternatives else None
+
+
 def firm_expression(plan: SearchPlan) -> str | None:
     """Any typed or curated form of a name that also has generated spellings (a document
     matching none ranks lower, see ``SearchPlan.firm_terms``); None: nothing generated."""
-    firm = plan.firm_terms()
-    if not firm:
-        return None
-    alternatives = [a for a in (_term(t) for t in firm) if a]
-    return " OR ".join(alternatives) if alternatives else None
+    return any_expression(plan.firm_terms())
+
+
+def sure_expression(plan: SearchPlan) -> str | None:
+    """Any form but the close spellings of a widened word (``SearchPlan.sure_terms``)."""
+    return any_expression(plan.sure_terms())
 
 
 def proximity_expression(plan: SearchPlan) -> str | None:
@@ -134,10 +149,12 @@ class SQLiteFTS5Backend(SearchBackend):
     vendor = "sqlite"
     database = "sqlite"
     supports_optimize = True
+    supports_similar_terms = True
 
     def add(self, entries: list[IndexEntry]) -> None:
         if not entries:
             return
+        _WORDS_READ.clear()
         with connection.cursor() as cursor:
             self._delete(cursor, [e.pk for e in entries])
             cursor.executemany(
@@ -163,6 +180,7 @@ class SQLiteFTS5Backend(SearchBackend):
             )
 
     def _delete(self, cursor, pks: list[int]) -> None:
+        _WORDS_READ.clear()
         for start in range(0, len(pks), 500):
             chunk = pks[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
@@ -174,6 +192,7 @@ class SQLiteFTS5Backend(SearchBackend):
             self._delete(cursor, list(pks))
 
     def reset(self) -> None:
+        _WORDS_READ.clear()
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
             cursor.execute(f"DELETE FROM {WORDS}")  # noqa: S608
@@ -279,25 +298,27 @@ class SQLiteFTS5Backend(SearchBackend):
                 flag_params.append(expression)
             else:
                 flags.append("0")
-        firm_sql = firm_expression(plan)
-        firm = "1"
-        if firm_sql:
-            firm = (
-                f"(CASE WHEN {TABLE}.rowid IN (SELECT rowid FROM {TABLE} "  # noqa: S608
-                f"WHERE {TABLE} MATCH %s) THEN 1 ELSE 0 END)"
-            )
-            flag_params.append(firm_sql)
+        firm, sure = "1", "1"
+        for name, expression in (("firm", firm_expression(plan)), ("sure", sure_expression(plan))):
+            if expression:
+                flag = (
+                    f"(CASE WHEN {TABLE}.rowid IN (SELECT rowid FROM {TABLE} "  # noqa: S608
+                    f"WHERE {TABLE} MATCH %s) THEN 1 ELSE 0 END)"
+                )
+                firm, sure = (flag, sure) if name == "firm" else (firm, flag)
+                flag_params.append(expression)
         # "+rowid": the planner must not drive the FTS5 scan from the document list (that
         # costs a MATCH per document: seconds on a broad query). Lengths are read for the
         # candidates only; the candidates are those the reranking would put first.
         pool = offset + limit + ranking.RERANK_POOL
         sql = (
-            f"SELECT top.rowid, top.score, top.n, f.words, top.near, top.title, top.firm FROM ("  # noqa: S608
-            f"SELECT {TABLE}.rowid AS rowid, bm25({TABLE}, {weights}) AS score, "
-            f"{groups_sql} AS n, {flags[0]} AS near, {flags[1]} AS title, {firm} AS firm "
-            f"FROM {TABLE} {join} "
+            f"SELECT top.rowid, top.score, top.n, f.words, top.near, top.title, top.firm, "  # noqa: S608
+            f"top.sure FROM (SELECT {TABLE}.rowid AS rowid, bm25({TABLE}, {weights}) AS score, "
+            f"{groups_sql} AS n, {flags[0]} AS near, {flags[1]} AS title, {firm} AS firm, "
+            f"{sure} AS sure FROM {TABLE} {join} "
             f"WHERE {TABLE} MATCH %s AND +{TABLE}.rowid IN ({inner}) "
-            f"ORDER BY n DESC, firm DESC, score * (1 + {ranking.PROXIMITY_BOOST} * near) "
+            f"ORDER BY n DESC, sure DESC, firm DESC, "
+            f"score * (1 + {ranking.PROXIMITY_BOOST} * near) "
             f"* (1 + {ranking.TITLE_BOOST} * title) LIMIT %s"
             f") AS top JOIN {TABLE} AS f ON f.rowid = top.rowid"
         )
@@ -313,8 +334,9 @@ class SQLiteFTS5Backend(SearchBackend):
                 near=bool(near),
                 in_title=bool(title),
                 generated_only=not firm,
+                similar_only=not sure,
             )
-            for pk, score, n, words, near, title, firm in rows
+            for pk, score, n, words, near, title, firm, sure in rows
         ]
         return ranking.rerank(candidates, len(expressions), offset, limit)
 
@@ -370,3 +392,41 @@ class SQLiteFTS5Backend(SearchBackend):
                 [prefix, prefix + "\U0010ffff", limit],
             )
             return cursor.fetchall()
+
+    def document_frequency(self, term: str, limit: int) -> int:
+        """Documents matching the word, counted by FTS5 up to ``limit``."""
+        expression = _term(Term(term))
+        if not expression:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT rowid FROM {TABLE} "  # noqa: S608
+                f"WHERE {TABLE} MATCH %s LIMIT %s)",
+                [expression, limit],
+            )
+            return cursor.fetchone()[0]
+
+    def similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
+        """The word's one-edit neighbours that the vocabulary holds (a set, see
+        ``_WORDS_READ``), with their document counts from its ``fts5vocab`` view."""
+        held = sorted(neighbours(fold(word)) & self._words())
+        if not held:
+            return []
+        marks = ", ".join(["%s"] * len(held))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term, doc FROM {WORDS}_vocab WHERE term IN ({marks})",  # noqa: S608
+                held,
+            )
+            return most_used(dict(cursor.fetchall()), limit)
+
+    def _words(self) -> frozenset[str]:
+        """Every word of the vocabulary (``_WORDS_READ``)."""
+        name = str(connection.settings_dict["NAME"])
+        read_at, words = _WORDS_READ.get(name, (0.0, frozenset()))
+        if time.monotonic() - read_at > WORDS_TTL:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT term FROM {WORDS}_vocab")  # noqa: S608
+                words = frozenset(term for (term,) in cursor.fetchall())
+            _WORDS_READ[name] = (time.monotonic(), words)
+        return words

@@ -10,11 +10,14 @@ from django.db.models.expressions import RawSQL
 
 from chancery.corpus.models import Document
 
+from ...analysis import fold
 from ...facets import FacetValue
 from ...plan import SearchPlan
+from ...query import Term
+from ...suggest import most_used, neighbours
 from .. import orm
 from ..base import IndexEntry, Ranked, SearchBackend
-from .compile import Match, date_condition, plan_match
+from .compile import Match, date_condition, hit, plan_match, term_sql
 from .ranking import by_date, by_relevance
 from .schema import (
     CYRILLIC,
@@ -44,6 +47,7 @@ class PostgresBackend(SearchBackend):
     database = "postgresql"
     summary_in_one_statement = True
     supports_optimize = True
+    supports_similar_terms = True
 
     @staticmethod
     def _writer():
@@ -185,6 +189,33 @@ class PostgresBackend(SearchBackend):
                 [sample, prefix, prefix + "\U0010ffff", limit],
             )
             return cursor.fetchall()
+
+    def document_frequency(self, term: str, limit: int) -> int:
+        """Documents matching the word (GIN), counted up to ``limit``."""
+        query = term_sql(Term(term))
+        if query is None:
+            return 0
+        condition, params = hit(*query)
+        found = fetch(
+            f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} s WHERE {condition} LIMIT %s) x",
+            [*params, limit],
+        )
+        return found[0][0]
+
+    def similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
+        """The word's one-edit neighbours found in the unstemmed ``words`` vectors: the
+        rows holding any of them (the GIN index of 0010_postgres_words_index), then
+        ``ts_stat`` of those rows counts each."""
+        candidates = sorted(neighbours(fold(word)))
+        if not candidates:
+            return []
+        either = " | ".join(f"'{c}'" for c in candidates if c.isalpha() and c.isascii())
+        rows = fetch(
+            "SELECT word, ndoc FROM ts_stat(format('SELECT words FROM "
+            f"{TABLE} WHERE words @@ %%L::tsquery', %s::text)) WHERE word = ANY(%s)",
+            [either, candidates],
+        )
+        return most_used(dict(rows), limit)
 
 
 def _documents(match: Match) -> QuerySet:

@@ -10,10 +10,19 @@ from ...analysis import fold, query_tokens
 from ...facets import FACETS, FacetValue
 from ...indexing import published_stamps, repair_now_and_then
 from ...plan import SearchPlan
-from ...query import SearchQuery
+from ...query import SearchQuery, Term
+from ...suggest import most_used, neighbours
 from ..base import IndexEntry, Ranked, SearchBackend, SearchResults
-from .query import UNDATED, plan_query
-from .schema import COLUMNS, WRITING, acquire_writer, int_values, open_index, to_document
+from .query import UNDATED, plan_query, term_query
+from .schema import (
+    COLUMNS,
+    SCHEMA,
+    WRITING,
+    acquire_writer,
+    int_values,
+    open_index,
+    to_document,
+)
 from .searching import Searching, forget_labels, labelled
 
 
@@ -25,6 +34,7 @@ class TantivyBackend(SearchBackend):
     deferred = True
     indexes_facts = True
     supports_folded_title_order = True
+    supports_similar_terms = True
 
     @property
     def _writer(self):
@@ -197,3 +207,31 @@ class TantivyBackend(SearchBackend):
             (term, n)
             for term, n in searcher.terms_with_prefix("vocabulary", fold(prefix), limit=limit)
         ]
+
+    def document_frequency(self, term: str, limit: int) -> int:
+        """Documents matching the word in any text field (counted whole: Tantivy counts
+        in its posting lists)."""
+        query = term_query(Term(term))
+        if query is None:
+            return 0
+        index = open_index()
+        index.reload()
+        found = index.searcher().search(query, 1, count=True).count  # type: ignore[attr-defined]
+        return min(found, limit)
+
+    def similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
+        """The word's one-edit neighbours looked up in the term dictionary of the
+        ``vocabulary`` field (each a lookup)."""
+        index = open_index()
+        index.reload()
+        searcher = index.searcher()
+        held = [t for t in neighbours(fold(word)) if searcher.doc_freq("vocabulary", t)]
+        # doc_freq counts deleted documents until their segment is merged: count the few
+        # words held in the live documents.
+        found = {
+            t: searcher.search(
+                tantivy.Query.term_query(SCHEMA, "vocabulary", t), 1, count=True
+            ).count  # type: ignore[attr-defined]
+            for t in held
+        }
+        return most_used(found, limit)

@@ -73,6 +73,8 @@ ENGINE_CPU: list[float] = []
 
 def setup(home: Path):
     os.environ["CHANCERY_HOME"] = str(home)
+    # No time limit: a slow request is timed, not answered 503 (production default: 5 s).
+    os.environ["CHANCERY_SEARCH_TIMEOUT"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chancery.settings")
     import django
 

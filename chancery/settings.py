@@ -35,8 +35,8 @@ ENVIRONMENT = {
     "CHANCERY_SITE_NAME": ("Chancery Digital Archive", "Name shown in the header and citations."),
     "CHANCERY_SEARCH_BACKEND": (
         "",
-        "Search engine: `fts5`, `postgres`, `tantivy` or a class's dotted path; "
-        "empty: chosen from the database engine.",
+        "Search engine: `tantivy`, `fts5`, `postgres` or a class's dotted path; "
+        "empty: `tantivy` on SQLite, `postgres` on PostgreSQL.",
     ),
     "CHANCERY_SEARCH_INDEX": (
         "$CHANCERY_HOME/search-index",
@@ -313,8 +313,9 @@ SEARCH_BACKENDS = {
     "postgres": "chancery.search.backends.postgres.PostgresBackend",
     "tantivy": "chancery.search.backends.tantivy.TantivyBackend",
 }
+# Embedded default: Tantivy (fast at every size; docs/decisions/0005-tantivy-default.md).
 SEARCH_BACKEND = env("CHANCERY_SEARCH_BACKEND") or (
-    "postgres" if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else "fts5"
+    "postgres" if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else "tantivy"
 )
 SEARCH_BACKEND = SEARCH_BACKENDS.get(SEARCH_BACKEND, SEARCH_BACKEND)
 SEARCH_INDEX_DIR = Path(

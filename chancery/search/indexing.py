@@ -36,6 +36,7 @@ from . import variants
 from .backends import get_backend
 from .backends.base import IndexEntry
 from .facets import FACETS
+from .snippets import SNIPPET_HEAD
 
 logger = logging.getLogger(__name__)
 _paused = contextvars.ContextVar("indexing_paused", default=False)
@@ -103,6 +104,16 @@ def machine_texts(pks: list[int]) -> dict[int, str]:
     return {pk: "\n".join(texts) for pk, texts in out.items()}
 
 
+def shown_texts(translations, transcripts, machine: str) -> list[tuple[str, str]]:
+    """[(layer, plain text)] of a document's texts, each cut at ``SNIPPET_HEAD``
+    characters: what an engine stores to make snippets from (``IndexEntry.shown``)."""
+    out = [("translation", text) for text, _ in translations if text]
+    out += [("transcript", text) for text, _ in transcripts if text]
+    out += [("machine", machine)] if machine else []
+    # One character past the head marks a cut text (its match may lie further in).
+    return [(layer, text[: SNIPPET_HEAD + 1]) for layer, text in out]
+
+
 def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry], dict]:
     """What the index needs of these documents (the published ones), read as plain values in
     a dozen queries per chunk: no model instances, which cost more than the texts at scale.
@@ -160,6 +171,9 @@ def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry],
             machine=machine.get(pk, ""),
         )
         if facts:
+            entry.shown = shown_texts(
+                translations.get(pk, []), transcripts.get(pk, []), machine.get(pk, "")
+            )
             single = {"doc_type": doc_type, "decade": decade}
             entry.facts = {
                 name: related[spec.relation].get(pk, []) if spec.many else single[spec.relation]

@@ -198,9 +198,12 @@ LAYER_LABELS = {
 NAMED_BY_LABEL = {"machine"}
 
 
-def highlight(document, texts: list[tuple[str, str]], parsed: ParsedQuery) -> Marks:
-    """Marks for one hit: ``texts`` is [(layer, plain text)] of its text layers."""
-    matcher = Matcher.for_query(parsed)
+def highlight(
+    document, texts: list[tuple[str, str]], parsed: ParsedQuery, matcher: Matcher | None = None
+) -> Marks:
+    """Marks for one hit: ``texts`` is [(layer, plain text)] of its text layers
+    (``matcher``: the query's, when the caller marks several hits)."""
+    matcher = matcher or Matcher.for_query(parsed)
     marks = Marks()
     title_spans = matcher.spans(document.title)
     marks.title = mark(document.title, title_spans) if title_spans else ""
@@ -246,16 +249,29 @@ def _plain(html_text: str) -> str:
 SNIPPET_HEAD = 40_000
 
 
-def marks_for(documents: list, parsed: ParsedQuery) -> dict[int, Marks]:
-    """{pk: Marks} of these documents (the hits of one page), their texts read at once."""
-    texts, cut = layer_texts([d.pk for d in documents], SNIPPET_HEAD)
+def marks_for(
+    documents: list, parsed: ParsedQuery, stored: dict[int, list[tuple[str, str]]] | None = None
+) -> dict[int, Marks]:
+    """{pk: Marks} of these documents (the hits of one page), their texts read at once from
+    the database — or given in ``stored`` (an engine's stored excerpts: [(layer, plain
+    text)] each cut at ``SNIPPET_HEAD`` characters plus one, the extra one meaning "cut")."""
+    if stored is None:
+        texts, cut = layer_texts([d.pk for d in documents], SNIPPET_HEAD)
+    else:  # a hit the index holds no excerpts of (written by an older version): read
+        missing = [d.pk for d in documents if d.pk not in stored]
+        texts, cut = layer_texts(missing, SNIPPET_HEAD) if missing else ({}, set())
+        for pk, rows in stored.items():
+            texts[pk] = [(name, text[:SNIPPET_HEAD]) for name, text in rows]
+            if any(len(text) > SNIPPET_HEAD for _, text in rows):
+                cut.add(pk)
+    matcher = Matcher.for_query(parsed)
     found = {}
     for document in documents:
         budget.check()
-        marks = highlight(document, texts.get(document.pk, []), parsed)
+        marks = highlight(document, texts.get(document.pk, []), parsed, matcher)
         if not marks.snippet and document.pk in cut:  # the match lies further in
             more = layer_texts([document.pk], budget.MAX_SNIPPET_TEXT)[0].get(document.pk, [])
-            marks = highlight(document, more, parsed)
+            marks = highlight(document, more, parsed, matcher)
         found[document.pk] = marks
     return found
 

@@ -74,6 +74,10 @@ class IndexEntry:
     machine: str = ""
     #: What engines that filter and count by themselves need (see ``indexing.read_entries``).
     facts: dict | None = None
+    #: [(layer, plain text)] of each text apart, cut at ``snippets.SNIPPET_HEAD`` characters:
+    #: what engines that keep the hits' texts (``supports_stored_snippets``) store for
+    #: snippets (filled with ``facts``).
+    shown: list[tuple[str, str]] = field(default_factory=list)
 
 
 class SearchResults:
@@ -230,6 +234,10 @@ class SearchBackend:
     #: True: the title order ignores case and accents ("Ciphered" before "CPSU"); False:
     #: it is the database's collation.
     supports_folded_title_order: ClassVar[bool] = False
+    #: True: ``snippets`` reads the hits' texts from excerpts stored in the index (no query
+    #: over the database's texts); False: the shared code reads them from the database.
+    #: Either way the same code marks them, so readers see the same snippets.
+    supports_stored_snippets: ClassVar[bool] = False
 
     def search(self, query: SearchQuery) -> SearchResults:
         return SearchResults(self, query)

@@ -6,11 +6,14 @@ import contextlib
 
 import tantivy
 
+from chancery.corpus.models import Document
+
 from ...analysis import fold, query_tokens
 from ...facets import FACETS, FacetValue
 from ...indexing import published_stamps, repair_now_and_then
 from ...plan import SearchPlan
 from ...query import SearchQuery
+from ...snippets import Marks, marks_for
 from ..base import IndexEntry, Ranked, SearchBackend, SearchResults
 from .query import UNDATED, plan_query
 from .schema import COLUMNS, WRITING, acquire_writer, int_values, open_index, to_document
@@ -25,6 +28,7 @@ class TantivyBackend(SearchBackend):
     deferred = True
     indexes_facts = True
     supports_folded_title_order = True
+    supports_stored_snippets = True
 
     @property
     def _writer(self):
@@ -72,6 +76,12 @@ class TantivyBackend(SearchBackend):
             ]
         )
         return self._searching(plan).count_of(query)
+
+    def snippets(self, plan: SearchPlan, documents: list[Document]) -> dict[int, Marks]:
+        """The hits' snippets from the excerpts stored in the index (no query over the
+        database's texts), marked by the shared code."""
+        stored = self._searching(plan).shown([d.pk for d in documents])
+        return marks_for(documents, plan.parsed, stored)
 
     def page(self, plan: SearchPlan, offset: int, limit: int, sort: str) -> Ranked:
         searching = self._searching(plan)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -76,6 +77,20 @@ class Searching:
                 )
             )
         return ranking.rerank(candidates, groups, offset, limit)
+
+    def shown(self, pks: list[int]) -> dict[int, list[tuple[str, str]]]:
+        """{pk: [(layer, plain text)]} of these documents' stored excerpts (one search for
+        their addresses, then the document store)."""
+        if not pks:
+            return {}
+        hits = self.searcher.search(one_of("pk", pks), len(pks)).hits
+        out: dict[int, list[tuple[str, str]]] = {}
+        for _, address in hits:
+            stored = self.searcher.doc(address)
+            pk = stored["pk"][0]
+            raw = stored.get_first("shown")
+            out[pk] = [(layer, text) for layer, text in json.loads(raw)] if raw else []
+        return out
 
     def in_order(self, sort: str, offset: int, limit: int) -> Ranked:
         field, order = SORT_FIELDS.get(sort, SORT_FIELDS["date"])

@@ -289,9 +289,9 @@ def repair() -> int:
     backend = get_backend()
     if not backend.deferred:
         return 0  # an index inside the database commits with it: nothing can drift
-    published = published_stamps()
-    if backend.drift(published) is None:
+    if backend.drift() is None:  # the cheap check: three sums, no rows read
         return 0
+    published = published_stamps()
     held = backend.indexed_stamps()
     stale = [pk for pk, stamp in published.items() if held.get(pk) != stamp]
     stale += [pk for pk in held if pk not in published]
@@ -312,6 +312,24 @@ def published_stamps() -> dict[int, int]:
         pk: int(updated.timestamp()) if updated else 0
         for pk, updated in rows.iterator(chunk_size=5000)
     }
+
+
+def published_fingerprint() -> tuple[int, int, int]:
+    """(count, sum of pks, sum of last-change seconds) of the published documents, summed
+    by the database: :func:`published_stamps` folded, without reading 200,000 rows into
+    Python (a searching process checks this once a minute)."""
+    from django.db import connection
+    from django.db.models import Count, IntegerField, Sum
+    from django.db.models.expressions import RawSQL
+
+    if connection.vendor == "sqlite":
+        # Whole seconds cut from the text (strftime would round .9995 up, as Python does not).
+        epoch = "COALESCE(CAST(strftime('%%s', substr(updated_at, 1, 19)) AS INTEGER), 0)"
+    else:
+        epoch = "COALESCE(FLOOR(EXTRACT(EPOCH FROM updated_at))::bigint, 0)"
+    seconds = RawSQL(epoch, [], output_field=IntegerField())  # noqa: S611 — fixed SQL
+    row = Document.objects.published().aggregate(n=Count("pk"), pks=Sum("pk"), stamps=Sum(seconds))
+    return (row["n"], row["pks"] or 0, row["stamps"] or 0)
 
 
 def _sync_names(named: dict) -> None:

@@ -10,7 +10,7 @@ from chancery.corpus.models import Document
 
 from ...analysis import fold, query_tokens
 from ...facets import FACETS, FacetValue
-from ...indexing import published_stamps, repair_now_and_then
+from ...indexing import published_fingerprint, repair_now_and_then
 from ...plan import SearchPlan
 from ...query import SearchQuery
 from ...snippets import Marks, marks_for
@@ -160,8 +160,9 @@ class TantivyBackend(SearchBackend):
 
         ``published``: their {pk: stamp} when the caller has read them already."""
         if published is None:
-            published = published_stamps()
-        count, total, stamps = len(published), sum(published), sum(published.values())
+            count, total, stamps = published_fingerprint()
+        else:
+            count, total, stamps = len(published), sum(published), sum(published.values())
         indexed = self.fingerprint()
         if indexed == (count, total, stamps):
             return None

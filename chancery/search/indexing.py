@@ -36,7 +36,7 @@ from . import variants
 from .backends import get_backend
 from .backends.base import IndexEntry
 from .facets import FACETS
-from .snippets import SNIPPET_HEAD
+from .snippets import shown_texts
 
 logger = logging.getLogger(__name__)
 _paused = contextvars.ContextVar("indexing_paused", default=False)
@@ -82,16 +82,17 @@ def _with_ancestors(pairs: dict[int, list[int]]) -> dict[int, list[int]]:
     return {doc: sorted({a for pk in ids for a in chain(pk)}) for doc, ids in pairs.items()}
 
 
-def _texts(model, pks: list[int]) -> dict[int, list[tuple[str, str | None]]]:
+def _texts(model, pks: list[int]) -> dict[int, list[tuple[str, str | None, str]]]:
+    """{pk: [(plain text, language, html)]} of the documents' translations or transcripts."""
     rows = model.objects.filter(document_id__in=pks).order_by("document_id", "position", "id")
-    out: dict[int, list[tuple[str, str | None]]] = {}
+    out: dict[int, list[tuple[str, str | None, str]]] = {}
     for document, html, language in rows.values_list("document_id", "html", "language_id"):
-        out.setdefault(document, []).append((html_to_text(html), language))
+        out.setdefault(document, []).append((html_to_text(html), language, html))
     return out
 
 
-def machine_texts(pks: list[int]) -> dict[int, str]:
-    """{document pk: the machine-read text of its scans, page after page} (one query)."""
+def machine_pages(pks: list[int]) -> dict[int, list[str]]:
+    """{document pk: the machine-read text of its scans, page by page} (one query)."""
     rows = (
         MachineText.objects.filter(scan__document_id__in=pks)
         .exclude(text="")
@@ -101,17 +102,12 @@ def machine_texts(pks: list[int]) -> dict[int, str]:
     out: dict[int, list[str]] = {}
     for document, text in rows:
         out.setdefault(document, []).append(text)
-    return {pk: "\n".join(texts) for pk, texts in out.items()}
+    return out
 
 
-def shown_texts(translations, transcripts, machine: str) -> list[tuple[str, str]]:
-    """[(layer, plain text)] of a document's texts, each cut at ``SNIPPET_HEAD``
-    characters: what an engine stores to make snippets from (``IndexEntry.shown``)."""
-    out = [("translation", text) for text, _ in translations if text]
-    out += [("transcript", text) for text, _ in transcripts if text]
-    out += [("machine", machine)] if machine else []
-    # One character past the head marks a cut text (its match may lie further in).
-    return [(layer, text[: SNIPPET_HEAD + 1]) for layer, text in out]
+def machine_texts(pks: list[int]) -> dict[int, str]:
+    """{document pk: the machine-read text of its scans, page after page} (one query)."""
+    return {pk: "\n".join(pages) for pk, pages in machine_pages(pks).items()}
 
 
 def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry], dict]:
@@ -150,11 +146,12 @@ def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry],
         "subject": dict(Subject.objects.filter(pk__in=subject_ids).values_list("pk", "name")),
     }
     translations, transcripts = _texts(Translation, found), _texts(Transcript, found)
-    machine = machine_texts(found)
+    pages = machine_pages(found)
+    machine = {pk: "\n".join(texts) for pk, texts in pages.items()}
     entries = []
     for pk, title, summary, doc_type, earliest, latest, decade, updated in documents:
-        translation = " ".join(text for text, _ in translations.get(pk, []))
-        transcript = " ".join(text for text, _ in transcripts.get(pk, []))
+        translation = " ".join(text for text, _, _ in translations.get(pk, []))
+        transcript = " ".join(text for text, _, _ in transcripts.get(pk, []))
         named = [names["agent"][a] for a in related["people"].get(pk, [])]
         named += [names["agent"][a] for a in related["creators"].get(pk, [])]
         named += [names["place"][p] for p in related["places"].get(pk, [])]
@@ -172,7 +169,9 @@ def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry],
         )
         if facts:
             entry.shown = shown_texts(
-                translations.get(pk, []), transcripts.get(pk, []), machine.get(pk, "")
+                [html for _, _, html in translations.get(pk, [])],
+                [html for _, _, html in transcripts.get(pk, [])],
+                pages.get(pk, []),
             )
             single = {"doc_type": doc_type, "decade": decade}
             entry.facts = {
@@ -183,7 +182,7 @@ def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry],
             entry.facts |= {
                 "stamp": int(updated.timestamp()) if updated else 0,
                 "agent": {*people, *related["contributors"].get(pk, [])},
-                "transcript_languages": {lang for _, lang in transcripts.get(pk, []) if lang},
+                "transcript_languages": {lang for _, lang, _ in transcripts.get(pk, []) if lang},
                 "earliest": earliest,
                 "latest": latest,
             }

@@ -250,19 +250,18 @@ SNIPPET_HEAD = 40_000
 
 
 def marks_for(
-    documents: list, parsed: ParsedQuery, stored: dict[int, list[tuple[str, str]]] | None = None
+    documents: list, parsed: ParsedQuery, stored: dict[int, list[Shown]] | None = None
 ) -> dict[int, Marks]:
     """{pk: Marks} of these documents (the hits of one page), their texts read at once from
-    the database — or given in ``stored`` (an engine's stored excerpts: [(layer, plain
-    text)] each cut at ``SNIPPET_HEAD`` characters plus one, the extra one meaning "cut")."""
+    the database — or given in ``stored`` (an engine's stored excerpts, ``shown_texts``)."""
     if stored is None:
         texts, cut = layer_texts([d.pk for d in documents], SNIPPET_HEAD)
     else:  # a hit the index holds no excerpts of (written by an older version): read
         missing = [d.pk for d in documents if d.pk not in stored]
         texts, cut = layer_texts(missing, SNIPPET_HEAD) if missing else ({}, set())
         for pk, rows in stored.items():
-            texts[pk] = [(name, text[:SNIPPET_HEAD]) for name, text in rows]
-            if any(len(text) > SNIPPET_HEAD for _, text in rows):
+            texts[pk] = [(name, text) for name, text, _ in rows]
+            if any(was_cut for _, _, was_cut in rows):
                 cut.add(pk)
     matcher = Matcher.for_query(parsed)
     found = {}
@@ -309,10 +308,31 @@ def layer_texts(
     cut: set[int] = set()
     for pk, name, text in rows:
         if head and len(text) > head:
-            # Cut at ``head`` unless that falls inside a tag (cutting at the last tag's
-            # start would leave nothing of one long paragraph).
-            piece = text[:head]
-            text = piece[: piece.rfind("<")] if piece.rfind("<") > piece.rfind(">") else piece
+            text = head_of(text, head)
             cut.add(pk)
         texts.setdefault(pk, []).append((name, text if name == "machine" else html_to_text(text)))
     return texts, cut
+
+
+def head_of(text: str, head: int = SNIPPET_HEAD) -> str:
+    """A text's first ``head`` characters, cut before a tag the cut would fall inside
+    (cutting at the last tag's start would leave nothing of one long paragraph)."""
+    if len(text) <= head:
+        return text
+    piece = text[:head]
+    return piece[: piece.rfind("<")] if piece.rfind("<") > piece.rfind(">") else piece
+
+
+#: One stored text of a hit: (layer, plain text of its head, whether it was cut).
+Shown = tuple[str, str, bool]
+
+
+def shown_texts(translations: list[str], transcripts: list[str], machine: list[str]) -> list[Shown]:
+    """What an engine stores to cut a document's snippets from (``IndexEntry.shown``): each
+    text layer's HTML (each page of machine-read text) cut at ``SNIPPET_HEAD`` characters
+    exactly as :func:`layer_texts` cuts it, as plain text."""
+    out: list[Shown] = []
+    for layer, texts in (("translation", translations), ("transcript", transcripts)):
+        out += [(layer, html_to_text(head_of(t)), len(t) > SNIPPET_HEAD) for t in texts]
+    out += [("machine", head_of(t), len(t) > SNIPPET_HEAD) for t in machine if t]
+    return out

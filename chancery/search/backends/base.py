@@ -74,10 +74,10 @@ class IndexEntry:
     machine: str = ""
     #: What engines that filter and count by themselves need (see ``indexing.read_entries``).
     facts: dict | None = None
-    #: [(layer, plain text)] of each text apart, cut at ``snippets.SNIPPET_HEAD`` characters:
-    #: what engines that keep the hits' texts (``supports_stored_snippets``) store for
-    #: snippets (filled with ``facts``).
-    shown: list[tuple[str, str]] = field(default_factory=list)
+    #: [(layer, plain text, cut)] of each text apart, its HTML cut at
+    #: ``snippets.SNIPPET_HEAD`` characters: what engines that keep the hits' texts
+    #: (``supports_stored_snippets``) store for snippets (filled with ``facts``).
+    shown: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
 class SearchResults:

@@ -56,17 +56,23 @@ class TantivyBackend(SearchBackend):
         searching = self._searching(plan)
         if not searching.count:
             return {name: [] for name in wanted}
-        decades = {n: UNDATED for n in wanted if FACETS[n].model is None}
-        counts = searching.aggregate(wanted, decades)
+        if only is None or searching.summarised:
+            counts = searching.summary()  # every facet and the years, one aggregation
+        else:
+            decades = {n: UNDATED for n in wanted if FACETS[n].model is None}
+            counts = searching.aggregate(wanted, decades)
         return {name: labelled(name, counts[name]) for name in wanted}
 
     def year_counts(self, plan: SearchPlan) -> list[tuple[int, int]]:
         searching = self._searching(plan)
         if not searching.count:
             return []
-        return sorted(
-            (int(year), n) for year, n in searching.aggregate(["year"], {})["year"].items()
+        years = (
+            searching.summary()["year"]
+            if searching.summarised
+            else searching.aggregate(["year"], {})["year"]
         )
+        return sorted((int(year), n) for year, n in years.items())
 
     def undated_count(self, plan: SearchPlan) -> int:
         query = tantivy.Query.boolean_query(

@@ -26,7 +26,7 @@ from ..base import IndexEntry
 COLUMNS = tuple(TEXT_FIELDS)
 #: Bump when the schema or the analysis changes (a facet added to ``FACETS``): an index of
 #: another version is rebuilt.
-VERSION = 5
+VERSION = 6
 UNDATED_DATE = 9_000_000_000_000
 _LOCK = threading.Lock()
 _INDEXES: dict[str, tantivy.Index] = {}

@@ -37,12 +37,13 @@ test: install browser-deps
 	CHANCERY_HOME=$$(mktemp -d) $(BIN)/chancery manage makemigrations --check --dry-run
 	CHANCERY_HOME=$$(mktemp -d) $(BIN)/chancery check --fail-level WARNING
 	CHANCERY_HOME=$$(mktemp -d) $(BIN)/mypy
-	$(BIN)/pytest
+	CHANCERY_SEARCH_BACKEND=fts5 $(BIN)/pytest
 	$(MAKE) test-tantivy
 	scripts/test-postgres.sh
 
-# The suite again with the Tantivy engine, its index in a scratch home (browser tests and
-# the API schema fuzzing, which do not depend on the engine, excluded).
+# The suite again with the Tantivy engine (the default on SQLite; `make test` runs the first
+# pass on FTS5), its index in a scratch home (browser tests and the API schema fuzzing, which
+# do not depend on the engine, excluded).
 test-tantivy: install
 	CHANCERY_HOME=$$(mktemp -d) CHANCERY_SEARCH_BACKEND=tantivy $(BIN)/pytest -m "not browser" \
 		--ignore tests/api/test_schemathesis.py
@@ -52,7 +53,7 @@ test-postgres: install
 	scripts/test-postgres.sh
 
 test-fast: install
-	$(BIN)/pytest -m "not browser" -x
+	CHANCERY_SEARCH_BACKEND=fts5 $(BIN)/pytest -m "not browser" -x
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,22 +1,26 @@
 """Search speed: p50/p95 of the bare engine query and of the full search request.
 
     nice -n 10 .venv/bin/python bench/search.py [--sizes real,200000,1000000]
-        [--engine sqlite|tantivy] [--repeat 5] [--build-only] [--profile QUERY]
-        [--frus DIR] [--home DIR]
+        [--engine sqlite,tantivy] [--anchor] [--repeat 5] [--build-only]
+        [--profile QUERY] [--frus DIR] [--home DIR]
 
 For each size it builds an archive in its own CHANCERY_HOME (kept and reused between runs):
 "real" imports the shared FRUS volumes; a number N adds synthetic documents made from them
 (new ids, paragraphs recombined from random real documents, same vocabulary, random dates
 1850-1950, real types and collections) until the archive holds N documents. The archive is
-a SQLite database with its FTS5 index whatever the engine; ``--engine tantivy`` also builds
-the Tantivy index under the same home when it does not hold every published document
-(timed: "index build"). Then it runs a fixed query set (single words, several words,
-phrases, with date filters, with facet selections) and reports, per query and overall:
+a SQLite database; before an engine is timed its index is built (timed: "index build")
+when it does not hold every published document — FTS5's table as well as Tantivy's folder,
+so an archive first built for one engine is complete for the other. ``--engine`` names one
+engine or several (``sqlite,tantivy``): several are timed in the same run, interleaved
+query by query. Then it runs a fixed query set (single words, several words, phrases, with
+date filters, with facet selections) and reports, per query and overall:
 
 - engine: through the public interface of every engine, ``backend.search(query)``, its
   ``count()``, the top 10 with snippets (``results[0:10]``) and two facet counts over all
   matches (``results.facets(only=("type", "decade"))``);
-- request: GET /search/ as a user gets it (HTML, 10 hits, every facet, snippets, histogram).
+- request: GET /search/ as a user gets it (HTML, 10 hits, every facet, snippets, histogram);
+- with ``--anchor``, anchor: the bare engine doing the same work (``bench/anchor.py``), and
+  the ratios request / anchor of the p50s and of the p95s.
 
 ``--profile QUERY`` (words, or a query string such as ``q=treaty&start_date=1900``) shows
 where one request's time goes instead: cProfile's top 25 and every SQL statement's time.
@@ -36,6 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 QUERIES = [
     {"q": "treaty"},
@@ -68,6 +73,8 @@ ENGINE_CPU: list[float] = []
 
 def setup(home: Path):
     os.environ["CHANCERY_HOME"] = str(home)
+    # No time limit: a slow request is timed, not answered 503 (production default: 5 s).
+    os.environ["CHANCERY_SEARCH_TIMEOUT"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chancery.settings")
     import django
 
@@ -105,23 +112,23 @@ def _database_backend():
 
 
 def ensure_index() -> float | None:
-    """Build an engine's index kept outside the database (Tantivy) when it does not hold
-    every published document; the time it took (None: nothing to build)."""
+    """Build the engine's index when it does not hold every published document — Tantivy's
+    folder, or FTS5's table (an archive whose real volumes were imported while another
+    engine was configured has none of them in it); the time it took (None: nothing to
+    build)."""
     from chancery.corpus.models import Document
     from chancery.search.backends import get_backend
     from chancery.search.indexing import reindex
 
     backend = get_backend()
     published = Document.objects.published().count()
-    indexed = backend.indexed_count()
-    if indexed == published:
-        return None
-    if not backend.deferred:  # kept in the database by the import and ``synthesise``
-        print(f"  warning: the index holds {indexed} documents, {published} are published",
-              file=sys.stderr)  # fmt: skip
+    if backend.indexed_count() == published and not backend.drift():
         return None
     started = time.perf_counter()
     reindex()
+    indexed = backend.indexed_count()
+    if indexed != published:
+        raise SystemExit(f"the {backend.vendor} index holds {indexed} of {published} documents")
     return time.perf_counter() - started
 
 
@@ -246,7 +253,49 @@ def request_once(client, params: dict) -> float:
     return elapsed
 
 
-def measure(label: str) -> dict:
+def use(engine: str) -> None:
+    """Answer with this engine from now on (``get_backend`` reads the setting each time)."""
+    from django.conf import settings
+
+    settings.SEARCH_BACKEND = ENGINES[engine]
+
+
+def anchors(engines: list[str], home: Path) -> dict:
+    """{engine: the bare engine over the same archive} (``bench/anchor.py``)."""
+    import anchor
+    from django.db import connection
+
+    database = Path(connection.settings_dict["NAME"])
+    out = {}
+    for engine in engines:
+        if engine == "sqlite":
+            out[engine] = anchor.FTS5Anchor(database)
+        else:
+            built = anchor.build_tantivy(database, home / "anchor-tantivy")
+            if built is not None:
+                print(f"  anchor index build: {built:.1f} s", file=sys.stderr)
+            out[engine] = anchor.TantivyAnchor(home / "anchor-tantivy")
+    return out
+
+
+def anchor_once(bare, query) -> float:
+    started = time.perf_counter()
+    bare.run(query)
+    return time.perf_counter() - started
+
+
+def pct(values, p):
+    if len(values) == 1:
+        return values[0] * 1000
+    return statistics.quantiles(values, n=100)[p - 1] * 1000
+
+
+def measure(engines: list[str], size: str, home: Path, with_anchor: bool) -> list[dict]:
+    """Every engine over the same queries, interleaved query by query (the same load for
+    each); one row per engine."""
+    import sqlite3
+
+    import anchor
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -256,50 +305,81 @@ def measure(label: str) -> dict:
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     queries = [resolve(q) for q in QUERIES]
-    for q in queries:  # warm caches once
-        engine_once(q)
-        request_once(client, q)
-    engine, request = [], []
-    CPU.clear()
-    ENGINE_CPU.clear()
+    bare = anchors(engines, home) if with_anchor else {}
+    if bare:
+        db = sqlite3.connect(str(connection.settings_dict["NAME"]))
+        anchored = [anchor.read_params(q, db, searched_groups(q)) for q in queries]
+    times = {e: {"engine": [], "request": [], "anchor": [], "cpu": [], "engine_cpu": []}
+             for e in engines}  # fmt: skip
+    for e in engines:  # warm caches once
+        use(e)
+        for i, q in enumerate(queries):
+            engine_once(q)
+            request_once(client, q)
+            if e in bare:
+                anchor_once(bare[e], anchored[i])
     for _ in range(REPEAT):
-        for q in queries:
-            engine.append(engine_once(q))
-            request.append(request_once(client, q))
-
-    def pct(values, p):
-        if len(values) == 1:
-            return values[0] * 1000
-        return statistics.quantiles(values, n=100)[p - 1] * 1000
-
-    row = {
-        "size": label,
-        "documents": Document.objects.count(),
-        "engine_p50": pct(engine, 50),
-        "engine_p95": pct(engine, 95),
-        "request_p50": pct(request, 50),
-        "request_p95": pct(request, 95),
-        "sqlite": connection.Database.sqlite_version,
-        "engine_cpu_p50": pct(ENGINE_CPU, 50),
-        "engine_cpu_p95": pct(ENGINE_CPU, 95),
-        "request_cpu_p50": pct(CPU, 50),
-        "request_cpu_p95": pct(CPU, 95),
-        "load": os.getloadavg()[0],
-    }
-    slowest = sorted(zip(request, [str(q) for q in queries * REPEAT], strict=True))[-3:]
-    row["slowest"] = [(f"{t * 1000:.0f} ms", q) for t, q in slowest]
-    # Per query (the rounds are in query order): the broad words dominate the p95.
-    n = len(queries)
-    row["per_query"] = [
-        {
-            "query": describe(q),
-            "matches": matches(q),
-            "engine_p50": statistics.median(engine[i::n]) * 1000,
-            "request_p50": statistics.median(request[i::n]) * 1000,
+        for i, q in enumerate(queries):
+            for e in engines:
+                use(e)
+                t = times[e]
+                t["engine"].append(engine_once(q))
+                t["engine_cpu"].append(ENGINE_CPU.pop())
+                t["request"].append(request_once(client, q))
+                t["cpu"].append(CPU.pop())
+                if e in bare:
+                    t["anchor"].append(anchor_once(bare[e], anchored[i]))
+    documents = Document.objects.count()
+    rows = []
+    for e in engines:
+        t = times[e]
+        use(e)
+        row = {
+            "size": size,
+            "engine": e,
+            "documents": documents,
+            "engine_p50": pct(t["engine"], 50),
+            "engine_p95": pct(t["engine"], 95),
+            "request_p50": pct(t["request"], 50),
+            "request_p95": pct(t["request"], 95),
+            "sqlite": connection.Database.sqlite_version,
+            "engine_cpu_p50": pct(t["engine_cpu"], 50),
+            "engine_cpu_p95": pct(t["engine_cpu"], 95),
+            "request_cpu_p50": pct(t["cpu"], 50),
+            "request_cpu_p95": pct(t["cpu"], 95),
+            "load": os.getloadavg()[0],
         }
-        for i, q in enumerate(queries)
-    ]
-    return row
+        if t["anchor"]:
+            row["anchor_p50"] = pct(t["anchor"], 50)
+            row["anchor_p95"] = pct(t["anchor"], 95)
+        labels = [str(q) for q in queries * REPEAT]
+        slowest = sorted(zip(t["request"], labels, strict=True))[-3:]
+        row["slowest"] = [(f"{x * 1000:.0f} ms", q) for x, q in slowest]
+        n = len(queries)
+        row["per_query"] = [
+            {
+                "query": describe(q),
+                "matches": matches(q),
+                "engine_p50": statistics.median(t["engine"][i::n]) * 1000,
+                "request_p50": statistics.median(t["request"][i::n]) * 1000,
+                "anchor_p50": statistics.median(t["anchor"][i::n]) * 1000 if t["anchor"] else 0,
+            }
+            for i, q in enumerate(queries)
+        ]
+        rows.append(row)
+    return rows
+
+
+def searched_groups(params: dict) -> list[list[str]]:
+    """The words Chancery searches for a query, as groups of alternatives (the anchor
+    searches the same)."""
+    from chancery.search.backends import get_backend
+    from chancery.search.forms import SearchForm
+
+    form = SearchForm(params)
+    assert form.is_valid(), form.errors
+    parsed = get_backend().search(form.to_query()).compiled.parsed
+    return [[term.text for term in group] for group in parsed.groups]
 
 
 def matches(params: dict) -> int:
@@ -409,7 +489,10 @@ def main() -> int:
     global REPEAT
     parser = argparse.ArgumentParser(description="Search speed benchmark.")
     parser.add_argument("--sizes", default="real,200000")
-    parser.add_argument("--engine", choices=sorted(ENGINES), default="sqlite")
+    parser.add_argument(
+        "--engine", default="sqlite", help="sqlite, tantivy, or both: sqlite,tantivy"
+    )
+    parser.add_argument("--anchor", action="store_true", help="time the bare engine too")
     parser.add_argument("--repeat", type=int, default=REPEAT, help="rounds after the warm-up")
     parser.add_argument("--build-only", action="store_true", help="build archives, no timing")
     parser.add_argument("--profile", metavar="QUERY", help="profile one request instead")
@@ -418,6 +501,10 @@ def main() -> int:
         "--home", default=str(Path(tempfile.gettempdir()) / "chancery-bench-search")
     )
     args = parser.parse_args()
+    engines = args.engine.split(",")
+    unknown = [e for e in engines if e not in ENGINES]
+    if unknown:
+        parser.error(f"--engine: {', '.join(unknown)}: not one of {', '.join(ENGINES)}")
     sizes = args.sizes.split(",")
     if len(sizes) > 1:
         # One process per size: Django is set up once per process.
@@ -428,39 +515,57 @@ def main() -> int:
                        "--home", args.home, "--engine", args.engine,
                        "--repeat", str(args.repeat)]  # fmt: skip
             command += ["--build-only"] if args.build_only else []
+            command += ["--anchor"] if args.anchor else []
             command += ["--profile", args.profile] if args.profile else []
             subprocess.run(command, check=True)  # noqa: S603 — this very script, again
         return 0
     size = sizes[0]
     REPEAT = args.repeat
-    os.environ["CHANCERY_SEARCH_BACKEND"] = ENGINES[args.engine]
+    os.environ["CHANCERY_SEARCH_BACKEND"] = ENGINES[engines[0]]
     home = Path(args.home) / size
     home.mkdir(parents=True, exist_ok=True)
     setup(home)
     import_real(Path(args.frus))
     if size != "real":
         synthesise(int(size))
-    built = ensure_index()
-    if built is not None:
-        print(f"  index build ({args.engine}, {size}): {built:.1f} s", file=sys.stderr)
+    for engine in engines:  # each engine's index built for its run
+        use(engine)
+        built = ensure_index()
+        if built is not None:
+            print(f"  index build ({engine}, {size}): {built:.1f} s", file=sys.stderr)
     if args.build_only:
         return 0
     if args.profile:
+        use(engines[0])
         profile(parse_profile_query(args.profile))
         return 0
-    label = size if args.engine == "sqlite" else f"{size}, {args.engine}"
-    row = measure(label)
-    print(
-        f"| {row['size']} | {row['documents']} | {row['engine_p50']:.1f} / "
-        f"{row['engine_p95']:.1f} | {row['request_p50']:.1f} / {row['request_p95']:.1f} | "
-        f"{row['engine_cpu_p50']:.1f} / {row['engine_cpu_p95']:.1f} | "
-        f"{row['request_cpu_p50']:.1f} / {row['request_cpu_p95']:.1f} | {row['load']:.1f} |"
-    )
-    print("\n| query | matches | engine p50 | request p50 |\n|---|---|---|---|")
-    for q in row["per_query"]:
-        print(f"| `{q['query']}` | {q['matches']} | {q['engine_p50']:.1f} | "
-              f"{q['request_p50']:.1f} |")  # fmt: skip
-    print(f"  slowest requests: {row['slowest']}  (SQLite {row['sqlite']})", file=sys.stderr)
+    rows = measure(engines, size, home, args.anchor)
+    print("| size | engine | documents | engine p50 / p95 | request p50 / p95 | "
+          "anchor p50 / p95 | ratio p50 | ratio p95 | request CPU p50 / p95 | load |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        if "anchor_p50" in row:
+            anchor_cells = (
+                f"{row['anchor_p50']:.1f} / {row['anchor_p95']:.1f} | "
+                f"{row['request_p50'] / row['anchor_p50']:.1f} | "
+                f"{row['request_p95'] / row['anchor_p95']:.1f}"
+            )
+        else:
+            anchor_cells = "– | – | –"
+        print(
+            f"| {row['size']} | {row['engine']} | {row['documents']} | "
+            f"{row['engine_p50']:.1f} / {row['engine_p95']:.1f} | "
+            f"{row['request_p50']:.1f} / {row['request_p95']:.1f} | {anchor_cells} | "
+            f"{row['request_cpu_p50']:.1f} / {row['request_cpu_p95']:.1f} | {row['load']:.1f} |"
+        )
+    for row in rows:
+        print(f"\n{row['engine']}:\n| query | matches | engine p50 | request p50 | anchor p50 |")
+        print("|---|---|---|---|---|")
+        for q in row["per_query"]:
+            print(f"| `{q['query']}` | {q['matches']} | {q['engine_p50']:.1f} | "
+                  f"{q['request_p50']:.1f} | {q['anchor_p50']:.1f} |")  # fmt: skip
+        print(f"  slowest requests ({row['engine']}): {row['slowest']}  "
+              f"(SQLite {row['sqlite']})", file=sys.stderr)  # fmt: skip
     return 0
 
 

@@ -231,8 +231,9 @@ SEARCH_BACKENDS = {
     "postgres": "chancery.search.backends.postgres.PostgresBackend",
     "tantivy": "chancery.search.backends.tantivy.TantivyBackend",
 }
+# Embedded default: Tantivy (fast at every size; docs/decisions/0005-tantivy-default.md).
 SEARCH_BACKEND = env("CHANCERY_SEARCH_BACKEND") or (
-    "postgres" if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else "fts5"
+    "postgres" if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else "tantivy"
 )
 SEARCH_BACKEND = SEARCH_BACKENDS.get(SEARCH_BACKEND, SEARCH_BACKEND)
 SEARCH_INDEX_DIR = Path(

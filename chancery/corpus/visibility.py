@@ -9,7 +9,7 @@ admin. Every public view reads authorities through :func:`public`, so the rule i
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from . import models
 
@@ -37,6 +37,16 @@ def draft_only(model) -> Q:
     return _used_by(model, everything) & ~_used_by(model, everything.published())
 
 
+def _draft_only_each(model) -> Q:
+    """:func:`draft_only` as EXISTS tests per row (cheap for a few rows)."""
+    everything = models.Document.objects.order_by()
+    used, published = Q(), Q()
+    for field in document_fields(model):
+        used |= Q(Exists(everything.filter(**{field: OuterRef("pk")})))
+        published |= Q(Exists(everything.published().filter(**{field: OuterRef("pk")})))
+    return used & ~published
+
+
 def _staged(model) -> Q:
     """Rows an import run has written but not yet published (chancery/ingest/staging.py)."""
     # Imported here, not above: ingest sits over corpus and search, which import this module.
@@ -61,7 +71,11 @@ def public(model_or_queryset) -> QuerySet:
     if not any(f.name == "parent" for f in model._meta.concrete_fields):
         return queryset.exclude(draft_only(model))
     rows = model._default_manager.order_by()
-    hidden = set(rows.filter(draft_only(model)).values_list("pk", flat=True))
+    # Only the rows asked about, each tested with EXISTS (a membership index look-up): the
+    # IN form read every membership of the archive (2.3 s at 200,000 documents) to check
+    # the one collection a search selects.
+    asked = rows.filter(pk__in=queryset.order_by().values("pk"))
+    hidden = set(asked.filter(_draft_only_each(model)).values_list("pk", flat=True))
     if hidden:
         published = models.Document.objects.published().order_by()
         shown = rows.filter(_used_by(model, published)).values_list("pk", flat=True)

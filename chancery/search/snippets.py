@@ -198,9 +198,12 @@ LAYER_LABELS = {
 NAMED_BY_LABEL = {"machine"}
 
 
-def highlight(document, texts: list[tuple[str, str]], parsed: ParsedQuery) -> Marks:
-    """Marks for one hit: ``texts`` is [(layer, plain text)] of its text layers."""
-    matcher = Matcher.for_query(parsed)
+def highlight(
+    document, texts: list[tuple[str, str]], parsed: ParsedQuery, matcher: Matcher | None = None
+) -> Marks:
+    """Marks for one hit: ``texts`` is [(layer, plain text)] of its text layers
+    (``matcher``: the query's, when the caller marks several hits)."""
+    matcher = matcher or Matcher.for_query(parsed)
     marks = Marks()
     title_spans = matcher.spans(document.title)
     marks.title = mark(document.title, title_spans) if title_spans else ""
@@ -246,16 +249,28 @@ def _plain(html_text: str) -> str:
 SNIPPET_HEAD = 40_000
 
 
-def marks_for(documents: list, parsed: ParsedQuery) -> dict[int, Marks]:
-    """{pk: Marks} of these documents (the hits of one page), their texts read at once."""
-    texts, cut = layer_texts([d.pk for d in documents], SNIPPET_HEAD)
+def marks_for(
+    documents: list, parsed: ParsedQuery, stored: dict[int, list[Shown]] | None = None
+) -> dict[int, Marks]:
+    """{pk: Marks} of these documents (the hits of one page), their texts read at once from
+    the database — or given in ``stored`` (an engine's stored excerpts, ``shown_texts``)."""
+    if stored is None:
+        texts, cut = layer_texts([d.pk for d in documents], SNIPPET_HEAD)
+    else:  # a hit the index holds no excerpts of (written by an older version): read
+        missing = [d.pk for d in documents if d.pk not in stored]
+        texts, cut = layer_texts(missing, SNIPPET_HEAD) if missing else ({}, set())
+        for pk, rows in stored.items():
+            texts[pk] = [(name, text) for name, text, _ in rows]
+            if any(was_cut for _, _, was_cut in rows):
+                cut.add(pk)
+    matcher = Matcher.for_query(parsed)
     found = {}
     for document in documents:
         budget.check()
-        marks = highlight(document, texts.get(document.pk, []), parsed)
+        marks = highlight(document, texts.get(document.pk, []), parsed, matcher)
         if not marks.snippet and document.pk in cut:  # the match lies further in
             more = layer_texts([document.pk], budget.MAX_SNIPPET_TEXT)[0].get(document.pk, [])
-            marks = highlight(document, more, parsed)
+            marks = highlight(document, more, parsed, matcher)
         found[document.pk] = marks
     return found
 
@@ -293,10 +308,31 @@ def layer_texts(
     cut: set[int] = set()
     for pk, name, text in rows:
         if head and len(text) > head:
-            # Cut at ``head`` unless that falls inside a tag (cutting at the last tag's
-            # start would leave nothing of one long paragraph).
-            piece = text[:head]
-            text = piece[: piece.rfind("<")] if piece.rfind("<") > piece.rfind(">") else piece
+            text = head_of(text, head)
             cut.add(pk)
         texts.setdefault(pk, []).append((name, text if name == "machine" else html_to_text(text)))
     return texts, cut
+
+
+def head_of(text: str, head: int = SNIPPET_HEAD) -> str:
+    """A text's first ``head`` characters, cut before a tag the cut would fall inside
+    (cutting at the last tag's start would leave nothing of one long paragraph)."""
+    if len(text) <= head:
+        return text
+    piece = text[:head]
+    return piece[: piece.rfind("<")] if piece.rfind("<") > piece.rfind(">") else piece
+
+
+#: One stored text of a hit: (layer, plain text of its head, whether it was cut).
+Shown = tuple[str, str, bool]
+
+
+def shown_texts(translations: list[str], transcripts: list[str], machine: list[str]) -> list[Shown]:
+    """What an engine stores to cut a document's snippets from (``IndexEntry.shown``): each
+    text layer's HTML (each page of machine-read text) cut at ``SNIPPET_HEAD`` characters
+    exactly as :func:`layer_texts` cuts it, as plain text."""
+    out: list[Shown] = []
+    for layer, texts in (("translation", translations), ("transcript", transcripts)):
+        out += [(layer, html_to_text(head_of(t)), len(t) > SNIPPET_HEAD) for t in texts]
+    out += [("machine", head_of(t), len(t) > SNIPPET_HEAD) for t in machine if t]
+    return out

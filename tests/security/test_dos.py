@@ -1,8 +1,8 @@
 """Denial of service: every search request within the cost budget, a time limit that ends
 the query and not the worker, and a server that survives slow clients and a crashed master.
 
-The search cases run on whichever engine the run is configured for (SQLite FTS5 by
-default; ``CHANCERY_SEARCH_BACKEND=tantivy`` or ``CHANCERY_DATABASE_URL=postgresql://…``
+The search cases run on whichever engine the run is configured for (Tantivy by default
+on SQLite; ``CHANCERY_SEARCH_BACKEND=fts5`` or ``CHANCERY_DATABASE_URL=postgresql://…``
 for the others). The server cases start real ``chancery serve`` processes on a free
 loopback port (marked ``slow``; each bounded to seconds).
 """

@@ -76,6 +76,10 @@ class IndexEntry:
     machine: str = ""
     #: What engines that filter and count by themselves need (see ``indexing.read_entries``).
     facts: dict | None = None
+    #: [(layer, plain text, cut)] of each text apart, its HTML cut at
+    #: ``snippets.SNIPPET_HEAD`` characters: what engines that keep the hits' texts
+    #: (``supports_stored_snippets``) store for snippets (filled with ``facts``).
+    shown: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
 class SearchResults:
@@ -239,6 +243,10 @@ class SearchBackend:
     #: tolerant matching, :mod:`chancery.search.similar`, and "did you mean"); False: the
     #: engine has none and no word is widened to close spellings.
     supports_similar_terms: ClassVar[bool] = False
+    #: True: ``snippets`` reads the hits' texts from excerpts stored in the index (no query
+    #: over the database's texts); False: the shared code reads them from the database.
+    #: Either way the same code marks them, so readers see the same snippets.
+    supports_stored_snippets: ClassVar[bool] = False
 
     def search(self, query: SearchQuery) -> SearchResults:
         return SearchResults(self, query)

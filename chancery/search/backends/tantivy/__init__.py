@@ -1,4 +1,4 @@
-"""Tantivy: the fast embedded engine, for archives of hundreds of thousands of documents.
+"""Tantivy: the default engine on SQLite, fast from the demo to a million documents.
 
 The index is a folder (``SEARCH_INDEX_DIR``, by default ``$CHANCERY_HOME/search-index``)
 derived from the database and never the other way round: ``chancery reindex`` rebuilds it,
@@ -12,9 +12,10 @@ Unlike the SQL engines, everything a search page needs is answered inside the in
 matching, ranking (BM25 per field, weighted like the FTS5 engine: title 10, summary 4,
 names 2, translation and transcript 1, machine-read text 0.5), the count, every facet and
 the year histogram (Tantivy aggregations over all matches), filters, dates and sorting
-(fast fields). The database is asked only for the ten documents shown, their texts for the
-snippets, and the labels of the facet values: a broad word matching most of the archive
-costs no Python loop over its matches.
+(fast fields); the snippets are cut from excerpts stored in the index (the head of each
+text, cut as the shared code cuts it). The database is asked only for the ten documents
+shown and the labels of the facet values: a broad word matching most of the archive costs
+no Python loop over its matches.
 
 Text is analysed as on SQLite: Russian stems and CJK bigrams in Python
 (:mod:`chancery.search.analysis`), then a Tantivy analyzer that lowercases, folds

@@ -6,11 +6,14 @@ import contextlib
 
 import tantivy
 
+from chancery.corpus.models import Document
+
 from ...analysis import fold, query_tokens
 from ...facets import FACETS, FacetValue
-from ...indexing import published_stamps, repair_now_and_then
+from ...indexing import published_fingerprint, repair_now_and_then
 from ...plan import SearchPlan
 from ...query import SearchQuery, Term
+from ...snippets import Marks, marks_for
 from ...suggest import most_used, neighbours
 from ..base import IndexEntry, Ranked, SearchBackend, SearchResults
 from .query import UNDATED, plan_query, term_query
@@ -35,6 +38,7 @@ class TantivyBackend(SearchBackend):
     indexes_facts = True
     supports_folded_title_order = True
     supports_similar_terms = True
+    supports_stored_snippets = True
 
     @property
     def _writer(self):
@@ -62,17 +66,23 @@ class TantivyBackend(SearchBackend):
         searching = self._searching(plan)
         if not searching.count:
             return {name: [] for name in wanted}
-        decades = {n: UNDATED for n in wanted if FACETS[n].model is None}
-        counts = searching.aggregate(wanted, decades)
+        if only is None or searching.summarised:
+            counts = searching.summary()  # every facet and the years, one aggregation
+        else:
+            decades = {n: UNDATED for n in wanted if FACETS[n].model is None}
+            counts = searching.aggregate(wanted, decades)
         return {name: labelled(name, counts[name]) for name in wanted}
 
     def year_counts(self, plan: SearchPlan) -> list[tuple[int, int]]:
         searching = self._searching(plan)
         if not searching.count:
             return []
-        return sorted(
-            (int(year), n) for year, n in searching.aggregate(["year"], {})["year"].items()
+        years = (
+            searching.summary()["year"]
+            if searching.summarised
+            else searching.aggregate(["year"], {})["year"]
         )
+        return sorted((int(year), n) for year, n in years.items())
 
     def undated_count(self, plan: SearchPlan) -> int:
         query = tantivy.Query.boolean_query(
@@ -82,6 +92,12 @@ class TantivyBackend(SearchBackend):
             ]
         )
         return self._searching(plan).count_of(query)
+
+    def snippets(self, plan: SearchPlan, documents: list[Document]) -> dict[int, Marks]:
+        """The hits' snippets from the excerpts stored in the index (no query over the
+        database's texts), marked by the shared code."""
+        stored = self._searching(plan).shown([d.pk for d in documents])
+        return marks_for(documents, plan.parsed, stored)
 
     def page(self, plan: SearchPlan, offset: int, limit: int, sort: str) -> Ranked:
         searching = self._searching(plan)
@@ -160,8 +176,9 @@ class TantivyBackend(SearchBackend):
 
         ``published``: their {pk: stamp} when the caller has read them already."""
         if published is None:
-            published = published_stamps()
-        count, total, stamps = len(published), sum(published), sum(published.values())
+            count, total, stamps = published_fingerprint()
+        else:
+            count, total, stamps = len(published), sum(published), sum(published.values())
         indexed = self.fingerprint()
         if indexed == (count, total, stamps):
             return None

@@ -9,6 +9,7 @@ cover its subtree);
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -25,7 +26,7 @@ from ..base import IndexEntry
 COLUMNS = tuple(TEXT_FIELDS)
 #: Bump when the schema or the analysis changes (a facet added to ``FACETS``): an index of
 #: another version is rebuilt.
-VERSION = 4
+VERSION = 6
 UNDATED_DATE = 9_000_000_000_000
 _LOCK = threading.Lock()
 _INDEXES: dict[str, tantivy.Index] = {}
@@ -78,6 +79,8 @@ def _schema() -> tantivy.Schema:
     for name in ("earliest", "latest", "year", "date_asc", "date_desc"):
         b.add_integer_field(name, indexed=True, fast=True)
     b.add_text_field("title_sort", tokenizer_name="raw", fast=True, index_option="basic")
+    #: The texts snippets are cut from (``IndexEntry.shown`` as JSON; stored, not indexed).
+    b.add_bytes_field("shown", stored=True)
     return b.build()
 
 
@@ -163,6 +166,8 @@ def to_document(entry: IndexEntry) -> tantivy.Document:
         doc.add_integer("date_asc", UNDATED_DATE)
         doc.add_integer("date_desc", 0)
     doc.add_text("title_sort", fold(entry.title)[:120])
+    if entry.shown:
+        doc.add_bytes("shown", json.dumps(entry.shown, ensure_ascii=False).encode())
     return doc
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -26,6 +27,19 @@ class Searching:
         self.searcher = index.searcher()
         self.query = plan_query(plan)
         self.count = self.count_of(self.query)
+        self._summary: dict[str, dict] | None = None
+
+    @property
+    def summarised(self) -> bool:
+        return self._summary is not None
+
+    def summary(self) -> dict[str, dict]:
+        """Every facet and the year histogram over the matches, in one aggregation (a
+        page needs them all: one pass over the matches, not one per part)."""
+        if self._summary is None:
+            decades = {n: UNDATED for n, spec in FACETS.items() if spec.model is None}
+            self._summary = self.aggregate([*FACETS, "year"], decades)
+        return self._summary
 
     def count_of(self, query: tantivy.Query) -> int:
         # The stub omits SearchResult.count (filled when searching with count=True).
@@ -78,6 +92,20 @@ class Searching:
                 )
             )
         return ranking.rerank(candidates, groups, offset, limit)
+
+    def shown(self, pks: list[int]) -> dict[int, list[tuple[str, str, bool]]]:
+        """{pk: [(layer, plain text)]} of these documents' stored excerpts (one search for
+        their addresses, then the document store)."""
+        if not pks:
+            return {}
+        hits = self.searcher.search(one_of("pk", pks), len(pks)).hits
+        out: dict[int, list[tuple[str, str]]] = {}
+        for _, address in hits:
+            stored = self.searcher.doc(address)
+            pk = stored["pk"][0]
+            raw = stored.get_first("shown")
+            out[pk] = [(layer, text, cut) for layer, text, cut in json.loads(raw)] if raw else []
+        return out
 
     def in_order(self, sort: str, offset: int, limit: int) -> Ranked:
         field, order = SORT_FIELDS.get(sort, SORT_FIELDS["date"])

@@ -46,6 +46,10 @@ ENVIRONMENT = {
         "5",
         "Seconds a search may run before it is stopped and answered 503; 0: no limit.",
     ),
+    "CHANCERY_PAGE_CACHE_MB": (
+        "64",
+        "MB each server process keeps anonymous readers' pages in until the next write; 0: off.",
+    ),
     "CHANCERY_EXPORT_MAX_RECORDS": (
         "100000",
         "Most documents one search export (/search/export.<ext>) may hold; more is a 400.",
@@ -203,6 +207,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "chancery.web.busy.BusyDatabaseMiddleware",
     "chancery.search.budget.SearchTimeoutMiddleware",
+    # innermost: ETags, 304s and kept pages for anonymous readers (issue 18)
+    "chancery.web.freshness.FreshnessMiddleware",
 ]
 
 ROOT_URLCONF = "chancery.urls"
@@ -302,9 +308,10 @@ JOB_ATTEMPTS = max(1, int(env("CHANCERY_JOB_ATTEMPTS")))
 OCR_ENABLED = env_flag("CHANCERY_OCR")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # hashed names, compressed once by collectstatic (chancery serve runs it): far-future
+    "staticfiles": {"BACKEND": "chancery.web.staticfiles.StaticStorage"},
 }
-# Serve straight from the apps' static folders: no collectstatic step to forget.
+# Until collectstatic has run, serve straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -322,6 +329,7 @@ SEARCH_INDEX_DIR = Path(
 ).resolve()
 SEARCH_TIMEOUT = float(env("CHANCERY_SEARCH_TIMEOUT") or 0)
 EXPORT_MAX_RECORDS = int(env("CHANCERY_EXPORT_MAX_RECORDS") or 100_000)
+PAGE_CACHE_BYTES = int(float(env("CHANCERY_PAGE_CACHE_MB") or 0) * 1024 * 1024)
 OAI_NAMESPACE = env("CHANCERY_OAI_NAMESPACE")
 OAI_ADMIN_EMAIL = env("CHANCERY_ADMIN_EMAIL")
 

@@ -41,6 +41,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from contextvars import ContextVar
 from pathlib import Path
 
 from django.conf import settings
@@ -141,6 +142,30 @@ def content_stamp() -> str | None:
     return None
 
 
+_request_stamp: ContextVar[str | None] = ContextVar("chancery_request_stamp", default=None)
+#: Values computed from the archive, kept until its stamp moves: {key: value}.
+_MEMO: dict = {"stamp": None, "values": {}}
+_memo_lock = threading.Lock()
+
+
+def remember(key, compute):
+    """``compute()``'s value, kept in this process until the next write to the archive (the
+    same key asked again under the same content stamp is not computed again). For what many
+    pages or requests share and costs a scan at scale: counts by year, type, collection."""
+    stamp = _request_stamp.get() or content_stamp()
+    if stamp is None:
+        return compute()
+    with _memo_lock:
+        if _MEMO["stamp"] == stamp and key in _MEMO["values"]:
+            return _MEMO["values"][key]
+    value = compute()
+    with _memo_lock:
+        if _MEMO["stamp"] != stamp:
+            _MEMO["stamp"], _MEMO["values"] = stamp, {}
+        _MEMO["values"][key] = value
+    return value
+
+
 class _Pages:
     """Pages kept in this process: {(stamp, url): (status, headers, body)}, bounded."""
 
@@ -224,6 +249,13 @@ class FreshnessMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    def __call__(self, request):
+        token = _request_stamp.set(None)
+        try:
+            return self._respond(request)
+        finally:
+            _request_stamp.reset(token)
+
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not _applies(request):
             return None
@@ -233,6 +265,7 @@ class FreshnessMiddleware:
         stamp = content_stamp()
         if stamp is None:
             return None
+        _request_stamp.set(stamp)  # what remember() keys by, read once per request
         url = request.get_full_path()
         etag = _etag(stamp, url)
         request._chancery_fresh = (stamp, url, etag)
@@ -252,7 +285,7 @@ class FreshnessMiddleware:
             return response
         return None
 
-    def __call__(self, request):
+    def _respond(self, request):
         response = self.get_response(request)
         if getattr(request, "_chancery_private", False):
             if response.status_code == 200 and not response.has_header("Cache-Control"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Model, OuterRef, Q, Subquery
-from django.db.models.functions import Substr, Upper
+from django.db.models import Count, Model, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Substr, Upper
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -215,11 +215,20 @@ def collections(request):
     return render(request, "web/collections.html", {"page": page})
 
 
+def _public_collections() -> frozenset[int]:
+    """The ids of the collections the public may see, kept until the next write (which
+    collections only drafts use is a scan of every membership at scale)."""
+    return remember(
+        ("collections", "public"),
+        lambda: frozenset(public(models.Collection).values_list("pk", flat=True)),
+    )
+
+
 def _collection_or_redirect(slug: str):
-    coll = public(models.Collection).filter(slug=slug).first()
-    if coll is None:
+    coll = models.Collection.objects.filter(slug=slug).first()
+    if coll is None or coll.pk not in _public_collections():
         old = models.CollectionSlug.objects.filter(slug=slug).select_related("collection").first()
-        if old is not None and public(models.Collection).filter(pk=old.collection_id).exists():
+        if old is not None and old.collection_id in _public_collections():
             return None, old.collection
         raise Http404("No such collection.")
     return coll, None
@@ -464,9 +473,8 @@ def _authority_page(request, kind: str, slug: str):
             return _moved(target.get_absolute_url())
     staff = request.user.is_authenticated and request.user.is_staff  # as for draft documents
     item = get_object_or_404(spec.model if staff else public(spec.model), slug=slug)
-    documents = models.Document.objects.published().filter(spec.documents(item)).distinct()
     try:
-        page = _document_list(request, documents)
+        page = _document_list(request, _naming(item, spec.relations))
     except _BadPage as exc:
         return bad_request(request, f"page: {exc}")
     facet = facet_for(spec.model, spec.relations)
@@ -481,6 +489,22 @@ def _authority_page(request, kind: str, slug: str):
         context["search_url"] = reverse("web:search") + f"?{query}"
         context["eac_url"] = reverse("web:person-eac", args=[item.slug])
     return render(request, "web/authority.html", context)
+
+
+def _naming(item, relations):
+    """The published documents linked to ``item`` by any of these relations: the links by
+    their record's index (uncorrelated ``IN`` subqueries, no join, no DISTINCT), the status
+    read through COALESCE so that SQLite does not walk the (status, date) index over every
+    published document (a quarter of a second at 200,000)."""
+    linked = Q()
+    for relation in relations:
+        through, source, target = links(relation)
+        linked |= Q(pk__in=through._default_manager.filter(**{target: item}).values(source))
+    shown = Coalesce("status", Value(""))
+    return models.Document.objects.alias(shown=shown).filter(linked, shown=PUBLISHED_STATUS)
+
+
+PUBLISHED_STATUS = models.Document.PUBLISHED
 
 
 def authority(kind: str):

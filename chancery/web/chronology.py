@@ -127,7 +127,7 @@ def chronology(request):
 @require_GET
 def chronology_year(request, year: int):
     """A year's months with their counts; the documents dated to the year only, paged."""
-    counts = month_counts(year)
+    counts = remember(("months", year), lambda: month_counts(year))
     if not counts:
         raise Http404("No published documents are dated in that year.")
     months = [
@@ -140,7 +140,11 @@ def chronology_year(request, year: int):
         .exclude(_in_month_of_earliest(year))
     )
     try:
-        page = _page(request, _listing(loose), DOCUMENTS_PER_PAGE) if counts.get(0) else None
+        page = (
+            _page(request, _listing(loose), DOCUMENTS_PER_PAGE, count=counts[0])
+            if counts.get(0)
+            else None
+        )
     except BadPage as exc:
         return _bad(request, exc)
     if page is not None:

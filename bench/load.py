@@ -53,6 +53,22 @@ EXPENSIVE = [
 ]
 
 
+#: ``--mix pages``: what a reader browses (the record is the longest FRUS text).
+PAGES = [
+    "/",
+    "/people/",
+    "/people/?letter=S",
+    "/places/",
+    "/collections/",
+    "/chronology/",
+    "/types/",
+    "/document/frus1897/d198/",
+    "/person/seward/",
+    "/collection/frus1864p3-france/contents/",
+]
+MIXES = {"mixed": None, "cheap": CHEAP, "pages": PAGES}
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -63,7 +79,8 @@ def start_server(home: str, workers: int, worker_class: str) -> tuple[subprocess
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHANCERY_")}
     env.update(CHANCERY_HOME=home, CHANCERY_ALLOWED_HOSTS=HOST)
-    for name in ("CHANCERY_SEARCH_BACKEND", "CHANCERY_DATABASE_URL", "CHANCERY_SEARCH_TIMEOUT"):
+    for name in ("CHANCERY_SEARCH_BACKEND", "CHANCERY_DATABASE_URL", "CHANCERY_SEARCH_TIMEOUT",
+                 "CHANCERY_PAGE_CACHE_MB"):  # fmt: skip
         if name in os.environ:
             env[name] = os.environ[name]
     process = subprocess.Popen(  # noqa: S603
@@ -105,8 +122,12 @@ def request(port: int, path: str, timeout: float = 60) -> tuple[int, float]:
         conn.close()
 
 
-def run_level(port: int, concurrency: int, total: int, seconds: float) -> dict:
-    paths = [p for pair in zip(CHEAP * 20, EXPENSIVE * 20, strict=False) for p in pair][:total]
+def run_level(port: int, concurrency: int, total: int, seconds: float, mix: str = "mixed") -> dict:
+    if MIXES[mix] is None:  # half cheap, half expensive
+        paths = [p for pair in zip(CHEAP * 20, EXPENSIVE * 20, strict=False) for p in pair]
+    else:
+        paths = MIXES[mix] * (total // len(MIXES[mix]) + 1)
+    paths = paths[:total]
     lock = threading.Lock()
     results: list[tuple[str, int, float]] = []
     deadline = time.monotonic() + seconds
@@ -139,7 +160,7 @@ def run_level(port: int, concurrency: int, total: int, seconds: float) -> dict:
         return values[min(len(values) - 1, int(q * len(values)))] * 1000
 
     times = [t for _, _, t in results]
-    cheap = [t for p, _, t in results if p in CHEAP]
+    cheap = [t for p, _, t in results if p not in EXPENSIVE]
     return {
         "concurrency": concurrency,
         "requests": len(results),
@@ -165,6 +186,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=90, help="per level (at most 300)")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--worker-class", default="gevent", choices=["gevent", "gthread", "sync"])
+    parser.add_argument(
+        "--mix", default="mixed", choices=sorted(MIXES), help="mixed, cheap searches or pages"
+    )
     args = parser.parse_args()
     total, seconds = min(args.requests, 2000), min(args.seconds, 300.0)
     process = None
@@ -179,7 +203,7 @@ def main() -> int:
         )
         failed = 0
         for level in [int(n) for n in args.levels.split(",")]:
-            row = run_level(port, level, total, seconds)
+            row = run_level(port, level, total, seconds, args.mix)
             failed += row["5xx"]
             print(
                 f"{row['concurrency']:>11} {row['requests']:>8} {row['req/s']:>7.1f} "

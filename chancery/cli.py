@@ -65,6 +65,7 @@ def serve(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
     _index_up_to_date()
+    _static_collected()
     command = [
         sys.executable, "-m", "gunicorn", "chancery.wsgi:application",
         "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
@@ -80,6 +81,14 @@ def serve(argv: list[str]) -> int:
     print(f"Chancery is at http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
     os.execv(sys.executable, command)  # noqa: S606 — replaces this process with gunicorn
     return 0
+
+
+def _static_collected() -> None:
+    """Static files copied under hashed names and compressed, once per start: pages then
+    name files a browser may keep for good (chancery/web/staticfiles.py)."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def _index_up_to_date() -> None:

@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "chancery.web.busy.BusyDatabaseMiddleware",
     "chancery.search.budget.SearchTimeoutMiddleware",
+    # innermost: ETags, 304s and kept pages for anonymous readers (issue 18)
+    "chancery.web.freshness.FreshnessMiddleware",
 ]
 
 ROOT_URLCONF = "chancery.urls"
@@ -220,9 +222,10 @@ WORKER_NICE = min(19, max(0, int(env("CHANCERY_WORKER_NICE"))))
 OCR_ENABLED = env_flag("CHANCERY_OCR")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # hashed names, compressed once by collectstatic (chancery serve runs it): far-future
+    "staticfiles": {"BACKEND": "chancery.web.staticfiles.StaticStorage"},
 }
-# Serve straight from the apps' static folders: no collectstatic step to forget.
+# Until collectstatic has run, serve straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -241,6 +244,7 @@ SEARCH_INDEX_DIR = Path(
 ).resolve()
 SEARCH_TIMEOUT = float(env("CHANCERY_SEARCH_TIMEOUT") or 0)
 EXPORT_MAX_RECORDS = int(env("CHANCERY_EXPORT_MAX_RECORDS") or 100_000)
+PAGE_CACHE_BYTES = int(float(env("CHANCERY_PAGE_CACHE_MB") or 0) * 1024 * 1024)
 OAI_NAMESPACE = env("CHANCERY_OAI_NAMESPACE")
 OAI_ADMIN_EMAIL = env("CHANCERY_ADMIN_EMAIL")
 

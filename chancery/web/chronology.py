@@ -15,7 +15,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -23,6 +23,7 @@ from chancery.corpus import models
 from chancery.corpus.visibility import public
 
 from . import reading
+from .freshness import remember
 
 #: Years listed per page of the chronology, and documents per page of a month or type.
 YEARS_PER_PAGE = 100
@@ -33,9 +34,12 @@ class BadPage(Exception):
     pass
 
 
-def _page(request, items, per_page: int):
+def _page(request, items, per_page: int, count: int | None = None):
+    paginator = Paginator(items, per_page)
+    if count is not None:  # known already: no count query
+        paginator.__dict__["count"] = count  # Paginator.count is a cached property
     try:
-        return Paginator(items, per_page).page(request.GET.get("page", 1))
+        return paginator.page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger) as exc:
         raise BadPage(f"page: {exc}") from exc
 
@@ -99,7 +103,8 @@ def _listing(queryset):
 def chronology(request):
     """Years with their counts, grouped by decade, paged."""
     try:
-        page = _page(request, year_counts(), YEARS_PER_PAGE)
+        years = remember(("years",), lambda: list(year_counts()))
+        page = _page(request, years, YEARS_PER_PAGE)
     except BadPage as exc:
         return _bad(request, exc)
     decades: list[tuple[int, list[dict]]] = []
@@ -108,7 +113,10 @@ def chronology(request):
         if not decades or decades[-1][0] != decade:
             decades.append((decade, []))
         decades[-1][1].append(row)
-    undated = models.Document.objects.published().filter(date_earliest__isnull=True).count()
+    undated = remember(
+        ("undated",),
+        lambda: models.Document.objects.published().filter(date_earliest__isnull=True).count(),
+    )
     return render(
         request,
         "web/chronology.html",
@@ -119,7 +127,7 @@ def chronology(request):
 @require_GET
 def chronology_year(request, year: int):
     """A year's months with their counts; the documents dated to the year only, paged."""
-    counts = month_counts(year)
+    counts = remember(("months", year), lambda: month_counts(year))
     if not counts:
         raise Http404("No published documents are dated in that year.")
     months = [
@@ -132,7 +140,11 @@ def chronology_year(request, year: int):
         .exclude(_in_month_of_earliest(year))
     )
     try:
-        page = _page(request, _listing(loose), DOCUMENTS_PER_PAGE) if counts.get(0) else None
+        page = (
+            _page(request, _listing(loose), DOCUMENTS_PER_PAGE, count=counts[0])
+            if counts.get(0)
+            else None
+        )
     except BadPage as exc:
         return _bad(request, exc)
     if page is not None:
@@ -200,16 +212,20 @@ def document_types():
 @require_GET
 def types(request):
     """Every document type with its published documents' count: one query."""
-    return render(request, "web/types.html", {"types": document_types()})
+    listed = remember(("types",), lambda: list(document_types()))
+    return render(request, "web/types.html", {"types": listed})
 
 
 @require_GET
 def doc_type(request, slug: str):
     """One type's published documents, by date, paged."""
-    item = get_object_or_404(document_types(), slug=slug)
+    item = next((t for t in remember(("types",), lambda: list(document_types()))
+                 if t.slug == slug), None)  # fmt: skip
+    if item is None:
+        raise Http404("No such document type.")
     documents = models.Document.objects.published().filter(doc_type=item)
     try:
-        page = _page(request, _listing(documents), DOCUMENTS_PER_PAGE)
+        page = _page(request, _listing(documents), DOCUMENTS_PER_PAGE, count=item.n)
     except BadPage as exc:
         return _bad(request, exc)
     _documents(page)

@@ -278,3 +278,21 @@ def test_cite_this_page_from_a_page_marker(client, china_1901):
     response = client.get("/document/frus1901China/d10/cite.bib?page=99")
     assert response.status_code == 400
     assert "no printed page '99'" in response.content.decode()
+
+
+def test_every_page_note_reads_as_if_rendered_for_that_page(client, china_1901):
+    """The record page fills one rendering with each plain page number (citeproc is slow):
+    each note is what citeproc itself makes for that page."""
+    from chancery.cite.page import record_citations
+
+    doc = models.Document.objects.with_record().get(public_id="frus1901China/d10")
+    collections = [m.collection for m in doc.membership_set.all()]
+    request = client.get("/").wsgi_request
+    cited = record_citations(request, doc, collections, list(doc.repositories.all()),
+                             collections[0].edition())  # fmt: skip
+    record = csl.record_for(doc, request.build_absolute_uri(doc.get_absolute_url()),
+                            collections, list(doc.repositories.all()), collections[0].edition())  # fmt: skip
+    assert [p.page for p in cited.pages] == ["15", "16"]
+    for page in cited.pages:
+        direct = styles._render(csl.item(record, page.page), styles.STYLES[0]).note
+        assert page.note == direct

@@ -1,0 +1,312 @@
+"""Conditional GET and a page cache for anonymous readers, both keyed by the archive's
+content stamp (issue 18).
+
+The stamp (:func:`content_stamp`) changes with every committed write, whatever made it —
+an edit in the admin, an import's bulk writes, a restore, a reindex of a search index kept
+beside the database:
+
+- SQLite: the size, modification time and inode of the database file and its write-ahead
+  log (a commit appends to the log, a checkpoint writes the file), and of a search index
+  folder beside it (Tantivy's ``meta.json`` is replaced on each commit). File times tick
+  in steps of a few milliseconds, so a stamp whose newest file changed in the last
+  :data:`SETTLING_NS` is not trusted: that request is neither cached nor given an ETag (a
+  second write in the same tick cannot then hide behind the first's stamp).
+- PostgreSQL: the position in the write-ahead log of the server the request reads from
+  (``pg_current_wal_lsn()``, or the replayed position on a replica): every commit moves it.
+
+Writes that change nothing a reader sees (a login, the job queue) move the stamp too: the
+caches are then merely emptied early, never stale. The stamp is read before the page, so
+a write during the rendering leaves the page under the older stamp, to be rendered again.
+
+:class:`FreshnessMiddleware` (innermost, just around the views) applies to the public
+pages (namespace ``web``), the JSON API and the SRU/OpenSearch endpoints, for GET and HEAD
+from anonymous readers:
+
+- a weak ``ETag`` made of the stamp and the URL, with ``Cache-Control: no-cache`` (a
+  browser or proxy keeps the page and asks each time) and ``Vary: Cookie``; a request whose
+  ``If-None-Match`` holds it gets ``304 Not Modified`` before any view runs;
+- the page itself kept in this process's memory (``CHANCERY_PAGE_CACHE_MB`` at most, least
+  recently used dropped first) under the stamp and the URL, so the same URL asked again
+  before the next write is answered without running the view.
+
+A signed-in user (an editor may see drafts) gets neither: ``Cache-Control: private,
+no-store`` and no ETag. A response that sets a cookie, or is not a plain 200, is not kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+import time
+from collections import OrderedDict
+from contextvars import ContextVar
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, connections, router
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.http import parse_etags
+
+from chancery.corpus.models import Document
+
+#: URL namespaces whose GET answers depend only on the URL and the archive's content.
+NAMESPACES = {"web", "api", "srv"}
+#: Views of those namespaces left alone: the basket's list comes from the browser.
+EXCLUDED = {"web:basket", "web:basket-export"}
+#: A stamp whose newest file changed more recently than this is not trusted (file times
+#: tick in steps of a few milliseconds on Linux).
+SETTLING_NS = 50_000_000
+#: The largest page kept (the memory of all is ``settings.PAGE_CACHE_BYTES``).
+PAGE_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _file_parts(path: Path | str, now: int, parts: list) -> bool:
+    """Append ``path``'s identity, size and time; False when it changed too recently."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        parts.append(None)
+        return True
+    if now - st.st_mtime_ns < SETTLING_NS:
+        return False
+    parts.append((st.st_ino, st.st_size, st.st_mtime_ns))
+    return True
+
+
+def _index_files() -> list[Path]:
+    """The search index folders kept beside the database (Tantivy), and their meta files."""
+    root = Path(settings.SEARCH_INDEX_DIR)
+    try:
+        folders = sorted(e.path for e in os.scandir(root) if e.is_dir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [p for folder in folders for p in (Path(folder), Path(folder) / "meta.json")]
+
+
+def file_stamp(paths) -> str | None:
+    """The identity, size and time of these files (absent ones count as absent); None when
+    one changed within :data:`SETTLING_NS`."""
+    now = time.time_ns()
+    parts: list = []
+    for path in paths:
+        if not _file_parts(path, now, parts):
+            return None
+    return repr(parts)
+
+
+#: Writes run on a database in memory, counted by :func:`_count_writes`.
+_WRITES = [0]
+#: A statement that writes to a table of the archive (not a connection's temporary one).
+_WRITE = re.compile(
+    r"\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)"
+    r"\s+(?!temp\.)",
+    re.IGNORECASE,
+)
+
+
+def _count_writes(execute, sql, params, many, context):
+    if _WRITE.match(sql):
+        _WRITES[0] += 1
+    return execute(sql, params, many, context)
+
+
+def content_stamp() -> str | None:
+    """A text that changes with every committed write to the archive; None when it cannot
+    be trusted now (a write within the last few milliseconds, or a database error)."""
+    alias = router.db_for_read(Document)
+    connection = connections[alias]
+    if connection.vendor == "sqlite":
+        if connection.is_in_memory_db():
+            # A database in memory (the tests) has no file: its writes are counted as the
+            # connection runs them (bulk and raw ones included).
+            if _count_writes not in connection.execute_wrappers:
+                connection.execute_wrappers.append(_count_writes)
+            index = file_stamp(_index_files())
+            return None if index is None else f"memory:{_WRITES[0]}:{index}"
+        name = str(connection.settings_dict["NAME"])
+        return file_stamp([name, f"{name}-wal", *_index_files()])
+    if connection.vendor == "postgresql":
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
+                    "ELSE pg_current_wal_lsn() END"
+                )
+                (lsn,) = cursor.fetchone()
+        except DatabaseError:
+            return None
+        return f"{alias}:{lsn}"
+    return None
+
+
+_request_stamp: ContextVar[str | None] = ContextVar("chancery_request_stamp", default=None)
+#: Values computed from the archive, kept until its stamp moves: {key: value}.
+_MEMO: dict = {"stamp": None, "values": {}}
+_memo_lock = threading.Lock()
+
+
+def remember(key, compute):
+    """``compute()``'s value, kept in this process until the next write to the archive (the
+    same key asked again under the same content stamp is not computed again). For what many
+    pages or requests share and costs a scan at scale: counts by year, type, collection."""
+    stamp = _request_stamp.get() or content_stamp()
+    if stamp is None:
+        return compute()
+    with _memo_lock:
+        if _MEMO["stamp"] == stamp and key in _MEMO["values"]:
+            return _MEMO["values"][key]
+    value = compute()
+    with _memo_lock:
+        if _MEMO["stamp"] != stamp:
+            _MEMO["stamp"], _MEMO["values"] = stamp, {}
+        _MEMO["values"][key] = value
+    return value
+
+
+class _Pages:
+    """Pages kept in this process: {(stamp, url): (status, headers, body)}, bounded."""
+
+    def __init__(self):
+        self.size = 0
+        self.stamp: str | None = None
+        self.entries: OrderedDict[str, tuple[list, bytes]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, stamp: str, url: str):
+        with self.lock:
+            if stamp != self.stamp:
+                return None
+            found = self.entries.get(url)
+            if found is not None:
+                self.entries.move_to_end(url)
+            return found
+
+    def put(self, stamp: str, url: str, headers: list, body: bytes) -> None:
+        with self.lock:
+            if stamp != self.stamp:  # the archive changed: every kept page is old
+                self.entries.clear()
+                self.stamp, self.size = stamp, 0
+            old = self.entries.pop(url, None)
+            if old is not None:
+                self.size -= len(old[1])
+            self.entries[url] = (headers, body)
+            self.size += len(body)
+            while self.size > settings.PAGE_CACHE_BYTES and self.entries:
+                _, (_, dropped) = self.entries.popitem(last=False)
+                self.size -= len(dropped)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.stamp, self.size = None, 0
+
+
+PAGES = _Pages()
+
+
+def _etag(stamp: str, url: str) -> str:
+    digest = hashlib.blake2b(f"{stamp}\n{url}".encode(), digest_size=12).hexdigest()
+    return f'W/"{digest}"'
+
+
+def _applies(request) -> bool:
+    match = request.resolver_match
+    return (
+        request.method in ("GET", "HEAD")
+        and match is not None
+        and match.namespace in NAMESPACES
+        and match.view_name not in EXCLUDED
+    )
+
+
+def _anonymous(request) -> bool:
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def _not_modified(request, etag: str) -> bool:
+    wanted = request.headers.get("If-None-Match")
+    if not wanted:
+        return False
+    tags = parse_etags(wanted)
+    # Weak comparison (RFC 9110, 13.1.2), as If-None-Match uses.
+    return "*" in tags or any(t.removeprefix("W/") == etag.removeprefix("W/") for t in tags)
+
+
+def _revalidate(response: HttpResponse, etag: str) -> HttpResponse:
+    response["ETag"] = etag
+    patch_cache_control(response, no_cache=True)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+class FreshnessMiddleware:
+    """ETags, 304s and kept pages for anonymous readers (see the module's text)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_stamp.set(None)
+        try:
+            return self._respond(request)
+        finally:
+            _request_stamp.reset(token)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not _applies(request):
+            return None
+        if not _anonymous(request):
+            request._chancery_private = True
+            return None
+        stamp = content_stamp()
+        if stamp is None:
+            return None
+        _request_stamp.set(stamp)  # what remember() keys by, read once per request
+        url = request.get_full_path()
+        etag = _etag(stamp, url)
+        request._chancery_fresh = (stamp, url, etag)
+        if _not_modified(request, etag):
+            response = _revalidate(HttpResponseNotModified(), etag)
+            if request.resolver_match.namespace != "web":
+                response["Access-Control-Allow-Origin"] = "*"
+            return response
+        keeping = request.method == "GET" and settings.PAGE_CACHE_BYTES > 0
+        kept = PAGES.get(stamp, url) if keeping else None
+        if kept is not None:
+            headers, body = kept
+            response = HttpResponse(body)
+            for name, value in headers:
+                response[name] = value
+            response._chancery_kept = True
+            return response
+        return None
+
+    def _respond(self, request):
+        response = self.get_response(request)
+        if getattr(request, "_chancery_private", False):
+            if response.status_code == 200 and not response.has_header("Cache-Control"):
+                response.headers.pop("ETag", None)
+                add_never_cache_headers(response)
+                patch_cache_control(response, private=True)
+            return response
+        fresh = getattr(request, "_chancery_fresh", None)
+        if (
+            fresh is None
+            or response.status_code != 200
+            or response.streaming
+            or getattr(response, "_chancery_kept", False)
+            or response.cookies  # never keep a page that sets a cookie
+            or response.has_header("Cache-Control")  # a view that says how to keep it
+        ):
+            return response
+        stamp, url, etag = fresh
+        response.headers.pop("ETag", None)  # a body hash (the API's) gives way to the stamp
+        _revalidate(response, etag)
+        size = len(response.content)
+        if request.method == "GET" and size <= min(PAGE_MAX_BYTES, settings.PAGE_CACHE_BYTES):
+            PAGES.put(stamp, url, list(response.items()), response.content)
+        return response

@@ -75,10 +75,12 @@ def write_items(
     batch: list[DocumentRecord] = []
 
     def write_batch():
+        if not batch:
+            return
         writer.prefetch(batch)
-        for record in batch:
-            writer.document(record)
-            if on_document:
+        writer.documents(batch)  # in bulk: authorities, documents, texts, relations
+        if on_document:
+            for _ in batch:
                 on_document()
         batch.clear()
 
@@ -105,6 +107,8 @@ def write_items(
     write_batch()
     if finish:
         writer.finish()
+    else:
+        writer.flush()  # a staged batch commits what it made
     return writer
 
 

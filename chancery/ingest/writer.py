@@ -140,6 +140,7 @@ class Writer:
         ] = {}  # rows to write with bulk_create: relations of new documents, source keys, …
         self._new: set[int] = set()
         self._known: dict[str, corpus.Document] = {}  # prefetched existing documents by public id
+        self._absent: set[str] = set()  # prefetched public ids no document has (yet)
         self._loaded: set[int] = set()  # their pks: what they hold is in the three below
         self._links: dict[tuple[str, int], set[int]] = {}  # (relation, pk) -> other pks
         self._held_texts: dict[tuple[type[dj.Model], int], list[Any]] = {}  # transcripts, …
@@ -532,8 +533,9 @@ class Writer:
             if not rec.public_id or not rec.title.strip():
                 raise IngestError(rec.where, "a document needs a public id and a title")
             doc = self._known.pop(rec.public_id, None)
-            if doc is None:
+            if doc is None and rec.public_id not in self._absent:
                 doc = corpus.Document.objects.filter(public_id=rec.public_id).first()
+            self._absent.discard(rec.public_id)  # from now on it exists
             created = doc is None
             doc = doc or corpus.Document(public_id=rec.public_id)
             before = self._scalars(doc)
@@ -617,6 +619,7 @@ class Writer:
         """Load what a batch of records' documents hold now, in a few queries (re-imports)."""
         docs = corpus.Document.objects.filter(public_id__in=[r.public_id for r in records])
         self._known = {d.public_id: d for d in docs}
+        self._absent = {r.public_id for r in records} - set(self._known)
         pks = [d.pk for d in self._known.values()]
         self._loaded = set(pks)
         self._links, self._held_texts, self._held_memberships = {}, {}, {}

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+from django.db import connection
 from django.db import models as dj
 from django.utils.text import slugify
 from django.utils.timezone import now
@@ -20,6 +21,7 @@ from django.utils.timezone import now
 from chancery.corpus import models as corpus
 from chancery.corpus.authorities import AUTHORITY_KINDS
 from chancery.corpus.dates import DateError
+from chancery.corpus.hierarchy import collection_slug
 from chancery.corpus.models import DESCRIPTIONS
 from chancery.corpus.names import compact, script_of
 from chancery.corpus.sanitize import clean_html, safe_url
@@ -96,7 +98,7 @@ class _Texts:
         self.gone: dict[type[dj.Model], list[int]] = {}
 
     def save(self, asset, exists: bool) -> None:
-        asset.html = clean_html(asset.html)  # what TextAsset.save does
+        # the html is clean_html's already (TextAsset.save would clean it again: the same)
         strip_on_save(type(asset), asset)
         (self.changed if exists else self.new).setdefault(type(asset), []).append(asset)
 
@@ -139,6 +141,7 @@ class Writer:
             type[dj.Model], list
         ] = {}  # rows to write with bulk_create: relations of new documents, source keys, …
         self._new: set[int] = set()
+        self._link_rows: dict[tuple, list[tuple]] = {}  # (through, columns) -> new links
         self._known: dict[str, corpus.Document] = {}  # prefetched existing documents by public id
         self._absent: set[str] = set()  # prefetched public ids no document has (yet)
         self._loaded: set[int] = set()  # their pks: what they hold is in the three below
@@ -189,6 +192,9 @@ class Writer:
         """The record ``pk`` of ``model`` (Agent, Place, Collection), from a map read once."""
         if model not in self._by_pk:
             self._by_pk[model] = {o.pk: o for o in model._default_manager.all()}
+            self._by_pk[model] |= {
+                o.pk: o for o in self._collections.values() if type(o) is model
+            }  # those this run holds already: the same objects
         return cast("M | None", self._by_pk[model].get(pk)) if pk is not None else None
 
     def _remember(self, obj: dj.Model) -> None:
@@ -488,18 +494,50 @@ class Writer:
                 ).first()
             if found is not None:
                 return found
-            coll = corpus.Collection(slug=ref.slug, **values)
-            coll.save()
-            return coll
+            return self._new_collection(corpus.Collection(slug=ref.slug, **values))
 
         coll, created = self._keyed(SourceKey.COLLECTION, ref.key, corpus.Collection, "", create)
         named_only = ref.key.startswith("title:")  # a spreadsheet's path: find, don't move
         if not created and not named_only and any(getattr(coll, k) != v for k, v in values.items()):
+            moved = coll.parent_id != (parent.pk if parent is not None else None)
             for k, v in values.items():
                 setattr(coll, k, v)
             coll.save()
+            if moved:  # its subtree's paths moved with it: the run's map follows
+                paths = dict(corpus.Collection.objects.values_list("pk", "path"))
+                for held in [*self._by_pk.get(corpus.Collection, {}).values(),
+                             *self._collections.values()]:  # fmt: skip
+                    held.path = paths.get(held.pk, held.path)
         self._collections[ref.key] = coll
         return coll
+
+    def _new_collection(self, coll: corpus.Collection) -> corpus.Collection:
+        """Insert a new collection: what ``Collection.save`` and its signals do, with the
+        slugs and the tree from the run's maps (two queries, not a dozen)."""
+        if not hasattr(self, "_collection_slugs"):
+            self._collection_slugs = set(
+                corpus.Collection.objects.values_list("slug", flat=True)
+            ) | set(corpus.CollectionSlug.objects.values_list("slug", flat=True))
+        self._record(corpus.Collection, None)  # the tree, read once
+        if not coll.slug:
+            coll.slug = collection_slug(
+                coll, self._collection_slugs.__contains__,
+                lambda pk: self._record(corpus.Collection, pk),
+            )  # fmt: skip
+        self._collection_slugs.add(coll.slug)
+        coll.introduction = clean_html(coll.introduction)
+        coll.finding_aid_url = safe_url(coll.finding_aid_url)
+        strip_on_save(corpus.Collection, coll)
+        corpus.Collection.objects.bulk_create([coll])
+        parent = self._record(corpus.Collection, coll.parent_id)
+        coll.path = f"{parent.path if parent is not None and parent.path else '/'}{coll.pk}/"
+        corpus.Collection.objects.filter(pk=coll.pk).update(path=coll.path)
+        changed_by_import(corpus.Collection, coll.pk)  # what its post_save did
+        get_backend().labels_changed()
+        return coll
+
+    def has_collection(self, key: str) -> bool:
+        return key in self._collections
 
     def language(self, code: str, where: str) -> corpus.Language:
         try:
@@ -684,8 +722,8 @@ class Writer:
     def _queue_links(self, doc: corpus.Document, name: str, pks: set[int]) -> None:
         """Rows for a new document's relations, written in bulk by :meth:`flush`."""
         through, source, target = _through(name)
-        rows = self._pending.setdefault(through, [])
-        rows += [through(**{source: doc.pk, target: pk}) for pk in pks]
+        rows = self._link_rows.setdefault((through, source, target), [])
+        rows += [(doc.pk, pk) for pk in pks]
 
     def flush(self) -> None:
         """Write every pending row (source keys, reviews, offices, variant names, relation
@@ -696,6 +734,17 @@ class Writer:
                 strip_on_save(model, row)
             model._default_manager.bulk_create(rows, batch_size=500)
         self._pending = {}
+        # link rows as plain pairs: a model instance each costs more than its insert
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for (through, source, target), pairs in self._link_rows.items():
+                table = quote(through._meta.db_table)
+                cursor.executemany(
+                    f"INSERT INTO {table} ({quote(source)}, {quote(target)}) "  # noqa: S608
+                    "VALUES (%s, %s)",
+                    pairs,
+                )
+        self._link_rows = {}
 
     def _wanted_texts(self, texts: list[TextRef], where: str) -> list[tuple]:
         return [

@@ -23,7 +23,7 @@ from chancery.corpus.authorities import AUTHORITY_KINDS
 from chancery.corpus.dates import DateError
 from chancery.corpus.hierarchy import collection_slug
 from chancery.corpus.models import DESCRIPTIONS
-from chancery.corpus.names import compact, script_of
+from chancery.corpus.names import compact, script_of, sort_key
 from chancery.corpus.sanitize import clean_html, safe_url
 from chancery.corpus.text import strip_on_save
 from chancery.search.backends import get_backend
@@ -37,6 +37,7 @@ from .records import AgentRef, CollectionRef, DocumentRecord, PlaceRef, TextRef
 from .report import IngestError, Report
 
 M = TypeVar("M", bound=dj.Model)
+A = TypeVar("A", corpus.Agent, corpus.Place)
 
 SCALARS = ("title", "summary", "date", "source", "status", "number", "page_start", "page_end")
 #: The names a record has for each kind of description (DocumentRecord's field names).
@@ -247,6 +248,17 @@ class Writer:
             self._authorities[key] = obj
         return cast(M, self._authorities[key])  # kept under its own model
 
+    def _insert(self, obj: A) -> A:
+        """Insert a new person or place now (reconciliation needs its pk): what its save()
+        and post_save receivers do, without the receivers' per-row queries (the index and
+        the variants table are brought up to date at the end of the file)."""
+        obj.sort_key = sort_key(obj.name, getattr(obj, "kind", "place"))[:300]
+        strip_on_save(type(obj), obj)
+        type(obj)._default_manager.bulk_create([obj])
+        changed_by_import(type(obj), obj.pk)
+        get_backend().labels_changed()
+        return obj
+
     def _save_authorities(self) -> None:
         """Create the authorities named since the last call, in bulk and in order."""
         made = False
@@ -324,10 +336,10 @@ class Writer:
         agent, created = self._reconciled(
             SourceKey.AGENT, key, corpus.Agent,
             lambda: self.reconciler.match_agent(name, ref.variants, ref.kind),
-            lambda: corpus.Agent.objects.create(
+            lambda: self._insert(corpus.Agent(
                 name=name, kind=ref.kind, description=ref.description, sources=ref.sources,
                 slug=self._slug(corpus.Agent, name),
-            ),
+            )),
         )  # fmt: skip
         description = ref.description or agent.description
         variants = list(ref.variants)
@@ -380,12 +392,12 @@ class Writer:
         def create() -> corpus.Place:
             slug = self._slug(corpus.Place, name)
             if entry is None:
-                return corpus.Place.objects.create(name=name, slug=slug)
-            return corpus.Place.objects.create(
+                return self._insert(corpus.Place(name=name, slug=slug))
+            return self._insert(corpus.Place(
                 name=name, slug=slug, geonames=entry.geonames, latitude=entry.latitude or None,
                 longitude=entry.longitude or None,
                 sources="GeoNames (gazetteer of chancery/corpus/data/gazetteer.tsv)",
-            )  # fmt: skip
+            ))  # fmt: skip
 
         def match() -> Match:
             found = self.reconciler.match_place(name, entry.geonames if entry else "")
@@ -426,11 +438,11 @@ class Writer:
             self._countries[country.iso] = None
             return None
         if place is None:
-            place = corpus.Place.objects.create(
+            place = self._insert(corpus.Place(
                 name=country.name, geonames=country.geonames,
                 slug=self._slug(corpus.Place, country.name),
                 sources="GeoNames (countries of chancery/corpus/data/countries.tsv)",
-            )  # fmt: skip
+            ))  # fmt: skip
             self.reconciler.add_place(place.pk, [place.name])
             self._remember(place)
         elif not place.geonames:

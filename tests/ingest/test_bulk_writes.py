@@ -88,3 +88,39 @@ def test_new_subjects_get_unique_slugs_in_bulk(tmp_path):
                      "question a!": "question-a-3"}  # fmt: skip
     doc = models.Document.objects.get(public_id="s/1")
     assert sorted(doc.subjects.values_list("slug", flat=True)) == ["question-a", "question-a-2"]
+
+
+def test_reimport_updates_what_changed_in_bulk(tmp_path):
+    from reversion.models import Version
+
+    path = tmp_path / "u.xml"
+    path.write_text("u")
+
+    def reader(title: str, texts: list[str], subjects: list[str], status="published"):
+        return lambda p: [
+            CollectionRef(key="u:volume", title="Volume U", slug="u"),
+            DocumentRecord(public_id="u/1", title=title, date="1901-02-03", subjects=subjects,
+                           collections=[("u:volume", 1)], status=status,
+                           transcripts=[TextRef(f"<p>{t}</p>", "eng") for t in texts]),
+            DocumentRecord(public_id="u/2", title="Kept", transcripts=[TextRef("<p>Same</p>")]),
+        ]  # fmt: skip
+
+    import_file(path, reader("First", ["One", "Two"], ["Tariffs"]))
+    doc = models.Document.objects.get(public_id="u/1")
+    versions = Version.objects.get_for_object(doc).count()
+    report = import_file(path, reader("Second", ["Uno"], ["Tariffs", "Ports"]))
+    assert (report.counts["updated"], report.counts["unchanged"]) == (1, 1)
+    doc.refresh_from_db()
+    assert doc.title == "Second" and doc.date_display and doc.published_at is not None
+    assert list(doc.transcripts.values_list("html", "position")) == [("<p>Uno</p>", 0)]
+    assert sorted(doc.subjects.values_list("name", flat=True)) == ["Ports", "Tariffs"]
+    assert Version.objects.get_for_object(doc).count() == versions + 1
+    assert get_backend().indexed_count() == 2
+    # withdrawn: out of the index, and OAI keeps a tombstone of it
+    from chancery.oai.models import Tombstone
+
+    import_file(path, reader("Second", ["Uno"], ["Tariffs", "Ports"], status="draft"))
+    assert Tombstone.objects.filter(identifier="u/1").exists()
+    assert get_backend().indexed_count() == 1
+    import_file(path, reader("Second", ["Uno"], ["Tariffs", "Ports"]))
+    assert not Tombstone.objects.filter(identifier="u/1").exists()

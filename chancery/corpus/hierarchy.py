@@ -68,19 +68,26 @@ def _taken(model, slug: str, pk) -> bool:
     )
 
 
-def collection_slug(coll) -> str:
+def collection_slug(coll, taken=None, record=None) -> str:
     """A readable slug: the identifier or title; under a parent, prefixed by the root's
     slug and then the parent's when the plain form is taken ("frus1870-france",
-    "frus1870-franco-german-war-general"), a number only as the last resort."""
+    "frus1870-franco-german-war-general"), a number only as the last resort.
+
+    An importer that holds the collections and their slugs in memory passes ``taken``
+    (slug -> bool) and ``record`` (pk -> collection or None) instead of the queries."""
     model = type(coll)
+    if taken is None:
+        taken = lambda slug: _taken(model, slug, coll.pk)  # noqa: E731
+    if record is None:
+        record = lambda pk: model.objects.filter(pk=pk).first()  # noqa: E731
     base = slugify(coll.identifier if coll.identifier and not coll.parent_id else coll.title)
     base = base[:80].strip("-") or "collection"
     candidates = [base]
     if coll.parent_id:
-        parent = model.objects.filter(pk=coll.parent_id).first()
+        parent = record(coll.parent_id)
         if parent is not None:
             root_id = int(parent.path.strip("/").split("/")[0]) if parent.path else parent.pk
-            root = parent if root_id == parent.pk else model.objects.filter(pk=root_id).first()
+            root = parent if root_id == parent.pk else record(root_id)
             words = [w for w in slugify(parent.title).split("-") if w not in SLUG_NOISE]
             prefixes = [root.slug if root is not None else parent.slug]
             if parent is not root and words:
@@ -91,10 +98,10 @@ def collection_slug(coll) -> str:
                 for prefix in dict.fromkeys(prefixes)
             ] + [base]
     for slug in candidates:
-        if not _taken(model, slug, coll.pk):
+        if not taken(slug):
             return slug
     n = 2
-    while _taken(model, f"{candidates[0][:95]}-{n}", coll.pk):
+    while taken(f"{candidates[0][:95]}-{n}"):
         n += 1
     return f"{candidates[0][:95]}-{n}"
 

@@ -75,10 +75,12 @@ def write_items(
     batch: list[DocumentRecord] = []
 
     def write_batch():
+        if not batch:
+            return
         writer.prefetch(batch)
-        for record in batch:
-            writer.document(record)
-            if on_document:
+        writer.documents(batch)  # in bulk: authorities, documents, texts, relations
+        if on_document:
+            for _ in batch:
                 on_document()
         batch.clear()
 
@@ -86,11 +88,14 @@ def write_items(
         if isinstance(item, DocumentRecord | CollectionRef):
             _strip_controls(item, report)
         if isinstance(item, DocumentRecord):
+            # a document is in the collections read before it, not in one named later
+            item.collections = [c for c in item.collections if writer.has_collection(c[0])]
             batch.append(item)
             if len(batch) >= BATCH:
                 write_batch()
             continue
-        write_batch()
+        # collections, skips and notes go along with the batch: a volume's chapters do not
+        # cut it into small writes
         if isinstance(item, CollectionRef):
             writer.collection(item)
         elif isinstance(item, Skip):
@@ -99,12 +104,15 @@ def write_items(
         elif isinstance(item, Note):
             report.warnings.append(item.text)
         elif callable(item):  # a reader's own write step (the JSONL restore)
+            write_batch()
             item(writer)
             if on_document:
                 on_document()
     write_batch()
     if finish:
         writer.finish()
+    else:
+        writer.flush()  # a staged batch commits what it made
     return writer
 
 

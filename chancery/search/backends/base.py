@@ -318,12 +318,14 @@ class SearchBackend:
 
     # words of the archive -----------------------------------------------------------------
 
-    def document_frequency(self, word: str) -> int:
-        """How many indexed documents hold ``word`` (as the engine analyses it; 0 for none).
-        This default counts the matches of the word alone; engines that keep document
-        frequencies read them."""
-        plan = SearchPlan(query=SearchQuery(text=word), parsed=ParsedQuery(groups=[[Term(word)]]))
-        return self.count(plan)
+    def document_frequency(self, term: str, limit: int | None = None) -> int:
+        """How many indexed documents a search for the word ``term`` finds (as the engine
+        analyses it; 0 for none), counted up to ``limit`` where one is given (rare or not
+        is all some callers ask). This default counts the matches of the word alone;
+        engines that keep document frequencies read them."""
+        plan = SearchPlan(query=SearchQuery(text=term), parsed=ParsedQuery(groups=[[Term(term)]]))
+        found = self.count(plan)
+        return found if limit is None else min(found, limit)
 
     def archive_size(self) -> int:
         """How many documents are indexed, for :meth:`document_frequency`'s share."""
@@ -332,11 +334,6 @@ class SearchBackend:
     def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
         """Archive words starting with ``prefix`` with document counts ("did you mean")."""
         return []
-
-    def document_frequency(self, term: str, limit: int) -> int:
-        """How many documents a search for the word ``term`` finds (in any text field, as
-        the engine analyses it), counted up to ``limit`` (rare or not is all callers ask)."""
-        raise NotImplementedError
 
     def similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
         """Up to ``limit`` words of the archive's vocabulary (titles, summaries and names,

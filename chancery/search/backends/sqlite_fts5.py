@@ -393,8 +393,8 @@ class SQLiteFTS5Backend(SearchBackend):
             )
             return cursor.fetchall()
 
-    def document_frequency(self, term: str, limit: int) -> int:
-        """Documents matching the word, counted by FTS5 up to ``limit``."""
+    def document_frequency(self, term: str, limit: int | None = None) -> int:
+        """Documents matching the word, counted by FTS5 (up to ``limit`` where given)."""
         expression = _term(Term(term))
         if not expression:
             return 0
@@ -402,7 +402,7 @@ class SQLiteFTS5Backend(SearchBackend):
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT rowid FROM {TABLE} "  # noqa: S608
                 f"WHERE {TABLE} MATCH %s LIMIT %s)",
-                [expression, limit],
+                [expression, -1 if limit is None else limit],
             )
             return cursor.fetchone()[0]
 

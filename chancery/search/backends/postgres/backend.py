@@ -13,11 +13,10 @@ from chancery.corpus.models import Document
 from ...analysis import fold
 from ...facets import FacetValue
 from ...plan import SearchPlan
-from ...query import Term
 from ...suggest import most_used, neighbours
 from .. import orm
 from ..base import IndexEntry, Ranked, SearchBackend
-from .compile import Match, date_condition, hit, plan_match, term_sql
+from .compile import Match, date_condition, plan_match
 from .ranking import by_date, by_relevance
 from .schema import (
     CYRILLIC,
@@ -161,10 +160,11 @@ class PostgresBackend(SearchBackend):
             cursor.execute(f"SELECT count(*) FROM {TABLE}")
             return cursor.fetchone()[0]
 
-    def document_frequency(self, word: str) -> int:
+    def document_frequency(self, term: str, limit: int | None = None) -> int:
         """From the document frequencies the indexer keeps (``search_pg_terms``): the
         word's lexeme in the English (or Russian) and the simple configuration, the more
-        frequent of them."""
+        frequent of them (up to ``limit`` where one is given)."""
+        word = term
         config = "chancery_russian" if CYRILLIC.search(word) else "chancery_english"
         rows = fetch(
             f"SELECT coalesce(max(documents), 0) FROM {TERMS} WHERE lexeme IN ("
@@ -172,7 +172,8 @@ class PostgresBackend(SearchBackend):
             "|| to_tsvector('chancery_simple', %s))))",
             [config, prepare(word), prepare(word)],
         )
-        return int(rows[0][0])
+        found = int(rows[0][0])
+        return found if limit is None else min(found, limit)
 
     def archive_size(self) -> int:
         rows = fetch(f"SELECT documents FROM {STATS}", [])
@@ -189,18 +190,6 @@ class PostgresBackend(SearchBackend):
                 [sample, prefix, prefix + "\U0010ffff", limit],
             )
             return cursor.fetchall()
-
-    def document_frequency(self, term: str, limit: int) -> int:
-        """Documents matching the word (GIN), counted up to ``limit``."""
-        query = term_sql(Term(term))
-        if query is None:
-            return 0
-        condition, params = hit(*query)
-        found = fetch(
-            f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} s WHERE {condition} LIMIT %s) x",
-            [*params, limit],
-        )
-        return found[0][0]
 
     def similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
         """The word's one-edit neighbours found in the unstemmed ``words`` vectors: the

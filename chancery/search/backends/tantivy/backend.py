@@ -225,7 +225,7 @@ class TantivyBackend(SearchBackend):
             for term, n in searcher.terms_with_prefix("vocabulary", fold(prefix), limit=limit)
         ]
 
-    def document_frequency(self, term: str, limit: int) -> int:
+    def document_frequency(self, term: str, limit: int | None = None) -> int:
         """Documents matching the word in any text field (counted whole: Tantivy counts
         in its posting lists)."""
         query = term_query(Term(term))
@@ -234,7 +234,7 @@ class TantivyBackend(SearchBackend):
         index = open_index()
         index.reload()
         found = index.searcher().search(query, 1, count=True).count  # type: ignore[attr-defined]
-        return min(found, limit)
+        return found if limit is None else min(found, limit)
 
     def similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
         """The word's one-edit neighbours looked up in the term dictionary of the

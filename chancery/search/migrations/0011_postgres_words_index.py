@@ -24,5 +24,5 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("search", "0009_search_machine_text")]
+    dependencies = [("search", "0010_postgres_term_stats")]
     operations = [migrations.RunPython(forward, backward)]

@@ -193,7 +193,7 @@ class PostgresBackend(SearchBackend):
 
     def similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
         """The word's one-edit neighbours found in the unstemmed ``words`` vectors: the
-        rows holding any of them (the GIN index of 0010_postgres_words_index), then
+        rows holding any of them (the GIN index of 0011_postgres_words_index), then
         ``ts_stat`` of those rows counts each."""
         candidates = sorted(neighbours(fold(word)))
         if not candidates:

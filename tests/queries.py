@@ -8,7 +8,8 @@ def search_query_bound() -> int:
     """The most queries one search page may take, whatever its hits and facets.
 
     One statement for the count, every facet and the histogram (PostgreSQL): name expansion
-    1, that statement 1, ranking 1, hits 1, their texts 1, the hits' provenance (their
+    1, that statement 1, ranking 2 (the query terms' lexemes with their document
+    frequencies for BM25, then the candidates), hits 1, their texts 1, the hits' provenance (their
     collections with their parents) 1, and 2 for the time limit around them (SET
     statement_timeout, RESET: see chancery/search/budget.py). Otherwise one query a facet
     (the ORM; an engine counting by itself reads a facet's labels) on top of: name expansion
@@ -17,5 +18,5 @@ def search_query_bound() -> int:
     hits' provenance 1.
     """
     if get_backend().summary_in_one_statement:
-        return 8
+        return 9
     return 9 + len(FACETS)

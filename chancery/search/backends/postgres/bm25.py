@@ -106,49 +106,41 @@ def prepare_terms(
             texts.append(words)
             configs.append(config)
             owners.append(i)
+    prefixed = [i + 1 for i, owner in enumerate(owners) if terms[owner].prefix]
+    # One statement: each reading's lexemes at their positions, the document frequency of
+    # each (of a prefix: the sum over the lexemes it starts), and the archive's totals.
     rows = fetch(
-        "SELECT q.i, (SELECT json_agg(json_build_array(u.lexeme, u.positions)) "
-        "FROM unnest(to_tsvector(q.c::regconfig, q.t)) AS u) "
-        "FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS q (t, c, i) ORDER BY q.i",
-        [texts, configs],
+        "WITH r AS (SELECT q.i, u.lexeme, u.positions "
+        "FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS q (t, c, i), "
+        "unnest(to_tsvector(q.c::regconfig, q.t)) AS u) "
+        f"SELECT r.i, r.lexeme, r.positions, (SELECT t.documents FROM {TERMS} t "
+        "WHERE t.lexeme = r.lexeme), CASE WHEN r.i = ANY(%s) THEN ("
+        f"SELECT coalesce(sum(t.documents), 0) FROM {TERMS} t WHERE t.lexeme >= r.lexeme "
+        "AND t.lexeme < r.lexeme || chr(1114111) AND starts_with(t.lexeme, r.lexeme)) END, "
+        f"(SELECT documents FROM {STATS}), (SELECT words FROM {STATS}) FROM r ORDER BY r.i",
+        [texts, configs, prefixed],
     )
+    found: dict[int, list[tuple[str, list[int]]]] = {}
+    frequency: dict[str, int] = {}
+    documents, words = (rows[0][5], rows[0][6]) if rows else (0, 0)
+    for i, lexeme, positions, df, prefix_df, _, _ in rows:
+        found.setdefault(i, []).append((lexeme, positions))
+        frequency[lexeme] = int(df or 0)
+        if prefix_df is not None:
+            frequency[lexeme + "*"] = int(prefix_df)
     seen: set[tuple] = set()
-    for i, found in rows:
+    for i, entries in found.items():
         owner = ranked[owners[i - 1]]
-        if not found:
-            continue
-        lexemes = sorted((pos, lexeme) for lexeme, positions in found for pos in positions)
+        lexemes = sorted((pos, lexeme) for lexeme, positions in entries for pos in positions)
         first = lexemes[0][0]
         reading = Reading([(p - first, lexeme) for p, lexeme in lexemes], owner.term.prefix)
         key = (owners[i - 1], tuple(reading.lexemes))
         if key not in seen:
             seen.add(key)
             owner.readings.append(reading)
-    exact = sorted({lx for s in ranked for r in s.readings if not r.prefix for _, lx in r.lexemes})
-    prefixes = sorted({r.lexemes[0][1] for s in ranked for r in s.readings if r.prefix})
-    return ranked, statistics(exact, prefixes)
-
-
-def statistics(exact: list[str], prefixes: list[str]) -> Statistics:
-    """The archive's totals and the document frequency of each lexeme (and prefix: the
-    sum of its lexemes', which overcounts the documents holding several)."""
-    prefix_sql = " UNION ALL ".join(
-        f"SELECT %s, (SELECT coalesce(sum(documents), 0) FROM {TERMS} "
-        "WHERE lexeme >= %s AND lexeme < %s AND starts_with(lexeme, %s))"
-        for _ in prefixes
-    )
-    prefix_params = [v for p in prefixes for v in (p + "*", p, p + "\U0010ffff", p)]
-    rows = fetch(
-        f"SELECT lexeme, documents::bigint FROM {TERMS} WHERE lexeme = ANY(%s) "
-        + (f"UNION ALL {prefix_sql} " if prefixes else "")
-        + f"UNION ALL SELECT '', documents FROM {STATS} "
-        + f"UNION ALL SELECT ' ', CASE WHEN documents > 0 THEN words / documents END FROM {STATS}",
-        [exact, *prefix_params],
-    )
-    frequency = {lexeme: n or 0 for lexeme, n in rows}
-    documents = int(frequency.pop("", 0) or 0)
-    average = float(frequency.pop(" ", 0) or 0) or 1.0
-    return Statistics(documents, average, frequency)
+    documents = int(documents or 0)
+    average = (int(words or 0) / documents if documents else 0) or 1.0
+    return ranked, Statistics(documents, average, frequency)
 
 
 def lexeme_condition(ranked: list[RankedTerm]) -> tuple[str, list]:

@@ -337,8 +337,7 @@ def compile_plan(query: SearchQuery, backend: Any, restrictions: Sequence[Q] = (
     fields = _field_filters(parsed)
     parsed = budget.limit_query(parsed, backend)
     if parsed.groups:
-        archive = backend if hasattr(backend, "document_frequency") else None
-        parsed = budget.limit_variants(expand(parsed, archive))
+        parsed = budget.limit_variants(expand(parsed, backend))
     starts = [d for d in (query.start, parsed.start) if d]
     ends = [d for d in (query.end, parsed.end) if d]
     return SearchPlan(

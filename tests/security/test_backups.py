@@ -146,16 +146,16 @@ def test_an_older_export_without_end_line_is_accepted_only_when_its_counts_match
 
 @pytest.mark.django_db
 def test_a_version_2_backup_is_restored_and_a_newer_one_refused_saying_why(tmp_path):
-    """Version 3 added the history, the review lists and a collection's old slugs; a file
-    of version 2 (without them) restores, one from a newer Chancery is refused whole. (An
-    older Chancery, which reads 1 and 2, refuses version 3 as "export version 3 not
-    supported": it cannot restore what it does not know.)"""
+    """Version 3 added the history, the review lists and a collection's old slugs, version
+    4 the relations; a file of version 2 (without them) restores, one from a newer Chancery
+    is refused whole. (An older Chancery, which reads 1 and 2, refuses version 3 as "export
+    version 3 not supported": it cannot restore what it does not know.)"""
     build_archive()
     before = snapshot()
     path = export(tmp_path / "backup.jsonl")
     lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
-    assert lines[0]["version"] == jsonl.VERSION == 3
-    added_in_3 = {*jsonl.history.KINDS, "review"}
+    assert lines[0]["version"] == jsonl.VERSION == 4
+    added_in_3 = {*jsonl.history.KINDS, "review", "relation"}  # relation: in 4
     header = {**lines[0], "version": 2}
     header["counts"] = {k: v for k, v in header["counts"].items() if k not in added_in_3}
     records = [
@@ -170,12 +170,12 @@ def test_a_version_2_backup_is_restored_and_a_newer_one_refused_saying_why(tmp_p
         {k: v for k, v in r.items() if k != "old_slugs"} for r in before
     ]
 
-    write_export(path, [{**lines[0], "version": 4}, *lines[1:-1]])
+    write_export(path, [{**lines[0], "version": 5}, *lines[1:-1]])
     wipe()
     with pytest.raises(CommandError) as refused:
         restore(path)
     assert (
-        "backup.jsonl:1: export version 4 not supported: this Chancery reads versions 1 to 3; "
+        "backup.jsonl:1: export version 5 not supported: this Chancery reads versions 1 to 4; "
         "a newer Chancery wrote the file: upgrade to import it"
     ) in str(refused.value)
     assert not models.Document.objects.exists()

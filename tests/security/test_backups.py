@@ -146,16 +146,16 @@ def test_an_older_export_without_end_line_is_accepted_only_when_its_counts_match
 
 @pytest.mark.django_db
 def test_a_version_2_backup_is_restored_and_a_newer_one_refused_saying_why(tmp_path):
-    """Version 3 added the history, the review lists and a collection's old slugs; a file
-    of version 2 (without them) restores, one from a newer Chancery is refused whole. (An
-    older Chancery, which reads 1 and 2, refuses version 3 as "export version 3 not
-    supported": it cannot restore what it does not know.)"""
+    """Version 3 added the history, the review lists and a collection's old slugs, version
+    4 the relations; a file of version 2 (without them) restores, one from a newer Chancery
+    is refused whole. (An older Chancery, which reads 1 and 2, refuses version 3 as "export
+    version 3 not supported": it cannot restore what it does not know.)"""
     build_archive()
     before = snapshot()
     path = export(tmp_path / "backup.jsonl")
     lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
     assert lines[0]["version"] == jsonl.VERSION == 5
-    added_in_3 = {*jsonl.history.KINDS, "review"}
+    added_in_3 = {*jsonl.history.KINDS, "review", "relation"}  # relation: in 4
     header = {**lines[0], "version": 2}
     header["counts"] = {k: v for k, v in header["counts"].items() if k not in added_in_3}
     records = [

@@ -20,7 +20,8 @@ date filters, with facet selections) and reports, per query and overall:
   matches (``results.facets(only=("type", "decade"))``);
 - request: GET /search/ as a user gets it (HTML, 10 hits, every facet, snippets, histogram);
 - with ``--anchor``, anchor: the bare engine doing the same work (``bench/anchor.py``), and
-  the ratios request / anchor of the p50s and of the p95s.
+  the ratios request / anchor of the p50s and of the p95s, in wall-clock and in CPU time
+  (both run in this process; CPU time is what a shared machine's load does not inflate).
 
 ``--profile QUERY`` (words, or a query string such as ``q=treaty&start_date=1900``) shows
 where one request's time goes instead: cProfile's top 25 and every SQL statement's time.
@@ -278,9 +279,13 @@ def anchors(engines: list[str], home: Path) -> dict:
     return out
 
 
+ANCHOR_CPU: list[float] = []
+
+
 def anchor_once(bare, query) -> float:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     bare.run(query)
+    ANCHOR_CPU.append(time.process_time() - cpu)
     return time.perf_counter() - started
 
 
@@ -309,8 +314,8 @@ def measure(engines: list[str], size: str, home: Path, with_anchor: bool) -> lis
     if bare:
         db = sqlite3.connect(str(connection.settings_dict["NAME"]))
         anchored = [anchor.read_params(q, db, searched_groups(q)) for q in queries]
-    times = {e: {"engine": [], "request": [], "anchor": [], "cpu": [], "engine_cpu": []}
-             for e in engines}  # fmt: skip
+    times = {e: {"engine": [], "request": [], "anchor": [], "cpu": [], "engine_cpu": [],
+                 "anchor_cpu": []} for e in engines}  # fmt: skip
     for e in engines:  # warm caches once
         use(e)
         for i, q in enumerate(queries):
@@ -329,6 +334,7 @@ def measure(engines: list[str], size: str, home: Path, with_anchor: bool) -> lis
                 t["cpu"].append(CPU.pop())
                 if e in bare:
                     t["anchor"].append(anchor_once(bare[e], anchored[i]))
+                    t["anchor_cpu"].append(ANCHOR_CPU.pop())
     documents = Document.objects.count()
     rows = []
     for e in engines:
@@ -352,6 +358,8 @@ def measure(engines: list[str], size: str, home: Path, with_anchor: bool) -> lis
         if t["anchor"]:
             row["anchor_p50"] = pct(t["anchor"], 50)
             row["anchor_p95"] = pct(t["anchor"], 95)
+            row["anchor_cpu_p50"] = pct(t["anchor_cpu"], 50)
+            row["anchor_cpu_p95"] = pct(t["anchor_cpu"], 95)
         labels = [str(q) for q in queries * REPEAT]
         slowest = sorted(zip(t["request"], labels, strict=True))[-3:]
         row["slowest"] = [(f"{x * 1000:.0f} ms", q) for x, q in slowest]
@@ -541,8 +549,9 @@ def main() -> int:
         return 0
     rows = measure(engines, size, home, args.anchor)
     print("| size | engine | documents | engine p50 / p95 | request p50 / p95 | "
-          "anchor p50 / p95 | ratio p50 | ratio p95 | request CPU p50 / p95 | load |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "anchor p50 / p95 | ratio p50 | ratio p95 | request CPU p50 / p95 | "
+          "anchor CPU p50 / p95 | CPU ratio p50 / p95 | load |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         if "anchor_p50" in row:
             anchor_cells = (
@@ -550,13 +559,19 @@ def main() -> int:
                 f"{row['request_p50'] / row['anchor_p50']:.1f} | "
                 f"{row['request_p95'] / row['anchor_p95']:.1f}"
             )
+            cpu_cells = (
+                f"{row['anchor_cpu_p50']:.1f} / {row['anchor_cpu_p95']:.1f} | "
+                f"{row['request_cpu_p50'] / max(row['anchor_cpu_p50'], 0.01):.1f} / "
+                f"{row['request_cpu_p95'] / max(row['anchor_cpu_p95'], 0.01):.1f}"
+            )
         else:
-            anchor_cells = "– | – | –"
+            anchor_cells, cpu_cells = "– | – | –", "– | –"
         print(
             f"| {row['size']} | {row['engine']} | {row['documents']} | "
             f"{row['engine_p50']:.1f} / {row['engine_p95']:.1f} | "
             f"{row['request_p50']:.1f} / {row['request_p95']:.1f} | {anchor_cells} | "
-            f"{row['request_cpu_p50']:.1f} / {row['request_cpu_p95']:.1f} | {row['load']:.1f} |"
+            f"{row['request_cpu_p50']:.1f} / {row['request_cpu_p95']:.1f} | {cpu_cells} | "
+            f"{row['load']:.1f} |"
         )
     for row in rows:
         print(f"\n{row['engine']}:\n| query | matches | engine p50 | request p50 | anchor p50 |")

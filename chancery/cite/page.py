@@ -60,7 +60,7 @@ def record_citations(request, doc, collections, repositories, edition=None) -> C
     model = styles.render(csl.item(record, STAND_IN), styles.STYLES[0]).note
     for page in csl.printed_pages(doc)[:MAX_PAGE_CITATIONS]:
         if model and STAND_IN in model and _PLAIN_PAGE.fullmatch(page):
-            note = mark_safe(model.replace(STAND_IN, page))  # noqa: S308 - letters, digits
+            note: SafeString | None = mark_safe(model.replace(STAND_IN, page))  # noqa: S308
         else:
             note = styles.render(csl.item(record, page), styles.STYLES[0]).note
         if note is None:  # Chicago is a note style: citeproc gave nothing for this page

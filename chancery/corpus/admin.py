@@ -144,10 +144,8 @@ class MergeSplitAdmin(AuthorityAdmin):
             elif not chosen:
                 error = "Choose the documents that belong to the new record."
             else:
-                relations = [int(v) for v in request.POST.getlist("relations") if v.isdigit()]
-                new = authority.split(
-                    record, name, chosen, request.POST.getlist("variants"), relations
-                )
+                moved = [int(v) for v in request.POST.getlist("relations") if v.isdigit()]
+                new = authority.split(record, name, chosen, request.POST.getlist("variants"), moved)
                 audit.record("split", request=request, target=record,
                              detail=f"{len(chosen)} documents split off as {new.name}")  # fmt: skip
                 messages.success(request, f"Split {len(chosen)} documents off as {new.name}.")

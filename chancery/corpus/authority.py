@@ -106,7 +106,7 @@ def merge(
         for field in (*identifiers, "description", "sources", "latitude", "longitude", "dates"):
             if hasattr(survivor, field) and not getattr(survivor, field) and getattr(other, field):
                 setattr(survivor, field, getattr(other, field))
-    if model is models.Agent:
+    if isinstance(survivor, models.Agent):
         models.Office.objects.filter(agent_id__in=other_pks).update(agent=survivor)
         agent_relations.move(survivor, other_pks)
     redirects = redirect._default_manager
@@ -155,7 +155,7 @@ def split(
     moved = variant_model._default_manager.filter(**{fk: record}, name__in=list(variant_names))
     moved.update(**{fk: new})
     variant_model._default_manager.filter(**{fk: new}, name=new.name).delete()
-    if isinstance(record, models.Agent):
+    if isinstance(record, models.Agent) and isinstance(new, models.Agent):
         agent_relations.split_off(record, new, relation_pks)
     _sync_names(model, [record.pk, new.pk])
     index_documents(sorted(document_pks))

@@ -109,9 +109,9 @@ def from_offices(agent_pks) -> int:
         return 0
     organisations = models.Agent.objects.filter(kind=models.Agent.ORGANISATION)
     named: dict[str, models.Agent] = {}
-    for org in organisations.prefetch_related("variants"):
-        for name in [org.name, *(v.name for v in org.variants.all())]:
-            named.setdefault(fold(name), org)
+    for known in organisations.prefetch_related("variants"):
+        for name in [known.name, *(v.name for v in known.variants.all())]:
+            named.setdefault(fold(name), known)
     relations = models.AgentRelation.objects
     offices = models.Office.objects.filter(
         agent_id__in=agent_pks, agent__kind=models.Agent.PERSON

@@ -117,14 +117,14 @@ class _Texts:
     def write(self) -> None:
         for model, pks in self.gone.items():
             if pks:  # one by one their post_delete would re-index the documents: paused
-                model.objects.filter(pk__in=pks).delete()
+                model._default_manager.filter(pk__in=pks).delete()
         stamp = now()
         for model, assets in self.changed.items():
             for asset in assets:
                 asset.updated_at = stamp
-            model.objects.bulk_update(assets, self.FIELDS, batch_size=200)
+            model._default_manager.bulk_update(assets, self.FIELDS, batch_size=200)
         for model, assets in self.new.items():
-            model.objects.bulk_create(assets, batch_size=200)
+            model._default_manager.bulk_create(assets, batch_size=200)
 
 
 class Writer:
@@ -174,8 +174,9 @@ class Writer:
         """``model``'s records by casefolded name (the first in the model's order wins, as
         ``filter(name__iexact=…).first()`` did), read once."""
         if model not in self._by_name:
-            found: dict[str, dj.Model] = {}
-            for obj in model._default_manager.order_by(*model._meta.ordering, "pk"):
+            found: dict[str, Any] = {}
+            records: Any = model._default_manager.order_by(*(model._meta.ordering or ()), "pk")
+            for obj in records:
                 found.setdefault(obj.name.casefold(), obj)
             self._by_name[model] = found
         return self._by_name[model]
@@ -384,12 +385,12 @@ class Writer:
                 self._office_pairs.setdefault(pk, set()).add((title, dates))
         have = self._office_pairs.setdefault(agent.pk, set())
         start = len(have)
-        rows = [corpus.Office(agent=agent, title=tidy(title, 500), dates=dates,
+        held = [corpus.Office(agent=agent, title=tidy(title, 500), dates=dates,
                               source=source[:300], position=start + n)
                 for n, (title, dates) in enumerate(offices)
                 if (tidy(title, 500), dates) not in have]  # fmt: skip
-        have.update((row.title, row.dates) for row in rows)
-        self._pending.setdefault(corpus.Office, []).extend(rows)
+        have.update((office.title, office.dates) for office in held)
+        self._pending.setdefault(corpus.Office, []).extend(held)
 
     def place(self, ref: PlaceRef) -> corpus.Place:
         key = ref.key or "name:" + normalise_name(ref.name)
@@ -527,6 +528,7 @@ class Writer:
             coll.save()
             if moved:  # its subtree's paths moved with it: the run's map follows
                 paths = dict(corpus.Collection.objects.values_list("pk", "path"))
+                held: Any
                 for held in [*self._by_pk.get(corpus.Collection, {}).values(),
                              *self._collections.values()]:  # fmt: skip
                     held.path = paths.get(held.pk, held.path)
@@ -614,16 +616,17 @@ class Writer:
                 else None
             )
             wanted = self._wanted_relations(rec)
-            texts = {
+            layers = {
                 model: self._wanted_texts(refs, rec.where)
                 for model, refs in ((corpus.Transcript, rec.transcripts),
                                     (corpus.Translation, rec.translations))
             }  # fmt: skip
-            plans.append((rec, doc, created, before, kind, rights, wanted, texts))
+            plans.append((rec, doc, created, before, kind, rights, wanted, layers))
         # 2. the new authorities, then the documents, in bulk
         self._save_authorities()
         stamp = now()
-        made, saved = [], []
+        made: list[corpus.Document] = []
+        saved: list[corpus.Document] = []
         for _rec, doc, created, before, kind, rights, *_ in plans:
             doc.doc_type, doc.rights = kind, rights
             if not created and self._scalars(doc) == before:

@@ -128,7 +128,7 @@ def content_stamp() -> str | None:
     alias = router.db_for_read(Document)
     connection = connections[alias]
     if connection.vendor == "sqlite":
-        if connection.is_in_memory_db():
+        if connection.is_in_memory_db():  # type: ignore[attr-defined]
             # A database in memory (the tests) has no file: its writes are counted as the
             # connection runs them (bulk and raw ones included).
             count_memory_writes(None, connection)
@@ -283,7 +283,7 @@ class FreshnessMiddleware:
             response = HttpResponse(body)
             for name, value in headers:
                 response[name] = value
-            response._chancery_kept = True
+            response._chancery_kept = True  # type: ignore[attr-defined]
             return response
         return None
 

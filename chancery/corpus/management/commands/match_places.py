@@ -74,11 +74,12 @@ class Report:
 def match_places() -> Report:
     report = Report()
     places = list(models.Place.objects.prefetch_related("variants").order_by("pk"))
-    found = {p.pk: identify(p) for p in places if not p.geonames}
+    identified = {p.pk: identify(p) for p in places if not p.geonames}
+    found = {pk: entry for pk, entry in identified.items() if entry is not None}
     taken = {p.geonames for p in places if p.geonames}
     wanted: dict[str, list[models.Place]] = {}
     for place in places:
-        if found.get(place.pk) is not None:
+        if place.pk in found:
             wanted.setdefault(found[place.pk].geonames, []).append(place)
         elif not place.geonames:
             report.unmatched.append(place.name)

@@ -102,7 +102,7 @@ class PostgresBackend(SearchBackend):
     def add(self, entries: list[IndexEntry]) -> None:
         if not entries:
             return
-        rows = []
+        rows: list[tuple] = []
         for e in entries:
             translation = e.translation or ("" if e.transcript else e.body)
             described = " ".join((e.title, e.summary, e.names, translation))
@@ -110,7 +110,7 @@ class PostgresBackend(SearchBackend):
             texts = [prepare(t) for t in (e.title, e.summary, e.names, translation,
                                           e.transcript, e.machine)]  # fmt: skip
             rows.append((e.pk, meta, text, *texts, word_count(*texts)))
-        pks = [row[0] for row in rows]
+        pks: list[int] = [row[0] for row in rows]
         with self._writer().cursor() as cursor:
             count_terms(cursor, pks, -1)  # the rows replaced, if any
             # The facts are read from the document rows in the same statement: the index

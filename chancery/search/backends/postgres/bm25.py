@@ -122,7 +122,7 @@ def prepare_terms(
     )
     found: dict[int, list[tuple[str, list[int]]]] = {}
     frequency: dict[str, int] = {}
-    documents, words = (rows[0][5], rows[0][6]) if rows else (0, 0)
+    totals = (rows[0][5], rows[0][6]) if rows else (0, 0)
     for i, lexeme, positions, df, prefix_df, _, _ in rows:
         found.setdefault(i, []).append((lexeme, positions))
         frequency[lexeme] = int(df or 0)
@@ -138,8 +138,8 @@ def prepare_terms(
         if key not in seen:
             seen.add(key)
             owner.readings.append(reading)
-    documents = int(documents or 0)
-    average = (int(words or 0) / documents if documents else 0) or 1.0
+    documents = int(totals[0] or 0)
+    average = (int(totals[1] or 0) / documents if documents else 0) or 1.0
     return ranked, Statistics(documents, average, frequency)
 
 
@@ -147,7 +147,8 @@ def lexeme_condition(ranked: list[RankedTerm]) -> tuple[str, list]:
     """SQL keeping the entries of a vector's ``unnest`` (alias ``u``) a term may hit."""
     exact = sorted({lx for s in ranked for r in s.readings if not r.prefix for _, lx in r.lexemes})
     prefixes = sorted({r.lexemes[0][1] for s in ranked for r in s.readings if r.prefix})
-    sql, params = "u.lexeme = ANY(%s)", [exact]
+    sql = "u.lexeme = ANY(%s)"
+    params: list[object] = [exact]
     for p in prefixes:
         sql += " OR starts_with(u.lexeme, %s)"
         params.append(p)

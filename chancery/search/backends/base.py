@@ -74,7 +74,7 @@ class IndexEntry:
     translation: str = ""
     transcript: str = ""
     machine: str = ""
-    #: What engines that filter and count by themselves need (see ``indexing.read_entries``).
+    #: What engines that filter and count by themselves need (see ``entries.read_entries``).
     facts: dict | None = None
     #: [(layer, plain text, cut)] of each text apart, its HTML cut at
     #: ``snippets.SNIPPET_HEAD`` characters: what engines that keep the hits' texts

@@ -23,7 +23,8 @@ from django.db.models.functions import ExtractYear
 from chancery.corpus.models import Collection, Document, Membership
 
 from ..facets import FACETS, FacetValue
-from ..plan import FacetFilter, SearchPlan, decade_value
+from ..filters import FacetFilter
+from ..plan import SearchPlan, decade_value
 
 
 def _date_order(descending: bool) -> list:

@@ -7,7 +7,8 @@ import re
 import tantivy
 
 from ...analysis import cyrillic_prefix, fold, only_stopwords, query_tokens
-from ...plan import LAYER_FIELDS, TEXT_FIELDS, FacetFilter, SearchPlan
+from ...filters import FacetFilter
+from ...plan import LAYER_FIELDS, TEXT_FIELDS, SearchPlan
 from ...query import ParsedQuery, Term
 from .schema import ANALYZERS, COLUMNS, SCHEMA, ordinal
 

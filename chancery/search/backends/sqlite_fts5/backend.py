@@ -1,15 +1,5 @@
-"""SQLite FTS5: the embedded engine.
-
-One FTS5 table, ``search_fts``, keyed by the document's primary key (its rowid), with a
-column per field and text layer, weighted in bm25: title 10, summary 4, names 2,
-translation 1, transcript 1, the scans' machine-read text 0.5. The tokenizer is porter
-over unicode61 with diacritics removed ("Gdańsk" finds "Gdansk", "treaties" finds
-"treaty"); Russian stemming and CJK
-bigrams are applied in Python (:mod:`chancery.search.analysis`) on both sides.
-
-A second, small table ``search_words`` (title, summary and names, unstemmed) and its
-``fts5vocab`` view are the archive's vocabulary for "did you mean".
-"""
+"""The FTS5 engine: FTS5 matches and ranks (bm25, then the shared reranking); the ORM
+(:mod:`chancery.search.backends.orm`) filters, counts and orders."""
 
 from __future__ import annotations
 
@@ -21,30 +11,27 @@ from django.db.models.expressions import RawSQL
 
 from chancery.corpus.models import Document
 
-from .. import ranking
-from ..analysis import analyse, cyrillic_prefix, fold, query_tokens
-from ..facets import FacetValue
-from ..plan import LAYER_FIELDS, TEXT_FIELDS, SearchPlan
-from ..query import ParsedQuery, Term
-from ..suggest import most_used, neighbours
-from . import orm
-from .base import IndexEntry, Ranked, SearchBackend
-
-TABLE = "search_fts"
-COLUMNS = tuple(TEXT_FIELDS)
-TOKENIZE = "porter unicode61 remove_diacritics 2"
-#: ``words`` (not indexed, first so it is read without touching the texts) is the
-#: document's length in words, for the length adjustment below.
-CREATE_SQL = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
-    f"words UNINDEXED, {', '.join(COLUMNS)}, tokenize = '{TOKENIZE}')"
+from ... import ranking
+from ...analysis import analyse, fold, query_tokens
+from ...facets import FacetValue
+from ...plan import TEXT_FIELDS, SearchPlan
+from ...query import ParsedQuery, Term
+from ...suggest import most_used, neighbours
+from .. import orm
+from ..base import IndexEntry, Ranked, SearchBackend
+from .compile import (
+    _coverage_sql,
+    _group,
+    _match_sql,
+    _term,
+    firm_expression,
+    group_expressions,
+    proximity_expression,
+    sure_expression,
+    title_expression,
 )
-WORDS = "search_words"
-CREATE_WORDS_SQL = [
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS} USING fts5("
-    "words, tokenize = 'unicode61 remove_diacritics 2')",
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS}_vocab USING fts5vocab({WORDS}, 'row')",
-]
+from .schema import COLUMNS, TABLE, WORDS
+
 #: The vocabulary's words by database, as last read: {database name: (read at, words)}.
 #: Read whole once (a few milliseconds for tens of thousands of words) and kept
 #: ``WORDS_TTL`` seconds, dropped at once when this process writes the index: a batch of
@@ -56,95 +43,8 @@ HITS_TABLES = 4
 _hits_counter = 0
 
 
-def _term(term: Term) -> str | None:
-    tokens = query_tokens(term.text, prefix=term.prefix)
-    if not tokens:
-        return None
-    quoted = '"' + " ".join(tokens).replace('"', '""') + '"'
-    if len(tokens) == 1 and not term.prefix and cyrillic_prefix(tokens[0]):
-        # Snowball stems a surname's nominative shorter than its other cases
-        # (Хрущев -> хрущ, Хрущёвым -> хрущев): the stem also matches as a prefix.
-        return quoted + " *"
-    return quoted + " *" if term.prefix else quoted
-
-
-def _group(group: list[Term], layer: str | None) -> str | None:
-    parts = []
-    for columns, terms in _by_columns(group, layer).items():
-        alternatives = [a for a in (_term(t) for t in terms) if a]
-        if not alternatives:
-            continue
-        expr = alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
-        parts.append(f"{{{columns}}} : {expr}" if columns else expr)
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
-
-
-def _by_columns(group: list[Term], layer: str | None) -> dict[str, list[Term]]:
-    out: dict[str, list[Term]] = {}
-    for term in group:
-        columns = "title" if term.field == "title" else LAYER_FIELDS.get(layer or "", "")
-        out.setdefault(columns, []).append(term)
-    return out
-
-
-def group_expressions(parsed: ParsedQuery) -> list[str]:
-    return [e for e in (_group(g, parsed.layer) for g in parsed.groups) if e]
-
-
-def _match_sql(expression: str) -> tuple[str, list]:
-    return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]  # noqa: S608
-
-
-def _coverage_sql(expressions: list[str], at_least: int) -> tuple[str, list]:
-    """Rows matching at least ``at_least`` of the expressions, with how many they match."""
-    union = " UNION ALL ".join(
-        f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608
-        for _ in expressions
-    )
-    sql = f"SELECT rowid, count(*) AS n FROM ({union}) GROUP BY rowid HAVING count(*) >= %s"  # noqa: S608
-    return sql, [*expressions, at_least]
-
-
-def title_expression(parsed: ParsedQuery) -> str | None:
-    """Every typed word group in the title (name variants count as typed)."""
-    parts = []
-    for group in parsed.groups:
-        alternatives = [a for a in (_term(t) for t in group) if a]
-        if not alternatives:
-            return None
-        parts.append("{title} : (" + " OR ".join(alternatives) + ")")
-    return " AND ".join(parts) if parts else None
-
-
-def any_expression(terms: list[Term]) -> str | None:
-    alternatives = [a for a in (_term(t) for t in terms) if a]
-    return " OR ".join(alternatives) if alternatives else None
-
-
-def firm_expression(plan: SearchPlan) -> str | None:
-    """Any typed or curated form of a name that also has generated spellings (a document
-    matching none ranks lower, see ``SearchPlan.firm_terms``); None: nothing generated."""
-    return any_expression(plan.firm_terms())
-
-
-def sure_expression(plan: SearchPlan) -> str | None:
-    """Any form but the close spellings of a widened word (``SearchPlan.sure_terms``)."""
-    return any_expression(plan.sure_terms())
-
-
-def proximity_expression(plan: SearchPlan) -> str | None:
-    """NEAR() of the typed words when several were typed: close together ranks higher."""
-    tokens = plan.near_tokens()
-    if not tokens:
-        return None
-    quoted = " ".join('"' + t.replace('"', '""') + '"' for t in tokens)
-    return f"NEAR({quoted}, {plan.near_window(tokens)})"
-
-
 class SQLiteFTS5Backend(SearchBackend):
-    """FTS5 matches and ranks; the ORM (:mod:`.orm`) filters, counts and orders."""
+    """FTS5 matches and ranks; the ORM (:mod:`..orm`) filters, counts and orders."""
 
     vendor = "sqlite"
     database = "sqlite"

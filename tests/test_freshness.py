@@ -138,3 +138,19 @@ def test_static_files_are_kept_for_good_once_collected(settings, tmp_path):
     assert response["Content-Encoding"] in ("gzip", "br")
     plain = middleware(RequestFactory().get("/static/chancery/site.css"))
     assert "immutable" not in plain["Cache-Control"]  # an unhashed name may change
+
+
+@needs_stamp
+def test_a_page_holding_a_csrf_token_is_never_shared(client, settings, kept_pages):
+    """A reader's CSRF token reveals the secret of their cookie: a page holding one is
+    neither kept for the next reader nor given an ETag."""
+    from django.test import Client
+
+    settings.ROOT_URLCONF = "tests.csrf_urls"
+    settle()
+    first = client.get("/form/")
+    second = Client().get("/form/")
+    assert first.status_code == second.status_code == 200
+    assert not first.has_header("ETag") and not second.has_header("ETag")
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    assert first.content != second.content

@@ -31,7 +31,8 @@ from anonymous readers:
   before the next write is answered without running the view.
 
 A signed-in user (an editor may see drafts) gets neither: ``Cache-Control: private,
-no-store`` and no ETag. A response that sets a cookie, or is not a plain 200, is not kept.
+no-store`` and no ETag. A response that sets a cookie, holds a CSRF token, or is not a
+plain 200, is neither kept nor given an ETag.
 """
 
 from __future__ import annotations
@@ -302,6 +303,9 @@ class FreshnessMiddleware:
             or response.streaming
             or getattr(response, "_chancery_kept", False)
             or response.cookies  # never keep a page that sets a cookie
+            # nor one holding a CSRF token: the token is this reader's own (its cookie
+            # is only set further out, by CsrfViewMiddleware, after this middleware)
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             or response.has_header("Cache-Control")  # a view that says how to keep it
         ):
             return response

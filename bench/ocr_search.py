@@ -4,7 +4,8 @@ Run: .venv/bin/python bench/ocr_search.py [ROUNDS] [--volumes N] [--home DIR]
 A scratch SQLite archive (its own CHANCERY_HOME) gets N FRUS volumes (default 2) to search
 and 12 scanned A4 pages to read. Each round runs three contenders one after the other:
 no workers; two ``chancery worker`` processes reading the scans at normal priority
-(CHANCERY_WORKER_NICE=0); the same two at nice 10. In each, GET /search/ (the full HTML
+(CHANCERY_WORKER_NICE=0); the same two at nice 10; one at nice 10 (what ``make run``
+starts). In each, GET /search/ (the full HTML
 page, through Django's test client in this process) is timed for a fixed query set, and the
 1-minute load average and this process's CPU time are taken; per contender the report
 gives p50/p95 of every round's requests, mean load and pages read while searching.
@@ -38,7 +39,13 @@ FRUS = Path("/work/shared/corpora/frus")
 QUERIES = ["treaty", "indemnity", "government", "minister legation protest", '"open door"']
 PAGES = 12
 REPEAT = 8  # each query per round: about 20 s of searching
-CONTENDERS = [("no workers", None), ("2 workers, nice 0", 0), ("2 workers, nice 10", 10)]
+#: (name, niceness, workers)
+CONTENDERS = [
+    ("no workers", None, 0),
+    ("2 workers, nice 0", 0, 2),
+    ("2 workers, nice 10", 10, 2),
+    ("1 worker, nice 10", 10, 1),
+]
 
 
 def page_png(seed: int) -> bytes:
@@ -157,10 +164,10 @@ def main() -> None:
     search_round(client)  # warm caches
     results: dict[str, dict[str, list[float]]] = {
         name: {"times": [], "load": [], "cpu": [], "pages": [], "wcpu": []}
-        for name, _ in CONTENDERS
+        for name, _, _ in CONTENDERS
     }
     for r in range(rounds):
-        for name, nice in CONTENDERS:
+        for name, nice, count in CONTENDERS:
             workers: list[subprocess.Popen] = []
             if nice is not None:
                 requeue(scans)
@@ -169,9 +176,9 @@ def main() -> None:
                     subprocess.Popen(  # noqa: S603
                         [CHANCERY, "worker", "--verbosity", "0"], env=env, start_new_session=True
                     )
-                    for _ in range(2)
+                    for _ in range(count)
                 ]
-                time.sleep(5)  # both at work on a page
+                time.sleep(5)  # at work on a page
             times, cpu = search_round(client)
             load = os.getloadavg()[0]
             pages = MachineText.objects.count()
@@ -194,7 +201,7 @@ def main() -> None:
             )
     print("\n| Contender | requests | p50 | p95 | CPU per round: search | workers | load |")
     print("|---|---|---|---|---|---|---|")
-    for name, _ in CONTENDERS:
+    for name, _, _ in CONTENDERS:
         t = sorted(results[name]["times"])
         p95 = t[int(len(t) * 0.95) - 1]
         print(

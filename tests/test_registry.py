@@ -28,8 +28,8 @@ CHANCERY = Path(__file__).resolve().parent.parent / "chancery"
 
 ENGINE_FILES = {  # the engines' own files: held to the registry by the engine contract's tests
     "search/backends",
-    *(f"search/{n}.py" for n in ("query", "ranking", "snippets", "indexing", "budget",
-                                 "variants", "analysis")),
+    *(f"search/{n}.py" for n in ("query", "ranking", "snippets", "indexing", "entries",
+                                 "budget", "variants", "expansion", "analysis")),
 }  # fmt: skip
 
 needs_fts5 = pytest.mark.skipif(

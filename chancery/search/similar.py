@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from .analysis import STOPWORDS, fold, word_key
 from .query import SIMILAR, ParsedQuery, Term
+from .suggest import MAX_LENGTH
 
 #: Fewer letters than this: too many other words are one edit away ("Hay", "Day").
 MIN_LENGTH = 5
@@ -61,7 +62,11 @@ def _word(group: list[Term]) -> str | None:
     if term.field or term.prefix or term.phrase or term.variant or " " in term.text:
         return None
     word = fold(term.text)
-    if len(word) < MIN_LENGTH or not (word.isalpha() and word.isascii()) or word in STOPWORDS:
+    if (
+        not MIN_LENGTH <= len(word) <= MAX_LENGTH
+        or not (word.isalpha() and word.isascii())
+        or word in STOPWORDS
+    ):
         return None
     return word
 

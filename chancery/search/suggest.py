@@ -37,6 +37,11 @@ def distance(a: str, b: str, limit: int = 2) -> int:
     return previous[-1]
 
 
+#: More letters than this: no word of any language the archive holds, and its ~54 × length
+#: neighbours would make one look-up cost what a whole search may (a 1,000-letter word).
+MAX_LENGTH = 40
+
+
 def neighbours(word: str) -> set[str]:
     """Every string one edit from ``word`` (folded, Latin letters): a letter deleted,
     added or changed, or two neighbouring letters swapped. About 54 × its length."""
@@ -58,7 +63,7 @@ def most_used(found: dict[str, int], limit: int) -> list[tuple[str, int]]:
 def correct(word: str, backend) -> str | None:
     """A better-attested spelling of ``word`` from the engine's vocabulary, or None."""
     folded = fold(word)
-    if len(folded) < 4 or not folded.isalpha():
+    if not 4 <= len(folded) <= MAX_LENGTH or not folded.isalpha():
         return None
     best = _one_edit(folded, backend) or _two_edits(folded, backend)
     if best:

@@ -33,6 +33,7 @@ HOME = Path(
 )
 os.environ.update(CHANCERY_HOME=str(HOME), DJANGO_SETTINGS_MODULE="chancery.settings")
 os.environ.update(CHANCERY_OCR="off")  # this process queues the jobs itself
+os.environ.update(CHANCERY_PAGE_CACHE_MB="0")  # every search run, not a kept page
 os.environ.pop("CHANCERY_DATABASE_URL", None)
 CHANCERY = str(Path(sys.executable).with_name("chancery"))
 FRUS = Path("/work/shared/corpora/frus")

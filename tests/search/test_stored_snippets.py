@@ -10,18 +10,15 @@ included — and a text's own markup stays escaped on every engine.
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 
 from chancery.corpus.models import Transcript
 from chancery.ocr.models import MachineText
-from chancery.search.backends import _backend_class, get_backend
-from chancery.search.backends import tantivy as tantivy_engine
-from chancery.search.indexing import reindex
+from chancery.search.backends import get_backend
 from chancery.search.query import SearchQuery
 from chancery.search.snippets import SNIPPET_HEAD, marks_for
 from tests.factories import DocumentFactory
 from tests.iiif.scans import add_scan, image_bytes, page_image
+from tests.search.test_contract import use
 
 ENGINES = ["fts5", "postgres", "tantivy"]
 QUERIES = [
@@ -33,16 +30,6 @@ QUERIES = [
     "Khrush*",
     "ratified",  # beyond the stored head of a long text: read again whole
 ]
-
-
-def use(settings, tmp_path, name: str):
-    engine = _backend_class(django_settings.SEARCH_BACKENDS[name])
-    if engine.database not in (None, connection.vendor):
-        pytest.skip(f"the {name} engine's index lives in {engine.database}")
-    settings.SEARCH_BACKEND = settings.SEARCH_BACKENDS[name]
-    settings.SEARCH_INDEX_DIR = tmp_path / "index"
-    tantivy_engine.forget_index()
-    reindex()
 
 
 @pytest.fixture

@@ -76,6 +76,8 @@ def setup(home: Path):
     os.environ["CHANCERY_HOME"] = str(home)
     # No time limit: a slow request is timed, not answered 503 (production default: 5 s).
     os.environ["CHANCERY_SEARCH_TIMEOUT"] = "0"
+    # Every round runs the search: a page kept from the warm-up would time a memory read.
+    os.environ["CHANCERY_PAGE_CACHE_MB"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chancery.settings")
     import django
 

@@ -15,10 +15,23 @@ from ..base import Ranked
 from .query import COVERAGE, SORT_FIELDS, UNDATED, analysed, one_of, plan_query, term_in, term_query
 from .schema import COLUMNS, SCHEMA, int_values, open_index
 
+#: The page a search is first counted for (the search page's first page, ten hits): the
+#: count comes from the search that finds its hits (Tantivy counts while it collects).
+FIRST_PAGE = (0, 10)
+#: The bits of a pool document's score in the one query that finds what the rerank
+#: needs (``Searching.flags``): constant scores, powers of two, summed exactly in f32.
+NEAR, IN_TITLE, FIRM, SURE = 1, 2, 4, 8
+
 
 class Searching:
     """One plan against the index as last committed by any process (a reload costs
-    ~0.1 ms, so a request served by one worker sees what another just wrote)."""
+    ~0.1 ms, so a request served by one worker sees what another just wrote).
+
+    One evaluation per part of a page: the search that collects the page's hits (the
+    reranked pool, or a page in a stored order) also counts them; every facet, the years
+    and the decades come from one aggregation (:meth:`summary`); what the rerank needs to
+    know of the pool (words close, in the title, found by which spellings) from one query
+    over the pool (:meth:`flags`); the snippets' excerpts from the pool's addresses."""
 
     def __init__(self, plan: SearchPlan):
         index = open_index()
@@ -26,8 +39,35 @@ class Searching:
         self.plan = plan
         self.searcher = index.searcher()
         self.query = plan_query(plan)
-        self.count = self.count_of(self.query)
+        self._count: int | None = None
         self._summary: dict[str, dict] | None = None
+        #: (pool size, [(score, address)], [pk]) of the last ranked search.
+        self._pool: tuple[int, list, list[int]] | None = None
+        #: (sort, offset, limit) -> [pk] of the pages in a stored order.
+        self._pages: dict[tuple[str, int, int], list[int]] = {}
+        #: pk -> address of every document collected so far (for the excerpts).
+        self._addresses: dict[int, Any] = {}
+        #: Searcher calls made (what the tests count: one evaluation per part).
+        self.evaluations = 0
+
+    def _search(self, query: tantivy.Query, limit: int, **options) -> Any:
+        """The searcher's search (its result's ``count`` is filled when counting; the stub
+        omits it)."""
+        self.evaluations += 1
+        return self.searcher.search(query, limit, **options)
+
+    @property
+    def count(self) -> int:
+        """How many documents the plan finds: counted by the search of the first page (or
+        the summary) when one ran, else by that search run now."""
+        if self._count is None:
+            offset, limit = FIRST_PAGE
+            if self.plan.ranks:
+                self._ranked(offset + limit + ranking.RERANK_POOL)
+            else:
+                self._in_order(self.plan.sort, offset, limit)
+        assert self._count is not None
+        return self._count
 
     @property
     def summarised(self) -> bool:
@@ -42,8 +82,7 @@ class Searching:
         return self._summary
 
     def count_of(self, query: tantivy.Query) -> int:
-        # The stub omits SearchResult.count (filled when searching with count=True).
-        return self.searcher.search(query, 1, count=True).count  # type: ignore[attr-defined]
+        return self._search(query, 1, count=True).count
 
     def pks(self, hits) -> list[int]:
         return int_values(self.searcher, "pk", [address for _, address in hits])
@@ -51,115 +90,118 @@ class Searching:
     def aggregate(self, fields: list[str], missing: dict[str, int]) -> dict[str, dict]:
         """{field: {value: documents}} over every match (Tantivy terms aggregations)."""
         budget.check()  # no timeout in the binding: the time limit is checked between steps
-        aggregations = {
+        aggregations: dict[str, dict] = {
             name: {"terms": {"field": name, "size": 65_000, "min_doc_count": 1}} for name in fields
         }
         for name, value in missing.items():
             aggregations[name]["terms"]["missing"] = value
+        aggregations["matched"] = {"value_count": {"field": "pk"}}
+        self.evaluations += 1
         buckets = self.searcher.aggregate(self.query, aggregations)
+        if self._count is None:
+            self._count = int(buckets["matched"]["value"])
         return {
             name: {b["key"]: b["doc_count"] for b in buckets[name]["buckets"]} for name in fields
         }
 
+    def _ranked(self, pool: int) -> tuple[list, list[int]]:
+        """The best ``pool`` matches by BM25 and their pks, counting every match."""
+        if self._pool is None or self._pool[0] != pool:
+            budget.check()
+            found = self._search(self.query, pool, count=True)
+            self._count = found.count
+            pks = self.pks(found.hits)
+            self._pool = (pool, found.hits, pks)
+            self._addresses.update(zip(pks, (a for _, a in found.hits), strict=True))
+        return self._pool[1], self._pool[2]
+
     def by_relevance(self, offset: int, limit: int) -> Ranked:
         """BM25 picks the best candidates (most word groups first, see ``COVERAGE``);
         :mod:`chancery.search.ranking` reranks them like every engine."""
-        pool = offset + limit + ranking.RERANK_POOL
+        hits, pks = self._ranked(offset + limit + ranking.RERANK_POOL)
+        lengths = int_values(self.searcher, "words", [address for _, address in hits])
         budget.check()
-        hits = self.searcher.search(self.query, pool).hits
-        addresses = [address for _, address in hits]
-        pks = int_values(self.searcher, "pk", addresses)
-        lengths = int_values(self.searcher, "words", addresses)
-        budget.check()
-        near, in_title, weak = self._near(pks), self._in_title(pks), self._generated_only(pks)
-        weakest = self._found_only_without(pks, self.plan.sure_terms())
+        flags = self.flags(pks)
         parsed = self.plan.parsed
         groups = len(parsed.groups)
         candidates = []
         for (score, _), pk, words in zip(hits, pks, lengths, strict=True):
             covered = int(score // COVERAGE) if parsed.min_match else groups
             bm25 = score - covered * COVERAGE if parsed.min_match else score
+            near, in_title, generated_only, similar_only = flags[pk]
             candidates.append(
                 ranking.Candidate(
                     pk,
                     bm25,
                     covered,
                     words=words or 0,
-                    near=pk in near,
-                    in_title=pk in in_title,
-                    generated_only=pk in weak,
-                    similar_only=pk in weakest,
+                    near=near,
+                    in_title=in_title,
+                    generated_only=generated_only,
+                    similar_only=similar_only,
                 )
             )
         return ranking.rerank(candidates, groups, offset, limit)
 
-    def shown(self, pks: list[int]) -> dict[int, list[tuple[str, str, bool]]]:
-        """{pk: [(layer, plain text, cut)]} of these documents' stored excerpts (one search
-        for their addresses, then the document store)."""
-        if not pks:
-            return {}
-        hits = self.searcher.search(one_of("pk", pks), len(pks)).hits
-        out: dict[int, list[tuple[str, str, bool]]] = {}
-        for _, address in hits:
-            stored = self.searcher.doc(address)
-            pk = stored["pk"][0]
-            raw = stored.get_first("shown")
-            out[pk] = [(layer, text, cut) for layer, text, cut in json.loads(raw)] if raw else []
-        return out
+    def flags(self, pks: list[int]) -> dict[int, tuple[bool, bool, bool, bool]]:
+        """{pk: (words close, every group in the title, found only by spellings made by
+        rule, found only by close spellings)} of the pool, from one query over it: each
+        test a constant-score clause worth its bit (``NEAR``, ``IN_TITLE``, ``FIRM``,
+        ``SURE``), so a document's score is the sum of the bits it has (exact in f32)."""
+        firm = self._spellings(self.plan.firm_terms())
+        sure = self._spellings(self.plan.sure_terms())
+        tests = [(NEAR, self._near()), (IN_TITLE, self._in_title()), (FIRM, firm), (SURE, sure)]
+        clauses = [(bit, q) for bit, q in tests if isinstance(q, tantivy.Query)]
+        bits = dict.fromkeys(pks, 0)
+        if clauses and pks:
+            query = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, tantivy.Query.const_score_query(one_of("pk", pks), 0.0))]
+                + [(tantivy.Occur.Should, _worth(q, bit)) for bit, q in clauses]
+            )  # fmt: skip
+            found = self._search(query, len(pks), count=False).hits
+            for (score, _), pk in zip(found, self.pks(found), strict=True):
+                bits[pk] = round(score)
+        return {
+            pk: (
+                bool(b & NEAR),
+                bool(b & IN_TITLE),
+                firm is not None and (firm is False or not b & FIRM),
+                sure is not None and (sure is False or not b & SURE),
+            )
+            for pk, b in bits.items()
+        }
 
-    def in_order(self, sort: str, offset: int, limit: int) -> Ranked:
-        field, order = SORT_FIELDS.get(sort, SORT_FIELDS["date"])
-        if limit <= 0:  # Tantivy panics on an empty page (an export of no match asks one)
-            return []
-        hits = self.searcher.search(
-            self.query, limit, order_by_field=field, order=order, offset=offset
-        ).hits
-        return [(pk, None, {}) for pk in self.pks(hits)]
+    def _spellings(self, terms: list) -> tantivy.Query | bool | None:
+        """A query matching any of ``terms``; None when there is no term (no document is
+        found only without them), False when none of them can match (every document is)."""
+        if not terms:
+            return None
+        parts = [q for q in (term_query(t, self.plan.parsed.layer) for t in terms) if q]
+        if not parts:
+            return False
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
 
-    def _among(self, pks: list[int], query: tantivy.Query) -> set[int]:
-        """Which of these documents match ``query``."""
-        both = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, one_of("pk", pks)), (tantivy.Occur.Must, query)]
-        )
-        return set(self.pks(self.searcher.search(both, len(pks)).hits))
-
-    def _in_title(self, pks: list[int]) -> set[int]:
-        """Of these documents, those whose title holds every word group."""
+    def _in_title(self) -> tantivy.Query | None:
+        """Every word group in the title (None: no group, or one that cannot be there)."""
         clauses = []
         for group in self.plan.parsed.groups:
             parts = [q for q in (term_in("title", t) for t in group) if q is not None]
             if not parts:
-                return set()
+                return None
             clauses.append(
                 (tantivy.Occur.Must, tantivy.Query.boolean_query(
                     [(tantivy.Occur.Should, q) for q in parts]
                 ))
             )  # fmt: skip
-        if not clauses or not pks:
-            return set()
-        return self._among(pks, tantivy.Query.boolean_query(clauses))
+        return tantivy.Query.boolean_query(clauses) if clauses else None
 
-    def _generated_only(self, pks: list[int]) -> set[int]:
-        """Of these documents, those found only by spellings generated by rule."""
-        return self._found_only_without(pks, self.plan.firm_terms())
-
-    def _found_only_without(self, pks: list[int], terms: list) -> set[int]:
-        """Of these documents, those matching none of ``terms`` (none when no term)."""
-        if not terms or not pks:
-            return set()
-        parts = [q for q in (term_query(t, self.plan.parsed.layer) for t in terms) if q]
-        if not parts:
-            return set(pks)
-        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
-        return set(pks) - self._among(pks, query)
-
-    def _near(self, pks: list[int]) -> set[int]:
-        """Of these documents, those where the typed words stand close together."""
+    def _near(self) -> tantivy.Query | None:
+        """The typed words close together in any text field (None: fewer than two)."""
         words = analysed(self.plan.near_tokens())
-        if len(words) < 2 or not pks:
-            return set()
+        if len(words) < 2:
+            return None
         slop = self.plan.near_window(words)
-        near = tantivy.Query.boolean_query(
+        return tantivy.Query.boolean_query(
             [
                 (
                     tantivy.Occur.Should,
@@ -168,7 +210,66 @@ class Searching:
                 for column in COLUMNS
             ]
         )
-        return self._among(pks, near)
+
+    def shown(self, pks: list[int]) -> dict[int, list[tuple[str, str, bool]]]:
+        """{pk: [(layer, plain text, cut)]} of these documents' stored excerpts, read from
+        the document store at the addresses the page's search found them at (one search
+        for those it did not)."""
+        if not pks:
+            return {}
+        unknown = [pk for pk in pks if pk not in self._addresses]
+        if unknown:
+            hits = self._search(one_of("pk", unknown), len(unknown), count=False).hits
+            self._addresses.update(zip(self.pks(hits), (a for _, a in hits), strict=True))
+        out: dict[int, list[tuple[str, str, bool]]] = {}
+        for pk in pks:
+            address = self._addresses.get(pk)
+            if address is None:
+                continue
+            raw = self.searcher.doc(address).get_first("shown")
+            out[pk] = [(layer, text, cut) for layer, text, cut in json.loads(raw)] if raw else []
+        return out
+
+    def in_order(self, sort: str, offset: int, limit: int) -> Ranked:
+        if limit <= 0:  # Tantivy panics on an empty page (an export of no match asks one)
+            return []
+        return [(pk, None, {}) for pk in self._in_order(sort, offset, limit)]
+
+    def _in_order(self, sort: str, offset: int, limit: int) -> list[int]:
+        """One page in a stored order (counting every match on the first search)."""
+        key = (sort, offset, limit)
+        if key not in self._pages:
+            field, order = SORT_FIELDS.get(sort, SORT_FIELDS["date"])
+            found = self._search(
+                self.query,
+                limit,
+                count=self._count is None,
+                order_by_field=field,
+                order=order,
+                offset=offset,
+            )
+            if self._count is None:
+                self._count = found.count
+            pks = self.pks(found.hits)
+            self._addresses.update(zip(pks, (a for _, a in found.hits), strict=True))
+            self._pages[key] = pks
+        return self._pages[key]
+
+
+def _worth(query: tantivy.Query, bit: int) -> tantivy.Query:
+    """``query`` matching as itself and scoring exactly ``bit``. Not a constant-score
+    query: tantivy-py 0.27's constant-score query over a phrase matches the documents holding
+    its words anywhere (positions unchecked); the query scored 0 and an all-documents
+    clause worth the bit keep the phrase's own matching."""
+    return tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Must, tantivy.Query.boost_query(query, 0.0)),
+            (
+                tantivy.Occur.Should,
+                tantivy.Query.const_score_query(tantivy.Query.all_query(), float(bit)),
+            ),
+        ]
+    )
 
 
 #: Facet value labels by facet: {name: (read at, {key: (value, label)})}. A broad search

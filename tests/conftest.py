@@ -37,6 +37,15 @@ def _no_kept_pages(settings):
     settings.PAGE_CACHE_BYTES = 0
 
 
+@pytest.fixture(autouse=True)
+def _nothing_kept_from_another_test():
+    """A test's rolled-back writes do not move the archive's stamp: what searches kept
+    under it (chancery.search.kept) is forgotten between tests."""
+    from chancery.search import kept
+
+    kept.forget()
+
+
 @pytest.fixture
 def demo(db):
     """The demo archive, loaded through the same code as `chancery demo`."""

@@ -17,6 +17,7 @@ from chancery.corpus.models import Agent
 
 from . import romanise
 from .analysis import fold, fold_key
+from .kept import kept
 from .models import NameForm
 from .query import ParsedQuery, Term
 from .variants import token_form
@@ -72,6 +73,11 @@ RARE_AT_LEAST = 5
 SURNAME_SCHEME = "surname alone"
 
 
+def _engine(archive: Archive) -> str:
+    """The engine (its class) an answer kept in :mod:`.kept` came from."""
+    return type(archive).__qualname__
+
+
 class _Rarity:
     """The engine's document frequencies, asked once each (None: no engine to ask)."""
 
@@ -84,12 +90,20 @@ class _Rarity:
         if self.archive is None:
             return 0
         if word not in self.found:
-            self.found[word] = self.archive.document_frequency(word)
+            archive = self.archive
+            self.found[word] = kept(
+                ("frequency", _engine(archive), word), lambda: archive.document_frequency(word)
+            )
         return self.found[word]
 
     def limit(self) -> float:
         if self._size is None:
-            self._size = self.archive.archive_size() if self.archive is not None else 0
+            archive = self.archive
+            self._size = (
+                kept(("archive size", _engine(archive)), archive.archive_size)
+                if archive is not None
+                else 0
+            )
         return max(RARE_AT_LEAST, RARE_SHARE * self._size)
 
     def common(self, word: str) -> bool:
@@ -97,6 +111,20 @@ class _Rarity:
 
     def rare(self, word: str) -> bool:
         return self.archive is not None and 0 < self.frequency(word) <= self.limit()
+
+
+def _name_forms(keys: set[str]) -> tuple[dict[str, list[tuple[str, str]]], dict[str, set[str]]]:
+    """({group: [(name, key)]}, {key: groups}) of the variants table's groups holding any
+    of ``keys`` (one query)."""
+    groups_of = NameForm.objects.filter(key__in=keys).values("group")
+    forms: dict[str, list[tuple[str, str]]] = {}
+    by_key: dict[str, set[str]] = {}
+    for group_id, name, key in NameForm.objects.filter(group__in=groups_of).values_list(
+        "group", "name", "key"
+    ):
+        forms.setdefault(group_id, []).append((name, key))
+        by_key.setdefault(key, set()).add(group_id)
+    return forms, by_key
 
 
 def expand(parsed: ParsedQuery, archive: Archive | None = None) -> ParsedQuery:
@@ -107,14 +135,7 @@ def expand(parsed: ParsedQuery, archive: Archive | None = None) -> ParsedQuery:
     keys = _candidates(parsed)
     if not keys:
         return _with_generated(parsed, parsed.groups, list(parsed.expansions), rarity)
-    groups_of = NameForm.objects.filter(key__in=keys).values("group")
-    forms: dict[str, list[tuple[str, str]]] = {}
-    by_key: dict[str, set[str]] = {}
-    for group_id, name, key in NameForm.objects.filter(group__in=groups_of).values_list(
-        "group", "name", "key"
-    ):
-        forms.setdefault(group_id, []).append((name, key))
-        by_key.setdefault(key, set()).add(group_id)
+    forms, by_key = kept(("name forms", frozenset(keys)), lambda: _name_forms(keys))
     if not by_key:
         return _with_generated(parsed, parsed.groups, list(parsed.expansions), rarity)
 

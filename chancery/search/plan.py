@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from django.db.models import Q
@@ -31,6 +32,7 @@ from .analysis import query_tokens
 from .expansion import expand
 from .facets import FACETS, FacetSpec, FacetValue
 from .filters import FIELD_FILTERS, DateBound, FacetFilter, RecordFilter, date_bounds
+from .kept import kept as until_write
 from .query import FieldFilter, ParsedQuery, SearchQuery, Term
 
 #: The indexed text fields and their weights (BM25 on SQLite and Tantivy; PostgreSQL's
@@ -217,6 +219,10 @@ def compile_plan(query: SearchQuery, backend: Any, restrictions: Sequence[Q] = (
 
 
 def _facet_filter(name: str, values: tuple[str, ...]) -> FacetFilter:
+    return until_write(("facet filter", name, values), lambda: _resolve_facet(name, values))
+
+
+def _resolve_facet(name: str, values: tuple[str, ...]) -> FacetFilter:
     spec = FACETS[name]
     if spec.model is None:
         decades = tuple(int(v) for v in values if v.lstrip("-").isdigit())
@@ -239,8 +245,12 @@ def _scope(slug: str | None) -> tuple[int, ...] | None:
     """The collection and every collection below it (one query)."""
     if not slug:
         return None
-    root = Collection.objects.get(slug=slug).pk
-    return subtrees([root])[root]
+
+    def below() -> tuple[int, ...]:
+        root = Collection.objects.get(slug=slug).pk
+        return tuple(subtrees([root])[root])
+
+    return until_write(("scope", slug), below)
 
 
 def _restricted(restrictions: Sequence[Q]) -> tuple[int, ...] | None:
@@ -259,9 +269,7 @@ def _field_filters(parsed: ParsedQuery) -> tuple[RecordFilter, ...]:
     kept: list[FieldFilter] = []
     for f in parsed.filters:
         spec = FIELD_FILTERS[f.name]
-        records = tuple(spec.records(f.value).values_list("pk", flat=True).distinct())
-        if spec.model is Collection:  # a collection holds the documents of its subtree
-            records = tuple(dict.fromkeys(pk for ids in subtrees(records).values() for pk in ids))
+        records = until_write(("field filter", f.name, f.value), partial(_records, spec, f.value))
         if records or f.negate or f.name not in ("person", "place"):
             kept.append(f)
             resolved.append(RecordFilter(spec, records, f.negate))
@@ -272,3 +280,11 @@ def _field_filters(parsed: ParsedQuery) -> tuple[RecordFilter, ...]:
         parsed.groups.append([Term(f.value, phrase=" " in f.value)])
     parsed.filters = kept
     return tuple(resolved)
+
+
+def _records(spec, value: str) -> tuple[int, ...]:
+    """The records a field filter names (a collection with every collection below it)."""
+    records = tuple(spec.records(value).values_list("pk", flat=True).distinct())
+    if spec.model is Collection:  # a collection holds the documents of its subtree
+        records = tuple(dict.fromkeys(pk for ids in subtrees(records).values() for pk in ids))
+    return records

@@ -27,6 +27,7 @@ changed, or two neighbours swapped), looked up in the engine's index
 from __future__ import annotations
 
 from .analysis import STOPWORDS, fold, word_key
+from .kept import kept
 from .query import SIMILAR, ParsedQuery, Term
 from .suggest import MAX_LENGTH
 
@@ -74,12 +75,13 @@ def _word(group: list[Term]) -> str | None:
 def close_spellings(word: str, backend, hits: int | None = None) -> list[tuple[str, int]]:
     """[(spelling, documents)] a rare ``word`` is also searched in; [] for any other.
     ``hits``: the documents a search for the word finds, when known already."""
+    engine = type(backend).__qualname__
     if hits is None:
-        hits = backend.document_frequency(word, RARE + 1)
+        hits = kept(("rare", engine, word), lambda: backend.document_frequency(word, RARE + 1))
     if hits > RARE:
         return []
     found = []
-    for term, documents in backend.close_words(word):
+    for term, documents in kept(("close", engine, word), lambda: backend.close_words(word)):
         if term in STOPWORDS or len(term) < MIN_LENGTH - 1 or word_key(term) == word_key(word):
             continue
         if hits and documents > SWAMP * hits:

@@ -1,0 +1,61 @@
+"""What a search looks up in the archive is asked once until the archive changes.
+
+Every search used to ask the database again for its words' name forms, the collection it
+is scoped to and the records its filters name, and the engine again for its words'
+document counts. They are kept (``chancery.search.kept``) until the next write: a search
+asked again costs no lookup, and what an editor adds is searched at once.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from chancery.search.analysis import fold_key
+from chancery.search.backends import get_backend
+from chancery.search.models import NameForm
+from chancery.search.query import SearchQuery
+from chancery.web import freshness
+from tests.factories import DocumentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _settled(monkeypatch):
+    """The archive's stamp is trusted at once (no write is under way in these tests)."""
+    monkeypatch.setattr(freshness, "SETTLING_NS", 0)
+
+
+def _lookups(text: str) -> tuple[list[str], list[str]]:
+    """(the database statements compiling the search ran, the words it searched)."""
+    results = get_backend().search(SearchQuery(text=text))
+    with CaptureQueriesContext(connection) as queries:
+        parsed = results.compiled.parsed
+    return [q["sql"] for q in queries], [t.text for group in parsed.groups for t in group]
+
+
+def test_a_search_asked_again_looks_nothing_up_until_an_editor_adds_a_form():
+    DocumentFactory(title="Mission to Kiakhta", public_id="kiakhta")
+    DocumentFactory(title="Mission to Kyakhta", public_id="kyakhta")
+    first, words = _lookups("Kiakhta")
+    assert any("search_nameform" in sql for sql in first)
+    assert words == ["Kiakhta"]
+    again, words = _lookups("Kiakhta")
+    assert not any("search_nameform" in sql for sql in again)
+    assert words == ["Kiakhta"]
+
+    # An editor records the other spelling: the next search finds both documents.
+    for name in ("Kiakhta", "Kyakhta"):
+        NameForm.objects.create(group="t:test-kiakhta", name=name, key=fold_key(name))
+    _, words = _lookups("Kiakhta")
+    assert words == ["Kiakhta", "Kyakhta"]
+    results = get_backend().search(SearchQuery(text="Kiakhta"))
+    assert sorted(h.document.public_id for h in results[0:10]) == ["kiakhta", "kyakhta"]
+
+
+def test_a_filter_named_again_is_not_looked_up_again_until_the_archive_changes(demo):
+    first, _ = _lookups("Soviet collection:cuban-missile-crisis")
+    again, _ = _lookups("Soviet collection:cuban-missile-crisis")
+    assert len(again) < len(first)

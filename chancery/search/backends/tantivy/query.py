@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import tantivy
@@ -17,6 +18,8 @@ from .schema import ANALYZERS, COLUMNS, SCHEMA, ordinal
 COVERAGE = 10_000.0
 #: The decade "value" of the undated documents in the decade aggregation.
 UNDATED = -1
+#: Queries of one word in one field (or in every field) kept per process.
+QUERIES_KEPT = 4096
 
 
 def analysed(tokens: list[str]) -> list[str]:
@@ -30,7 +33,10 @@ def _regex_prefix(text: str) -> str:
     return re.escape(fold(text)) + ".*"
 
 
+@functools.lru_cache(maxsize=QUERIES_KEPT)
 def term_in(column: str, term: Term) -> tantivy.Query | None:
+    """``term`` in one field (kept: the same word asks the analyzers the same each time,
+    and a Tantivy query is immutable)."""
     tokens = query_tokens(term.text, prefix=term.prefix)
     if not tokens:
         return None
@@ -67,6 +73,7 @@ def _columns(term: Term, layer: str | None) -> tuple[str, ...]:
     return COLUMNS
 
 
+@functools.lru_cache(maxsize=QUERIES_KEPT)
 def term_query(term: Term, layer: str | None = None) -> tantivy.Query | None:
     """One word, prefix or phrase in every field it may match, each field weighted."""
     parts = []

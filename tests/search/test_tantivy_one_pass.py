@@ -10,6 +10,8 @@ same order with the same count and facets, on a real FRUS volume.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import tantivy
 
@@ -162,3 +164,35 @@ def test_a_page_asked_before_its_count_still_counts_every_match(engine):
     page = searching.in_order("date", 20, 5)
     assert len(page) == 5
     assert searching.count == searching.count_of(searching.query) > 25
+
+
+DATED = [
+    {"text": "treaty", "start": dt.date(1900, 6, 1), "end": dt.date(1901, 3, 31)},
+    {"text": "legation", "start": dt.date(1901, 1, 1), "date_mode": "within"},
+    {"text": "", "end": dt.date(1900, 12, 31)},
+    {"text": "minister", "start": dt.date(1900, 7, 1), "end": dt.date(1900, 9, 30),
+     "date_mode": "within"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", DATED, ids=lambda q: repr(q))
+def test_a_dated_search_counts_its_undated_documents_in_the_same_aggregation(engine, query):
+    results = engine.search(SearchQuery(**query))
+    count = results.count()
+    facets = results.facets()
+    years = results.year_counts()
+    undated = results.undated_count()
+    searching = engine._searching(results.plan)
+    evaluations = searching.evaluations
+    # What each asked apart finds: the dated matches' facets, the undated without dates.
+    apart = type(searching)(results.plan)
+    assert apart.aggregate(["decade", "collection", "year"], {"decade": -1}) == {
+        "decade": {int(v.value): v.count for v in facets["decade"]},
+        "collection": searching.summary()["collection"],
+        "year": dict(years),
+    }
+    unscoped = {k: v for k, v in query.items() if k not in ("start", "end", "date_mode")}
+    undated_apart = engine.search(SearchQuery(**unscoped, filters={"decade": ("undated",)}))
+    assert undated == undated_apart.count() > 0
+    assert sum(v.count for v in facets["decade"]) == count
+    assert evaluations <= 3  # page search, (pool query,) one aggregation: no undated count

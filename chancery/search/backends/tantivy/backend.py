@@ -16,7 +16,7 @@ from ...query import SearchQuery, Term
 from ...snippets import Marks, marks_for
 from ...suggest import most_used, neighbours
 from ..base import IndexEntry, Ranked, SearchBackend, SearchResults
-from .query import UNDATED, plan_query, term_query
+from .query import UNDATED, term_query
 from .schema import (
     COLUMNS,
     SCHEMA,
@@ -85,13 +85,8 @@ class TantivyBackend(SearchBackend):
         return sorted((int(year), n) for year, n in years.items())
 
     def undated_count(self, plan: SearchPlan) -> int:
-        query = tantivy.Query.boolean_query(
-            [
-                (tantivy.Occur.Must, plan_query(plan, dates=False)),
-                (tantivy.Occur.MustNot, tantivy.Query.exists_query("earliest")),
-            ]
-        )
-        return self._searching(plan).count_of(query)
+        """From the aggregation of the facets when it ran (a page's: one pass)."""
+        return self._searching(plan).undated()
 
     def snippets(self, plan: SearchPlan, documents: list[Document]) -> dict[int, Marks]:
         """The hits' snippets from the excerpts stored in the index (no query over the

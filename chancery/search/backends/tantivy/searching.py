@@ -13,7 +13,7 @@ from ...facets import FACETS, FacetValue
 from ...plan import SearchPlan, decade_value
 from ..base import Ranked
 from .query import COVERAGE, SORT_FIELDS, UNDATED, analysed, one_of, plan_query, term_in, term_query
-from .schema import COLUMNS, SCHEMA, int_values, open_index
+from .schema import COLUMNS, SCHEMA, int_values, open_index, ordinal
 
 #: The page a search is first counted for (the search page's first page, ten hits): the
 #: count comes from the search that finds its hits (Tantivy counts while it collects).
@@ -41,6 +41,7 @@ class Searching:
         self.query = plan_query(plan)
         self._count: int | None = None
         self._summary: dict[str, dict] | None = None
+        self._undated: int | None = None
         #: (pool size, [(score, address)], [pk]) of the last ranked search.
         self._pool: tuple[int, list, list[int]] | None = None
         #: (sort, offset, limit) -> [pk] of the pages in a stored order.
@@ -75,11 +76,25 @@ class Searching:
 
     def summary(self) -> dict[str, dict]:
         """Every facet and the year histogram over the matches, in one aggregation (a
-        page needs them all: one pass over the matches, not one per part)."""
+        page needs them all: one pass over the matches, not one per part); with dates,
+        the undated documents the search finds without them too (:meth:`undated`)."""
         if self._summary is None:
             decades = {n: UNDATED for n, spec in FACETS.items() if spec.model is None}
-            self._summary = self.aggregate([*FACETS, "year"], decades)
+            self._summary = self.aggregate([*FACETS, "year"], decades, undated=True)
         return self._summary
+
+    def undated(self) -> int:
+        """Undated documents the plan finds when its dates are left out: counted by the
+        summary's aggregation when it ran, else by a count of their own."""
+        if self._undated is None:
+            query = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Must, plan_query(self.plan, dates=False)),
+                    (tantivy.Occur.MustNot, tantivy.Query.exists_query("earliest")),
+                ]
+            )
+            self._undated = self.count_of(query)
+        return self._undated
 
     def count_of(self, query: tantivy.Query) -> int:
         return self._search(query, 1, count=True).count
@@ -87,8 +102,14 @@ class Searching:
     def pks(self, hits) -> list[int]:
         return int_values(self.searcher, "pk", [address for _, address in hits])
 
-    def aggregate(self, fields: list[str], missing: dict[str, int]) -> dict[str, dict]:
-        """{field: {value: documents}} over every match (Tantivy terms aggregations)."""
+    def aggregate(
+        self, fields: list[str], missing: dict[str, int], *, undated: bool = False
+    ) -> dict[str, dict]:
+        """{field: {value: documents}} over every match (Tantivy terms aggregations).
+
+        ``undated`` and a plan with dates: one aggregation over the matches without the
+        dates, its date bounds range buckets (one in another) holding the terms, and the
+        documents without a date counted beside them (:meth:`undated`)."""
         budget.check()  # no timeout in the binding: the time limit is checked between steps
         aggregations: dict[str, dict] = {
             name: {"terms": {"field": name, "size": 65_000, "min_doc_count": 1}} for name in fields
@@ -96,8 +117,25 @@ class Searching:
         for name, value in missing.items():
             aggregations[name]["terms"]["missing"] = value
         aggregations["matched"] = {"value_count": {"field": "pk"}}
+        bounds = self.plan.dates if undated else ()
+        query = plan_query(self.plan, dates=False) if bounds else self.query
+        ranges = [_within(bound) for bound in bounds]
+        for bound, within in zip(reversed(bounds), reversed(ranges), strict=True):
+            aggregations = {
+                "dated": {
+                    "range": {"field": bound.field, "ranges": [within]},
+                    "aggs": aggregations,
+                }
+            }
+        if bounds:
+            aggregations["all"] = {"value_count": {"field": "pk"}}
+            aggregations["with_dates"] = {"value_count": {"field": "earliest"}}
         self.evaluations += 1
-        buckets = self.searcher.aggregate(self.query, aggregations)
+        buckets = self.searcher.aggregate(query, aggregations)
+        if bounds:
+            self._undated = int(buckets["all"]["value"]) - int(buckets["with_dates"]["value"])
+        for within in ranges:  # Tantivy adds buckets for the gaps: the one asked for
+            buckets = next(b for b in buckets["dated"]["buckets"] if _is(b, within))
         if self._count is None:
             self._count = int(buckets["matched"]["value"])
         return {
@@ -254,6 +292,16 @@ class Searching:
             self._addresses.update(zip(pks, (a for _, a in found.hits), strict=True))
             self._pages[key] = pks
         return self._pages[key]
+
+
+def _within(bound) -> dict[str, int]:
+    """A date bound as the one range of a range aggregation (its ``to`` excluded)."""
+    value = ordinal(bound.value) or 0
+    return {"from": value} if bound.op == ">=" else {"to": value + 1}
+
+
+def _is(bucket: dict, within: dict[str, int]) -> bool:
+    return all(bucket.get(end) == within.get(end) for end in ("from", "to"))
 
 
 def _worth(query: tantivy.Query, bit: int) -> tantivy.Query:

@@ -33,6 +33,36 @@ def _regex_prefix(text: str) -> str:
     return re.escape(fold(text)) + ".*"
 
 
+#: Endings a word typed as a prefix may go on with. The index holds stems: the stem of a
+#: word may be shorter than what was typed ("negotiations" is held as "negoti", beyond
+#: the reach of "negotiat*"), so the stems of the prefix with each ending that fall short
+#: of it are matched too, as FTS5 matches the stem of the typed prefix.
+ENDINGS = (
+    "e", "s", "es", "ed", "ing", "ion", "ions", "ive", "or", "ors", "ment", "ments", "al",
+    "y", "ies", "ied", "ity", "ities", "ze", "zed", "zes", "se", "sed", "ses", "ate", "ated",
+    "ates", "ation", "ations", "ator", "able", "ance", "ence", "ent", "er", "ers", "ly",
+    "ness", "ism", "ist", "ic", "ical", "ous", "ful", "ure",
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=QUERIES_KEPT)
+def _prefix_pattern(token: str) -> str:
+    """The terms of the index a typed prefix stands for: those beginning with it, and the
+    stems shorter than it of the words that do (a word of letters only)."""
+    prefix = fold(token)
+    pattern = re.escape(prefix) + ".*"
+    if not (prefix.isalpha() and prefix.isascii()):
+        return pattern
+    analyzer = ANALYZERS["chancery"]
+    shorter = set()
+    for ending in ENDINGS:
+        stems = analyzer.analyze(prefix + ending)
+        if len(stems) == 1 and len(stems[0]) >= 3 and prefix.startswith(stems[0]):
+            shorter.add(stems[0])
+    shorter.discard(prefix)  # matched by the pattern already
+    return "|".join([pattern, *(re.escape(s) for s in sorted(shorter))])
+
+
 @functools.lru_cache(maxsize=QUERIES_KEPT)
 def term_in(column: str, term: Term) -> tantivy.Query | None:
     """``term`` in one field (kept: the same word asks the analyzers the same each time,
@@ -41,7 +71,7 @@ def term_in(column: str, term: Term) -> tantivy.Query | None:
     if not tokens:
         return None
     if term.prefix and len(tokens) == 1:
-        return tantivy.Query.regex_query(SCHEMA, column, _regex_prefix(tokens[0]))
+        return tantivy.Query.regex_query(SCHEMA, column, _prefix_pattern(tokens[0]))
     words = analysed(tokens)
     if not words:
         return None

@@ -23,9 +23,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _settled(monkeypatch):
+def _settled(db, monkeypatch):
     """The archive's stamp is trusted at once (no write is under way in these tests)."""
     monkeypatch.setattr(freshness, "SETTLING_NS", 0)
+    if freshness.content_stamp() is None:
+        pytest.skip("this database has no content stamp yet: nothing is kept (PostgreSQL)")
 
 
 def _lookups(text: str) -> tuple[list[str], list[str]]:

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import time
 
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from chancery.corpus.models import Document
-
 from ... import ranking
 from ...analysis import analyse, fold, query_tokens
-from ...facets import FacetValue
+from ...facets import FACETS, FacetValue
 from ...plan import TEXT_FIELDS, SearchPlan
 from ...query import ParsedQuery, Term
 from ...suggest import most_used, neighbours
@@ -31,6 +29,7 @@ from .compile import (
     title_expression,
 )
 from .schema import COLUMNS, TABLE, WORDS
+from .summary import Matches, materialize
 
 #: The vocabulary's words by database, as last read: {database name: (read at, words)}.
 #: Read whole once (a few milliseconds for tens of thousands of words) and kept
@@ -38,9 +37,6 @@ from .schema import COLUMNS, TABLE, WORDS
 #: exact look-ups in the ``fts5vocab`` view costs more than the whole read.
 _WORDS_READ: dict[str, tuple[float, frozenset[str]]] = {}
 WORDS_TTL = 60.0
-#: Temporary tables holding one search's matches each (see ``materialize``).
-HITS_TABLES = 4
-_hits_counter = 0
 
 
 class SQLiteFTS5Backend(SearchBackend):
@@ -116,37 +112,47 @@ class SQLiteFTS5Backend(SearchBackend):
     # answering a plan -------------------------------------------------------------------
 
     def count(self, plan: SearchPlan) -> int:
-        return self._matched(plan)[1]
+        matches = self._matches(plan)
+        return matches.count() if matches else self._filtered(plan)[1]
 
     def facets(self, plan: SearchPlan, only: tuple[str, ...] | None) -> dict[str, list[FacetValue]]:
-        return orm.count_facets(self._matched(plan)[0], only)
+        matches = self._matches(plan)
+        if matches:
+            return matches.facets(only or tuple(FACETS))
+        return orm.count_facets(self._filtered(plan)[0], only)
 
     def year_counts(self, plan: SearchPlan) -> list[tuple[int, int]]:
-        return orm.year_counts(self._matched(plan)[0])
+        matches = self._matches(plan)
+        return matches.years() if matches else orm.year_counts(self._filtered(plan)[0])
 
     def undated_count(self, plan: SearchPlan) -> int:
-        qs = orm.filtered(plan, dates=False).filter(date_earliest__isnull=True)
-        if plan.matches_text:
-            qs = self._matching(qs, plan.parsed)
-        return qs.count()
+        matches = self._matches(plan)
+        if matches:
+            return matches.undated()
+        return orm.filtered(plan, dates=False).filter(date_earliest__isnull=True).count()
 
     def page(self, plan: SearchPlan, offset: int, limit: int, sort: str) -> Ranked:
-        matched = self._matched(plan)[0]
-        if plan.has_text and sort == "relevance":
-            return self._ranked(matched, plan, offset, limit)
+        matches = self._matches(plan)
+        if matches and plan.has_text and sort == "relevance":
+            return self._ranked(matches, plan, offset, limit)
+        matched = matches.queryset() if matches else self._filtered(plan)[0]
         return orm.ordered(matched, sort, offset, limit)
 
-    def _matched(self, plan: SearchPlan) -> tuple[QuerySet, int]:
-        """The plan's matches and how many, found once per plan: with words, held in a
-        temporary table (``_materialize``) the count, the ranking and every facet read."""
-        if "matched" not in plan.memo:
+    def _matches(self, plan: SearchPlan) -> Matches | None:
+        """With words: the plan's matches, evaluated once (:mod:`.summary`); None without."""
+        if not plan.matches_text:
+            return None
+        if "matches" not in plan.memo:
+            matching = self._matching(orm.filtered(plan, dates=False), plan.parsed)
+            plan.memo["matches"] = materialize(matching, plan)
+        return plan.memo["matches"]
+
+    def _filtered(self, plan: SearchPlan) -> tuple[QuerySet, int]:
+        """Without words: the plan's filtered documents and how many (counted once)."""
+        if "filtered" not in plan.memo:
             filtered = orm.filtered(plan)
-            if plan.matches_text:
-                found = self._materialize(self._matching(filtered, plan.parsed))
-            else:
-                found = (filtered, filtered.count())
-            plan.memo["matched"] = found
-        return plan.memo["matched"]
+            plan.memo["filtered"] = (filtered, filtered.count())
+        return plan.memo["filtered"]
 
     def _positive_sql(self, parsed: ParsedQuery) -> tuple[str, list] | None:
         expressions = group_expressions(parsed)
@@ -167,7 +173,7 @@ class SQLiteFTS5Backend(SearchBackend):
             qs = qs.exclude(pk__in=RawSQL(*_match_sql(excluded)))  # noqa: S611
         return qs
 
-    def _ranked(self, matched: QuerySet, plan: SearchPlan, offset: int, limit: int) -> Ranked:
+    def _ranked(self, matches: Matches, plan: SearchPlan, offset: int, limit: int) -> Ranked:
         """[(pk, score, details)] best first; details say why (for ?explain=1).
 
         bm25 over every match picks the best candidates (those matching the most word
@@ -177,7 +183,7 @@ class SQLiteFTS5Backend(SearchBackend):
         expressions = group_expressions(parsed)
         if not expressions:
             return []
-        inner, params = matched.values("pk").query.sql_with_params()
+        inner, params = matches.inside, []
         weights = ", ".join(str(w) for w in (0.0, *TEXT_FIELDS.values()))
         if parsed.min_match and parsed.min_match < len(expressions):
             coverage, coverage_params = _coverage_sql(expressions, parsed.min_match)
@@ -239,28 +245,6 @@ class SQLiteFTS5Backend(SearchBackend):
             for pk, score, n, words, near, title, firm, sure in rows
         ]
         return ranking.rerank(candidates, len(expressions), offset, limit)
-
-    def _materialize(self, matched: QuerySet) -> tuple[QuerySet, int]:
-        """The matched ids copied once into a connection-private temporary table, and
-        how many there are (the insert's row count: no separate COUNT).
-
-        At 200,000 documents a broad word matches half the archive; without this, the
-        count, the ranking and each facet count re-join those ids to the documents' rows.
-        A few tables rotate so that two searches in one request do not overwrite each other.
-        """
-        global _hits_counter
-        _hits_counter = (_hits_counter + 1) % HITS_TABLES
-        table = f"temp.search_hits_{_hits_counter}"
-        inner, params = matched.values("pk").query.sql_with_params()
-        db = connections[matched.db]
-        with db.cursor() as cursor:
-            # Always "IF NOT EXISTS": a rolled-back transaction takes a new table with it.
-            cursor.execute(f"CREATE TABLE IF NOT EXISTS {table} (pk INTEGER PRIMARY KEY)")
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-            cursor.execute(f"INSERT INTO {table} (pk) {inner}", params)  # noqa: S608
-            count = cursor.rowcount
-        sql = RawSQL(f"SELECT pk FROM {table}", [])  # noqa: S611, S608
-        return Document.objects.using(matched.db).filter(pk__in=sql), count
 
     def prefix_expansions(self, prefix: str, limit: int) -> int:
         """Different index terms ``prefix*`` stands for, up to ``limit``: read from an

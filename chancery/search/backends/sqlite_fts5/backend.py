@@ -217,15 +217,17 @@ class SQLiteFTS5Backend(SearchBackend):
         # costs a MATCH per document: seconds on a broad query). Lengths are read for the
         # candidates only; the candidates are those the reranking would put first.
         pool = offset + limit + ranking.RERANK_POOL
+        # The flags' names are none of the table's columns: in an ORDER BY expression a
+        # column's name wins over a result's ("title" would be the title's text).
         sql = (
-            f"SELECT top.rowid, top.score, top.n, f.words, top.near, top.title, top.firm, "  # noqa: S608
-            f"top.sure FROM (SELECT {TABLE}.rowid AS rowid, bm25({TABLE}, {weights}) AS score, "
-            f"{groups_sql} AS n, {flags[0]} AS near, {flags[1]} AS title, {firm} AS firm, "
-            f"{sure} AS sure FROM {TABLE} {join} "
+            f"SELECT top.rowid, top.score, top.n, f.words, top.is_near, top.in_title, "  # noqa: S608
+            f"top.is_firm, top.is_sure FROM (SELECT {TABLE}.rowid AS rowid, "
+            f"bm25({TABLE}, {weights}) AS score, {groups_sql} AS n, {flags[0]} AS is_near, "
+            f"{flags[1]} AS in_title, {firm} AS is_firm, {sure} AS is_sure FROM {TABLE} {join} "
             f"WHERE {TABLE} MATCH %s AND +{TABLE}.rowid IN ({inner}) "
-            f"ORDER BY n DESC, sure DESC, firm DESC, "
-            f"score * (1 + {ranking.PROXIMITY_BOOST} * near) "
-            f"* (1 + {ranking.TITLE_BOOST} * title) LIMIT %s"
+            f"ORDER BY n DESC, is_sure DESC, is_firm DESC, "
+            f"score * (1 + {ranking.PROXIMITY_BOOST} * is_near) "
+            f"* (1 + {ranking.TITLE_BOOST} * in_title) LIMIT %s"
             f") AS top JOIN {TABLE} AS f ON f.rowid = top.rowid"
         )
         with connection.cursor() as cursor:

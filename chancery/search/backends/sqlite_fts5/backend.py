@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from chancery.corpus.models import Document
+
 from ... import ranking
 from ...analysis import analyse, fold, query_tokens
 from ...facets import FACETS, FacetValue
 from ...plan import TEXT_FIELDS, SearchPlan
 from ...query import ParsedQuery, Term
+from ...snippets import Marks, Shown, marks_for
 from ...suggest import most_used, neighbours
 from .. import orm
 from ..base import IndexEntry, Ranked, SearchBackend
@@ -28,7 +32,7 @@ from .compile import (
     sure_expression,
     title_expression,
 )
-from .schema import COLUMNS, TABLE, WORDS
+from .schema import COLUMNS, SHOWN, TABLE, WORDS
 from .summary import Matches, materialize
 
 #: The vocabulary's words by database, as last read: {database name: (read at, words)}.
@@ -46,6 +50,7 @@ class SQLiteFTS5Backend(SearchBackend):
     database = "sqlite"
     supports_optimize = True
     supports_similar_terms = True
+    supports_stored_snippets = True
 
     def add(self, entries: list[IndexEntry]) -> None:
         if not entries:
@@ -74,6 +79,10 @@ class SQLiteFTS5Backend(SearchBackend):
                 f"INSERT INTO {WORDS} (rowid, words) VALUES (%s, %s)",  # noqa: S608
                 [(e.pk, f"{e.title} {e.summary} {e.names}") for e in entries],
             )
+            cursor.executemany(
+                f"INSERT INTO {SHOWN} (id, shown) VALUES (%s, %s)",  # noqa: S608
+                [(e.pk, json.dumps(e.shown, ensure_ascii=False)) for e in entries],
+            )
 
     def _delete(self, cursor, pks: list[int]) -> None:
         _WORDS_READ.clear()
@@ -82,6 +91,7 @@ class SQLiteFTS5Backend(SearchBackend):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", chunk)  # noqa: S608
             cursor.execute(f"DELETE FROM {WORDS} WHERE rowid IN ({marks})", chunk)  # noqa: S608
+            cursor.execute(f"DELETE FROM {SHOWN} WHERE id IN ({marks})", chunk)  # noqa: S608
 
     def delete(self, pks: list[int]) -> None:
         with connection.cursor() as cursor:
@@ -92,6 +102,7 @@ class SQLiteFTS5Backend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
             cursor.execute(f"DELETE FROM {WORDS}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {SHOWN}")  # noqa: S608
 
     def optimize(self) -> None:
         with connection.cursor() as cursor:
@@ -108,6 +119,21 @@ class SQLiteFTS5Backend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {TABLE}_docsize")  # noqa: S608
             return cursor.fetchone()[0]
+
+    def snippets(self, plan: SearchPlan, documents: list[Document]) -> dict[int, Marks]:
+        """The hits' snippets cut from their stored excerpts (``search_shown``, one query);
+        a hit indexed before the excerpts were kept has its texts read from the database."""
+        return marks_for(documents, plan.parsed, self.shown([d.pk for d in documents]))
+
+    def shown(self, pks: list[int]) -> dict[int, list[Shown]]:
+        """{pk: [(layer, plain text, cut)]} of the documents whose excerpts are stored."""
+        if not pks:
+            return {}
+        marks = ", ".join(["%s"] * len(pks))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, shown FROM {SHOWN} WHERE id IN ({marks})", pks)  # noqa: S608
+            rows = cursor.fetchall()
+        return {pk: [(name, text, cut) for name, text, cut in json.loads(raw)] for pk, raw in rows}
 
     # answering a plan -------------------------------------------------------------------
 
@@ -183,7 +209,7 @@ class SQLiteFTS5Backend(SearchBackend):
         expressions = group_expressions(parsed)
         if not expressions:
             return []
-        inner, params = matches.inside, []
+        inner = matches.inside
         weights = ", ".join(str(w) for w in (0.0, *TEXT_FIELDS.values()))
         if parsed.min_match and parsed.min_match < len(expressions):
             coverage, coverage_params = _coverage_sql(expressions, parsed.min_match)
@@ -231,7 +257,7 @@ class SQLiteFTS5Backend(SearchBackend):
             f") AS top JOIN {TABLE} AS f ON f.rowid = top.rowid"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*flag_params, *coverage_params, text, *params, pool])
+            cursor.execute(sql, [*flag_params, *coverage_params, text, pool])
             rows = cursor.fetchall()
         candidates = [
             ranking.Candidate(

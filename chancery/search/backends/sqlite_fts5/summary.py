@@ -157,10 +157,11 @@ _ANCESTORS = (
 )
 
 
-def _collection_sql(inside: str) -> str:
-    """Each collection's matches anywhere in its subtree, each counted once: the matches'
-    memberships counted per collection and summed up each one's path; a document in
-    several collections (rare) is counted once per ancestor by a correction over those only.
+def _collection_sql(inside: str) -> tuple[str, str]:
+    """(counts, the ``anc`` CTE they need): each collection's matches anywhere in its
+    subtree, each counted once: the matches' memberships counted per collection and summed
+    up each one's path; a document in several collections (rare) is counted once per
+    ancestor by a correction over those documents only.
     ("+document_id": the memberships are read in the covering (collection, document) index.)"""
     member, coll = Membership._meta.db_table, Collection._meta.db_table
     several = f"SELECT document_id FROM {member} GROUP BY document_id HAVING count(*) > 1"  # noqa: S608
@@ -183,17 +184,21 @@ def _record_counts(matches: Matches, names: list[str]) -> dict[str, list[FacetVa
     parts, ctes = [], []
     for i, name in enumerate(names):
         spec = FACETS[name]
-        if spec.model is None:
+        model = spec.model
+        if model is None:
             raise ValueError(f"The {name} facet is not one of records")
-        table, pk = spec.model._meta.db_table, spec.model._meta.pk.column
-        if spec.model is Collection:
+        table, pk = model._meta.db_table, model._meta.pk.column
+        if model is Collection:
             counts, cte = _collection_sql(matches.inside)
             ctes.append(cte)
         else:
             relation = Document._meta.get_field(spec.relation)
             if not isinstance(relation, ManyToManyField):
                 raise TypeError(f"Document.{spec.relation} is not a many-to-many relation")
-            link = relation.remote_field.through._meta.db_table
+            through = relation.remote_field.through
+            if through is None:
+                raise TypeError(f"Document.{spec.relation} has no link table")
+            link = through._meta.db_table
             doc, value = relation.m2m_column_name(), relation.m2m_reverse_name()
             counts = (
                 f"SELECT {value} AS id, count(*) AS n FROM {link} "  # noqa: S608

@@ -1,5 +1,6 @@
-"""The FTS5 engine: FTS5 matches and ranks (bm25, then the shared reranking); the ORM
-(:mod:`chancery.search.backends.orm`) filters, counts and orders."""
+"""The FTS5 engine: FTS5 matches and ranks (bm25, then the shared reranking); the matches
+are held once per search and counted there (:mod:`.summary`); the ORM
+(:mod:`chancery.search.backends.orm`) filters and orders."""
 
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ WORDS_TTL = 60.0
 
 
 class SQLiteFTS5Backend(SearchBackend):
-    """FTS5 matches and ranks; the ORM (:mod:`..orm`) filters, counts and orders."""
+    """FTS5 matches and ranks; :mod:`.summary` counts a search's matches, held once; the
+    ORM (:mod:`..orm`) filters, orders, and counts when no word is given."""
 
     vendor = "sqlite"
     database = "sqlite"

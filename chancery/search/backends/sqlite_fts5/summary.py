@@ -176,19 +176,21 @@ def _collection_sql(inside: str) -> tuple[str, str]:
     """(counts, the ``anc`` CTE they need): each collection's matches anywhere in its
     subtree, each counted once: the matches' memberships counted per collection and summed
     up each one's path; a document in several collections (rare) is counted once per
-    ancestor by a correction over those documents only.
-    ("+document_id": the memberships are read in the covering (collection, document) index.)"""
+    ancestor by a correction over those documents only."""
     member, coll = Membership._meta.db_table, Collection._meta.db_table
-    several = f"SELECT document_id FROM {member} GROUP BY document_id HAVING count(*) > 1"  # noqa: S608
+    several = (
+        f"SELECT document_id FROM {member} WHERE document_id IN ({inside}) "  # noqa: S608
+        "GROUP BY document_id HAVING count(*) > 1"
+    )
     return (
         f"SELECT x.id, x.n FROM (SELECT id, sum(n) AS n FROM ("  # noqa: S608
         f"SELECT anc.aid AS id, sum(l.n) AS n FROM (SELECT m.collection_id AS cid, "
-        f"count(*) AS n FROM {member} AS m WHERE +m.document_id IN ({inside}) "
+        f"count(*) AS n FROM {member} AS m WHERE m.document_id IN ({inside}) "
         "GROUP BY m.collection_id) AS l JOIN anc ON anc.cid = l.cid GROUP BY anc.aid "
         "UNION ALL "
         f"SELECT anc.aid, count(DISTINCT m.document_id) - count(*) FROM {member} AS m "
         f"JOIN anc ON anc.cid = m.collection_id WHERE m.document_id IN ({several}) "
-        f"AND m.document_id IN ({inside}) GROUP BY anc.aid"
+        "GROUP BY anc.aid"
         f") GROUP BY id) AS x"
     ), f"anc AS MATERIALIZED (SELECT c.id AS cid, a.value AS aid FROM {coll} AS c, {_ANCESTORS})"  # noqa: S608
 

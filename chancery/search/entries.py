@@ -142,12 +142,12 @@ def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry],
             transcript=transcript,
             machine=machine.get(pk, ""),
         )
+        entry.shown = shown_texts(
+            [html for _, _, html in translations.get(pk, [])],
+            [html for _, _, html in transcripts.get(pk, [])],
+            pages.get(pk, []),
+        )
         if facts:
-            entry.shown = shown_texts(
-                [html for _, _, html in translations.get(pk, [])],
-                [html for _, _, html in transcripts.get(pk, [])],
-                pages.get(pk, []),
-            )
             single = {"doc_type": doc_type, "decade": decade}
             entry.facts = {
                 name: related[spec.relation].get(pk, []) if spec.many else single[spec.relation]

@@ -78,7 +78,7 @@ class IndexEntry:
     facts: dict | None = None
     #: [(layer, plain text, cut)] of each text apart, its HTML cut at
     #: ``snippets.SNIPPET_HEAD`` characters: what engines that keep the hits' texts
-    #: (``supports_stored_snippets``) store for snippets (filled with ``facts``).
+    #: (``supports_stored_snippets``) store for snippets (always filled).
     shown: list[tuple[str, str, bool]] = field(default_factory=list)
 
 

@@ -10,8 +10,11 @@ bigrams are applied in Python (:mod:`chancery.search.analysis`) on both sides.
 A second, small table ``search_words`` (title, summary and names, unstemmed) and its
 ``fts5vocab`` view are the archive's vocabulary for "did you mean".
 
+A third, ``search_shown``, holds each document's shown excerpts, which snippets are cut from.
+
 The package: :mod:`.schema` (the tables), :mod:`.compile` (a plan as FTS5 MATCH
-expressions) and :mod:`.backend` (the engine: indexing, matching, ranking, vocabulary).
+expressions), :mod:`.summary` (a search's matches held once, and every count from them) and
+:mod:`.backend` (the engine: indexing, matching, ranking, snippets, vocabulary).
 """
 
 from .backend import SQLiteFTS5Backend

@@ -1,11 +1,13 @@
-"""The FTS5 engine: FTS5 matches and ranks (bm25, then the shared reranking); the ORM
-(:mod:`chancery.search.backends.orm`) filters, counts and orders."""
+"""The FTS5 engine: FTS5 matches and ranks (bm25, then the shared reranking); the matches
+are held once per search and counted there (:mod:`.summary`); the ORM
+(:mod:`chancery.search.backends.orm`) filters and orders."""
 
 from __future__ import annotations
 
+import json
 import time
 
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -13,9 +15,10 @@ from chancery.corpus.models import Document
 
 from ... import ranking
 from ...analysis import analyse, fold, query_tokens
-from ...facets import FacetValue
+from ...facets import FACETS, FacetValue
 from ...plan import TEXT_FIELDS, SearchPlan
 from ...query import ParsedQuery, Term
+from ...snippets import Marks, Shown, marks_for
 from ...suggest import most_used, neighbours
 from .. import orm
 from ..base import IndexEntry, Ranked, SearchBackend
@@ -30,7 +33,8 @@ from .compile import (
     sure_expression,
     title_expression,
 )
-from .schema import COLUMNS, TABLE, WORDS
+from .schema import COLUMNS, SHOWN, TABLE, WORDS
+from .summary import Matches, materialize
 
 #: The vocabulary's words by database, as last read: {database name: (read at, words)}.
 #: Read whole once (a few milliseconds for tens of thousands of words) and kept
@@ -38,18 +42,17 @@ from .schema import COLUMNS, TABLE, WORDS
 #: exact look-ups in the ``fts5vocab`` view costs more than the whole read.
 _WORDS_READ: dict[str, tuple[float, frozenset[str]]] = {}
 WORDS_TTL = 60.0
-#: Temporary tables holding one search's matches each (see ``materialize``).
-HITS_TABLES = 4
-_hits_counter = 0
 
 
 class SQLiteFTS5Backend(SearchBackend):
-    """FTS5 matches and ranks; the ORM (:mod:`..orm`) filters, counts and orders."""
+    """FTS5 matches and ranks; :mod:`.summary` counts a search's matches, held once; the
+    ORM (:mod:`..orm`) filters, orders, and counts when no word is given."""
 
     vendor = "sqlite"
     database = "sqlite"
     supports_optimize = True
     supports_similar_terms = True
+    supports_stored_snippets = True
 
     def add(self, entries: list[IndexEntry]) -> None:
         if not entries:
@@ -78,6 +81,10 @@ class SQLiteFTS5Backend(SearchBackend):
                 f"INSERT INTO {WORDS} (rowid, words) VALUES (%s, %s)",  # noqa: S608
                 [(e.pk, f"{e.title} {e.summary} {e.names}") for e in entries],
             )
+            cursor.executemany(
+                f"INSERT INTO {SHOWN} (id, shown) VALUES (%s, %s)",  # noqa: S608
+                [(e.pk, json.dumps(e.shown, ensure_ascii=False)) for e in entries],
+            )
 
     def _delete(self, cursor, pks: list[int]) -> None:
         _WORDS_READ.clear()
@@ -86,6 +93,7 @@ class SQLiteFTS5Backend(SearchBackend):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", chunk)  # noqa: S608
             cursor.execute(f"DELETE FROM {WORDS} WHERE rowid IN ({marks})", chunk)  # noqa: S608
+            cursor.execute(f"DELETE FROM {SHOWN} WHERE id IN ({marks})", chunk)  # noqa: S608
 
     def delete(self, pks: list[int]) -> None:
         with connection.cursor() as cursor:
@@ -96,6 +104,7 @@ class SQLiteFTS5Backend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
             cursor.execute(f"DELETE FROM {WORDS}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {SHOWN}")  # noqa: S608
 
     def optimize(self) -> None:
         with connection.cursor() as cursor:
@@ -113,40 +122,65 @@ class SQLiteFTS5Backend(SearchBackend):
             cursor.execute(f"SELECT count(*) FROM {TABLE}_docsize")  # noqa: S608
             return cursor.fetchone()[0]
 
+    def snippets(self, plan: SearchPlan, documents: list[Document]) -> dict[int, Marks]:
+        """The hits' snippets cut from their stored excerpts (``search_shown``, one query);
+        a hit indexed before the excerpts were kept has its texts read from the database."""
+        return marks_for(documents, plan.parsed, self.shown([d.pk for d in documents]))
+
+    def shown(self, pks: list[int]) -> dict[int, list[Shown]]:
+        """{pk: [(layer, plain text, cut)]} of the documents whose excerpts are stored."""
+        if not pks:
+            return {}
+        marks = ", ".join(["%s"] * len(pks))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, shown FROM {SHOWN} WHERE id IN ({marks})", pks)  # noqa: S608
+            rows = cursor.fetchall()
+        return {pk: [(name, text, cut) for name, text, cut in json.loads(raw)] for pk, raw in rows}
+
     # answering a plan -------------------------------------------------------------------
 
     def count(self, plan: SearchPlan) -> int:
-        return self._matched(plan)[1]
+        matches = self._matches(plan)
+        return matches.count() if matches else self._filtered(plan)[1]
 
     def facets(self, plan: SearchPlan, only: tuple[str, ...] | None) -> dict[str, list[FacetValue]]:
-        return orm.count_facets(self._matched(plan)[0], only)
+        matches = self._matches(plan)
+        if matches:
+            return matches.facets(only or tuple(FACETS))
+        return orm.count_facets(self._filtered(plan)[0], only)
 
     def year_counts(self, plan: SearchPlan) -> list[tuple[int, int]]:
-        return orm.year_counts(self._matched(plan)[0])
+        matches = self._matches(plan)
+        return matches.years() if matches else orm.year_counts(self._filtered(plan)[0])
 
     def undated_count(self, plan: SearchPlan) -> int:
-        qs = orm.filtered(plan, dates=False).filter(date_earliest__isnull=True)
-        if plan.matches_text:
-            qs = self._matching(qs, plan.parsed)
-        return qs.count()
+        matches = self._matches(plan)
+        if matches:
+            return matches.undated()
+        return orm.filtered(plan, dates=False).filter(date_earliest__isnull=True).count()
 
     def page(self, plan: SearchPlan, offset: int, limit: int, sort: str) -> Ranked:
-        matched = self._matched(plan)[0]
-        if plan.has_text and sort == "relevance":
-            return self._ranked(matched, plan, offset, limit)
+        matches = self._matches(plan)
+        if matches and plan.has_text and sort == "relevance":
+            return self._ranked(matches, plan, offset, limit)
+        matched = matches.queryset() if matches else self._filtered(plan)[0]
         return orm.ordered(matched, sort, offset, limit)
 
-    def _matched(self, plan: SearchPlan) -> tuple[QuerySet, int]:
-        """The plan's matches and how many, found once per plan: with words, held in a
-        temporary table (``_materialize``) the count, the ranking and every facet read."""
-        if "matched" not in plan.memo:
+    def _matches(self, plan: SearchPlan) -> Matches | None:
+        """With words: the plan's matches, evaluated once (:mod:`.summary`); None without."""
+        if not plan.matches_text:
+            return None
+        if "matches" not in plan.memo:
+            matching = self._matching(orm.filtered(plan, dates=False), plan.parsed)
+            plan.memo["matches"] = materialize(matching, plan)
+        return plan.memo["matches"]
+
+    def _filtered(self, plan: SearchPlan) -> tuple[QuerySet, int]:
+        """Without words: the plan's filtered documents and how many (counted once)."""
+        if "filtered" not in plan.memo:
             filtered = orm.filtered(plan)
-            if plan.matches_text:
-                found = self._materialize(self._matching(filtered, plan.parsed))
-            else:
-                found = (filtered, filtered.count())
-            plan.memo["matched"] = found
-        return plan.memo["matched"]
+            plan.memo["filtered"] = (filtered, filtered.count())
+        return plan.memo["filtered"]
 
     def _positive_sql(self, parsed: ParsedQuery) -> tuple[str, list] | None:
         expressions = group_expressions(parsed)
@@ -167,7 +201,7 @@ class SQLiteFTS5Backend(SearchBackend):
             qs = qs.exclude(pk__in=RawSQL(*_match_sql(excluded)))  # noqa: S611
         return qs
 
-    def _ranked(self, matched: QuerySet, plan: SearchPlan, offset: int, limit: int) -> Ranked:
+    def _ranked(self, matches: Matches, plan: SearchPlan, offset: int, limit: int) -> Ranked:
         """[(pk, score, details)] best first; details say why (for ?explain=1).
 
         bm25 over every match picks the best candidates (those matching the most word
@@ -177,7 +211,7 @@ class SQLiteFTS5Backend(SearchBackend):
         expressions = group_expressions(parsed)
         if not expressions:
             return []
-        inner, params = matched.values("pk").query.sql_with_params()
+        inner = matches.inside
         weights = ", ".join(str(w) for w in (0.0, *TEXT_FIELDS.values()))
         if parsed.min_match and parsed.min_match < len(expressions):
             coverage, coverage_params = _coverage_sql(expressions, parsed.min_match)
@@ -211,19 +245,21 @@ class SQLiteFTS5Backend(SearchBackend):
         # costs a MATCH per document: seconds on a broad query). Lengths are read for the
         # candidates only; the candidates are those the reranking would put first.
         pool = offset + limit + ranking.RERANK_POOL
+        # The flags' names are none of the table's columns: in an ORDER BY expression a
+        # column's name wins over a result's ("title" would be the title's text).
         sql = (
-            f"SELECT top.rowid, top.score, top.n, f.words, top.near, top.title, top.firm, "  # noqa: S608
-            f"top.sure FROM (SELECT {TABLE}.rowid AS rowid, bm25({TABLE}, {weights}) AS score, "
-            f"{groups_sql} AS n, {flags[0]} AS near, {flags[1]} AS title, {firm} AS firm, "
-            f"{sure} AS sure FROM {TABLE} {join} "
+            f"SELECT top.rowid, top.score, top.n, f.words, top.is_near, top.in_title, "  # noqa: S608
+            f"top.is_firm, top.is_sure FROM (SELECT {TABLE}.rowid AS rowid, "
+            f"bm25({TABLE}, {weights}) AS score, {groups_sql} AS n, {flags[0]} AS is_near, "
+            f"{flags[1]} AS in_title, {firm} AS is_firm, {sure} AS is_sure FROM {TABLE} {join} "
             f"WHERE {TABLE} MATCH %s AND +{TABLE}.rowid IN ({inner}) "
-            f"ORDER BY n DESC, sure DESC, firm DESC, "
-            f"score * (1 + {ranking.PROXIMITY_BOOST} * near) "
-            f"* (1 + {ranking.TITLE_BOOST} * title) LIMIT %s"
+            f"ORDER BY n DESC, is_sure DESC, is_firm DESC, "
+            f"score * (1 + {ranking.PROXIMITY_BOOST} * is_near) "
+            f"* (1 + {ranking.TITLE_BOOST} * in_title) LIMIT %s"
             f") AS top JOIN {TABLE} AS f ON f.rowid = top.rowid"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*flag_params, *coverage_params, text, *params, pool])
+            cursor.execute(sql, [*flag_params, *coverage_params, text, pool])
             rows = cursor.fetchall()
         candidates = [
             ranking.Candidate(
@@ -239,28 +275,6 @@ class SQLiteFTS5Backend(SearchBackend):
             for pk, score, n, words, near, title, firm, sure in rows
         ]
         return ranking.rerank(candidates, len(expressions), offset, limit)
-
-    def _materialize(self, matched: QuerySet) -> tuple[QuerySet, int]:
-        """The matched ids copied once into a connection-private temporary table, and
-        how many there are (the insert's row count: no separate COUNT).
-
-        At 200,000 documents a broad word matches half the archive; without this, the
-        count, the ranking and each facet count re-join those ids to the documents' rows.
-        A few tables rotate so that two searches in one request do not overwrite each other.
-        """
-        global _hits_counter
-        _hits_counter = (_hits_counter + 1) % HITS_TABLES
-        table = f"temp.search_hits_{_hits_counter}"
-        inner, params = matched.values("pk").query.sql_with_params()
-        db = connections[matched.db]
-        with db.cursor() as cursor:
-            # Always "IF NOT EXISTS": a rolled-back transaction takes a new table with it.
-            cursor.execute(f"CREATE TABLE IF NOT EXISTS {table} (pk INTEGER PRIMARY KEY)")
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-            cursor.execute(f"INSERT INTO {table} (pk) {inner}", params)  # noqa: S608
-            count = cursor.rowcount
-        sql = RawSQL(f"SELECT pk FROM {table}", [])  # noqa: S611, S608
-        return Document.objects.using(matched.db).filter(pk__in=sql), count
 
     def prefix_expansions(self, prefix: str, limit: int) -> int:
         """Different index terms ``prefix*`` stands for, up to ``limit``: read from an

@@ -1,6 +1,7 @@
 """The FTS5 engine's tables: ``search_fts`` (the documents' texts, a column per field and
 text layer, weighted as :data:`~chancery.search.plan.TEXT_FIELDS`) and ``search_words``
-(the vocabulary, with its ``fts5vocab`` view). Search migrations 0001-0003 made them so."""
+(the vocabulary, with its ``fts5vocab`` view), and ``search_shown``: the excerpts snippets
+are cut from. Search migrations 0001-0003, 0009 and 0012 made them so."""
 
 from __future__ import annotations
 
@@ -21,3 +22,5 @@ CREATE_WORDS_SQL = [
     "words, tokenize = 'unicode61 remove_diacritics 2')",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS}_vocab USING fts5vocab({WORDS}, 'row')",
 ]
+#: Each document's shown excerpts (``IndexEntry.shown`` as JSON), keyed by its pk.
+SHOWN = "search_shown"

@@ -67,8 +67,9 @@ from chancery.corpus.models import Document
 
 #: URL namespaces whose GET answers depend only on the URL and the archive's content.
 NAMESPACES = {"web", "api", "srv"}
-#: Views of those namespaces left alone: the basket's list comes from the browser.
-EXCLUDED = {"web:basket", "web:basket-export"}
+#: Views of those namespaces left alone: the basket's list comes from the browser; the
+#: OpenAPI document is made from code, not from the archive (it has its own body ETag).
+EXCLUDED = {"web:basket", "web:basket-export", "api:openapi"}
 #: A stamp whose newest file changed more recently than this is not trusted (file times
 #: tick in steps of a few milliseconds on Linux).
 SETTLING_NS = 50_000_000

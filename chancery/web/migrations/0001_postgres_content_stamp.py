@@ -132,6 +132,9 @@ def create(apps, schema_editor):
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
+        # writes earlier in this transaction leave the counter's move pending: made now,
+        # as the table it waits on cannot be dropped with it pending
+        schema_editor.execute(f"SET CONSTRAINTS {STAMP}_committed IMMEDIATE")
         for table in TABLES:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_stamp ON {table}")
         schema_editor.execute(f"DROP TABLE IF EXISTS {PENDING}, {STAMP}")

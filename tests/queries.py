@@ -1,5 +1,7 @@
 """How many database queries a search may take on the engine in use."""
 
+from django.db import connection
+
 from chancery.search.backends import get_backend
 from chancery.search.facets import FACETS
 
@@ -17,7 +19,10 @@ def search_query_bound() -> int:
     row count is the total), ranking 1, hits 1, their texts 1, the year histogram 1 and the
     hits' provenance 1. Either way, a search that finds little asks how many documents
     hold a typed word before it widens it to close spellings (chancery/search/similar.py) 1.
+    On PostgreSQL the page also reads the archive's content stamp before and after the
+    view (chancery/web/freshness.py) 2.
     """
+    stamp = 2 if connection.vendor == "postgresql" else 0
     if get_backend().summary_in_one_statement:
-        return 10
-    return 10 + len(FACETS)
+        return 10 + stamp
+    return 10 + len(FACETS) + stamp

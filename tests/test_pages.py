@@ -181,7 +181,8 @@ def test_record_page_query_count_is_bounded(client, demo):
     with CaptureQueriesContext(connection) as many:
         client.get("/document/6/")
     assert len(many) == len(few)
-    assert len(many) <= 25
+    # and two reads of the content stamp on PostgreSQL (chancery/web/freshness.py)
+    assert len(many) <= 25 + (2 if connection.vendor == "postgresql" else 0)
 
 
 def test_untrusted_html_is_sanitised_before_it_reaches_the_page(client, db):

@@ -11,6 +11,7 @@ named in ``NOT_MEASURED`` with the reason).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -24,6 +25,7 @@ from chancery.corpus import models
 from chancery.discovery.sitemaps import SITEMAPS
 from chancery.ocr.models import MachineText
 from chancery.search.indexing import index_documents, indexing_paused
+from chancery.web import freshness
 
 from . import factories as f
 from .iiif.scans import add_scan, image_bytes, page_image
@@ -260,6 +262,9 @@ def count_queries(client, url: str) -> tuple[int, int]:
 
 def measure(client, archive: Archive) -> dict[tuple[str, int], tuple[str, int, int]]:
     """(route name, n) -> (URL, status, queries) of every page."""
+    # the index files just written settle first: a content stamp is not trusted within
+    # freshness.SETTLING_NS of a write, and nothing would be kept by the warm request
+    time.sleep(freshness.SETTLING_NS / 1e9 * 2)
     found = {}
     for name, urls in pages(archive).items():
         for n, url in enumerate(urls):

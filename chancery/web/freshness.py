@@ -11,12 +11,23 @@ beside the database:
   in steps of a few milliseconds, so a stamp whose newest file changed in the last
   :data:`SETTLING_NS` is not trusted: that request is neither cached nor given an ETag (a
   second write in the same tick cannot then hide behind the first's stamp).
-- PostgreSQL: none yet (see :func:`content_stamp`): pages there get no ETag and are not
-  kept.
+- PostgreSQL: a counter of committed writes, one row that triggers move as a transaction
+  that wrote to a table a reader's pages show commits (migration ``web
+  0001_postgres_content_stamp``: statement-level triggers, so a bulk import's statement
+  counts once, and the row is updated only at commit, so writers never wait on each other
+  for it); a transaction's own uncommitted writes give it a stamp of its own. Reading it
+  is one primary-key read, from the database the request reads: a replica's counter is
+  as far as its replay, and keys only what was rendered from that replica. The cluster,
+  its timeline and the database's id are part of the stamp (read once per connection),
+  so a restore never brings back a value whose pages were kept before it.
 
-Writes that change nothing a reader sees (a login, the job queue) move the stamp too: the
-caches are then merely emptied early, never stale. The stamp is read before the page, so
-a write during the rendering leaves the page under the older stamp, to be rendered again.
+Writes that change nothing a reader sees (a login, the job queue) move the stamp too on
+SQLite: the caches are then merely emptied early, never stale (on PostgreSQL only the
+tables a reader sees count). The stamp is read before the view and again after it: a page
+(or a count for :func:`remember`) during whose making a write committed is neither kept
+nor given an ETag, so nothing newer is kept under an older stamp, nor older under a newer
+one (each stamp read sees every write committed before it, on one database or replica).
+A kept page or a 304 costs one stamp read; a page rendered, two.
 
 :class:`FreshnessMiddleware` (innermost, just around the views) applies to the public
 pages (namespace ``web``), the JSON API and the SRU/OpenSearch endpoints, for GET and HEAD
@@ -47,7 +58,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
@@ -56,8 +67,9 @@ from chancery.corpus.models import Document
 
 #: URL namespaces whose GET answers depend only on the URL and the archive's content.
 NAMESPACES = {"web", "api", "srv"}
-#: Views of those namespaces left alone: the basket's list comes from the browser.
-EXCLUDED = {"web:basket", "web:basket-export"}
+#: Views of those namespaces left alone: the basket's list comes from the browser; the
+#: OpenAPI document is made from code, not from the archive (it has its own body ETag).
+EXCLUDED = {"web:basket", "web:basket-export", "api:openapi"}
 #: A stamp whose newest file changed more recently than this is not trusted (file times
 #: tick in steps of a few milliseconds on Linux).
 SETTLING_NS = 50_000_000
@@ -137,34 +149,113 @@ def content_stamp() -> str | None:
             return None if index is None else f"memory:{_WRITES[0]}:{index}"
         name = str(connection.settings_dict["NAME"])
         return file_stamp([name, f"{name}-wal", *_index_files()])
-    # PostgreSQL: no stamp yet, so no ETag and nothing kept. The write-ahead log position
-    # is the cluster's (any database's writes, autovacuum and hint bits move it: on a
-    # shared cluster it never stands still) and the statistics counters lag; an exact
-    # per-database stamp needs a counter the writes themselves move (a trigger).
+    if connection.vendor == "postgresql":
+        return _counter_stamp(connection)
     return None
 
 
+#: The counter of committed writes (chancery/web/migrations/0001_postgres_content_stamp),
+#: and what this transaction has written and not yet committed (its own reads see it).
+_COUNTER_SQL = (
+    "SELECT epoch, writes, current_setting('chancery.content_written', true) "
+    "FROM chancery_content_stamp WHERE id = 1"
+)
+#: Which cluster, history and database the counter counts in: a restore (a dump into a new
+#: database or cluster, a point in time on a new timeline) starts the counter again from
+#: an older value, under which pages of before the restore must not be found. The same
+#: for a primary and its streaming replicas; read once per connection.
+_IDENTITY_SQL = (
+    "SELECT (SELECT system_identifier FROM pg_control_system()), "
+    "(SELECT timeline_id FROM pg_control_checkpoint()), "
+    "(SELECT oid FROM pg_database WHERE datname = current_database())"
+)
+
+
+def read_identity(sender, connection, **kwargs) -> None:
+    """Read a new PostgreSQL connection's :data:`_IDENTITY_SQL` (connected to
+    ``connection_created`` by the app; read again by :func:`_counter_stamp` if missing)."""
+    if connection.vendor != "postgresql":
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_IDENTITY_SQL)
+            identity = ":".join(map(str, cursor.fetchone()))
+    except DatabaseError:  # the stamp reads it again, or gives none
+        return
+    connection._chancery_identity = (connection.connection, identity)
+
+
+def _counter_stamp(connection) -> str | None:
+    """PostgreSQL: the counter its triggers move as writes commit, read from the database
+    the request reads (a replica's counter is as far as its replay: it keys what was
+    rendered from that replica)."""
+    try:
+        with connection.cursor() as cursor:
+            known = getattr(connection, "_chancery_identity", None)
+            if known is None or known[0] is not connection.connection:
+                read_identity(None, connection)
+                known = getattr(connection, "_chancery_identity", None)
+                if known is None or known[0] is not connection.connection:
+                    return None
+            cursor.execute(_COUNTER_SQL)
+            row = cursor.fetchone()
+    except DatabaseError:  # not migrated yet, or the database went away
+        return None
+    if row is None:
+        return None
+    epoch, writes, own = row
+    stamp = f"pg:{known[1]}:{epoch}:{writes}"
+    return f"{stamp}:{own}" if own else stamp
+
+
 _request_stamp: ContextVar[str | None] = ContextVar("chancery_request_stamp", default=None)
+#: What :func:`remember` computed during this request, kept when the request ends if the
+#: stamp read after the view is still the one read before it.
+_request_memo: ContextVar[dict | None] = ContextVar("chancery_request_memo", default=None)
+#: The stamp read after the view (read once): [stamp], or None before it is read.
+_request_after: ContextVar[list | None] = ContextVar("chancery_request_after", default=None)
 #: Values computed from the archive, kept until its stamp moves: {key: value}.
 _MEMO: dict = {"stamp": None, "values": {}}
 _memo_lock = threading.Lock()
 
 
-def remember(key, compute):
-    """``compute()``'s value, kept in this process until the next write to the archive (the
-    same key asked again under the same content stamp is not computed again). For what many
-    pages or requests share and costs a scan at scale: counts by year, type, collection."""
-    stamp = _request_stamp.get() or content_stamp()
-    if stamp is None:
-        return compute()
-    with _memo_lock:
-        if _MEMO["stamp"] == stamp and key in _MEMO["values"]:
-            return _MEMO["values"][key]
-    value = compute()
+def _unchanged(stamp: str) -> bool:
+    """Whether the stamp read now (once per request) is still ``stamp``: no write committed
+    since it was read, so what was read meanwhile is exactly the archive under it."""
+    after = _request_after.get()
+    if after is None:
+        after = [content_stamp()]
+        _request_after.set(after)
+    return after[0] == stamp
+
+
+def _keep(stamp: str, values: dict) -> None:
     with _memo_lock:
         if _MEMO["stamp"] != stamp:
             _MEMO["stamp"], _MEMO["values"] = stamp, {}
-        _MEMO["values"][key] = value
+        _MEMO["values"].update(values)
+
+
+def remember(key, compute):
+    """``compute()``'s value, kept in this process until the next write to the archive (the
+    same key asked again under the same content stamp is not computed again). For what many
+    pages or requests share and costs a scan at scale: counts by year, type, collection.
+    A value computed while a write committed is not kept (the stamp is read again after)."""
+    request_stamp = _request_stamp.get()
+    stamp = request_stamp or content_stamp()
+    if stamp is None:
+        return compute()
+    pending = _request_memo.get() if request_stamp else None
+    with _memo_lock:
+        if _MEMO["stamp"] == stamp and key in _MEMO["values"]:
+            return _MEMO["values"][key]
+    if pending is not None and key in pending:
+        return pending[key]
+    value = compute()
+    if pending is not None:  # kept as the request ends (FreshnessMiddleware)
+        pending[key] = value
+    elif content_stamp() == stamp:
+        _keep(stamp, {key: value})
     return value
 
 
@@ -253,10 +344,17 @@ class FreshnessMiddleware:
 
     def __call__(self, request):
         token = _request_stamp.set(None)
+        memo, after = _request_memo.set({}), _request_after.set(None)
         try:
-            return self._respond(request)
+            response = self._respond(request)
+            stamp, values = _request_stamp.get(), _request_memo.get()
+            if stamp is not None and values and _unchanged(stamp):
+                _keep(stamp, values)
+            return response
         finally:
             _request_stamp.reset(token)
+            _request_memo.reset(memo)
+            _request_after.reset(after)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not _applies(request):
@@ -310,6 +408,8 @@ class FreshnessMiddleware:
         ):
             return response
         stamp, url, etag = fresh
+        if not _unchanged(stamp):  # a write committed during the rendering
+            return response
         response.headers.pop("ETag", None)  # a body hash (the API's) gives way to the stamp
         _revalidate(response, etag)
         size = len(response.content)

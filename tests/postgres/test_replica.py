@@ -207,3 +207,38 @@ def test_public_search_reads_the_replica_and_falls_back_to_the_primary(client, r
     assert client.get("/search/", {"q": "zanzibar"}).status_code == 200
     assert client.get("/").status_code == 200
     assert not db_router.healthy(ALIAS)
+
+
+def test_a_lagging_replica_keys_its_pages_by_its_own_stamp(client, replica, settings):
+    """The content stamp is read where the page is read: a replica that lags gives its own
+    older stamp, under which only what it shows is kept; once replayed, the same tag as the
+    primary's (chancery/web/freshness.py)."""
+    from chancery.web import freshness
+
+    settings.PAGE_CACHE_BYTES = 8 * 1024 * 1024
+    freshness.PAGES.clear()
+    url = "/search/?q=zanzibar"
+    DocumentFactory(title="Zanzibar cable one")
+    replica.wait_for_replay()
+    first = client.get(url)
+    assert "Zanzibar cable one" in first.content.decode() and first.has_header("ETag")
+
+    replica.set_paused(True)
+    DocumentFactory(title="Zanzibar cable two")
+    # the replica has not moved: its readers may keep what they have
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    # a browser pinned to the primary gets the new page, under the primary's stamp…
+    writer = client.__class__()
+    writer.cookies[db_router.PIN_COOKIE] = "1"
+    fresh = writer.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert fresh.status_code == 200 and "Zanzibar cable two" in fresh.content.decode()
+    assert fresh["ETag"] != first["ETag"]
+    # …and the replica's readers still the replica's page, not the primary's kept one
+    assert "Zanzibar cable two" not in client.get(url).content.decode()
+
+    replica.set_paused(False)
+    replica.wait_for_replay()
+    caught_up = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert caught_up.status_code == 200 and "Zanzibar cable two" in caught_up.content.decode()
+    assert caught_up["ETag"] == fresh["ETag"]  # the same state, the same stamp
+    freshness.PAGES.clear()

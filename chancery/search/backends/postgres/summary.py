@@ -34,20 +34,29 @@ def _facet_parts(names: list[str]) -> list[str]:
         if spec.model is None:
             raise ValueError(f"The many-valued {name} facet has no model")
         meta = spec.model._meta
-        values = f"unnest(k.{column}) AS v"
+        counted = (
+            f"SELECT v, sum(r.n)::bigint AS n FROM r JOIN {LINKS} k ON k.id = r.links, "
+            f"unnest(k.{column}) AS v WHERE r.g_links = 0 GROUP BY v"
+        )
         if spec.model is Collection:
             # Rolled up: each combination's collections and every collection above them
-            # (read from their paths), once, so a volume counts its chapters' documents.
-            values = (
-                f"LATERAL (SELECT DISTINCT a::bigint FROM unnest(k.{column}) AS c "
-                f"JOIN {meta.db_table} p ON p.{meta.pk.column} = c, unnest(string_to_array("
-                f"coalesce(nullif(trim(both '/' from p.path), ''), c::text), '/')) AS a) AS u(v)"
+            # (read from their paths), once per combination, so a volume counts its
+            # chapters' documents. One join of every (combination, collection) pair with
+            # the collections, not a lookup of the collections per combination (which the
+            # planner made a scan of them per combination: 0.2 s at 600 combinations).
+            pk = meta.pk.column
+            counted = (
+                "SELECT u.a AS v, sum(u.n)::bigint AS n FROM (SELECT DISTINCT r.links, r.n, "
+                f"a::bigint AS a FROM r JOIN {LINKS} k ON k.id = r.links "
+                f"CROSS JOIN LATERAL unnest(k.{column}) AS c(id) "
+                f"JOIN {meta.db_table} p ON p.{pk} = c.id "
+                "CROSS JOIN LATERAL unnest(string_to_array(coalesce(nullif(trim(both '/' "
+                "from p.path), ''), c.id::text), '/')) AS a WHERE r.g_links = 0) AS u "
+                "GROUP BY u.a"
             )
         parts.append(
             f"SELECT {names.index(name)}, t.{spec.key}::text, t.{spec.label_field}::text, x.n, "
-            f"-x.n FROM (SELECT v, sum(r.n)::bigint AS n FROM r JOIN {LINKS} k "
-            f"ON k.id = r.links, {values} WHERE r.g_links = 0 GROUP BY v) AS x "
-            f"JOIN {meta.db_table} t ON t.{meta.pk.column} = x.v"
+            f"-x.n FROM ({counted}) AS x JOIN {meta.db_table} t ON t.{meta.pk.column} = x.v"
         )
     for name, column in ROW_FACETS.items():
         spec = FACETS[name]

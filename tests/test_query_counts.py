@@ -27,7 +27,7 @@ from chancery.search.indexing import index_documents, indexing_paused
 
 from . import factories as f
 from .iiif.scans import add_scan, image_bytes, page_image
-from .queries import search_query_bound
+from .queries import search_query_bound, settled
 
 SMALL, LARGE = 3, 12
 #: The URL namespaces of the public site and its machine interfaces (the back office,
@@ -171,6 +171,8 @@ def pages(a: Archive) -> dict[str, list[str]]:
         "web:search": [reverse("web:search") + f"?{q}" for q in words],
         "web:search-export": [reverse("web:search-export", args=[x]) + "?q=treaty"
                               for x in ("csv", "jsonl", "bib", "ris", "zip")],
+        "web:search-facet": [reverse("web:search-facet", args=[name]) + f"?{q}"
+                             for q in words for name in ("subject", "decade")],
         "web:basket": [reverse("web:basket") + f"?{ids}"],
         "web:basket-export": [reverse("web:basket-export", args=["csv"]) + f"?{ids}"],
         "web:help-search": [reverse("web:help-search")],
@@ -178,6 +180,9 @@ def pages(a: Archive) -> dict[str, list[str]]:
         "web:collections": [reverse("web:collections")],
         "web:collection": [reverse("web:collection", args=[slug]),
                            reverse("web:collection", args=[slug]) + "?q=treaty"],
+        "web:collection-facet": [reverse("web:collection-facet", args=[slug, "place"]),
+                                 reverse("web:collection-facet", args=[slug, "place"])
+                                 + "?q=treaty"],
         "web:collection-contents": [reverse("web:collection-contents", args=[slug])],
         "web:subjects": [reverse("web:subjects")],
         "web:places": [reverse("web:places")],
@@ -261,6 +266,7 @@ def count_queries(client, url: str) -> tuple[int, int]:
 def measure(client, archive: Archive) -> dict[tuple[str, int], tuple[str, int, int]]:
     """(route name, n) -> (URL, status, queries) of every page."""
     found = {}
+    settled()  # the warm-up requests keep what a process keeps until the next write
     for name, urls in pages(archive).items():
         for n, url in enumerate(urls):
             count_queries(client, url)  # warm: what a process keeps (an engine's labels)

@@ -23,6 +23,9 @@ from .plan import TEXT_FIELDS
 from .query import LAYERS, SORTS, SearchQuery
 from .suggest import FEW, suggest
 
+#: Values of a facet listed beside the results; all of them on the facet's own page.
+FACET_SHOWN = 12
+
 
 class BadSearchRequest(Exception):
     """The request's parameters are invalid; ``messages`` says which and why."""
@@ -127,8 +130,21 @@ class SearchPage:
         return self.page_url(self.page + 1) if self.page < self.num_pages else None
 
     @property
-    def facet_groups(self) -> list[tuple[str, str, list[FacetOption]]]:
-        return [(name, FACETS[name].label, options) for name, options in self.facets.items()]
+    def facet_groups(self) -> list[tuple[str, str, list[FacetOption], int, str]]:
+        """(name, label, values shown, how many values, URL of the page listing them all
+        or "") of each facet: the first :data:`FACET_SHOWN` values and any selected
+        further down; a broad search has hundreds, listed on the facet's own page."""
+        groups = []
+        for name, options in self.facets.items():
+            shown = options[:FACET_SHOWN] + [o for o in options[FACET_SHOWN:] if o.selected]
+            more = self.facet_url(name) if len(options) > FACET_SHOWN else ""
+            groups.append((name, FACETS[name].label, shown, len(options), more))
+        return groups
+
+    def facet_url(self, name: str) -> str:
+        """The page listing every value of one facet for this search (its page left out)."""
+        kept = [(k, v) for k, v in self.params if k != "page"]
+        return f"{self.base_path}facet/{name}/" + ("?" + urlencode(kept) if kept else "")
 
     @property
     def sorts(self) -> list[tuple[str, str]]:
@@ -190,6 +206,43 @@ def build_search_page(request, *, scope: str | None = None, base_path: str | Non
             return _build(request, form, scope, base_path)
     except budget.OverBudget as exc:
         raise BadSearchRequest({exc.param: [exc.message]}) from exc
+
+
+@dataclass
+class FacetValuesPage:
+    """Every value of one facet over a search's matches (the results page lists the first
+    few): each links back to the results with the value added, or removed."""
+
+    name: str
+    label: str
+    options: list[FacetOption]
+    total: int
+    results_url: str
+
+
+def build_facet_values(request, name: str, *, scope: str | None = None, base_path: str):
+    """The values of facet ``name`` over the search the request carries; ``base_path``:
+    the results page the values link to. Raises :class:`BadSearchRequest` as
+    :func:`build_search_page` does, and ``KeyError`` for an unknown facet."""
+    spec = FACETS[name]
+    form = SearchForm.from_request(request)
+    if not form.is_valid():
+        raise BadSearchRequest(form.error_messages())
+    user = getattr(request, "user", None)
+    staff = bool(user and user.is_authenticated and user.is_staff)
+    try:
+        with budget.time_limit():
+            query = form.to_query(collection_scope=scope, staff=staff)
+            results = get_backend().search(query)
+            values = results.facets(only=(name,))[name]
+            total = results.count()
+    except budget.OverBudget as exc:
+        raise BadSearchRequest({exc.param: [exc.message]}) from exc
+    params = _params(request)
+    options = _facet_options({name: values}, query, params, base_path)[name]
+    kept = [(k, v) for k, v in params if k != "page"]
+    back = base_path + ("?" + urlencode(kept) if kept else "")
+    return FacetValuesPage(name, spec.label, options, total, back)
 
 
 def _build(request, form: SearchForm, scope: str | None, base_path: str | None):

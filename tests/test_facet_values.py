@@ -12,6 +12,7 @@ from chancery.search.indexing import index_documents, indexing_paused
 from chancery.search.page import FACET_SHOWN, FacetOption, SearchPage
 
 from .factories import CollectionFactory, DocumentFactory, SubjectFactory
+from .queries import settled
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +105,26 @@ def test_an_unknown_facet_is_404_and_a_bad_search_400(client, broad):
     bad = client.get("/search/facet/subject/?q=treaty&subject=no-such-subject")
     assert bad.status_code == 400
     assert "There is no subject" in bad.content.decode()
+
+
+def _aside(tree) -> str:
+    return lxml_html.tostring(tree.xpath("//aside[@class='facets']")[0], encoding="unicode")
+
+
+def test_paging_keeps_the_same_filters_and_a_write_renews_them(client, broad):
+    settled()
+    first = _tree(client, "/search/?q=treaty&per_page=5")
+    second = _tree(client, "/search/?q=treaty&per_page=5&page=2")
+    assert _aside(second) == _aside(first)
+    assert second.xpath("//p[@class='range']")[0].text_content().strip() == f"6 - 10 of {MANY}"
+    assert "Subject 00" not in _subject_links(second)
+    # a new treaty: the next page shows its subject's new count, not the kept facets
+    DocumentFactory(public_id="t/new", title="Treaty new", subjects=broad[:1])
+    settled()
+    third = _tree(client, "/search/?q=treaty&per_page=5&page=3")
+    assert third.xpath("//p[@class='range']")[0].text_content().strip() == f"11 - 15 of {MANY + 1}"
+    listing = _tree(client, "/search/facet/subject/?q=treaty")
+    values = listing.xpath("//section[@aria-labelledby='facet-subject']//li/a")
+    counts = {a.text_content(): a.getnext().text_content() for a in values}
+    assert counts["Subject 00"] == "2"
+    assert _aside(third) != _aside(first)

@@ -73,6 +73,8 @@ class SearchPage:
     suggestion: str = ""
     suggestion_url: str = ""
     explain: dict | None = None
+    #: The facets, histogram and undated count, as computed or as kept for this search.
+    aside: Aside | None = None
 
     @property
     def layers(self) -> list[tuple[str, str]]:
@@ -191,10 +193,13 @@ def _facet_options(facets, query: SearchQuery, params, base_path: str):
     return options
 
 
-def build_search_page(request, *, scope: str | None = None, base_path: str | None = None):
+def build_search_page(
+    request, *, scope: str | None = None, base_path: str | None = None, keep=None
+):
     """Run the search a request asks for; raise :class:`BadSearchRequest` if it is invalid
     or over the cost budget (:mod:`.budget`), :class:`~.budget.SearchTimeout` if it runs
-    past the time limit."""
+    past the time limit. ``keep(key, compute)``: what keeps the facets and histogram of a
+    search for its other pages (``chancery.web.freshness.remember_recent``)."""
     form = SearchForm.from_request(request)
     if not form.is_valid():
         raise BadSearchRequest(form.error_messages())
@@ -203,7 +208,7 @@ def build_search_page(request, *, scope: str | None = None, base_path: str | Non
             form.cleaned_data.get("page") or 1, form.cleaned_data.get("per_page") or 10
         )
         with budget.time_limit():
-            return _build(request, form, scope, base_path)
+            return _build(request, form, scope, base_path, keep)
     except budget.OverBudget as exc:
         raise BadSearchRequest({exc.param: [exc.message]}) from exc
 
@@ -245,7 +250,7 @@ def build_facet_values(request, name: str, *, scope: str | None = None, base_pat
     return FacetValuesPage(name, spec.label, options, total, back)
 
 
-def _build(request, form: SearchForm, scope: str | None, base_path: str | None):
+def _build(request, form: SearchForm, scope: str | None, base_path: str | None, keep):
     user = getattr(request, "user", None)
     staff = bool(user and user.is_authenticated and user.is_staff)
     query = form.to_query(collection_scope=scope, staff=staff)
@@ -264,7 +269,6 @@ def _build(request, form: SearchForm, scope: str | None, base_path: str | None):
     path = base_path or request.path
     hits = list(page.object_list)
     parsed = results.parsed
-    facets = _facet_options(results.facets(), query, params, path)
     result = SearchPage(
         query=query,
         form=form,
@@ -273,7 +277,7 @@ def _build(request, form: SearchForm, scope: str | None, base_path: str | None):
         page=number,
         per_page=per_page,
         num_pages=paginator.num_pages,
-        facets=facets,
+        facets={},
         params=params,
         base_path=path,
         interpretation=parsed.explain() if query.text else "",
@@ -282,16 +286,42 @@ def _build(request, form: SearchForm, scope: str | None, base_path: str | None):
         generated=parsed.generated,
         similar=parsed.similar,
     )
-    result.histogram = build_histogram(result, results)
-    if results.has_dates:
-        result.undated = results.undated_count()
-        kept = [(k, v if k != "q" else strip_dates(v)) for k, v in params if k not in DATE_PARAMS]
-        result.undated_url = path + "?" + urlencode([*kept, ("decade", "undated")])
+    if keep is None:
+        aside = _aside(result, results)
+    else:  # the same on every page of one search: kept until the next write
+        search = tuple((k, v) for k, v in params if k != "page")
+        aside = keep(("search-aside", path, staff, search), lambda: _aside(result, results))
+    result.aside, result.facets, result.histogram = aside, aside.facets, aside.histogram
+    result.undated, result.undated_url = aside.undated, aside.undated_url
     if query.text and paginator.count < FEW and parsed.has_text:
         _add_suggestion(result, results, backend, params, path)
     if query.explain:
         result.explain = _explain(results, backend)
     return result
+
+
+@dataclass
+class Aside:
+    """What every page of one search shows the same: the facets, the histogram, the
+    undated documents outside its dates; and (``html``) the markup of them a view keeps."""
+
+    facets: dict[str, list[FacetOption]]
+    histogram: Histogram | None = None
+    undated: int | None = None
+    undated_url: str = ""
+    html: dict[str, str] = field(default_factory=dict)
+
+
+def _aside(page: SearchPage, results) -> Aside:
+    params, path = page.params, page.base_path
+    aside = Aside(_facet_options(results.facets(), page.query, params, path))
+    page.facets = aside.facets  # the histogram's decades are the decade facet's values
+    aside.histogram = build_histogram(page, results)
+    if results.has_dates:
+        aside.undated = results.undated_count()
+        kept = [(k, v if k != "q" else strip_dates(v)) for k, v in params if k not in DATE_PARAMS]
+        aside.undated_url = path + "?" + urlencode([*kept, ("decade", "undated")])
+    return aside
 
 
 _DATES_IN_QUERY = re.compile(r"(?<!\S)-?(?:(?:date|year):\S+|[\d-]*\.\.\.?[\d-]*)(?!\S)", re.I)

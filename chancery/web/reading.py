@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from chancery.corpus import models
@@ -149,11 +150,22 @@ def results_context(page, whole_archive: bool = True) -> dict:
     """What the results partial shows beyond the search page's own data. Exports and
     search trails are for searches of the whole archive (``/search/``)."""
     annotate_hits(page, carry=whole_archive)
+    chip = date_chip(page)
     return {
-        "date_chip": date_chip(page),
+        "date_chip": chip,
+        "facets_aside": facets_aside(page, chip),
         "per_page_links": per_page_links(page),
         "export_links": export_links(page) if whole_archive else [],
     }
+
+
+def facets_aside(page, chip) -> str:
+    """The filters beside the results (the same on every page of a search): rendered once
+    and kept with the search's facets (``page.aside``, kept until the next write)."""
+    kept = page.aside.html if page.aside is not None else {}
+    if "facets" not in kept:
+        kept["facets"] = render_to_string("web/_facets.html", {"page": page, "date_chip": chip})
+    return kept["facets"]
 
 
 # -- on the record page -----------------------------------------------------------------

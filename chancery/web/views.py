@@ -26,7 +26,7 @@ from chancery.search.page import BadSearchRequest, build_facet_values, build_sea
 from chancery.versions import public as versions_public
 
 from . import parallel, reading
-from .freshness import remember
+from .freshness import remember, remember_recent
 
 PUBLISHED = Q(documents__status=models.Document.PUBLISHED)
 
@@ -79,7 +79,7 @@ def home(request):
 @require_GET
 def search(request):
     try:
-        page = build_search_page(request)
+        page = build_search_page(request, keep=remember_recent)
     except BadSearchRequest as exc:
         return bad_request(request, str(exc), exc.messages)
     return render(
@@ -263,7 +263,7 @@ def collection(request, slug: str):
     )
     try:
         parts = _paged(request, children, "parts")
-        page = build_search_page(request, scope=coll.slug)
+        page = build_search_page(request, scope=coll.slug, keep=remember_recent)
     except _BadPage as exc:
         return bad_request(request, str(exc))
     except BadSearchRequest as exc:

@@ -195,6 +195,14 @@ def remember_recent(key, compute, most: int = RECENT_MOST):
     return value
 
 
+def forget() -> None:
+    """Drop every value kept by :func:`remember` and :func:`remember_recent` (a test's
+    rolled-back writes leave the stamp where it was)."""
+    with _memo_lock:
+        _MEMO["stamp"], _MEMO["values"] = None, {}
+        _RECENT["stamp"], _RECENT["values"] = None, OrderedDict()
+
+
 class _Pages:
     """Pages kept in this process: {(stamp, url): (status, headers, body)}, bounded."""
 

@@ -26,3 +26,17 @@ def search_query_bound() -> int:
     if get_backend().summary_in_one_statement:
         return 10 + stamp
     return 10 + len(FACETS) + stamp
+
+
+def settled() -> None:
+    """Wait until the archive's content stamp can be trusted (chancery/web/freshness.py: a
+    file written in the last few milliseconds is not), so a warm-up request fills what a
+    process keeps until the next write and the request measured after it finds it kept."""
+    import time
+
+    from chancery.web.freshness import content_stamp
+
+    for _ in range(200):
+        if content_stamp() is not None:
+            return
+        time.sleep(0.01)

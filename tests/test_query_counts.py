@@ -29,7 +29,7 @@ from chancery.web import freshness
 
 from . import factories as f
 from .iiif.scans import add_scan, image_bytes, page_image
-from .queries import search_query_bound
+from .queries import search_query_bound, settled
 
 SMALL, LARGE = 3, 12
 #: The URL namespaces of the public site and its machine interfaces (the back office,
@@ -173,6 +173,8 @@ def pages(a: Archive) -> dict[str, list[str]]:
         "web:search": [reverse("web:search") + f"?{q}" for q in words],
         "web:search-export": [reverse("web:search-export", args=[x]) + "?q=treaty"
                               for x in ("csv", "jsonl", "bib", "ris", "zip")],
+        "web:search-facet": [reverse("web:search-facet", args=[name]) + f"?{q}"
+                             for q in words for name in ("subject", "decade")],
         "web:basket": [reverse("web:basket") + f"?{ids}"],
         "web:basket-export": [reverse("web:basket-export", args=["csv"]) + f"?{ids}"],
         "web:help-search": [reverse("web:help-search")],
@@ -180,6 +182,9 @@ def pages(a: Archive) -> dict[str, list[str]]:
         "web:collections": [reverse("web:collections")],
         "web:collection": [reverse("web:collection", args=[slug]),
                            reverse("web:collection", args=[slug]) + "?q=treaty"],
+        "web:collection-facet": [reverse("web:collection-facet", args=[slug, "place"]),
+                                 reverse("web:collection-facet", args=[slug, "place"])
+                                 + "?q=treaty"],
         "web:collection-contents": [reverse("web:collection-contents", args=[slug])],
         "web:subjects": [reverse("web:subjects")],
         "web:places": [reverse("web:places")],
@@ -266,6 +271,7 @@ def measure(client, archive: Archive) -> dict[tuple[str, int], tuple[str, int, i
     # freshness.SETTLING_NS of a write, and nothing would be kept by the warm request
     time.sleep(freshness.SETTLING_NS / 1e9 * 2)
     found = {}
+    settled()  # the warm-up requests keep what a process keeps until the next write
     for name, urls in pages(archive).items():
         for n, url in enumerate(urls):
             count_queries(client, url)  # warm: what a process keeps (an engine's labels)

@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 
 from chancery.search.page import BadSearchRequest, SearchPage, build_search_page
+from chancery.web.freshness import remember_recent
 from chancery.web.reading import add_provenance
 
 from .errors import json_error
@@ -124,7 +125,7 @@ def search_payload(request, page: SearchPage) -> dict:
 @api_view
 def search(request):
     try:
-        page = build_search_page(request)
+        page = build_search_page(request, keep=remember_recent)
     except BadSearchRequest as exc:
         return json_error(400, str(exc), exc.messages)
     add_provenance([hit.document for hit in page.hits])

@@ -23,6 +23,9 @@ from .plan import TEXT_FIELDS
 from .query import LAYERS, SORTS, SearchQuery
 from .suggest import FEW, suggest
 
+#: Values of a facet listed beside the results; all of them on the facet's own page.
+FACET_SHOWN = 12
+
 
 class BadSearchRequest(Exception):
     """The request's parameters are invalid; ``messages`` says which and why."""
@@ -70,6 +73,8 @@ class SearchPage:
     suggestion: str = ""
     suggestion_url: str = ""
     explain: dict | None = None
+    #: The facets, histogram and undated count, as computed or as kept for this search.
+    aside: Aside | None = None
 
     @property
     def layers(self) -> list[tuple[str, str]]:
@@ -127,8 +132,21 @@ class SearchPage:
         return self.page_url(self.page + 1) if self.page < self.num_pages else None
 
     @property
-    def facet_groups(self) -> list[tuple[str, str, list[FacetOption]]]:
-        return [(name, FACETS[name].label, options) for name, options in self.facets.items()]
+    def facet_groups(self) -> list[tuple[str, str, list[FacetOption], int, str]]:
+        """(name, label, values shown, how many values, URL of the page listing them all
+        or "") of each facet: the first :data:`FACET_SHOWN` values and any selected
+        further down; a broad search has hundreds, listed on the facet's own page."""
+        groups = []
+        for name, options in self.facets.items():
+            shown = options[:FACET_SHOWN] + [o for o in options[FACET_SHOWN:] if o.selected]
+            more = self.facet_url(name) if len(options) > FACET_SHOWN else ""
+            groups.append((name, FACETS[name].label, shown, len(options), more))
+        return groups
+
+    def facet_url(self, name: str) -> str:
+        """The page listing every value of one facet for this search (its page left out)."""
+        kept = [(k, v) for k, v in self.params if k != "page"]
+        return f"{self.base_path}facet/{name}/" + ("?" + urlencode(kept) if kept else "")
 
     @property
     def sorts(self) -> list[tuple[str, str]]:
@@ -175,10 +193,13 @@ def _facet_options(facets, query: SearchQuery, params, base_path: str):
     return options
 
 
-def build_search_page(request, *, scope: str | None = None, base_path: str | None = None):
+def build_search_page(
+    request, *, scope: str | None = None, base_path: str | None = None, keep=None
+):
     """Run the search a request asks for; raise :class:`BadSearchRequest` if it is invalid
     or over the cost budget (:mod:`.budget`), :class:`~.budget.SearchTimeout` if it runs
-    past the time limit."""
+    past the time limit. ``keep(key, compute)``: what keeps the facets and histogram of a
+    search for its other pages (``chancery.web.freshness.remember_recent``)."""
     form = SearchForm.from_request(request)
     if not form.is_valid():
         raise BadSearchRequest(form.error_messages())
@@ -187,12 +208,49 @@ def build_search_page(request, *, scope: str | None = None, base_path: str | Non
             form.cleaned_data.get("page") or 1, form.cleaned_data.get("per_page") or 10
         )
         with budget.time_limit():
-            return _build(request, form, scope, base_path)
+            return _build(request, form, scope, base_path, keep)
     except budget.OverBudget as exc:
         raise BadSearchRequest({exc.param: [exc.message]}) from exc
 
 
-def _build(request, form: SearchForm, scope: str | None, base_path: str | None):
+@dataclass
+class FacetValuesPage:
+    """Every value of one facet over a search's matches (the results page lists the first
+    few): each links back to the results with the value added, or removed."""
+
+    name: str
+    label: str
+    options: list[FacetOption]
+    total: int
+    results_url: str
+
+
+def build_facet_values(request, name: str, *, scope: str | None = None, base_path: str):
+    """The values of facet ``name`` over the search the request carries; ``base_path``:
+    the results page the values link to. Raises :class:`BadSearchRequest` as
+    :func:`build_search_page` does, and ``KeyError`` for an unknown facet."""
+    spec = FACETS[name]
+    form = SearchForm.from_request(request)
+    if not form.is_valid():
+        raise BadSearchRequest(form.error_messages())
+    user = getattr(request, "user", None)
+    staff = bool(user and user.is_authenticated and user.is_staff)
+    try:
+        with budget.time_limit():
+            query = form.to_query(collection_scope=scope, staff=staff)
+            results = get_backend().search(query)
+            values = results.facets(only=(name,))[name]
+            total = results.count()
+    except budget.OverBudget as exc:
+        raise BadSearchRequest({exc.param: [exc.message]}) from exc
+    params = _params(request)
+    options = _facet_options({name: values}, query, params, base_path)[name]
+    kept = [(k, v) for k, v in params if k != "page"]
+    back = base_path + ("?" + urlencode(kept) if kept else "")
+    return FacetValuesPage(name, spec.label, options, total, back)
+
+
+def _build(request, form: SearchForm, scope: str | None, base_path: str | None, keep):
     user = getattr(request, "user", None)
     staff = bool(user and user.is_authenticated and user.is_staff)
     query = form.to_query(collection_scope=scope, staff=staff)
@@ -211,7 +269,6 @@ def _build(request, form: SearchForm, scope: str | None, base_path: str | None):
     path = base_path or request.path
     hits = list(page.object_list)
     parsed = results.parsed
-    facets = _facet_options(results.facets(), query, params, path)
     result = SearchPage(
         query=query,
         form=form,
@@ -220,7 +277,7 @@ def _build(request, form: SearchForm, scope: str | None, base_path: str | None):
         page=number,
         per_page=per_page,
         num_pages=paginator.num_pages,
-        facets=facets,
+        facets={},
         params=params,
         base_path=path,
         interpretation=parsed.explain() if query.text else "",
@@ -229,16 +286,42 @@ def _build(request, form: SearchForm, scope: str | None, base_path: str | None):
         generated=parsed.generated,
         similar=parsed.similar,
     )
-    result.histogram = build_histogram(result, results)
-    if results.has_dates:
-        result.undated = results.undated_count()
-        kept = [(k, v if k != "q" else strip_dates(v)) for k, v in params if k not in DATE_PARAMS]
-        result.undated_url = path + "?" + urlencode([*kept, ("decade", "undated")])
+    if keep is None:
+        aside = _aside(result, results)
+    else:  # the same on every page of one search: kept until the next write
+        search = tuple((k, v) for k, v in params if k != "page")
+        aside = keep(("search-aside", path, staff, search), lambda: _aside(result, results))
+    result.aside, result.facets, result.histogram = aside, aside.facets, aside.histogram
+    result.undated, result.undated_url = aside.undated, aside.undated_url
     if query.text and paginator.count < FEW and parsed.has_text:
         _add_suggestion(result, results, backend, params, path)
     if query.explain:
         result.explain = _explain(results, backend)
     return result
+
+
+@dataclass
+class Aside:
+    """What every page of one search shows the same: the facets, the histogram, the
+    undated documents outside its dates; and (``html``) the markup of them a view keeps."""
+
+    facets: dict[str, list[FacetOption]]
+    histogram: Histogram | None = None
+    undated: int | None = None
+    undated_url: str = ""
+    html: dict[str, str] = field(default_factory=dict)
+
+
+def _aside(page: SearchPage, results) -> Aside:
+    params, path = page.params, page.base_path
+    aside = Aside(_facet_options(results.facets(), page.query, params, path))
+    page.facets = aside.facets  # the histogram's decades are the decade facet's values
+    aside.histogram = build_histogram(page, results)
+    if results.has_dates:
+        aside.undated = results.undated_count()
+        kept = [(k, v if k != "q" else strip_dates(v)) for k, v in params if k not in DATE_PARAMS]
+        aside.undated_url = path + "?" + urlencode([*kept, ("decade", "undated")])
+    return aside
 
 
 _DATES_IN_QUERY = re.compile(r"(?<!\S)-?(?:(?:date|year):\S+|[\d-]*\.\.\.?[\d-]*)(?!\S)", re.I)

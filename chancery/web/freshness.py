@@ -259,6 +259,41 @@ def remember(key, compute):
     return value
 
 
+#: Searches whose facets and histogram are kept (:func:`remember_recent`), most recent.
+RECENT_MOST = 256
+_RECENT: dict = {"stamp": None, "values": OrderedDict()}
+
+
+def remember_recent(key, compute, most: int = RECENT_MOST):
+    """As :func:`remember`, for what one search (not every page) reuses: only the ``most``
+    most recently used values are kept (each distinct search would add one)."""
+    stamp = _request_stamp.get() or content_stamp()
+    if stamp is None:
+        return compute()
+    values = _RECENT["values"]
+    with _memo_lock:
+        if _RECENT["stamp"] == stamp and key in values:
+            values.move_to_end(key)
+            return values[key]
+    value = compute()
+    with _memo_lock:
+        if _RECENT["stamp"] != stamp:
+            _RECENT["stamp"], _RECENT["values"] = stamp, OrderedDict()
+        values = _RECENT["values"]
+        values[key] = value
+        while len(values) > most:
+            values.popitem(last=False)
+    return value
+
+
+def forget() -> None:
+    """Drop every value kept by :func:`remember` and :func:`remember_recent` (a test's
+    rolled-back writes leave the stamp where it was)."""
+    with _memo_lock:
+        _MEMO["stamp"], _MEMO["values"] = None, {}
+        _RECENT["stamp"], _RECENT["values"] = None, OrderedDict()
+
+
 class _Pages:
     """Pages kept in this process: {(stamp, url): (status, headers, body)}, bounded."""
 

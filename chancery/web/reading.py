@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from chancery.corpus import models
 from chancery.search import budget
 from chancery.search.backends import get_backend
 from chancery.search.forms import SearchForm
+
+from .freshness import remember
 
 PER_PAGE_CHOICES = (10, 20, 50, 100)
 #: Parameters of a search that are not the search itself.
@@ -41,30 +44,43 @@ class Provenance:
         return " · ".join(parts)
 
 
+#: Collections kept between requests at most (a tree of file-level components can be big).
+KEPT_COLLECTIONS = 20_000
+
+
+def _collections(wanted: set[int]) -> dict[int, models.Collection]:
+    """{pk: collection} holding ``wanted`` and all their ancestors, from the collections kept
+    in this process until the next write to the archive (``freshness.remember``); those not
+    yet kept are read a level of the tree at a time."""
+    known = remember(("provenance", "collections"), dict)
+    if len(known) > KEPT_COLLECTIONS:
+        known.clear()
+    missing = {pk for pk in wanted if pk not in known}
+    while missing:  # a level at a time, up to the roots
+        found = list(models.Collection.objects.filter(pk__in=missing))
+        known.update((c.pk, c) for c in found)
+        missing = {c.parent_id for c in found if c.parent_id and c.parent_id not in known}
+    return known
+
+
 def add_provenance(documents: list[models.Document]) -> dict[int, Provenance]:
-    """Where each document sits, in a few queries however many documents: one for their
-    first memberships with those collections and their parents, then one per level of
-    collections further up (a FRUS chapter in its volume needs none)."""
+    """Where each document sits, in one query however many documents (their first
+    memberships); the collections and their parents are kept between requests until the
+    archive changes (a level of the tree read at a time when one is not yet kept)."""
     memberships = (
         models.Membership.objects.filter(document__in=[d.pk for d in documents])
-        .select_related("collection", "collection__parent")
         .order_by("document_id", "position", "id")
+        .values_list("document_id", "collection_id")
     )
-    first: dict[int, models.Collection] = {}
-    for ms in memberships:
-        first.setdefault(ms.document_id, ms.collection)
-    known = {c.pk: c for c in first.values()}
-    known.update((c.parent.pk, c.parent) for c in first.values() if c.parent is not None)
-    wanted = {c.parent_id for c in known.values() if c.parent_id and c.parent_id not in known}
-    while wanted:  # a level at a time, up to the roots
-        parents = list(models.Collection.objects.filter(pk__in=wanted))
-        known.update((c.pk, c) for c in parents)
-        wanted = {c.parent_id for c in parents if c.parent_id and c.parent_id not in known}
+    first: dict[int, int] = {}
+    for document_id, collection_id in memberships:
+        first.setdefault(document_id, collection_id)
+    known = _collections(set(first.values())) if first else {}
     result = {}
     for doc in documents:
         path: list[models.Collection] = []
         seen: set[int] = set()
-        node = first.get(doc.pk)
+        node = known.get(first[doc.pk]) if doc.pk in first else None
         while node is not None and node.pk not in seen:
             seen.add(node.pk)
             path.insert(0, node)
@@ -134,11 +150,22 @@ def results_context(page, whole_archive: bool = True) -> dict:
     """What the results partial shows beyond the search page's own data. Exports and
     search trails are for searches of the whole archive (``/search/``)."""
     annotate_hits(page, carry=whole_archive)
+    chip = date_chip(page)
     return {
-        "date_chip": date_chip(page),
+        "date_chip": chip,
+        "facets_aside": facets_aside(page, chip),
         "per_page_links": per_page_links(page),
         "export_links": export_links(page) if whole_archive else [],
     }
+
+
+def facets_aside(page, chip) -> str:
+    """The filters beside the results (the same on every page of a search): rendered once
+    and kept with the search's facets (``page.aside``, kept until the next write)."""
+    kept = page.aside.html if page.aside is not None else {}
+    if "facets" not in kept:
+        kept["facets"] = render_to_string("web/_facets.html", {"page": page, "date_chip": chip})
+    return kept["facets"]
 
 
 # -- on the record page -----------------------------------------------------------------

@@ -22,11 +22,11 @@ from chancery.corpus.relations import related
 from chancery.corpus.visibility import public
 from chancery.ingest.staging import hidden as staged
 from chancery.search.facets import facet_for
-from chancery.search.page import BadSearchRequest, build_search_page
+from chancery.search.page import BadSearchRequest, build_facet_values, build_search_page
 from chancery.versions import public as versions_public
 
 from . import parallel, reading
-from .freshness import remember
+from .freshness import remember, remember_recent
 
 PUBLISHED = Q(documents__status=models.Document.PUBLISHED)
 
@@ -79,7 +79,7 @@ def home(request):
 @require_GET
 def search(request):
     try:
-        page = build_search_page(request)
+        page = build_search_page(request, keep=remember_recent)
     except BadSearchRequest as exc:
         return bad_request(request, str(exc), exc.messages)
     return render(
@@ -87,6 +87,22 @@ def search(request):
         "web/search.html",
         {"page": page, "json_url": _json_twin(request), **reading.results_context(page)},
     )
+
+
+@require_GET
+def search_facet(request, name: str):
+    """Every value of one facet over a search (the results page lists the first few)."""
+    return _facet_values(request, name, None, reverse("web:search"))
+
+
+def _facet_values(request, name: str, scope, results_path: str, context: dict | None = None):
+    try:
+        facet = build_facet_values(request, name, scope=scope, base_path=results_path)
+    except KeyError:
+        raise Http404(f"No facet “{name}”.") from None
+    except BadSearchRequest as exc:
+        return bad_request(request, str(exc), exc.messages)
+    return render(request, "web/facet_values.html", {"facet": facet, **(context or {})})
 
 
 def _json_twin(request) -> str:
@@ -247,7 +263,7 @@ def collection(request, slug: str):
     )
     try:
         parts = _paged(request, children, "parts")
-        page = build_search_page(request, scope=coll.slug)
+        page = build_search_page(request, scope=coll.slug, keep=remember_recent)
     except _BadPage as exc:
         return bad_request(request, str(exc))
     except BadSearchRequest as exc:
@@ -263,6 +279,17 @@ def collection(request, slug: str):
             **reading.results_context(page, whole_archive=False),
         },
     )
+
+
+@require_GET
+def collection_facet(request, slug: str, name: str):
+    """Every value of one facet over a search within a collection."""
+    coll, moved = _collection_or_redirect(slug)
+    if moved is not None:
+        query = request.GET.urlencode()
+        url = reverse("web:collection-facet", args=[moved.slug, name])
+        return redirect(url + (f"?{query}" if query else ""), permanent=True)
+    return _facet_values(request, name, coll.slug, coll.get_absolute_url(), {"collection": coll})
 
 
 def _contents(coll, order: str) -> list[int]:

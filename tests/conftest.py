@@ -35,19 +35,11 @@ def _no_kept_pages(settings):
     """Tests count a page's queries by asking for it again: pages are not kept between
     requests unless a test turns it on (tests/test_freshness.py). ETags remain."""
     settings.PAGE_CACHE_BYTES = 0
-    # what was kept under a previous test's stamp: its rollback moves no stamp
-    from chancery.web import freshness
+    # A test's rolled-back writes do not move the archive's stamp: what was kept under a
+    # previous test's stamp (browse counts, searches' facets and lookups) is forgotten.
+    from .queries import nothing_kept
 
-    freshness.forget()
-
-
-@pytest.fixture(autouse=True)
-def _nothing_kept_from_another_test():
-    """A test's rolled-back writes do not move the archive's stamp: what searches kept
-    under it (chancery.search.kept) is forgotten between tests."""
-    from chancery.search import kept
-
-    kept.forget()
+    nothing_kept()
 
 
 @pytest.fixture

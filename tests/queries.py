@@ -40,3 +40,14 @@ def settled() -> None:
         if content_stamp() is not None:
             return
         time.sleep(0.01)
+
+
+def nothing_kept() -> None:
+    """Forget what this process keeps until the next write: the searches' lookups
+    (chancery.search.kept), browse counts and a search's facets (chancery.web.freshness).
+    A query count taken after it is the count of a search nobody asked before."""
+    from chancery.search import kept
+    from chancery.web import freshness
+
+    freshness.forget()
+    kept.forget()

@@ -62,11 +62,16 @@ trial() {
     rm -rf "$fresh" && git clone -q . "$fresh"
     say "trial: make install"
     (cd "$fresh" && time make install >"$OUT/install.log" 2>&1)
-    (cd "$fresh" && PORT=8123 setsid make run >"$OUT/run.log" 2>&1 & echo $! >"$OUT/run.pid")
+    (cd "$fresh" && PORT=8123 setsid sh -c "echo \$\$ >'$OUT/run.pid'; exec make run" \
+        >"$OUT/run.log" 2>&1 &)
     file=${FILE:-/tmp/issue18-synthetic-200000.csv}
     [ -s "$file" ] || nice -n 5 $PY bench/synthetic.py --source "$HOMES/real" \
         --documents 200000 --out "$file" 2>&1 | tail -1
-    until curl -fs -o /dev/null http://127.0.0.1:8123/; do sleep 1; done
+    tries=0
+    until curl -fs -o /dev/null http://127.0.0.1:8123/; do
+        tries=$((tries + 1)) && [ $tries -lt 600 ] || { echo "make run did not serve"; exit 1; }
+        sleep 1
+    done
     say "trial: chancery import csv (200,000 documents)"
     (cd "$fresh" && /usr/bin/time -f '%e s wall, %U s user, %S s system' \
         .venv/bin/chancery import csv "$file" 2>&1 | grep -v 'note:' | tail -3)

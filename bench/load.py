@@ -8,7 +8,9 @@ that CHANCERY_HOME (``--worker-class``, ``--workers``) and stops it at the end; 
 ``--port`` it targets a server already running there. At each concurrency (``--levels``,
 default 1,8,32) it sends ``--requests`` requests (default 160), half cheap searches and half
 expensive ones (the 26-prefix query, OR bombs, 100 hits a page with snippets, /srv/ with the
-same, a prefix over the expansion cap, a page past the result window), and stops a level
+same, a prefix over the expansion cap, a page past the result window) — or with ``--mix``
+cheap searches, browse pages, or ``distinct``: a search for another word of the archive's
+titles each request, so that no kept page answers any —, and stops a level
 after ``--seconds`` (default 90) whatever is left. It prints requests per second, p50 and
 p95 (milliseconds) overall and for the cheap requests alone, and the count of 4xx (budget
 refusals: expected) and 5xx (must be zero).
@@ -26,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 HOST = "127.0.0.1"
@@ -66,7 +69,36 @@ PAGES = [
     "/person/seward/",
     "/collection/frus1864p3-france/contents/",
 ]
-MIXES = {"mixed": None, "cheap": CHEAP, "pages": PAGES}
+#: ``--mix distinct``: one search a request, each for another word of the archive's
+#: vocabulary (``vocabulary``), so every request runs a search: no page kept from an
+#: earlier request answers it.
+MIXES = {"mixed": None, "cheap": CHEAP, "pages": PAGES, "distinct": None}
+#: Words a reader would not search for alone.
+STOPWORDS = {
+    "the", "and", "for", "from", "with", "that", "this", "which", "were", "have", "been",
+    "their", "there", "they", "will", "would", "upon", "your", "into", "than", "them",
+    "these", "those", "such", "said", "other", "also", "only", "made", "some", "more",
+}  # fmt: skip
+
+
+def vocabulary(home: str, seed: int = 18) -> list[str]:
+    """Distinct words of the documents' titles in the archive at ``home`` (read only),
+    in a fixed random order: broad ones ("government") and rare ones alike."""
+    import random
+    import re
+    import sqlite3
+
+    database = sqlite3.connect(f"file:{home}/chancery.sqlite3?mode=ro", uri=True)
+    try:
+        titles = database.execute(
+            "SELECT title FROM corpus_document WHERE public_id NOT LIKE 'synthetic/%'"
+        ).fetchall()
+    finally:
+        database.close()
+    words = {w.lower() for (title,) in titles for w in re.findall(r"[A-Za-z]{4,}", title)}
+    ordered = sorted(words - STOPWORDS)
+    random.Random(seed).shuffle(ordered)
+    return ordered
 
 
 def _free_port() -> int:
@@ -110,6 +142,21 @@ def stop_server(process: subprocess.Popen) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def group_cpu(group: int) -> float:
+    """CPU seconds (user + system) used so far by the processes of a process group: the
+    server's master and workers (Linux /proc; 0 elsewhere). Per request, this is what a
+    shared machine's load does not inflate."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            rest = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a process that ended meanwhile
+        if int(rest[2]) == group:
+            total += int(rest[11]) + int(rest[12])
+    return total / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.0
+
+
 def request(port: int, path: str, timeout: float = 60) -> tuple[int, float]:
     start = time.monotonic()
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
@@ -122,8 +169,16 @@ def request(port: int, path: str, timeout: float = 60) -> tuple[int, float]:
         conn.close()
 
 
-def run_level(port: int, concurrency: int, total: int, seconds: float, mix: str = "mixed") -> dict:
-    if MIXES[mix] is None:  # half cheap, half expensive
+def run_level(
+    port: int, concurrency: int, total: int, seconds: float, mix: str = "mixed",
+    words: list[str] | None = None,
+) -> dict:  # fmt: skip
+    if mix == "distinct":  # each word once, taken from the front of the list
+        if words is None or len(words) < total:
+            sys.exit(f"--mix distinct: {len(words or [])} words left, {total} needed")
+        paths = [f"/search/?q={quote(w)}" for w in words[:total]]
+        del words[:total]
+    elif MIXES[mix] is None:  # half cheap, half expensive
         paths = [p for pair in zip(CHEAP * 20, EXPENSIVE * 20, strict=False) for p in pair]
     else:
         paths = MIXES[mix] * (total // len(MIXES[mix]) + 1)
@@ -187,10 +242,22 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--worker-class", default="gevent", choices=["gevent", "gthread", "sync"])
     parser.add_argument(
-        "--mix", default="mixed", choices=sorted(MIXES), help="mixed, cheap searches or pages"
+        "--mix",
+        default="mixed",
+        choices=sorted(MIXES),
+        help="mixed, cheap searches, pages, or distinct (another word each request)",
     )
+    parser.add_argument(
+        "--words-from", help="--mix distinct: the archive whose titles give the words "
+        "(default: --home)"
+    )  # fmt: skip
     args = parser.parse_args()
     total, seconds = min(args.requests, 2000), min(args.seconds, 300.0)
+    words = None
+    if args.mix == "distinct":
+        if not (args.words_from or args.home):
+            parser.error("--mix distinct needs --home or --words-from (an archive's folder)")
+        words = vocabulary(args.words_from or args.home)
     process = None
     port = args.port
     if args.home:
@@ -199,16 +266,21 @@ def main() -> int:
         request(port, "/search/?q=treaty")  # warm each worker's caches a little
         print(
             f"{'concurrency':>11} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
-            f"{'cheap p50':>9} {'cheap p95':>9} {'4xx':>4} {'5xx':>4}"
+            f"{'cheap p50':>9} {'cheap p95':>9} {'4xx':>4} {'5xx':>4} {'CPU ms/req':>10} "
+            f"{'load':>5}"
         )
         failed = 0
         for level in [int(n) for n in args.levels.split(",")]:
-            row = run_level(port, level, total, seconds, args.mix)
+            cpu = group_cpu(process.pid) if process is not None else 0.0
+            row = run_level(port, level, total, seconds, args.mix, words)
+            if process is not None and row["requests"]:
+                row["cpu"] = (group_cpu(process.pid) - cpu) / row["requests"] * 1000
             failed += row["5xx"]
             print(
                 f"{row['concurrency']:>11} {row['requests']:>8} {row['req/s']:>7.1f} "
                 f"{row['p50']:>8.0f} {row['p95']:>8.0f} {row['cheap p50']:>9.0f} "
-                f"{row['cheap p95']:>9.0f} {row['4xx']:>4} {row['5xx']:>4}"
+                f"{row['cheap p95']:>9.0f} {row['4xx']:>4} {row['5xx']:>4} "
+                f"{row.get('cpu', 0.0):>10.1f} {os.getloadavg()[0]:>5.1f}"
                 + (f"  ({row['unsent']} not sent: time was up)" if row["unsent"] else ""),
                 flush=True,
             )

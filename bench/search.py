@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import random
 import statistics
 import sys
 import tempfile
@@ -42,6 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+import synthetic  # noqa: E402 — bench/, on the path just above
 
 QUERIES = [
     {"q": "treaty"},
@@ -143,8 +144,6 @@ def synthesise(target: int, seed: int = 7, batch: int = 5000):
     so no synthetic document repeats another. Durability is off for this connection while
     it builds (a crash means rebuilding a benchmark archive, nothing more).
     """
-    import datetime as dt
-
     from django.db import connection, transaction
 
     from chancery.corpus.models import Document, Membership, Transcript
@@ -155,17 +154,8 @@ def synthesise(target: int, seed: int = 7, batch: int = 5000):
     have = Document.objects.count()
     if have >= target:
         return
-    rng = random.Random(seed if have < 10_000 else seed * 1_000_003 + have)
-    real = list(
-        Document.objects.filter(public_id__contains="/d")
-        .exclude(public_id__startswith="synthetic/")
-        .values_list("pk", "title", "doc_type_id")
-    )
-    paragraphs = []
-    originals = Transcript.objects.exclude(document__public_id__startswith="synthetic/")
-    for html in originals.order_by("pk").values_list("html", flat=True)[:7000]:
-        paragraphs += [p for p in html.split("</p>") if len(p) > 80]
-    collections = list(Membership.objects.values_list("collection_id", flat=True).distinct())
+    rng = synthetic.stream(have, seed)
+    made_of = synthetic.material()
     backend = _database_backend()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -174,29 +164,21 @@ def synthesise(target: int, seed: int = 7, batch: int = 5000):
     n, started = have, time.perf_counter()
     while n < target:
         size = min(batch, target - n)
-        docs, texts = [], []
-        for i in range(size):
-            _, title, doc_type = rng.choice(real)
-            year = rng.randint(1850, 1950)
-            day = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
-            precise = rng.random() < 0.8
-            earliest = day if precise else dt.date(year, 1, 1)
-            latest = day if precise else dt.date(year, 12, 31)
-            docs.append(Document(
-                public_id=f"synthetic/{n + i}", title=title, status=Document.PUBLISHED,
-                date=day.isoformat() if precise else str(year),
-                date_display=day.isoformat() if precise else str(year),
-                date_earliest=earliest, date_latest=latest, decade=year // 10 * 10,
-                doc_type_id=doc_type,
-            ))  # fmt: skip
-            texts.append("</p>".join(rng.sample(paragraphs, 3)) + "</p>")
+        made = synthetic.batch(rng, made_of, n, size)
+        docs = [Document(status=Document.PUBLISHED, **{k: v for k, v in d.items()
+                                                       if k not in ("html", "collection_id")})
+                for d in made]  # fmt: skip
+        texts = [d["html"] for d in made]
         with transaction.atomic(), indexing_paused():
             created = Document.objects.bulk_create(docs)
             Transcript.objects.bulk_create(
                 [Transcript(document=d, html=t) for d, t in zip(created, texts, strict=True)]
             )
             Membership.objects.bulk_create(
-                [Membership(document=d, collection_id=rng.choice(collections)) for d in created]
+                [
+                    Membership(document=d, collection_id=m["collection_id"])
+                    for d, m in zip(created, made, strict=True)
+                ]  # fmt: skip
             )
             entries = []
             for d, t in zip(created, texts, strict=True):

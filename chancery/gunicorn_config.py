@@ -39,11 +39,50 @@ def _die_with_parent() -> bool:
 GEVENT_APP_CONCURRENCY = 4
 
 
+#: What a worker asks itself before it takes its first request (:func:`warm`).
+WARM_UP = ("/search/", "q=government")
+
+
+def warm(application) -> None:
+    """One search through the application before the worker's first request: the first
+    search of a process loads the URL modules, the gazetteer of place names, the
+    templates, the index's searcher and the labels (about 1 s of CPU at 200,000
+    documents: bench/README.md, "The new user's trial"), which a reader would otherwise
+    wait for. A failure is only logged: the worker serves anyway."""
+    import io
+    import logging
+
+    from django.conf import settings
+
+    host = next((h for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")),
+                "localhost")  # fmt: skip
+    path, query = WARM_UP
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query,
+        "SERVER_NAME": host, "SERVER_PORT": "443", "HTTP_HOST": host,
+        "REMOTE_ADDR": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "https", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0), "wsgi.multithread": False, "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }  # fmt: skip
+    try:
+        body = application(environ, lambda status, headers, exc_info=None: None)
+        for _ in body:
+            pass
+        getattr(body, "close", lambda: None)()
+        from django.db import connections
+
+        connections.close_all()  # a request's own connection is opened in its greenlet
+    except Exception:  # noqa: BLE001 — a warm-up must never keep a worker from serving
+        logging.getLogger("chancery").exception("worker warm-up failed")
+
+
 def post_worker_init(worker) -> None:
-    """Under gevent each request runs in its own greenlet, with its own database
-    connection: connections are closed when the request ends (a persistent one would be
-    left behind by its greenlet) and at most ``GEVENT_APP_CONCURRENCY`` requests run in
-    the application at once."""
+    """Warm the worker (:func:`warm`). Under gevent each request runs in its own greenlet,
+    with its own database connection: connections are closed when the request ends (a
+    persistent one would be left behind by its greenlet) and at most
+    ``GEVENT_APP_CONCURRENCY`` requests run in the application at once."""
+    warm(worker.wsgi)
     if "gevent" not in type(worker).__module__:
         return
     from django.conf import settings

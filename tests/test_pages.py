@@ -202,3 +202,22 @@ def test_debug_is_off_by_default(settings):
     from chancery import settings as chancery_settings
 
     assert chancery_settings.DEBUG is False
+
+
+@pytest.mark.django_db
+def test_a_value_only_drafts_use_is_no_value_to_select(client):
+    """A search may select a subject or type only if a published document uses it: the
+    value's name must not leak from a draft (each selected value is tested on its own)."""
+    from .factories import SubjectFactory, TypeFactory
+
+    secret = SubjectFactory(slug="secret-talks", name="Secret talks")
+    draft_type = TypeFactory(slug="aide-memoire", name="Aide-mémoire")
+    draft = DocumentFactory(title="Draft", status=Document.DRAFT, doc_type=draft_type)
+    draft.subjects.add(secret)
+    shown = SubjectFactory(slug="trade", name="Trade")
+    DocumentFactory(title="Published").subjects.add(shown)
+    assert client.get("/search/", {"subject": "trade"}).status_code == 200
+    for params in ({"subject": "secret-talks"}, {"type": "aide-memoire"}):
+        response = client.get("/search/", params)
+        assert response.status_code == 400
+        assert "There is no" in response.content.decode()

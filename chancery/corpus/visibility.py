@@ -55,8 +55,12 @@ def _staged(model) -> Q:
     return hidden(model)
 
 
-def public(model_or_queryset) -> QuerySet:
+def public(model_or_queryset, *, few: bool = False) -> QuerySet:
     """The rows of a model (or queryset of it) the public may see.
+
+    ``few``: the queryset holds a handful of rows (the values a search selects), so each is
+    tested with EXISTS instead of reading which rows every document uses (a type selected
+    in a search of 1,000,000 documents: 305 ms of SQL, now an index look-up).
 
     One SQL query for flat authorities. In a hierarchy (places, collections) a row only
     drafts use stays public while something below it is published ("China" above a
@@ -69,7 +73,7 @@ def public(model_or_queryset) -> QuerySet:
     model = queryset.model
     queryset = queryset.exclude(_staged(model))
     if not any(f.name == "parent" for f in model._meta.concrete_fields):
-        return queryset.exclude(draft_only(model))
+        return queryset.exclude(_draft_only_each(model) if few else draft_only(model))
     rows = model._default_manager.order_by()
     # Only the rows asked about, each tested with EXISTS (a membership index look-up): the
     # IN form read every membership of the archive (2.3 s at 200,000 documents) to check

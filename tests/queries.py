@@ -42,12 +42,13 @@ def settled() -> None:
         time.sleep(0.01)
 
 
-def nothing_kept() -> None:
+def nothing_kept(searches_only: bool = False) -> None:
     """Forget what this process keeps until the next write: the searches' lookups
-    (chancery.search.kept), browse counts and a search's facets (chancery.web.freshness).
-    A query count taken after it is the count of a search nobody asked before."""
+    (chancery.search.kept), a search's facets and, unless ``searches_only``, the browse
+    counts every page shares (chancery.web.freshness). A query count taken after
+    ``nothing_kept(searches_only=True)`` is the count of a search nobody asked before."""
     from chancery.search import kept
     from chancery.web import freshness
 
-    freshness.forget()
+    freshness.forget(searches_only)
     kept.forget()

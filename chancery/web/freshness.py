@@ -286,11 +286,13 @@ def remember_recent(key, compute, most: int = RECENT_MOST):
     return value
 
 
-def forget() -> None:
+def forget(searches_only: bool = False) -> None:
     """Drop every value kept by :func:`remember` and :func:`remember_recent` (a test's
-    rolled-back writes leave the stamp where it was)."""
+    rolled-back writes leave the stamp where it was); ``searches_only``: only what
+    :func:`remember_recent` keeps for one search, not the archive's shared counts."""
     with _memo_lock:
-        _MEMO["stamp"], _MEMO["values"] = None, {}
+        if not searches_only:
+            _MEMO["stamp"], _MEMO["values"] = None, {}
         _RECENT["stamp"], _RECENT["values"] = None, OrderedDict()
 
 

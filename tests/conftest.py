@@ -30,6 +30,17 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture
+def kept_pages(settings):
+    """Pages kept per process, as in production (tests otherwise render every request)."""
+    from chancery.web import freshness
+
+    settings.PAGE_CACHE_BYTES = 8 * 1024 * 1024
+    freshness.PAGES.clear()
+    yield
+    freshness.PAGES.clear()
+
+
 @pytest.fixture(autouse=True)
 def _no_kept_pages(settings):
     """Tests count a page's queries by asking for it again: pages are not kept between

@@ -28,14 +28,6 @@ def _settled(request):
         settle()
 
 
-@pytest.fixture
-def kept_pages(settings):
-    settings.PAGE_CACHE_BYTES = 8 * 1024 * 1024
-    freshness.PAGES.clear()
-    yield
-    freshness.PAGES.clear()
-
-
 @pytest.mark.parametrize(
     "path", ["/search/?q=Castro", "/api/v1/search?q=Castro", "/document/1/", "/people/"]
 )

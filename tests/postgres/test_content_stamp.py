@@ -28,14 +28,6 @@ READER_APPS = ("corpus_", "ocr_", "oai_", "search_", "versions_", "reversion_")
 CSV = "public_id,title,date,summary\ncsv/1,Zanzibar cable,1901-02-03,About the cable.\n"
 
 
-@pytest.fixture
-def kept_pages(settings):
-    settings.PAGE_CACHE_BYTES = 8 * 1024 * 1024
-    freshness.PAGES.clear()
-    yield
-    freshness.PAGES.clear()
-
-
 @pytest.fixture(autouse=True)
 def _empty_search_table():
     yield

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -13,6 +15,7 @@ from chancery.corpus.models import Document
 from ...analysis import fold
 from ...facets import FacetValue
 from ...plan import SearchPlan
+from ...snippets import Marks, Shown, marks_for
 from ...suggest import most_used, neighbours
 from .. import orm
 from ..base import IndexEntry, Ranked, SearchBackend
@@ -47,6 +50,7 @@ class PostgresBackend(SearchBackend):
     summary_in_one_statement = True
     supports_optimize = True
     supports_similar_terms = True
+    supports_stored_snippets = True
 
     @staticmethod
     def _writer():
@@ -97,6 +101,23 @@ class PostgresBackend(SearchBackend):
         page: Ranked = [(pk, None, {}) for pk in by_date(match, sort == "-date", offset, limit)]
         return page
 
+    def snippets(self, plan: SearchPlan, documents: list[Document]) -> dict[int, Marks]:
+        """The hits' snippets cut from their stored excerpts (``search_pg.shown``, one query
+        by primary key); a hit indexed before the excerpts were kept (0013) has its texts
+        read from the database."""
+        return marks_for(documents, plan.parsed, self.shown([d.pk for d in documents]))
+
+    def shown(self, pks: list[int]) -> dict[int, list[Shown]]:
+        """{pk: [(layer, plain text, cut)]} of the documents whose excerpts are stored."""
+        if not pks:
+            return {}
+        rows = fetch(
+            f"SELECT document_id, shown FROM {TABLE} "
+            "WHERE document_id = ANY(%s::bigint[]) AND shown IS NOT NULL",
+            [list(pks)],
+        )
+        return {pk: [(name, text, cut) for name, text, cut in json.loads(raw)] for pk, raw in rows}
+
     # indexing ---------------------------------------------------------------------------
 
     def add(self, entries: list[IndexEntry]) -> None:
@@ -109,23 +130,24 @@ class PostgresBackend(SearchBackend):
             meta, text = configs_for(list(e.languages or []), described, e.transcript or e.machine)
             texts = [prepare(t) for t in (e.title, e.summary, e.names, translation,
                                           e.transcript, e.machine)]  # fmt: skip
-            rows.append((e.pk, meta, text, *texts, word_count(*texts)))
+            shown = json.dumps(e.shown, ensure_ascii=False)
+            rows.append((e.pk, meta, text, *texts, word_count(*texts), shown))
         pks: list[int] = [row[0] for row in rows]
         with self._writer().cursor() as cursor:
             count_terms(cursor, pks, -1)  # the rows replaced, if any
             # The facts are read from the document rows in the same statement: the index
             # is written in the transaction that changed them, so they are current.
             columns = ("meta_config", "text_config", "title", "summary", "names",
-                       "translation", "transcript", "machine", "length",
+                       "translation", "transcript", "machine", "length", "shown",
                        *FACT_COLUMNS)  # fmt: skip
             cursor.executemany(
                 f"INSERT INTO {TABLE} (document_id, {', '.join(columns)}) "
                 "SELECT v.id, v.meta::regconfig, v.text::regconfig, v.title, v.summary, "
-                f"v.names, v.translation, v.transcript, v.machine, v.length, "
+                f"v.names, v.translation, v.transcript, v.machine, v.length, v.shown, "
                 f"{facts_sql('v.id', 'f')} "
-                "FROM (VALUES (%s::bigint, %s, %s, %s, %s, %s, %s, %s, %s, %s::integer)) "
+                "FROM (VALUES (%s::bigint, %s, %s, %s, %s, %s, %s, %s, %s, %s::integer, %s)) "
                 "AS v (id, meta, text, title, summary, names, translation, transcript, machine, "
-                "length) "
+                "length, shown) "
                 f"JOIN {Document._meta.db_table} f ON f.id = v.id "
                 "ON CONFLICT (document_id) DO UPDATE SET "
                 + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns),

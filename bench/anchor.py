@@ -12,7 +12,10 @@ needs from the engine, with the engine's own tools only (no Chancery code, no OR
   fields), kept in ``<home>/anchor-tantivy`` and rebuilt when the archive changes;
 - SQLite FTS5: the archive's own ``search_fts`` table — the matches (with the year, type
   and collection filters) held once in a temporary table, the count and the two facets by
-  SQL over it, the top 10 by ``bm25`` (title weighted 10) with ``snippet()``.
+  SQL over it, the top 10 by ``bm25`` (title weighted 10) with ``snippet()``;
+- PostgreSQL: the archive's ``search_pg`` table — the matches of its weighted ``vector``
+  (GIN), the count and the two facets in one statement, the top 10 by ``ts_rank_cd`` with
+  ``ts_headline`` (:class:`PostgresAnchor`).
 
 The words are those the page searches: ``bench/search.py`` passes the groups of words
 Chancery's parser made of each query (a name with its variants is one group of
@@ -243,3 +246,82 @@ class TantivyAnchor:
             },
         )
         return {"count": found.count, "top": top, "facets": facets}  # type: ignore[attr-defined]
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------
+
+
+class PostgresLookup:
+    """A psycopg connection answering ``read_params``'s SQLite-style lookups (``?``)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def execute(self, sql: str, args: list):
+        return self.connection.execute(sql.replace("?", "%s"), args)
+
+
+# Only fixed text and placeholders are interpolated into the statements below.
+# ruff: noqa: S608
+
+
+class PostgresAnchor:
+    """Bare PostgreSQL full-text search over the archive's ``search_pg`` table (a connection
+    of its own): the matches of the weighted ``vector`` (GIN) with the year, type and
+    collection filters, their count and the two facets in one statement (GROUPING SETS),
+    then the top 10 by ``ts_rank_cd`` (the same label weights) with a ``ts_headline``
+    snippet of the first 40,000 characters of the text. The work is the server's: its
+    backend's CPU time is ``pid``'s (``/proc/<pid>/schedstat``)."""
+
+    WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+
+    def __init__(self, url: str):
+        import psycopg
+
+        self.db = psycopg.connect(url, autocommit=True)
+        self.pid = self.db.info.backend_pid
+
+    def run(self, query: AnchorQuery) -> dict:
+        groups, args = [], []
+        for group in query.groups:
+            either = [t for t in group if WORD.findall(t)]
+            if either:
+                phrase = "phraseto_tsquery('chancery_english', %s)"
+                groups.append("(" + " || ".join([phrase] * len(either)) + ")")
+                args += [" ".join(WORD.findall(t)) for t in either]
+        where, filters = ["s.vector @@ q.q"], []
+        if query.start is not None:
+            where.append("s.year >= %s")
+            filters.append(query.start)
+        if query.end is not None:
+            where.append("s.year <= %s")
+            filters.append(query.end)
+        if query.type_id is not None:
+            where.append("s.doc_type = %s")
+            filters.append(query.type_id)
+        if query.collection_id is not None:
+            where.append(
+                "EXISTS (SELECT 1 FROM corpus_membership m WHERE m.document_id = s.document_id "
+                "AND m.collection_id = %s)"
+            )
+            filters.append(query.collection_id)
+        tsquery = " && ".join(groups) or "''::tsquery"
+        matches = f"FROM search_pg s, (SELECT {tsquery} AS q) q WHERE " + " AND ".join(where)
+        counted = self.db.execute(
+            f"SELECT GROUPING(s.doc_type), GROUPING(s.decade), s.doc_type, s.decade, count(*) "
+            f"{matches} GROUP BY GROUPING SETS ((), (s.doc_type), (s.decade))",
+            args + filters,
+        ).fetchall()
+        count = next((n for gt, gd, _, _, n in counted if gt and gd), 0)
+        types = [(t, n) for gt, gd, t, _, n in counted if not gt and gd]
+        decades = [(d, n) for gt, gd, _, d, n in counted if gt and not gd]
+        top = self.db.execute(
+            "SELECT t.document_id, t.r, ts_headline('chancery_english', left(coalesce(nullif("
+            "x.translation, ''), x.transcript), %s), t.q, 'StartSel=<mark>, StopSel=</mark>, "
+            "MaxWords=35, MinWords=15') FROM (SELECT s.document_id, q.q, "
+            f"ts_rank_cd('{self.WEIGHTS}', s.vector, q.q) AS r {matches} "
+            "ORDER BY r DESC LIMIT 10) t JOIN search_pg x ON x.document_id = t.document_id "
+            "ORDER BY t.r DESC",
+            [EXCERPT, *args, *filters],
+        ).fetchall()
+        return {"count": count, "top": top, "facets": {"type": types, "decade": decades}}

@@ -1,21 +1,23 @@
-"""bench/search.py on PostgreSQL: the same archive, queries and figures.
+"""bench/search.py on PostgreSQL: a thin wrapper that finds or fills the database.
 
-    PG_CLUSTER=bench nice -n 10 .venv/bin/python bench/search_postgres.py [--sizes real,200000]
-        [--url URL] [--profile "q=government"]
+    PG_CLUSTER=bench nice -n 10 .venv/bin/python bench/search_postgres.py --sizes real,200000
+        [--url URL] [--from-sqlite /work/bench-homes] [--explain "q=government"]
+        [any option of bench/search.py: --anchor --repeat 3 --build-only --profile ...]
 
-Without --url it starts a local cluster with scripts/postgres.sh (root; ``PG_CLUSTER``
-chooses which: use a separate benchmark cluster, see bench/README.md) and uses the database
+The timing is bench/search.py's own ``--engine postgres`` (the same archive, 16 queries,
+engine / request / anchor columns, CPU time including the PostgreSQL server process's):
+this script only sets ``CHANCERY_DATABASE_URL`` for it. Without ``--url`` it starts a local
+cluster with scripts/postgres.sh (root; ``PG_CLUSTER`` chooses which) and uses the database
 ``chancery_bench_<size>``, kept between runs so the archive is built once per size.
 
-Building: when bench/search.py has already built the SQLite archive of that size
-(``/tmp/chancery-bench-search/<size>/chancery.sqlite3``) its rows are copied table by
-table with COPY and the PostgreSQL index is rebuilt with ``reindex`` (about 10 minutes for
-200,000 documents instead of 14 for importing and synthesising again); otherwise the
-archive is imported and synthesised as bench/search.py does.
+Building: bench/search.py imports and synthesises into PostgreSQL as it does into SQLite.
+Faster, ``--from-sqlite HOME`` copies an SQLite archive bench/search.py already built
+(``HOME/<size>/chancery.sqlite3``, opened read-only) table by table with COPY into the
+empty database and builds the PostgreSQL index from it (``reindex``): minutes instead of
+the import and synthesis.
 
-Only wall-clock figures mean something here: the engine's work happens in the PostgreSQL
-server, not in this process. ``--profile PARAMS`` prints, for one ``GET /search/?PARAMS``,
-every SQL statement with its time and its ``EXPLAIN (ANALYZE, BUFFERS)`` plan.
+``--explain PARAMS`` prints, for one ``GET /search/?PARAMS``, every SQL statement with its
+time and its ``EXPLAIN (ANALYZE, BUFFERS)`` plan, and times nothing.
 Drop the ``chancery_bench_*`` databases afterwards on a machine that runs the test suite:
 tests/postgres/test_replica.py copies the whole ``15 main`` cluster with pg_basebackup.
 """
@@ -33,7 +35,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-SQLITE_ARCHIVES = Path(tempfile.gettempdir()) / "chancery-bench-search"
 #: Tables copied from a SQLite archive: the corpus and what the search reads besides it.
 COPIED_PREFIXES = ("corpus_", "ingest_", "search_nameform")
 
@@ -47,7 +48,7 @@ def copy_from_sqlite(path: Path) -> None:
 
     from chancery.search.indexing import reindex
 
-    source = sqlite3.connect(path)
+    source = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
     tables = [
         name
         for (name,) in source.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -89,23 +90,6 @@ def copy_from_sqlite(path: Path) -> None:
     print(f"  indexed {total} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
-def build(size: str, frus: Path) -> None:
-    import search
-
-    from chancery.corpus.models import Document
-
-    sqlite = SQLITE_ARCHIVES / size / "chancery.sqlite3"
-    if not Document.objects.exists() and sqlite.exists():
-        copy_from_sqlite(sqlite)
-    search.import_real(frus)
-    if size != "real":
-        search.synthesise(int(size))
-    from django.db import connection
-
-    with connection.cursor() as c:
-        c.execute("VACUUM ANALYZE")
-
-
 def profile(params: str) -> None:
     """Each SQL statement of one search request: its time and its plan."""
     from urllib.parse import parse_qsl
@@ -134,32 +118,37 @@ def profile(params: str) -> None:
                 print("\n".join(row[0] for row in cursor.fetchall()))
 
 
-def child(size: str, frus: str, profile_params: str) -> None:
-    import psycopg
+def prepare(size: str, home: str, from_sqlite: str, explain: str) -> None:
+    """In a process of its own (Django set up on PostgreSQL): migrate, copy the SQLite
+    archive of that size when the database is empty and ``from_sqlite`` names one, and
+    with ``explain`` show one request's statements and plans."""
     import search
 
-    psycopg.sqlite_version = "n/a: PostgreSQL"  # bench/search.py prints the SQLite version
-    home = Path(tempfile.gettempdir()) / "chancery-bench-search-pg" / size
-    home.mkdir(parents=True, exist_ok=True)
-    search.setup(home)
-    build(size, Path(frus))
-    if profile_params:
-        profile(profile_params)
-        return
-    row = search.measure(size)
-    print(f"| {row['size']} | {row['documents']:,} | {row['engine_p50']:.0f} / "
-          f"{row['engine_p95']:.0f} | {row['request_p50']:.0f} / {row['request_p95']:.0f} | "
-          f"{row['load']:.1f} |")  # fmt: skip
-    print("  slowest requests:", row["slowest"], file=sys.stderr)
+    search.setup(Path(home) / size)
+    from chancery.corpus.models import Document
+
+    sqlite = Path(from_sqlite) / size / "chancery.sqlite3" if from_sqlite else None
+    if sqlite and sqlite.exists() and not Document.objects.exists():
+        copy_from_sqlite(sqlite)
+        from django.db import connection
+
+        with connection.cursor() as c:
+            c.execute("VACUUM ANALYZE")
+    if explain:
+        profile(explain)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="real")
-    parser.add_argument("--url", default="")
-    parser.add_argument("--frus", default=str(ROOT.parent / "shared" / "corpora" / "frus"))
-    parser.add_argument("--profile", default="", help="query string of one request to profile")
-    args = parser.parse_args()
+    parser.add_argument("--url", default="", help="the database (default: chancery_bench_SIZE)")
+    parser.add_argument("--from-sqlite", default="", metavar="HOME",
+                        help="copy the SQLite archive HOME/SIZE/chancery.sqlite3 (read only) "
+                        "into an empty database")  # fmt: skip
+    parser.add_argument("--explain", default="", metavar="PARAMS",
+                        help="one request's SQL statements and plans; no timing")  # fmt: skip
+    parser.add_argument("--home", default=str(Path(tempfile.gettempdir()) / "chancery-bench-pg"))
+    args, rest = parser.parse_known_args()  # the rest goes to bench/search.py
     for size in args.sizes.split(","):
         url = args.url
         if not url:
@@ -171,11 +160,16 @@ def main() -> int:
         env = {**os.environ, "CHANCERY_DATABASE_URL": url}
         code = (
             "import search_postgres; "
-            f"search_postgres.child({size!r}, {args.frus!r}, {args.profile!r})"
+            f"search_postgres.prepare({size!r}, {args.home!r}, {args.from_sqlite!r}, "
+            f"{args.explain!r})"
         )
         subprocess.run(  # noqa: S603 — this very file, in a fresh process per size
             [sys.executable, "-c", code], env=env, check=True, cwd=ROOT / "bench"
         )
+        if not args.explain:
+            command = [sys.executable, str(ROOT / "bench" / "search.py"), "--engine", "postgres",
+                       "--sizes", size, "--home", args.home, *rest]  # fmt: skip
+            subprocess.run(command, env=env, check=True)  # noqa: S603 — our own bench
     return 0
 
 

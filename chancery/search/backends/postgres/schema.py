@@ -16,10 +16,12 @@ with ``unaccent``), 0004_postgres_head (the ``head`` vector: title, summary, nam
 first 1,500 characters of each text layer), 0005_postgres_facts (the triggers that drop the
 rows of documents deleted or unpublished behind Django's back) and 0006_postgres_links (the
 facts columns, the combinations table :data:`LINKS` and its ``search_pg_links_id`` function,
-the ``lead`` vector and its GIN index), 0009_search_machine_text (the machine-read text)
-and 0010_postgres_term_stats (what BM25 reads: each row's ``length``, the document
+the ``lead`` vector and its GIN index), 0009_search_machine_text (the machine-read text),
+0010_postgres_term_stats (what BM25 reads: each row's ``length``, the document
 frequency of each lexeme in :data:`TERMS`, the totals in :data:`STATS`, and the trigger
-that takes deleted rows away from them).
+that takes deleted rows away from them) and 0013_postgres_shown_excerpts (``shown``, the
+excerpts snippets are cut from: ``IndexEntry.shown`` as JSON text, NULL in a row written
+before it).
 
 A search trusts the table to hold only published documents (it never joins the documents
 for that): signals keep it so, and the triggers when documents change behind Django's back

@@ -13,7 +13,7 @@ from ...facets import FACETS, FacetValue
 from ...plan import SearchPlan, decade_value
 from ..base import Ranked
 from .query import COVERAGE, SORT_FIELDS, UNDATED, analysed, one_of, plan_query, term_in, term_query
-from .schema import COLUMNS, SCHEMA, int_values, open_index, ordinal
+from .schema import COLUMNS, SCHEMA, current_searcher, int_values, ordinal
 
 #: The page a search is first counted for (the search page's first page, ten hits): the
 #: count comes from the search that finds its hits (Tantivy counts while it collects).
@@ -24,8 +24,8 @@ NEAR, IN_TITLE, FIRM, SURE = 1, 2, 4, 8
 
 
 class Searching:
-    """One plan against the index as last committed by any process (a reload costs
-    ~0.1 ms, so a request served by one worker sees what another just wrote).
+    """One plan against the index as last committed by any process (reloaded when it
+    changed, so a request served by one worker sees what another just wrote).
 
     One evaluation per part of a page: the search that collects the page's hits (the
     reranked pool, or a page in a stored order) also counts them; every facet, the years
@@ -34,10 +34,8 @@ class Searching:
     over the pool (:meth:`flags`); the snippets' excerpts from the pool's addresses."""
 
     def __init__(self, plan: SearchPlan):
-        index = open_index()
-        index.reload()
         self.plan = plan
-        self.searcher = index.searcher()
+        self.searcher = current_searcher()
         self.query = plan_query(plan)
         self._count: int | None = None
         self._summary: dict[str, dict] | None = None

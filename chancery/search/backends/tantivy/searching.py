@@ -12,7 +12,16 @@ from ... import budget, ranking
 from ...facets import FACETS, FacetValue
 from ...plan import SearchPlan, decade_value
 from ..base import Ranked
-from .query import COVERAGE, SORT_FIELDS, UNDATED, analysed, one_of, plan_query, term_in, term_query
+from .query import (
+    COVERAGE,
+    SORT_FIELDS,
+    UNDATED,
+    analysed,
+    pks_query,
+    plan_query,
+    term_in,
+    term_query,
+)
 from .schema import COLUMNS, SCHEMA, current_searcher, int_values, ordinal
 
 #: The page a search is first counted for (the search page's first page, ten hits): the
@@ -191,7 +200,7 @@ class Searching:
         bits = dict.fromkeys(pks, 0)
         if clauses and pks:
             query = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, tantivy.Query.const_score_query(one_of("pk", pks), 0.0))]
+                [(tantivy.Occur.Must, tantivy.Query.const_score_query(pks_query(pks), 0.0))]
                 + [(tantivy.Occur.Should, _worth(q, bit)) for bit, q in clauses]
             )  # fmt: skip
             found = self._search(query, len(pks), count=False).hits
@@ -255,7 +264,7 @@ class Searching:
             return {}
         unknown = [pk for pk in pks if pk not in self._addresses]
         if unknown:
-            hits = self._search(one_of("pk", unknown), len(unknown), count=False).hits
+            hits = self._search(pks_query(unknown), len(unknown), count=False).hits
             self._addresses.update(zip(self.pks(hits), (a for _, a in hits), strict=True))
         out: dict[int, list[tuple[str, str, bool]]] = {}
         for pk in pks:

@@ -272,7 +272,9 @@ class Searching:
             if address is None:
                 continue
             raw = self.searcher.doc(address).get_first("shown")
-            out[pk] = [(layer, text, cut) for layer, text, cut in json.loads(raw)] if raw else []
+            out[pk] = (
+                [(layer, text, cut) for layer, text, cut in json.loads(raw.decode())] if raw else []
+            )
         return out
 
     def in_order(self, sort: str, offset: int, limit: int) -> Ranked:

@@ -123,7 +123,8 @@ class Searching:
         }
         for name, value in missing.items():
             aggregations[name]["terms"]["missing"] = value
-        aggregations["matched"] = {"value_count": {"field": "pk"}}
+        if self._count is None:  # else counted already (a value of every match: 1 ms at 1M)
+            aggregations["matched"] = {"value_count": {"field": "pk"}}
         bounds = self.plan.dates if undated else ()
         query = plan_query(self.plan, dates=False) if bounds else self.query
         ranges = [_within(bound) for bound in bounds]

@@ -40,7 +40,7 @@ GENERATED_WEIGHT = 0.6
 SIMILAR_WEIGHT = 0.4
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     pk: int
     #: The engine's BM25, higher is better.

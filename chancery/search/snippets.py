@@ -176,11 +176,13 @@ def kwic(text: str, spans, passages: int = PASSAGES, window: int = WINDOW) -> st
     candidates.sort()
     chosen: list[tuple[int, int]] = []
     for _d, _n, lo, hi in candidates:
-        if any(lo < c_hi and hi > c_lo for c_lo, c_hi in chosen):
-            continue
-        chosen.append((lo, hi))
-        if len(chosen) == passages:
-            break
+        for c_lo, c_hi in chosen:
+            if lo < c_hi and hi > c_lo:
+                break
+        else:
+            chosen.append((lo, hi))
+            if len(chosen) == passages:
+                break
     parts = []
     for lo, hi in sorted(chosen):
         lo, hi = _cut(text, lo, hi)

@@ -69,6 +69,8 @@ def _values(row, fields, connection) -> list:
 
 
 _DOC_TYPE = Document._meta.get_field("doc_type")
+#: Where the type's pk stands among its columns.
+_TYPE_PK = DocumentType._meta.concrete_fields.index(DocumentType._meta.pk)
 
 
 def published_documents(pks: list[int]) -> dict[int, Document]:
@@ -92,7 +94,7 @@ def published_documents(pks: list[int]) -> dict[int, Document]:
             alias, doc_names, _values(row[:n], statement.documents, connection)
         )
         doc_type = None
-        if row[n] is not None:  # the type's pk: none when the document has no type
+        if row[n + _TYPE_PK] is not None:  # none when the document has no type
             values = _values(row[n:], statement.types, connection)
             doc_type = DocumentType.from_db(alias, type_names, values)
         _DOC_TYPE.set_cached_value(document, doc_type)

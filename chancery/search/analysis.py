@@ -57,9 +57,45 @@ def fold(text: str) -> str:
     """Lower case without diacritics, one character for one (offsets are kept)."""
     if "\u0130" in text:  # the one letter whose lower case is two characters
         return text.translate(_FOLD)
+    if text.isascii():
+        return text.lower()
+    # In UTF-8 the ASCII letters are lowered in bulk (str.lower walks every character of a
+    # text holding any other); the other characters, few and seldom different, one each.
+    # (A capital sigma's lower case depends on its place in the word: it goes the slow way.)
+    if "\u03a3" in text:
+        return _fold_slowly(text)
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate
+        return _fold_slowly(text)
+    low = data.lower()
+    for char in set(low.translate(None, _ASCII).decode()):
+        folded = _FOLD_OTHER[char]
+        if folded:
+            if _FOLD_OTHER[folded]:  # a replacement replaced again: not 1 for 1
+                return _fold_slowly(text)
+            low = low.replace(char.encode(), folded.encode())
+    return low.decode()
+
+
+_ASCII = bytes(range(128))
+
+
+class _Other(dict):
+    """{character: its fold, or "" when that is the character itself} (1 for 1)."""
+
+    def __missing__(self, char: str) -> str:
+        low = char.lower()
+        folded = _FOLD[ord(low)] if ord(low) > 127 else low
+        self[char] = "" if folded == char else folded
+        return self[char]
+
+
+_FOLD_OTHER = _Other()
+
+
+def _fold_slowly(text: str) -> str:
     low = text.lower()
-    if low.isascii():
-        return low
     special = "".join(c for c in set(low) if ord(c) > 127 and _FOLD[ord(c)] != c)
     if not special:
         return low

@@ -16,11 +16,10 @@ import pytest
 import tantivy
 
 from chancery.search import ranking
-from chancery.search.backends import get_backend
 from chancery.search.backends.tantivy.query import one_of, term_in, term_query
 from chancery.search.query import SearchQuery
-from tests.ingest.conftest import imported_volumes
-from tests.search.test_contract import use
+
+pytest_plugins = ["tests.search.tantivy_fixtures"]
 
 QUERIES = [
     "treaty",
@@ -33,19 +32,6 @@ QUERIES = [
     "indemn* powers",
     "minister protest title:legation",
 ]
-
-
-@pytest.fixture(scope="module")
-def china_1901(django_db_setup, django_db_blocker):
-    """FRUS 1901, Affairs in China (312 documents), imported through the real command."""
-    with imported_volumes(django_db_blocker, ("frus1901China.xml",)):
-        yield
-
-
-@pytest.fixture
-def engine(china_1901, db, settings, tmp_path):
-    use(settings, tmp_path, "tantivy")
-    return get_backend()
 
 
 def _matching(searching, pks: list[int], query) -> set[int]:
@@ -90,10 +76,10 @@ def separately(searching, pks: list[int]) -> dict[int, tuple[bool, bool, bool, b
 
 
 @pytest.mark.parametrize("text", QUERIES)
-def test_the_folded_rerank_gives_the_page_the_separate_queries_gave(engine, text):
-    results = engine.search(SearchQuery(text=text))
+def test_the_folded_rerank_gives_the_page_the_separate_queries_gave(tantivy_1901, text):
+    results = tantivy_1901.search(SearchQuery(text=text))
     assert results.count(), text
-    searching = engine._searching(results.plan)
+    searching = tantivy_1901._searching(results.plan)
     pool = 10 + ranking.RERANK_POOL
     hits, pks = searching._ranked(pool)
     asked_apart = separately(searching, pks)
@@ -119,11 +105,11 @@ def test_the_folded_rerank_gives_the_page_the_separate_queries_gave(engine, text
     assert page == [pk for pk, _, _ in ranking.rerank(candidates, groups, 0, 10)], text
 
 
-def test_the_flags_are_not_fooled_by_words_far_apart(engine):
+def test_the_flags_are_not_fooled_by_words_far_apart(tantivy_1901):
     """Tantivy's constant-score query over a phrase ignores positions: the words of
     "punishment of officials" far apart must not count as close."""
-    results = engine.search(SearchQuery(text="punishment of officials"))
-    searching = engine._searching(results.plan)
+    results = tantivy_1901.search(SearchQuery(text="punishment of officials"))
+    searching = tantivy_1901._searching(results.plan)
     _, pks = searching._ranked(10 + ranking.RERANK_POOL)
     near = {pk for pk, (close, *_) in searching.flags(pks).items() if close}
     alone = searching.searcher.search(searching._near(), 10_000).hits
@@ -132,13 +118,13 @@ def test_the_flags_are_not_fooled_by_words_far_apart(engine):
 
 
 @pytest.mark.parametrize("text", ["treaty", "punishment of officials", "Li Hongzhang"])
-def test_a_search_page_is_one_search_one_pool_query_and_one_aggregation(engine, text):
-    results = engine.search(SearchQuery(text=text))
+def test_a_search_page_is_one_search_one_pool_query_and_one_aggregation(tantivy_1901, text):
+    results = tantivy_1901.search(SearchQuery(text=text))
     count = results.count()
     hits = results[0:10]  # with their snippets, from the stored excerpts
     facets = results.facets()
     years = results.year_counts()
-    searching = engine._searching(results.plan)
+    searching = tantivy_1901._searching(results.plan)
     # The ranked search counted; one query over its pool; one aggregation for the rest.
     assert searching.evaluations == 3, text
     assert len(hits) == min(count, 10)
@@ -147,20 +133,20 @@ def test_a_search_page_is_one_search_one_pool_query_and_one_aggregation(engine, 
     assert sum(n for _, n in years) <= count
 
 
-def test_the_count_and_the_first_page_in_date_order_are_one_search(engine):
-    results = engine.search(SearchQuery(text="legation", sort="date"))
+def test_the_count_and_the_first_page_in_date_order_are_one_search(tantivy_1901):
+    results = tantivy_1901.search(SearchQuery(text="legation", sort="date"))
     count = results.count()
     hits = results[0:10]
-    searching = engine._searching(results.plan)
+    searching = tantivy_1901._searching(results.plan)
     assert searching.evaluations == 1
     dates = [h.document.date_earliest for h in hits if h.document.date_earliest]
     assert dates == sorted(dates)
-    assert count == engine.search(SearchQuery(text="legation")).count()
+    assert count == tantivy_1901.search(SearchQuery(text="legation")).count()
 
 
-def test_a_page_asked_before_its_count_still_counts_every_match(engine):
-    results = engine.search(SearchQuery(text="treaty", sort="date"))
-    searching = engine._searching(results.plan)
+def test_a_page_asked_before_its_count_still_counts_every_match(tantivy_1901):
+    results = tantivy_1901.search(SearchQuery(text="treaty", sort="date"))
+    searching = tantivy_1901._searching(results.plan)
     page = searching.in_order("date", 20, 5)
     assert len(page) == 5
     assert searching.count == searching.count_of(searching.query) > 25
@@ -176,13 +162,13 @@ DATED = [
 
 
 @pytest.mark.parametrize("query", DATED, ids=lambda q: repr(q))
-def test_a_dated_search_counts_its_undated_documents_in_the_same_aggregation(engine, query):
-    results = engine.search(SearchQuery(**query))
+def test_a_dated_search_counts_its_undated_documents_in_the_same_aggregation(tantivy_1901, query):
+    results = tantivy_1901.search(SearchQuery(**query))
     count = results.count()
     facets = results.facets()
     years = results.year_counts()
     undated = results.undated_count()
-    searching = engine._searching(results.plan)
+    searching = tantivy_1901._searching(results.plan)
     evaluations = searching.evaluations
     # What each asked apart finds: the dated matches' facets, the undated without dates.
     apart = type(searching)(results.plan)
@@ -192,7 +178,7 @@ def test_a_dated_search_counts_its_undated_documents_in_the_same_aggregation(eng
         "year": dict(years),
     }
     unscoped = {k: v for k, v in query.items() if k not in ("start", "end", "date_mode")}
-    undated_apart = engine.search(SearchQuery(**unscoped, filters={"decade": ("undated",)}))
+    undated_apart = tantivy_1901.search(SearchQuery(**unscoped, filters={"decade": ("undated",)}))
     assert undated == undated_apart.count() > 0
     assert sum(v.count for v in facets["decade"]) == count
     assert evaluations <= 3  # page search, (pool query,) one aggregation: no undated count

@@ -15,21 +15,8 @@ from chancery.corpus.models import Document
 from chancery.corpus.sanitize import html_to_text
 from chancery.search.backends import get_backend
 from chancery.search.query import SearchQuery
-from tests.ingest.conftest import imported_volumes
-from tests.search.test_contract import use
 
-
-@pytest.fixture(scope="module")
-def china_1901(django_db_setup, django_db_blocker):
-    """FRUS 1901, Affairs in China (312 documents), imported through the real command."""
-    with imported_volumes(django_db_blocker, ("frus1901China.xml",)):
-        yield
-
-
-@pytest.fixture
-def engine(china_1901, db, settings, tmp_path):
-    use(settings, tmp_path, "tantivy")
-    return get_backend()
+pytest_plugins = ["tests.search.tantivy_fixtures"]
 
 
 def holding(pattern: str) -> set[str]:
@@ -53,7 +40,7 @@ def found(text: str) -> set[str]:
     ("prefix", "stem"),
     [("negotiat", "negoti"), ("agree", "agre"), ("governm", "govern"), ("recogni", "recogn")],
 )
-def test_a_prefix_finds_every_document_with_a_word_beginning_with_it(engine, prefix, stem):
+def test_a_prefix_finds_every_document_with_a_word_beginning_with_it(tantivy_1901, prefix, stem):
     meant = holding(prefix)
     assert meant, prefix
     answer = found(prefix + "*")
@@ -62,7 +49,7 @@ def test_a_prefix_finds_every_document_with_a_word_beginning_with_it(engine, pre
     assert answer <= holding(stem)
 
 
-def test_a_prefix_still_ranks_and_marks_what_it_found(engine):
+def test_a_prefix_still_ranks_and_marks_what_it_found(tantivy_1901):
     results = get_backend().search(SearchQuery(text="negotiat*"))
     hits = results[0:10]
     assert len(hits) == 10

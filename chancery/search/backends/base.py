@@ -32,6 +32,7 @@ from ..marks import MARK_CLOSE, MARK_OPEN, marked_to_html
 from ..plan import NOTE_RELAXED, SearchPlan, compile_plan
 from ..query import ParsedQuery, SearchQuery, Term
 from ..snippets import Marks, marks_for
+from .rows import published_documents
 
 __all__ = ["MARK_CLOSE", "MARK_OPEN", "marked_to_html"]
 
@@ -190,8 +191,10 @@ class SearchResults:
         plan = self.plan
         ranked = self.ranked(offset, limit)
         budget.check()
-        documents = Document.objects.with_listing().in_bulk([pk for pk, _, _ in ranked])
-        shown = [documents[pk] for pk, _, _ in ranked if pk in documents]  # drift: skipped
+        # Published ones only: an index outside the database's transactions may still hold
+        # a document withdrawn a moment ago (or deleted: skipped too).
+        documents = published_documents([pk for pk, _, _ in ranked])
+        shown = [documents[pk] for pk, _, _ in ranked if pk in documents]
         marked = plan.has_text and self.highlighting
         marks = self.backend.snippets(plan, shown) if marked else {}
         hits = []

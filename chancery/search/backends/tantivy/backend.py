@@ -22,6 +22,7 @@ from .schema import (
     SCHEMA,
     WRITING,
     acquire_writer,
+    current_searcher,
     int_values,
     open_index,
     to_document,
@@ -143,9 +144,7 @@ class TantivyBackend(SearchBackend):
             self._writer.delete_all_documents()
 
     def indexed_count(self) -> int:
-        index = open_index()
-        index.reload()
-        return index.searcher().num_docs
+        return current_searcher().num_docs
 
     # the index against the database -------------------------------------------------------
 
@@ -203,7 +202,7 @@ class TantivyBackend(SearchBackend):
         token = fold(tokens[0]) if tokens else ""
         if not token:
             return 0
-        searcher = open_index().searcher()
+        searcher = current_searcher()
         terms: set[str] = set()
         for column in COLUMNS:
             terms.update(t for t, _ in searcher.terms_with_prefix(column, token, limit=limit))
@@ -214,7 +213,7 @@ class TantivyBackend(SearchBackend):
     def vocabulary(self, prefix: str, limit: int = 5000) -> list[tuple[str, int]]:
         if not prefix:
             return []
-        searcher = open_index().searcher()
+        searcher = current_searcher()
         return [
             (term, n)
             for term, n in searcher.terms_with_prefix("vocabulary", fold(prefix), limit=limit)
@@ -226,17 +225,13 @@ class TantivyBackend(SearchBackend):
         query = term_query(Term(term))
         if query is None:
             return 0
-        index = open_index()
-        index.reload()
-        found = index.searcher().search(query, 1, count=True).count  # type: ignore[attr-defined]
+        found = current_searcher().search(query, 1, count=True).count  # type: ignore[attr-defined]
         return found if limit is None else min(found, limit)
 
     def similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
         """The word's one-edit neighbours looked up in the term dictionary of the
         ``vocabulary`` field (each a lookup)."""
-        index = open_index()
-        index.reload()
-        searcher = index.searcher()
+        searcher = current_searcher()
         held = [t for t in neighbours(fold(word)) if searcher.doc_freq("vocabulary", t)]
         # doc_freq counts deleted documents until their segment is merged: count the few
         # words held in the live documents.

@@ -174,6 +174,18 @@ def one_of(field: str, values) -> tantivy.Query:
     return tantivy.Query.term_set_query(SCHEMA, field, values)
 
 
+def pks_query(pks) -> tantivy.Query:
+    """These documents by pk (a few hundred at most): a term query each. A term set query
+    marks every document of the index in a bit set first (1.7 ms at 200,000 documents for
+    the rerank's pool, against 0.4 ms)."""
+    pks = list(pks)
+    if not pks:
+        return tantivy.Query.empty_query()
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "pk", pk)) for pk in pks]
+    )
+
+
 def _int_range(field: str, lower: int | None, upper: int | None) -> tantivy.Query:
     return tantivy.Query.range_query(
         SCHEMA, field, tantivy.FieldType.Integer, lower_bound=lower, upper_bound=upper

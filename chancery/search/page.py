@@ -7,6 +7,7 @@ facet value with its count, whether it is selected and the URL that toggles it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote_plus, urlencode
@@ -167,6 +168,13 @@ def _params(request) -> list[tuple[str, str]]:
     return [(k, v) for k, values in request.GET.lists() for v in values if v != ""]
 
 
+@functools.lru_cache(maxsize=8192)
+def _quoted(value: str) -> str:
+    """A facet value as a query string writes it: the same values come back on every
+    search (a pure function of the text, so nothing to forget on a write)."""
+    return quote_plus(value)
+
+
 def _facet_options(facets, query: SearchQuery, params, base_path: str):
     """Each facet value with its toggle URL; adding a value appends one parameter to a
     query string built once (a broad search lists hundreds of values)."""
@@ -183,7 +191,7 @@ def _facet_options(facets, query: SearchQuery, params, base_path: str):
                 new = [(k, v) for k, v in kept if not (k == name and v == facet_value.value)]
                 url = base_path + ("?" + urlencode(new) if new else "")
             else:
-                url = prefix + key + quote_plus(facet_value.value)
+                url = prefix + key + _quoted(facet_value.value)
             listed.append(
                 FacetOption(
                     facet_value.value, facet_value.label, facet_value.count, is_selected, url

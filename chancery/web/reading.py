@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
+from django.db import connections, router
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -48,33 +49,59 @@ class Provenance:
 KEPT_COLLECTIONS = 20_000
 
 
+def _read_connection(model):
+    return connections[router.db_for_read(model)]
+
+
 def _collections(wanted: set[int]) -> dict[int, models.Collection]:
     """{pk: collection} holding ``wanted`` and all their ancestors, from the collections kept
     in this process until the next write to the archive (``freshness.remember``); those not
-    yet kept are read a level of the tree at a time."""
+    yet kept are read with all their ancestors in one statement (the tree walked up by the
+    database: no query per level, no ORM query to compile)."""
     known = remember(("provenance", "collections"), dict)
     if len(known) > KEPT_COLLECTIONS:
         known.clear()
-    missing = {pk for pk in wanted if pk not in known}
-    while missing:  # a level at a time, up to the roots
-        found = list(models.Collection.objects.filter(pk__in=missing))
+    missing = [pk for pk in wanted if pk not in known]
+    if missing:
+        table = _read_connection(models.Collection).ops.quote_name(models.Collection._meta.db_table)
+        marks = ", ".join(["%s"] * len(missing))
+        # the ids are integers from the database, passed as parameters
+        found = models.Collection.objects.raw(
+            f"WITH RECURSIVE up(id) AS (SELECT id FROM {table} WHERE id IN ({marks}) "  # noqa: S608
+            f"UNION SELECT c.parent_id FROM {table} c JOIN up ON c.id = up.id "
+            f"WHERE c.parent_id IS NOT NULL) "
+            f"SELECT * FROM {table} WHERE id IN (SELECT id FROM up)",
+            missing,
+        )
         known.update((c.pk, c) for c in found)
-        missing = {c.parent_id for c in found if c.parent_id and c.parent_id not in known}
     return known
+
+
+def _first_memberships(documents: list[models.Document]) -> dict[int, int]:
+    """{document pk: the collection of its first membership}, in one plain statement."""
+    if not documents:
+        return {}
+    connection = _read_connection(models.Membership)
+    table = connection.ops.quote_name(models.Membership._meta.db_table)
+    pks = [d.pk for d in documents]
+    marks = ", ".join(["%s"] * len(pks))
+    first: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT document_id, collection_id FROM {table} "  # noqa: S608 — ids as parameters
+            f"WHERE document_id IN ({marks}) ORDER BY document_id, position, id",
+            pks,
+        )
+        for document_id, collection_id in cursor.fetchall():
+            first.setdefault(document_id, collection_id)
+    return first
 
 
 def add_provenance(documents: list[models.Document]) -> dict[int, Provenance]:
     """Where each document sits, in one query however many documents (their first
     memberships); the collections and their parents are kept between requests until the
-    archive changes (a level of the tree read at a time when one is not yet kept)."""
-    memberships = (
-        models.Membership.objects.filter(document__in=[d.pk for d in documents])
-        .order_by("document_id", "position", "id")
-        .values_list("document_id", "collection_id")
-    )
-    first: dict[int, int] = {}
-    for document_id, collection_id in memberships:
-        first.setdefault(document_id, collection_id)
+    archive changes (those not yet kept read with their ancestors in one more query)."""
+    first = _first_memberships(documents)
     known = _collections(set(first.values())) if first else {}
     result = {}
     for doc in documents:
@@ -83,8 +110,9 @@ def add_provenance(documents: list[models.Document]) -> dict[int, Provenance]:
         node = known.get(first[doc.pk]) if doc.pk in first else None
         while node is not None and node.pk not in seen:
             seen.add(node.pk)
-            path.insert(0, node)
+            path.append(node)
             node = known.get(node.parent_id) if node.parent_id else None
+        path.reverse()
         edition = next((c for c in reversed(path) if c.is_edition), None)
         result[doc.pk] = Provenance(path, doc.number, doc.pages, edition)
         doc.provenance = result[doc.pk]

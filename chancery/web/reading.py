@@ -8,6 +8,7 @@ Hits also say where they come from: the volume or collection path and document n
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
@@ -15,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.db import connections, router
 from django.http import QueryDict
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from chancery.corpus import models
 from chancery.search import budget
@@ -132,11 +133,11 @@ def annotate_hits(page, carry: bool = True) -> None:
     add_provenance(documents)
     if not carry:
         return
-    carried = urlencode(search_params(page))
+    # the same for every hit but its rank: encoded once (as urlencode would, pair by pair)
+    head = urlencode([("q", page.query.text)]) + "&" if page.query.text else ""
+    head += urlencode([("from", urlencode(search_params(page)))]) + "&n="
     for rank, hit in enumerate(page.hits, start=page.first):
-        query = [("q", page.query.text)] if page.query.text else []
-        query += [("from", carried), ("n", str(rank))]
-        hit.reading_url = hit.document.get_absolute_url() + "?" + urlencode(query)
+        hit.reading_url = f"{hit.document.get_absolute_url()}?{head}{rank}"
 
 
 def date_chip(page) -> tuple[str, str] | None:
@@ -163,15 +164,22 @@ def per_page_links(page) -> list[tuple[int, str, bool]]:
     return [(n, page.url(per_page=n, page=None), n == page.per_page) for n in PER_PAGE_CHOICES]
 
 
+#: (extension, label) of a search's downloads.
+EXPORTS = [("csv", "CSV"), ("jsonl", "JSON Lines"), ("bib", "BibTeX"), ("ris", "RIS"),
+           ("zip", "ZIP dataset")]  # fmt: skip
+
+
+@functools.lru_cache(maxsize=16)
+def _export_paths(prefix: str) -> tuple[tuple[str, str], ...]:
+    """(label, path) of each download, reversed once per script prefix (``prefix``)."""
+    return tuple((label, reverse("web:search-export", args=[ext])) for ext, label in EXPORTS)
+
+
 def export_links(page) -> list[tuple[str, str]]:
     """(label, URL) of this search's downloads (``/search/export.<ext>``)."""
     query = urlencode(search_params(page))
-    labels = [("csv", "CSV"), ("jsonl", "JSON Lines"), ("bib", "BibTeX"), ("ris", "RIS"),
-              ("zip", "ZIP dataset")]  # fmt: skip
-    return [
-        (label, reverse("web:search-export", args=[ext]) + (f"?{query}" if query else ""))
-        for ext, label in labels
-    ]
+    tail = f"?{query}" if query else ""
+    return [(label, path + tail) for label, path in _export_paths(get_script_prefix())]
 
 
 def results_context(page, whole_archive: bool = True) -> dict:

@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 from chancery.corpus import models
 
 from .factories import CollectionFactory, DocumentFactory
-from .queries import nothing_kept
+from .queries import nothing_kept, settled
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +59,7 @@ def test_each_hit_says_which_volume_and_document_it_is(client, volume):
 def test_a_page_of_hits_costs_the_same_queries_however_many_collections(client, volume):
     # warm: Tantivy caches facet labels; then each page size is counted with nothing kept
     # (a search's facets are kept per page size, the collections until the next write)
+    settled()  # a stamp to keep them under (a write in the last moments gives none)
     _tree(client, "/search/?q=Rockhill&per_page=5")
     nothing_kept(searches_only=True)
     with CaptureQueriesContext(connection) as few:
@@ -151,3 +152,26 @@ def test_the_json_api_hits_carry_their_provenance(client, volume):
     assert hit["collection_path"] == [
         "Foreign Relations of the United States, 1901, Appendix", "Affairs in China"
     ]  # fmt: skip
+
+
+def test_a_collection_renamed_or_moved_shows_in_the_next_search(client, volume):
+    # the collection tree is kept between requests until the next write: a rename and a
+    # move under another volume show on the very next search (another URL: not a kept page)
+    def provenance(url):
+        tree = _tree(client, url)
+        return _text(tree.xpath("//li[@class='hit']//p[@class='hit-provenance']")[0])
+
+    settled()
+    assert provenance("/search/?q=Rockhill&sort=date").endswith("› Affairs in China")
+    chapter = models.Collection.objects.get(slug="china")
+    chapter.title = "Affairs in Peking"
+    chapter.save()
+    settled()
+    assert provenance("/search/?q=Rockhill&sort=date&per_page=20").endswith("› Affairs in Peking")
+    other = CollectionFactory(title="Papers relating to China", slug="papers-china")
+    chapter.parent = other
+    chapter.save()
+    settled()
+    assert provenance("/search/?q=Rockhill&sort=date&per_page=50") == (
+        "Document 1 · pp. 11–12 · In: Papers relating to China › Affairs in Peking"
+    )

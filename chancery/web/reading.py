@@ -15,7 +15,6 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.db import connections, router
 from django.http import QueryDict
-from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 
 from chancery.corpus import models
@@ -24,6 +23,7 @@ from chancery.search.backends import get_backend
 from chancery.search.forms import SearchForm
 
 from .freshness import remember
+from .templatetags.chancery import facets_panel
 
 PER_PAGE_CHOICES = (10, 20, 50, 100)
 #: Parameters of a search that are not the search itself.
@@ -196,11 +196,12 @@ def results_context(page, whole_archive: bool = True) -> dict:
 
 
 def facets_aside(page, chip) -> str:
-    """The filters beside the results (the same on every page of a search): rendered once
-    and kept with the search's facets (``page.aside``, kept until the next write)."""
+    """The filters beside the results (the same on every page of a search): written once
+    (``templatetags.chancery.facets_panel``) and kept with the search's facets
+    (``page.aside``, kept until the next write)."""
     kept = page.aside.html if page.aside is not None else {}
     if "facets" not in kept:
-        kept["facets"] = render_to_string("web/_facets.html", {"page": page, "date_chip": chip})
+        kept["facets"] = facets_panel(page, chip)
     return kept["facets"]
 
 

@@ -147,15 +147,15 @@ def _hit_provenance(doc) -> str:
         return ""
     out = ['<p class="hit-provenance">']
     if p.label:
-        out.append(f'<span class="hit-number">{conditional_escape(p.label)}</span>')
+        out.append(f'<span class="hit-number">{_escape(p.label)}</span>')
         if p.path:
             out.append(" · ")
     if p.path:
         out.append('<span class="visually-hidden">In: </span>')
         titles = [
-            f"<cite>{conditional_escape(c.title)}</cite>"
+            f"<cite>{_escape(c.title)}</cite>"
             if c.is_edition
-            else str(conditional_escape(c.title))
+            else _escape(c.title)
             for c in p.path
         ]
         out.append(" › ".join(titles))
@@ -166,7 +166,7 @@ def _hit_provenance(doc) -> str:
 def _hit(hit) -> str:
     """One hit of a results list: the markup ``_hits.html`` had as a template loop."""
     doc = hit.document
-    e = conditional_escape
+    e = _escape  # plain strings from the database and reverse(): html.escape's five
     url = getattr(hit, "reading_url", "") or doc.get_absolute_url()
     date = e(doc.date_display) if doc.date_display else "Undated"
     lines = [
@@ -188,15 +188,16 @@ def _hit(hit) -> str:
         )
     else:
         lines.append("    ")
-    meta: list[str] = [str(e(doc.doc_type.name))] if doc.doc_type else []
+    meta: list[str] = [e(doc.doc_type.name)] if doc.doc_type else []
     if hit.layers:
         if doc.doc_type:
             meta.append(" · ")
-        matched = ", ".join(str(e(layer)) for layer in hit.layers)
+        matched = ", ".join(e(layer) for layer in hit.layers)
         meta.append(f'<span class="hit-matched">Matched in: {matched}</span>')
     lines.append(f'    <p class="hit-meta">{"".join(meta)}</p>')
     if hit.explain:
-        why = "; ".join(f"{e(localize(k))}: {e(localize(v))}" for k, v in hit.explain.items())
+        ce = conditional_escape
+        why = "; ".join(f"{ce(localize(k))}: {ce(localize(v))}" for k, v in hit.explain.items())
         lines.append(f'    <p class="hit-explain"><small>{why}</small></p>')
     else:
         lines.append("    ")
@@ -294,3 +295,111 @@ def pagination(page):
         )
     out.append("\n  </ul>\n</nav>\n\n")
     return mark_safe("".join(out))  # noqa: S308 — escaped above
+
+
+def _hidden(params, leave_out) -> str:
+    return "".join(
+        [
+            f'<input type="hidden" name="{_escape(k)}" value="{_escape(v)}">'
+            for k, v in params
+            if k not in leave_out
+        ]
+    )
+
+
+_NOT_DATES = {"q", "start_date", "end_date", "date_mode", "page"}
+_NOT_LAYER = {"layer", "page"}
+_SELECTED_OPTION = " selected"
+
+
+def facets_panel(page, date_chip) -> str:
+    """The filters beside the results (dates, text layer, each facet's values): the markup
+    ``_facets.html`` had, whitespace included. Every value from the request or the archive
+    is escaped; the rest are constants."""
+    n = len(page.active_filters)
+    active = n + 1 if date_chip else n
+    count = f' <span class="count">({active} active)</span>' if (n or date_chip) else ""
+    query = page.query
+    data = page.form.data
+    base = _escape(page.base_path)
+    text = f'<input type="hidden" name="q" value="{_escape(query.text)}">' if query.text else ""
+    mode = query.date_mode
+    layers = "".join(
+        [
+            f'<option value="{_escape(key)}"{_SELECTED_OPTION if query.layer == key else ""}>'
+            f"{_escape(label.lower())} only</option>"
+            for key, label in page.layers
+        ]
+    )
+    groups = []
+    for name, label, options, total, more_url in page.facet_groups:
+        if not options:
+            continue
+        more = (
+            f'<p class="facet-more"><a href="{_escape(more_url)}">All {int(total):,} values'
+            f'<span class="visually-hidden"> of {_escape(label)}</span></a></p>'
+            if more_url
+            else ""
+        )
+        groups.append(
+            f'\n    <section class="facet" aria-labelledby="facet-{_escape(name)}">\n'
+            f'      <h3 id="facet-{_escape(name)}">{_escape(label)}</h3>\n'
+            "      <ul>\n"
+            f"        {facet_items(options)}\n"
+            "      </ul>\n"
+            f"      {more}\n"
+            "    </section>\n    "
+        )
+    return mark_safe(  # noqa: S308 — every value escaped above; the rest constants
+        '<aside class="facets" aria-labelledby="facets-heading">\n'
+        "    \n"
+        '    <details class="filters" open>\n'
+        f"    <summary>Filters{count}</summary>\n"
+        '    <h2 id="facets-heading">Refine results</h2>\n'
+        f'    <form method="get" action="{base}" class="date-filter">\n'
+        "      <fieldset>\n"
+        "        <legend>Date</legend>\n"
+        f"        {text}\n"
+        f"        {_hidden(page.params, _NOT_DATES)}\n"
+        '        <label for="start_date">From <span class="hint">(YYYY, YYYY-MM or '
+        "YYYY-MM-DD)</span></label>\n"
+        '        <input id="start_date" name="start_date" inputmode="numeric" '
+        f'value="{_escape(data.get("start_date") or "")}" size="10">\n'
+        '        <label for="end_date">To</label>\n'
+        '        <input id="end_date" name="end_date" inputmode="numeric" '
+        f'value="{_escape(data.get("end_date") or "")}" size="10">\n'
+        '        <label for="date_mode">Documents whose date</label>\n'
+        '        <select id="date_mode" name="date_mode">\n'
+        '          <option value="overlap"'
+        f"{_SELECTED_OPTION if mode == 'overlap' else ''}>overlaps the range</option>\n"
+        '          <option value="within"'
+        f"{_SELECTED_OPTION if mode == 'within' else ''}>falls entirely within it</option>\n"
+        "        </select>\n"
+        '        <button type="submit">Apply dates</button>\n'
+        "      </fieldset>\n"
+        "    </form>\n"
+        f'    <form method="get" action="{base}" class="layer-filter">\n'
+        f"      {_hidden(page.params, _NOT_LAYER)}\n"
+        '      <label for="layer">Search in</label>\n'
+        '      <select id="layer" name="layer">\n'
+        '        <option value="">all text</option>\n'
+        f"        {layers}\n"
+        "      </select>\n"
+        '      <button type="submit">Apply</button>\n'
+        "    </form>\n"
+        f"    {''.join(groups)}\n"
+        "    </details>\n"
+        "  </aside>"
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _route(name: str, prefix: str) -> str:
+    return reverse(name)
+
+
+@register.simple_tag
+def route(name):
+    """``{% url name %}`` for a route without arguments, reversed once per script prefix
+    (every page links the same few)."""
+    return _route(name, get_script_prefix())

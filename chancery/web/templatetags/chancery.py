@@ -153,10 +153,7 @@ def _hit_provenance(doc) -> str:
     if p.path:
         out.append('<span class="visually-hidden">In: </span>')
         titles = [
-            f"<cite>{_escape(c.title)}</cite>"
-            if c.is_edition
-            else _escape(c.title)
-            for c in p.path
+            f"<cite>{_escape(c.title)}</cite>" if c.is_edition else _escape(c.title) for c in p.path
         ]
         out.append(" › ".join(titles))
     out.append("</p>")

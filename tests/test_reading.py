@@ -152,3 +152,55 @@ def test_the_json_api_hits_carry_their_provenance(client, volume):
     assert hit["collection_path"] == [
         "Foreign Relations of the United States, 1901, Appendix", "Affairs in China"
     ]  # fmt: skip
+
+
+def test_a_collection_renamed_or_moved_shows_in_the_next_search(client, volume):
+    # the collection tree is kept between requests until the next write: a rename and a
+    # move under another volume show on the very next search (another URL: not a kept page)
+    def provenance(url):
+        tree = _tree(client, url)
+        assert tree.xpath("//li[@class='hit']"), _text(tree.xpath("//main")[0])[:600]
+        return _text(tree.xpath("//li[@class='hit']//p[@class='hit-provenance']")[0])
+
+    settled()
+    assert provenance("/search/?q=Rockhill&sort=date").endswith("› Affairs in China")
+    chapter = models.Collection.objects.get(slug="china")
+    chapter.title = "Affairs in Peking"
+    chapter.save()
+    settled()
+    assert provenance("/search/?q=Rockhill&sort=date&per_page=20").endswith("› Affairs in Peking")
+    other = CollectionFactory(title="Papers relating to China", slug="papers-china")
+    chapter.parent = other
+    chapter.save()
+    settled()
+    assert provenance("/search/?q=Rockhill&sort=date&per_page=50") == (
+        "Document 1 · pp. 11–12 · In: Papers relating to China › Affairs in Peking"
+    )
+
+
+def test_provenance_costs_the_same_statements_however_deep_the_tree(client, db):
+    # a document five levels down costs what one in a top collection does: its collections
+    # are read with all their ancestors in one statement, not one a level; once kept (until
+    # the next write) they are not read again
+    parent = None
+    for depth in range(5):
+        parent = CollectionFactory(title=f"Level {depth}", slug=f"level-{depth}", parent=parent)
+    DocumentFactory(public_id="deep/d1", title="A deep telegram", collections=[parent])
+    top = CollectionFactory(title="Top", slug="top")
+    DocumentFactory(public_id="top/d1", title="A shallow memorandum", collections=[top])
+
+    def statements(words, path):
+        with CaptureQueriesContext(connection) as ctx:
+            tree = _tree(client, f"/search/?q={words}")
+        assert _text(tree.xpath("//p[@class='hit-provenance']")[0]).endswith(path)
+        return len(ctx.captured_queries)
+
+    settled()
+    statements("telegram", "Level 4")  # warm: the engine's labels
+    statements("memorandum", "Top")
+    nothing_kept()
+    deep = statements("telegram", "Level 0 › Level 1 › Level 2 › Level 3 › Level 4")
+    nothing_kept(searches_only=True)  # the collections stay kept
+    assert statements("telegram", "Level 3 › Level 4") < deep
+    nothing_kept()
+    assert statements("memorandum", "Top") == deep

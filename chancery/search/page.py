@@ -7,6 +7,7 @@ facet value with its count, whether it is selected and the URL that toggles it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote_plus, urlencode
@@ -37,13 +38,26 @@ class BadSearchRequest(Exception):
         super().__init__(f"{field_name}{first[1][0]}")
 
 
-@dataclass
 class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-    url: str
+    """A facet value with its count, whether it is selected, and the URL that toggles it.
+    A value not selected is given the query string it is appended to (``prefix``): its URL
+    is written when asked for (a broad search has thousands of values, the page shows a
+    few; the JSON API asks for all)."""
+
+    __slots__ = ("value", "label", "count", "selected", "_url", "_prefix")
+
+    def __init__(self, value, label, count, selected, url="", prefix=None):
+        self.value, self.label, self.count, self.selected = value, label, count, selected
+        self._url, self._prefix = url, prefix
+
+    @property
+    def url(self) -> str:
+        if self._prefix is not None:
+            self._url, self._prefix = self._prefix + _quoted(self.value), None
+        return self._url
+
+    def __repr__(self) -> str:
+        return f"FacetOption({self.value!r}, {self.label!r}, {self.count!r}, {self.selected!r})"
 
 
 @dataclass
@@ -167,6 +181,13 @@ def _params(request) -> list[tuple[str, str]]:
     return [(k, v) for k, values in request.GET.lists() for v in values if v != ""]
 
 
+@functools.lru_cache(maxsize=8192)
+def _quoted(value: str) -> str:
+    """A facet value as a query string writes it: the same values come back on every
+    search (a pure function of the text, so nothing to forget on a write)."""
+    return quote_plus(value)
+
+
 def _facet_options(facets, query: SearchQuery, params, base_path: str):
     """Each facet value with its toggle URL; adding a value appends one parameter to a
     query string built once (a broad search lists hundreds of values)."""
@@ -175,20 +196,18 @@ def _facet_options(facets, query: SearchQuery, params, base_path: str):
     options = {}
     for name, values in facets.items():
         selected = set(query.filters.get(name, ()))
-        key = quote_plus(name) + "="
+        head = prefix + quote_plus(name) + "="
         listed = []
         for facet_value in values:
-            is_selected = facet_value.value in selected
-            if is_selected:
+            if facet_value.value in selected:
                 new = [(k, v) for k, v in kept if not (k == name and v == facet_value.value)]
                 url = base_path + ("?" + urlencode(new) if new else "")
+                option = FacetOption(facet_value.value, facet_value.label, facet_value.count,
+                                     True, url)  # fmt: skip
             else:
-                url = prefix + key + quote_plus(facet_value.value)
-            listed.append(
-                FacetOption(
-                    facet_value.value, facet_value.label, facet_value.count, is_selected, url
-                )  # fmt: skip
-            )
+                option = FacetOption(facet_value.value, facet_value.label, facet_value.count,
+                                     False, prefix=head)  # fmt: skip
+            listed.append(option)
         options[name] = listed
     return options
 

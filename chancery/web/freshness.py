@@ -90,14 +90,14 @@ def _file_parts(path: Path | str, now: int, parts: list) -> bool:
     return True
 
 
-def _index_files() -> list[Path]:
-    """The search index folders kept beside the database (Tantivy), and their meta files."""
-    root = Path(settings.SEARCH_INDEX_DIR)
+def _index_files() -> list[str]:
+    """The search index folders kept beside the database (Tantivy), and their meta files
+    (plain strings: read twice a request)."""
     try:
-        folders = sorted(e.path for e in os.scandir(root) if e.is_dir())
+        folders = sorted(e.path for e in os.scandir(settings.SEARCH_INDEX_DIR) if e.is_dir())
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return [p for folder in folders for p in (Path(folder), Path(folder) / "meta.json")]
+    return [p for folder in folders for p in (folder, os.path.join(folder, "meta.json"))]
 
 
 def file_stamp(paths) -> str | None:

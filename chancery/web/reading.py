@@ -8,13 +8,14 @@ Hits also say where they come from: the volume or collection path and document n
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
+from django.db import connections, router
 from django.http import QueryDict
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from chancery.corpus import models
 from chancery.search import budget
@@ -22,6 +23,7 @@ from chancery.search.backends import get_backend
 from chancery.search.forms import SearchForm
 
 from .freshness import remember
+from .templatetags.chancery import facets_panel
 
 PER_PAGE_CHOICES = (10, 20, 50, 100)
 #: Parameters of a search that are not the search itself.
@@ -48,33 +50,59 @@ class Provenance:
 KEPT_COLLECTIONS = 20_000
 
 
+def _read_connection(model):
+    return connections[router.db_for_read(model)]
+
+
 def _collections(wanted: set[int]) -> dict[int, models.Collection]:
     """{pk: collection} holding ``wanted`` and all their ancestors, from the collections kept
     in this process until the next write to the archive (``freshness.remember``); those not
-    yet kept are read a level of the tree at a time."""
+    yet kept are read with all their ancestors in one statement (the tree walked up by the
+    database: no query per level, no ORM query to compile)."""
     known = remember(("provenance", "collections"), dict)
     if len(known) > KEPT_COLLECTIONS:
         known.clear()
-    missing = {pk for pk in wanted if pk not in known}
-    while missing:  # a level at a time, up to the roots
-        found = list(models.Collection.objects.filter(pk__in=missing))
+    missing = [pk for pk in wanted if pk not in known]
+    if missing:
+        table = _read_connection(models.Collection).ops.quote_name(models.Collection._meta.db_table)
+        marks = ", ".join(["%s"] * len(missing))
+        # the ids are integers from the database, passed as parameters
+        found = models.Collection.objects.raw(
+            f"WITH RECURSIVE up(id) AS (SELECT id FROM {table} WHERE id IN ({marks}) "  # noqa: S608
+            f"UNION SELECT c.parent_id FROM {table} c JOIN up ON c.id = up.id "
+            f"WHERE c.parent_id IS NOT NULL) "
+            f"SELECT * FROM {table} WHERE id IN (SELECT id FROM up)",
+            missing,
+        )
         known.update((c.pk, c) for c in found)
-        missing = {c.parent_id for c in found if c.parent_id and c.parent_id not in known}
     return known
+
+
+def _first_memberships(documents: list[models.Document]) -> dict[int, int]:
+    """{document pk: the collection of its first membership}, in one plain statement."""
+    if not documents:
+        return {}
+    connection = _read_connection(models.Membership)
+    table = connection.ops.quote_name(models.Membership._meta.db_table)
+    pks = [d.pk for d in documents]
+    marks = ", ".join(["%s"] * len(pks))
+    first: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT document_id, collection_id FROM {table} "  # noqa: S608 — ids as parameters
+            f"WHERE document_id IN ({marks}) ORDER BY document_id, position, id",
+            pks,
+        )
+        for document_id, collection_id in cursor.fetchall():
+            first.setdefault(document_id, collection_id)
+    return first
 
 
 def add_provenance(documents: list[models.Document]) -> dict[int, Provenance]:
     """Where each document sits, in one query however many documents (their first
     memberships); the collections and their parents are kept between requests until the
-    archive changes (a level of the tree read at a time when one is not yet kept)."""
-    memberships = (
-        models.Membership.objects.filter(document__in=[d.pk for d in documents])
-        .order_by("document_id", "position", "id")
-        .values_list("document_id", "collection_id")
-    )
-    first: dict[int, int] = {}
-    for document_id, collection_id in memberships:
-        first.setdefault(document_id, collection_id)
+    archive changes (those not yet kept read with their ancestors in one more query)."""
+    first = _first_memberships(documents)
     known = _collections(set(first.values())) if first else {}
     result = {}
     for doc in documents:
@@ -83,8 +111,9 @@ def add_provenance(documents: list[models.Document]) -> dict[int, Provenance]:
         node = known.get(first[doc.pk]) if doc.pk in first else None
         while node is not None and node.pk not in seen:
             seen.add(node.pk)
-            path.insert(0, node)
+            path.append(node)
             node = known.get(node.parent_id) if node.parent_id else None
+        path.reverse()
         edition = next((c for c in reversed(path) if c.is_edition), None)
         result[doc.pk] = Provenance(path, doc.number, doc.pages, edition)
         doc.provenance = result[doc.pk]
@@ -104,11 +133,11 @@ def annotate_hits(page, carry: bool = True) -> None:
     add_provenance(documents)
     if not carry:
         return
-    carried = urlencode(search_params(page))
+    # the same for every hit but its rank: encoded once (as urlencode would, pair by pair)
+    head = urlencode([("q", page.query.text)]) + "&" if page.query.text else ""
+    head += urlencode([("from", urlencode(search_params(page)))]) + "&n="
     for rank, hit in enumerate(page.hits, start=page.first):
-        query = [("q", page.query.text)] if page.query.text else []
-        query += [("from", carried), ("n", str(rank))]
-        hit.reading_url = hit.document.get_absolute_url() + "?" + urlencode(query)
+        hit.reading_url = f"{hit.document.get_absolute_url()}?{head}{rank}"
 
 
 def date_chip(page) -> tuple[str, str] | None:
@@ -135,15 +164,22 @@ def per_page_links(page) -> list[tuple[int, str, bool]]:
     return [(n, page.url(per_page=n, page=None), n == page.per_page) for n in PER_PAGE_CHOICES]
 
 
+#: (extension, label) of a search's downloads.
+EXPORTS = [("csv", "CSV"), ("jsonl", "JSON Lines"), ("bib", "BibTeX"), ("ris", "RIS"),
+           ("zip", "ZIP dataset")]  # fmt: skip
+
+
+@functools.lru_cache(maxsize=16)
+def _export_paths(prefix: str) -> tuple[tuple[str, str], ...]:
+    """(label, path) of each download, reversed once per script prefix (``prefix``)."""
+    return tuple((label, reverse("web:search-export", args=[ext])) for ext, label in EXPORTS)
+
+
 def export_links(page) -> list[tuple[str, str]]:
     """(label, URL) of this search's downloads (``/search/export.<ext>``)."""
     query = urlencode(search_params(page))
-    labels = [("csv", "CSV"), ("jsonl", "JSON Lines"), ("bib", "BibTeX"), ("ris", "RIS"),
-              ("zip", "ZIP dataset")]  # fmt: skip
-    return [
-        (label, reverse("web:search-export", args=[ext]) + (f"?{query}" if query else ""))
-        for ext, label in labels
-    ]
+    tail = f"?{query}" if query else ""
+    return [(label, path + tail) for label, path in _export_paths(get_script_prefix())]
 
 
 def results_context(page, whole_archive: bool = True) -> dict:
@@ -160,11 +196,12 @@ def results_context(page, whole_archive: bool = True) -> dict:
 
 
 def facets_aside(page, chip) -> str:
-    """The filters beside the results (the same on every page of a search): rendered once
-    and kept with the search's facets (``page.aside``, kept until the next write)."""
+    """The filters beside the results (the same on every page of a search): written once
+    (``templatetags.chancery.facets_panel``) and kept with the search's facets
+    (``page.aside``, kept until the next write)."""
     kept = page.aside.html if page.aside is not None else {}
     if "facets" not in kept:
-        kept["facets"] = render_to_string("web/_facets.html", {"page": page, "date_chip": chip})
+        kept["facets"] = facets_panel(page, chip)
     return kept["facets"]
 
 

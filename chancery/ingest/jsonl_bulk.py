@@ -117,21 +117,21 @@ def _create(restorer: Restorer, lines: list[tuple[dict, str]], writer: Writer) -
     Document.objects.bulk_create(docs, batch_size=500)
     _keep_stamps(Document, stamped)
     Writer.tombstones(docs)  # what their post_save did (oai/signals.py)
-    children: dict[type[models.Model], list[tuple[models.Model, dict]]] = {}
+    children: dict[tuple[type[models.Model], str], list[tuple[dict, str, Any]]] = {}
     for (data, where), doc, status in zip(lines, docs, publish, strict=True):
         if stage is not None:
             stage.created(doc, **status)
         _relations(restorer, data, where, doc, writer)
         for name, (model, fk) in _children().items():
-            rows = [r for r in data.get(name) or [] if isinstance(r, dict)]
-            if rows:
-                frees = _free(model, rows)
-                children.setdefault(model, []).extend(
-                    _new_row(restorer, model, r, where, frees, **{fk: doc}) for r in rows
-                )
+            rows = children.setdefault((model, fk), [])
+            rows += [(r, where, doc) for r in data.get(name) or [] if isinstance(r, dict)]
         writer.outcomes[doc.pk] = "created"
         restorer.changed_docs.add(doc.pk)
-    for model, made in children.items():
+    for (model, fk), rows in children.items():
+        if not rows:
+            continue
+        frees = _free(model, (r for r, _, _ in rows))  # one query per kind and batch
+        made = [_new_row(restorer, model, r, where, frees, **{fk: doc}) for r, where, doc in rows]
         for obj, _ in made:
             strip_on_save(model, obj)  # the html is clean_html's already (Restorer._values)
         model._default_manager.bulk_create([obj for obj, _ in made], batch_size=500)

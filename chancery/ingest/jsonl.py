@@ -49,6 +49,7 @@ from chancery.versions import backup as history
 from chancery.versions.history import changed_by_import
 from chancery.versions.signals import stamps_kept
 
+from .jsonl_bulk import DOCUMENTS, restore_documents
 from .models import SourceKey
 from .report import IngestError
 from .run import Note
@@ -292,6 +293,24 @@ class Restorer:
         self.changed_docs: set[int] = set()
         self.stage: Stage | None = None
         self.saved: models.Model | None = None  # the row _save created last
+        #: the records lines refer to, by natural key, read once per model and run
+        self._known: dict[type[models.Model], dict[str, models.Model]] = {}
+
+    def find(self, model: type[models.Model], key) -> models.Model | None:
+        """The ``model`` record with this natural key, from a map read once per run (a
+        record made since is looked up, then kept)."""
+        if model not in self._known:
+            natural = NATURAL[model]
+            many = model in (corpus.Document, Tombstone)  # looked up one by one
+            records = model._default_manager.none() if many else model._default_manager.all()
+            self._known[model] = {str(getattr(o, natural)): o for o in records}
+        known = self._known[model]
+        found = known.get(str(key))
+        if found is None:
+            found = model._default_manager.filter(**{NATURAL[model]: key}).first()
+            if found is not None:
+                known[str(key)] = found
+        return found
 
     @property
     def staging(self) -> Stage | None:
@@ -305,7 +324,7 @@ class Restorer:
         if field.many_to_one or field.one_to_one:
             target_model = field.related_model
             if target_model in NATURAL:
-                target = target_model.objects.filter(**{NATURAL[target_model]: value}).first()
+                target = self.find(target_model, value)
                 if target is None:
                     raise IngestError(where, f"{field.name}: no {target_model.__name__} {value!r}")
                 return target
@@ -793,12 +812,23 @@ class Restore:
         restorer, path = self.restorer, self.path
         if self.checked.note:
             yield Note(self.checked.note)
+        documents: list[tuple[dict, str]] = []  # consecutive document lines, written together
         for n, raw in _lines(path):
             where = f"{path.name}:{n}"
             data = _parse(raw, where)
             if data.get("type") in (HEADER, END):
                 continue
-            yield _step(restorer, data, where)
+            if data.get("type") == "document":
+                documents.append((data, where))
+                if len(documents) < DOCUMENTS:
+                    continue
+            if documents:
+                yield _documents_step(restorer, documents)
+                documents = []
+            if data.get("type") != "document":
+                yield _step(restorer, data, where)
+        if documents:
+            yield _documents_step(restorer, documents)
         for ref in restorer.self_refs:  # each its own step: a batch may end between them
             yield lambda writer, ref=ref: _keeping_stamps(restorer.self_ref, writer, *ref)
         yield lambda writer: restorer.reset_sequences()
@@ -808,6 +838,24 @@ def _keeping_stamps(function, *args):
     """A restore writes the exported datestamps: relation changes do not move them."""
     with stamps_kept():
         return function(*args)
+
+
+def _documents_step(restorer: Restorer, lines: list[tuple[dict, str]]):
+    """One write step for a run of document lines (:mod:`.jsonl_bulk`)."""
+    cleaned = []
+    removed = []
+    for data, where in lines:
+        data, gone = clean_tree(data)
+        cleaned.append((data, where))
+        if gone:
+            removed.append(f"{where}: removed control characters XML cannot carry ({gone})")
+
+    def write(writer):
+        writer.report.warnings.extend(removed)
+        _keeping_stamps(restore_documents, restorer, cleaned, writer)
+
+    write.lines = len(lines)  # type: ignore[attr-defined]  # the progress bar counts lines
+    return write
 
 
 def _step(restorer: Restorer, data: dict, where: str):

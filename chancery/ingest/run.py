@@ -107,7 +107,8 @@ def write_items(
             write_batch()
             item(writer)
             if on_document:
-                on_document()
+                for _ in range(getattr(item, "lines", 1)):  # a run of lines (jsonl_bulk.py)
+                    on_document()
     write_batch()
     if finish:
         writer.finish()

@@ -155,8 +155,13 @@ def _index_and_forget(run: ImportRun) -> None:
     for start in range(0, len(pks), INDEX_CHUNK):
         with transaction.atomic():
             index_documents(pks[start : start + INDEX_CHUNK])
+            ImportRun.objects.filter(pk=run.pk).update(touched_at=timezone.now())  # alive
     with transaction.atomic():
         run.delete()
+
+
+def _this_process(run: ImportRun) -> bool:
+    return run.host == socket.gethostname() and run.pid == os.getpid()
 
 
 def _abandoned(run: ImportRun) -> bool:
@@ -171,13 +176,27 @@ def _abandoned(run: ImportRun) -> bool:
     return run.pid == os.getpid()  # a run of this very process is over
 
 
+def still_indexing() -> set[int]:
+    """The documents of published runs whose import is alive and indexing them: the
+    search index's drift check leaves them to it (search/indexing.py). Those of a run whose
+    process died are not: the check repairs them (and the next import forgets the run). The
+    importing process's own writes check the index too: its run is alive to it."""
+    runs = [run for run in ImportRun.objects.filter(state=ImportRun.PUBLISHED)
+            if not _abandoned(run) or _this_process(run)]  # fmt: skip
+    if not runs:
+        return set()
+    rows = StagedRow.objects.filter(run__in=runs, model=DOCUMENT)
+    return {pk for pk in rows.values_list("object_id", flat=True) if pk is not None}
+
+
 def recover() -> list[str]:
     """Finish or undo the runs whose import died; returns what was done, to report."""
     done = []
     for run in ImportRun.objects.order_by("pk"):
         if not _abandoned(run):
             continue
-        if run.state == ImportRun.PUBLISHED:
+        if run.state == ImportRun.PUBLISHED:  # this process indexes them now: its run
+            ImportRun.objects.filter(pk=run.pk).update(host=socket.gethostname(), pid=os.getpid())
             _index_and_forget(run)
             done.append(f"{run.source}: an interrupted import's indexing was finished")
         else:

@@ -643,7 +643,7 @@ class Writer:
             for doc in saved:
                 doc.updated_at = stamp
             corpus.Document.objects.bulk_update(saved, doc_fields, batch_size=500)
-        self._tombstones([*made, *saved])
+        self.tombstones([*made, *saved])
         changed_docs = {doc.pk for doc in saved}
         self._new.update(doc.pk for doc in made)
         # 3. what each document holds: relations, texts, memberships
@@ -665,7 +665,7 @@ class Writer:
         return outcomes
 
     @staticmethod
-    def _tombstones(docs: list[corpus.Document]) -> None:
+    def tombstones(docs: list[corpus.Document]) -> None:
         """What the OAI tombstones' post_save did for each document written (oai/signals.py):
         a published one has none; a withdrawn one that was published gets one."""
         from chancery.oai.models import Tombstone
@@ -733,7 +733,7 @@ class Writer:
         for name, objs in wanted.items():
             pks = {o.pk for o in objs}
             if created:
-                self._queue_links(doc, name, pks)
+                self.queue_links(doc, name, pks)
                 continue
             manager = getattr(doc, name)
             current = self._links.get((name, doc.pk))
@@ -744,7 +744,7 @@ class Writer:
                 changed = True
         return changed
 
-    def _queue_links(self, doc: corpus.Document, name: str, pks: set[int]) -> None:
+    def queue_links(self, doc: corpus.Document, name: str, pks: set[int]) -> None:
         """Rows for a new document's relations, written in bulk by :meth:`flush`."""
         through, source, target = _through(name)
         rows = self._link_rows.setdefault((through, source, target), [])

@@ -132,7 +132,9 @@ def repair() -> int:
     of the index (or an old version of them in it) until something notices. The cheap
     check of start-up (count, sum of ids, sum of change times) is made here; only when it
     differs is the index read whole, and just the documents it lacks, holds in another
-    version or should not hold are (re)indexed. Returns how many were.
+    version or should not hold are (re)indexed, but for those of an import indexing them
+    itself (chancery/ingest/staging.py: its run published, its process alive; one whose
+    process died is repaired here). Returns how many were.
     """
     backend = get_backend()
     if not backend.deferred:
@@ -143,6 +145,11 @@ def repair() -> int:
     held = backend.indexed_stamps()
     stale = [pk for pk, stamp in published.items() if held.get(pk) != stamp]
     stale += [pk for pk in held if pk not in published]
+    if stale:  # an import that published its documents indexes them itself: left to it
+        from chancery.ingest.staging import still_indexing
+
+        indexing = still_indexing()
+        stale = [pk for pk in stale if pk not in indexing]
     token, rebuilding = _writing_now.set(True), _rebuilding.set(True)
     try:
         index_documents(sorted(stale))

@@ -164,3 +164,83 @@ def test_a_bad_line_leaves_the_archive_as_it_was(tmp_path):
         call_command("import", "jsonl", str(out), "--no-progress", stdout=io.StringIO(), stderr=err)
     assert f"archive.jsonl:{len(lines)}:" in err.getvalue()
     assert not models.Document.objects.exists() and not models.Agent.objects.exists()
+
+
+def many_documents(count: int) -> None:
+    """``count`` more documents than one batch of the restore writes at once
+    (jsonl_bulk.DOCUMENTS): every kind of relation, text layers, memberships, documents
+    attached to and related to documents before and after them, drafts and a withdrawn one,
+    ids with gaps."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chancery.search.indexing import indexing_paused, reindex
+
+    with indexing_paused():  # indexed once, at the end
+        _many_documents(count)
+    models.Document.objects.filter(public_id="many/5").update(
+        updated_at=timezone.now() - timedelta(days=400)
+    )
+    reindex()
+
+
+def _many_documents(count: int) -> None:
+    volume = models.Collection.objects.create(title="Many", featured=True)
+    subject = models.Subject.objects.create(name="Claims")
+    person = models.Agent.objects.create(name="Rockhill, William W.")
+    place = models.Place.objects.create(name="Peking")
+    french = models.Language.objects.create(code="fra", name="French")
+    docs = []
+    for n in range(count):
+        doc = models.Document.objects.create(
+            pk=1000 + 3 * n, public_id=f"many/{n}", title=f"Despatch {n}", date=f"19{n % 90 + 10}",
+            status=models.Document.DRAFT if n % 7 == 0 else models.Document.PUBLISHED,
+        )  # fmt: skip
+        if n % 3 == 0:
+            doc.subjects.add(subject)
+            doc.places.add(place)
+        if n % 4 == 0:
+            doc.people.add(person)
+            doc.languages.add(french)
+        models.Transcript.objects.create(document=doc, html=f"<p>Text {n}</p>", label="Full")
+        if n % 5 == 0:
+            models.Translation.objects.create(document=doc, html=f"<p>Texte {n}</p>",
+                                              language=french, label="FR")  # fmt: skip
+        models.Membership.objects.create(collection=volume, document=doc, position=n)
+        docs.append(doc)
+    for n, doc in enumerate(docs):
+        if n % 10 == 1:
+            doc.attached_to = docs[(n + 150) % count]  # before or after it in the file
+            doc.save()
+        if n % 11 == 2:
+            doc.related.add(docs[(n + 120) % count])
+    withdrawn = docs[3]
+    withdrawn.status = models.Document.DRAFT  # published once: an OAI tombstone
+    withdrawn.save()
+
+
+def test_a_restore_of_more_documents_than_a_batch_reproduces_them_exactly(tmp_path):
+    from chancery.ingest.jsonl_bulk import DOCUMENTS
+
+    build_archive(tmp_path)
+    many_documents(2 * DOCUMENTS + 50)
+    before = snapshot()
+    ids = dict(models.Document.objects.values_list("public_id", "pk"))
+    out = tmp_path / "archive.jsonl"
+    call_command("export", "jsonl", str(out), stdout=io.StringIO())
+    empty_archive()
+
+    result = io.StringIO()
+    call_command("import", "jsonl", str(out), "--no-progress", stdout=result)
+    assert "0 failed" in result.getvalue()
+    after = snapshot()
+    assert len(after) == len(before)
+    for old, new in zip(before, after, strict=True):
+        assert old == new
+    assert dict(models.Document.objects.values_list("public_id", "pk")) == ids
+    published = models.Document.objects.filter(status=models.Document.PUBLISHED).count()
+    assert get_backend().indexed_count() == published
+    again = io.StringIO()
+    call_command("import", "jsonl", str(out), "--no-progress", stdout=again)
+    assert again.getvalue().splitlines()[-1].startswith("0 created, 0 updated")

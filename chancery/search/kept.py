@@ -25,7 +25,8 @@ _kept: OrderedDict[Hashable, object] = OrderedDict()
 _stamp: list[str | None] = [None]
 
 
-def _current_stamp() -> str | None:
+def current_stamp() -> str | None:
+    """The archive's content stamp for this request (None: nothing may be kept)."""
     from chancery.web import freshness
 
     return freshness._request_stamp.get() or freshness.content_stamp()
@@ -33,7 +34,7 @@ def _current_stamp() -> str | None:
 
 def kept(key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()``'s value, computed once per ``key`` until the next write."""
-    stamp = _current_stamp()
+    stamp = current_stamp()
     if stamp is None:
         return compute()
     with _lock:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import tantivy
 
-from ... import budget, ranking
+from ... import budget, kept, ranking
 from ...facets import FACETS, FacetValue
 from ...plan import SearchPlan, decade_value
 from ..base import Ranked
@@ -330,11 +329,12 @@ def _worth(query: tantivy.Query, bit: int) -> tantivy.Query:
     )
 
 
-#: Facet value labels by facet: {name: (read at, {key: (value, label)})}. A broad search
-#: lists hundreds of values; their labels change rarely, so they are read once and kept
-#: ``LABELS_TTL`` seconds (and dropped at once when this process saves an authority).
-_LABELS: dict[str, tuple[float, dict]] = {}
-LABELS_TTL = 60.0
+#: Facet value labels by facet: {name: (content stamp, {key: (value, label)})}. A broad
+#: search lists hundreds of values; their labels change only with a write, so they are
+#: read once and kept until the archive's content stamp moves (a label renamed by another
+#: process shows in the next search), and dropped at once when this process saves an
+#: authority. With no stamp to trust (a write in the last moments) they are read afresh.
+_LABELS: dict[str, tuple[str, dict]] = {}
 
 
 def forget_labels() -> None:
@@ -342,10 +342,11 @@ def forget_labels() -> None:
 
 
 def _labels(name: str, keys) -> dict[Any, tuple[str, str]]:
-    """{key: (public value, label)} of these facet values, from the cache or one query."""
-    read_at, known = _LABELS.get(name, (0.0, {}))
-    if time.monotonic() - read_at > LABELS_TTL:
-        read_at, known = time.monotonic(), {}
+    """{key: (public value, label)} of these facet values, kept or from one query."""
+    stamp = kept.current_stamp()
+    held, known = _LABELS.get(name, (None, {}))
+    if stamp is None or held != stamp:
+        known = {}
     missing = [k for k in keys if k not in known]
     if missing:
         spec = FACETS[name]
@@ -355,7 +356,8 @@ def _labels(name: str, keys) -> dict[Any, tuple[str, str]]:
             "pk", spec.key, spec.label_field
         )
         known = {**known, **{pk: (str(value), text) for pk, value, text in rows}}
-        _LABELS[name] = (read_at, known)
+        if stamp is not None:
+            _LABELS[name] = (stamp, known)
     return known
 
 

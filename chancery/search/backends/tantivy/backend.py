@@ -8,6 +8,7 @@ import tantivy
 
 from chancery.corpus.models import Document
 
+from ... import kept
 from ...analysis import fold, query_tokens
 from ...facets import FACETS, FacetValue
 from ...indexing import published_fingerprint, repair_now_and_then
@@ -72,7 +73,8 @@ class TantivyBackend(SearchBackend):
         else:
             decades = {n: UNDATED for n in wanted if FACETS[n].model is None}
             counts = searching.aggregate(wanted, decades)
-        return {name: labelled(name, counts[name]) for name in wanted}
+        stamp = kept.current_stamp()  # once: outside a request each read is a query
+        return {name: labelled(name, counts[name], stamp) for name in wanted}
 
     def year_counts(self, plan: SearchPlan) -> list[tuple[int, int]]:
         searching = self._searching(plan)

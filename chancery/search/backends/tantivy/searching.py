@@ -7,7 +7,7 @@ from typing import Any
 
 import tantivy
 
-from ... import budget, kept, ranking
+from ... import budget, ranking
 from ...facets import FACETS, FacetValue
 from ...plan import SearchPlan, decade_value
 from ..base import Ranked
@@ -341,9 +341,9 @@ def forget_labels() -> None:
     _LABELS.clear()
 
 
-def _labels(name: str, keys) -> dict[Any, tuple[str, str]]:
-    """{key: (public value, label)} of these facet values, kept or from one query."""
-    stamp = kept.current_stamp()
+def _labels(name: str, keys, stamp: str | None) -> dict[Any, tuple[str, str]]:
+    """{key: (public value, label)} of these facet values, kept under the archive's
+    content ``stamp`` (:func:`kept.current_stamp`) or read in one query."""
     held, known = _LABELS.get(name, (None, {}))
     if stamp is None or held != stamp:
         known = {}
@@ -361,12 +361,12 @@ def _labels(name: str, keys) -> dict[Any, tuple[str, str]]:
     return known
 
 
-def labelled(name: str, counts: dict) -> list[FacetValue]:
+def labelled(name: str, counts: dict, stamp: str | None) -> list[FacetValue]:
     """Facet values with their labels: decades ascending (undated last), the others most
-    documents first."""
+    documents first (labels kept under ``stamp``: :func:`_labels`)."""
     if FACETS[name].model is None:
         values = [decade_value(None if key == UNDATED else key, n) for key, n in counts.items()]
         return sorted(values, key=lambda v: (v.value == "undated", v.value))
-    labels = _labels(name, counts)
+    labels = _labels(name, counts, stamp)
     values = [FacetValue(*labels[key], n) for key, n in counts.items() if key in labels]
     return sorted(values, key=lambda v: (-v.count, v.label))

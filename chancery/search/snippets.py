@@ -12,6 +12,7 @@ import html
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import CharField, Value
 
@@ -75,15 +76,18 @@ class Matcher:
     def empty(self) -> bool:
         return not (self.keys or self.prefixes or self.cjk or self.phrases)
 
-    @property
+    @cached_property
     def _roots(self) -> tuple[str, ...]:
         """Word starts a match must have: stems are (nearly) prefixes of their words, so
         only tokens starting with a stem's first letters are stemmed and compared."""
-        if "_roots" not in self.__dict__:
-            roots = {k[: max(3, len(k) - 2)] for k in self.keys} | set(self.prefixes)
-            roots.discard("")
-            self.__dict__["_roots"] = tuple(sorted(roots))
-        return self.__dict__["_roots"]
+        roots = {k[: max(3, len(k) - 2)] for k in self.keys} | set(self.prefixes)
+        roots.discard("")
+        return tuple(sorted(roots))
+
+    @cached_property
+    def _phrases_re(self) -> re.Pattern[str]:
+        """Any of the phrases, each starting a word."""
+        return re.compile(r"(?<!\w)(?:" + "|".join(self.phrases) + ")")
 
     def _starts(self, folded: str) -> list[tuple[int, int]]:
         """(where, length) of the longest root standing at each place in ``folded``, in
@@ -123,11 +127,7 @@ class Matcher:
             if len(found) == MAX_HIGHLIGHT_SPANS:  # the first ones are all that is kept
                 break
         if self.phrases:
-            pattern = self.__dict__.get("_phrases_re")
-            if pattern is None:
-                pattern = re.compile(r"(?<!\w)(?:" + "|".join(self.phrases) + ")")
-                self.__dict__["_phrases_re"] = pattern
-            for m in pattern.finditer(folded):
+            for m in self._phrases_re.finditer(folded):
                 # each word of the phrase is marked on its own (marks never span spaces)
                 for w in WORD.finditer(m.group(0)):
                     found.append((m.start() + w.start(), m.start() + w.end(), m.group(0)))

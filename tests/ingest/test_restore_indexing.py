@@ -25,9 +25,7 @@ from chancery.corpus.models import Document
 from chancery.ingest.models import ImportRun, StagedRow
 from chancery.ingest.staging import DOCUMENT, INDEX_CHUNK
 from chancery.search import indexing
-from chancery.search.backends import get_backend
-from chancery.search.backends import tantivy as engine
-from chancery.search.query import SearchQuery
+from tests.security.test_tantivy_repair import found, tantivy  # noqa: F401 (a fixture)
 
 from .conftest import write_export
 
@@ -37,23 +35,10 @@ INDEX_FOLLOWS_REAL_COMMITS = True
 DOCUMENTS = 2 * INDEX_CHUNK + 30
 
 
-@pytest.fixture
-def tantivy(settings, tmp_path, monkeypatch):
-    settings.SEARCH_BACKEND = "chancery.search.backends.tantivy.TantivyBackend"
-    settings.SEARCH_INDEX_DIR = tmp_path / "index"
-    engine.forget_index()
-    monkeypatch.setattr(indexing, "_checked_at", None)
-    yield get_backend()
-    engine.forget_index()
-
-
-def found(text: str) -> set[str]:
-    results = get_backend().search(SearchQuery(text=text))
-    return {hit.document.public_id for hit in results[0 : results.count()]}
-
-
 def test_a_restore_indexes_its_documents_once_and_the_check_leaves_them_to_it(
-    tantivy, tmp_path, caplog
+    tantivy,  # noqa: F811 (the fixture imported above)
+    tmp_path,
+    caplog,
 ):
     lines = [{"type": "chancery-export", "version": 5, "counts": {}}]
     lines += [
@@ -91,7 +76,7 @@ def _published_behind_the_index(pid: int) -> ImportRun:
     return run
 
 
-def test_the_check_skips_an_importing_runs_documents_and_repairs_a_dead_ones(tantivy):
+def test_the_check_skips_an_importing_runs_documents_and_repairs_a_dead_ones(tantivy):  # noqa: F811
     importer = subprocess.Popen(["sleep", "60"])  # noqa: S607 — a live importing process
     try:
         run = _published_behind_the_index(importer.pid)

@@ -18,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from chancery.search import indexing
 from chancery.search.backends import get_backend
 from chancery.search.query import SearchQuery
-from chancery.search.snippets import marks_for
 from tests.search.test_contract import use
+from tests.search.test_fts5_snippets import compare
 from tests.search.test_stored_snippets import QUERIES, texts  # noqa: F401 (a fixture)
 
 #: The tables a document's texts are read from when no excerpt is stored.
@@ -30,16 +30,6 @@ TEXT_TABLES = ("corpus_transcript", "corpus_translation", "ocr_machinetext")
 def backend(texts, settings, tmp_path):  # noqa: F811
     use(settings, tmp_path, "postgres")  # skipped unless the archive is on PostgreSQL
     return get_backend()
-
-
-def compare(backend, text: str) -> None:
-    results = backend.search(SearchQuery(text=text))
-    hits = results[0:10]
-    assert hits, text
-    documents = [hit.document for hit in hits]
-    stored = backend.snippets(results.plan, documents)
-    assert stored == marks_for(documents, results.plan.parsed), text
-    assert any(m.snippet for m in stored.values()), text
 
 
 def test_postgres_snippets_from_stored_excerpts_equal_the_database_ones(backend):

@@ -500,7 +500,8 @@ def _authority_page(request, kind: str, slug: str):
             target = getattr(found, "agent" if spec.model is models.Agent else "place")
             return _moved(target.get_absolute_url())
     staff = request.user.is_authenticated and request.user.is_staff  # as for draft documents
-    item = get_object_or_404(spec.model if staff else public(spec.model), slug=slug)
+    named = spec.model._default_manager.filter(slug=slug)
+    item = get_object_or_404(named if staff else public(named, few=True))
     try:
         page = _document_list(request, _naming(item, spec.relations))
     except _BadPage as exc:

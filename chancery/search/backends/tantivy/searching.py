@@ -21,7 +21,15 @@ from .query import (
     term_in,
     term_query,
 )
-from .schema import COLUMNS, SCHEMA, current_searcher, int_values, ordinal
+from .schema import (
+    COLLECTION_SET,
+    COLUMNS,
+    SCHEMA,
+    current_searcher,
+    int_values,
+    ordinal,
+    roll_up,
+)
 
 #: The page a search is first counted for (the search page's first page, ten hits): the
 #: count comes from the search that finds its hits (Tantivy counts while it collects).
@@ -118,7 +126,8 @@ class Searching:
         documents without a date counted beside them (:meth:`undated`)."""
         budget.check()  # no timeout in the binding: the time limit is checked between steps
         aggregations: dict[str, dict] = {
-            name: {"terms": {"field": name, "size": 65_000, "min_doc_count": 1}} for name in fields
+            name: {"terms": {"field": _counted_on(name), "size": 65_000, "min_doc_count": 1}}
+            for name in fields
         }
         for name, value in missing.items():
             aggregations[name]["terms"]["missing"] = value
@@ -145,9 +154,12 @@ class Searching:
             buckets = next(b for b in buckets["dated"]["buckets"] if _is(b, within))
         if self._count is None:
             self._count = int(buckets["matched"]["value"])
-        return {
+        counts = {
             name: {b["key"]: b["doc_count"] for b in buckets[name]["buckets"]} for name in fields
         }
+        if "collection" in counts:
+            counts["collection"] = roll_up(counts["collection"])
+        return counts
 
     def _ranked(self, pool: int) -> tuple[list, list[int]]:
         """The best ``pool`` matches by BM25 and their pks, counting every match."""
@@ -301,6 +313,11 @@ class Searching:
             self._addresses.update(zip(pks, (a for _, a in found.hits), strict=True))
             self._pages[key] = pks
         return self._pages[key]
+
+
+def _counted_on(name: str) -> str:
+    """The field a facet's terms aggregation reads (the collections: one value a match)."""
+    return COLLECTION_SET if name == "collection" else name
 
 
 def _within(bound) -> dict[str, int]:

@@ -36,6 +36,10 @@ FIRST_PAGE = (0, 10)
 #: The bits of a pool document's score in the one query that finds what the rerank
 #: needs (``Searching.flags``): constant scores, powers of two, summed exactly in f32.
 NEAR, IN_TITLE, FIRM, SURE = 1, 2, 4, 8
+#: Values a terms aggregation lists at most (a facet's every value).
+BUCKETS = 65_000
+#: Collection sets it lists at most (more: the collections counted one by one).
+SETS = BUCKETS
 
 
 class Searching:
@@ -119,9 +123,10 @@ class Searching:
         """{field: {value: documents}} over every match (Tantivy terms aggregations)."""
         budget.check()  # no timeout in the binding: the time limit is checked between steps
         aggregations: dict[str, dict] = {
-            name: {"terms": {"field": _counted_on(name), "size": 65_000, "min_doc_count": 1}}
-            for name in fields
+            name: {"terms": {"field": name, "size": BUCKETS, "min_doc_count": 1}} for name in fields
         }
+        if "collection" in fields:  # one value a match, not one a collection (``roll_up``)
+            aggregations["collection"]["terms"].update(field=COLLECTION_SET, size=SETS)
         for name, value in missing.items():
             aggregations[name]["terms"]["missing"] = value
         if self._count is None:  # else counted already (a value of every match: 1 ms at 1M)
@@ -134,8 +139,20 @@ class Searching:
             name: {b["key"]: b["doc_count"] for b in buckets[name]["buckets"]} for name in fields
         }
         if "collection" in counts:
-            counts["collection"] = roll_up(counts["collection"])
+            if buckets["collection"].get("sum_other_doc_count"):  # more sets than buckets
+                counts["collection"] = self._every_collection()
+            else:
+                counts["collection"] = roll_up(counts["collection"])
         return counts
+
+    def _every_collection(self) -> dict[int, int]:
+        """The collection facet counted on its collections themselves (one value a
+        collection: slower), for an archive with more collection sets than a terms
+        aggregation lists."""
+        self.evaluations += 1
+        terms = {"terms": {"field": "collection", "size": BUCKETS, "min_doc_count": 1}}
+        found = self.searcher.aggregate(self.query, {"collection": terms})
+        return {b["key"]: b["doc_count"] for b in found["collection"]["buckets"]}
 
     def _ranked(self, pool: int) -> tuple[list, list[int]]:
         """The best ``pool`` matches by BM25 and their pks, counting every match."""
@@ -289,11 +306,6 @@ class Searching:
             self._addresses.update(zip(pks, (a for _, a in found.hits), strict=True))
             self._pages[key] = pks
         return self._pages[key]
-
-
-def _counted_on(name: str) -> str:
-    """The field a facet's terms aggregation reads (the collections: one value a match)."""
-    return COLLECTION_SET if name == "collection" else name
 
 
 def _worth(query: tantivy.Query, bit: int) -> tantivy.Query:

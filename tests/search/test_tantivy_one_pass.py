@@ -16,6 +16,7 @@ import pytest
 import tantivy
 
 from chancery.search import ranking
+from chancery.search.backends.tantivy import searching as searching_module
 from chancery.search.backends.tantivy.query import one_of, term_in, term_query
 from chancery.search.query import SearchQuery
 
@@ -162,7 +163,7 @@ DATED = [
 
 
 @pytest.mark.parametrize("query", DATED, ids=lambda q: repr(q))
-def test_a_dated_search_counts_its_undated_documents_in_the_same_aggregation(tantivy_1901, query):
+def test_a_dated_search_counts_its_facets_once_and_its_undated_documents_apart(tantivy_1901, query):
     results = tantivy_1901.search(SearchQuery(**query))
     count = results.count()
     facets = results.facets()
@@ -181,4 +182,24 @@ def test_a_dated_search_counts_its_undated_documents_in_the_same_aggregation(tan
     undated_apart = tantivy_1901.search(SearchQuery(**unscoped, filters={"decade": ("undated",)}))
     assert undated == undated_apart.count() > 0
     assert sum(v.count for v in facets["decade"]) == count
-    assert evaluations <= 3  # page search, (pool query,) one aggregation: no undated count
+    # page search, (pool query,) one aggregation over the dated matches, the undated count
+    assert evaluations <= 4
+
+
+@pytest.mark.parametrize("text", ["", "treaty", "legation guard Peking"])
+def test_the_collection_facet_counted_on_sets_is_the_count_per_collection(
+    tantivy_1901, monkeypatch, text
+):
+    """The collection facet is counted on each document's set of collections, then added
+    up per collection: the same counts as counting the collections one by one, and still
+    when there are more sets than an aggregation lists (then counted one by one)."""
+    results = tantivy_1901.search(SearchQuery(text=text))
+    searching = tantivy_1901._searching(results.plan)
+    by_set = searching.aggregate(["collection"], {})["collection"]
+    one_by_one = searching._every_collection()
+    assert by_set == one_by_one
+    assert len(one_by_one) > 1  # the volume, its chapters
+    monkeypatch.setattr(searching_module, "SETS", 1)
+    before = searching.evaluations
+    assert searching.aggregate(["collection"], {})["collection"] == one_by_one
+    assert searching.evaluations == before + 2  # the sets, then one by one

@@ -2,7 +2,8 @@
 
 Every facet of ``FACETS`` is a field named after it (its values' record pks, or codes; a
 document's collections and every collection above them, so a collection's count and filter
-cover its subtree);
+cover its subtree; ``collection_set`` the same collections as one value, which the
+collection facet is counted on: one value a document, not one a collection);
 ``agent`` and ``lang`` hold what ``person:`` and ``lang:`` filter on; the dates are days
 (ordinals) with a combined sort key each way; ``title_sort`` is the folded title.
 """
@@ -27,8 +28,14 @@ from ..base import IndexEntry
 COLUMNS = tuple(TEXT_FIELDS)
 #: Bump when the schema or the analysis changes (a facet added to ``FACETS``): an index of
 #: another version is rebuilt.
-VERSION = 6
+VERSION = 7
 UNDATED_DATE = 9_000_000_000_000
+#: The field the collection facet is counted on: a document's collections with every
+#: collection above them (the ``collection`` field's values), sorted, as one value
+#: ("3 17 42"). A terms aggregation over it reads one value per match instead of one per
+#: collection; each set's count is then added to each of its collections (``roll_up``),
+#: once per document even when two of its collections share a parent.
+COLLECTION_SET = "collection_set"
 _LOCK = threading.Lock()
 _INDEXES: dict[str, tantivy.Index] = {}
 #: The writer of the batch this thread is in (Tantivy allows one writer per index).
@@ -73,6 +80,8 @@ def _schema() -> tantivy.Schema:
             b.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
         else:
             b.add_integer_field(name, indexed=True, fast=True)
+    #: A document's collections and those above them as one value (``collection_set``).
+    b.add_text_field(COLLECTION_SET, tokenizer_name="raw", fast=True, index_option="basic")
     #: The people, creators and contributors (what ``person:`` filters on).
     b.add_integer_field("agent", indexed=True, fast=True)
     #: The document's languages and its transcripts' (what ``lang:`` filters on).
@@ -180,6 +189,8 @@ def to_document(entry: IndexEntry) -> tantivy.Document:
                 doc.add_text(name, value)
             else:
                 doc.add_integer(name, value)
+    if facts.get("collection"):
+        doc.add_text(COLLECTION_SET, collection_set(facts["collection"]))
     for agent in facts.get("agent", ()):
         doc.add_integer("agent", agent)
     for code in {*entry.languages, *facts.get("transcript_languages", ())}:
@@ -198,6 +209,20 @@ def to_document(entry: IndexEntry) -> tantivy.Document:
     if entry.shown:
         doc.add_bytes("shown", json.dumps(entry.shown, ensure_ascii=False).encode())
     return doc
+
+
+def collection_set(collections) -> str:
+    """A document's collections (each once, above ones included) as one term."""
+    return " ".join(str(pk) for pk in sorted(set(collections)))
+
+
+def roll_up(sets: dict[str, int]) -> dict[int, int]:
+    """{collection pk: documents} from {collection set: documents}."""
+    counts: dict[int, int] = {}
+    for key, n in sets.items():
+        for pk in key.split():
+            counts[int(pk)] = counts.get(int(pk), 0) + n
+    return counts
 
 
 def acquire_writer(index: tantivy.Index, patience: float = 30.0):

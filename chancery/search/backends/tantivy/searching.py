@@ -21,7 +21,14 @@ from .query import (
     term_in,
     term_query,
 )
-from .schema import COLUMNS, SCHEMA, current_searcher, int_values, ordinal
+from .schema import (
+    COLLECTION_SET,
+    COLUMNS,
+    SCHEMA,
+    current_searcher,
+    int_values,
+    roll_up,
+)
 
 #: The page a search is first counted for (the search page's first page, ten hits): the
 #: count comes from the search that finds its hits (Tantivy counts while it collects).
@@ -29,6 +36,10 @@ FIRST_PAGE = (0, 10)
 #: The bits of a pool document's score in the one query that finds what the rerank
 #: needs (``Searching.flags``): constant scores, powers of two, summed exactly in f32.
 NEAR, IN_TITLE, FIRM, SURE = 1, 2, 4, 8
+#: Values a terms aggregation lists at most (a facet's every value).
+BUCKETS = 65_000
+#: Collection sets it lists at most (more: the collections counted one by one).
+SETS = BUCKETS
 
 
 class Searching:
@@ -82,16 +93,16 @@ class Searching:
 
     def summary(self) -> dict[str, dict]:
         """Every facet and the year histogram over the matches, in one aggregation (a
-        page needs them all: one pass over the matches, not one per part); with dates,
-        the undated documents the search finds without them too (:meth:`undated`)."""
+        page needs them all: one pass over the matches, not one per part)."""
         if self._summary is None:
             decades = {n: UNDATED for n, spec in FACETS.items() if spec.model is None}
-            self._summary = self.aggregate([*FACETS, "year"], decades, undated=True)
+            self._summary = self.aggregate([*FACETS, "year"], decades)
         return self._summary
 
     def undated(self) -> int:
-        """Undated documents the plan finds when its dates are left out: counted by the
-        summary's aggregation when it ran, else by a count of their own."""
+        """Undated documents the plan finds when its dates are left out, by a count of
+        their own (counting them in the facets' aggregation, over every match without the
+        dates, cost 3 to 5 times the aggregation over the dated matches and this count)."""
         if self._undated is None:
             query = tantivy.Query.boolean_query(
                 [
@@ -108,46 +119,40 @@ class Searching:
     def pks(self, hits) -> list[int]:
         return int_values(self.searcher, "pk", [address for _, address in hits])
 
-    def aggregate(
-        self, fields: list[str], missing: dict[str, int], *, undated: bool = False
-    ) -> dict[str, dict]:
-        """{field: {value: documents}} over every match (Tantivy terms aggregations).
-
-        ``undated`` and a plan with dates: one aggregation over the matches without the
-        dates, its date bounds range buckets (one in another) holding the terms, and the
-        documents without a date counted beside them (:meth:`undated`)."""
+    def aggregate(self, fields: list[str], missing: dict[str, int]) -> dict[str, dict]:
+        """{field: {value: documents}} over every match (Tantivy terms aggregations)."""
         budget.check()  # no timeout in the binding: the time limit is checked between steps
         aggregations: dict[str, dict] = {
-            name: {"terms": {"field": name, "size": 65_000, "min_doc_count": 1}} for name in fields
+            name: {"terms": {"field": name, "size": BUCKETS, "min_doc_count": 1}} for name in fields
         }
+        if "collection" in fields:  # one value a match, not one a collection (``roll_up``)
+            aggregations["collection"]["terms"].update(field=COLLECTION_SET, size=SETS)
         for name, value in missing.items():
             aggregations[name]["terms"]["missing"] = value
         if self._count is None:  # else counted already (a value of every match: 1 ms at 1M)
             aggregations["matched"] = {"value_count": {"field": "pk"}}
-        bounds = self.plan.dates if undated else ()
-        query = plan_query(self.plan, dates=False) if bounds else self.query
-        ranges = [_within(bound) for bound in bounds]
-        for bound, within in zip(reversed(bounds), reversed(ranges), strict=True):
-            aggregations = {
-                "dated": {
-                    "range": {"field": bound.field, "ranges": [within]},
-                    "aggs": aggregations,
-                }
-            }
-        if bounds:
-            aggregations["all"] = {"value_count": {"field": "pk"}}
-            aggregations["with_dates"] = {"value_count": {"field": "earliest"}}
         self.evaluations += 1
-        buckets = self.searcher.aggregate(query, aggregations)
-        if bounds:
-            self._undated = int(buckets["all"]["value"]) - int(buckets["with_dates"]["value"])
-        for within in ranges:  # Tantivy adds buckets for the gaps: the one asked for
-            buckets = next(b for b in buckets["dated"]["buckets"] if _is(b, within))
+        buckets = self.searcher.aggregate(self.query, aggregations)
         if self._count is None:
             self._count = int(buckets["matched"]["value"])
-        return {
+        counts = {
             name: {b["key"]: b["doc_count"] for b in buckets[name]["buckets"]} for name in fields
         }
+        if "collection" in counts:
+            if buckets["collection"].get("sum_other_doc_count"):  # more sets than buckets
+                counts["collection"] = self._every_collection()
+            else:
+                counts["collection"] = roll_up(counts["collection"])
+        return counts
+
+    def _every_collection(self) -> dict[int, int]:
+        """The collection facet counted on its collections themselves (one value a
+        collection: slower), for an archive with more collection sets than a terms
+        aggregation lists."""
+        self.evaluations += 1
+        terms = {"terms": {"field": "collection", "size": BUCKETS, "min_doc_count": 1}}
+        found = self.searcher.aggregate(self.query, {"collection": terms})
+        return {b["key"]: b["doc_count"] for b in found["collection"]["buckets"]}
 
     def _ranked(self, pool: int) -> tuple[list, list[int]]:
         """The best ``pool`` matches by BM25 and their pks, counting every match."""
@@ -301,16 +306,6 @@ class Searching:
             self._addresses.update(zip(pks, (a for _, a in found.hits), strict=True))
             self._pages[key] = pks
         return self._pages[key]
-
-
-def _within(bound) -> dict[str, int]:
-    """A date bound as the one range of a range aggregation (its ``to`` excluded)."""
-    value = ordinal(bound.value) or 0
-    return {"from": value} if bound.op == ">=" else {"to": value + 1}
-
-
-def _is(bucket: dict, within: dict[str, int]) -> bool:
-    return all(bucket.get(end) == within.get(end) for end in ("from", "to"))
 
 
 def _worth(query: tantivy.Query, bit: int) -> tantivy.Query:

@@ -521,6 +521,16 @@ class Restorer:
             writer.report.warnings.append(warning)
         return outcome
 
+    def revisions(self, lines: list[tuple[dict, str]], writer) -> None:
+        """A run of ``revision`` lines: in bulk, but for a line that is not plain."""
+
+        def one(data: dict, where: str) -> None:
+            outcome = self._history(data, where, writer)
+            if outcome:
+                writer.report.add(outcome)
+
+        writer.report.add("created", history.restore_revisions(lines, one, self.stage))
+
     def _source_key(self, data: dict, where: str) -> str:
         model = {"agent": corpus.Agent, "place": corpus.Place, "collection": corpus.Collection}.get(
             str(data.get("scope"))
@@ -812,23 +822,25 @@ class Restore:
         restorer, path = self.restorer, self.path
         if self.checked.note:
             yield Note(self.checked.note)
-        documents: list[tuple[dict, str]] = []  # consecutive document lines, written together
+        run: list[tuple[dict, str]] = []  # consecutive lines of one type, written together
         for n, raw in _lines(path):
             where = f"{path.name}:{n}"
             data = _parse(raw, where)
-            if data.get("type") in (HEADER, END):
+            kind = data.get("type")
+            if kind in (HEADER, END):
                 continue
-            if data.get("type") == "document":
-                documents.append((data, where))
-                if len(documents) < DOCUMENTS:
-                    continue
-            if documents:
-                yield _documents_step(restorer, documents)
-                documents = []
-            if data.get("type") != "document":
+            if run and run[0][0].get("type") != kind:
+                yield _run_step(restorer, run)
+                run = []
+            if kind in IN_RUNS:
+                run.append((data, where))
+                if len(run) >= IN_RUNS[kind]:
+                    yield _run_step(restorer, run)
+                    run = []
+            else:
                 yield _step(restorer, data, where)
-        if documents:
-            yield _documents_step(restorer, documents)
+        if run:
+            yield _run_step(restorer, run)
         for ref in restorer.self_refs:  # each its own step: a batch may end between them
             yield lambda writer, ref=ref: _keeping_stamps(restorer.self_ref, writer, *ref)
         yield lambda writer: restorer.reset_sequences()
@@ -840,8 +852,13 @@ def _keeping_stamps(function, *args):
         return function(*args)
 
 
-def _documents_step(restorer: Restorer, lines: list[tuple[dict, str]]):
-    """One write step for a run of document lines (:mod:`.jsonl_bulk`)."""
+#: line types written a run at a time, and the longest run
+IN_RUNS = {"document": DOCUMENTS, "revision": history.REVISIONS}
+
+
+def _run_step(restorer: Restorer, lines: list[tuple[dict, str]]):
+    """One write step for a run of document lines (:mod:`.jsonl_bulk`) or of revision
+    lines (:func:`.backup.restore_revisions`)."""
     cleaned = []
     removed = []
     for data, where in lines:
@@ -852,7 +869,10 @@ def _documents_step(restorer: Restorer, lines: list[tuple[dict, str]]):
 
     def write(writer):
         writer.report.warnings.extend(removed)
-        _keeping_stamps(restore_documents, restorer, cleaned, writer)
+        if cleaned[0][0].get("type") == "document":
+            _keeping_stamps(restore_documents, restorer, cleaned, writer)
+        else:
+            _keeping_stamps(restorer.revisions, cleaned, writer)
 
     write.lines = len(lines)  # type: ignore[attr-defined]  # the progress bar counts lines
     return write

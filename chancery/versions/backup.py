@@ -337,8 +337,8 @@ def _naturals_of(lines: list[tuple[dict, str]]) -> dict[tuple[type, str], object
         for item in _versions_of(data):
             if isinstance(item, dict) and isinstance(item.get("object"), str):
                 try:
-                    model = apps.get_model(item.get("model"))
-                except (LookupError, ValueError, TypeError, AttributeError):
+                    model = apps.get_model(item["model"])
+                except (KeyError, LookupError, ValueError, TypeError, AttributeError):
                     continue
                 if model in NATURAL and item["object"]:
                     wanted.setdefault(model, set()).add(item["object"])

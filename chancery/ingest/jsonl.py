@@ -41,7 +41,7 @@ from chancery.corpus import models as corpus
 from chancery.corpus import uploads
 from chancery.corpus.hierarchy import move_subtree
 from chancery.corpus.sanitize import clean_html
-from chancery.corpus.text import clean_tree
+from chancery.corpus.text import clean_tree, strip_on_save
 from chancery.oai.models import Tombstone
 from chancery.ocr.models import MachineText
 from chancery.ocr.signals import already_read
@@ -531,6 +531,40 @@ class Restorer:
 
         writer.report.add("created", history.restore_revisions(lines, one, self.stage))
 
+    def source_keys(self, lines: list[tuple[dict, str]], writer) -> None:
+        """A run of ``sourcekey`` lines: the new keys in bulk, their records found in the
+        maps :meth:`find` keeps; a key the archive has, one the run names twice or one in
+        error goes row by row (:meth:`_source_key`) in its place."""
+        scopes = {"agent": corpus.Agent, "place": corpus.Place, "collection": corpus.Collection}
+        keys = {k for data, _ in lines if isinstance(k := data.get("key"), str)}
+        have: set[tuple[str, object]] = set(
+            SourceKey.objects.filter(key__in=keys).values_list("scope", "key")
+        )
+        new: list[SourceKey] = []
+
+        def write_new() -> None:
+            SourceKey.objects.bulk_create(new, batch_size=500)
+            if stage := self.staging:
+                for sk in new:
+                    stage.created(sk)
+            writer.report.add("created", len(new))
+            new.clear()
+
+        for data, where in lines:
+            scope, key, name = str(data.get("scope")), data.get("key"), data.get("object")
+            model = scopes.get(scope)
+            target = self.find(model, name) if model and isinstance(name, str) else None
+            if target is None or not isinstance(key, str) or (scope, key) in have:
+                write_new()
+                writer.report.add(self._source_key(data, where))
+                have.add((scope, key))
+                continue
+            sk = SourceKey(scope=scope, key=key, object_id=target.pk)
+            strip_on_save(SourceKey, sk)
+            new.append(sk)
+            have.add((scope, key))
+        write_new()
+
     def _source_key(self, data: dict, where: str) -> str:
         model = {"agent": corpus.Agent, "place": corpus.Place, "collection": corpus.Collection}.get(
             str(data.get("scope"))
@@ -853,12 +887,12 @@ def _keeping_stamps(function, *args):
 
 
 #: line types written a run at a time, and the longest run
-IN_RUNS = {"document": DOCUMENTS, "revision": history.REVISIONS}
+IN_RUNS = {"document": DOCUMENTS, "revision": history.REVISIONS, "sourcekey": 500}
 
 
 def _run_step(restorer: Restorer, lines: list[tuple[dict, str]]):
-    """One write step for a run of document lines (:mod:`.jsonl_bulk`) or of revision
-    lines (:func:`.backup.restore_revisions`)."""
+    """One write step for a run of document lines (:mod:`.jsonl_bulk`), of revision lines
+    (:func:`.backup.restore_revisions`) or of source keys (:meth:`Restorer.source_keys`)."""
     cleaned = []
     removed = []
     for data, where in lines:
@@ -869,10 +903,13 @@ def _run_step(restorer: Restorer, lines: list[tuple[dict, str]]):
 
     def write(writer):
         writer.report.warnings.extend(removed)
-        if cleaned[0][0].get("type") == "document":
+        kind = cleaned[0][0].get("type")
+        if kind == "document":
             _keeping_stamps(restore_documents, restorer, cleaned, writer)
-        else:
+        elif kind == "revision":
             _keeping_stamps(restorer.revisions, cleaned, writer)
+        else:
+            _keeping_stamps(restorer.source_keys, cleaned, writer)
 
     write.lines = len(lines)  # type: ignore[attr-defined]  # the progress bar counts lines
     return write

@@ -413,9 +413,10 @@ class Restorer:
         for field in _many_to_many(model):
             if field.name in data:
                 outcome = self._m2m(obj, field, data[field.name], where, outcome)
+        created = outcome == "created"  # a row made just now has no inline rows to compare
         for name, (child_model, fk) in CHILDREN.get(model, {}).items():
             if name in data:
-                outcome = self._children(obj, child_model, fk, data[name], where, outcome)
+                outcome = self._children(obj, child_model, fk, data[name], where, outcome, created)
         if model is corpus.Document:
             writer.outcomes[obj.pk] = outcome
             if outcome != "unchanged":
@@ -482,8 +483,12 @@ class Restorer:
         manager.set(targets)
         return "updated" if outcome == "unchanged" else outcome
 
-    def _children(self, parent, model, fk: str, rows: list[dict], where: str, outcome: str) -> str:
-        existing = list(model.objects.filter(**{fk: parent}).order_by("pk"))
+    def _children(
+        self, parent, model, fk: str, rows: list[dict], where: str, outcome: str, new=False
+    ) -> str:
+        """A row's inline rows, replaced unless the same; ``new``: its parent was created by
+        this line (so has none yet: not looked up)."""
+        existing = [] if new else list(model.objects.filter(**{fk: parent}).order_by("pk"))
         wanted = []
         for data in rows:
             values = self._values(model, data, where, parent_field=fk)

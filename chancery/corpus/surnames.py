@@ -15,8 +15,9 @@ the documents leave no doubt, and nowhere else:
 Linking merges the surname's record into the full one (chancery/corpus/authority.py):
 its documents move, its address redirects, its review entries close; the surname alone
 does not become a variant of the full name (person:"Root, Elihu" must not find every
-Root). On the twelve FRUS volumes it links 62 of 903 bare surnames (bench/README.md);
-the rest stay on the review list.
+Root). A pair an editor marked *Kept apart* on the review list (:class:`.models.AgentReview`,
+either way round) is neither proposed nor merged. On the twelve FRUS volumes it links 62 of
+903 bare surnames (bench/README.md); the rest stay on the review list.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def candidates() -> list[tuple[models.Agent, models.Agent]]:
                 docs_of[agent].append(doc)
             else:
                 full_in_volume[(volume.get(doc, ""), surname_of[agent])].add(agent)
+    apart = kept_apart()
     found = []
     for pk in sorted(bare):
         key, docs = person_key(people[pk].name), docs_of.get(pk, [])
@@ -70,13 +72,24 @@ def candidates() -> list[tuple[models.Agent, models.Agent]]:
         together = [{a for a in named[d] if surname_of.get(a) == key} for d in docs]
         if any(len(s) > 1 for s in together) or not any(together):
             continue
-        found.append((people[pk], people[next(iter(full))]))
+        pair = (people[pk], people[next(iter(full))])
+        if frozenset((pair[0].pk, pair[1].pk)) not in apart:
+            found.append(pair)
     return found
+
+
+def kept_apart() -> set[frozenset[int]]:
+    """The pairs of people an editor kept apart on the review list (either way round)."""
+    rows = models.AgentReview.objects.filter(status=models.AgentReview.REJECTED)
+    return {frozenset(pair) for pair in rows.values_list("record_id", "candidate_id")}
 
 
 @transaction.atomic
 def link(pairs: list[tuple[models.Agent, models.Agent]]) -> int:
-    """Merge each bare surname into its full name; returns the records merged."""
+    """Merge each bare surname into its full name; returns the records merged. A pair an
+    editor kept apart is never merged, whoever proposes it."""
+    apart = kept_apart()
+    pairs = [(bare, full) for bare, full in pairs if frozenset((bare.pk, full.pk)) not in apart]
     for bare, full in pairs:
         authority.merge(full, [bare])
         models.AgentVariant.objects.filter(agent=full, name=bare.name).delete()

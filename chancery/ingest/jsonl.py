@@ -41,7 +41,7 @@ from chancery.corpus import models as corpus
 from chancery.corpus import uploads
 from chancery.corpus.hierarchy import move_subtree
 from chancery.corpus.sanitize import clean_html
-from chancery.corpus.text import clean_tree
+from chancery.corpus.text import clean_tree, strip_on_save
 from chancery.oai.models import Tombstone
 from chancery.ocr.models import MachineText
 from chancery.ocr.signals import already_read
@@ -413,9 +413,10 @@ class Restorer:
         for field in _many_to_many(model):
             if field.name in data:
                 outcome = self._m2m(obj, field, data[field.name], where, outcome)
+        created = outcome == "created"  # a row made just now has no inline rows to compare
         for name, (child_model, fk) in CHILDREN.get(model, {}).items():
             if name in data:
-                outcome = self._children(obj, child_model, fk, data[name], where, outcome)
+                outcome = self._children(obj, child_model, fk, data[name], where, outcome, created)
         if model is corpus.Document:
             writer.outcomes[obj.pk] = outcome
             if outcome != "unchanged":
@@ -482,8 +483,12 @@ class Restorer:
         manager.set(targets)
         return "updated" if outcome == "unchanged" else outcome
 
-    def _children(self, parent, model, fk: str, rows: list[dict], where: str, outcome: str) -> str:
-        existing = list(model.objects.filter(**{fk: parent}).order_by("pk"))
+    def _children(
+        self, parent, model, fk: str, rows: list[dict], where: str, outcome: str, new=False
+    ) -> str:
+        """A row's inline rows, replaced unless the same; ``new``: its parent was created by
+        this line (so has none yet: not looked up)."""
+        existing = [] if new else list(model.objects.filter(**{fk: parent}).order_by("pk"))
         wanted = []
         for data in rows:
             values = self._values(model, data, where, parent_field=fk)
@@ -520,6 +525,50 @@ class Restorer:
         if warning:
             writer.report.warnings.append(warning)
         return outcome
+
+    def revisions(self, lines: list[tuple[dict, str]], writer) -> None:
+        """A run of ``revision`` lines: in bulk, but for a line that is not plain."""
+
+        def one(data: dict, where: str) -> None:
+            outcome = self._history(data, where, writer)
+            if outcome:
+                writer.report.add(outcome)
+
+        writer.report.add("created", history.restore_revisions(lines, one, self.stage))
+
+    def source_keys(self, lines: list[tuple[dict, str]], writer) -> None:
+        """A run of ``sourcekey`` lines: the new keys in bulk, their records found in the
+        maps :meth:`find` keeps; a key the archive has, one the run names twice or one in
+        error goes row by row (:meth:`_source_key`) in its place."""
+        scopes = {"agent": corpus.Agent, "place": corpus.Place, "collection": corpus.Collection}
+        keys = {k for data, _ in lines if isinstance(k := data.get("key"), str)}
+        have: set[tuple[str, object]] = set(
+            SourceKey.objects.filter(key__in=keys).values_list("scope", "key")
+        )
+        new: list[SourceKey] = []
+
+        def write_new() -> None:
+            SourceKey.objects.bulk_create(new, batch_size=500)
+            if stage := self.staging:
+                for sk in new:
+                    stage.created(sk)
+            writer.report.add("created", len(new))
+            new.clear()
+
+        for data, where in lines:
+            scope, key, name = str(data.get("scope")), data.get("key"), data.get("object")
+            model = scopes.get(scope)
+            target = self.find(model, name) if model and isinstance(name, str) else None
+            if target is None or not isinstance(key, str) or (scope, key) in have:
+                write_new()
+                writer.report.add(self._source_key(data, where))
+                have.add((scope, key))
+                continue
+            sk = SourceKey(scope=scope, key=key, object_id=target.pk)
+            strip_on_save(SourceKey, sk)
+            new.append(sk)
+            have.add((scope, key))
+        write_new()
 
     def _source_key(self, data: dict, where: str) -> str:
         model = {"agent": corpus.Agent, "place": corpus.Place, "collection": corpus.Collection}.get(
@@ -812,23 +861,25 @@ class Restore:
         restorer, path = self.restorer, self.path
         if self.checked.note:
             yield Note(self.checked.note)
-        documents: list[tuple[dict, str]] = []  # consecutive document lines, written together
+        run: list[tuple[dict, str]] = []  # consecutive lines of one type, written together
         for n, raw in _lines(path):
             where = f"{path.name}:{n}"
             data = _parse(raw, where)
-            if data.get("type") in (HEADER, END):
+            kind = data.get("type")
+            if kind in (HEADER, END):
                 continue
-            if data.get("type") == "document":
-                documents.append((data, where))
-                if len(documents) < DOCUMENTS:
-                    continue
-            if documents:
-                yield _documents_step(restorer, documents)
-                documents = []
-            if data.get("type") != "document":
+            if run and run[0][0].get("type") != kind:
+                yield _run_step(restorer, run)
+                run = []
+            if kind in IN_RUNS:
+                run.append((data, where))
+                if len(run) >= IN_RUNS[kind]:
+                    yield _run_step(restorer, run)
+                    run = []
+            else:
                 yield _step(restorer, data, where)
-        if documents:
-            yield _documents_step(restorer, documents)
+        if run:
+            yield _run_step(restorer, run)
         for ref in restorer.self_refs:  # each its own step: a batch may end between them
             yield lambda writer, ref=ref: _keeping_stamps(restorer.self_ref, writer, *ref)
         yield lambda writer: restorer.reset_sequences()
@@ -840,8 +891,13 @@ def _keeping_stamps(function, *args):
         return function(*args)
 
 
-def _documents_step(restorer: Restorer, lines: list[tuple[dict, str]]):
-    """One write step for a run of document lines (:mod:`.jsonl_bulk`)."""
+#: line types written a run at a time, and the longest run
+IN_RUNS = {"document": DOCUMENTS, "revision": history.REVISIONS, "sourcekey": 500}
+
+
+def _run_step(restorer: Restorer, lines: list[tuple[dict, str]]):
+    """One write step for a run of document lines (:mod:`.jsonl_bulk`), of revision lines
+    (:func:`.backup.restore_revisions`) or of source keys (:meth:`Restorer.source_keys`)."""
     cleaned = []
     removed = []
     for data, where in lines:
@@ -852,7 +908,13 @@ def _documents_step(restorer: Restorer, lines: list[tuple[dict, str]]):
 
     def write(writer):
         writer.report.warnings.extend(removed)
-        _keeping_stamps(restore_documents, restorer, cleaned, writer)
+        kind = cleaned[0][0].get("type")
+        if kind == "document":
+            _keeping_stamps(restore_documents, restorer, cleaned, writer)
+        elif kind == "revision":
+            _keeping_stamps(restorer.revisions, cleaned, writer)
+        else:
+            _keeping_stamps(restorer.source_keys, cleaned, writer)
 
     write.lines = len(lines)  # type: ignore[attr-defined]  # the progress bar counts lines
     return write

@@ -54,3 +54,26 @@ def test_a_relative_or_namesake_in_the_volume_keeps_it_for_review(volumes):
     document(v1861, smith, john)
     document(v1919, smith)
     assert surnames.candidates() == []
+
+
+def test_a_pair_kept_apart_is_neither_proposed_nor_merged(volumes):
+    _v1861, v1919 = volumes
+    root = AgentFactory(name="Root", slug="root")
+    elihu = AgentFactory(name="Elihu Root", slug="elihu-root")
+    document(v1919, root, elihu)
+    lansing = AgentFactory(name="Lansing", slug="lansing")
+    robert = AgentFactory(name="Robert Lansing", slug="robert-lansing")
+    document(v1919, lansing, robert)
+    # an editor kept Root and Elihu Root apart (the review names them either way round)
+    models.AgentReview.objects.create(record=elihu, candidate=root, reason="same surname",
+                                      status=models.AgentReview.REJECTED)  # fmt: skip
+    models.AgentReview.objects.create(record=robert, candidate=lansing, reason="same surname")
+    assert surnames.candidates() == [(lansing, robert)]  # still open: still proposed
+
+    assert surnames.link([(root, elihu), (lansing, robert)]) == 1  # proposed by hand too
+    assert models.Agent.objects.filter(pk=root.pk).exists()  # kept, and its decision with it
+    assert models.AgentReview.objects.get(record=elihu).status == models.AgentReview.REJECTED
+    assert not models.Agent.objects.filter(pk=lansing.pk).exists()  # merged
+    out = io.StringIO()
+    call_command("link_surnames", stdout=out)
+    assert "Root" not in out.getvalue() and "0 bare surnames linked" in out.getvalue()

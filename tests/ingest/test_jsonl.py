@@ -238,3 +238,20 @@ def test_a_restore_of_more_documents_than_a_batch_reproduces_them_exactly(tmp_pa
     again = io.StringIO()
     call_command("import", "jsonl", str(out), "--no-progress", stdout=again)
     assert again.getvalue().splitlines()[-1].startswith("0 created, 0 updated")
+
+
+def test_source_keys_come_back_in_runs_new_changed_and_kept(tmp_path, monkeypatch):
+    build_archive(tmp_path)
+    keys = set(SourceKey.objects.values_list("scope", "key", "object_id"))
+    assert len(keys) >= 3
+    out = tmp_path / "archive.jsonl"
+    call_command("export", "jsonl", str(out), stdout=io.StringIO())
+    lost, moved, *_ = SourceKey.objects.order_by("pk")
+    lost.delete()  # gone since the backup: made again
+    SourceKey.objects.filter(pk=moved.pk).update(object_id=moved.object_id + 1000)  # repointed
+    monkeypatch.setitem(jsonl.IN_RUNS, "sourcekey", 2)  # runs of two: new and kept mixed
+
+    result = io.StringIO()
+    call_command("import", "jsonl", str(out), "--no-progress", stdout=result)
+    assert "0 failed" in result.getvalue()
+    assert set(SourceKey.objects.values_list("scope", "key", "object_id")) == keys

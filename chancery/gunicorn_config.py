@@ -7,9 +7,10 @@ dies (``PR_SET_PDEATHSIG``), so the port is free again at once. (Elsewhere gunic
 check, a worker noticing its parent changed, remains; ``SO_REUSEPORT`` is not used, so
 that starting a second server on a port in use still fails loudly.)
 
-Under gevent (the default of ``chancery serve``), database connections are not kept
-between requests and at most ``GEVENT_APP_CONCURRENCY`` requests a worker run in Django
-at once (see :func:`post_worker_init`).
+Under gevent (the default of ``chancery serve``), Django's database connections are not
+kept between requests and at most ``GEVENT_APP_CONCURRENCY`` requests a worker run in
+Django at once (see :func:`post_worker_init`); on SQLite the connection under Django's is
+taken from, and given back to, the worker's few kept ones (chancery/sqlite_kept/base.py).
 """
 
 from __future__ import annotations

@@ -162,6 +162,9 @@ def _database(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         _private_file(config["NAME"])
+        # Per request, as under gevent; the SQLite connection under it is kept for the next
+        # request of the process when safe (chancery/sqlite_kept/base.py).
+        config["ENGINE"] = "chancery.sqlite_kept"
         config["CONN_MAX_AGE"] = 0
         # A save made while an import holds the write lock waits for it (docs/importing.md).
         busy_ms = int(float(env("CHANCERY_SQLITE_BUSY_TIMEOUT")) * 1000)

@@ -79,3 +79,22 @@ def test_a_common_word_is_not_widened_even_with_a_close_spelling_around(db):
     assert widened("consul") == []
     # a rare one is, to words of the archive only, never to a stopword or the same stem
     assert widened("counsul") == [("counsul", [("consul", 4), ("counsel", 1)])]
+
+
+def test_a_word_written_without_this_process_knowing_is_suggested_at_once(client, pethick):
+    """A word another process's import adds (here written to the index's vocabulary
+    without this process's index code, as another process would) is a close spelling in
+    the very next search: the vocabulary is kept under the archive's content stamp, not
+    for a while."""
+    if not get_backend().supports_similar_terms or get_backend().vendor != "sqlite":
+        pytest.skip("the FTS5 vocabulary is read whole and kept; other engines look up")
+    from django.db import connection
+
+    from chancery.search.backends.sqlite_fts5.schema import WORDS
+
+    assert client.get("/search/", {"q": "Zanzibur"}).context["page"].similar == []
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {WORDS} (rowid, words) VALUES (%s, %s)",  # noqa: S608
+                       [987654, "Consul at Zanzibar"])  # fmt: skip
+    page = client.get("/search/", {"q": "Zanzibur"}).context["page"]
+    assert page.similar == [("Zanzibur", [("zanzibar", 1)])]

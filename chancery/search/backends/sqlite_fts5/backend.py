@@ -5,7 +5,6 @@ are held once per search and counted there (:mod:`.summary`); the ORM
 from __future__ import annotations
 
 import json
-import time
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -16,6 +15,7 @@ from chancery.corpus.models import Document
 from ... import ranking
 from ...analysis import analyse, fold, query_tokens
 from ...facets import FACETS, FacetValue
+from ...kept import current_stamp
 from ...plan import TEXT_FIELDS, SearchPlan
 from ...query import ParsedQuery, Term
 from ...snippets import Marks, Shown, marks_for
@@ -36,12 +36,13 @@ from .compile import (
 from .schema import COLUMNS, SHOWN, TABLE, WORDS
 from .summary import Matches, materialize
 
-#: The vocabulary's words by database, as last read: {database name: (read at, words)}.
-#: Read whole once (a few milliseconds for tens of thousands of words) and kept
-#: ``WORDS_TTL`` seconds, dropped at once when this process writes the index: a batch of
-#: exact look-ups in the ``fts5vocab`` view costs more than the whole read.
-_WORDS_READ: dict[str, tuple[float, frozenset[str]]] = {}
-WORDS_TTL = 60.0
+#: The vocabulary's words by database, as last read: {database name: (content stamp,
+#: words)}. Read whole (a few milliseconds for tens of thousands of words) and kept until
+#: the archive's content stamp (:func:`chancery.search.kept.current_stamp`) moves — a
+#: write by any process, an import or a restore — and dropped at once when this process
+#: writes the index: a batch of exact look-ups in the ``fts5vocab`` view costs more than
+#: the whole read. With no stamp to trust (a write a moment ago) it is read and not kept.
+_WORDS_READ: dict[str, tuple[str, frozenset[str]]] = {}
 
 
 class SQLiteFTS5Backend(SearchBackend):
@@ -337,10 +338,13 @@ class SQLiteFTS5Backend(SearchBackend):
     def _words(self) -> frozenset[str]:
         """Every word of the vocabulary (``_WORDS_READ``)."""
         name = str(connection.settings_dict["NAME"])
-        read_at, words = _WORDS_READ.get(name, (0.0, frozenset()))
-        if time.monotonic() - read_at > WORDS_TTL:
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT term FROM {WORDS}_vocab")  # noqa: S608
-                words = frozenset(term for (term,) in cursor.fetchall())
-            _WORDS_READ[name] = (time.monotonic(), words)
+        stamp = current_stamp()
+        known = _WORDS_READ.get(name)
+        if stamp is not None and known is not None and known[0] == stamp:
+            return known[1]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT term FROM {WORDS}_vocab")  # noqa: S608
+            words = frozenset(term for (term,) in cursor.fetchall())
+        if stamp is not None:
+            _WORDS_READ[name] = (stamp, words)
         return words

@@ -216,6 +216,7 @@ def reindex(progress=None) -> int:
         _rebuilding.reset(rebuilding)
     if backend.supports_optimize:
         backend.optimize()
+    backend.rebuilt()
     return total
 
 

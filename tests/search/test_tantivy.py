@@ -100,6 +100,21 @@ def test_reindex_rebuilds_an_empty_or_deleted_index(tantivy, settings):
     assert tantivy.indexed_count() == 12 and tantivy.drift() is None
 
 
+def test_an_upgrade_leaves_no_old_index_behind_once_the_new_one_is_built(tantivy, settings):
+    """An index of an earlier version (a folder of its own) is removed when this version's
+    index has been built whole; a newer version's folder (a downgrade) is kept."""
+    load_demo()
+    root = settings.SEARCH_INDEX_DIR
+    older = root / f"tantivy-v{engine.schema.VERSION - 1}"
+    newer = root / f"tantivy-v{engine.schema.VERSION + 1}"
+    for folder in (older, newer):
+        folder.mkdir(parents=True)
+        (folder / "meta.json").write_text("{}")
+    assert reindex() == 12
+    assert not older.exists() and (newer / "meta.json").exists()
+    assert engine.schema.index_dir().exists() and found("Soviet")
+
+
 def native_engine() -> str:
     """The engine that lives in the database in use (FTS5 on SQLite, PostgreSQL's own)."""
     from django.conf import settings

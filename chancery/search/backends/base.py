@@ -316,6 +316,10 @@ class SearchBackend:
     def optimize(self) -> None:
         """Compact the index (``supports_optimize``)."""
 
+    def rebuilt(self) -> None:
+        """The whole index was just built again (``chancery reindex``, or at start-up):
+        what an earlier version of the index left may go (engines keeping files)."""
+
     def indexed_count(self) -> int:
         raise NotImplementedError
 

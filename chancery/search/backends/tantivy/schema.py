@@ -101,6 +101,18 @@ def index_dir() -> Path:
     return Path(settings.SEARCH_INDEX_DIR) / f"tantivy-v{VERSION}"
 
 
+def older_index_dirs() -> list[Path]:
+    """The folders of indexes an earlier version wrote beside this one (``tantivy-v6``
+    beside ``tantivy-v7``): left by an upgrade, read by nothing once this version's index
+    is built. A newer version's folder (a downgrade) is never among them."""
+    folders = []
+    for path in Path(settings.SEARCH_INDEX_DIR).glob("tantivy-v*"):
+        number = path.name.removeprefix("tantivy-v")
+        if number.isdigit() and int(number) < VERSION and path.is_dir():
+            folders.append(path)
+    return sorted(folders)
+
+
 def open_index() -> tantivy.Index:
     """This process's handle on the index (created empty when there is none)."""
     path = index_dir()

@@ -330,16 +330,21 @@ def _versions_of(data: dict) -> list:
     return versions if isinstance(versions, list) else []
 
 
+def _model_of(item: dict) -> type[models.Model] | None:
+    """The model a version line names, or None for a name that is no model here."""
+    try:
+        return apps.get_model(item["model"])
+    except (KeyError, LookupError, ValueError, TypeError, AttributeError):
+        return None
+
+
 def _naturals_of(lines: list[tuple[dict, str]]) -> dict[tuple[type, str], object]:
     """(model, natural key) -> the record's id now, a query per model for the run."""
     wanted: dict[type[models.Model], set[str]] = {}
     for data, _ in lines:
         for item in _versions_of(data):
             if isinstance(item, dict) and isinstance(item.get("object"), str):
-                try:
-                    model = apps.get_model(item["model"])
-                except (KeyError, LookupError, ValueError, TypeError, AttributeError):
-                    continue
+                model = _model_of(item)
                 if model in NATURAL and item["object"]:
                     wanted.setdefault(model, set()).add(item["object"])
     found = {}
@@ -398,9 +403,8 @@ def _plan(data: dict, where: str, naturals: dict, taken: tuple, seen: tuple) -> 
         vid = item["id"]
         if vid in taken[1] or vid in seen[1] or vid in ids:
             return None
-        try:
-            model = apps.get_model(item["model"])
-        except (KeyError, LookupError, ValueError, TypeError, AttributeError):
+        model = _model_of(item)
+        if model is None:
             return None
         object_id = str(item.get("object_id", ""))
         key = item.get("object")

@@ -107,6 +107,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _serve_default() -> int:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from chancery.cli import default_workers
+
+    return default_workers()
+
+
 def start_server(home: str, workers: int, worker_class: str) -> tuple[subprocess.Popen, int]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHANCERY_")}
@@ -239,7 +246,9 @@ def main() -> int:
     parser.add_argument("--levels", default="1,8,32")
     parser.add_argument("--requests", type=int, default=160, help="per level (at most 2000)")
     parser.add_argument("--seconds", type=float, default=90, help="per level (at most 300)")
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="default: chancery serve's (one per core, ≥ 2)"
+    )
     parser.add_argument("--worker-class", default="gevent", choices=["gevent", "gthread", "sync"])
     parser.add_argument(
         "--mix",
@@ -261,7 +270,7 @@ def main() -> int:
     process = None
     port = args.port
     if args.home:
-        process, port = start_server(args.home, args.workers, args.worker_class)
+        process, port = start_server(args.home, args.workers or _serve_default(), args.worker_class)
     try:
         request(port, "/search/?q=treaty")  # warm each worker's caches a little
         print(

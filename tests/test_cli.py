@@ -134,3 +134,13 @@ def test_serve_on_a_fresh_home_creates_the_tables_first(tmp_path):
         _stop(process)
     assert "creating its tables first" in process.stdout.read().decode()
     assert (tmp_path / "chancery.sqlite3").exists()
+
+
+def test_serve_runs_one_worker_per_core_and_at_least_two(monkeypatch):
+    """More workers than cores only contend for them (searches do not yield); fewer than
+    two would leave no worker free while one runs a long search."""
+    from chancery import cli
+
+    for cores, workers in ((1, 2), (2, 2), (6, 6)):
+        monkeypatch.setattr(cli.os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
+        assert cli.default_workers() == workers

@@ -128,3 +128,28 @@ def test_paging_keeps_the_same_filters_and_a_write_renews_them(client, broad):
     counts = {a.text_content(): a.getnext().text_content() for a in values}
     assert counts["Subject 00"] == "2"
     assert _aside(third) != _aside(first)
+
+
+def test_the_json_api_lists_every_value_the_page_lists_a_few_of(client, broad):
+    # the page makes links of the first values only; the API still answers with all
+    page = _tree(client, "/search/?q=treaty")
+    assert len(_subject_links(page)) == FACET_SHOWN
+    more = page.xpath("//section[@aria-labelledby='facet-subject']//p[@class='facet-more']/a")
+    assert " ".join(more[0].text_content().split()) == f"All {MANY} values of Subject"
+    answer = client.get("/api/v1/search?q=treaty").json()
+    subjects = answer["facets"]["subject"]
+    assert len(subjects) == MANY
+    assert subjects[-1]["label"] == "Subject 00"
+    assert subjects[-1]["url"].endswith("/api/v1/search?q=treaty&subject=subject-00")
+
+
+def test_the_bar_above_one_result_keeps_the_search_escaped(client, broad):
+    # the range, sort form and downloads are written in Python (templatetags.results_bar)
+    tree = _tree(client, '/search/?q=treaty+"<b>&subject=subject-00&q2=x"y')
+    assert "<b>" not in tree.xpath("//p[@class='range']")[0].text_content()
+    form = tree.xpath("//form[@class='sort']")[0]
+    kept = [(i.get("name"), i.get("value")) for i in form.xpath("input[@type='hidden']")]
+    assert kept == [("q", 'treaty "<b>'), ("subject", "subject-00"), ("q2", 'x"y')]
+    downloads = tree.xpath("//div[@class='export-links']")[0]
+    assert downloads.get("data-records") == "1"
+    assert " ".join(downloads.text_content().split()).startswith("Download this result: CSV")

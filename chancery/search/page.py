@@ -89,6 +89,8 @@ class SearchPage:
     explain: dict | None = None
     #: The facets, histogram and undated count, as computed or as kept for this search.
     aside: Aside | None = None
+    #: How many values each facet has, where ``facets`` holds only the first few.
+    facet_totals: dict[str, int] = field(default_factory=dict)
 
     @property
     def layers(self) -> list[tuple[str, str]]:
@@ -153,8 +155,9 @@ class SearchPage:
         groups = []
         for name, options in self.facets.items():
             shown = options[:FACET_SHOWN] + [o for o in options[FACET_SHOWN:] if o.selected]
-            more = self.facet_url(name) if len(options) > FACET_SHOWN else ""
-            groups.append((name, FACETS[name].label, shown, len(options), more))
+            total = self.facet_totals.get(name, len(options))
+            more = self.facet_url(name) if total > FACET_SHOWN else ""
+            groups.append((name, FACETS[name].label, shown, total, more))
         return groups
 
     def facet_url(self, name: str) -> str:
@@ -188,15 +191,19 @@ def _quoted(value: str) -> str:
     return quote_plus(value)
 
 
-def _facet_options(facets, query: SearchQuery, params, base_path: str):
+def _facet_options(facets, query: SearchQuery, params, base_path: str, shown: int | None = None):
     """Each facet value with its toggle URL; adding a value appends one parameter to a
-    query string built once (a broad search lists hundreds of values)."""
+    query string built once (a broad search lists hundreds of values). ``shown``: only the
+    first this many values of each facet and those selected (None: all; the histogram
+    takes every decade)."""
     kept = [(k, v) for k, v in params if k != "page"]
     prefix = base_path + "?" + (urlencode(kept) + "&" if kept else "")
     options = {}
     for name, values in facets.items():
         selected = set(query.filters.get(name, ()))
         head = prefix + quote_plus(name) + "="
+        if shown is not None and name != "decade" and len(values) > shown:
+            values = values[:shown] + [v for v in values[shown:] if v.value in selected]
         listed = []
         for facet_value in values:
             if facet_value.value in selected:
@@ -213,12 +220,19 @@ def _facet_options(facets, query: SearchQuery, params, base_path: str):
 
 
 def build_search_page(
-    request, *, scope: str | None = None, base_path: str | None = None, keep=None
+    request,
+    *,
+    scope: str | None = None,
+    base_path: str | None = None,
+    keep=None,
+    shown: int | None = None,
 ):
     """Run the search a request asks for; raise :class:`BadSearchRequest` if it is invalid
     or over the cost budget (:mod:`.budget`), :class:`~.budget.SearchTimeout` if it runs
     past the time limit. ``keep(key, compute)``: what keeps the facets and histogram of a
-    search for its other pages (``chancery.web.freshness.remember_recent``)."""
+    search for its other pages (``chancery.web.freshness.remember_recent``). ``shown``:
+    how many values of each facet the page lists (:data:`FACET_SHOWN`; None: all of them,
+    as the JSON API does)."""
     form = SearchForm.from_request(request)
     if not form.is_valid():
         raise BadSearchRequest(form.error_messages())
@@ -227,7 +241,7 @@ def build_search_page(
             form.cleaned_data.get("page") or 1, form.cleaned_data.get("per_page") or 10
         )
         with budget.time_limit():
-            return _build(request, form, scope, base_path, keep)
+            return _build(request, form, scope, base_path, keep, shown)
     except budget.OverBudget as exc:
         raise BadSearchRequest({exc.param: [exc.message]}) from exc
 
@@ -269,7 +283,9 @@ def build_facet_values(request, name: str, *, scope: str | None = None, base_pat
     return FacetValuesPage(name, spec.label, options, total, back)
 
 
-def _build(request, form: SearchForm, scope: str | None, base_path: str | None, keep):
+def _build(
+    request, form: SearchForm, scope: str | None, base_path: str | None, keep, shown: int | None
+):
     user = getattr(request, "user", None)
     staff = bool(user and user.is_authenticated and user.is_staff)
     query = form.to_query(collection_scope=scope, staff=staff)
@@ -306,11 +322,13 @@ def _build(request, form: SearchForm, scope: str | None, base_path: str | None, 
         similar=parsed.similar,
     )
     if keep is None:
-        aside = _aside(result, results)
+        aside = _aside(result, results, shown)
     else:  # the same on every page of one search: kept until the next write
         search = tuple((k, v) for k, v in params if k != "page")
-        aside = keep(("search-aside", path, staff, search), lambda: _aside(result, results))
+        key = ("search-aside", path, staff, search, shown)
+        aside = keep(key, lambda: _aside(result, results, shown))
     result.aside, result.facets, result.histogram = aside, aside.facets, aside.histogram
+    result.facet_totals = aside.totals
     result.undated, result.undated_url = aside.undated, aside.undated_url
     if query.text and paginator.count < FEW and parsed.has_text:
         _add_suggestion(result, results, backend, params, path)
@@ -325,15 +343,19 @@ class Aside:
     undated documents outside its dates; and (``html``) the markup of them a view keeps."""
 
     facets: dict[str, list[FacetOption]]
+    #: How many values each facet has (``facets`` may hold only the first few).
+    totals: dict[str, int] = field(default_factory=dict)
     histogram: Histogram | None = None
     undated: int | None = None
     undated_url: str = ""
     html: dict[str, str] = field(default_factory=dict)
 
 
-def _aside(page: SearchPage, results) -> Aside:
+def _aside(page: SearchPage, results, shown: int | None = None) -> Aside:
     params, path = page.params, page.base_path
-    aside = Aside(_facet_options(results.facets(), page.query, params, path))
+    values = results.facets()
+    totals = {name: len(listed) for name, listed in values.items()}
+    aside = Aside(_facet_options(values, page.query, params, path, shown), totals)
     page.facets = aside.facets  # the histogram's decades are the decade facet's values
     aside.histogram = build_histogram(page, results)
     if results.has_dates:

@@ -22,7 +22,12 @@ from chancery.corpus.relations import related
 from chancery.corpus.visibility import public
 from chancery.ingest.staging import hidden as staged
 from chancery.search.facets import facet_for
-from chancery.search.page import BadSearchRequest, build_facet_values, build_search_page
+from chancery.search.page import (
+    FACET_SHOWN,
+    BadSearchRequest,
+    build_facet_values,
+    build_search_page,
+)
 from chancery.versions import public as versions_public
 
 from . import parallel, reading
@@ -79,7 +84,7 @@ def home(request):
 @require_GET
 def search(request):
     try:
-        page = build_search_page(request, keep=remember_recent)
+        page = build_search_page(request, keep=remember_recent, shown=FACET_SHOWN)
     except BadSearchRequest as exc:
         return bad_request(request, str(exc), exc.messages)
     return render(
@@ -263,7 +268,7 @@ def collection(request, slug: str):
     )
     try:
         parts = _paged(request, children, "parts")
-        page = build_search_page(request, scope=coll.slug, keep=remember_recent)
+        page = build_search_page(request, scope=coll.slug, keep=remember_recent, shown=FACET_SHOWN)
     except _BadPage as exc:
         return bad_request(request, str(exc))
     except BadSearchRequest as exc:

@@ -1,0 +1,103 @@
+"""Where a search request's CPU time goes, part by part, without a profiler.
+
+    nice -n 5 .venv/bin/python bench/page_parts.py --home DIR --size real [--rounds 3]
+
+Runs the 16 queries of ``bench/search.py`` as first visits (``first_visit``) on the Tantivy
+engine over an archive built by it (``DIR/SIZE``; read only: nothing is built here) and
+times named steps of the page in place with the thread's CPU time (each wraps the one
+below it: the figures nest, they do not add up). Prints the request's CPU p50 and mean and
+each step's CPU milliseconds per request. cProfile inflates small functions many times
+over; this does not, so it is what to compare before and after a change of the page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import importlib
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+#: (module, attribute, label) of each step timed.
+STEPS = [
+    ("chancery.web.views", "search", "view"),
+    ("chancery.search.page", "build_search_page", "build the page"),
+    ("chancery.search.backends.base", "SearchResults._hits", "hits (ranked, rows, marks)"),
+    ("chancery.search.snippets", "marks_for", "marks and snippets"),
+    ("chancery.search.page", "_aside", "aside (facets, histogram)"),
+    ("chancery.search.backends.base", "SearchResults.facets", "facet values (engine)"),
+    ("chancery.search.page", "_facet_options", "facet options"),
+    ("chancery.search.backends.base", "SearchResults.count", "count"),
+    ("chancery.search.forms", "SearchForm.from_request", "form"),
+    ("chancery.web.reading", "results_context", "results context"),
+    ("chancery.web.reading", "add_provenance", "provenance"),
+    ("chancery.web.reading", "facets_panel", "filters aside HTML"),
+    ("chancery.web.views", "render", "template"),
+]
+
+SPENT: dict[str, float] = defaultdict(float)
+
+
+def _timed(module: str, attribute: str, label: str) -> None:
+    owner = importlib.import_module(module)
+    *path, name = attribute.split(".")
+    for part in path:
+        owner = getattr(owner, part)
+    original = getattr(owner, name)
+
+    @functools.wraps(original)
+    def timed(*args, **kwargs):
+        started = time.thread_time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            SPENT[label] += time.thread_time() - started
+
+    setattr(owner, name, timed)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--home", required=True, help="the folder of the bench archives")
+    parser.add_argument("--size", default="real")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    import search as bench
+
+    os.environ["CHANCERY_SEARCH_BACKEND"] = bench.ENGINES["tantivy"]
+    bench.setup(Path(args.home) / args.size)
+    from django.conf import settings
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["*"]
+    for step in STEPS:
+        _timed(*step)
+    client = Client()
+    queries = [bench.resolve(q) for q in bench.QUERIES]
+    for query in queries:  # warm up, as bench/search.py does
+        bench.request_once(client, query)
+    SPENT.clear()
+    bench.CPU.clear()
+    for _ in range(args.rounds):
+        for query in queries:
+            bench.request_once(client, query)
+    n, cpu = len(bench.CPU), bench.CPU
+    p50, mean = statistics.median(cpu) * 1000, statistics.mean(cpu) * 1000
+    load = os.getloadavg()[0]
+    print(f"{args.size}: {n} first visits, request CPU p50 {p50:.2f} ms, mean {mean:.2f} ms, "
+          f"load {load:.1f}")  # fmt: skip
+    for _module, _attribute, label in STEPS:
+        print(f"  {label:28s} {SPENT[label] / n * 1000:6.2f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -230,11 +230,11 @@ def collection_set(collections) -> str:
 
 def roll_up(sets: dict[str, int]) -> dict[int, int]:
     """{collection pk: documents} from {collection set: documents}."""
-    counts: dict[int, int] = {}
+    counts: dict[str, int] = {}
     for key, n in sets.items():
         for pk in key.split():
-            counts[int(pk)] = counts.get(int(pk), 0) + n
-    return counts
+            counts[pk] = counts.get(pk, 0) + n
+    return {int(pk): n for pk, n in counts.items()}  # each pk converted once, not per set
 
 
 def acquire_writer(index: tantivy.Index, patience: float = 30.0):

@@ -2,7 +2,7 @@
 
     nice -n 10 .venv/bin/python bench/search.py [--sizes real,200000,1000000]
         [--engine sqlite,tantivy|postgres] [--anchor] [--repeat 5] [--build-only]
-        [--visit first|repeat] [--profile QUERY] [--frus DIR] [--home DIR]
+        [--visit first|cold|repeat] [--profile QUERY] [--frus DIR] [--home DIR]
 
 For each size it builds an archive in its own CHANCERY_HOME (kept and reused between runs):
 "real" imports the shared FRUS volumes; a number N adds synthetic documents made from them
@@ -26,8 +26,12 @@ date filters, with facet selections) and reports, per query and overall:
 ``--engine postgres`` times the archive in PostgreSQL: set ``CHANCERY_DATABASE_URL`` (or run
 ``bench/search_postgres.py``, which does); its CPU time includes the PostgreSQL server
 process's doing the work (``cpu_time``), and its anchor is bare PostgreSQL full-text search.
-``--visit repeat`` keeps what the process keeps between rounds (the same search asked
-again) instead of forgetting it before each (a first visit, the default).
+``--visit`` says what each round forgets of what a serving process keeps: ``first`` (the
+default), everything a search keeps (its facets, aside, lookups of its words), as when a
+reader asks a search nobody asked before of a process that has served others; ``cold``,
+also what every search shares until the next write (the collection tree of provenance,
+the browse counts), as for the first search after a write; ``repeat``, nothing (the same
+search asked again).
 
 ``--profile QUERY`` (words, or a query string such as ``q=treaty&start_date=1900``) shows
 where one request's time goes instead: cProfile's top 25 and every SQL statement's time.
@@ -240,21 +244,27 @@ def resolve(params: dict) -> dict:
     return out
 
 
-#: "first": each round forgets what a process keeps (``first_visit``); "repeat": it keeps
-#: it, as when the same search is asked again (``--visit``).
+#: What each round forgets (``first_visit``, ``--visit``): "first", what a search keeps;
+#: "cold", also what searches share until a write; "repeat", nothing.
 VISIT = "first"
 
 
 def first_visit() -> None:
-    """Forget what a process keeps until the next write (a search's facets and lookups):
-    each round times a search as if nobody had asked it before, not a repeat."""
+    """Forget what a process keeps for one search (its facets, aside and lookups): each
+    round times a search as if nobody had asked it before, not a repeat. ``cold`` also
+    forgets what every search shares until the next write (the collection tree, the
+    browse counts, Tantivy's facet labels), as for the first search after a write."""
     if VISIT == "repeat":
         return
     from chancery.search import kept
     from chancery.web import freshness
 
-    freshness.forget()
+    freshness.forget(searches_only=VISIT == "first")
     kept.forget()
+    if VISIT == "cold":
+        from chancery.search.backends.tantivy.searching import forget_labels
+
+        forget_labels()
 
 
 def engine_once(params: dict) -> float:
@@ -538,7 +548,7 @@ def main() -> int:
     )
     parser.add_argument("--anchor", action="store_true", help="time the bare engine too")
     parser.add_argument("--repeat", type=int, default=REPEAT, help="rounds after the warm-up")
-    parser.add_argument("--visit", choices=("first", "repeat"), default=VISIT,
+    parser.add_argument("--visit", choices=("first", "cold", "repeat"), default=VISIT,
                         help="forget what the process keeps before each round, or not")  # fmt: skip
     parser.add_argument("--build-only", action="store_true", help="build archives, no timing")
     parser.add_argument("--profile", metavar="QUERY", help="profile one request instead")

@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from chancery.corpus import models as corpus
 from chancery.oai.models import Tombstone
-from chancery.search.indexing import index_documents
+from chancery.search.indexing import checked_once_after, index_documents
 
 from .models import ImportRun, StagedRow
 
@@ -150,14 +150,17 @@ def _undo(run: ImportRun, files: Iterable[str] = ()) -> None:
 
 
 def _index_and_forget(run: ImportRun) -> None:
+    """Index the run's documents a chunk at a time, then forget the run; the index is
+    checked against the database once, at the end, not after every chunk."""
     staged = StagedRow.objects.filter(run=run, model=DOCUMENT).values_list("object_id", flat=True)
     pks = [pk for pk in staged if pk is not None]
-    for start in range(0, len(pks), INDEX_CHUNK):
+    with checked_once_after():
+        for start in range(0, len(pks), INDEX_CHUNK):
+            with transaction.atomic():
+                index_documents(pks[start : start + INDEX_CHUNK])
+                ImportRun.objects.filter(pk=run.pk).update(touched_at=timezone.now())  # alive
         with transaction.atomic():
-            index_documents(pks[start : start + INDEX_CHUNK])
-            ImportRun.objects.filter(pk=run.pk).update(touched_at=timezone.now())  # alive
-    with transaction.atomic():
-        run.delete()
+            run.delete()
 
 
 def _this_process(run: ImportRun) -> bool:

@@ -50,6 +50,7 @@ from chancery.versions.history import changed_by_import
 from chancery.versions.signals import stamps_kept
 
 from .jsonl_bulk import DOCUMENTS, restore_documents
+from .jsonl_records import RECORDS, restore_records
 from .models import SourceKey
 from .report import IngestError
 from .run import Note
@@ -311,6 +312,12 @@ class Restorer:
             if found is not None:
                 known[str(key)] = found
         return found
+
+    def remember(self, obj: models.Model) -> None:
+        """A record written in bulk: kept in the map :meth:`find` reads, if read already."""
+        known = self._known.get(type(obj))
+        if known is not None:
+            known[str(getattr(obj, NATURAL[type(obj)]))] = obj
 
     @property
     def staging(self) -> Stage | None:
@@ -892,11 +899,15 @@ def _keeping_stamps(function, *args):
 
 
 #: line types written a run at a time, and the longest run
-IN_RUNS = {"document": DOCUMENTS, "revision": history.REVISIONS, "sourcekey": 500}
+IN_RUNS = {
+    "agent": RECORDS, "place": RECORDS, "collection": RECORDS, "document": DOCUMENTS,
+    "revision": history.REVISIONS, "sourcekey": 500,
+}  # fmt: skip
 
 
 def _run_step(restorer: Restorer, lines: list[tuple[dict, str]]):
-    """One write step for a run of document lines (:mod:`.jsonl_bulk`), of revision lines
+    """One write step for a run of people, places or collections (:mod:`.jsonl_records`),
+    of document lines (:mod:`.jsonl_bulk`), of revision lines
     (:func:`.backup.restore_revisions`) or of source keys (:meth:`Restorer.source_keys`)."""
     cleaned = []
     removed = []
@@ -911,6 +922,8 @@ def _run_step(restorer: Restorer, lines: list[tuple[dict, str]]):
         kind = cleaned[0][0].get("type")
         if kind == "document":
             _keeping_stamps(restore_documents, restorer, cleaned, writer)
+        elif kind in ("agent", "place", "collection"):
+            _keeping_stamps(restore_records, restorer, cleaned, writer)
         elif kind == "revision":
             _keeping_stamps(restorer.revisions, cleaned, writer)
         else:

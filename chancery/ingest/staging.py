@@ -36,7 +36,8 @@ from django.utils import timezone
 
 from chancery.corpus import models as corpus
 from chancery.oai.models import Tombstone
-from chancery.search.indexing import index_documents
+from chancery.search.backends import get_backend
+from chancery.search.indexing import checked_once_after, index_documents
 
 from .models import ImportRun, StagedRow
 
@@ -44,6 +45,8 @@ DOCUMENT = "corpus.document"
 #: a run whose process is on another machine and silent this long is taken for dead
 STALE = timedelta(hours=1)
 INDEX_CHUNK = 100  # documents indexed (or undone) per transaction
+#: chunks indexed per commit of an index outside the database (a Tantivy commit merges)
+CHUNKS_PER_COMMIT = 10
 
 
 def can_stage() -> bool:
@@ -150,14 +153,22 @@ def _undo(run: ImportRun, files: Iterable[str] = ()) -> None:
 
 
 def _index_and_forget(run: ImportRun) -> None:
+    """Index the run's documents a chunk at a time, then forget the run (the run's
+    ``touched_at`` says it is alive meanwhile). An index outside the database commits
+    every :data:`CHUNKS_PER_COMMIT` chunks and is checked against the database once, at
+    the end, not after every chunk."""
     staged = StagedRow.objects.filter(run=run, model=DOCUMENT).values_list("object_id", flat=True)
     pks = [pk for pk in staged if pk is not None]
-    for start in range(0, len(pks), INDEX_CHUNK):
+    per_commit = INDEX_CHUNK * CHUNKS_PER_COMMIT
+    with checked_once_after():
+        for first in range(0, len(pks), per_commit):
+            with get_backend().batch():  # an index outside the database: one commit
+                for start in range(first, min(first + per_commit, len(pks)), INDEX_CHUNK):
+                    with transaction.atomic():
+                        index_documents(pks[start : start + INDEX_CHUNK])
+                        ImportRun.objects.filter(pk=run.pk).update(touched_at=timezone.now())
         with transaction.atomic():
-            index_documents(pks[start : start + INDEX_CHUNK])
-            ImportRun.objects.filter(pk=run.pk).update(touched_at=timezone.now())  # alive
-    with transaction.atomic():
-        run.delete()
+            run.delete()
 
 
 def _this_process(run: ImportRun) -> bool:

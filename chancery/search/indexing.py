@@ -39,6 +39,21 @@ def indexing_paused() -> Iterator[None]:
         _paused.reset(token)
 
 
+@contextlib.contextmanager
+def checked_once_after() -> Iterator[None]:
+    """Index writes in this block skip the check against the database each makes after
+    it, and one check is made at the end: an import indexing its documents a chunk at a
+    time would otherwise read the whole index and every published document's datestamp
+    after each chunk (chancery/ingest/staging.py)."""
+    token = _rebuilding.set(True)
+    try:
+        yield
+    finally:
+        _rebuilding.reset(token)
+    if get_backend().deferred:
+        _repair_quietly()
+
+
 def index_documents(pks: Iterable[int]) -> int:
     """(Re)index the given documents: published ones are added, the rest removed."""
     pks = list(pks)

@@ -6,7 +6,7 @@ PORT ?= 8000
 export CHANCERY_HOME ?= $(CURDIR)/var
 
 # browser-deps: Debian's chromium and npm (scripts/system-deps.sh), then axe-core from npm.
-.PHONY: run test test-tantivy test-postgres test-fast lint fmt lock install browser-deps clean
+.PHONY: run test test-fts5 test-engines test-tantivy test-postgres test-fast lint fmt lock install browser-deps clean
 
 $(BIN)/chancery: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,17 @@ test: install browser-deps
 	CHANCERY_HOME=$$(mktemp -d) $(BIN)/chancery manage makemigrations --check --dry-run
 	CHANCERY_HOME=$$(mktemp -d) $(BIN)/chancery check --fail-level WARNING
 	CHANCERY_HOME=$$(mktemp -d) $(BIN)/mypy
-	CHANCERY_SEARCH_BACKEND=fts5 $(BIN)/pytest
-	$(MAKE) test-tantivy
-	scripts/test-postgres.sh
+	$(MAKE) --no-print-directory -j2 --output-sync=line test-fts5 test-engines
+
+# `make test` runs the suite in two lanes side by side, one per core, each pass in a
+# CHANCERY_HOME of its own: the FTS5 pass with the browser tests, beside the Tantivy pass
+# then the PostgreSQL one. A failing lane fails `make test` once the other has ended.
+test-fts5: install browser-deps
+	CHANCERY_HOME=$$(mktemp -d) CHANCERY_SEARCH_BACKEND=fts5 $(BIN)/pytest
+
+test-engines: install
+	$(MAKE) --no-print-directory test-tantivy
+	CHANCERY_HOME=$$(mktemp -d) scripts/test-postgres.sh
 
 # The suite again with the Tantivy engine (the default on SQLite; `make test` runs the first
 # pass on FTS5), its index in a scratch home (browser tests and the API schema fuzzing, which

@@ -40,15 +40,21 @@ def write_export(path: Path, lines: list[dict]) -> None:
 
 
 def empty_archive() -> None:
-    """Delete every corpus row and index entry (module fixtures write outside a test)."""
+    """Delete every corpus row and index entry (module fixtures write outside a test).
+
+    Indexing is paused while the rows go: each deleted text or scan would otherwise
+    re-read and re-index its document, only for the whole index to be emptied after."""
     from chancery.corpus import models
     from chancery.ingest.models import SourceKey
     from chancery.search.backends import get_backend
+    from chancery.search.indexing import indexing_paused
 
-    for model in (models.Document, models.Collection, models.Agent, models.Place, models.Subject,
-                  models.Repository, models.Publisher, models.DocumentType, models.Rights,
-                  models.Classification, models.Donor, models.Language, SourceKey):  # fmt: skip
-        model.objects.all().delete()
+    rows = (models.Document, models.Collection, models.Agent, models.Place, models.Subject,
+            models.Repository, models.Publisher, models.DocumentType, models.Rights,
+            models.Classification, models.Donor, models.Language, SourceKey)  # fmt: skip
+    with indexing_paused():
+        for model in rows:
+            model.objects.all().delete()
     get_backend().reset()
 
 

@@ -10,6 +10,7 @@ rendered from the transcript as facsimiles (``facsimile``) and labelled so.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from pathlib import Path
 from typing import NotRequired, TypedDict
@@ -17,6 +18,7 @@ from typing import NotRequired, TypedDict
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from chancery.search import variants as name_forms
 from chancery.search.indexing import index_documents, indexing_paused
 
 from . import facsimile, models
@@ -115,8 +117,8 @@ def load_demo(texts: bool = True) -> int:
     """Create or update the demo archive; return the number of documents. ``texts=False``
     leaves out the three state documents with text layers and scans (tests whose counts
     are pinned to the ten catalogue records)."""
-    places, agents, repositories, collections, rights = _authorities()
-    with indexing_paused():
+    with indexing_paused():  # name forms and index entries are made once, at the end
+        places, agents, repositories, collections, rights = _authorities()
         pks = []
         for data in DOCUMENTS:
             doc, _ = models.Document.objects.update_or_create(
@@ -144,8 +146,17 @@ def load_demo(texts: bool = True) -> int:
         by_id["4"].related.add(by_id["7"])
         if texts:
             pks += _texts(places, agents, collections)
+    name_forms.sync_agents([agent.pk for agent in agents.values()])
+    name_forms.sync_places([place.pk for place in places.values()])
     index_documents(pks)
     return len(pks)
+
+
+@functools.cache
+def _facsimile(paragraphs: tuple[str, ...], number: int, heading: str) -> bytes:
+    """A page image, rendered once per process: encoding the PNG is most of a demo load's
+    time, and the same transcript always gives the same image."""
+    return facsimile.render_page(list(paragraphs), str(number), heading, FACSIMILE_NOTE)
 
 
 def _texts(places, agents, collections) -> list[int]:
@@ -192,9 +203,7 @@ def _texts(places, agents, collections) -> list[int]:
             scan.file.delete(save=False)
             scan.delete()
         for number, page in enumerate(data["russian"]["pages"], start=1):
-            image = facsimile.render_page(
-                page, str(number), data["heading_ru"] if number == 1 else "", FACSIMILE_NOTE
-            )
+            image = _facsimile(tuple(page), number, data["heading_ru"] if number == 1 else "")
             scan = models.Scan(
                 document=doc, position=number,
                 label=f"Page {number} (facsimile rendered from the transcript)",

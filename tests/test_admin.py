@@ -8,7 +8,7 @@ from chancery.corpus import models
 from chancery.search.backends import get_backend
 from chancery.search.query import SearchQuery
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 def test_admin_requires_login(client):

@@ -8,7 +8,7 @@ from chancery.web import chronology
 
 from .factories import CollectionFactory, DocumentFactory, TypeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 @pytest.fixture

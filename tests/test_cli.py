@@ -11,6 +11,8 @@ from django.core.management import call_command
 from chancery.corpus.models import Collection, Document
 from chancery.settings import ENVIRONMENT
 
+pytestmark = pytest.mark.engine
+
 CHANCERY = [sys.executable, "-m", "chancery.cli"]
 
 

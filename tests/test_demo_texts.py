@@ -14,7 +14,7 @@ from chancery.corpus.models import Document, Translation
 
 from .iiif.scans import add_scan, image_bytes, page_image
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 STATE_DOCUMENTS = ["11", "12", "13"]
 MARKER = re.compile(r'<span class="pb" data-page="(\d+)">\[Page \1\]</span>')
 

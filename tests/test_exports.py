@@ -16,7 +16,7 @@ from chancery.search.indexing import index_documents
 
 from .factories import CollectionFactory, DocumentFactory, language
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from chancery.search.page import FACET_SHOWN, FacetOption, SearchPage
 from .factories import CollectionFactory, DocumentFactory, SubjectFactory
 from .queries import settled
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 MANY = FACET_SHOWN + 8
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from chancery.corpus.models import Document
 from chancery.web import freshness
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 def settle():

@@ -5,7 +5,7 @@ import pytest
 from chancery.corpus import models
 from chancery.corpus.hierarchy import clean_title, rebuild_paths, with_totals
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 def subtree_documents(coll) -> set[int]:

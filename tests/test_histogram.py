@@ -5,7 +5,7 @@ import pytest
 
 from .factories import DocumentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 def _histogram(client, **params):

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from chancery.search.facets import FACETS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 PARAMS = ["q", "page", "per_page", "sort", "start_date", "end_date", "date_mode", *FACETS]
 values = st.one_of(

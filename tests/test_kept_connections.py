@@ -25,6 +25,8 @@ from chancery import sqlite_kept
 from chancery.sqlite_kept import base as kept
 from tests.security.test_dos import _free_port, _server_env, _stop, _wait_until_serving
 
+pytestmark = pytest.mark.engine
+
 
 @pytest.fixture
 def archive(tmp_path, django_db_blocker):

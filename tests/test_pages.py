@@ -8,7 +8,7 @@ from chancery.corpus.models import Document, Scan, Transcript, Translation
 
 from .factories import DocumentFactory, language
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 def test_home_has_search_box_and_featured_collections(client, demo):

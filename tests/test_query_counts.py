@@ -31,6 +31,8 @@ from . import factories as f
 from .iiif.scans import add_scan, image_bytes, page_image
 from .queries import search_query_bound, settled
 
+pytestmark = pytest.mark.engine
+
 SMALL, LARGE = 3, 12
 #: The URL namespaces of the public site and its machine interfaces (the back office,
 #: /admin/, is not public).

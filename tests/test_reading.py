@@ -14,7 +14,7 @@ from chancery.corpus import models
 from .factories import CollectionFactory, DocumentFactory
 from .queries import nothing_kept, settled
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 @pytest.fixture

@@ -24,6 +24,8 @@ from chancery.search.indexing import index_documents, indexing_paused
 from chancery.search.query import parse_query
 from tests.factories import AgentFactory, DocumentFactory
 
+pytestmark = pytest.mark.engine
+
 CHANCERY = Path(__file__).resolve().parent.parent / "chancery"
 
 ENGINE_FILES = {  # the engines' own files: held to the registry by the engine contract's tests

@@ -13,7 +13,7 @@ from chancery.search.query import SearchQuery, parse_query
 from .factories import CollectionFactory, DocumentFactory, SubjectFactory, TypeFactory, language
 from .queries import search_query_bound
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ from tests.factories import CollectionFactory, DocumentFactory
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import synthetic  # noqa: E402 — bench/, on the path just above
 
+pytestmark = pytest.mark.engine
+
 SENTENCE = "The minister protested against the treaty of commerce and navigation. "
 
 

@@ -10,6 +10,8 @@ from django.core.wsgi import get_wsgi_application
 from chancery import gunicorn_config
 from chancery.search import gazetteer
 
+pytestmark = pytest.mark.engine
+
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_searches_once_before_its_first_reader(demo):

@@ -18,7 +18,7 @@ from tests.factories import (
 )
 from tests.queries import nothing_kept, search_query_bound
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from tests.factories import (
 )
 from tests.iiif.scans import pdf_bytes
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine]
 
 PDF = pdf_bytes(1)  # a real PDF: uploads are judged by content
 

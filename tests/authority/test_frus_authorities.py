@@ -9,7 +9,7 @@ from chancery.corpus import models
 from chancery.corpus.names import compact, is_bare_surname, person_key
 from chancery.ingest.reconcile import classify_person, countries, gazetteer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 def _pairs(model, review, forms_of) -> set[frozenset]:

@@ -8,7 +8,7 @@ from chancery.audit.models import AuditEvent
 from chancery.corpus import models
 from tests.factories import AgentFactory, DocumentFactory, PlaceFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 def count(client, q: str) -> int:

@@ -12,6 +12,8 @@ from chancery.corpus import models
 from chancery.search.indexing import reindex
 from tests.factories import CollectionFactory, DocumentFactory
 
+pytestmark = pytest.mark.engine
+
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 

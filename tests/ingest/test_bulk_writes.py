@@ -10,7 +10,7 @@ from chancery.ingest.records import AgentRef, CollectionRef, DocumentRecord, Pla
 from chancery.ingest.run import BATCH, import_file
 from chancery.search.backends import get_backend
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 #: queries one more batch of BATCH documents may make, whatever their number
 PER_BATCH = 40

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from chancery.corpus import models
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "wilson-da"
 
 

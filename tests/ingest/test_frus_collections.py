@@ -14,7 +14,7 @@ from chancery.search.query import SearchQuery
 
 from .conftest import _high_water, empty_archive, frus_path
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from chancery.ingest.run import import_file
 from chancery.ingest.tei import date_from_attributes
 from chancery.search.backends import get_backend
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 def test_ctrl_c_in_the_middle_of_a_file_writes_nothing(tmp_path):

@@ -14,7 +14,7 @@ from chancery.search.backends import get_backend
 from ..iiif.scans import image_bytes, page_image, pdf_bytes
 from .conftest import empty_archive
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 SCAN_PDF = pdf_bytes(1)  # real files: uploads are judged by content (corpus/uploads.py)
 TEI = """<?xml version="1.0" encoding="UTF-8"?>
 <TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="frusTest">

@@ -29,7 +29,7 @@ from tests.security.test_tantivy_repair import found, tantivy  # noqa: F401 (a f
 
 from .conftest import write_export
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine]
 #: tests/conftest.py: these tests index at commit, as in production, whatever the run.
 INDEX_FOLLOWS_REAL_COMMITS = True
 DOCUMENTS = 2 * INDEX_CHUNK + 30

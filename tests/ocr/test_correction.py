@@ -24,7 +24,7 @@ from ..factories import DocumentFactory
 from ..iiif.scans import add_scan
 from .pages import draw_page
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 LINES = ["The ambassador telegraphed Moscow", "about the treaty negotiations"]
 

@@ -15,7 +15,7 @@ from ..iiif.scans import add_scan
 from .pages import draw_page, near
 from .test_ocr import CHINESE, ENGLISH
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 @pytest.fixture

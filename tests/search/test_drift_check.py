@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from chancery.corpus.models import Document
 from chancery.search.indexing import published_fingerprint, published_stamps
 from tests.factories import DocumentFactory
+
+pytestmark = pytest.mark.engine
 
 
 def test_the_sums_made_by_the_database_equal_those_of_the_rows(db):

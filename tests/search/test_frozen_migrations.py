@@ -15,6 +15,8 @@ from chancery.search.backends import get_backend, sqlite_fts5
 from chancery.search.models import NameForm
 from chancery.search.query import SearchQuery
 
+pytestmark = pytest.mark.engine
+
 CHANCERY = Path(__file__).resolve().parents[2] / "chancery"
 MIGRATIONS = sorted(CHANCERY.glob("*/migrations/[0-9]*.py"))
 #: Imports a migration may make of Chancery's own code: a model field class, which Django's

@@ -19,7 +19,7 @@ from chancery.search.models import NameForm
 from chancery.search.query import SearchQuery
 from tests.factories import DocumentFactory, PlaceFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 def ranked(text):

@@ -19,7 +19,7 @@ from chancery.search.query import SearchQuery
 from chancery.web import freshness
 from tests.factories import DocumentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 @pytest.fixture(autouse=True)

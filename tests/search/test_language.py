@@ -10,7 +10,7 @@ from chancery.search.backends import get_backend
 from chancery.search.query import SearchQuery, parse_query
 from tests.factories import AgentFactory, DocumentFactory, PlaceFactory, TypeFactory, language
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 @pytest.fixture

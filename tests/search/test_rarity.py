@@ -13,7 +13,7 @@ from chancery.search.indexing import index_documents
 from chancery.search.query import SearchQuery
 from tests.factories import DocumentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 def ranked(text):

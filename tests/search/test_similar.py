@@ -9,7 +9,7 @@ from chancery.search.query import SearchQuery
 from chancery.search.suggest import correct, neighbours
 from tests.factories import DocumentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ from chancery.search.budget import MAX_HIGHLIGHT_SPANS
 from chancery.search.query import parse_query
 from chancery.search.snippets import Matcher, kwic
 
+pytestmark = pytest.mark.engine
+
 FRUS = Path("/work/shared/corpora/frus")
 
 

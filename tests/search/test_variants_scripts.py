@@ -13,7 +13,7 @@ from chancery.search.query import SearchQuery
 from chancery.search.variants import TABLE, read_table
 from tests.factories import AgentFactory, DocumentFactory, language
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 def titles(text, **kwargs):

@@ -30,6 +30,8 @@ from chancery.search.indexing import index_documents
 from tests.factories import DocumentFactory, SubjectFactory
 from tests.ingest.conftest import write_export
 
+pytestmark = pytest.mark.engine
+
 OAI_NS = {"oai": "http://www.openarchives.org/OAI/2.0/"}
 FRUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpora" / "frus"
 BAD = ["\x00", "\x01", "\x0b", "\x0c", "\x1f", "\ufffe"]

@@ -29,6 +29,8 @@ from chancery.search.query import parse_query
 from chancery.search.snippets import Matcher
 from tests.factories import DocumentFactory
 
+pytestmark = pytest.mark.engine
+
 ALPHABET = " ".join(f"{chr(c)}*" for c in range(ord("a"), ord("z") + 1))
 WORDS = "treaty treaties treasury treason treat treatment the then there these they"
 

@@ -22,7 +22,7 @@ from tests.factories import (
     SubjectFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 SECRETS = ["Operation Nightfall", "Agent Zorro", "Secret Base", "Closed Archive",
            "Embargoed Papers"]  # fmt: skip

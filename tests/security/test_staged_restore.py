@@ -18,8 +18,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from chancery.ingest import jsonl
 from tests.security.test_busy_writes import CHANCERY, READ_FORM, _env, _run
+
+pytestmark = pytest.mark.engine
 
 DOCUMENTS = 2000
 

@@ -27,6 +27,8 @@ from chancery.corpus import models
 from ..factories import AgentFactory, CollectionFactory, DocumentFactory, SubjectFactory
 from ..ingest.test_xss import PAYLOADS, assert_clean
 
+pytestmark = pytest.mark.engine
+
 ROOT = Path(__file__).resolve().parents[2]
 CHANCERY = str(Path(sys.executable).parent / "chancery")  # the installed command
 HTML = "<p>safe words survive</p>" + "".join(PAYLOADS)

@@ -66,7 +66,7 @@ test-postgres: install
 	$(in_scratch) scripts/test-postgres.sh
 
 test-fast: install
-	CHANCERY_SEARCH_BACKEND=fts5 $(BIN)/pytest -m "not browser" -x
+	$(in_scratch) CHANCERY_SEARCH_BACKEND=fts5 $(BIN)/pytest -m "not browser" -x
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,13 +3,10 @@ import tempfile
 
 import pytest
 
-# Each test run gets its own CHANCERY_HOME (secret key, media) before settings load.
+# The processes a test starts get a scratch CHANCERY_HOME unless the run has one (`make`
+# gives each pass its own; the settings are loaded before this file, and the environment
+# defaults the suite needs before them are in pyproject.toml's [tool.pytest_env]).
 os.environ.setdefault("CHANCERY_HOME", tempfile.mkdtemp(prefix="chancery-test-"))
-os.environ.setdefault("CHANCERY_WORKER_NICE", "0")  # a worker run in-process: not the tests
-# The search time limit stays on (its code runs in every search test) but at a minute, not
-# the production 5 s: a shared CI host that stalls a request for seconds must not fail a
-# test on time. tests/security/test_dos.py sets its own limits to test the 503.
-os.environ.setdefault("CHANCERY_SEARCH_TIMEOUT", "60")
 
 FRUS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpora", "frus")
 

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db.models import Max
 
 from chancery.corpus import models
 from chancery.ingest import jsonl
@@ -198,10 +199,13 @@ def _many_documents(count: int) -> None:
     person = models.Agent.objects.create(name="Rockhill, William W.")
     place = models.Place.objects.create(name="Peking")
     french = models.Language.objects.create(code="fra", name="French")
+    # Ids with gaps, above any in use: a module before may have left the SQLite sequence
+    # anywhere, so the archive's other documents may hold ids from 1,000 up.
+    first = (models.Document.objects.aggregate(n=Max("pk"))["n"] or 0) + 1000
     docs = []
     for n in range(count):
         doc = models.Document.objects.create(
-            pk=1000 + 3 * n, public_id=f"many/{n}", title=f"Despatch {n}", date=f"19{n % 90 + 10}",
+            pk=first + 3 * n, public_id=f"many/{n}", title=f"Despatch {n}", date=f"19{n % 90 + 10}",
             status=models.Document.DRAFT if n % 7 == 0 else models.Document.PUBLISHED,
         )  # fmt: skip
         if n % 3 == 0:

@@ -39,12 +39,13 @@ test: install browser-deps
 	$(in_scratch) $(BIN)/mypy
 	$(MAKE) --no-print-directory -j3 --output-sync=line test-fts5 test-tantivy test-postgres
 
-# Each pass runs in a scratch CHANCERY_HOME of its own, its temporary files inside, removed
-# after: in memory where the machine has /dev/shm (each index write of the Tantivy pass
-# syncs to disk: on a slow disk that was half the pass's time), else in /tmp.
+# Each pass runs in a scratch CHANCERY_HOME of its own, removed after: in memory where the
+# machine has /dev/shm (each index write of the Tantivy pass syncs to disk: on a slow disk
+# that was half the pass's time), else in /tmp. Temporary files stay in the system's TMPDIR:
+# the PostgreSQL replica tests make a data directory there that user postgres must reach.
 SCRATCH ?= $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo /tmp)
-in_scratch = h=$$(mktemp -d -p $(SCRATCH) chancery-test-XXXXXX) && mkdir $$h/tmp \
-	&& trap 'rm -rf "$$h"' EXIT && CHANCERY_HOME=$$h TMPDIR=$$h/tmp
+in_scratch = h=$$(mktemp -d -p $(SCRATCH) chancery-test-XXXXXX) \
+	&& trap 'rm -rf "$$h"' EXIT && CHANCERY_HOME=$$h
 
 # `make test` runs its three passes side by side (one after another, about 110 min on a slow
 # two-core machine, past the 90 min CI allows). A failing pass fails `make test` once the

@@ -245,8 +245,10 @@ def test_list_query_counts_do_not_grow_with_the_page(client, archive, template):
         return len(captured)
 
     queries(1)  # warm: an engine may cache what every page shares (Tantivy's facet labels)
-    few = queries(1)
-    many = queries(12)
+    # The fewest of two tries: Tantivy merges the fixture's segments in the background, and
+    # the index files' change drops the kept labels once, at a moment the load decides.
+    few = min(queries(1), queries(1))
+    many = min(queries(12), queries(12))
     assert many == few
     # A search's bound depends on how the engine counts its facets; every other list is
     # bounded outright.

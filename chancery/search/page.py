@@ -191,19 +191,15 @@ def _quoted(value: str) -> str:
     return quote_plus(value)
 
 
-def _facet_options(facets, query: SearchQuery, params, base_path: str, shown: int | None = None):
+def _facet_options(facets, query: SearchQuery, params, base_path: str):
     """Each facet value with its toggle URL; adding a value appends one parameter to a
-    query string built once (a broad search lists hundreds of values). ``shown``: only the
-    first this many values of each facet and those selected (None: all; the histogram
-    takes every decade)."""
+    query string built once (a broad search lists hundreds of values)."""
     kept = [(k, v) for k, v in params if k != "page"]
     prefix = base_path + "?" + (urlencode(kept) + "&" if kept else "")
     options = {}
     for name, values in facets.items():
         selected = set(query.filters.get(name, ()))
         head = prefix + quote_plus(name) + "="
-        if shown is not None and name != "decade" and len(values) > shown:
-            values = values[:shown] + [v for v in values[shown:] if v.value in selected]
         listed = []
         for facet_value in values:
             if facet_value.value in selected:
@@ -353,9 +349,14 @@ class Aside:
 
 def _aside(page: SearchPage, results, shown: int | None = None) -> Aside:
     params, path = page.params, page.base_path
-    values = results.facets()
-    totals = {name: len(listed) for name, listed in values.items()}
-    aside = Aside(_facet_options(values, page.query, params, path, shown), totals)
+    if shown is None:
+        values = results.facets()
+        totals = {name: len(listed) for name, listed in values.items()}
+    else:  # the engine labels only the values listed
+        heads = results.facet_heads(shown)
+        values = {name: head.values for name, head in heads.items()}
+        totals = {name: head.total for name, head in heads.items()}
+    aside = Aside(_facet_options(values, page.query, params, path), totals)
     page.facets = aside.facets  # the histogram's decades are the decade facet's values
     aside.histogram = build_histogram(page, results)
     if results.has_dates:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Collection
 from typing import Any
 
 import tantivy
 
 from ... import budget, ranking
-from ...facets import FACETS, FacetValue
+from ...facets import FACETS, FacetHead, FacetValue, head_of
 from ...plan import SearchPlan, decade_value
 from ..base import Ranked
 from .query import (
@@ -367,3 +369,27 @@ def labelled(name: str, counts: dict, stamp: str | None) -> list[FacetValue]:
     labels = _labels(name, counts, stamp)
     values = [FacetValue(*labels[key], n) for key, n in counts.items() if key in labels]
     return sorted(values, key=lambda v: (-v.count, v.label))
+
+
+def labelled_head(
+    name: str, counts: dict, stamp: str | None, limit: int, selected: Collection[Any]
+) -> FacetHead:
+    """:func:`labelled`'s values cut to the first ``limit`` and those of ``selected`` (keys)
+    further down, labelling only the values that can be among them: those counting at least
+    the ``limit``-th most (ties are ordered by label) and the selected ones."""
+    if FACETS[name].every_value or len(counts) <= limit:
+        values = labelled(name, counts, stamp)
+        return FacetHead(values, len(values))
+    floor = sorted(counts.values(), reverse=True)[limit - 1] if limit > 0 else math.inf
+    keys = [key for key, n in counts.items() if n >= floor or key in selected]
+    labels = _labels(name, keys, stamp)
+    ranked = sorted(
+        ((FacetValue(*labels[key], counts[key]), key) for key in keys if key in labels),
+        key=lambda pair: (-pair[0].count, pair[0].label),
+    )
+    if sum(1 for value, _ in ranked if value.count >= floor) < limit:
+        # A value's record deleted a moment ago (its documents not yet indexed again).
+        public = {labels[key][0] for key in selected if key in labels}
+        return head_of(name, labelled(name, counts, stamp), limit, public)
+    further = [value for value, key in ranked[limit:] if key in selected]
+    return FacetHead([value for value, _ in ranked[:limit]] + further, len(counts))

@@ -222,13 +222,15 @@ def build_search_page(
     base_path: str | None = None,
     keep=None,
     shown: int | None = None,
+    aside: bool = True,
 ):
     """Run the search a request asks for; raise :class:`BadSearchRequest` if it is invalid
     or over the cost budget (:mod:`.budget`), :class:`~.budget.SearchTimeout` if it runs
     past the time limit. ``keep(key, compute)``: what keeps the facets and histogram of a
     search for its other pages (``chancery.web.freshness.remember_recent``). ``shown``:
     how many values of each facet the page lists (:data:`FACET_SHOWN`; None: all of them,
-    as the JSON API does)."""
+    as the JSON API does). ``aside`` False: no facets, histogram or undated count (a feed
+    lists the hits alone)."""
     form = SearchForm.from_request(request)
     if not form.is_valid():
         raise BadSearchRequest(form.error_messages())
@@ -237,7 +239,7 @@ def build_search_page(
             form.cleaned_data.get("page") or 1, form.cleaned_data.get("per_page") or 10
         )
         with budget.time_limit():
-            return _build(request, form, scope, base_path, keep, shown)
+            return _build(request, form, scope, base_path, keep, shown, aside)
     except budget.OverBudget as exc:
         raise BadSearchRequest({exc.param: [exc.message]}) from exc
 
@@ -280,7 +282,13 @@ def build_facet_values(request, name: str, *, scope: str | None = None, base_pat
 
 
 def _build(
-    request, form: SearchForm, scope: str | None, base_path: str | None, keep, shown: int | None
+    request,
+    form: SearchForm,
+    scope: str | None,
+    base_path: str | None,
+    keep,
+    shown: int | None,
+    aside: bool,
 ):
     user = getattr(request, "user", None)
     staff = bool(user and user.is_authenticated and user.is_staff)
@@ -317,15 +325,8 @@ def _build(
         generated=parsed.generated,
         similar=parsed.similar,
     )
-    if keep is None:
-        aside = _aside(result, results, shown)
-    else:  # the same on every page of one search: kept until the next write
-        search = tuple((k, v) for k, v in params if k != "page")
-        key = ("search-aside", path, staff, search, shown)
-        aside = keep(key, lambda: _aside(result, results, shown))
-    result.aside, result.facets, result.histogram = aside, aside.facets, aside.histogram
-    result.facet_totals = aside.totals
-    result.undated, result.undated_url = aside.undated, aside.undated_url
+    if aside:
+        _add_aside(result, results, keep, staff, shown)
     if query.text and paginator.count < FEW and parsed.has_text:
         _add_suggestion(result, results, backend, params, path)
     if query.explain:
@@ -345,6 +346,20 @@ class Aside:
     undated: int | None = None
     undated_url: str = ""
     html: dict[str, str] = field(default_factory=dict)
+
+
+def _add_aside(result: SearchPage, results, keep, staff: bool, shown: int | None) -> None:
+    """The facets, histogram and undated count, computed or (``keep``) kept for the search's
+    other pages until the next write."""
+    if keep is None:
+        aside = _aside(result, results, shown)
+    else:
+        search = tuple((k, v) for k, v in result.params if k != "page")
+        key = ("search-aside", result.base_path, staff, search, shown)
+        aside = keep(key, lambda: _aside(result, results, shown))
+    result.aside, result.facets, result.histogram = aside, aside.facets, aside.histogram
+    result.facet_totals = aside.totals
+    result.undated, result.undated_url = aside.undated, aside.undated_url
 
 
 def _aside(page: SearchPage, results, shown: int | None = None) -> Aside:

@@ -392,4 +392,6 @@ def labelled_head(
         public = {labels[key][0] for key in selected if key in labels}
         return head_of(name, labelled(name, counts, stamp), limit, public)
     further = [value for value, key in ranked[limit:] if key in selected]
+    # Every value the index counts (one whose record was deleted a moment ago too, until
+    # its documents are indexed again: labelling them all to know is what this avoids).
     return FacetHead([value for value, _ in ranked[:limit]] + further, len(counts))

@@ -103,7 +103,9 @@ def test_search_feed_counts_and_labels_no_facet(client, archive):
         response = client.get("/search/feed/", {"q": "telegram"})
     assert len(feedparser.parse(response.content).entries) == 10
     table = models.Collection._meta.db_table
-    assert [q["sql"] for q in captured if table in q["sql"]] == []
+    reading = [q["sql"] for q in captured if table in q["sql"]]
+    # an engine that counts every facet in the statement that counts the hits reads them then
+    assert len(reading) == (1 if get_backend().summary_in_one_statement else 0), reading
 
 
 @pytest.mark.parametrize(

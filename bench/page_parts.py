@@ -34,6 +34,7 @@ STEPS = [
     ("chancery.search.snippets", "marks_for", "marks and snippets"),
     ("chancery.search.page", "_aside", "aside (facets, histogram)"),
     ("chancery.search.backends.base", "SearchResults.facets", "facet values (engine)"),
+    ("chancery.search.backends.base", "SearchResults.facet_heads", "facet heads (engine)"),
     ("chancery.search.page", "_facet_options", "facet options"),
     ("chancery.search.backends.base", "SearchResults.count", "count"),
     ("chancery.search.forms", "SearchForm.from_request", "form"),

@@ -83,6 +83,21 @@ def test_a_selected_value_far_down_stays_listed():
     assert (name, label, n, more) == ("type", "Type", MANY, "/search/facet/type/?q=treaty")
 
 
+def test_a_selected_value_tied_below_the_first_stays_listed(client, db):
+    # every subject on both treaties: the first twelve by label, the chosen last one after
+    # them, and the number of them all
+    subjects = [SubjectFactory(name=f"Subject {n:02d}", slug=f"subject-{n:02d}")
+                for n in range(MANY)]  # fmt: skip
+    for k in range(2):
+        DocumentFactory(public_id=f"t/{k}", title=f"Treaty {k}", subjects=subjects)
+    tree = _tree(client, f"/search/?q=treaty&subject=subject-{MANY - 1:02d}")
+    shown = _subject_links(tree)
+    first = [f"Subject {n:02d}" for n in range(FACET_SHOWN)]
+    assert shown == [*first, f"Remove filter: Subject {MANY - 1:02d}"]
+    more = tree.xpath("//section[@aria-labelledby='facet-subject']//p[@class='facet-more']/a")
+    assert " ".join(more[0].text_content().split()) == f"All {MANY} values of Subject"
+
+
 def test_a_chosen_value_is_marked_on_the_facet_page(client, broad):
     listing = _tree(client, "/search/facet/subject/?q=treaty&subject=subject-00")
     chosen = listing.xpath("//li/a[@aria-current='true']")

@@ -1,8 +1,8 @@
 """Atom feeds: the newest published documents, and any search.
 
 The search feed takes exactly the search page's parameters (``/search/feed/?q=…``) and is
-built by the same :func:`build_search_page`, so it lists the hits that page shows; bad
-parameters get the same 400 naming the parameter.
+built by the same :func:`build_search_page`, so it lists the hits that page shows (without
+the facets beside them); bad parameters get the same 400 naming the parameter.
 """
 
 from urllib.parse import urlencode
@@ -84,7 +84,8 @@ class SearchFeed(DocumentFeed):
             return bad_request(request, str(exc), exc.messages)
 
     def get_object(self, request, *args, **kwargs):
-        return build_search_page(request, base_path=reverse("web:search"))
+        # The hits alone: a feed shows no facets, histogram or undated count.
+        return build_search_page(request, base_path=reverse("web:search"), aside=False)
 
     def title(self, page):
         what = f"“{page.query.text}”" if page.query.text else "all documents"

@@ -7,6 +7,7 @@ whole matched set, never by looping over rows in Python.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Model
@@ -33,6 +34,9 @@ class FacetSpec:
     conjunctive: bool = True
     #: Offered by the Wilson-compatible API's record search (values named by id there).
     wilson: bool = True
+    #: True: a page lists every value, not the first few (the decades: the histogram
+    #: draws them all).
+    every_value: bool = False
 
     @property
     def lookup(self) -> str:
@@ -59,7 +63,8 @@ FACETS: dict[str, FacetSpec] = {
         FacetSpec("creator", "Creator", "creators", models.Agent),
         FacetSpec("type", "Type", "doc_type", models.DocumentType, conjunctive=False,
                   wilson=False),
-        FacetSpec("decade", "Decade", "decade", conjunctive=False, wilson=False),
+        FacetSpec("decade", "Decade", "decade", conjunctive=False, wilson=False,
+                  every_value=True),
     ]
 }  # fmt: skip
 
@@ -69,6 +74,27 @@ class FacetValue:
     value: str
     label: str
     count: int
+
+
+@dataclass
+class FacetHead:
+    """What a page lists of one facet: its first values in the facet's order and any
+    selected further down (every value of a facet with ``every_value``), and how many
+    values the facet has over the whole search ("All 23 values")."""
+
+    values: list[FacetValue]
+    total: int
+
+
+def head_of(
+    name: str, values: list[FacetValue], limit: int, selected: Collection[str]
+) -> FacetHead:
+    """The head of a facet's values, all of them listed in order: the first ``limit`` and
+    those of ``selected`` (public values) further down."""
+    if FACETS[name].every_value or len(values) <= limit:
+        return FacetHead(values, len(values))
+    further = [v for v in values[limit:] if v.value in selected]
+    return FacetHead([*values[:limit], *further], len(values))
 
 
 def facet_for(model: type, relations: tuple[str, ...]) -> FacetSpec | None:

@@ -191,19 +191,15 @@ def _quoted(value: str) -> str:
     return quote_plus(value)
 
 
-def _facet_options(facets, query: SearchQuery, params, base_path: str, shown: int | None = None):
+def _facet_options(facets, query: SearchQuery, params, base_path: str):
     """Each facet value with its toggle URL; adding a value appends one parameter to a
-    query string built once (a broad search lists hundreds of values). ``shown``: only the
-    first this many values of each facet and those selected (None: all; the histogram
-    takes every decade)."""
+    query string built once (a broad search lists hundreds of values)."""
     kept = [(k, v) for k, v in params if k != "page"]
     prefix = base_path + "?" + (urlencode(kept) + "&" if kept else "")
     options = {}
     for name, values in facets.items():
         selected = set(query.filters.get(name, ()))
         head = prefix + quote_plus(name) + "="
-        if shown is not None and name != "decade" and len(values) > shown:
-            values = values[:shown] + [v for v in values[shown:] if v.value in selected]
         listed = []
         for facet_value in values:
             if facet_value.value in selected:
@@ -226,13 +222,15 @@ def build_search_page(
     base_path: str | None = None,
     keep=None,
     shown: int | None = None,
+    aside: bool = True,
 ):
     """Run the search a request asks for; raise :class:`BadSearchRequest` if it is invalid
     or over the cost budget (:mod:`.budget`), :class:`~.budget.SearchTimeout` if it runs
     past the time limit. ``keep(key, compute)``: what keeps the facets and histogram of a
     search for its other pages (``chancery.web.freshness.remember_recent``). ``shown``:
     how many values of each facet the page lists (:data:`FACET_SHOWN`; None: all of them,
-    as the JSON API does)."""
+    as the JSON API does). ``aside`` False: no facets, histogram or undated count (a feed
+    lists the hits alone)."""
     form = SearchForm.from_request(request)
     if not form.is_valid():
         raise BadSearchRequest(form.error_messages())
@@ -241,7 +239,7 @@ def build_search_page(
             form.cleaned_data.get("page") or 1, form.cleaned_data.get("per_page") or 10
         )
         with budget.time_limit():
-            return _build(request, form, scope, base_path, keep, shown)
+            return _build(request, form, scope, base_path, keep, shown, aside)
     except budget.OverBudget as exc:
         raise BadSearchRequest({exc.param: [exc.message]}) from exc
 
@@ -284,7 +282,13 @@ def build_facet_values(request, name: str, *, scope: str | None = None, base_pat
 
 
 def _build(
-    request, form: SearchForm, scope: str | None, base_path: str | None, keep, shown: int | None
+    request,
+    form: SearchForm,
+    scope: str | None,
+    base_path: str | None,
+    keep,
+    shown: int | None,
+    aside: bool,
 ):
     user = getattr(request, "user", None)
     staff = bool(user and user.is_authenticated and user.is_staff)
@@ -321,15 +325,8 @@ def _build(
         generated=parsed.generated,
         similar=parsed.similar,
     )
-    if keep is None:
-        aside = _aside(result, results, shown)
-    else:  # the same on every page of one search: kept until the next write
-        search = tuple((k, v) for k, v in params if k != "page")
-        key = ("search-aside", path, staff, search, shown)
-        aside = keep(key, lambda: _aside(result, results, shown))
-    result.aside, result.facets, result.histogram = aside, aside.facets, aside.histogram
-    result.facet_totals = aside.totals
-    result.undated, result.undated_url = aside.undated, aside.undated_url
+    if aside:
+        _add_aside(result, results, keep, staff, shown)
     if query.text and paginator.count < FEW and parsed.has_text:
         _add_suggestion(result, results, backend, params, path)
     if query.explain:
@@ -351,11 +348,30 @@ class Aside:
     html: dict[str, str] = field(default_factory=dict)
 
 
+def _add_aside(result: SearchPage, results, keep, staff: bool, shown: int | None) -> None:
+    """The facets, histogram and undated count, computed or (``keep``) kept for the search's
+    other pages until the next write."""
+    if keep is None:
+        aside = _aside(result, results, shown)
+    else:
+        search = tuple((k, v) for k, v in result.params if k != "page")
+        key = ("search-aside", result.base_path, staff, search, shown)
+        aside = keep(key, lambda: _aside(result, results, shown))
+    result.aside, result.facets, result.histogram = aside, aside.facets, aside.histogram
+    result.facet_totals = aside.totals
+    result.undated, result.undated_url = aside.undated, aside.undated_url
+
+
 def _aside(page: SearchPage, results, shown: int | None = None) -> Aside:
     params, path = page.params, page.base_path
-    values = results.facets()
-    totals = {name: len(listed) for name, listed in values.items()}
-    aside = Aside(_facet_options(values, page.query, params, path, shown), totals)
+    if shown is None:
+        values = results.facets()
+        totals = {name: len(listed) for name, listed in values.items()}
+    else:  # the engine labels only the values listed
+        heads = results.facet_heads(shown)
+        values = {name: head.values for name, head in heads.items()}
+        totals = {name: head.total for name, head in heads.items()}
+    aside = Aside(_facet_options(values, page.query, params, path), totals)
     page.facets = aside.facets  # the histogram's decades are the decade facet's values
     aside.histogram = build_histogram(page, results)
     if results.has_dates:

@@ -6,9 +6,12 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from lxml import etree, html
 
 from chancery.corpus import models
+from chancery.search.backends import get_backend
 from chancery.search.indexing import reindex
 from tests.factories import CollectionFactory, DocumentFactory
 
@@ -93,6 +96,18 @@ def test_search_feed_shows_the_search_pages_hits(client, archive):
     assert feed.feed.link == "http://testserver/search/?q=telegram+7&sort=date"
     self_link = [link.href for link in feed.feed.links if link.rel == "self"]
     assert self_link == ["http://testserver/search/feed/?q=telegram+7&sort=date"]
+
+
+def test_search_feed_counts_and_labels_no_facet(client, archive):
+    # a feed lists the hits alone: the collections beside the page's hits are not read
+    get_backend().labels_changed()  # no label kept from an earlier search either
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/search/feed/", {"q": "telegram"})
+    assert len(feedparser.parse(response.content).entries) == 10
+    table = models.Collection._meta.db_table
+    reading = [q["sql"] for q in captured if table in q["sql"]]
+    # an engine that counts every facet in the statement that counts the hits reads them then
+    assert len(reading) == (1 if get_backend().summary_in_one_statement else 0), reading
 
 
 @pytest.mark.parametrize(

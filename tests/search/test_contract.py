@@ -185,6 +185,34 @@ def test_every_engine_answers_the_table_alike(archive, settings, tmp_path, name)
             assert value == expected[part], (case.name, part)
 
 
+def _expected_head(name: str, values: list, limit: int, chosen: tuple[str, ...]) -> list:
+    if FACETS[name].every_value:
+        return values
+    return values[:limit] + [v for v in values[limit:] if v.value in chosen]
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_facet_heads_are_the_first_values_and_those_selected(archive, settings, tmp_path, name):
+    """What a page lists of each facet: the first values in the facet's order (ties by
+    label), any selected further down, every decade, and how many values there are."""
+    use(settings, tmp_path, name)
+    further = wider = 0
+    for case, limit in [(case, limit) for case in TABLE for limit in (1, 2)]:
+        query = SearchQuery(text=case.text, **case.query)
+        get_backend().labels_changed()  # an engine keeping labels reads the heads' alone
+        heads = get_backend().search(query).facet_heads(limit)
+        every = get_backend().search(query).facets()
+        assert list(heads) == list(every), case.name
+        for facet, values in every.items():
+            chosen = case.query.get("filters", {}).get(facet, ())
+            expected = _expected_head(facet, values, limit, chosen)
+            assert heads[facet].values == expected, (case.name, facet, limit)
+            assert heads[facet].total == len(values), (case.name, facet, limit)
+            further += len(expected) > limit and not FACETS[facet].every_value
+            wider += len(values) > limit
+    assert further and wider  # a selected value below the first, facets cut short
+
+
 @pytest.mark.parametrize("name", ENGINES)
 def test_a_relaxed_search_says_so_and_counts_its_facets(archive, settings, tmp_path, name):
     use(settings, tmp_path, name)

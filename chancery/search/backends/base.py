@@ -3,15 +3,16 @@
 A backend indexes documents (add, add in bulk, delete, reset) and answers a
 :class:`~chancery.search.query.SearchQuery` with a lazy :class:`SearchResults`: ``count()``
 and slicing work like a queryset, so Django's paginator pages it; ``facets()`` counts every
-facet over the whole result set.
+facet over the whole result set, ``facet_heads()`` the same but labels only the first few
+values of each (what a page lists).
 
 The shared code compiles the query once into a :class:`~chancery.search.plan.SearchPlan`
 (facet values, scope, field filters and restrictions resolved to ids; words expanded and
 held to the budget; date bounds) and decides what no engine decides for itself: relaxing
 a search that found nothing to "any word", the page's hits and their snippets. An engine
 answers the plan through the protocol of :class:`SearchBackend` — ``count``, ``facets``,
-``year_counts``, ``undated_count``, ``page`` — and declares what else it can do in
-``supports_…`` class attributes the shared code reads.
+``facet_heads``, ``year_counts``, ``undated_count``, ``page`` — and declares what else it
+can do in ``supports_…`` class attributes the shared code reads.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from chancery.corpus.models import Document
 
 from .. import budget, similar
 from ..analysis import fold
-from ..facets import FacetValue
+from ..facets import FacetHead, FacetValue, head_of
 from ..marks import MARK_CLOSE, MARK_OPEN, marked_to_html
 from ..plan import NOTE_RELAXED, SearchPlan, compile_plan
 from ..query import ParsedQuery, SearchQuery, Term
@@ -153,6 +154,11 @@ class SearchResults:
         """Counts of every facet (or of the facets named in ``only``) over all matches."""
         return self.backend.facets(self.plan, only)
 
+    def facet_heads(self, limit: int) -> dict[str, FacetHead]:
+        """Every facet's first ``limit`` values and those selected, with how many values
+        each has (what a page lists beside the hits)."""
+        return self.backend.facet_heads(self.plan, limit)
+
     def year_counts(self) -> list[tuple[int, int]]:
         """(year, documents) over the whole result set, by earliest year."""
         return self.backend.year_counts(self.plan)
@@ -264,6 +270,17 @@ class SearchBackend:
         """Every facet's values (or those of ``only``) over all matches: authorities by
         count then label, decades ascending with undated last."""
         raise NotImplementedError
+
+    def facet_heads(self, plan: SearchPlan, limit: int) -> dict[str, FacetHead]:
+        """Every facet's values in ``facets``'s order cut to the first ``limit`` and those
+        the plan selects further down (every decade), with each facet's number of values.
+        This default labels every value (``facets``) and cuts the lists; an engine that
+        labels values one by one labels only those it returns."""
+        selected = plan.query.filters
+        return {
+            name: head_of(name, values, limit, selected.get(name, ()))
+            for name, values in self.facets(plan, None).items()
+        }
 
     def year_counts(self, plan: SearchPlan) -> list[tuple[int, int]]:
         """(year of the earliest date, documents) over all dated matches, by year."""

@@ -11,7 +11,7 @@ from chancery.corpus.models import Document
 
 from ... import kept
 from ...analysis import fold, query_tokens
-from ...facets import FACETS, FacetValue
+from ...facets import FACETS, FacetHead, FacetValue
 from ...indexing import published_fingerprint, repair_now_and_then
 from ...plan import SearchPlan
 from ...query import SearchQuery, Term
@@ -30,7 +30,7 @@ from .schema import (
     open_index,
     to_document,
 )
-from .searching import Searching, forget_labels, labelled
+from .searching import Searching, forget_labels, labelled, labelled_head
 
 
 class TantivyBackend(SearchBackend):
@@ -77,6 +77,21 @@ class TantivyBackend(SearchBackend):
             counts = searching.aggregate(wanted, decades)
         stamp = kept.current_stamp()  # once: outside a request each read is a query
         return {name: labelled(name, counts[name], stamp) for name in wanted}
+
+    def facet_heads(self, plan: SearchPlan, limit: int) -> dict[str, FacetHead]:
+        """Counted like ``facets`` (one aggregation), labelled and ordered only as far as
+        the heads need: a broad word's hundreds of collections are counted, a dozen of
+        them labelled."""
+        searching = self._searching(plan)
+        if not searching.count:
+            return {name: FacetHead([], 0) for name in FACETS}
+        counts = searching.summary()
+        selected = {f.spec.name: set(f.known) for f in plan.facets}
+        stamp = kept.current_stamp()
+        return {
+            name: labelled_head(name, counts[name], stamp, limit, selected.get(name, ()))
+            for name in FACETS
+        }
 
     def year_counts(self, plan: SearchPlan) -> list[tuple[int, int]]:
         searching = self._searching(plan)

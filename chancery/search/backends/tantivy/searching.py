@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Collection
 from typing import Any
 
 import tantivy
 
 from ... import budget, ranking
-from ...facets import FACETS, FacetValue
+from ...facets import FACETS, FacetHead, FacetValue, head_of
 from ...plan import SearchPlan, decade_value
 from ..base import Ranked
 from .query import (
@@ -122,11 +124,9 @@ class Searching:
     def aggregate(self, fields: list[str], missing: dict[str, int]) -> dict[str, dict]:
         """{field: {value: documents}} over every match (Tantivy terms aggregations)."""
         budget.check()  # no timeout in the binding: the time limit is checked between steps
-        aggregations: dict[str, dict] = {
-            name: {"terms": {"field": name, "size": BUCKETS, "min_doc_count": 1}} for name in fields
-        }
+        aggregations = {name: terms(name) for name in fields}
         if "collection" in fields:  # one value a match, not one a collection (``roll_up``)
-            aggregations["collection"]["terms"].update(field=COLLECTION_SET, size=SETS)
+            aggregations["collection"] = terms(COLLECTION_SET, SETS)
         for name, value in missing.items():
             aggregations[name]["terms"]["missing"] = value
         if self._count is None:  # else counted already (a value of every match: 1 ms at 1M)
@@ -150,8 +150,7 @@ class Searching:
         collection: slower), for an archive with more collection sets than a terms
         aggregation lists."""
         self.evaluations += 1
-        terms = {"terms": {"field": "collection", "size": BUCKETS, "min_doc_count": 1}}
-        found = self.searcher.aggregate(self.query, {"collection": terms})
+        found = self.searcher.aggregate(self.query, {"collection": terms("collection")})
         return {b["key"]: b["doc_count"] for b in found["collection"]["buckets"]}
 
     def _ranked(self, pool: int) -> tuple[list, list[int]]:
@@ -308,6 +307,11 @@ class Searching:
         return self._pages[key]
 
 
+def terms(field: str, size: int = BUCKETS) -> dict[str, dict]:
+    """A terms aggregation: every value of ``field`` (up to ``size``) with its matches."""
+    return {"terms": {"field": field, "size": size, "min_doc_count": 1}}
+
+
 def _worth(query: tantivy.Query, bit: int) -> tantivy.Query:
     """``query`` matching as itself and scoring exactly ``bit``. Not a constant-score
     query: tantivy-py 0.27's constant-score query over a phrase matches the documents holding
@@ -365,3 +369,29 @@ def labelled(name: str, counts: dict, stamp: str | None) -> list[FacetValue]:
     labels = _labels(name, counts, stamp)
     values = [FacetValue(*labels[key], n) for key, n in counts.items() if key in labels]
     return sorted(values, key=lambda v: (-v.count, v.label))
+
+
+def labelled_head(
+    name: str, counts: dict, stamp: str | None, limit: int, selected: Collection[Any]
+) -> FacetHead:
+    """:func:`labelled`'s values cut to the first ``limit`` and those of ``selected`` (keys)
+    further down, labelling only the values that can be among them: those counting at least
+    the ``limit``-th most (ties are ordered by label) and the selected ones."""
+    if FACETS[name].every_value or len(counts) <= limit:
+        values = labelled(name, counts, stamp)
+        return FacetHead(values, len(values))
+    floor = sorted(counts.values(), reverse=True)[limit - 1] if limit > 0 else math.inf
+    keys = [key for key, n in counts.items() if n >= floor or key in selected]
+    labels = _labels(name, keys, stamp)
+    ranked = sorted(
+        ((FacetValue(*labels[key], counts[key]), key) for key in keys if key in labels),
+        key=lambda pair: (-pair[0].count, pair[0].label),
+    )
+    if sum(1 for value, _ in ranked if value.count >= floor) < limit:
+        # A value's record deleted a moment ago (its documents not yet indexed again).
+        public = {labels[key][0] for key in selected if key in labels}
+        return head_of(name, labelled(name, counts, stamp), limit, public)
+    further = [value for value, key in ranked[limit:] if key in selected]
+    # Every value the index counts (one whose record was deleted a moment ago too, until
+    # its documents are indexed again: labelling them all to know is what this avoids).
+    return FacetHead([value for value, _ in ranked[:limit]] + further, len(counts))

@@ -46,9 +46,9 @@ def empty_archive() -> None:
     re-read and re-index its document, only for the whole index to be emptied after."""
     from chancery.corpus import models
     from chancery.ingest.models import SourceKey
+    from chancery.search import variants
     from chancery.search.backends import get_backend
     from chancery.search.indexing import indexing_paused
-    from chancery.search.models import NameForm
 
     rows = (models.Document, models.Collection, models.Agent, models.Place, models.Subject,
             models.Repository, models.Publisher, models.DocumentType, models.Rights,
@@ -56,7 +56,8 @@ def empty_archive() -> None:
     with indexing_paused():  # which also leaves the people's and places' name forms
         for model in rows:
             model.objects.all().delete()
-    NameForm.objects.exclude(group__startswith="t:").delete()  # all but the shipped table's
+    variants.sync_agents()  # rebuilt from the (now no) records: the shipped table's stay
+    variants.sync_places()
     get_backend().reset()
 
 

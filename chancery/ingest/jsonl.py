@@ -454,6 +454,8 @@ class Restorer:
             obj = model(**values)
             if pk is not None and not model.objects.filter(pk=pk).exists():
                 obj.pk = pk
+            else:
+                self.next_ids(model)
             obj.save()
             self.saved = obj
             outcome = "created"
@@ -624,6 +626,8 @@ class Restorer:
             review = model(**pair, **values)
             if data.get("id") is not None and not reviews.filter(pk=data["id"]).exists():
                 review.pk = data["id"]
+            else:
+                self.next_ids(model)
             review.save()
             if data.get("created_at"):
                 reviews.filter(pk=review.pk).update(created_at=parse_datetime(data["created_at"]))
@@ -659,6 +663,8 @@ class Restorer:
             relation = corpus.AgentRelation(**ends, relation_type=kind, **values)
             if data.get("id") is not None and not relations.filter(pk=data["id"]).exists():
                 relation.pk = data["id"]
+            else:
+                self.next_ids(corpus.AgentRelation)
             try:
                 relation.full_clean()
             except ValidationError as error:
@@ -703,6 +709,16 @@ class Restorer:
     def _touch(writer, model, pk) -> None:
         if model is corpus.Document and writer.outcomes.get(pk) == "unchanged":
             writer.outcomes[pk] = "updated"
+
+    @staticmethod
+    def next_ids(model: type[models.Model]) -> None:
+        """Before a row of ``model`` is written without an id: on PostgreSQL its sequence
+        moved past the ids this restore wrote (an explicit id does not advance it, and the
+        sequences are reset only at the end), or the row could take one of them."""
+        statements = connection.ops.sequence_reset_sql(no_style(), [model])
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
 
     @staticmethod
     def reset_sequences() -> None:

@@ -111,7 +111,7 @@ def _create(restorer: Restorer, lines: list[tuple[dict, str]], writer: Writer) -
         docs.append(doc)
         stamped.append((doc, stamps))
         publish.append(status)
-    Document.objects.bulk_create(docs, batch_size=500)
+    _insert(restorer, Document, docs)
     _keep_stamps(Document, stamped)
     Writer.tombstones(docs)  # what their post_save did (oai/signals.py)
     children: dict[tuple[type[models.Model], str], list[tuple[dict, str, Any]]] = {}
@@ -131,9 +131,18 @@ def _create(restorer: Restorer, lines: list[tuple[dict, str]], writer: Writer) -
         made = [_new_row(restorer, model, r, where, frees, **{fk: doc}) for r, where, doc in rows]
         for obj, _ in made:
             as_saved(obj)
-        model._default_manager.bulk_create([obj for obj, _ in made], batch_size=500)
+        _insert(restorer, model, [obj for obj, _ in made])
         _keep_stamps(model, made)
     writer.flush()  # the relation rows
+
+
+def _insert(restorer: Restorer, model: type[models.Model], objs: list) -> None:
+    """``bulk_create`` the rows with the file's ids, then those without (which take the
+    next ids of a sequence moved past them first: :meth:`~.jsonl.Restorer.next_ids`)."""
+    model._default_manager.bulk_create([o for o in objs if o.pk is not None], batch_size=500)
+    if rest := [o for o in objs if o.pk is None]:
+        restorer.next_ids(model)
+        model._default_manager.bulk_create(rest, batch_size=500)
 
 
 def _children() -> dict[str, tuple[type[models.Model], str]]:

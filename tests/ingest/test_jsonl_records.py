@@ -249,3 +249,37 @@ def test_a_run_of_records_costs_a_few_queries_not_a_few_per_line(tmp_path, monke
 
     fewer, more = queries(20), queries(80)
     assert more - fewer < 60  # 180 more lines of people, places and collections
+
+
+def test_a_line_without_an_id_after_lines_with_ids_takes_a_free_one(tmp_path):
+    """On PostgreSQL an id written as it is does not advance the table's sequence (the
+    restore resets them at its end): a row without an id must still not take one the file
+    gave already (SQLite's AUTOINCREMENT follows them by itself)."""
+    empty_archive()
+    Tombstone.objects.all().delete()
+    auto_ids_from(1)  # the sequences at the ids the file gives
+    lines = [
+        {"type": "agent", "id": 1, "slug": "hay", "name": "Hay, John"},
+        {"type": "agent", "id": 2, "slug": "rockhill", "name": "Rockhill, William"},
+        {"type": "agent", "slug": "conger", "name": "Conger, Edwin"},
+        {"type": "relation", "id": 1, "agent": "hay", "other": "rockhill"},
+        {"type": "relation", "agent": "rockhill", "other": "conger"},
+        {"type": "review", "kind": "agent", "id": 1, "record": "hay", "candidate": "conger",
+         "reason": "Same dates"},
+        {"type": "review", "kind": "agent", "record": "rockhill", "candidate": "conger",
+         "reason": "Same office"},
+        {"type": "document", "id": 1, "public_id": "d1", "title": "Telegram",
+         "translations": [{"id": 1, "html": "<p>One</p>"}]},
+        {"type": "document", "public_id": "d2", "title": "Letter",
+         "translations": [{"html": "<p>Two</p>"}]},
+    ]  # fmt: skip
+    path = tmp_path / "hand-made.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    out = io.StringIO()
+    call_command("import", "jsonl", str(path), "--no-progress", stdout=out)
+    assert "9 created" in out.getvalue() and "0 failed" in out.getvalue()
+    assert models.Agent.objects.get(slug="conger").pk == 3
+    assert sorted(models.AgentRelation.objects.values_list("pk", flat=True)) == [1, 2]
+    assert sorted(models.AgentReview.objects.values_list("pk", flat=True)) == [1, 2]
+    assert models.Document.objects.get(public_id="d2").pk == 2
+    assert models.Translation.objects.get(html="<p>Two</p>").pk == 2

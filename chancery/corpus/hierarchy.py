@@ -116,6 +116,15 @@ def remember_slug(coll) -> None:
     CollectionSlug.objects.filter(slug=coll.slug).delete()  # the live slug wins
 
 
+def path_below(parent: str | None, pk: int) -> str:
+    """The path of collection ``pk`` under its parent's path: a root's without one, or
+    when the parent's holds ``pk`` already (a cycle: kept out of the subtree). What
+    :meth:`Collection.save` sets, and an importer writing in bulk."""
+    if not parent or f"/{pk}/" in parent:
+        parent = "/"
+    return f"{parent}{pk}/"
+
+
 def path_of(coll) -> str:
     model = type(coll)
     parent = (
@@ -123,9 +132,7 @@ def path_of(coll) -> str:
         if coll.parent_id
         else None
     )
-    if parent and f"/{coll.pk}/" in parent:  # a cycle: keep it out of the subtree
-        parent = None
-    return f"{parent or '/'}{coll.pk}/"
+    return path_below(parent, coll.pk)
 
 
 def move_subtree(coll) -> None:

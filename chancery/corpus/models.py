@@ -8,7 +8,7 @@ Only published documents are public; ``Document.objects.published()`` is the one
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -20,10 +20,13 @@ from .dates import DateError, parse_date
 from .hierarchy import collection_slug, move_subtree, remember_slug
 from .names import script_of, sort_key
 from .sanitize import clean_html, safe_url
+from .text import strip_on_save
 from .uploads import SafeFileField
 
 if TYPE_CHECKING:  # a type only: corpus does not import web
     from chancery.web.reading import Provenance
+
+M = TypeVar("M", bound=models.Model)
 
 
 def unique_slug(instance: models.Model, text: str, field: str = "slug") -> str:
@@ -36,7 +39,35 @@ def unique_slug(instance: models.Model, text: str, field: str = "slug") -> str:
     return slug
 
 
-class Named(models.Model):
+class Derived(models.Model):
+    """A row whose ``save()`` derives some of its fields from the others.
+
+    :meth:`prepare` sets them, without a query: ``save()`` calls it, and so does an
+    importer that writes with ``bulk_create`` (which calls no ``save()``), through
+    :func:`as_saved`, so the two ways of writing a row cannot drift apart.
+    """
+
+    class Meta:
+        abstract = True
+
+    def prepare(self) -> None:
+        """Set the fields ``save()`` derives (each model adds its own, then calls super)."""
+
+    def save(self, *args, **kwargs):
+        self.prepare()
+        super().save(*args, **kwargs)
+
+
+def as_saved(obj: M) -> M:
+    """``obj`` as its ``save()`` and the ``pre_save`` receiver would leave it before the
+    insert: for a ``bulk_create``, which does neither."""
+    if isinstance(obj, Derived):
+        obj.prepare()
+    strip_on_save(type(obj), obj)
+    return obj
+
+
+class Named(Derived):
     """A record known and listed by its name."""
 
     name = models.CharField(max_length=300)
@@ -120,9 +151,9 @@ class Place(Authority):
     def get_absolute_url(self) -> str:
         return reverse("web:place", args=[self.slug])
 
-    def save(self, *args, **kwargs):
+    def prepare(self) -> None:
+        super().prepare()
         self.sort_key = sort_key(self.name, "place")[:300]
-        super().save(*args, **kwargs)
 
     def identifiers(self) -> list[tuple[str, str, str]]:
         """(scheme, id, URL) of every external identifier recorded."""
@@ -165,9 +196,9 @@ class Agent(Authority):
     def get_absolute_url(self) -> str:
         return reverse("web:person", args=[self.slug])
 
-    def save(self, *args, **kwargs):
+    def prepare(self) -> None:
+        super().prepare()
         self.sort_key = sort_key(self.name, self.kind)[:300]
-        super().save(*args, **kwargs)
 
     def clean(self):
         check_identifiers(self)
@@ -220,9 +251,9 @@ class NameVariant(Named):
     class Meta(Named.Meta):
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def prepare(self) -> None:
+        super().prepare()
         self.script = self.script or script_of(self.name)
-        super().save(*args, **kwargs)
 
 
 class AgentVariant(NameVariant):
@@ -398,9 +429,9 @@ class LinkedAuthority(Authority):
     class Meta(Authority.Meta):
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def prepare(self) -> None:
+        super().prepare()
         self.url = safe_url(self.url)  # rendered as a link: no javascript: from an import
-        super().save(*args, **kwargs)
 
 
 class Repository(LinkedAuthority):
@@ -439,7 +470,7 @@ class Donor(Authority):
     pass
 
 
-class Collection(models.Model):
+class Collection(Derived):
     """A group of documents with an editorial introduction; collections nest.
 
     Described as an archival unit (ISAD(G)/EAD): a level of description, an identifier,
@@ -512,11 +543,16 @@ class Collection(models.Model):
             self.slug = collection_slug(self)
         elif self.pk:
             remember_slug(self)
-        self.introduction = clean_html(self.introduction)  # rendered as HTML (collection.html)
-        self.finding_aid_url = safe_url(self.finding_aid_url)  # rendered as a link
         with transaction.atomic():  # the row and its subtree's paths move together
             super().save(*args, **kwargs)
             move_subtree(self)
+
+    def prepare(self) -> None:
+        """Its cleaned introduction and link; its path, which needs its parent's, is set
+        after the insert (``move_subtree``; an importer: :func:`.hierarchy.path_below`)."""
+        super().prepare()
+        self.introduction = clean_html(self.introduction)  # rendered as HTML (collection.html)
+        self.finding_aid_url = safe_url(self.finding_aid_url)  # rendered as a link
 
     def get_absolute_url(self) -> str:
         return reverse("web:collection", args=[self.slug])
@@ -610,7 +646,7 @@ DESCRIPTIONS = (
 )  # fmt: skip
 
 
-class Document(models.Model):
+class Document(Derived):
     """One primary-source document and its description."""
 
     DRAFT, REVIEW, PUBLISHED = "draft", "review", "published"
@@ -741,11 +777,12 @@ class Document(models.Model):
         self.date_approximate = parsed.approximate
         self.decade = parsed.earliest.year // 10 * 10
 
-    def save(self, *args, **kwargs):
+    def prepare(self) -> None:
+        """Its date's forms (DateError if unreadable) and, published, when it was."""
+        super().prepare()
         self.apply_date()
         if self.status == self.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):
@@ -765,7 +802,7 @@ class Membership(models.Model):
         return f"{self.document} in {self.collection}"
 
 
-class Asset(models.Model):
+class Asset(Derived):
     """A file or text belonging to a document."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="%(class)ss")
@@ -792,9 +829,9 @@ class TextAsset(Asset):
     class Meta(Asset.Meta):
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def prepare(self) -> None:
+        super().prepare()
         self.html = clean_html(self.html)
-        super().save(*args, **kwargs)
 
 
 class Translation(TextAsset):

@@ -50,6 +50,7 @@ from chancery.versions.history import changed_by_import
 from chancery.versions.signals import stamps_kept
 
 from .jsonl_bulk import DOCUMENTS, restore_documents
+from .jsonl_pairs import PAIRS, restore_pairs
 from .jsonl_records import RECORDS, restore_records
 from .models import SourceKey
 from .report import IngestError
@@ -365,7 +366,12 @@ class Restorer:
             return saved
         return name
 
-    def _values(self, model, data: dict, where: str, parent_field: str = "") -> dict:
+    def _values(
+        self, model, data: dict, where: str, parent_field: str = "", cleaned: bool = True
+    ) -> dict:
+        """A line's field values, converted; ``cleaned``: its HTML cleaned as saving would
+        clean it, to compare with a stored row (a new row written in bulk leaves it to its
+        ``prepare()``: :func:`~chancery.corpus.models.as_saved`)."""
         values = {}
         for field in model._meta.concrete_fields:
             if field.name in SKIP_FIELDS or field.name == parent_field or field.name not in data:
@@ -379,7 +385,7 @@ class Restorer:
             values[field.attname if not field.is_relation else field.name] = self._convert(
                 model, field, data[field.name], where
             )
-        for name in HTML_FIELDS & set(values):
+        for name in HTML_FIELDS & set(values) if cleaned else ():
             values[name] = clean_html(values[name] or "")  # a file is untrusted input too
         return values
 
@@ -448,6 +454,8 @@ class Restorer:
             obj = model(**values)
             if pk is not None and not model.objects.filter(pk=pk).exists():
                 obj.pk = pk
+            else:
+                self.next_ids(model)
             obj.save()
             self.saved = obj
             outcome = "created"
@@ -578,9 +586,10 @@ class Restorer:
         write_new()
 
     def _source_key(self, data: dict, where: str) -> str:
-        model = {"agent": corpus.Agent, "place": corpus.Place, "collection": corpus.Collection}.get(
-            str(data.get("scope"))
-        )
+        scopes: dict[str, type[corpus.Agent | corpus.Place | corpus.Collection]] = {
+            "agent": corpus.Agent, "place": corpus.Place, "collection": corpus.Collection,
+        }  # fmt: skip
+        model = scopes.get(str(data.get("scope")))
         target = model._default_manager.filter(slug=data.get("object")).first() if model else None
         if target is None:
             raise IngestError(where, f"source key {data.get('key')!r}: no such record")
@@ -617,6 +626,8 @@ class Restorer:
             review = model(**pair, **values)
             if data.get("id") is not None and not reviews.filter(pk=data["id"]).exists():
                 review.pk = data["id"]
+            else:
+                self.next_ids(model)
             review.save()
             if data.get("created_at"):
                 reviews.filter(pk=review.pk).update(created_at=parse_datetime(data["created_at"]))
@@ -652,6 +663,8 @@ class Restorer:
             relation = corpus.AgentRelation(**ends, relation_type=kind, **values)
             if data.get("id") is not None and not relations.filter(pk=data["id"]).exists():
                 relation.pk = data["id"]
+            else:
+                self.next_ids(corpus.AgentRelation)
             try:
                 relation.full_clean()
             except ValidationError as error:
@@ -696,6 +709,16 @@ class Restorer:
     def _touch(writer, model, pk) -> None:
         if model is corpus.Document and writer.outcomes.get(pk) == "unchanged":
             writer.outcomes[pk] = "updated"
+
+    @staticmethod
+    def next_ids(model: type[models.Model]) -> None:
+        """Before a row of ``model`` is written without an id: on PostgreSQL its sequence
+        moved past the ids this restore wrote (an explicit id does not advance it, and the
+        sequences are reset only at the end), or the row could take one of them."""
+        statements = connection.ops.sequence_reset_sql(no_style(), [model])
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
 
     @staticmethod
     def reset_sequences() -> None:
@@ -901,14 +924,15 @@ def _keeping_stamps(function, *args):
 #: line types written a run at a time, and the longest run
 IN_RUNS = {
     "agent": RECORDS, "place": RECORDS, "collection": RECORDS, "document": DOCUMENTS,
-    "revision": history.REVISIONS, "sourcekey": 500,
+    "revision": history.REVISIONS, "sourcekey": 500, "review": PAIRS, "relation": PAIRS,
 }  # fmt: skip
 
 
 def _run_step(restorer: Restorer, lines: list[tuple[dict, str]]):
     """One write step for a run of people, places or collections (:mod:`.jsonl_records`),
     of document lines (:mod:`.jsonl_bulk`), of revision lines
-    (:func:`.backup.restore_revisions`) or of source keys (:meth:`Restorer.source_keys`)."""
+    (:func:`.backup.restore_revisions`), of source keys (:meth:`Restorer.source_keys`) or
+    of review pairs or relations (:mod:`.jsonl_pairs`)."""
     cleaned = []
     removed = []
     for data, where in lines:
@@ -926,6 +950,8 @@ def _run_step(restorer: Restorer, lines: list[tuple[dict, str]]):
             _keeping_stamps(restore_records, restorer, cleaned, writer)
         elif kind == "revision":
             _keeping_stamps(restorer.revisions, cleaned, writer)
+        elif kind in ("review", "relation"):
+            _keeping_stamps(restore_pairs, restorer, cleaned, writer)
         else:
             _keeping_stamps(restorer.source_keys, cleaned, writer)
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from chancery.corpus import models as corpus
 from chancery.corpus.dates import DateError
-from chancery.corpus.text import strip_on_save
+from chancery.corpus.models import as_saved
 
 from .report import IngestError
 from .writer import Writer
@@ -80,7 +80,7 @@ def _free(model: type[models.Model], rows: Iterable[dict]) -> set[int]:
 def _new_row(restorer: Restorer, model, data: dict, where: str, free: set[int], **parent):
     """An unsaved row of ``model`` from a line's values, and its datestamps from the file."""
     fk = next(iter(parent), "")
-    values = restorer._values(model, data, where, parent_field=fk)
+    values = restorer._values(model, data, where, parent_field=fk, cleaned=False)
     stamps = {name: values.pop(name) for name in auto_fields(model) if name in values}
     obj = model(**values, **parent)
     if data.get("id") in free:
@@ -105,16 +105,13 @@ def _create(restorer: Restorer, lines: list[tuple[dict, str]], writer: Writer) -
                 status["published_at"] = timezone.now()
             doc.status, doc.published_at = Document.DRAFT, None
         try:
-            doc.apply_date()  # what Document.save does
+            as_saved(doc)  # what Document.save does
         except DateError as exc:
             raise IngestError(where, f"date: {exc}") from None
-        if doc.status == Document.PUBLISHED and doc.published_at is None:
-            doc.published_at = timezone.now()
-        strip_on_save(Document, doc)
         docs.append(doc)
         stamped.append((doc, stamps))
         publish.append(status)
-    Document.objects.bulk_create(docs, batch_size=500)
+    _insert(restorer, Document, docs)
     _keep_stamps(Document, stamped)
     Writer.tombstones(docs)  # what their post_save did (oai/signals.py)
     children: dict[tuple[type[models.Model], str], list[tuple[dict, str, Any]]] = {}
@@ -133,10 +130,19 @@ def _create(restorer: Restorer, lines: list[tuple[dict, str]], writer: Writer) -
         frees = _free(model, (r for r, _, _ in rows))  # one query per kind and batch
         made = [_new_row(restorer, model, r, where, frees, **{fk: doc}) for r, where, doc in rows]
         for obj, _ in made:
-            strip_on_save(model, obj)  # the html is clean_html's already (Restorer._values)
-        model._default_manager.bulk_create([obj for obj, _ in made], batch_size=500)
+            as_saved(obj)
+        _insert(restorer, model, [obj for obj, _ in made])
         _keep_stamps(model, made)
     writer.flush()  # the relation rows
+
+
+def _insert(restorer: Restorer, model: type[models.Model], objs: list) -> None:
+    """``bulk_create`` the rows with the file's ids, then those without (which take the
+    next ids of a sequence moved past them first: :meth:`~.jsonl.Restorer.next_ids`)."""
+    model._default_manager.bulk_create([o for o in objs if o.pk is not None], batch_size=500)
+    if rest := [o for o in objs if o.pk is None]:
+        restorer.next_ids(model)
+        model._default_manager.bulk_create(rest, batch_size=500)
 
 
 def _children() -> dict[str, tuple[type[models.Model], str]]:

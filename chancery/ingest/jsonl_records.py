@@ -6,10 +6,10 @@ saved, its parent set after every line). Consecutive ``agent``, ``place`` or
 ``collection`` lines are therefore read together (:data:`RECORDS` at a time) and the plain
 ones written with ``bulk_create``, doing what their ``save()`` and receivers do:
 
-* the sort key of a person or place (``Agent.save``, ``Place.save``), a variant's script
-  (``NameVariant.save``), a collection's cleaned introduction and finding-aid link and its
-  path in the tree (``Collection.save``, corpus/hierarchy.py), every text stripped
-  (``strip_on_save``);
+* what each row's ``save()`` derives, by the model's own ``prepare()``
+  (:func:`~chancery.corpus.models.as_saved`: sort keys, a variant's script, a collection's
+  cleaned introduction and link, every text stripped) and a collection's path in the tree
+  (:func:`~chancery.corpus.hierarchy.path_below`);
 * the record noted for its import version (``changed_by_import``) and the facet labels
   forgotten (``labels_changed``); the name-variant table and the index follow the
   documents at the end, as row by row (an import pauses indexing).
@@ -33,9 +33,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 
 from chancery.corpus import models as corpus
-from chancery.corpus.names import script_of, sort_key
-from chancery.corpus.sanitize import clean_html, safe_url
-from chancery.corpus.text import strip_on_save
+from chancery.corpus.hierarchy import path_below
+from chancery.corpus.models import as_saved
 from chancery.search.backends import get_backend
 from chancery.versions.history import changed_by_import
 
@@ -136,13 +135,10 @@ class Taken:
                 self.ids.setdefault(model, set()).add(obj.pk)
                 key = UNIQUE.get(model) or ("slug" if model in KINDS.values() else "")
                 if key:
-                    self.keys.setdefault(model, set()).add(key_of(obj, key))
-                    if model is corpus.Collection:
-                        self.keys.setdefault(corpus.CollectionSlug, set()).add(key_of(obj))
-
-
-def key_of(obj: models.Model, name: str = "slug") -> str:
-    return getattr(obj, name)
+                    value = getattr(obj, key)
+                    self.keys.setdefault(model, set()).add(value)
+                    if model is corpus.Collection:  # its slug (a live one removes an old one)
+                        self.keys.setdefault(corpus.CollectionSlug, set()).add(value)
 
 
 def _ints(values: Iterable) -> set[int]:
@@ -179,15 +175,14 @@ def _plan(restorer: Restorer, model, data: dict, where: str, taken: Taken) -> Pl
     if not taken.free(model, pk) or (model is corpus.Collection and not _free_slug(slug, taken)):
         return None
     try:
-        values = restorer._values(model, data, where)
+        values = restorer._values(model, data, where, cleaned=False)
         children = _inline(restorer, model, data, where, taken)
     except IngestError:
         return None  # row by row says what is wrong, by its line
     if children is None:
         return None
     stamps = {name: values.pop(name) for name in auto_fields(model) if name in values}
-    obj = model(pk=pk, **values)
-    _as_saved(obj)
+    obj = as_saved(model(pk=pk, **values))
     for objs in children.values():
         for child in objs:
             setattr(child, _fk(model, type(child)), obj)
@@ -225,24 +220,9 @@ def _inline(restorer: Restorer, model, data: dict, where: str, taken: Taken):
                 return None
             ids.add((child, pk))
             keys.add((child, key))
-            obj = child(pk=pk, **restorer._values(child, row, where, parent_field=fk))
-            _as_saved(obj)
+            obj = as_saved(child(pk=pk, **restorer._values(child, row, where, fk, cleaned=False)))
             found.setdefault(child, []).append(obj)
     return found
-
-
-def _as_saved(obj: models.Model) -> None:
-    """What the row's ``save()`` and pre_save receiver would do to it before the insert."""
-    if isinstance(obj, corpus.Agent):
-        obj.sort_key = sort_key(obj.name, obj.kind)[:300]
-    elif isinstance(obj, corpus.Place):
-        obj.sort_key = sort_key(obj.name, "place")[:300]
-    elif isinstance(obj, corpus.NameVariant):
-        obj.script = obj.script or script_of(obj.name)
-    elif isinstance(obj, corpus.Collection):
-        obj.introduction = clean_html(obj.introduction)
-        obj.finding_aid_url = safe_url(obj.finding_aid_url)
-    strip_on_save(type(obj), obj)
 
 
 def _parent(restorer: Restorer, model, obj, slug, taken: Taken) -> str | None:
@@ -269,9 +249,7 @@ def _paths(plans: list[Plan]) -> None:
         obj = plan.obj
         parent = planned.get(obj.parent_id)
         above = parent.path if parent is not None else paths.get(obj.parent_id)
-        if not above or f"/{obj.pk}/" in above:  # a root, or a cycle (path_of)
-            above = "/"
-        obj.path = f"{above}{obj.pk}/"
+        obj.path = path_below(above, obj.pk)
 
 
 def _write(restorer: Restorer, model, plans: list[Plan], writer: Writer) -> None:

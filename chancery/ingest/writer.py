@@ -23,10 +23,10 @@ from chancery.corpus import models as corpus
 from chancery.corpus import relations as agent_relations
 from chancery.corpus.authorities import AUTHORITY_KINDS
 from chancery.corpus.dates import DateError
-from chancery.corpus.hierarchy import collection_slug
-from chancery.corpus.models import DESCRIPTIONS
-from chancery.corpus.names import compact, script_of, sort_key
-from chancery.corpus.sanitize import clean_html, safe_url
+from chancery.corpus.hierarchy import collection_slug, path_below
+from chancery.corpus.models import DESCRIPTIONS, as_saved
+from chancery.corpus.names import compact, script_of
+from chancery.corpus.sanitize import clean_html
 from chancery.corpus.text import strip_on_save
 from chancery.search.backends import get_backend
 from chancery.search.indexing import index_documents
@@ -262,9 +262,7 @@ class Writer:
         """Insert a new person or place now (reconciliation needs its pk): what its save()
         and post_save receivers do, without the receivers' per-row queries (the index and
         the variants table are brought up to date at the end of the file)."""
-        obj.sort_key = sort_key(obj.name, getattr(obj, "kind", "place"))[:300]
-        strip_on_save(type(obj), obj)
-        type(obj)._default_manager.bulk_create([obj])
+        type(obj)._default_manager.bulk_create([as_saved(obj)])
         changed_by_import(type(obj), obj.pk)
         get_backend().labels_changed()
         return obj
@@ -274,9 +272,7 @@ class Writer:
         made = False
         for model, objs in self._unsaved.items():
             for obj in objs:
-                strip_on_save(model, obj)
-                if isinstance(obj, corpus.LinkedAuthority):
-                    obj.url = safe_url(obj.url)
+                as_saved(obj)
             model._default_manager.bulk_create(objs, batch_size=500)
             for obj in objs:
                 changed_by_import(model, obj.pk)  # bulk_create sends no signal
@@ -549,12 +545,9 @@ class Writer:
                 lambda pk: self._record(corpus.Collection, pk),
             )  # fmt: skip
         self._collection_slugs.add(coll.slug)
-        coll.introduction = clean_html(coll.introduction)
-        coll.finding_aid_url = safe_url(coll.finding_aid_url)
-        strip_on_save(corpus.Collection, coll)
-        corpus.Collection.objects.bulk_create([coll])
+        corpus.Collection.objects.bulk_create([as_saved(coll)])
         parent = self._record(corpus.Collection, coll.parent_id)
-        coll.path = f"{parent.path if parent is not None and parent.path else '/'}{coll.pk}/"
+        coll.path = path_below(parent.path if parent is not None else None, coll.pk)
         corpus.Collection.objects.filter(pk=coll.pk).update(path=coll.path)
         changed_by_import(corpus.Collection, coll.pk)  # what its post_save did
         get_backend().labels_changed()
@@ -756,7 +749,7 @@ class Writer:
         self._save_authorities()
         for model, rows in self._pending.items():
             for row in rows:
-                strip_on_save(model, row)
+                as_saved(row)
             model._default_manager.bulk_create(rows, batch_size=500)
         self._pending = {}
         # link rows as plain pairs: a model instance each costs more than its insert

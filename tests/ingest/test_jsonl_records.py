@@ -86,14 +86,14 @@ def not_all_plain(lines: list[dict]) -> list[dict]:
     return lines
 
 
-def restore(path, monkeypatch, in_bulk: bool, run: int = 3) -> str:
-    """Restore ``path`` into an empty archive, people, places and collections in runs of
-    ``run`` or row by row; the command's output."""
+def restore(path, monkeypatch, in_bulk: bool, run: int = 3, kinds=KINDS) -> str:
+    """Restore ``path`` into an empty archive, the lines of ``kinds`` (people, places and
+    collections) in runs of ``run`` or row by row; the command's output."""
     empty_archive()
     Tombstone.objects.all().delete()  # an empty archive: the restore is staged
     auto_ids_from(100_000)  # both ways hand out the same ids to the lines without one
     with monkeypatch.context() as patch:
-        for kind in KINDS:
+        for kind in kinds:
             if in_bulk:
                 patch.setitem(jsonl.IN_RUNS, kind, run)
             else:
@@ -103,12 +103,14 @@ def restore(path, monkeypatch, in_bulk: bool, run: int = 3) -> str:
     return out.getvalue()
 
 
-def auto_ids_from(first: int) -> None:
+def auto_ids_from(first: int, tables: tuple[str, ...] = ()) -> None:
     """The ids the database hands out next start at ``first``, above the file's (SQLite
-    or PostgreSQL)."""
+    or PostgreSQL), in every table or in ``tables``."""
     with connection.cursor() as cursor:
         for sequence in connection.introspection.sequence_list():
             table, column = sequence["table"], sequence["column"] or "id"
+            if tables and table not in tables:
+                continue
             if connection.vendor == "postgresql":
                 cursor.execute("SELECT setval(pg_get_serial_sequence(%s, %s), %s, false)",
                                [table, column, first])  # fmt: skip
@@ -154,6 +156,59 @@ def test_runs_in_bulk_give_the_archive_the_row_by_row_restore_gives(tmp_path, mo
     assert nested.count() > 5
 
 
+def stale(lines: list[dict]) -> list[dict]:
+    """The same file with every field a ``save()`` derives given a stale or unsafe value
+    (sort keys, a variant's script, a collection's introduction, link and path, a
+    document's date forms and its text): each way of restoring must derive them again."""
+    for line in lines:
+        if line["type"] in ("agent", "place"):
+            line["sort_key"] = "zzz stale"
+            for variant in line["variants"]:
+                variant["script"] = ""
+        elif line["type"] == "collection":
+            line["path"] = "/999/"
+            line["introduction"] += '<script>alert("intro")</script>'
+            line["finding_aid_url"] = "javascript:alert(1)"
+        elif line["type"] == "document":
+            line.update(date_display="stale", decade=1700, date_earliest="1700-01-01")
+            line["translations"][0]["html"] += '<p onclick="x()">Clicked</p><script>1</script>'
+    agent = next(x for x in lines if x["type"] == "agent")
+    agent.update(name="ß" * 300, kind="organisation")  # folded to 600 letters: cut at 300
+    return lines
+
+
+def test_what_a_save_derives_the_bulk_paths_derive_alike(tmp_path, monkeypatch):
+    lines = exported(tmp_path, 8)
+    for n in range(3):
+        doc = models.Document.objects.create(
+            public_id=f"frus1901/d{n}", title=f"Telegram {n}", date=f"1901-03-0{n + 1}",
+            status=models.Document.PUBLISHED,
+        )  # fmt: skip
+        doc.translations.create(html=f"<p>Text {n}</p>")
+    out = tmp_path / "with-documents.jsonl"
+    call_command("export", "jsonl", str(out), stdout=io.StringIO())
+    lines = stale([json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()])
+    path = tmp_path / "archive.jsonl"
+    write_export(path, lines)
+    kinds = (*KINDS, "document")
+    assert "0 failed" in restore(path, monkeypatch, in_bulk=False, kinds=kinds)
+    row_by_row = archive()
+    assert "0 failed" in restore(path, monkeypatch, in_bulk=True, kinds=kinds)
+    records, versions = archive()
+    for got, want in zip(records, row_by_row[0], strict=True):
+        assert got == want
+    assert versions == row_by_row[1]
+    text = json.dumps(records, ensure_ascii=False)
+    assert "zzz stale" not in text and "<script" not in text and "onclick" not in text
+    assert "javascript:" not in text and "/999/" not in text and "stale" not in text
+    assert models.Agent.objects.get(name="ß" * 300).sort_key == "ss" * 150
+    assert not models.AgentVariant.objects.filter(script="")
+    assert set(models.PlaceVariant.objects.values_list("script", flat=True)) == {"Hani"}
+    assert models.Collection.objects.filter(path__regex=r"^/\d+/\d+/\d+/$").count() >= 2
+    dates = models.Document.objects.values_list("date_display", "decade")
+    assert {(display[-4:], decade) for display, decade in dates} == {("1901", 1900)}
+
+
 def test_a_bad_line_in_a_run_is_reported_by_number_and_nothing_is_kept(tmp_path, monkeypatch):
     lines = exported(tmp_path, 12)
     places = [x for x in lines if x["type"] == "place"]
@@ -196,3 +251,40 @@ def test_a_run_of_records_costs_a_few_queries_not_a_few_per_line(tmp_path, monke
 
     fewer, more = queries(20), queries(80)
     assert more - fewer < 60  # 180 more lines of people, places and collections
+
+
+def test_a_line_without_an_id_after_lines_with_ids_takes_a_free_one(tmp_path):
+    """On PostgreSQL an id written as it is does not advance the table's sequence (the
+    restore resets them at its end): a row without an id must still not take one the file
+    gave already (SQLite's AUTOINCREMENT follows them by itself)."""
+    empty_archive()
+    Tombstone.objects.all().delete()
+    n = 500_000  # the sequences at the ids the file gives (above any other test's)
+    made = (models.Agent, models.AgentRelation, models.AgentReview, models.Document,
+            models.Translation)  # fmt: skip
+    auto_ids_from(n, tuple(model._meta.db_table for model in made))
+    lines = [
+        {"type": "agent", "id": n, "slug": "hay", "name": "Hay, John"},
+        {"type": "agent", "id": n + 1, "slug": "rockhill", "name": "Rockhill, William"},
+        {"type": "agent", "slug": "conger", "name": "Conger, Edwin"},
+        {"type": "relation", "id": n, "agent": "hay", "other": "rockhill"},
+        {"type": "relation", "agent": "rockhill", "other": "conger"},
+        {"type": "review", "kind": "agent", "id": n, "record": "hay", "candidate": "conger",
+         "reason": "Same dates"},
+        {"type": "review", "kind": "agent", "record": "rockhill", "candidate": "conger",
+         "reason": "Same office"},
+        {"type": "document", "id": n, "public_id": "d1", "title": "Telegram",
+         "translations": [{"id": n, "html": "<p>One</p>"}]},
+        {"type": "document", "public_id": "d2", "title": "Letter",
+         "translations": [{"html": "<p>Two</p>"}]},
+    ]  # fmt: skip
+    path = tmp_path / "hand-made.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    out = io.StringIO()
+    call_command("import", "jsonl", str(path), "--no-progress", stdout=out)
+    assert "9 created" in out.getvalue() and "0 failed" in out.getvalue()
+    assert models.Agent.objects.get(slug="conger").pk == n + 2
+    assert sorted(models.AgentRelation.objects.values_list("pk", flat=True)) == [n, n + 1]
+    assert sorted(models.AgentReview.objects.values_list("pk", flat=True)) == [n, n + 1]
+    assert models.Document.objects.get(public_id="d2").pk == n + 1
+    assert models.Translation.objects.get(html="<p>Two</p>").pk == n + 1

@@ -87,14 +87,21 @@ class FacetHead:
 
 
 def head_of(
-    name: str, values: list[FacetValue], limit: int, selected: Collection[str]
+    name: str,
+    values: list[FacetValue],
+    limit: int,
+    selected: Collection[str],
+    total: int | None = None,
 ) -> FacetHead:
-    """The head of a facet's values, all of them listed in order: the first ``limit`` and
-    those of ``selected`` (public values) further down."""
+    """The head of a facet's values, given in their order: the first ``limit`` and those of
+    ``selected`` (public values) further down; every value of a facet that keeps them all
+    (:attr:`FacetSpec.every_value`). ``total``: how many values the facet has, where
+    ``values`` holds only those that can be in the head (default: ``len(values)``)."""
+    total = len(values) if total is None else total
     if FACETS[name].every_value or len(values) <= limit:
-        return FacetHead(values, len(values))
+        return FacetHead(values, total)
     further = [v for v in values[limit:] if v.value in selected]
-    return FacetHead([*values[:limit], *further], len(values))
+    return FacetHead([*values[:limit], *further], total)
 
 
 def facet_for(model: type, relations: tuple[str, ...]) -> FacetSpec | None:

@@ -366,7 +366,11 @@ def labelled(name: str, counts: dict, stamp: str | None) -> list[FacetValue]:
     if FACETS[name].model is None:
         values = [decade_value(None if key == UNDATED else key, n) for key, n in counts.items()]
         return sorted(values, key=lambda v: (v.value == "undated", v.value))
-    labels = _labels(name, counts, stamp)
+    return _most_first(counts, _labels(name, counts, stamp))
+
+
+def _most_first(counts: dict, labels: dict) -> list[FacetValue]:
+    """The labelled values of ``counts``, most documents first, then by label."""
     values = [FacetValue(*labels[key], n) for key, n in counts.items() if key in labels]
     return sorted(values, key=lambda v: (-v.count, v.label))
 
@@ -374,24 +378,20 @@ def labelled(name: str, counts: dict, stamp: str | None) -> list[FacetValue]:
 def labelled_head(
     name: str, counts: dict, stamp: str | None, limit: int, selected: Collection[Any]
 ) -> FacetHead:
-    """:func:`labelled`'s values cut to the first ``limit`` and those of ``selected`` (keys)
-    further down, labelling only the values that can be among them: those counting at least
-    the ``limit``-th most (ties are ordered by label) and the selected ones."""
+    """:func:`facets.head_of` of :func:`labelled`'s values, labelling only the values that
+    can be in the head: those counting at least the ``limit``-th most (ties are ordered by
+    label) and the selected ones (keys)."""
     if FACETS[name].every_value or len(counts) <= limit:
         values = labelled(name, counts, stamp)
         return FacetHead(values, len(values))
     floor = sorted(counts.values(), reverse=True)[limit - 1] if limit > 0 else math.inf
     keys = [key for key, n in counts.items() if n >= floor or key in selected]
     labels = _labels(name, keys, stamp)
-    ranked = sorted(
-        ((FacetValue(*labels[key], counts[key]), key) for key in keys if key in labels),
-        key=lambda pair: (-pair[0].count, pair[0].label),
-    )
-    if sum(1 for value, _ in ranked if value.count >= floor) < limit:
+    public = {labels[key][0] for key in selected if key in labels}
+    candidates = _most_first({key: counts[key] for key in keys}, labels)
+    if sum(1 for value in candidates if value.count >= floor) < limit:
         # A value's record deleted a moment ago (its documents not yet indexed again).
-        public = {labels[key][0] for key in selected if key in labels}
         return head_of(name, labelled(name, counts, stamp), limit, public)
-    further = [value for value, key in ranked[limit:] if key in selected]
     # Every value the index counts (one whose record was deleted a moment ago too, until
     # its documents are indexed again: labelling them all to know is what this avoids).
-    return FacetHead([value for value, _ in ranked[:limit]] + further, len(counts))
+    return head_of(name, candidates, limit, public, total=len(counts))

@@ -84,8 +84,8 @@ class SearchFeed(DocumentFeed):
             return bad_request(request, str(exc), exc.messages)
 
     def get_object(self, request, *args, **kwargs):
-        # The hits alone: a feed shows no facets, histogram or undated count.
-        return build_search_page(request, base_path=reverse("web:search"), aside=False)
+        # The hits alone: a feed shows no snippets, facets, histogram or "did you mean".
+        return build_search_page(request, base_path=reverse("web:search"), hits_only=True)
 
     def title(self, page):
         what = f"“{page.query.text}”" if page.query.text else "all documents"

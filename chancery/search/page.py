@@ -222,15 +222,15 @@ def build_search_page(
     base_path: str | None = None,
     keep=None,
     shown: int | None = None,
-    aside: bool = True,
+    hits_only: bool = False,
 ):
     """Run the search a request asks for; raise :class:`BadSearchRequest` if it is invalid
     or over the cost budget (:mod:`.budget`), :class:`~.budget.SearchTimeout` if it runs
     past the time limit. ``keep(key, compute)``: what keeps the facets and histogram of a
     search for its other pages (``chancery.web.freshness.remember_recent``). ``shown``:
     how many values of each facet the page lists (:data:`FACET_SHOWN`; None: all of them,
-    as the JSON API does). ``aside`` False: no facets, histogram or undated count (a feed
-    lists the hits alone)."""
+    as the JSON API does). ``hits_only``: the hits and the count alone, without marks or
+    snippets, facets, histogram, undated count or "did you mean" (a feed shows none)."""
     form = SearchForm.from_request(request)
     if not form.is_valid():
         raise BadSearchRequest(form.error_messages())
@@ -239,7 +239,7 @@ def build_search_page(
             form.cleaned_data.get("page") or 1, form.cleaned_data.get("per_page") or 10
         )
         with budget.time_limit():
-            return _build(request, form, scope, base_path, keep, shown, aside)
+            return _build(request, form, scope, base_path, keep, shown, hits_only)
     except budget.OverBudget as exc:
         raise BadSearchRequest({exc.param: [exc.message]}) from exc
 
@@ -288,13 +288,14 @@ def _build(
     base_path: str | None,
     keep,
     shown: int | None,
-    aside: bool,
+    hits_only: bool,
 ):
     user = getattr(request, "user", None)
     staff = bool(user and user.is_authenticated and user.is_staff)
     query = form.to_query(collection_scope=scope, staff=staff)
     backend = get_backend()
     results = backend.search(query)
+    results.highlighting = not hits_only
     per_page = form.cleaned_data.get("per_page") or 10
     # SearchResults iterates through __getitem__ only; the engine contract types it.
     paginator: Paginator[Hit] = Paginator(results, per_page, allow_empty_first_page=True)  # type: ignore[arg-type]
@@ -325,8 +326,9 @@ def _build(
         generated=parsed.generated,
         similar=parsed.similar,
     )
-    if aside:
-        _add_aside(result, results, keep, staff, shown)
+    if hits_only:
+        return result
+    _add_aside(result, results, keep, staff, shown)
     if query.text and paginator.count < FEW and parsed.has_text:
         _add_suggestion(result, results, backend, params, path)
     if query.explain:

@@ -110,6 +110,21 @@ def test_search_feed_counts_and_labels_no_facet(client, archive):
     assert len(reading) == (1 if get_backend().summary_in_one_statement else 0), reading
 
 
+def test_search_feed_marks_nothing_and_suggests_nothing(client, archive, monkeypatch):
+    # A feed's entries carry the summary as stored: no snippet is made for them, and no
+    # "did you mean" second search is run for a search with few hits.
+    def never(*args, **kwargs):
+        raise AssertionError("the feed computed what it never shows")
+
+    assert b"<mark>" in client.get("/search/", {"q": "telegram 7"}).content  # the page does
+    monkeypatch.setattr(type(get_backend()), "snippets", never)
+    monkeypatch.setattr("chancery.search.page.suggest", never)
+    response = client.get("/search/feed/", {"q": "telegram 7"})
+    assert response.status_code == 200
+    entries = feedparser.parse(response.content).entries
+    assert entries[0].title.startswith("Telegram 7 about Berlin")
+
+
 @pytest.mark.parametrize(
     "params,name", [({"sort": "sideways"}, "sort"), ({"start_date": "1961-13"}, "start_date")]
 )

@@ -100,6 +100,22 @@ def test_a_hit_opens_with_the_search_and_leads_on(client, volume):
     ]  # fmt: skip
 
 
+def test_a_hit_links_to_its_record_whatever_its_id_holds(client, volume):
+    # One reverse a page: ids with characters to quote are reversed on their own.
+    odd = ["frus1901/d 16 ?#%", "frus1901/département", "frus1901/d:17@(a)"]
+    for public_id in odd:
+        DocumentFactory(public_id=public_id, title="Mr. Conger to Mr. Hay",
+                        text="<p>The legations at Pekin relieved.</p>")  # fmt: skip
+    tree = _tree(client, "/search/?q=Conger&sort=date&per_page=20")
+    links = tree.xpath("//h3[@class='hit-title']/a/@href")
+    by_id = {d.public_id: d.get_absolute_url() for d in models.Document.objects.all()}
+    assert sorted(urlsplit(link).path for link in links) == sorted(by_id[i] for i in odd)
+    assert "/document/frus1901/d%2016%20%3F%23%25/" in {urlsplit(a).path for a in links}
+    for link in links:
+        record = _tree(client, link)
+        assert _text(record.xpath("//h1")[0]) == "Mr. Conger to Mr. Hay"
+
+
 def test_a_record_with_a_stale_or_bad_search_still_opens(client, volume):
     tree = _tree(client, "/document/frus1901/d3/?from=start_date%3Dnonsense&n=x")
     assert not tree.xpath("//nav[@aria-label='Search results']")

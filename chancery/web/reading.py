@@ -136,8 +136,29 @@ def annotate_hits(page, carry: bool = True) -> None:
     # the same for every hit but its rank: encoded once (as urlencode would, pair by pair)
     head = urlencode([("q", page.query.text)]) + "&" if page.query.text else ""
     head += urlencode([("from", urlencode(search_params(page)))]) + "&n="
+    url_of = document_urls()
     for rank, hit in enumerate(page.hits, start=page.first):
-        hit.reading_url = f"{hit.document.get_absolute_url()}?{head}{rank}"
+        hit.reading_url = f"{url_of(hit.document)}?{head}{rank}"
+
+
+#: A public id that ``reverse`` writes into a URL as it is (nothing to quote: RFC 3986's
+#: unreserved characters, sub-delimiters, "/", ":" and "@").
+_PLAIN_ID = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=/:@-]+")
+
+
+def document_urls():
+    """A function giving each document's URL as ``get_absolute_url`` does, from one
+    ``reverse`` for them all: a page of hits reversed one URL a hit (~60 µs each, a
+    tenth of the links' cost). An id with anything to quote is reversed on its own."""
+    marker = "0"
+    head, _, tail = reverse("web:document", args=[marker]).rpartition(marker)
+
+    def url_of(document: models.Document) -> str:
+        if _PLAIN_ID.fullmatch(document.public_id):
+            return f"{head}{document.public_id}{tail}"
+        return document.get_absolute_url()
+
+    return url_of
 
 
 def date_chip(page) -> tuple[str, str] | None:

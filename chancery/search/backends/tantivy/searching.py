@@ -369,7 +369,7 @@ def labelled(name: str, counts: dict, stamp: str | None) -> list[FacetValue]:
     return _most_first(counts, _labels(name, counts, stamp))
 
 
-def _most_first(counts: dict, labels: dict) -> list[FacetValue]:
+def _most_first(counts: dict, labels: dict[Any, tuple[str, str]]) -> list[FacetValue]:
     """The labelled values of ``counts``, most documents first, then by label."""
     values = [FacetValue(*labels[key], n) for key, n in counts.items() if key in labels]
     return sorted(values, key=lambda v: (-v.count, v.label))

@@ -9,7 +9,7 @@ code that fixes rows written by older releases has none to fix in a new archive.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import router
 from django.db.migrations import RunPython as DjangoRunPython
@@ -29,6 +29,11 @@ class AppsOnDemand:
             self._state.clear_delayed_apps_cache()
             self._apps = self._state.apps
         return getattr(self._apps, name)
+
+
+def on_demand(state: ProjectState) -> StateApps:
+    """What the code gets as ``apps``: it answers as the registry does."""
+    return cast(StateApps, AppsOnDemand(state))
 
 
 def tables_of(state: ProjectState, labels: tuple[str, ...]) -> list[str]:
@@ -72,10 +77,10 @@ class RunPython(DjangoRunPython):
                 raise LookupError(f"no models {self.fixes_rows_of} in the migration state")
             if not any_rows(schema_editor, tables):
                 return
-        self.code(AppsOnDemand(from_state), schema_editor)
+        self.code(on_demand(from_state), schema_editor)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if self.reverse_code is None:
             raise NotImplementedError("You cannot reverse this operation")
         if router.allow_migrate(schema_editor.connection.alias, app_label, **self.hints):
-            self.reverse_code(AppsOnDemand(from_state), schema_editor)
+            self.reverse_code(on_demand(from_state), schema_editor)

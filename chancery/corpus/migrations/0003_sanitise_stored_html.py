@@ -8,6 +8,8 @@ do not import today's code; :mod:`chancery.corpus.sanitize` is the one saves use
 import nh3
 from django.db import migrations
 
+from chancery.migration_operations import RunPython
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div",
     "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i",
@@ -65,4 +67,4 @@ def sanitise(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("corpus", "0002_oai_datestamp_index")]
 
-    operations = [migrations.RunPython(sanitise, migrations.RunPython.noop, elidable=True)]
+    operations = [RunPython(sanitise, RunPython.noop, elidable=True, fixes_rows_of=("corpus",))]

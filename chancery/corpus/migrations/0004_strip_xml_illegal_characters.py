@@ -13,6 +13,8 @@ import re
 from django.db import migrations
 from django.utils import timezone
 
+from chancery.migration_operations import RunPython
+
 ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 TEXT_TYPES = {"CharField", "TextField", "SlugField", "URLField", "EmailField"}
 
@@ -45,4 +47,4 @@ class Migration(migrations.Migration):
         ("corpus", "0003_sanitise_stored_html"),
     ]
 
-    operations = [migrations.RunPython(strip_rows, migrations.RunPython.noop)]
+    operations = [RunPython(strip_rows, RunPython.noop, fixes_rows_of=("corpus",))]

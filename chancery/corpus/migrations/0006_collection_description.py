@@ -5,6 +5,8 @@ import re
 import django.db.models.deletion
 from django.db import migrations, models
 
+from chancery.migration_operations import RunPython
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -222,4 +224,6 @@ def noop(apps, schema_editor):
     pass
 
 
-Migration.operations.append(migrations.RunPython(describe_existing, noop))
+Migration.operations.append(
+    RunPython(describe_existing, noop, fixes_rows_of=("corpus.Collection",))
+)

@@ -6,6 +6,8 @@ import unicodedata
 import django.db.models.deletion
 from django.db import migrations, models
 
+from chancery.migration_operations import RunPython
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -381,4 +383,4 @@ def fill_sort_keys(apps, schema_editor):
         model.objects.using(db).bulk_update(rows, ["script"], batch_size=500)
 
 
-Migration.operations.append(migrations.RunPython(fill_sort_keys, migrations.RunPython.noop))
+Migration.operations.append(RunPython(fill_sort_keys, RunPython.noop, fixes_rows_of=("corpus",)))

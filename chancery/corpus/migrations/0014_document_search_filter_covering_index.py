@@ -11,6 +11,8 @@ index it does not use would only slow its writes.
 
 from django.db import migrations
 
+from chancery.migration_operations import RunPython
+
 NAME = "corpus_document_search_matches"
 
 
@@ -30,4 +32,4 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("corpus", "0013_agent_relations")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [RunPython(create, drop, elidable=False)]

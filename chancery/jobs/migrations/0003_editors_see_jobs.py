@@ -5,6 +5,8 @@ rule in chancery/versions/roles.py (migrations import no Chancery code)."""
 from django.db import migrations
 from django.db.models import Q
 
+from chancery.migration_operations import RunPython
+
 EDITING = Q(content_type__app_label="jobs", codename="view_job") | Q(
     content_type__app_label="ocr", codename__in=["view_machinetext", "change_machinetext"]
 )
@@ -40,4 +42,4 @@ class Migration(migrations.Migration):
         ("versions", "0002_roles_groups"),
     ]
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    operations = [RunPython(grant, RunPython.noop)]

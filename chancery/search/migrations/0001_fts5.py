@@ -6,6 +6,8 @@ table (:mod:`chancery.search.backends.sqlite_fts5` describes it as it is now).
 
 from django.db import migrations
 
+from chancery.migration_operations import RunPython
+
 CREATE_SQL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
     "title, summary, body, names, tokenize = 'porter unicode61 remove_diacritics 2')"
@@ -24,4 +26,4 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("corpus", "0001_initial")]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [RunPython(create, drop)]

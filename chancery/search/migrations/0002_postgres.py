@@ -7,6 +7,8 @@ The SQL is written out here as this migration creates it: 0004_postgres_head,
 
 from django.db import migrations
 
+from chancery.migration_operations import RunPython
+
 #: Our text search configuration -> (PostgreSQL configuration copied, its stemmer).
 CONFIGS = {
     "chancery_english": ("english", "english_stem"),
@@ -68,4 +70,4 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("search", "0001_fts5")]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [RunPython(create, drop)]

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django.db import migrations, models
 
+from chancery.migration_operations import RunPython
+
 VARIANTS = Path(__file__).resolve().parent.parent / "data" / "variants.tsv"
 
 CREATE_SQL = [
@@ -92,20 +94,30 @@ def read_table(path: Path) -> list[tuple[str, list[str], list[str]]]:
     return groups
 
 
-def load_variants(apps, schema_editor):
-    NameForm = apps.get_model("search", "NameForm")
+def variant_rows(path: Path) -> list[tuple[str, str, str, str, str]]:
+    """(group, name, key, kind, note) for each form of each group, a form whose words repeat
+    an earlier one's left out."""
     rows = []
-    for n, (kind, forms, notes) in enumerate(read_table(VARIANTS), 1):
+    for n, (kind, forms, notes) in enumerate(read_table(path), 1):
         seen = set()
         for i, name in enumerate(forms):
-            key = fold_key(name)
-            if key and token_form(name) not in seen:
-                seen.add(token_form(name))
+            key, words = fold_key(name), token_form(name)
+            if key and words not in seen:
+                seen.add(words)
                 note = notes[i] if i < len(notes) else ""
-                rows.append(
-                    NameForm(group=f"t:{n}", name=name, key=key, kind=kind, note=note[:200])
-                )
-    NameForm.objects.using(schema_editor.connection.alias).bulk_create(rows, batch_size=500)
+                rows.append((f"t:{n}", name, key, kind, note[:200]))
+    return rows
+
+
+def load_variants(apps, schema_editor):
+    """One INSERT run over the rows (the ORM's objects and historical models cost more than
+    the writing: 0.3 s of a new archive's migrate)."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.executemany(
+            'INSERT INTO search_nameform ("group", "name", "key", "kind", "note") '
+            "VALUES (%s, %s, %s, %s, %s)",
+            variant_rows(VARIANTS),
+        )
 
 
 def recreate_fts(apps, schema_editor):
@@ -154,6 +166,6 @@ class Migration(migrations.Migration):
             ],
             options={"ordering": ["group", "id"]},
         ),
-        migrations.RunPython(load_variants, migrations.RunPython.noop),
-        migrations.RunPython(recreate_fts, drop_fts),
+        RunPython(load_variants, RunPython.noop),
+        RunPython(recreate_fts, drop_fts),
     ]

@@ -9,6 +9,8 @@ those with the whole vector. Adding the generated column rewrites the search tab
 
 from django.db import migrations
 
+from chancery.migration_operations import RunPython
+
 # 1,500 characters of each text layer. Storage MAIN: kept in the row (compressed if need
 # be) while the long texts go to TOAST, so ranking on it costs no extra fetch. One
 # statement: one table rewrite.
@@ -34,4 +36,4 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("search", "0003_search_layers")]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [RunPython(create, drop)]

@@ -13,6 +13,8 @@ The SQL is written out here, as it was: migration 0006_postgres_links changes th
 
 from django.db import migrations
 
+from chancery.migration_operations import RunPython
+
 # Only this file's own table and column names are interpolated into the SQL.
 # ruff: noqa: S608
 
@@ -97,4 +99,4 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("search", "0004_postgres_head"), ("corpus", "0001_initial")]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [RunPython(create, drop)]

@@ -13,6 +13,8 @@ The SQL is written out here as this migration runs it
 
 from django.db import migrations
 
+from chancery.migration_operations import RunPython
+
 # Only this file's own table and column names are interpolated into the SQL.
 # ruff: noqa: S608
 
@@ -90,4 +92,4 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("search", "0005_postgres_facts")]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [RunPython(create, drop)]

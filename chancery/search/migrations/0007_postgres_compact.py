@@ -10,6 +10,8 @@ and cannot run inside a transaction, hence a migration of its own.
 
 from django.db import migrations
 
+from chancery.migration_operations import RunPython
+
 
 def compact(apps, schema_editor):
     connection = schema_editor.connection
@@ -21,4 +23,4 @@ def compact(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
     dependencies = [("search", "0006_postgres_links")]
-    operations = [migrations.RunPython(compact, migrations.RunPython.noop)]
+    operations = [RunPython(compact, RunPython.noop)]

@@ -11,6 +11,8 @@ The SQL is written out here as this migration runs it
 
 from django.db import migrations
 
+from chancery.migration_operations import RunPython
+
 # Only this file's own table and column names are interpolated into the SQL.
 # ruff: noqa: S608
 
@@ -92,4 +94,4 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("search", "0007_postgres_compact")]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [RunPython(create, drop)]

@@ -13,6 +13,8 @@ engines cannot change it.
 
 from django.db import migrations
 
+from chancery.migration_operations import RunPython
+
 SQLITE_CREATE = (
     "CREATE VIRTUAL TABLE search_fts USING fts5(words UNINDEXED, "
     "title, summary, translation, transcript, names, machine, "
@@ -59,4 +61,4 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("search", "0008_postgres_creator_facet")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [RunPython(forward, backward)]

@@ -17,6 +17,8 @@ engine cannot change it.
 
 from django.db import migrations
 
+from chancery.migration_operations import RunPython
+
 POSTGRES_FORWARD = [
     "ALTER TABLE search_pg ADD COLUMN length integer NOT NULL DEFAULT 0",
     "CREATE TABLE search_pg_terms (lexeme text PRIMARY KEY, documents integer NOT NULL)",
@@ -76,4 +78,4 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("search", "0009_search_machine_text")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [RunPython(forward, backward)]

@@ -9,6 +9,8 @@ The SQL is written out here as this migration runs it.
 
 from django.db import migrations
 
+from chancery.migration_operations import RunPython
+
 FORWARD = "CREATE INDEX IF NOT EXISTS search_pg_words ON search_pg USING gin (words)"
 BACKWARD = "DROP INDEX IF EXISTS search_pg_words"
 
@@ -25,4 +27,4 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("search", "0010_postgres_term_stats")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [RunPython(forward, backward)]

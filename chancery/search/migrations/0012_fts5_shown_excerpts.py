@@ -11,6 +11,8 @@ The SQL is written out here as this migration runs it.
 
 from django.db import migrations
 
+from chancery.migration_operations import RunPython
+
 FORWARD = "CREATE TABLE IF NOT EXISTS search_shown (id INTEGER PRIMARY KEY, shown TEXT NOT NULL)"
 BACKWARD = "DROP TABLE IF EXISTS search_shown"
 
@@ -27,4 +29,4 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("search", "0011_postgres_words_index")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [RunPython(forward, backward)]

@@ -14,6 +14,8 @@ The SQL is written out here as this migration runs it.
 
 from django.db import migrations
 
+from chancery.migration_operations import RunPython
+
 FORWARD = "ALTER TABLE search_pg ADD COLUMN IF NOT EXISTS shown text"
 BACKWARD = "ALTER TABLE search_pg DROP COLUMN IF EXISTS shown"
 
@@ -30,4 +32,4 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("search", "0012_fts5_shown_excerpts")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [RunPython(forward, backward)]

@@ -9,6 +9,8 @@ no Chancery code); ``chancery createuser --role`` applies today's.
 from django.db import migrations
 from django.db.models import Q
 
+from chancery.migration_operations import RunPython
+
 GROUPS = {
     "contributor": "Contributors",
     "editor": "Editors",
@@ -71,4 +73,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(make_groups, migrations.RunPython.noop)]
+    operations = [RunPython(make_groups, RunPython.noop)]

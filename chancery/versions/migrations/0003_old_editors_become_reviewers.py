@@ -17,6 +17,8 @@ from django.db import migrations
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from chancery.migration_operations import RunPython
+
 
 def promote_old_editors(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
@@ -37,4 +39,4 @@ def promote_old_editors(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("versions", "0002_roles_groups")]
 
-    operations = [migrations.RunPython(promote_old_editors, migrations.RunPython.noop)]
+    operations = [RunPython(promote_old_editors, RunPython.noop, fixes_rows_of=("auth.User",))]

@@ -27,6 +27,8 @@ checks that every table of those apps has it).
 
 from django.db import migrations
 
+from chancery.migration_operations import RunPython
+
 # Only this file's own table names are interpolated into the SQL.
 # ruff: noqa: S608
 
@@ -151,4 +153,4 @@ class Migration(migrations.Migration):
         ("search", "0011_postgres_words_index"),
         ("versions", "0003_old_editors_become_reviewers"),
     ]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [RunPython(create, drop)]

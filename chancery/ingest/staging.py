@@ -35,6 +35,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chancery.corpus import models as corpus
+from chancery.corpus.inserts import insert
 from chancery.oai.models import Tombstone
 from chancery.search.backends import get_backend
 from chancery.search.indexing import checked_once_after, index_documents
@@ -101,7 +102,7 @@ class Stage:
 
     def commit_batch(self) -> None:
         """Record the batch's rows; call inside the batch's transaction, at its end."""
-        StagedRow.objects.bulk_create(self._rows, batch_size=500)
+        insert(StagedRow, self._rows)
         self._rows = []
         ImportRun.objects.filter(pk=self.run.pk).update(touched_at=timezone.now())
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
-from django.db import connection, models
+from django.db import connections, models, router
 
 
 def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
@@ -29,6 +29,7 @@ def _insert(model: type[models.Model], objs: list[models.Model], with_ids: bool)
     if not objs:
         return
     opts = model._meta
+    connection = connections[router.db_for_write(model)]  # not the proxy: read per value
     fields = [
         f for f in opts.concrete_fields if not f.generated and (with_ids or not f.primary_key)
     ]

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db import connection, models
+from django.db import connections, models, router
 from django.utils import timezone
 
 from chancery.corpus import models as corpus
@@ -176,6 +176,7 @@ def _relations(restorer: Restorer, data: dict, where: str, doc, writer: Writer) 
 
 def _keep_stamps(model: type[models.Model], rows: list[tuple[models.Model, dict]]) -> None:
     """Write the file's datestamps over those ``bulk_create`` gave (one statement each)."""
+    connection = connections[router.db_for_write(model)]  # not the proxy: read per value
     quote = connection.ops.quote_name
     by_fields: dict[tuple[str, ...], list[tuple]] = {}
     for obj, stamps in rows:

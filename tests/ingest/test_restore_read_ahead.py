@@ -15,6 +15,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from chancery.corpus.models import Agent, Document
 from chancery.ingest import jsonl, run
@@ -45,6 +46,8 @@ def _lines() -> list[dict]:
 def test_a_restore_reading_ahead_in_its_pauses_keeps_every_record_and_reference(
     tmp_path, monkeypatch
 ):
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite pauses between a restore's batches (one writer at a time)")
     export = tmp_path / "archive.jsonl"
     write_export(export, _lines())
     monkeypatch.setattr(run, "STAGED_ITEMS", 1)  # a batch (and a pause) after every step

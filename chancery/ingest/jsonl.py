@@ -24,7 +24,8 @@ import hashlib
 import json
 import shutil
 import tempfile
-from collections import Counter
+import time
+from collections import Counter, deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -883,14 +884,41 @@ class Restore:
     def __init__(self, path: Path, checked: Checked):
         self.path, self.checked = path, checked
         self.restorer = Restorer(path.name)
+        self._line_steps = self._steps_of_lines()
+        self._ahead: deque = deque()  # steps read during a pause, not yet written
 
     def stage_with(self, stage) -> None:
         self.restorer.stage = stage
 
+    def read_ahead(self, seconds: float) -> None:
+        """Spend the pause between two staged batches (the writers' turn, ingest/run.py)
+        reading and parsing the next lines: that touches no database, so other writers still
+        get their turn, and the restore's next batches only write. The references between
+        rows that follow the lines are never read ahead: the lines' writes collect them."""
+        until = time.monotonic() + seconds
+        while time.monotonic() < until:
+            step = next(self._line_steps, None)
+            if step is None:
+                break
+            self._ahead.append(step)
+        time.sleep(max(0.0, until - time.monotonic()))
+
     def __iter__(self):
-        restorer, path = self.restorer, self.path
+        restorer = self.restorer
         if self.checked.note:
             yield Note(self.checked.note)
+        while (step := self._next_line_step()) is not None:
+            yield step
+        for ref in restorer.self_refs:  # each its own step: a batch may end between them
+            yield lambda writer, ref=ref: _keeping_stamps(restorer.self_ref, writer, *ref)
+        yield lambda writer: restorer.reset_sequences()
+
+    def _next_line_step(self):
+        return self._ahead.popleft() if self._ahead else next(self._line_steps, None)
+
+    def _steps_of_lines(self) -> Iterator:
+        """A write step per line or run of lines of one type: reads the file, writes nothing."""
+        restorer, path = self.restorer, self.path
         run: list[tuple[dict, str]] = []  # consecutive lines of one type, written together
         for n, raw in _lines(path):
             where = f"{path.name}:{n}"
@@ -910,9 +938,6 @@ class Restore:
                 yield _step(restorer, data, where)
         if run:
             yield _run_step(restorer, run)
-        for ref in restorer.self_refs:  # each its own step: a batch may end between them
-            yield lambda writer, ref=ref: _keeping_stamps(restorer.self_ref, writer, *ref)
-        yield lambda writer: restorer.reset_sequences()
 
 
 def _keeping_stamps(function, *args):

@@ -20,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db import connection, models
+from django.db import connections, models, router
 from django.utils import timezone
 
 from chancery.corpus import models as corpus
 from chancery.corpus.dates import DateError
+from chancery.corpus.inserts import insert
 from chancery.corpus.models import as_saved
 
 from .report import IngestError
@@ -137,9 +138,9 @@ def _create(restorer: Restorer, lines: list[tuple[dict, str]], writer: Writer) -
 
 
 def _insert(restorer: Restorer, model: type[models.Model], objs: list) -> None:
-    """``bulk_create`` the rows with the file's ids, then those without (which take the
-    next ids of a sequence moved past them first: :meth:`~.jsonl.Restorer.next_ids`)."""
-    model._default_manager.bulk_create([o for o in objs if o.pk is not None], batch_size=500)
+    """Write the rows with the file's ids, then ``bulk_create`` those without (which take
+    the next ids of a sequence moved past them first: :meth:`~.jsonl.Restorer.next_ids`)."""
+    insert(model, [o for o in objs if o.pk is not None])
     if rest := [o for o in objs if o.pk is None]:
         restorer.next_ids(model)
         model._default_manager.bulk_create(rest, batch_size=500)
@@ -175,6 +176,7 @@ def _relations(restorer: Restorer, data: dict, where: str, doc, writer: Writer) 
 
 def _keep_stamps(model: type[models.Model], rows: list[tuple[models.Model, dict]]) -> None:
     """Write the file's datestamps over those ``bulk_create`` gave (one statement each)."""
+    connection = connections[router.db_for_write(model)]  # not the proxy: read per value
     quote = connection.ops.quote_name
     by_fields: dict[tuple[str, ...], list[tuple]] = {}
     for obj, stamps in rows:

@@ -35,7 +35,8 @@ BATCH = 100  # documents whose current state is loaded together (re-imports comp
 BATCH_SECONDS = 1.0
 STAGED_ITEMS = 1000
 #: ...then pauses this long on SQLite: a writer waiting for the lock polls it every 100 ms
-#: at most (SQLite's busy handler), and would rarely find it free between two batches
+#: at most (SQLite's busy handler), and would rarely find it free between two batches. A
+#: reader with a ``read_ahead(seconds)`` (the JSONL restore) parses its next lines meanwhile
 WRITERS_TURN = 0.15
 
 
@@ -139,7 +140,7 @@ def write_staged(path: Path, items, report: Report, on_document=None) -> None:
                 write_items(batch(time.monotonic()), report, on_document, writer, finish=False)
                 stage.commit_batch()
             if connection.vendor == "sqlite" and not connection.in_atomic_block:
-                time.sleep(WRITERS_TURN)
+                getattr(items, "read_ahead", time.sleep)(WRITERS_TURN)  # no lock held
         with transaction.atomic(), indexing_paused():
             writer.finish(index=False, version=False)  # the tally; the index follows publication
             stage.publish()

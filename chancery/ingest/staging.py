@@ -35,6 +35,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chancery.corpus import models as corpus
+from chancery.corpus.inserts import insert
 from chancery.oai.models import Tombstone
 from chancery.search.backends import get_backend
 from chancery.search.indexing import checked_once_after, index_documents
@@ -101,7 +102,7 @@ class Stage:
 
     def commit_batch(self) -> None:
         """Record the batch's rows; call inside the batch's transaction, at its end."""
-        StagedRow.objects.bulk_create(self._rows, batch_size=500)
+        insert(StagedRow, self._rows)
         self._rows = []
         ImportRun.objects.filter(pk=self.run.pk).update(touched_at=timezone.now())
 
@@ -154,19 +155,21 @@ def _undo(run: ImportRun, files: Iterable[str] = ()) -> None:
 
 def _index_and_forget(run: ImportRun) -> None:
     """Index the run's documents a chunk at a time, then forget the run (the run's
-    ``touched_at`` says it is alive meanwhile). An index outside the database commits
-    every :data:`CHUNKS_PER_COMMIT` chunks and is checked against the database once, at
-    the end, not after every chunk."""
+    ``touched_at`` says it is alive meanwhile). An index outside the database is written by
+    one writer, as ``chancery reindex`` writes it, committing every
+    :data:`CHUNKS_PER_COMMIT` chunks (the documents show in search a thousand at a time),
+    and is checked against the database once, at the end, not after every chunk."""
     staged = StagedRow.objects.filter(run=run, model=DOCUMENT).values_list("object_id", flat=True)
     pks = [pk for pk in staged if pk is not None]
-    per_commit = INDEX_CHUNK * CHUNKS_PER_COMMIT
+    backend = get_backend()
     with checked_once_after():
-        for first in range(0, len(pks), per_commit):
-            with get_backend().batch():  # an index outside the database: one commit
-                for start in range(first, min(first + per_commit, len(pks)), INDEX_CHUNK):
-                    with transaction.atomic():
-                        index_documents(pks[start : start + INDEX_CHUNK])
-                        ImportRun.objects.filter(pk=run.pk).update(touched_at=timezone.now())
+        with backend.batch():
+            for n, start in enumerate(range(0, len(pks), INDEX_CHUNK), 1):
+                with transaction.atomic():
+                    index_documents(pks[start : start + INDEX_CHUNK])
+                    ImportRun.objects.filter(pk=run.pk).update(touched_at=timezone.now())
+                if n % CHUNKS_PER_COMMIT == 0:
+                    backend.commit_batch()
         with transaction.atomic():
             run.delete()
 

@@ -30,6 +30,7 @@ from reversion.models import Revision, Version
 
 from chancery.audit.models import AuditEvent
 from chancery.corpus import models as corpus
+from chancery.corpus.inserts import insert
 
 from .history import history_restored
 from .models import ImportSource, ReviewComment, RevisionInfo
@@ -458,8 +459,8 @@ def _write(plans: list[dict], stage) -> int:
     for plan in plans:
         plan["revision"].user = users.get(plan["user"])
         revisions.append(plan["revision"])
-    Revision.objects.bulk_create(revisions, batch_size=CHUNK)
-    Version.objects.bulk_create([v for p in plans for v in p["versions"]], batch_size=CHUNK)
+    insert(Revision, revisions)
+    insert(Version, [v for p in plans for v in p["versions"]])
     sources: dict[tuple, ImportSource | None] = {}
     infos = []
     for plan in plans:
@@ -479,7 +480,7 @@ def _write(plans: list[dict], stage) -> int:
                 state=info.get("state") or RevisionInfo.APPLIED, event=info.get("event") or "",
             )
         )  # fmt: skip
-    RevisionInfo.objects.bulk_create(infos, batch_size=CHUNK)
+    insert(RevisionInfo, infos)
     if stage is not None:
         for revision in revisions:
             stage.created(revision)

@@ -91,3 +91,34 @@ def test_the_check_skips_an_importing_runs_documents_and_repairs_a_dead_ones(tan
     assert indexing.repair() == 20
     assert found("Pemba") == {f"run/{n}" for n in range(20)}
     assert ImportRun.objects.filter(pk=run.pk).exists()  # the next import forgets it
+
+
+def test_a_restores_documents_show_in_search_a_commit_at_a_time(
+    tantivy,  # noqa: F811 (the fixture imported above)
+    tmp_path,
+    monkeypatch,
+):
+    """The index phase keeps one writer (as ``chancery reindex``) and still commits as it
+    goes: another process searching meanwhile sees the documents chunk by chunk."""
+    import tantivy as engine
+
+    from chancery.ingest import staging
+    from chancery.search.backends.tantivy.schema import index_dir
+
+    lines = [{"type": "chancery-export", "version": 5, "counts": {}}]
+    lines += [{"type": "document", "id": n, "public_id": f"vol/d{n}", "status": "published",
+               "title": f"Zanzibar despatch {n}"} for n in range(1, DOCUMENTS + 1)]  # fmt: skip
+    export = tmp_path / "archive.jsonl"
+    write_export(export, lines)
+    monkeypatch.setattr(staging, "CHUNKS_PER_COMMIT", 1)
+    seen: list[int] = []
+    indexing_chunk = staging.index_documents
+
+    def index_and_look(pks):
+        seen.append(engine.Index.open(str(index_dir())).searcher().num_docs)  # as another process
+        return indexing_chunk(pks)
+
+    monkeypatch.setattr(staging, "index_documents", index_and_look)
+    call_command("import", "jsonl", str(export), "--no-progress", stdout=io.StringIO())
+    assert seen == [0, INDEX_CHUNK, 2 * INDEX_CHUNK]
+    assert found("Zanzibar") == {f"vol/d{n}" for n in range(1, DOCUMENTS + 1)}

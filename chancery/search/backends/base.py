@@ -311,6 +311,10 @@ class SearchBackend:
         """A context in which many writes are made at once (engines may batch them)."""
         return contextlib.nullcontext()
 
+    def commit_batch(self) -> None:
+        """Inside :meth:`batch`: make the writes so far searchable, and go on batching (an
+        index inside the database follows its transactions instead)."""
+
     def drift(self, published: dict[int, int] | None = None) -> str | None:
         """Why the index no longer matches the database, or None. An index inside the
         database's own transactions (FTS5, PostgreSQL) cannot drift."""

@@ -143,6 +143,12 @@ class TantivyBackend(SearchBackend):
             del writer
             index.reload()
 
+    def commit_batch(self) -> None:
+        # the writer, its indexing thread and its merges carry on: a commit per writer
+        # would wait for every merge to end (wait_merging_threads) before the next chunk
+        if self._writer is not None:
+            self._writer.commit()
+
     def add(self, entries: list[IndexEntry]) -> None:
         if not entries:
             return

@@ -2,7 +2,8 @@
 
 The search feed takes exactly the search page's parameters (``/search/feed/?q=…``) and is
 built by the same :func:`build_search_page`, so it lists the hits that page shows (without
-the facets beside them); bad parameters get the same 400 naming the parameter.
+their snippets or the facets beside them); bad parameters get the same 400 naming the
+parameter.
 """
 
 from urllib.parse import urlencode

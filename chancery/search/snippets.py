@@ -166,13 +166,7 @@ def kwic(text: str, spans, passages: int = PASSAGES, window: int = WINDOW) -> st
     """Up to ``passages`` marked passages around the densest clusters of matches."""
     if not spans:
         return ""
-    candidates = []
-    starts = [s[0] for s in spans]  # in order: a window's spans are found by bisection
-    for start, _end, _key in spans:
-        lo, hi = max(0, start - window), min(len(text), start + window)
-        near = spans[bisect_left(starts, lo) : bisect_right(starts, hi)]
-        inside = [s for s in near if s[1] <= hi]
-        candidates.append((-len({s[2] for s in inside}), -len(inside), lo, hi))
+    candidates = _windows(len(text), spans, window)
     candidates.sort()
     chosen: list[tuple[int, int]] = []
     for _d, _n, lo, hi in candidates:
@@ -183,13 +177,63 @@ def kwic(text: str, spans, passages: int = PASSAGES, window: int = WINDOW) -> st
             chosen.append((lo, hi))
             if len(chosen) == passages:
                 break
+    starts = [s[0] for s in spans]  # in order: a passage's spans are found by bisection
     parts = []
     for lo, hi in sorted(chosen):
         lo, hi = _cut(text, lo, hi)
-        inside = [(s - lo, e - lo, k) for s, e, k in spans if s >= lo and e <= hi]
+        near = spans[bisect_left(starts, lo) : bisect_right(starts, hi)]
+        inside = [(s - lo, e - lo, k) for s, e, k in near if e <= hi]
         piece = mark(text[lo:hi].strip(), _shift(text[lo:hi], inside))
         parts.append(("…" if lo > 0 else "") + piece + ("…" if hi < len(text) else ""))
     return " ".join(parts)
+
+
+def _windows(size: int, spans, window: int) -> list[tuple[int, int, int, int]]:
+    """(-different words, -matches, start, end) of the window around each match, what
+    ``kwic`` chooses its passages by. The matches of one word do not overlap: their starts
+    and ends run in the same order, and those inside a window are one run of them, counted
+    by two bisections (a third less time than listing each window's matches)."""
+    by_word: dict[str, tuple[list[int], list[int]]] = {}
+    for start, end, key in spans:
+        starts_ends = by_word.get(key)
+        if starts_ends is None:
+            by_word[key] = ([start], [end])
+        else:
+            starts_ends[0].append(start)
+            starts_ends[1].append(end)
+    words = list(by_word.values())
+    if any(ends != sorted(ends) for _, ends in words):  # cannot happen; counted one by one
+        return _windows_listed(size, spans, window)
+    out = []
+    if len(words) == 1:  # one word (most searches): its starts are the spans' starts
+        starts, ends = words[0]
+        for start in starts:
+            lo, hi = max(0, start - window), min(size, start + window)
+            n = bisect_right(ends, hi) - bisect_left(starts, lo)
+            out.append((-(n > 0), -n, lo, hi))
+        return out
+    for start, _end, _key in spans:
+        lo, hi = max(0, start - window), min(size, start + window)
+        different = matches = 0
+        for starts, ends in words:
+            n = bisect_right(ends, hi) - bisect_left(starts, lo)
+            if n > 0:
+                different += 1
+                matches += n
+        out.append((-different, -matches, lo, hi))
+    return out
+
+
+def _windows_listed(size: int, spans, window: int) -> list[tuple[int, int, int, int]]:
+    """:func:`_windows` by listing the matches inside each window."""
+    starts = [s[0] for s in spans]
+    out = []
+    for start, _end, _key in spans:
+        lo, hi = max(0, start - window), min(size, start + window)
+        near = spans[bisect_left(starts, lo) : bisect_right(starts, hi)]
+        inside = [s for s in near if s[1] <= hi]
+        out.append((-len({s[2] for s in inside}), -len(inside), lo, hi))
+    return out
 
 
 def _shift(piece: str, spans):

@@ -12,12 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from chancery.corpus.sanitize import html_to_text
 from chancery.search.analysis import _FOLD, WORD, fold, word_key
 from chancery.search.budget import MAX_HIGHLIGHT_SPANS
 from chancery.search.query import parse_query
-from chancery.search.snippets import Matcher, kwic
+from chancery.search.snippets import Matcher, _windows, kwic
 
 pytestmark = pytest.mark.engine
 
@@ -116,17 +118,24 @@ def test_the_marks_and_snippets_are_those_of_the_regular_expression(volume):
             assert kwic(body, expected) == reference_kwic(body, expected)
 
 
+def reference_windows(text, spans, window=110):
+    """(-different words, -matches, start, end) of the window around each span: every span
+    compared with every other."""
+    candidates = []
+    for start, _end, _key in spans:
+        lo, hi = max(0, start - window), min(len(text), start + window)
+        inside = [s for s in spans if s[0] >= lo and s[1] <= hi]
+        candidates.append((-len({s[2] for s in inside}), -len(inside), lo, hi))
+    return candidates
+
+
 def reference_kwic(text, spans, passages=3, window=110):
     """``kwic``'s choice of windows as it was (every span compared with every other)."""
     from chancery.search.snippets import _cut, _shift, mark
 
     if not spans:
         return ""
-    candidates = []
-    for start, _end, _key in spans:
-        lo, hi = max(0, start - window), min(len(text), start + window)
-        inside = [s for s in spans if s[0] >= lo and s[1] <= hi]
-        candidates.append((-len({s[2] for s in inside}), -len(inside), lo, hi))
+    candidates = reference_windows(text, spans, window)
     candidates.sort()
     chosen = []
     for _d, _n, lo, hi in candidates:
@@ -142,3 +151,32 @@ def reference_kwic(text, spans, passages=3, window=110):
         piece = mark(text[lo:hi].strip(), _shift(text[lo:hi], inside))
         parts.append(("…" if lo > 0 else "") + piece + ("…" if hi < len(text) else ""))
     return " ".join(parts)
+
+
+@st.composite
+def _text_and_spans(draw):
+    """A text and sorted matches in it: of one word or several, overlapping or not."""
+    words = draw(st.lists(st.sampled_from(["treaty", "door", "open", "li", "hongzhang"]),
+                          min_size=1, max_size=400))  # fmt: skip
+    text = " ".join(words)
+    keys = draw(st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=3, unique=True))
+    spans = set()
+    for _ in range(draw(st.integers(1, 60))):
+        # on a grid of ten: matches end exactly at a window's edge (110 from a start)
+        start = draw(st.integers(0, (len(text) - 1) // 10)) * 10
+        end = min(len(text), start + draw(st.sampled_from([3, 10, 100, 110, 120, 230])))
+        spans.add((start, end, draw(st.sampled_from(keys))))
+    return text, sorted(spans)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_text_and_spans())
+@example(("treaty " * 50, [(0, 200, "a"), (210, 216, "a")]))  # a match longer than a window
+def test_the_passages_are_those_every_window_compared_with_every_match_gives(case):
+    """``kwic`` counts a window's matches by bisection: the passages are the reference's,
+    for one word or several, with matches overlapping (then counted one by one) or not,
+    and with a match longer than the window."""
+    text, spans = case
+    assert kwic(text, spans) == reference_kwic(text, spans)
+    # and each window is counted as the reference counts it (what the choice is made by)
+    assert _windows(len(text), spans, 110) == reference_windows(text, spans, 110)

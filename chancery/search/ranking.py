@@ -27,6 +27,7 @@ spellings only.
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 
@@ -69,6 +70,50 @@ def rerank(candidates: list[Candidate], total_groups: int, offset: int, limit: i
     rows.sort(key=lambda row: row[:5])
     page = rows[offset : offset + limit]
     return [(pk, score, _details(c, length, total_groups)) for *_, pk, score, length, c in page]
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """Which flags of the candidates an engine has yet to look up (Tantivy: one query over
+    the pool); a flag no part of the search can set is known already."""
+
+    near: bool = False
+    in_title: bool = False
+    generated_only: bool = False
+    similar_only: bool = False
+
+
+def contenders(candidates: list[Candidate], unknown: Unknown, reach: int) -> list[Candidate]:
+    """The candidates that may rank among the first ``reach`` whatever their ``unknown``
+    flags turn out to be: only theirs need looking up, and only they need reranking.
+
+    A candidate whose score with every boost it may have ranks below the ``reach``-th best
+    score without them cannot rank among the first ``reach``: at least ``reach`` others
+    rank before it whatever the flags. The scores are :func:`rerank`'s, computed the same
+    way (so the bound holds in floating point too). Where a candidate's place depends on
+    the spellings it was found by, or a flag is already set, every candidate is one."""
+    if len(candidates) <= reach or not (unknown.near or unknown.in_title):
+        return candidates
+    if (
+        unknown.generated_only
+        or unknown.similar_only
+        or any(
+            c.near or c.in_title or c.generated_only or c.similar_only or c.bm25 < 0
+            for c in candidates
+        )
+    ):
+        return candidates
+    near, title = 1 + PROXIMITY_BOOST * unknown.near, 1 + TITLE_BOOST * unknown.in_title
+    base = [c.bm25 * (1 + LENGTH_BOOST * math.log1p(max(c.words, 0) / 400)) for c in candidates]
+    # (-groups, -score, pk): rerank's order when every candidate was found by typed forms
+    floor = heapq.nsmallest(
+        reach, [(-c.groups, -(b * 1 * 1), c.pk) for c, b in zip(candidates, base, strict=True)]
+    )[-1]
+    return [
+        c
+        for c, b in zip(candidates, base, strict=True)
+        if (-c.groups, -(b * near * title), c.pk) <= floor
+    ]
 
 
 def _details(c: Candidate, length: float, total_groups: int) -> dict:

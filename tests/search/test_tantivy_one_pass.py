@@ -81,29 +81,30 @@ def test_the_folded_rerank_gives_the_page_the_separate_queries_gave(tantivy_1901
     results = tantivy_1901.search(SearchQuery(text=text))
     assert results.count(), text
     searching = tantivy_1901._searching(results.plan)
-    pool = 10 + ranking.RERANK_POOL
-    hits, pks = searching._ranked(pool)
-    asked_apart = separately(searching, pks)
-    assert searching.flags(pks) == asked_apart, text
-    # The page a reader sees: reranked from flags found apart, the same hits in order.
-    page = [pk for pk, _, _ in results.ranked(0, 10)]
-    lengths = searching.searcher.fast_field_values("words", [a for _, a in hits])
-    groups = len(results.plan.parsed.groups)
-    covered = results.plan.parsed.min_match
-    candidates = [
-        ranking.Candidate(
-            pk,
-            score - (score // 10_000) * 10_000 if covered else score,
-            int(score // 10_000) if covered else groups,
-            words=words or 0,
-            near=asked_apart[pk][0],
-            in_title=asked_apart[pk][1],
-            generated_only=asked_apart[pk][2],
-            similar_only=asked_apart[pk][3],
-        )
-        for (score, _), pk, words in zip(hits, pks, lengths, strict=True)
-    ]
-    assert page == [pk for pk, _, _ in ranking.rerank(candidates, groups, 0, 10)], text
+    for offset in (0, 10):  # the engine looks flags up only for those that may reach it
+        hits, pks = searching._ranked(offset + 10 + ranking.RERANK_POOL)
+        asked_apart = separately(searching, pks)
+        assert searching.flags(pks) == asked_apart, text
+        # The page a reader sees: reranked from every candidate's flags found apart.
+        page = [pk for pk, _, _ in results.ranked(offset, 10)]
+        lengths = searching.searcher.fast_field_values("words", [a for _, a in hits])
+        groups = len(results.plan.parsed.groups)
+        covered = results.plan.parsed.min_match
+        candidates = [
+            ranking.Candidate(
+                pk,
+                score - (score // 10_000) * 10_000 if covered else score,
+                int(score // 10_000) if covered else groups,
+                words=words or 0,
+                near=asked_apart[pk][0],
+                in_title=asked_apart[pk][1],
+                generated_only=asked_apart[pk][2],
+                similar_only=asked_apart[pk][3],
+            )
+            for (score, _), pk, words in zip(hits, pks, lengths, strict=True)
+        ]
+        expected = ranking.rerank(candidates, groups, offset, 10)
+        assert page == [pk for pk, _, _ in expected], (text, offset)
 
 
 def test_the_flags_are_not_fooled_by_words_far_apart(tantivy_1901):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 import tantivy
@@ -42,6 +43,27 @@ NEAR, IN_TITLE, FIRM, SURE = 1, 2, 4, 8
 BUCKETS = 65_000
 #: Collection sets it lists at most (more: the collections counted one by one).
 SETS = BUCKETS
+
+
+@dataclass(frozen=True, slots=True)
+class FlagTests:
+    """The queries over the pool that tell the rerank's flags: None where the search's
+    words cannot set the flag; for the spellings, False where none can match (every
+    document is then found without them)."""
+
+    near: tantivy.Query | None
+    in_title: tantivy.Query | None
+    firm: tantivy.Query | bool | None
+    sure: tantivy.Query | bool | None
+
+    @property
+    def unknown(self) -> ranking.Unknown:
+        return ranking.Unknown(
+            near=self.near is not None,
+            in_title=self.in_title is not None,
+            generated_only=isinstance(self.firm, tantivy.Query),
+            similar_only=isinstance(self.sure, tantivy.Query),
+        )
 
 
 class Searching:
@@ -166,41 +188,57 @@ class Searching:
 
     def by_relevance(self, offset: int, limit: int) -> Ranked:
         """BM25 picks the best candidates (most word groups first, see ``COVERAGE``);
-        :mod:`chancery.search.ranking` reranks them like every engine."""
+        :mod:`chancery.search.ranking` reranks them like every engine. What the rerank
+        needs to know of a candidate is looked up only for those that may reach the page
+        (``ranking.contenders``)."""
         hits, pks = self._ranked(offset + limit + ranking.RERANK_POOL)
         lengths = int_values(self.searcher, "words", [address for _, address in hits])
         budget.check()
-        flags = self.flags(pks)
+        tests = self._tests()
         parsed = self.plan.parsed
         groups = len(parsed.groups)
+        generated_only, similar_only = tests.firm is False, tests.sure is False
         candidates = []
         for (score, _), pk, words in zip(hits, pks, lengths, strict=True):
             covered = int(score // COVERAGE) if parsed.min_match else groups
             bm25 = score - covered * COVERAGE if parsed.min_match else score
-            near, in_title, generated_only, similar_only = flags[pk]
             candidates.append(
                 ranking.Candidate(
                     pk,
                     bm25,
                     covered,
                     words=words or 0,
-                    near=near,
-                    in_title=in_title,
                     generated_only=generated_only,
                     similar_only=similar_only,
                 )
             )
-        return ranking.rerank(candidates, groups, offset, limit)
+        asked = ranking.contenders(candidates, tests.unknown, offset + limit)
+        flags = self._flags([c.pk for c in asked], tests)
+        for c in asked:
+            c.near, c.in_title, c.generated_only, c.similar_only = flags[c.pk]
+        return ranking.rerank(asked, groups, offset, limit)
 
     def flags(self, pks: list[int]) -> dict[int, tuple[bool, bool, bool, bool]]:
         """{pk: (words close, every group in the title, found only by spellings made by
-        rule, found only by close spellings)} of the pool, from one query over it: each
-        test a constant-score clause worth its bit (``NEAR``, ``IN_TITLE``, ``FIRM``,
-        ``SURE``), so a document's score is the sum of the bits it has (exact in f32)."""
-        firm = self._spellings(self.plan.firm_terms())
-        sure = self._spellings(self.plan.sure_terms())
-        tests = [(NEAR, self._near()), (IN_TITLE, self._in_title()), (FIRM, firm), (SURE, sure)]
-        clauses = [(bit, q) for bit, q in tests if isinstance(q, tantivy.Query)]
+        rule, found only by close spellings)} of these documents, from one query over
+        them (:meth:`_flags`)."""
+        return self._flags(pks, self._tests())
+
+    def _tests(self) -> FlagTests:
+        return FlagTests(
+            self._near(),
+            self._in_title(),
+            self._spellings(self.plan.firm_terms()),
+            self._spellings(self.plan.sure_terms()),
+        )
+
+    def _flags(self, pks: list[int], tests: FlagTests) -> dict[int, tuple[bool, bool, bool, bool]]:
+        """The flags of these documents from one query over them: each test a
+        constant-score clause worth its bit (``NEAR``, ``IN_TITLE``, ``FIRM``, ``SURE``),
+        so a document's score is the sum of the bits it has (exact in f32)."""
+        firm, sure = tests.firm, tests.sure
+        pairs = [(NEAR, tests.near), (IN_TITLE, tests.in_title), (FIRM, firm), (SURE, sure)]
+        clauses = [(bit, q) for bit, q in pairs if isinstance(q, tantivy.Query)]
         bits = dict.fromkeys(pks, 0)
         if clauses and pks:
             query = tantivy.Query.boolean_query(

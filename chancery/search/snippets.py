@@ -202,16 +202,9 @@ def _windows(size: int, spans, window: int) -> list[tuple[int, int, int, int]]:
             starts_ends[0].append(start)
             starts_ends[1].append(end)
     words = list(by_word.values())
-    if any(ends != sorted(ends) for _, ends in words):  # cannot happen; counted one by one
+    if any(ends != sorted(ends) for _, ends in words):  # not from Matcher.spans: list them
         return _windows_listed(size, spans, window)
     out = []
-    if len(words) == 1:  # one word (most searches): its starts are the spans' starts
-        starts, ends = words[0]
-        for start in starts:
-            lo, hi = max(0, start - window), min(size, start + window)
-            n = bisect_right(ends, hi) - bisect_left(starts, lo)
-            out.append((-(n > 0), -n, lo, hi))
-        return out
     for start, _end, _key in spans:
         lo, hi = max(0, start - window), min(size, start + window)
         different = matches = 0

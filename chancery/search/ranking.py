@@ -60,7 +60,7 @@ def rerank(candidates: list[Candidate], total_groups: int, offset: int, limit: i
     """[(pk, score, details)] of the page, best first."""
     rows = []
     for c in candidates:
-        length = 1 + LENGTH_BOOST * math.log1p(max(c.words, 0) / 400)
+        length = _length(c.words)
         score = c.bm25 * length * (1 + PROXIMITY_BOOST * c.near) * (1 + TITLE_BOOST * c.in_title)
         if c.similar_only:
             score *= SIMILAR_WEIGHT
@@ -104,16 +104,22 @@ def contenders(candidates: list[Candidate], unknown: Unknown, reach: int) -> lis
     ):
         return candidates
     near, title = 1 + PROXIMITY_BOOST * unknown.near, 1 + TITLE_BOOST * unknown.in_title
-    base = [c.bm25 * (1 + LENGTH_BOOST * math.log1p(max(c.words, 0) / 400)) for c in candidates]
+    # bm25 * length: rerank's score without a boost (times 1.0, exact in floating point)
+    base = [c.bm25 * _length(c.words) for c in candidates]
     # (-groups, -score, pk): rerank's order when every candidate was found by typed forms
     floor = heapq.nsmallest(
-        reach, [(-c.groups, -(b * 1 * 1), c.pk) for c, b in zip(candidates, base, strict=True)]
+        reach, [(-c.groups, -b, c.pk) for c, b in zip(candidates, base, strict=True)]
     )[-1]
     return [
         c
         for c, b in zip(candidates, base, strict=True)
         if (-c.groups, -(b * near * title), c.pk) <= floor
     ]
+
+
+def _length(words: int) -> float:
+    """The length factor: a long document gains back what BM25 takes from it."""
+    return 1 + LENGTH_BOOST * math.log1p(max(words, 0) / 400)
 
 
 def _details(c: Candidate, length: float, total_groups: int) -> dict:

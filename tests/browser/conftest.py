@@ -81,7 +81,9 @@ def nojs_page(browser):
 
 
 def axe_violations(page) -> list[dict]:
-    """Run axe-core (WCAG 2.1 A/AA rules) on the current page; return its violations."""
+    """Run axe-core (WCAG 2.1 A/AA rules) on the current page, once it has loaded; return
+    its violations."""
+    page.wait_for_load_state()
     if not AXE.exists():
         pytest.fail(f"{AXE} missing: run `npm ci` (make test does)")
     # evaluated through the DevTools protocol, not as an inline <script> the page's CSP

@@ -70,6 +70,7 @@ def test_people_by_letter_is_accessible(live_server, page):
         DocumentFactory().people.add(AgentFactory(name=name, slug=f"p{n}"))
     page.goto(live_server.url + "/people/")
     page.get_by_role("navigation", name="People by letter").get_by_role("link", name="H").click()
+    page.wait_for_load_state()
     assert page.locator("main li a").filter(has_text="Hay").count() == 1
     assert "Rockhill" not in page.locator("main ul.columns").inner_text()
     page.get_by_label("Filter by name").fill("hill")

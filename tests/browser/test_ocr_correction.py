@@ -46,6 +46,7 @@ def test_a_misread_word_is_corrected_beside_the_scan_then_found(live_server, pag
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="Correct page 1 line by line").click()
+    page.wait_for_load_state()
     assert page.get_by_role("img", name="Page 1 of the scan").is_visible()
     assert page.locator("svg rect.ocr-box").count() == 2
     assert axe_violations(page) == []

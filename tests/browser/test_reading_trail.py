@@ -49,6 +49,7 @@ def test_search_open_next_and_back(live_server, page, boxer_volume):
     assert chip.inner_text().startswith("Date: 1900-08 to 1900-09")
     before = page.locator(".range").inner_text()
     chip.click()
+    page.wait_for_load_state()
     assert page.locator(".active-filters a", has_text="Date:").count() == 0
     assert page.locator(".range").inner_text() != before
     assert axe_violations(page) == []
@@ -67,6 +68,7 @@ def test_research_basket_round_trips_through_its_link(live_server, page, browser
     assert page.locator("a[data-basket-link]").inner_text() == "Basket (2)"
     assert axe_violations(page) == []
     page.locator("a[data-basket-link]").click()
+    page.wait_for_load_state()
     assert [t.inner_text() for t in page.locator(".hit-title a").all()] == titles
     shared = page.url
     assert shared.count("id=") == 2

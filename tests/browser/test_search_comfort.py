@@ -124,6 +124,7 @@ def test_chronology_by_keyboard(live_server, page, archive, viewport):
 
     tab_to("Dates")
     page.keyboard.press("Enter")
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Chronology"
     assert "6 documents" not in page.content()  # years, not a total
     assert page.locator(".year-list li", has_text="1900").inner_text() == "1900 3 documents"
@@ -135,6 +136,7 @@ def test_chronology_by_keyboard(live_server, page, archive, viewport):
     assert axe_violations(page) == []
     tab_to("July")
     page.keyboard.press("Enter")
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "July 1900"
     titles = page.locator(".hit-title").all_inner_texts()
     assert titles == [f"Mr. Rockhill to Mr. Hay (1900-07-{day})" for day in ("01", "15")]
@@ -155,6 +157,7 @@ def test_document_types_by_keyboard(live_server, page, archive):
     )
     assert axe_violations(page) == []
     page.get_by_role("link", name="Memorandum").click()
+    page.wait_for_load_state()  # the click returns once the page starts loading
     assert page.locator(".hit").count() == 3
     assert axe_violations(page) == []
 

@@ -32,6 +32,7 @@ def test_pinyin_names_dates_sort_and_histogram(live_server, page, boxer_volume):
 
     page.select_option("#sort", "date")
     page.locator(".sort button").click()
+    page.wait_for_load_state()
     dates = page.locator(".hit-date").all_inner_texts()
     assert dates and "1900" in dates[0]
 

@@ -66,7 +66,7 @@ def _plans(home: Path, size: str) -> list:
     import search as bench
 
     os.environ["CHANCERY_SEARCH_BACKEND"] = bench.ENGINES["tantivy"]
-    bench.setup(home / size)
+    bench.setup_built(home / size)
     from django.conf import settings
     from django.test import Client
 

@@ -90,7 +90,7 @@ def main() -> int:
     import search as bench
 
     os.environ["CHANCERY_SEARCH_BACKEND"] = bench.ENGINES["tantivy"]
-    bench.setup(Path(args.home) / args.size)
+    bench.setup_built(Path(args.home) / args.size)
     from django.conf import settings
     from django.test import Client
 

@@ -118,6 +118,18 @@ def setup(home: Path):
     call_command("migrate", verbosity=0)
 
 
+def setup_built(home: Path) -> None:
+    """``setup`` for the scripts that only read an archive this one built
+    (``page_parts.py``, ``aggregation.py``): a folder without one is refused, not made
+    into an empty archive that then fails on the first query."""
+    if not (home / "chancery.sqlite3").is_file():
+        raise SystemExit(
+            f"no bench archive at {home}: build it first with "
+            f"bench/search.py --home {home.parent} --sizes {home.name} --build-only"
+        )
+    setup(home)
+
+
 def import_real(frus: Path):
     from django.core.management import call_command
 

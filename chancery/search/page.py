@@ -227,7 +227,9 @@ def build_search_page(
     """Run the search a request asks for; raise :class:`BadSearchRequest` if it is invalid
     or over the cost budget (:mod:`.budget`), :class:`~.budget.SearchTimeout` if it runs
     past the time limit. ``keep(key, compute)``: what keeps the facets and histogram of a
-    search for its other pages (``chancery.web.freshness.remember_recent``). ``shown``:
+    search for its other pages (``chancery.web.freshness.remember_recent``; its
+    ``holds(key)`` says whether it keeps them already, else the engine may start counting
+    them while the hits are found). ``shown``:
     how many values of each facet the page lists (:data:`FACET_SHOWN`; None: all of them,
     as the JSON API does). ``hits_only``: the hits and the count alone, without marks or
     snippets, facets, histogram, undated count or "did you mean" (a feed shows none)."""
@@ -296,6 +298,12 @@ def _build(
     backend = get_backend()
     results = backend.search(query)
     results.highlighting = not hits_only
+    params = _params(request)
+    path = base_path or request.path
+    search = tuple((k, v) for k, v in params if k != "page")
+    aside_key = ("search-aside", path, staff, search, shown)
+    if not hits_only and not (keep is not None and keep.holds(aside_key)):
+        results.begin_summary()  # counted while the hits are found (a kept one is not)
     per_page = form.cleaned_data.get("per_page") or 10
     # SearchResults iterates through __getitem__ only; the engine contract types it.
     paginator: Paginator[Hit] = Paginator(results, per_page, allow_empty_first_page=True)  # type: ignore[arg-type]
@@ -305,8 +313,6 @@ def _build(
             {"page": [f"Page {number} is beyond the last page ({paginator.num_pages})."]}
         )
     page = paginator.page(number)
-    params = _params(request)
-    path = base_path or request.path
     hits = list(page.object_list)
     parsed = results.parsed
     result = SearchPage(
@@ -328,7 +334,7 @@ def _build(
     )
     if hits_only:
         return result
-    _add_aside(result, results, keep, staff, shown)
+    _add_aside(result, results, keep, aside_key, shown)
     if query.text and paginator.count < FEW and parsed.has_text:
         _add_suggestion(result, results, backend, params, path)
     if query.explain:
@@ -350,14 +356,12 @@ class Aside:
     html: dict[str, str] = field(default_factory=dict)
 
 
-def _add_aside(result: SearchPage, results, keep, staff: bool, shown: int | None) -> None:
-    """The facets, histogram and undated count, computed or (``keep``) kept for the search's
-    other pages until the next write."""
+def _add_aside(result: SearchPage, results, keep, key: tuple, shown: int | None) -> None:
+    """The facets, histogram and undated count, computed or (``keep``) kept under ``key``
+    for the search's other pages until the next write."""
     if keep is None:
         aside = _aside(result, results, shown)
     else:
-        search = tuple((k, v) for k, v in result.params if k != "page")
-        key = ("search-aside", result.base_path, staff, search, shown)
         aside = keep(key, lambda: _aside(result, results, shown))
     result.aside, result.facets, result.histogram = aside, aside.facets, aside.histogram
     result.facet_totals = aside.totals

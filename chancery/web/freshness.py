@@ -264,26 +264,39 @@ RECENT_MOST = 256
 _RECENT: dict = {"stamp": None, "values": OrderedDict()}
 
 
-def remember_recent(key, compute, most: int = RECENT_MOST):
+class _RecentlyUsed:
     """As :func:`remember`, for what one search (not every page) reuses: only the ``most``
-    most recently used values are kept (each distinct search would add one)."""
-    stamp = _request_stamp.get() or content_stamp()
-    if stamp is None:
-        return compute()
-    values = _RECENT["values"]
-    with _memo_lock:
-        if _RECENT["stamp"] == stamp and key in values:
-            values.move_to_end(key)
-            return values[key]
-    value = compute()
-    with _memo_lock:
-        if _RECENT["stamp"] != stamp:
-            _RECENT["stamp"], _RECENT["values"] = stamp, OrderedDict()
+    most recently used values are kept (each distinct search would add one). Called as
+    ``remember_recent(key, compute)``; ``remember_recent.holds(key)`` tells, without
+    computing anything, whether a value is kept (the search page then does not start the
+    engine on what it would compute)."""
+
+    def __call__(self, key, compute, most: int = RECENT_MOST):
+        stamp = _request_stamp.get() or content_stamp()
+        if stamp is None:
+            return compute()
         values = _RECENT["values"]
-        values[key] = value
-        while len(values) > most:
-            values.popitem(last=False)
-    return value
+        with _memo_lock:
+            if _RECENT["stamp"] == stamp and key in values:
+                values.move_to_end(key)
+                return values[key]
+        value = compute()
+        with _memo_lock:
+            if _RECENT["stamp"] != stamp:
+                _RECENT["stamp"], _RECENT["values"] = stamp, OrderedDict()
+            values = _RECENT["values"]
+            values[key] = value
+            while len(values) > most:
+                values.popitem(last=False)
+        return value
+
+    def holds(self, key) -> bool:
+        stamp = _request_stamp.get() or content_stamp()
+        with _memo_lock:
+            return stamp is not None and _RECENT["stamp"] == stamp and key in _RECENT["values"]
+
+
+remember_recent = _RecentlyUsed()
 
 
 def forget(searches_only: bool = False) -> None:

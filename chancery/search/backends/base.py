@@ -167,6 +167,12 @@ class SearchResults:
         """Undated documents the same search finds when its dates are left out."""
         return self.backend.undated_count(self.plan)
 
+    def begin_summary(self) -> None:
+        """Tell the engine the facets and years will be asked for (a page's): one that
+        can starts counting them now, while the hits are found (on the plan as compiled;
+        a plan widened or relaxed later is counted when asked)."""
+        self.backend.begin_summary(self.compiled)
+
     @property
     def matched(self) -> QuerySet:
         """Every document the search finds (for tools and tests; pages use slices)."""
@@ -289,6 +295,11 @@ class SearchBackend:
     def undated_count(self, plan: SearchPlan) -> int:
         """Undated documents the plan finds when its dates are left out."""
         raise NotImplementedError
+
+    def begin_summary(self, plan: SearchPlan) -> None:
+        """The plan's facets and years will be asked for: an engine that can count them
+        on another thread while this one finds the hits begins here (Tantivy); the
+        others count them when asked."""
 
     def page(self, plan: SearchPlan, offset: int, limit: int, sort: str) -> Ranked:
         """One page of matches: by relevance (``sort`` "relevance" and words), else in the

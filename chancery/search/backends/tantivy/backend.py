@@ -78,6 +78,9 @@ class TantivyBackend(SearchBackend):
         stamp = kept.current_stamp()  # once: outside a request each read is a query
         return {name: labelled(name, counts[name], stamp) for name in wanted}
 
+    def begin_summary(self, plan: SearchPlan) -> None:
+        self._searching(plan).begin_summary()
+
     def facet_heads(self, plan: SearchPlan, limit: int) -> dict[str, FacetHead]:
         """Counted like ``facets`` (one aggregation), labelled and ordered only as far as
         the heads need: a broad word's hundreds of collections are counted, a dozen of

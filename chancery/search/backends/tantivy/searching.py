@@ -10,7 +10,7 @@ from typing import Any
 
 import tantivy
 
-from ... import budget, ranking
+from ... import alongside, budget, ranking
 from ...facets import FACETS, FacetHead, FacetValue, head_of
 from ...plan import SearchPlan, decade_value
 from ..base import Ranked
@@ -43,6 +43,10 @@ NEAR, IN_TITLE, FIRM, SURE = 1, 2, 4, 8
 BUCKETS = 65_000
 #: Collection sets it lists at most (more: the collections counted one by one).
 SETS = BUCKETS
+#: What a page's summary counts: every facet and the years, in one aggregation.
+SUMMARY = [*FACETS, "year"]
+#: The key of the undated matches in the facets without records (the decades).
+SUMMARY_MISSING = {n: UNDATED for n, spec in FACETS.items() if spec.model is None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,8 @@ class Searching:
         self.query = plan_query(plan)
         self._count: int | None = None
         self._summary: dict[str, dict] | None = None
+        #: The summary's aggregation begun on another thread (:meth:`begin_summary`).
+        self._summarising: alongside.Pending | None = None
         self._undated: int | None = None
         #: (pool size, [(score, address)], [pk]) of the last ranked search.
         self._pool: tuple[int, list, list[int]] | None = None
@@ -113,29 +119,63 @@ class Searching:
 
     @property
     def summarised(self) -> bool:
-        return self._summary is not None
+        return self._summary is not None or self._summarising is not None
 
     def summary(self) -> dict[str, dict]:
         """Every facet and the year histogram over the matches, in one aggregation (a
-        page needs them all: one pass over the matches, not one per part)."""
+        page needs them all: one pass over the matches, not one per part): the one
+        :meth:`begin_summary` began, or one run now."""
         if self._summary is None:
-            decades = {n: UNDATED for n, spec in FACETS.items() if spec.model is None}
-            self._summary = self.aggregate([*FACETS, "year"], decades)
+            if self._summarising is None:
+                self._summary = self.aggregate(SUMMARY, SUMMARY_MISSING)
+            else:
+                self._join_summary()
+        assert self._summary is not None
         return self._summary
+
+    def begin_summary(self) -> None:
+        """Start the summary's aggregation (and, for a search with dates, the count of its
+        undated documents) on another native thread (:mod:`alongside`): the binding
+        releases the GIL while it aggregates and searches, so a page's facets are counted
+        on the second core while this thread ranks and shows the hits. The page's search
+        counts the matches: the aggregation does not count them again."""
+        if self.summarised:
+            return
+        budget.check()
+        aggregations = self._aggregations(SUMMARY, SUMMARY_MISSING, counting=False)
+        dated = self.plan.start is not None or self.plan.end is not None
+        undated = self._undated_query() if dated and self._undated is None else None
+        self.evaluations += 1 + (undated is not None)
+        self._summarising = alongside.start(
+            _aside_counts, self.searcher, self.query, aggregations, undated
+        )
+
+    def _join_summary(self) -> None:
+        """Wait for what :meth:`begin_summary` began, and keep it."""
+        assert self._summarising is not None
+        pending, self._summarising = self._summarising, None
+        buckets, undated = pending.result()
+        self._summary = self._counts(SUMMARY, buckets)
+        if undated is not None:
+            self._undated = undated
 
     def undated(self) -> int:
         """Undated documents the plan finds when its dates are left out, by a count of
         their own (counting them in the facets' aggregation, over every match without the
         dates, cost 3 to 5 times the aggregation over the dated matches and this count)."""
+        if self._undated is None and self._summarising is not None:
+            self._join_summary()
         if self._undated is None:
-            query = tantivy.Query.boolean_query(
-                [
-                    (tantivy.Occur.Must, plan_query(self.plan, dates=False)),
-                    (tantivy.Occur.MustNot, tantivy.Query.exists_query("earliest")),
-                ]
-            )
-            self._undated = self.count_of(query)
+            self._undated = self.count_of(self._undated_query())
         return self._undated
+
+    def _undated_query(self) -> tantivy.Query:
+        return tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, plan_query(self.plan, dates=False)),
+                (tantivy.Occur.MustNot, tantivy.Query.exists_query("earliest")),
+            ]
+        )
 
     def count_of(self, query: tantivy.Query) -> int:
         return self._search(query, 1, count=True).count
@@ -146,16 +186,28 @@ class Searching:
     def aggregate(self, fields: list[str], missing: dict[str, int]) -> dict[str, dict]:
         """{field: {value: documents}} over every match (Tantivy terms aggregations)."""
         budget.check()  # no timeout in the binding: the time limit is checked between steps
+        aggregations = self._aggregations(fields, missing)
+        self.evaluations += 1
+        return self._counts(fields, self.searcher.aggregate(self.query, aggregations))
+
+    def _aggregations(
+        self, fields: list[str], missing: dict[str, int], counting: bool = True
+    ) -> dict[str, dict]:
+        """The terms aggregations of ``fields`` (``missing``: the key that stands for a
+        match without a value), and (``counting``) the matches counted when nothing has
+        counted them yet."""
         aggregations = {name: terms(name) for name in fields}
         if "collection" in fields:  # one value a match, not one a collection (``roll_up``)
             aggregations["collection"] = terms(COLLECTION_SET, SETS)
         for name, value in missing.items():
             aggregations[name]["terms"]["missing"] = value
-        if self._count is None:  # else counted already (a value of every match: 1 ms at 1M)
+        if counting and self._count is None:  # a value of every match: 1 ms at 1M
             aggregations["matched"] = {"value_count": {"field": "pk"}}
-        self.evaluations += 1
-        buckets = self.searcher.aggregate(self.query, aggregations)
-        if self._count is None:
+        return aggregations
+
+    def _counts(self, fields: list[str], buckets: dict) -> dict[str, dict]:
+        """{field: {value: documents}} from the aggregation's buckets."""
+        if self._count is None and "matched" in buckets:
             self._count = int(buckets["matched"]["value"])
         counts = {
             name: {b["key"]: b["doc_count"] for b in buckets[name]["buckets"]} for name in fields
@@ -343,6 +395,16 @@ class Searching:
             self._addresses.update(zip(pks, (a for _, a in found.hits), strict=True))
             self._pages[key] = pks
         return self._pages[key]
+
+
+def _aside_counts(
+    searcher, query: tantivy.Query, aggregations: dict, undated: tantivy.Query | None
+) -> tuple[dict, int | None]:
+    """What a page's aside needs of the engine, run on another thread by
+    :meth:`Searching.begin_summary`: the aggregation's buckets, and the undated documents
+    counted (None: not asked). Engine calls only: no database, nothing of the request."""
+    buckets = searcher.aggregate(query, aggregations)
+    return buckets, None if undated is None else searcher.search(undated, 1, count=True).count
 
 
 def terms(field: str, size: int = BUCKETS) -> dict[str, dict]:

@@ -7,7 +7,9 @@ engine over an archive built by it (``DIR/SIZE``; read only: nothing is built he
 times named steps of the page in place with the thread's CPU time (each wraps the one
 below it: the figures nest, they do not add up). Prints the request's CPU p50 and mean and
 each step's CPU milliseconds per request. cProfile inflates small functions many times
-over; this does not, so it is what to compare before and after a change of the page.
+over; this does not, so it is what to compare before and after a change of the page. The
+facets' aggregation runs on another thread (``Searching.begin_summary``): its CPU is in
+none of the steps, only reading its result ("aggregation read") is.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ STEPS = [
     ("chancery.search.backends.base", "SearchResults.facets", "facet values (engine)"),
     ("chancery.search.backends.base", "SearchResults.facet_heads", "facet heads (engine)"),
     ("chancery.search.backends.tantivy.searching", "Searching.aggregate", "aggregation"),
+    # begun on another thread (Searching.begin_summary): this thread's CPU to read it
+    ("chancery.search.backends.tantivy.searching", "Searching._join_summary", "aggregation read"),
     ("chancery.search.backends.tantivy.searching", "roll_up", "collection sets rolled up"),
     ("chancery.search.backends.tantivy.backend", "labelled_head", "labelled heads"),
     ("chancery.search.backends.tantivy.searching", "Searching.undated", "undated count"),

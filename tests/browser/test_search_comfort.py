@@ -196,3 +196,19 @@ def test_export_shows_its_progress_and_saves_the_file(live_server, page, archive
     assert status.inner_text().startswith("BibTeX: downloaded 6 records")
     assert page.locator(".export-cancel").count() == 0
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_refused_search_quoting_a_long_value_stays_within_the_screen(live_server, page, viewport):
+    """The 400 page quotes what it refuses: a 500-digit date must wrap, not push the page
+    past the right edge (a reader would have to scroll sideways to read the message)."""
+    page.set_viewport_size(viewport)
+    response = page.goto(live_server.url + "/search/?q=treaty&start_date=" + "9" * 500)
+    assert response is not None and response.status == 400
+    errors = page.locator("ul.field-errors li")
+    assert "start_date" in errors.first.inner_text()
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= viewport["width"], width
+    box = errors.first.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= viewport["width"]
+    assert axe_violations(page) == []

@@ -18,7 +18,7 @@ from ...query import SearchQuery, Term
 from ...snippets import Marks, marks_for
 from ...suggest import most_used, neighbours
 from ..base import IndexEntry, Ranked, SearchBackend, SearchResults
-from .query import UNDATED, term_query
+from .query import term_query
 from .schema import (
     COLUMNS,
     SCHEMA,
@@ -30,7 +30,7 @@ from .schema import (
     open_index,
     to_document,
 )
-from .searching import Searching, forget_labels, labelled, labelled_head
+from .searching import Searching, forget_labels, labelled, labelled_head, undated_keys
 
 
 class TantivyBackend(SearchBackend):
@@ -73,8 +73,7 @@ class TantivyBackend(SearchBackend):
         if only is None or searching.summarised:
             counts = searching.summary()  # every facet and the years, one aggregation
         else:
-            decades = {n: UNDATED for n in wanted if FACETS[n].model is None}
-            counts = searching.aggregate(wanted, decades)
+            counts = searching.aggregate(wanted, undated_keys(wanted))
         stamp = kept.current_stamp()  # once: outside a request each read is a query
         return {name: labelled(name, counts[name], stamp) for name in wanted}
 

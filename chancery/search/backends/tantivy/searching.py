@@ -43,10 +43,6 @@ NEAR, IN_TITLE, FIRM, SURE = 1, 2, 4, 8
 BUCKETS = 65_000
 #: Collection sets it lists at most (more: the collections counted one by one).
 SETS = BUCKETS
-#: What a page's summary counts: every facet and the years, in one aggregation.
-SUMMARY = [*FACETS, "year"]
-#: The key of the undated matches in the facets without records (the decades).
-SUMMARY_MISSING = {n: UNDATED for n, spec in FACETS.items() if spec.model is None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +123,8 @@ class Searching:
         :meth:`begin_summary` began, or one run now."""
         if self._summary is None:
             if self._summarising is None:
-                self._summary = self.aggregate(SUMMARY, SUMMARY_MISSING)
+                fields = summary_fields()
+                self._summary = self.aggregate(fields, undated_keys(fields))
             else:
                 self._join_summary()
         assert self._summary is not None
@@ -142,7 +139,8 @@ class Searching:
         if self.summarised:
             return
         budget.check()
-        aggregations = self._aggregations(SUMMARY, SUMMARY_MISSING, counting=False)
+        fields = summary_fields()
+        aggregations = self._aggregations(fields, undated_keys(fields), counting=False)
         dated = self.plan.start is not None or self.plan.end is not None
         undated = self._undated_query() if dated and self._undated is None else None
         self.evaluations += 1 + (undated is not None)
@@ -155,7 +153,7 @@ class Searching:
         assert self._summarising is not None
         pending, self._summarising = self._summarising, None
         buckets, undated = pending.result()
-        self._summary = self._counts(SUMMARY, buckets)
+        self._summary = self._counts(summary_fields(), buckets)
         if undated is not None:
             self._undated = undated
 
@@ -395,6 +393,17 @@ class Searching:
             self._addresses.update(zip(pks, (a for _, a in found.hits), strict=True))
             self._pages[key] = pks
         return self._pages[key]
+
+
+def summary_fields() -> list[str]:
+    """What a page's summary counts in one aggregation: every facet registered, the years."""
+    return [*FACETS, "year"]
+
+
+def undated_keys(fields) -> dict[str, int]:
+    """The key that stands for an undated match in those of ``fields`` that are facets
+    without records (the decades)."""
+    return {n: UNDATED for n in fields if n in FACETS and FACETS[n].model is None}
 
 
 def _aside_counts(

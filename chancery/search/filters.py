@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from chancery.corpus.authorities import AUTHORITY_KINDS
+from chancery.corpus.authorities import AUTHORITY_KINDS, related_to
 from chancery.corpus.models import (
     Agent,
     Collection,
@@ -131,6 +131,10 @@ class RecordFilter:
     spec: FieldSpec
     records: tuple[Any, ...]
     negate: bool = False
+
+    def documents(self) -> Q:
+        """The condition on Document for the documents related to any of the records."""
+        return related_to(self.spec.relations, self.records)
 
 
 @dataclass(frozen=True)

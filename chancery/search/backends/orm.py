@@ -90,11 +90,8 @@ def filtered(plan: SearchPlan, *, dates: bool = True) -> QuerySet:
     if plan.restricted is not None:
         qs = qs.filter(pk__in=ids(plan.restricted))
     for f in plan.fields:
-        cond = Q()
-        for relation in f.spec.relations:
-            cond |= Q(**{f"{relation}__in": ids(f.records)})
-        related = Document.objects.filter(cond).values("pk")
-        qs = qs.exclude(pk__in=related) if f.negate else qs.filter(pk__in=related)
+        related = f.documents()
+        qs = qs.exclude(related) if f.negate else qs.filter(related)
     if dates:
         for bound in plan.dates:
             qs = qs.filter(**{f"date_{bound.field}__{_LOOKUPS[bound.op]}": bound.value})

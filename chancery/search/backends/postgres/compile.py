@@ -23,8 +23,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
-
 from chancery.corpus.models import Document
 
 from ...analysis import WORD, only_stopwords
@@ -302,13 +300,8 @@ def filter_conditions(plan: SearchPlan) -> list[Query]:
     # Field filters: document ids from the documents (no search column holds them).
     documents, narrowed = Document.objects.order_by(), False
     for f in plan.fields:
-        cond = Q()
-        for relation in f.spec.relations:
-            cond |= Q(**{f"{relation}__in": list(f.records)})
-        related = Document.objects.filter(cond).values("pk")
-        documents = (
-            documents.exclude(pk__in=related) if f.negate else documents.filter(pk__in=related)
-        )
+        related = f.documents()
+        documents = documents.exclude(related) if f.negate else documents.filter(related)
         narrowed = True
     if narrowed:
         sql, params = documents.values("pk").query.sql_with_params()

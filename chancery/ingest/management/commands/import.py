@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from chancery.ingest import formats
 from chancery.ingest.csvfile import template
 from chancery.ingest.report import Report
-from chancery.ingest.run import import_file, make_progress
+from chancery.ingest.run import import_file, make_progress, refresh_statistics
 from chancery.versions.history import importing_as
 
 SHOWN = 20
@@ -65,6 +65,8 @@ class Command(BaseCommand):
                 )  # fmt: skip
                 self._file_summary(path, report, options["verbosity"])
                 total.merge(report)
+        if not options["dry_run"] and (total.counts["created"] or total.counts["updated"]):
+            refresh_statistics()
         prefix = "Dry run, nothing written: " if options["dry_run"] else ""
         line = f"{prefix}{total.summary()} ({len(files)} file{'s' * (len(files) != 1)})."
         if total.failed:

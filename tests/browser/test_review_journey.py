@@ -34,6 +34,7 @@ def log_in(browser, base: str, name: str):
     page.get_by_label("Username").fill(name)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()  # the session is set before the next page is asked for
     return page
 
 

@@ -55,6 +55,9 @@ def log_in(page, base: str, username: str, password: str):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    # the click returns once the answer starts loading: a read that does not wait (such as
+    # page.content()) could see the page half-parsed, and saw it empty on a busy machine
+    page.wait_for_load_state()
 
 
 def open_as_victim(page, url: str):

@@ -156,11 +156,13 @@ SCHEMA = _schema()
 
 
 def _stamp(db: sqlite3.Connection) -> str:
-    """What the anchor index was built from: published documents and the newest change."""
+    """What the anchor index was built from: published documents, the newest change, and
+    the rows of FTS5's table it reads the texts from."""
     row = db.execute(
         "SELECT count(*), max(updated_at) FROM corpus_document WHERE status = 'published'"
     ).fetchone()
-    return f"{row[0]} {row[1]}"
+    texts = db.execute("SELECT count(*) FROM search_fts").fetchone()[0]
+    return f"{row[0]} {row[1]} {texts}"
 
 
 def build_tantivy(database: Path, folder: Path) -> float | None:
@@ -183,7 +185,12 @@ def build_tantivy(database: Path, folder: Path) -> float | None:
         "d.date_earliest, d.decade, d.doc_type_id FROM corpus_document d "
         "JOIN search_fts f ON f.rowid = d.id WHERE d.status = 'published'"
     )
+    published = db.execute(
+        "SELECT count(*) FROM corpus_document WHERE status = 'published'"
+    ).fetchone()[0]
+    added = 0
     for pk, title, text, earliest, decade, type_id in rows:
+        added += 1
         doc = tantivy.Document(pk=pk, title=title or "", body=(text or "")[:EXCERPT])
         if earliest:
             doc.add_integer("year", int(str(earliest)[:4]))
@@ -194,6 +201,13 @@ def build_tantivy(database: Path, folder: Path) -> float | None:
         for collection in collections.get(pk, ()):
             doc.add_integer("collection", collection)
         writer.add_document(doc)
+    if added != published:  # timing an anchor over part of the archive flatters nobody
+        writer.rollback()
+        raise SystemExit(
+            f"the anchor's index would hold {added} of {published} published documents: "
+            "FTS5's table (search_fts), which it is read from, is incomplete; build it with "
+            "bench/search.py --engine sqlite (--anchor with tantivy does so first)"
+        )
     writer.commit()
     writer.wait_merging_threads()
     marker.write_text(stamp)

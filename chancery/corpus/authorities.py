@@ -104,9 +104,10 @@ def related_to(relations: Iterable[str], pks: Iterable) -> Q:
         return Q(pk__isnull=True)
     condition = Q()
     for relation in relations:
-        field = models.Document._meta.get_field(relation.split("__")[0])
         related: QuerySet
-        if isinstance(field, ManyToManyField) and "__" not in relation:
+        if "__" not in relation and isinstance(
+            models.Document._meta.get_field(relation), ManyToManyField
+        ):
             rows = links(relation)
             through = rows.through._default_manager.filter(**{f"{rows.record}__in": pks})
             related = through.values(f"{rows.document}_id")

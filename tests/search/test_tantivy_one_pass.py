@@ -16,9 +16,13 @@ import pytest
 import tantivy
 
 from chancery.search import ranking
+from chancery.search.backends import get_backend
 from chancery.search.backends.tantivy import searching as searching_module
 from chancery.search.backends.tantivy.query import one_of, term_in, term_query
+from chancery.search.indexing import index_documents
 from chancery.search.query import SearchQuery
+from tests.factories import DocumentFactory
+from tests.search.test_contract import use
 
 pytest_plugins = ["tests.search.tantivy_fixtures"]
 
@@ -204,3 +208,42 @@ def test_the_collection_facet_counted_on_sets_is_the_count_per_collection(
     before = searching.evaluations
     assert searching.aggregate(["collection"], {})["collection"] == one_by_one
     assert searching.evaluations == before + 2  # the sets, then one by one
+
+
+def test_a_test_asked_alone_in_the_searchs_own_order_finds_what_the_pool_query_finds(
+    db, settings, tmp_path
+):
+    """With one test to ask (one word: is it in the title), the rerank finds the documents
+    that pass it by the search's own query with the test required, in the pool's order,
+    instead of looking the pool up by pk. Over documents that all score alike (the same
+    words, close together or far apart) in two segments, every tie must fall as it fell in
+    the pool: the same documents pass, for the whole pool and for a part of it."""
+    filler = " ".join(f"filler{i}" for i in range(30))
+
+    def documents(n: int, start: int) -> list[int]:
+        made = []
+        for i in range(start, start + n):
+            close = i % 3 != 0  # most pass: the first ``reach`` found are needed
+            body = f"alpha beta {filler}" if close else f"alpha {filler} beta"
+            made.append(DocumentFactory(title="Memorandum", summary="", text=f"<p>{body}</p>"))
+        return [d.pk for d in made]
+
+    documents(130, 0)
+    use(settings, tmp_path, "tantivy")  # the first half indexed: one segment
+    later = documents(130, 130)
+    backend = get_backend()
+    with backend.batch():  # the second half: a segment of its own
+        index_documents(later)
+    results = backend.search(SearchQuery(text="alpha beta"))
+    searching = backend._searching(results.plan)
+    assert searching.searcher.num_segments >= 2
+    hits, pool = searching._ranked(ranking.RERANK_POOL + 10)
+    assert len(pool) == 210 and len({score for score, _ in hits}) == 1  # every one ties
+    near = searching._near()
+    for pks in (pool, pool[100:150], pool[::7]):
+        reach = searching._reach(pks)
+        in_order = searching._passing_in_order(pks, searching_module.NEAR, near, reach)
+        by_pk = searching._bits_of(pks, [(searching_module.NEAR, near)])
+        assert in_order == {pk: bit for pk, bit in by_pk.items() if bit}
+        assert 0 < len(in_order) < len(pks)
+    assert searching._reach([*pool[:5], max(pool) + 1]) is None  # not all in the pool

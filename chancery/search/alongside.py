@@ -12,7 +12,8 @@ The call runs on a native thread under every worker class: under gevent (the def
 ``chancery serve``, where ``threading`` is a greenlet) on the hub's pool of native
 threads, elsewhere on a small pool of this process's own. What runs there must not touch
 the database (a thread has a connection of its own, outside the request's transaction)
-or anything kept per request: only the engine's own call.
+or anything kept per request: only the engine's own calls, and pure work on what they
+return (the facets' buckets turned into counts).
 """
 
 from __future__ import annotations

@@ -208,6 +208,11 @@ def test_the_collection_facet_counted_on_sets_is_the_count_per_collection(
     before = searching.evaluations
     assert searching.aggregate(["collection"], {})["collection"] == one_by_one
     assert searching.evaluations == before + 2  # the sets, then one by one
+    # The same when the page counts its facets on another thread (``begin_summary``).
+    aside = type(searching)(results.plan)
+    aside.begin_summary()
+    assert aside.summary()["collection"] == one_by_one
+    assert aside.evaluations == 1 + 1 + (results.plan.start is not None)
 
 
 def test_a_test_asked_alone_in_the_searchs_own_order_finds_what_the_pool_query_finds(

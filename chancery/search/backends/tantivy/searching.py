@@ -145,15 +145,15 @@ class Searching:
         undated = self._undated_query() if dated and self._undated is None else None
         self.evaluations += 1 + (undated is not None)
         self._summarising = alongside.start(
-            _aside_counts, self.searcher, self.query, aggregations, undated
+            _aside_counts, self.searcher, self.query, fields, aggregations, undated
         )
 
     def _join_summary(self) -> None:
         """Wait for what :meth:`begin_summary` began, and keep it."""
         assert self._summarising is not None
         pending, self._summarising = self._summarising, None
-        buckets, undated = pending.result()
-        self._summary = self._counts(summary_fields(), buckets)
+        self._summary, more, undated = pending.result()
+        self.evaluations += more
         if undated is not None:
             self._undated = undated
 
@@ -207,14 +207,8 @@ class Searching:
         """{field: {value: documents}} from the aggregation's buckets."""
         if self._count is None and "matched" in buckets:
             self._count = int(buckets["matched"]["value"])
-        counts = {
-            name: {b["key"]: b["doc_count"] for b in buckets[name]["buckets"]} for name in fields
-        }
-        if "collection" in counts:
-            if buckets["collection"].get("sum_other_doc_count"):  # more sets than buckets
-                counts["collection"] = self._every_collection()
-            else:
-                counts["collection"] = roll_up(counts["collection"])
+        counts, more = counted(self.searcher, self.query, fields, buckets)
+        self.evaluations += more
         return counts
 
     def _every_collection(self) -> dict[int, int]:
@@ -222,8 +216,7 @@ class Searching:
         collection: slower), for an archive with more collection sets than a terms
         aggregation lists."""
         self.evaluations += 1
-        found = self.searcher.aggregate(self.query, {"collection": terms("collection")})
-        return {b["key"]: b["doc_count"] for b in found["collection"]["buckets"]}
+        return every_collection(self.searcher, self.query)
 
     def _ranked(self, pool: int) -> tuple[list, list[int]]:
         """The best ``pool`` matches by BM25 and their pks, counting every match."""
@@ -443,13 +436,42 @@ def undated_keys(fields) -> dict[str, int]:
 
 
 def _aside_counts(
-    searcher, query: tantivy.Query, aggregations: dict, undated: tantivy.Query | None
-) -> tuple[dict, int | None]:
+    searcher,
+    query: tantivy.Query,
+    fields: list[str],
+    aggregations: dict,
+    undated: tantivy.Query | None,
+) -> tuple[dict[str, dict], int, int | None]:
     """What a page's aside needs of the engine, run on another thread by
-    :meth:`Searching.begin_summary`: the aggregation's buckets, and the undated documents
-    counted (None: not asked). Engine calls only: no database, nothing of the request."""
-    buckets = searcher.aggregate(query, aggregations)
-    return buckets, None if undated is None else searcher.search(undated, 1, count=True).count
+    :meth:`Searching.begin_summary`: the facets and years counted (:func:`counted`, with
+    the aggregations it ran beyond the first), and the undated documents counted (None:
+    not asked). Engine calls and the buckets turned into counts, nothing else: no
+    database, nothing of the request. Turning a broad search's hundreds of buckets into
+    counts here overlaps the request thread's own engine and database calls instead of
+    following them (0.16 ms of a page at 200,000 documents, ``bench/README.md``)."""
+    counts, more = counted(searcher, query, fields, searcher.aggregate(query, aggregations))
+    return counts, more, None if undated is None else searcher.search(undated, 1, count=True).count
+
+
+def counted(searcher, query: tantivy.Query, fields: list[str], buckets: dict):
+    """({field: {value: documents}}, aggregations run) from an aggregation's buckets: the
+    collection sets rolled up to their collections, or, with more sets than a terms
+    aggregation lists, the collections counted one by one (one aggregation more)."""
+    counts = {name: {b["key"]: b["doc_count"] for b in buckets[name]["buckets"]} for name in fields}
+    more = 0
+    if "collection" in counts:
+        if buckets["collection"].get("sum_other_doc_count"):  # more sets than buckets
+            counts["collection"], more = every_collection(searcher, query), 1
+        else:
+            counts["collection"] = roll_up(counts["collection"])
+    return counts, more
+
+
+def every_collection(searcher, query: tantivy.Query) -> dict[int, int]:
+    """The collection facet counted on the collections themselves (one value a
+    collection: slower than the sets)."""
+    found = searcher.aggregate(query, {"collection": terms("collection")})
+    return {b["key"]: b["doc_count"] for b in found["collection"]["buckets"]}
 
 
 def terms(field: str, size: int = BUCKETS) -> dict[str, dict]:

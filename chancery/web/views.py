@@ -32,6 +32,7 @@ from chancery.versions import public as versions_public
 
 from . import parallel, reading
 from .freshness import remember, remember_recent
+from .templatetags.chancery import route
 
 PUBLISHED = Q(documents__status=models.Document.PUBLISHED)
 
@@ -112,7 +113,7 @@ def _facet_values(request, name: str, scope, results_path: str, context: dict | 
 
 def _json_twin(request) -> str:
     query = request.GET.urlencode()
-    return reverse("api:search") + (f"?{query}" if query else "")
+    return route("api:search") + (f"?{query}" if query else "")
 
 
 def _neighbours(document: models.Document, membership: models.Membership | None):

@@ -245,14 +245,10 @@ class Searching:
         for (score, _), pk, words in zip(hits, pks, lengths, strict=True):
             covered = int(score // COVERAGE) if parsed.min_match else groups
             bm25 = score - covered * COVERAGE if parsed.min_match else score
+            # positional: a pool of 210 is built on every search (keywords cost a third more)
             candidates.append(
                 ranking.Candidate(
-                    pk,
-                    bm25,
-                    covered,
-                    words=words or 0,
-                    generated_only=generated_only,
-                    similar_only=similar_only,
+                    pk, bm25, covered, words or 0, False, False, generated_only, similar_only
                 )
             )
         asked = ranking.contenders(candidates, tests.unknown, offset + limit)

@@ -74,7 +74,8 @@ class Searching:
     reranked pool, or a page in a stored order) also counts them; every facet, the years
     and the decades come from one aggregation (:meth:`summary`); what the rerank needs to
     know of the pool (words close, in the title, found by which spellings) from one query
-    over the pool (:meth:`flags`); the snippets' excerpts from the pool's addresses."""
+    over the pool (:meth:`flags`: by pk, or for a single test the search's own query in
+    the pool's order); the snippets' excerpts from the pool's addresses."""
 
     def __init__(self, plan: SearchPlan):
         self.plan = plan
@@ -259,8 +260,8 @@ class Searching:
 
     def flags(self, pks: list[int]) -> dict[int, tuple[bool, bool, bool, bool]]:
         """{pk: (words close, every group in the title, found only by spellings made by
-        rule, found only by close spellings)} of these documents, from one query over
-        them (:meth:`_flags`)."""
+        rule, found only by close spellings)} of these documents, from one query
+        (:meth:`_flags`)."""
         return self._flags(pks, self._tests())
 
     def _tests(self) -> FlagTests:
@@ -313,7 +314,7 @@ class Searching:
         scores as the pool, a pool document that passes ranks there no lower than in the
         pool, so the first ``reach`` hold every one. It reads the test's postings (a title's
         words) where :meth:`_bits_of` looks every document up by pk in every segment: for
-        one word at 200,000 documents 0.1 to 0.5 ms against 0.4 to 1.0 (``bench/README.md``,
+        one word at 200,000 documents 0.2 to 0.7 ms against 0.7 to 2.0 (``bench/README.md``,
         "Session 18"). With several tests, one search each costs more than that lookup."""
         query = tantivy.Query.boolean_query(
             [
@@ -330,8 +331,9 @@ class Searching:
         if self._pool is None:
             return None
         places = {pk: place for place, pk in enumerate(self._pool[2])}
-        found = [places.get(pk) for pk in pks]
-        return None if None in found else max(found) + 1  # type: ignore[type-var]
+        if any(pk not in places for pk in pks):
+            return None
+        return max(places[pk] for pk in pks) + 1
 
     def _spellings(self, terms: list) -> tantivy.Query | bool | None:
         """A query matching any of ``terms``; None when there is no term (no document is

@@ -9,7 +9,8 @@ below it: the figures nest, they do not add up). Prints the request's CPU p50 an
 each step's CPU milliseconds per request. cProfile inflates small functions many times
 over; this does not, so it is what to compare before and after a change of the page. The
 facets' aggregation runs on another thread (``Searching.begin_summary``): its CPU is in
-none of the steps, only reading its result ("aggregation read") is.
+none of the steps, only reading its result ("aggregation read") is; the roll-up of the
+collection sets runs there too since session 18, and is timed on that thread.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ STEPS = [
     ("chancery.search.backends.tantivy.searching", "Searching.aggregate", "aggregation"),
     # begun on another thread (Searching.begin_summary): this thread's CPU to read it
     ("chancery.search.backends.tantivy.searching", "Searching._join_summary", "aggregation read"),
+    # on the aggregation's thread when begun alongside (its thread's CPU)
     ("chancery.search.backends.tantivy.searching", "roll_up", "collection sets rolled up"),
     ("chancery.search.backends.tantivy.backend", "labelled_head", "labelled heads"),
     ("chancery.search.backends.tantivy.searching", "Searching.undated", "undated count"),

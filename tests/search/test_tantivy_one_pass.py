@@ -19,7 +19,7 @@ from chancery.search import ranking
 from chancery.search.backends import get_backend
 from chancery.search.backends.tantivy import searching as searching_module
 from chancery.search.backends.tantivy.query import one_of, term_in, term_query
-from chancery.search.indexing import index_documents
+from chancery.search.entries import read_entries
 from chancery.search.query import SearchQuery
 from tests.factories import DocumentFactory
 from tests.search.test_contract import use
@@ -237,8 +237,11 @@ def test_a_test_asked_alone_in_the_searchs_own_order_finds_what_the_pool_query_f
     use(settings, tmp_path, "tantivy")  # the first half indexed: one segment
     later = documents(130, 130)
     backend = get_backend()
-    with backend.batch():  # the second half: a segment of its own
-        index_documents(later)
+    # the second half: a segment of its own (written here: inside the test's transaction
+    # ``index_documents`` defers an index outside the database to the commit)
+    entries, _ = read_entries(later, backend.indexes_facts)
+    with backend.batch():
+        backend.add(entries)
     results = backend.search(SearchQuery(text="alpha beta"))
     searching = backend._searching(results.plan)
     assert searching.searcher.num_segments >= 2

@@ -451,7 +451,9 @@ def _aside_counts(
     return counts, more, None if undated is None else searcher.search(undated, 1, count=True).count
 
 
-def counted(searcher, query: tantivy.Query, fields: list[str], buckets: dict):
+def counted(
+    searcher, query: tantivy.Query, fields: list[str], buckets: dict
+) -> tuple[dict[str, dict], int]:
     """({field: {value: documents}}, aggregations run) from an aggregation's buckets: the
     collection sets rolled up to their collections, or, with more sets than a terms
     aggregation lists, the collections counted one by one (one aggregation more)."""

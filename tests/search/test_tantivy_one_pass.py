@@ -201,7 +201,7 @@ def test_the_collection_facet_counted_on_sets_is_the_count_per_collection(
     results = tantivy_1901.search(SearchQuery(text=text))
     searching = tantivy_1901._searching(results.plan)
     by_set = searching.aggregate(["collection"], {})["collection"]
-    one_by_one = searching._every_collection()
+    one_by_one = searching_module.every_collection(searching.searcher, searching.query)
     assert by_set == one_by_one
     assert len(one_by_one) > 1  # the volume, its chapters
     monkeypatch.setattr(searching_module, "SETS", 1)

@@ -212,13 +212,6 @@ class Searching:
         self.evaluations += more
         return counts
 
-    def _every_collection(self) -> dict[int, int]:
-        """The collection facet counted on its collections themselves (one value a
-        collection: slower), for an archive with more collection sets than a terms
-        aggregation lists."""
-        self.evaluations += 1
-        return every_collection(self.searcher, self.query)
-
     def _ranked(self, pool: int) -> tuple[list, list[int]]:
         """The best ``pool`` matches by BM25 and their pks, counting every match."""
         if self._pool is None or self._pool[0] != pool:

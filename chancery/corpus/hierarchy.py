@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Substr
 from django.utils.text import slugify
@@ -234,18 +234,26 @@ def subtree(coll) -> Q:
 
 
 def subtrees(pks) -> dict[int, tuple[int, ...]]:
-    """{pk: its collection and every collection below it} for these collections, in two
-    queries (by ``path``), whatever the depth."""
+    """{pk: its collection and every collection below it} for these collections, whatever
+    the depth, in one statement written once (by ``path``: its digits and slashes need no
+    escaping). Through the ORM the same took two queries and 1 to 2 ms of Python to build
+    them, for a search selecting one collection."""
     from .models import Collection
 
-    roots = dict(Collection.objects.filter(pk__in=list(pks)).values_list("pk", "path"))
-    if not roots:
+    pks = [int(pk) for pk in pks]
+    if not pks:
         return {}
-    within = Q()
-    for pk, path in roots.items():
-        within |= Q(path__startswith=path) if path else Q(pk=pk)
-    rows = list(Collection.objects.filter(within).values_list("pk", "path"))
-    return {
-        pk: (pk, *(c for c, p in rows if c != pk and path and p.startswith(path)))
-        for pk, path in roots.items()
-    }
+    reading = connections[router.db_for_read(Collection)]
+    table = reading.ops.quote_name(Collection._meta.db_table)
+    marks = ", ".join(["%s"] * len(pks))
+    found: dict[int, list[int]] = {}
+    with reading.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.id, c.id FROM {table} r JOIN {table} c ON c.id = r.id "  # noqa: S608
+            f"OR (r.path <> '' AND substr(c.path, 1, length(r.path)) = r.path) "
+            f"WHERE r.id IN ({marks}) ORDER BY r.id, c.id <> r.id, c.id",
+            pks,
+        )
+        for root, pk in cursor.fetchall():
+            found.setdefault(root, []).append(pk)
+    return {root: tuple(below) for root, below in found.items()}

@@ -19,13 +19,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from django.db.models import Q
 
 from chancery.corpus.hierarchy import subtrees
 from chancery.corpus.models import Collection, Document
+from chancery.corpus.prepared import Prepared
 
 from . import budget, similar
 from .analysis import query_tokens
@@ -227,17 +228,27 @@ def _resolve_facet(name: str, values: tuple[str, ...]) -> FacetFilter:
     if spec.model is None:
         decades = tuple(int(v) for v in values if v.lstrip("-").isdigit())
         return FacetFilter(spec, decades=decades, undated="undated" in values)
-    found = dict(
-        spec.model._default_manager.filter(**{f"{spec.key}__in": list(values)}).values_list(
-            spec.key, "pk"
-        )
-    )
+    found = dict(_pks_named(spec).rows(values))
     pks = tuple(found.get(v) for v in values)
     if spec.model is not Collection:
         return FacetFilter(spec, ids=pks)
     below = subtrees([pk for pk in pks if pk is not None])
     return FacetFilter(
         spec, ids=pks, subtrees=tuple(below.get(pk, ()) if pk is not None else () for pk in pks)
+    )
+
+
+@cache
+def _pks_named(spec: FacetSpec) -> Prepared:
+    """{key: pk} of the facet's values named by these keys (compiled once)."""
+    model = spec.model
+    return Prepared(
+        model,
+        lambda keys: (
+            model._default_manager.filter(**{f"{spec.key}__in": keys})
+            .order_by()
+            .values_list(spec.key, "pk")
+        ),
     )
 
 

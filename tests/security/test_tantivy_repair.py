@@ -2,6 +2,8 @@
 write) is repaired by the next write, or by a search once the check interval has passed,
 not only at the next start. Runs on any engine: it builds its own Tantivy index."""
 
+import time
+
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -25,6 +27,7 @@ def tantivy(settings, tmp_path, monkeypatch):
     settings.SEARCH_INDEX_DIR = tmp_path / "index"
     engine.forget_index()
     monkeypatch.setattr(indexing, "_checked_at", None)
+    monkeypatch.setattr(indexing, "_checked_stamp", None)
     yield get_backend()
     engine.forget_index()
 
@@ -94,3 +97,23 @@ def test_searches_within_the_interval_do_not_check_again(tantivy, monkeypatch):
     for _ in range(5):
         found("Lamu")
     assert len(calls) == 1
+
+
+def test_an_archive_unchanged_since_a_check_is_not_read_again(tantivy, monkeypatch):
+    """The check reads every published document (seconds at 1,000,000): a search a minute
+    paid it on an archive nobody writes to. Any write, or a change to the index, brings
+    it back."""
+    DocumentFactory(public_id="a", title="Lamu")
+    time.sleep(0.1)  # past the moments in which a stamp is not trusted (freshness.py)
+    assert found("Lamu") == {"a"}  # the first check: in step
+    calls = []
+    monkeypatch.setattr(indexing, "repair", lambda: calls.append(1) or 0)
+    monkeypatch.setattr(indexing, "_checked_at", None)  # the interval has passed
+    assert found("Lamu") == {"a"}
+    assert calls == []  # nothing written since: nothing read
+    DocumentFactory(public_id="b", title="Lamu harbour")
+    time.sleep(0.1)
+    calls.clear()  # (a write checks on its own: test_the_next_write_repairs…)
+    monkeypatch.setattr(indexing, "_checked_at", None)
+    assert found("Lamu") == {"a", "b"}
+    assert calls == [1]

@@ -1,17 +1,18 @@
-"""Where a search request's CPU time goes, part by part, without a profiler.
+"""Where a search request's time goes, part by part, without a profiler.
 
     nice -n 5 .venv/bin/python bench/page_parts.py --home DIR --size real [--rounds 3]
 
 Runs the 16 queries of ``bench/search.py`` as first visits (``first_visit``) on the Tantivy
 engine over an archive built by it (``DIR/SIZE``; read only: nothing is built here) and
-times named steps of the page in place with the thread's CPU time (each wraps the one
-below it: the figures nest, they do not add up). Prints the request's CPU p50 and mean and
-each step's CPU milliseconds per request. cProfile inflates small functions many times
-over; this does not, so it is what to compare before and after a change of the page. The
-facets' aggregation runs on another thread (``Searching.begin_summary``): its CPU is in
-none of the steps, only reading its result ("aggregation read") is; the roll-up of the
-collection sets runs there too since session 18, and is timed on that thread.
-"""
+times named steps of the page in place with the thread's CPU time and the wall clock (each
+wraps the one below it: the figures nest, they do not add up). Prints the request's CPU
+p50 and mean and each step's CPU and wall milliseconds per request: a step's wall beyond
+its CPU is waiting, for the aggregation or for the GIL while the aggregation's thread
+holds it. cProfile inflates small functions many times over; this does not, so it is what
+to compare before and after a change of the page. The facets' aggregation runs on another
+thread (``Searching.begin_summary``): its CPU is in none of the steps, only reading its
+result ("aggregation read") is; the roll-up of the collection sets runs there too since
+session 18, and is timed on that thread."""
 
 from __future__ import annotations
 
@@ -67,6 +68,10 @@ STEPS = [
 ]
 
 SPENT: dict[str, float] = defaultdict(float)
+#: The same steps' wall-clock time (beyond their CPU: waiting for the aggregation's thread,
+#: for the GIL it holds while the binding turns its buckets into Python objects, or for the
+#: machine).
+WALL: dict[str, float] = defaultdict(float)
 
 
 def _timed(module: str, attribute: str, label: str) -> None:
@@ -78,11 +83,12 @@ def _timed(module: str, attribute: str, label: str) -> None:
 
     @functools.wraps(original)
     def timed(*args, **kwargs):
-        started = time.thread_time()
+        started, began = time.thread_time(), time.perf_counter()
         try:
             return original(*args, **kwargs)
         finally:
             SPENT[label] += time.thread_time() - started
+            WALL[label] += time.perf_counter() - began
 
     setattr(owner, name, timed)
 
@@ -108,6 +114,7 @@ def main() -> int:
     for query in queries:  # warm up, as bench/search.py does
         bench.request_once(client, query)
     SPENT.clear()
+    WALL.clear()
     bench.CPU.clear()
     for _ in range(args.rounds):
         for query in queries:
@@ -117,8 +124,9 @@ def main() -> int:
     load = os.getloadavg()[0]
     print(f"{args.size}: {n} first visits, request CPU p50 {p50:.2f} ms, mean {mean:.2f} ms, "
           f"load {load:.1f}")  # fmt: skip
+    print(f"  {'step':28s} {'CPU':>6s}    {'wall':>6s}")
     for _module, _attribute, label in STEPS:
-        print(f"  {label:28s} {SPENT[label] / n * 1000:6.2f} ms")
+        print(f"  {label:28s} {SPENT[label] / n * 1000:6.2f} ms {WALL[label] / n * 1000:6.2f} ms")
     return 0
 
 

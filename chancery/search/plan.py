@@ -242,6 +242,7 @@ def _resolve_facet(name: str, values: tuple[str, ...]) -> FacetFilter:
 def _pks_named(spec: FacetSpec) -> Prepared:
     """{key: pk} of the facet's values named by these keys (compiled once)."""
     model = spec.model
+    assert model is not None  # a facet of records (not the decades)
     return Prepared(
         model,
         lambda keys: (

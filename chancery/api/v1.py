@@ -17,7 +17,7 @@ from chancery.corpus import models
 from chancery.corpus.authorities import AUTHORITY_KINDS, browsable_kinds
 from chancery.corpus.hierarchy import subtree, with_totals
 from chancery.corpus.relations import related
-from chancery.corpus.visibility import public
+from chancery.corpus.visibility import public, public_values
 from chancery.search.facets import facet_for
 
 from . import serializers
@@ -100,13 +100,13 @@ def _filtered_documents(request):
         value = request.GET.get(name, "").strip()
         if not value:
             continue
-        if not public(spec.model).filter(**{spec.key: value}).exists():
+        if value not in public_values(spec.model, spec.key, [value]):
             raise ApiError(400, f"{name}: there is no {name} “{value}”.")
         matching = Q()
         for lookup in spec.lookups:
             matching |= Q(**{lookup: value})
         if spec.model is models.Collection:  # the collection and everything below it
-            matching = subtree(public(spec.model).get(**{spec.key: value}))
+            matching = subtree(spec.model._default_manager.get(**{spec.key: value}))
         documents = documents.filter(pk__in=models.Document.objects.filter(matching).values("pk"))
     return documents
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -508,7 +509,7 @@ def _authority_page(request, kind: str, slug: str):
     staff = request.user.is_authenticated and request.user.is_staff  # as for draft documents
     if not staff and slug not in public_values(spec.model, "slug", [slug]):
         raise Http404(f"No public {spec.label.lower()} “{slug}”.")
-    item = get_object_or_404(spec.model._default_manager.filter(slug=slug))
+    item: Any = get_object_or_404(spec.model._default_manager.filter(slug=slug))
     try:
         page = _document_list(request, _naming(item, spec.relations))
     except _BadPage as exc:

@@ -8,8 +8,8 @@ values: its SQL is compiled once per database vendor and number of values, and e
 binds the real ones in their places. The queryset stays the one statement of what is
 asked; this only saves building it again.
 
-``build`` returns a ``values_list`` (not flat) of plain columns (text, integers): the rows
-come as the database gives them, without the ORM's converters.
+``build`` takes text values and returns a ``values_list`` (not flat) of plain columns
+(text, integers): the rows come as the database gives them, without the ORM's converters.
 """
 
 from __future__ import annotations
@@ -20,37 +20,28 @@ from collections.abc import Callable, Sequence
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 
-#: Stand-ins for the values, told apart from every other parameter of a query.
-_TEXT_MARK = "\x00chancery-prepared-{}\x00"
-_NUMBER_MARK = 7_919_000_000_000
+#: A stand-in for a value, told apart from every other parameter of a query.
+_MARK = "\x00chancery-prepared-{}\x00"
 
 
 class Prepared:
-    """``build(values)``'s rows, for any values of one kind (``str`` or ``int``)."""
+    """``build(values)``'s rows, for any text values (slugs, codes)."""
 
-    def __init__(self, model: type[Model], build: Callable[[list], QuerySet], kind: type = str):
+    def __init__(self, model: type[Model], build: Callable[[list[str]], QuerySet]):
         self.model = model
         self.build = build
-        self.kind = kind
-        #: (vendor, number of values) -> (sql, parameters, where each value goes), or None
-        #: where the values could not be told apart (then the ORM runs every time).
+        #: (vendor, number of values) -> (sql, parameters, which value each parameter is or
+        #: -1), or None where the values could not be told apart (the ORM runs each time).
         self._compiled: dict[tuple[str, int], tuple[str, list, list[int]] | None] = {}
         self._lock = threading.Lock()
 
-    def _marks(self, n: int) -> list:
-        if self.kind is int:
-            return [_NUMBER_MARK + i for i in range(n)]
-        return [_TEXT_MARK.format(i) for i in range(n)]
-
     def _compile(self, using: str, n: int) -> tuple[str, list, list[int]] | None:
-        marks = self._marks(n)
-        sql, params = self.build(marks).using(using).query.get_compiler(using).as_sql()
-        params = list(params)
-        slots = [i for i, p in enumerate(params) if type(p) is self.kind and p in marks]
-        if sorted(params[i] for i in slots) != sorted(marks):  # each value exactly once
+        place = {_MARK.format(i): i for i in range(n)}
+        sql, params = self.build(list(place)).using(using).query.get_compiler(using).as_sql()
+        slots = [place.get(p, -1) if isinstance(p, str) else -1 for p in params]
+        if sorted(s for s in slots if s >= 0) != list(range(n)):  # each value exactly once
             return None
-        order = {mark: place for place, mark in enumerate(marks)}
-        return sql, params, [order[params[i]] if i in slots else -1 for i in range(len(params))]
+        return sql, list(params), slots
 
     def rows(self, values: Sequence) -> list[tuple]:
         """The query's rows for these values (none asked: none found)."""

@@ -11,7 +11,7 @@ import pytest
 
 from chancery.corpus import models
 from chancery.corpus.hierarchy import subtrees
-from chancery.corpus.prepared import Prepared
+from chancery.corpus.prepared import KEPT_UP_TO, Prepared
 from chancery.corpus.visibility import public, public_values
 from chancery.ingest.models import ImportRun, StagedRow
 from tests.factories import CollectionFactory, DocumentFactory, PlaceFactory, SubjectFactory
@@ -93,6 +93,10 @@ def test_compiled_once_then_one_query_each_time(archive, django_assert_num_queri
         ("subject-hidden",), ("subject-shown",)
     ]  # fmt: skip
     assert prepared.rows([]) == []
+    # Many values (a URL can name hundreds): answered, built each time, nothing kept.
+    many = [f"nope-{i}" for i in range(KEPT_UP_TO + 4)] + ["subject-shown"]
+    assert prepared.rows(many) == [("subject-shown",)]
+    assert all(n <= KEPT_UP_TO for _, n in prepared._compiled)
     # A value that looks like SQL is a value.
     assert prepared.rows(["x' OR '1'='1"]) == []
 

@@ -22,6 +22,9 @@ from django.db.models import Model, QuerySet
 
 #: A stand-in for a value, told apart from every other parameter of a query.
 _MARK = "\x00chancery-prepared-{}\x00"
+#: Statements are kept for up to this many values (a search selects a few; a request
+#: naming hundreds, which a URL allows, is built by the ORM each time, and keeps nothing).
+KEPT_UP_TO = 16
 
 
 class Prepared:
@@ -51,11 +54,11 @@ class Prepared:
         using = router.db_for_read(self.model)
         connection = connections[using]
         key = (connection.vendor, len(values))
-        if key not in self._compiled:
+        if key not in self._compiled and len(values) <= KEPT_UP_TO:
             with self._lock:
                 if key not in self._compiled:
                     self._compiled[key] = self._compile(using, len(values))
-        compiled = self._compiled[key]
+        compiled = self._compiled.get(key)
         if compiled is None:
             query = self.build(values).using(using).query
             sql, bound = query.get_compiler(using).as_sql()

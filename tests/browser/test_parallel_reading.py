@@ -185,6 +185,12 @@ def test_without_javascript_layers_are_stacked_with_page_anchors(live_server, no
 def test_print_in_parallel_columns_without_controls(live_server, page, archive):
     page.goto(live_server.url + "/document/13/")
     page.emulate_media(media="print")
+    # A printout lays out the loaded page: measured before its scans load (a busy machine,
+    # lazy images), the columns' page markers stand apart by the images' height.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#pane-scan img')]"
+        ".every(i => i.complete && i.naturalWidth > 0)"
+    )
     scan, original, translation = (
         box(page, f"#pane-{k}") for k in ("scan", "original", "translation")
     )

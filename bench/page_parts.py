@@ -11,8 +11,8 @@ its CPU is waiting, for the aggregation or for the GIL while the aggregation's t
 holds it. cProfile inflates small functions many times over; this does not, so it is what
 to compare before and after a change of the page. The facets' aggregation runs on another
 thread (``Searching.begin_summary``): its CPU is in none of the steps, only reading its
-result ("aggregation read") is; the roll-up of the collection sets runs there too since
-session 18, and is timed on that thread."""
+result ("aggregation read") is; its buckets are turned into counts there too
+("facet values counted", that thread's CPU)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ STEPS = [
     # begun on another thread (Searching.begin_summary): this thread's CPU to read it
     ("chancery.search.backends.tantivy.searching", "Searching._join_summary", "aggregation read"),
     # on the aggregation's thread when begun alongside (its thread's CPU)
-    ("chancery.search.backends.tantivy.searching", "roll_up", "collection sets rolled up"),
+    ("chancery.search.backends.tantivy.searching", "counted", "facet values counted"),
     ("chancery.search.backends.tantivy.backend", "labelled_head", "labelled heads"),
     ("chancery.search.backends.tantivy.searching", "Searching.undated", "undated count"),
     ("chancery.search.page", "_facet_options", "facet options"),

@@ -45,15 +45,25 @@ def _pairs(relation: str, pks: list[int]) -> dict[int, list[Any]]:
     return out
 
 
-def _with_ancestors(pairs: dict[int, list[int]]) -> dict[int, list[int]]:
-    """{document pk: its collections and every collection above them} (one query)."""
+def _levels(pairs: dict[int, list[int]]) -> dict[int, list[list[int]]]:
+    """{document pk: [[its collections at depth 0], [at depth 1], …]}: each of its
+    collections and every collection above them, at its depth in the tree (one query)."""
     pks = {pk for ids in pairs.values() for pk in ids}
     paths = dict(Collection.objects.filter(pk__in=pks).values_list("pk", "path"))
 
     def chain(pk: int) -> list[int]:
         return [int(p) for p in paths.get(pk, "").strip("/").split("/") if p] or [pk]
 
-    return {doc: sorted({a for pk in ids for a in chain(pk)}) for doc, ids in pairs.items()}
+    out = {}
+    for doc, ids in pairs.items():
+        levels: list[set[int]] = []
+        for pk in ids:
+            for depth, collection in enumerate(chain(pk)):
+                if depth == len(levels):
+                    levels.append(set())
+                levels[depth].add(collection)
+        out[doc] = [sorted(level) for level in levels]
+    return out
 
 
 def _texts(model, pks: list[int]) -> dict[int, list[tuple[str, str | None, str]]]:
@@ -107,9 +117,14 @@ def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry],
     if facts:
         relations |= {"contributors"} | {s.relation for s in FACETS.values() if s.many}
     related = {name: _pairs(name, found) for name in sorted(relations)}
+    levels: dict[int, list[list[int]]] = {}
     if facts:  # a collection's facet value and filter cover its subtree: index the ancestors
         relation = FACETS["collection"].relation
-        related[relation] = _with_ancestors(related[relation])
+        levels = _levels(related[relation])
+        related[relation] = {
+            doc: sorted({pk for level in by_depth for pk in level})
+            for doc, by_depth in levels.items()
+        }
     agent_ids = {
         a for name in ("people", "creators") for ids in related[name].values() for a in ids
     }
@@ -160,6 +175,7 @@ def read_entries(pks: list[int], facts: bool = False) -> tuple[list[IndexEntry],
                 "transcript_languages": {lang for _, lang, _ in transcripts.get(pk, []) if lang},
                 "earliest": earliest,
                 "latest": latest,
+                "collection_levels": levels.get(pk, []),
             }
         entries.append(entry)
     return entries, {"agents": agent_ids, "places": place_ids}

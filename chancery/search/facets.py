@@ -79,11 +79,12 @@ class FacetValue:
 @dataclass
 class FacetHead:
     """What a page lists of one facet: its first values in the facet's order and any
-    selected further down (every value of a facet with ``every_value``), and how many
-    values the facet has over the whole search ("All 23 values")."""
+    selected further down (every value of a facet with ``every_value``), and whether the
+    facet has more values over the whole search than the page lists first (then its "All
+    values" link opens the facet's own page)."""
 
     values: list[FacetValue]
-    total: int
+    more: bool
 
 
 def head_of(
@@ -91,17 +92,18 @@ def head_of(
     values: list[FacetValue],
     limit: int,
     selected: Collection[str],
-    total: int | None = None,
+    more: bool | None = None,
 ) -> FacetHead:
     """The head of a facet's values, given in their order: the first ``limit`` and those of
     ``selected`` (public values) further down; every value of a facet that keeps them all
-    (:attr:`FacetSpec.every_value`). ``total``: how many values the facet has, where
-    ``values`` holds only those that can be in the head (default: ``len(values)``)."""
-    total = len(values) if total is None else total
+    (:attr:`FacetSpec.every_value`). ``more``: whether the facet has more than ``limit``
+    values, where ``values`` holds only those that can be in the head (default: whether
+    ``values`` has)."""
+    more = len(values) > limit if more is None else more
     if FACETS[name].every_value or len(values) <= limit:
-        return FacetHead(values, total)
+        return FacetHead(values, more)
     further = [v for v in values[limit:] if v.value in selected]
-    return FacetHead([*values[:limit], *further], total)
+    return FacetHead([*values[:limit], *further], more)
 
 
 def facet_for(model: type, relations: tuple[str, ...]) -> FacetSpec | None:

@@ -89,8 +89,9 @@ class SearchPage:
     explain: dict | None = None
     #: The facets, histogram and undated count, as computed or as kept for this search.
     aside: Aside | None = None
-    #: How many values each facet has, where ``facets`` holds only the first few.
-    facet_totals: dict[str, int] = field(default_factory=dict)
+    #: Whether each facet has more values than the page lists first (``facets`` may hold
+    #: only those).
+    facet_more: dict[str, bool] = field(default_factory=dict)
 
     @property
     def layers(self) -> list[tuple[str, str]]:
@@ -148,16 +149,15 @@ class SearchPage:
         return self.page_url(self.page + 1) if self.page < self.num_pages else None
 
     @property
-    def facet_groups(self) -> list[tuple[str, str, list[FacetOption], int, str]]:
-        """(name, label, values shown, how many values, URL of the page listing them all
-        or "") of each facet: the first :data:`FACET_SHOWN` values and any selected
-        further down; a broad search has hundreds, listed on the facet's own page."""
+    def facet_groups(self) -> list[tuple[str, str, list[FacetOption], str]]:
+        """(name, label, values shown, URL of the page listing them all or "") of each
+        facet: the first :data:`FACET_SHOWN` values and any selected further down; a broad
+        search has hundreds, listed on the facet's own page."""
         groups = []
         for name, options in self.facets.items():
             shown = options[:FACET_SHOWN] + [o for o in options[FACET_SHOWN:] if o.selected]
-            total = self.facet_totals.get(name, len(options))
-            more = self.facet_url(name) if total > FACET_SHOWN else ""
-            groups.append((name, FACETS[name].label, shown, total, more))
+            more = self.facet_more.get(name, len(options) > FACET_SHOWN)
+            groups.append((name, FACETS[name].label, shown, self.facet_url(name) if more else ""))
         return groups
 
     def facet_url(self, name: str) -> str:
@@ -303,7 +303,7 @@ def _build(
     search = tuple((k, v) for k, v in params if k != "page")
     aside_key = ("search-aside", path, staff, search, shown)
     if not hits_only and not (keep is not None and keep.holds(aside_key)):
-        results.begin_summary()  # counted while the hits are found (a kept one is not)
+        results.begin_summary(shown)  # counted while the hits are found (a kept one is not)
     per_page = form.cleaned_data.get("per_page") or 10
     # SearchResults iterates through __getitem__ only; the engine contract types it.
     paginator: Paginator[Hit] = Paginator(results, per_page, allow_empty_first_page=True)  # type: ignore[arg-type]
@@ -348,8 +348,9 @@ class Aside:
     undated documents outside its dates; and (``html``) the markup of them a view keeps."""
 
     facets: dict[str, list[FacetOption]]
-    #: How many values each facet has (``facets`` may hold only the first few).
-    totals: dict[str, int] = field(default_factory=dict)
+    #: Whether each facet has more values than the page lists first (``facets`` may
+    #: hold only those).
+    more: dict[str, bool] = field(default_factory=dict)
     histogram: Histogram | None = None
     undated: int | None = None
     undated_url: str = ""
@@ -364,7 +365,7 @@ def _add_aside(result: SearchPage, results, keep, key: tuple, shown: int | None)
     else:
         aside = keep(key, lambda: _aside(result, results, shown))
     result.aside, result.facets, result.histogram = aside, aside.facets, aside.histogram
-    result.facet_totals = aside.totals
+    result.facet_more = aside.more
     result.undated, result.undated_url = aside.undated, aside.undated_url
 
 
@@ -372,12 +373,12 @@ def _aside(page: SearchPage, results, shown: int | None = None) -> Aside:
     params, path = page.params, page.base_path
     if shown is None:
         values = results.facets()
-        totals = {name: len(listed) for name, listed in values.items()}
+        more = {name: len(listed) > FACET_SHOWN for name, listed in values.items()}
     else:  # the engine labels only the values listed
         heads = results.facet_heads(shown)
         values = {name: head.values for name, head in heads.items()}
-        totals = {name: head.total for name, head in heads.items()}
-    aside = Aside(_facet_options(values, page.query, params, path), totals)
+        more = {name: head.more for name, head in heads.items()}
+    aside = Aside(_facet_options(values, page.query, params, path), more)
     page.facets = aside.facets  # the histogram's decades are the decade facet's values
     aside.histogram = build_histogram(page, results)
     if results.has_dates:

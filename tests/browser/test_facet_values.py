@@ -26,8 +26,8 @@ def archive():
 
 def test_every_value_of_a_facet_by_keyboard(live_server, page, archive):
     page.goto(live_server.url + "/search/?q=telegram")
-    more = page.get_by_role("link", name=f"All {MANY} values of Place")
-    assert " ".join(more.text_content().split()) == f"All {MANY} values of Place"
+    more = page.get_by_role("link", name="All values of Place")
+    assert " ".join(more.text_content().split()) == "All values of Place"
     more.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/facet/place/?q=telegram")
@@ -42,7 +42,7 @@ def test_every_value_of_a_facet_by_keyboard(live_server, page, archive):
 
 def test_the_values_page_without_javascript(live_server, nojs_page, archive):
     nojs_page.goto(live_server.url + "/search/?q=telegram")
-    nojs_page.get_by_role("link", name=f"All {MANY} values of Place").click()
+    nojs_page.get_by_role("link", name="All values of Place").click()
     nojs_page.wait_for_url("**/search/facet/place/?q=telegram")
     nojs_page.get_by_role("link", name="Back to the results").click()
     nojs_page.wait_for_url("**/search/?q=telegram")

@@ -192,27 +192,27 @@ def test_a_dated_search_counts_its_facets_once_and_its_undated_documents_apart(t
 
 
 @pytest.mark.parametrize("text", ["", "treaty", "legation guard Peking"])
-def test_the_collection_facet_counted_on_sets_is_the_count_per_collection(
-    tantivy_1901, monkeypatch, text
-):
-    """The collection facet is counted on each document's set of collections, then added
-    up per collection: the same counts as counting the collections one by one, and still
-    when there are more sets than an aggregation lists (then counted one by one)."""
+def test_the_collection_facet_counted_by_depth_is_the_count_per_collection(tantivy_1901, text):
+    """The collection facet is counted on one field per depth of the tree: the same counts
+    as the matches filed under each collection (its subtree), counted one by one, whether
+    the page's thread or the aggregation's thread counts them, whole or first values."""
     results = tantivy_1901.search(SearchQuery(text=text))
     searching = tantivy_1901._searching(results.plan)
-    by_set = searching.aggregate(["collection"], {})["collection"]
-    one_by_one = searching_module.every_collection(searching.searcher, searching.query)
-    assert by_set == one_by_one
-    assert len(one_by_one) > 1  # the volume, its chapters
-    monkeypatch.setattr(searching_module, "SETS", 1)
-    before = searching.evaluations
-    assert searching.aggregate(["collection"], {})["collection"] == one_by_one
-    assert searching.evaluations == before + 2  # the sets, then one by one
-    # The same when the page counts its facets on another thread (``begin_summary``).
+    by_depth = searching.aggregate(["collection"], {})["collection"]
+    assert len(by_depth) > 1  # the volume, its chapters
+    for pk, n in by_depth.items():
+        filed = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, searching.query),
+                (tantivy.Occur.Must, one_of("collection", [pk])),
+            ]
+        )
+        assert searching.count_of(filed) == n, pk
     aside = type(searching)(results.plan)
-    aside.begin_summary()
-    assert aside.summary()["collection"] == one_by_one
-    assert aside.evaluations == 1 + 1 + (results.plan.start is not None)
+    aside.begin_summary(2)
+    first = aside.summary(complete=())["collection"]
+    assert all(by_depth[pk] == n for pk, n in first.items())
+    assert aside.summary()["collection"] == by_depth
 
 
 def test_a_test_asked_alone_in_the_searchs_own_order_finds_what_the_pool_query_finds(

@@ -167,11 +167,12 @@ class SearchResults:
         """Undated documents the same search finds when its dates are left out."""
         return self.backend.undated_count(self.plan)
 
-    def begin_summary(self) -> None:
+    def begin_summary(self, head: int | None = None) -> None:
         """Tell the engine the facets and years will be asked for (a page's): one that
         can starts counting them now, while the hits are found (on the plan as compiled;
-        a plan widened or relaxed later is counted when asked)."""
-        self.backend.begin_summary(self.compiled)
+        a plan widened or relaxed later is counted when asked). ``head``: only the first
+        ``head`` values of each facet will be asked for (``facet_heads``)."""
+        self.backend.begin_summary(self.compiled, head)
 
     @property
     def matched(self) -> QuerySet:
@@ -296,10 +297,11 @@ class SearchBackend:
         """Undated documents the plan finds when its dates are left out."""
         raise NotImplementedError
 
-    def begin_summary(self, plan: SearchPlan) -> None:
-        """The plan's facets and years will be asked for: an engine that can count them
-        on another thread while this one finds the hits begins here (Tantivy); the
-        others count them when asked."""
+    def begin_summary(self, plan: SearchPlan, head: int | None = None) -> None:
+        """The plan's facets and years will be asked for (with ``head``: the first
+        ``head`` values of each facet, ``facet_heads``): an engine that can count them on
+        another thread while this one finds the hits begins here (Tantivy); the others
+        count them when asked."""
 
     def page(self, plan: SearchPlan, offset: int, limit: int, sort: str) -> Ranked:
         """One page of matches: by relevance (``sort`` "relevance" and words), else in the

@@ -321,11 +321,11 @@ def facets_panel(page, date_chip) -> str:
         ]
     )
     groups = []
-    for name, label, options, total, more_url in page.facet_groups:
+    for name, label, options, more_url in page.facet_groups:
         if not options:
             continue
         more = (
-            f'<p class="facet-more"><a href="{_escape(more_url)}">All {int(total):,} values'
+            f'<p class="facet-more"><a href="{_escape(more_url)}">All values'
             f'<span class="visually-hidden"> of {_escape(label)}</span></a></p>'
             if more_url
             else ""

@@ -71,36 +71,44 @@ class TantivyBackend(SearchBackend):
         if not searching.count:
             return {name: [] for name in wanted}
         if only is None or searching.summarised:
-            counts = searching.summary()  # every facet and the years, one aggregation
+            counts = searching.summary(wanted)  # every facet and the years, one aggregation
         else:
             counts = searching.aggregate(wanted, undated_keys(wanted))
         stamp = kept.current_stamp()  # once: outside a request each read is a query
         return {name: labelled(name, counts[name], stamp) for name in wanted}
 
-    def begin_summary(self, plan: SearchPlan) -> None:
-        self._searching(plan).begin_summary()
+    def begin_summary(self, plan: SearchPlan, head: int | None = None) -> None:
+        self._searching(plan).begin_summary(head)
 
     def facet_heads(self, plan: SearchPlan, limit: int) -> dict[str, FacetHead]:
         """Counted like ``facets`` (one aggregation), labelled and ordered only as far as
         the heads need: a broad word's hundreds of collections are counted, a dozen of
-        them labelled."""
+        them labelled; when the page began the count (``begin_summary(head)``), only the
+        first values are counted, and a facet whose head needs more is counted whole."""
         searching = self._searching(plan)
         if not searching.count:
-            return {name: FacetHead([], 0) for name in FACETS}
-        counts = searching.summary()
+            return {name: FacetHead([], False) for name in FACETS}
+        counts = searching.summary(complete=())
         selected = {f.spec.name: set(f.known) for f in plan.facets}
         stamp = kept.current_stamp()
-        return {
-            name: labelled_head(name, counts[name], stamp, limit, selected.get(name, ()))
-            for name in FACETS
-        }
+        heads = {}
+        for name in FACETS:
+            chosen = selected.get(name, ())
+            whole = name not in searching.cut
+            head = labelled_head(name, counts[name], stamp, limit, chosen, whole)
+            if head is None:  # its first values are not enough: count them all
+                every = searching.summary(complete=[name])[name]
+                head = labelled_head(name, every, stamp, limit, chosen)
+            assert head is not None
+            heads[name] = head
+        return heads
 
     def year_counts(self, plan: SearchPlan) -> list[tuple[int, int]]:
         searching = self._searching(plan)
         if not searching.count:
             return []
         years = (
-            searching.summary()["year"]
+            searching.summary(complete=["year"])["year"]
             if searching.summarised
             else searching.aggregate(["year"], {})["year"]
         )

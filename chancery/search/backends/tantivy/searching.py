@@ -24,14 +24,7 @@ from .query import (
     term_in,
     term_query,
 )
-from .schema import (
-    COLLECTION_SET,
-    COLUMNS,
-    SCHEMA,
-    current_searcher,
-    int_values,
-    roll_up,
-)
+from .schema import COLLECTION_LEVELS, COLUMNS, SCHEMA, current_searcher, int_values
 
 #: The page a search is first counted for (the search page's first page, ten hits): the
 #: count comes from the search that finds its hits (Tantivy counts while it collects).
@@ -41,8 +34,10 @@ FIRST_PAGE = (0, 10)
 NEAR, IN_TITLE, FIRM, SURE = 1, 2, 4, 8
 #: Values a terms aggregation lists at most (a facet's every value).
 BUCKETS = 65_000
-#: Collection sets it lists at most (more: the collections counted one by one).
-SETS = BUCKETS
+#: For a page's first values of a facet (its head of ``limit``), the values each of its
+#: fields lists: the first ``HEAD_FACTOR * limit``, so that the values tied with the last
+#: shown are seldom cut off (when they are, those are counted again: ``counted``).
+HEAD_FACTOR = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +78,9 @@ class Searching:
         self.query = plan_query(plan)
         self._count: int | None = None
         self._summary: dict[str, dict] | None = None
+        #: The facets of the summary counted only as far as a page's head needs (their
+        #: first values, :meth:`begin_summary`'s ``head``): not every value is there.
+        self.cut: set[str] = set()
         #: The summary's aggregation begun on another thread (:meth:`begin_summary`).
         self._summarising: alongside.Pending | None = None
         self._undated: int | None = None
@@ -118,10 +116,12 @@ class Searching:
     def summarised(self) -> bool:
         return self._summary is not None or self._summarising is not None
 
-    def summary(self) -> dict[str, dict]:
+    def summary(self, complete: Collection[str] | None = None) -> dict[str, dict]:
         """Every facet and the year histogram over the matches, in one aggregation (a
         page needs them all: one pass over the matches, not one per part): the one
-        :meth:`begin_summary` began, or one run now."""
+        :meth:`begin_summary` began, or one run now. ``complete``: the facets whose every
+        value is needed (default: all); those a page's head cut (:attr:`cut`) are counted
+        again whole."""
         if self._summary is None:
             if self._summarising is None:
                 fields = summary_fields()
@@ -129,31 +129,36 @@ class Searching:
             else:
                 self._join_summary()
         assert self._summary is not None
+        wanted = sorted(self.cut if complete is None else self.cut.intersection(complete))
+        if wanted:
+            self._summary.update(self.aggregate(wanted, undated_keys(wanted)))
+            self.cut.difference_update(wanted)
         return self._summary
 
-    def begin_summary(self) -> None:
+    def begin_summary(self, head: int | None = None) -> None:
         """Start the summary's aggregation (and, for a search with dates, the count of its
         undated documents) on another native thread (:mod:`alongside`): the binding
         releases the GIL while it aggregates and searches, so a page's facets are counted
         on the second core while this thread ranks and shows the hits. The page's search
-        counts the matches: the aggregation does not count them again."""
+        counts the matches: the aggregation does not count them again. ``head``: only a
+        page's first ``head`` values of each facet are needed (see :func:`counted`)."""
         if self.summarised:
             return
         budget.check()
         fields = summary_fields()
-        aggregations = self._aggregations(fields, undated_keys(fields), counting=False)
+        aggregations = self._aggregations(fields, undated_keys(fields), counting=False, head=head)
         dated = self.plan.start is not None or self.plan.end is not None
         undated = self._undated_query() if dated and self._undated is None else None
         self.evaluations += 1 + (undated is not None)
         self._summarising = alongside.start(
-            _aside_counts, self.searcher, self.query, fields, aggregations, undated
+            _aside_counts, self.searcher, self.query, fields, aggregations, undated, head
         )
 
     def _join_summary(self) -> None:
         """Wait for what :meth:`begin_summary` began, and keep it."""
         assert self._summarising is not None
         pending, self._summarising = self._summarising, None
-        self._summary, more, undated = pending.result()
+        (self._summary, self.cut, more), undated = pending.result()
         self.evaluations += more
         if undated is not None:
             self._undated = undated
@@ -190,14 +195,21 @@ class Searching:
         return self._counts(fields, self.searcher.aggregate(self.query, aggregations))
 
     def _aggregations(
-        self, fields: list[str], missing: dict[str, int], counting: bool = True
+        self,
+        fields: list[str],
+        missing: dict[str, int],
+        counting: bool = True,
+        head: int | None = None,
     ) -> dict[str, dict]:
         """The terms aggregations of ``fields`` (``missing``: the key that stands for a
-        match without a value), and (``counting``) the matches counted when nothing has
+        match without a value), each facet's first values only when a page's ``head``
+        is all that is needed, and (``counting``) the matches counted when nothing has
         counted them yet."""
-        aggregations = {name: terms(name) for name in fields}
-        if "collection" in fields:  # one value a match, not one a collection (``roll_up``)
-            aggregations["collection"] = terms(COLLECTION_SET, SETS)
+        aggregations = {}
+        for name in fields:
+            size = head * HEAD_FACTOR if head and headed(name) else BUCKETS
+            for field in parts(name):
+                aggregations[field] = terms(field, size)
         for name, value in missing.items():
             aggregations[name]["terms"]["missing"] = value
         if counting and self._count is None:  # a value of every match: 1 ms at 1M
@@ -208,7 +220,7 @@ class Searching:
         """{field: {value: documents}} from the aggregation's buckets."""
         if self._count is None and "matched" in buckets:
             self._count = int(buckets["matched"]["value"])
-        counts, more = counted(self.searcher, self.query, fields, buckets)
+        counts, _, more = counted(self.searcher, self.query, fields, buckets)
         self.evaluations += more
         return counts
 
@@ -432,44 +444,78 @@ def _aside_counts(
     fields: list[str],
     aggregations: dict,
     undated: tantivy.Query | None,
-) -> tuple[dict[str, dict], int, int | None]:
+    head: int | None,
+) -> tuple[tuple[dict[str, dict], set[str], int], int | None]:
     """What a page's aside needs of the engine, run on another thread by
-    :meth:`Searching.begin_summary`: the facets and years counted (:func:`counted`, with
-    the aggregations it ran beyond the first), and the undated documents counted (None:
-    not asked). Engine calls and the buckets turned into counts, nothing else: no
-    database, nothing of the request. Turning a broad search's hundreds of buckets into
-    counts here overlaps the request thread's own engine and database calls instead of
-    following them (0.16 ms of a page at 200,000 documents, ``bench/README.md``)."""
-    counts, more = counted(searcher, query, fields, searcher.aggregate(query, aggregations))
-    return counts, more, None if undated is None else searcher.search(undated, 1, count=True).count
+    :meth:`Searching.begin_summary`: the facets and years counted (:func:`counted`), and
+    the undated documents counted (None: not asked). Engine calls and the buckets turned
+    into counts, nothing else: no database, nothing of the request. Whatever Python does
+    here holds the GIL the request's thread is waiting for, so a page asks each facet for
+    its first values only (``head``): turning a broad search's hundreds of values into
+    Python objects here cost the request 0.6 ms at 200,000 documents (``bench/README.md``,
+    "Session 20")."""
+    found = searcher.aggregate(query, aggregations)
+    counts = counted(searcher, query, fields, found, head)
+    return counts, None if undated is None else searcher.search(undated, 1, count=True).count
+
+
+def parts(name: str) -> list[str]:
+    """The fields a facet (or the years) is counted on: the collections' one per depth."""
+    return COLLECTION_LEVELS if name == "collection" else [name]
+
+
+def headed(name: str) -> bool:
+    """Whether a page lists only the first values of this facet (not the decades)."""
+    return name in FACETS and not FACETS[name].every_value
+
+
+def _values(buckets: list[dict]) -> dict:
+    return {b["key"]: b["doc_count"] for b in buckets}
 
 
 def counted(
-    searcher, query: tantivy.Query, fields: list[str], buckets: dict
-) -> tuple[dict[str, dict], int]:
-    """({field: {value: documents}}, aggregations run) from an aggregation's buckets: the
-    collection sets rolled up to their collections, or, with more sets than a terms
-    aggregation lists, the collections counted one by one (one aggregation more)."""
-    counts = {name: {b["key"]: b["doc_count"] for b in buckets[name]["buckets"]} for name in fields}
-    more = 0
-    if "collection" in counts:
-        if buckets["collection"].get("sum_other_doc_count"):  # more sets than buckets
-            counts["collection"], more = every_collection(searcher, query), 1
-        else:
-            counts["collection"] = roll_up(counts["collection"])
-    return counts, more
+    searcher, query: tantivy.Query, fields: list[str], found: dict, head: int | None = None
+) -> tuple[dict[str, dict], set[str], int]:
+    """({field: {value: documents}}, the facets cut, aggregations run beyond ``found``).
+
+    With ``head``, each facet's fields listed only their first values (``HEAD_FACTOR *
+    head`` each, see :meth:`Searching._aggregations`): a facet whose every field listed
+    fewer is complete; the others are *cut*, and hold every value that can be among the
+    first ``head`` by count — the values a field did not list count no more than its last
+    listed, so they fall below the ``head``-th count unless they tie with it, and a field
+    whose last value ties with it is asked again for every value counting as much (the
+    ties are ordered by label, which the engine does not know)."""
+    counts: dict[str, dict] = {}
+    cut: set[str] = set()
+    again: dict[str, tuple[str, int]] = {}
+    for name in fields:
+        counts[name] = {}
+        for field in parts(name):
+            counts[name].update(_values(found[field]["buckets"]))
+        if not head or not headed(name):
+            continue
+        full = [f for f in parts(name) if len(found[f]["buckets"]) >= head * HEAD_FACTOR]
+        if not full:
+            continue
+        cut.add(name)
+        floor = sorted(counts[name].values(), reverse=True)[head - 1]
+        again.update(
+            {f: (name, floor) for f in full if found[f]["buckets"][-1]["doc_count"] == floor}
+        )
+    if again:
+        aggregations = {f: terms(f, min_count=floor) for f, (_, floor) in again.items()}
+        more = searcher.aggregate(query, aggregations)
+        for field, (name, _) in again.items():
+            counts[name].update(_values(more[field]["buckets"]))
+    return counts, cut, int(bool(again))
 
 
-def every_collection(searcher, query: tantivy.Query) -> dict[int, int]:
-    """The collection facet counted on the collections themselves (one value a
-    collection: slower than the sets)."""
-    found = searcher.aggregate(query, {"collection": terms("collection")})
-    return {b["key"]: b["doc_count"] for b in found["collection"]["buckets"]}
-
-
-def terms(field: str, size: int = BUCKETS) -> dict[str, dict]:
-    """A terms aggregation: every value of ``field`` (up to ``size``) with its matches."""
-    return {"terms": {"field": field, "size": size, "min_doc_count": 1}}
+def terms(field: str, size: int = BUCKETS, min_count: int = 1) -> dict[str, dict]:
+    """A terms aggregation: the values of ``field`` counting at least ``min_count`` matches
+    (up to ``size``, most first; counted exactly: every segment reports every value)."""
+    return {
+        "terms": {"field": field, "size": size, "segment_size": BUCKETS, "min_doc_count": min_count}
+    }
 
 
 def _worth(query: tantivy.Query, bit: int) -> tantivy.Query:
@@ -536,14 +582,24 @@ def _most_first(counts: dict, labels: dict[Any, tuple[str, str]]) -> list[FacetV
 
 
 def labelled_head(
-    name: str, counts: dict, stamp: str | None, limit: int, selected: Collection[Any]
-) -> FacetHead:
+    name: str,
+    counts: dict,
+    stamp: str | None,
+    limit: int,
+    selected: Collection[Any],
+    complete: bool = True,
+) -> FacetHead | None:
     """:func:`facets.head_of` of :func:`labelled`'s values, labelling only the values that
     can be in the head: those counting at least the ``limit``-th most (ties are ordered by
-    label) and the selected ones (keys)."""
+    label) and the selected ones (keys). ``complete``: whether ``counts`` holds every value
+    of the facet, or only those that can be among its first (:func:`counted`); then None
+    when the head needs more: a selected value further down, or a value whose record was
+    deleted a moment ago among the first."""
     if FACETS[name].every_value or len(counts) <= limit:
         values = labelled(name, counts, stamp)
-        return FacetHead(values, len(values))
+        return FacetHead(values, len(values) > limit)
+    if not complete and any(key not in counts for key in selected):
+        return None
     floor = sorted(counts.values(), reverse=True)[limit - 1] if limit > 0 else math.inf
     keys = [key for key, n in counts.items() if n >= floor or key in selected]
     labels = _labels(name, keys, stamp)
@@ -551,7 +607,9 @@ def labelled_head(
     candidates = _most_first({key: counts[key] for key in keys}, labels)
     if sum(1 for value in candidates if value.count >= floor) < limit:
         # A value's record deleted a moment ago (its documents not yet indexed again).
+        if not complete:
+            return None
         return head_of(name, labelled(name, counts, stamp), limit, public)
     # Every value the index counts (one whose record was deleted a moment ago too, until
     # its documents are indexed again: labelling them all to know is what this avoids).
-    return head_of(name, candidates, limit, public, total=len(counts))
+    return head_of(name, candidates, limit, public, more=True)

@@ -1,4 +1,4 @@
-"""A facet with more values than the results list shows: its "All N values" link, by
+"""A facet with more values than the results list shows: its "All values" link, by
 keyboard and without JavaScript, opens a page listing them all (axe-clean), and a value
 there narrows the results (#18)."""
 

@@ -108,7 +108,7 @@ def archive(home: Path, size: str, rounds: int) -> None:
     # the first values of each facet
     facets, heads = {}, {}
     for name in [*FACETS, "year"]:
-        head = FACET_SHOWN * searching.HEAD_FACTOR if searching.headed(name) else None
+        head = searching.listed(FACET_SHOWN) if searching.headed(name) else None
         for field in searching.parts(name):
             facets[field] = searching.terms(field)
             heads[field] = searching.terms(field, head) if head else facets[field]

@@ -371,9 +371,9 @@ def _add_aside(result: SearchPage, results, keep, key: tuple, shown: int | None)
 
 def _aside(page: SearchPage, results, shown: int | None = None) -> Aside:
     params, path = page.params, page.base_path
+    more: dict[str, bool] = {}  # every value listed: ``facet_groups`` counts them
     if shown is None:
         values = results.facets()
-        more = {name: len(listed) > FACET_SHOWN for name, listed in values.items()}
     else:  # the engine labels only the values listed
         heads = results.facet_heads(shown)
         values = {name: head.values for name, head in heads.items()}

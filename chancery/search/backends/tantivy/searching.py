@@ -207,7 +207,7 @@ class Searching:
         counted them yet."""
         aggregations = {}
         for name in fields:
-            size = head * HEAD_FACTOR if head and headed(name) else BUCKETS
+            size = listed(head) if head and headed(name) else BUCKETS
             for field in parts(name):
                 aggregations[field] = terms(field, size)
         for name, value in missing.items():
@@ -464,6 +464,11 @@ def parts(name: str) -> list[str]:
     return COLLECTION_LEVELS if name == "collection" else [name]
 
 
+def listed(head: int) -> int:
+    """How many values each field of a facet lists for a page's head of ``head``."""
+    return head * HEAD_FACTOR
+
+
 def headed(name: str) -> bool:
     """Whether a page lists only the first values of this facet (not the decades)."""
     return name in FACETS and not FACETS[name].every_value
@@ -478,8 +483,8 @@ def counted(
 ) -> tuple[dict[str, dict], set[str], int]:
     """({field: {value: documents}}, the facets cut, aggregations run beyond ``found``).
 
-    With ``head``, each facet's fields listed only their first values (``HEAD_FACTOR *
-    head`` each, see :meth:`Searching._aggregations`): a facet whose every field listed
+    With ``head``, each facet's fields listed only their first values (``listed(head)``
+    each, see :meth:`Searching._aggregations`): a facet whose every field listed
     fewer is complete; the others are *cut*, and hold every value that can be among the
     first ``head`` by count — the values a field did not list count no more than its last
     listed, so they fall below the ``head``-th count unless they tie with it, and a field
@@ -494,7 +499,7 @@ def counted(
             counts[name].update(_values(found[field]["buckets"]))
         if not head or not headed(name):
             continue
-        full = [f for f in parts(name) if len(found[f]["buckets"]) >= head * HEAD_FACTOR]
+        full = [f for f in parts(name) if len(found[f]["buckets"]) >= listed(head)]
         if not full:
             continue
         cut.add(name)
@@ -503,7 +508,7 @@ def counted(
             {f: (name, floor) for f in full if found[f]["buckets"][-1]["doc_count"] == floor}
         )
     if again:
-        aggregations = {f: terms(f, min_count=floor) for f, (_, floor) in again.items()}
+        aggregations = {f: terms(f, min_count=tie) for f, (_, tie) in again.items()}
         more = searcher.aggregate(query, aggregations)
         for field, (name, _) in again.items():
             counts[name].update(_values(more[field]["buckets"]))

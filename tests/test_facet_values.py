@@ -168,3 +168,20 @@ def test_the_bar_above_one_result_keeps_the_search_escaped(client, broad):
     downloads = tree.xpath("//div[@class='export-links']")[0]
     assert downloads.get("data-records") == "1"
     assert " ".join(downloads.text_content().split()).startswith("Download this result: CSV")
+
+
+def test_filters_that_find_nothing_stay_listed_to_be_removed(client, broad):
+    # no treaty has both subjects' words and this one; the chosen values are still shown,
+    # at 0, each with the link that removes it, and the filters can be dropped at once
+    tree = _tree(client, "/search/?q=zanzibar&subject=subject-00&decade=1950&type=telegram")
+    assert "No documents match" in tree.xpath("//div[@class='empty']")[0].text_content()
+    chips = tree.xpath("//ul[@class='active-filters']//a")
+    assert [" ".join(a.text_content().split()) for a in chips] == [
+        "Subject: Subject 00 × (remove)", "Type: Telegram × (remove)", "Decade: 1950s × (remove)",
+    ]  # fmt: skip
+    assert parse_qsl(urlsplit(chips[0].get("href")).query) == [
+        ("q", "zanzibar"), ("decade", "1950"), ("type", "telegram"),
+    ]  # fmt: skip
+    assert _subject_links(tree) == ["Remove filter: Subject 00"]
+    removing = tree.xpath("//div[@class='empty']//a[text()='removing the filters and dates']")
+    assert removing[0].get("href") == "/search/?q=zanzibar"

@@ -78,7 +78,7 @@ def _layout(hist: Histogram) -> Histogram:
 
 def build_histogram(page, results) -> Histogram | None:
     """The chart for a page of results, or None when fewer than two dated documents."""
-    options = [o for o in page.facets.get("decade", []) if o.value != "undated"]
+    options = [o for o in page.facets.get("decade", []) if o.value != "undated" and o.count]
     dated = sum(o.count for o in options)
     if dated < 2:
         return None

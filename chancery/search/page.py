@@ -20,7 +20,7 @@ from .backends.base import Hit
 from .facets import FACETS
 from .forms import SearchForm
 from .histogram import Histogram, build_histogram
-from .plan import TEXT_FIELDS
+from .plan import TEXT_FIELDS, decade_value
 from .query import LAYERS, SORTS, SearchQuery
 from .suggest import FEW, suggest
 
@@ -203,16 +203,40 @@ def _facet_options(facets, query: SearchQuery, params, base_path: str):
         listed = []
         for facet_value in values:
             if facet_value.value in selected:
-                new = [(k, v) for k, v in kept if not (k == name and v == facet_value.value)]
-                url = base_path + ("?" + urlencode(new) if new else "")
+                url = _without(kept, name, facet_value.value, base_path)
                 option = FacetOption(facet_value.value, facet_value.label, facet_value.count,
                                      True, url)  # fmt: skip
             else:
                 option = FacetOption(facet_value.value, facet_value.label, facet_value.count,
                                      False, prefix=head)  # fmt: skip
             listed.append(option)
+        counted = {o.value for o in listed} if selected else set()
+        missing = [v for v in query.filters.get(name, ()) if v not in counted]
+        for value, label in _labels_of(name, missing):
+            url = _without(kept, name, value, base_path)
+            listed.append(FacetOption(value, label, 0, True, url))
         options[name] = listed
     return options
+
+
+def _without(kept: list[tuple[str, str]], name: str, value: str, base_path: str) -> str:
+    """The search's URL with one selected value removed."""
+    new = [(k, v) for k, v in kept if not (k == name and v == value)]
+    return base_path + ("?" + urlencode(new) if new else "")
+
+
+def _labels_of(name: str, values: list[str]) -> list[tuple[str, str]]:
+    """(value, label) of selected values no match has (a search with filters that finds
+    nothing): listed at 0 so the reader sees them and can remove them. The form has let
+    through public values only; one query per facet, and only in that case."""
+    if not values:
+        return []
+    spec = FACETS[name]
+    if spec.model is None:
+        return [(v, decade_value(None if v == "undated" else int(v), 0).label) for v in values]
+    rows = spec.model._default_manager.filter(**{f"{spec.key}__in": values})
+    labels = dict(rows.values_list(spec.key, spec.label_field))
+    return [(v, labels[v]) for v in values if v in labels]
 
 
 def build_search_page(

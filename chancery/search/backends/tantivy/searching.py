@@ -24,7 +24,7 @@ from .query import (
     term_in,
     term_query,
 )
-from .schema import COLLECTION_LEVELS, COLUMNS, SCHEMA, current_searcher, int_values
+from .schema import COLLECTION_LEVELS, COLUMNS, SCHEMA, int_values, levels_held, searcher_at
 
 #: The page a search is first counted for (the search page's first page, ten hits): the
 #: count comes from the search that finds its hits (Tantivy counts while it collects).
@@ -74,7 +74,8 @@ class Searching:
 
     def __init__(self, plan: SearchPlan):
         self.plan = plan
-        self.searcher = current_searcher()
+        self.searcher, self._commit = searcher_at()
+        self._levels: list[str] | None = None
         self.query = plan_query(plan)
         self._count: int | None = None
         self._summary: dict[str, dict] | None = None
@@ -151,8 +152,16 @@ class Searching:
         undated = self._undated_query() if dated and self._undated is None else None
         self.evaluations += 1 + (undated is not None)
         self._summarising = alongside.start(
-            _aside_counts, self.searcher, self.query, fields, aggregations, undated, head
-        )
+            _aside_counts, self.searcher, self.query, fields, aggregations, undated, head,
+            self.levels,
+        )  # fmt: skip
+
+    @property
+    def levels(self) -> list[str]:
+        """The collection depth fields some document holds (:func:`levels_held`)."""
+        if self._levels is None:
+            self._levels = levels_held(self.searcher, self._commit)
+        return self._levels
 
     def _join_summary(self) -> None:
         """Wait for what :meth:`begin_summary` began, and keep it."""
@@ -208,10 +217,11 @@ class Searching:
         aggregations = {}
         for name in fields:
             size = listed(head) if head and headed(name) else BUCKETS
-            for field in parts(name):
+            for field in parts(name, self.levels):
                 aggregations[field] = terms(field, size)
         for name, value in missing.items():
-            aggregations[name]["terms"]["missing"] = value
+            for field in parts(name, self.levels):
+                aggregations[field]["terms"]["missing"] = value
         if counting and self._count is None:  # a value of every match: 1 ms at 1M
             aggregations["matched"] = {"value_count": {"field": "pk"}}
         return aggregations
@@ -220,7 +230,7 @@ class Searching:
         """{field: {value: documents}} from the aggregation's buckets."""
         if self._count is None and "matched" in buckets:
             self._count = int(buckets["matched"]["value"])
-        counts, _, more = counted(self.searcher, self.query, fields, buckets)
+        counts, _, more = counted(self.searcher, self.query, fields, buckets, self.levels)
         self.evaluations += more
         return counts
 
@@ -445,6 +455,7 @@ def _aside_counts(
     aggregations: dict,
     undated: tantivy.Query | None,
     head: int | None,
+    levels: list[str],
 ) -> tuple[tuple[dict[str, dict], set[str], int], int | None]:
     """What a page's aside needs of the engine, run on another thread by
     :meth:`Searching.begin_summary`: the facets and years counted (:func:`counted`), and
@@ -455,13 +466,33 @@ def _aside_counts(
     Python objects here cost the request 0.6 ms at 200,000 documents (``bench/README.md``,
     "Session 20")."""
     found = searcher.aggregate(query, aggregations)
-    counts = counted(searcher, query, fields, found, head)
+    counts = counted(searcher, query, fields, found, levels, head)
     return counts, None if undated is None else searcher.search(undated, 1, count=True).count
 
 
-def parts(name: str) -> list[str]:
-    """The fields a facet (or the years) is counted on: the collections' one per depth."""
-    return COLLECTION_LEVELS if name == "collection" else [name]
+def parts(name: str, levels: list[str] = COLLECTION_LEVELS) -> list[str]:
+    """The fields a facet (or the years) is counted on: the collections' one per depth
+    (``levels``: those some document holds, :func:`~.schema.levels_held`); the decades'
+    the years (a document's decade is its first year's, ``Document.decade``): one
+    aggregation fewer for every page."""
+    if name == "collection":
+        return levels
+    return ["year"] if name == "decade" else [name]
+
+
+def _as_counted(name: str, values: dict) -> dict:
+    """A field's counts as ``name`` counts them: the decades summed from the years (the
+    undated key kept), the years without the undated (the decades' key, when both are
+    counted on the one field)."""
+    if name == "decade":
+        decades: dict[int, int] = {}
+        for year, n in values.items():
+            key = UNDATED if year == UNDATED else int(year) // 10 * 10
+            decades[key] = decades.get(key, 0) + n
+        return decades
+    if name == "year":
+        values.pop(UNDATED, None)
+    return values
 
 
 def listed(head: int) -> int:
@@ -479,7 +510,12 @@ def _values(buckets: list[dict]) -> dict:
 
 
 def counted(
-    searcher, query: tantivy.Query, fields: list[str], found: dict, head: int | None = None
+    searcher,
+    query: tantivy.Query,
+    fields: list[str],
+    found: dict,
+    levels: list[str] = COLLECTION_LEVELS,
+    head: int | None = None,
 ) -> tuple[dict[str, dict], set[str], int]:
     """({field: {value: documents}}, the facets cut, aggregations run beyond ``found``).
 
@@ -495,11 +531,11 @@ def counted(
     again: dict[str, tuple[str, int]] = {}
     for name in fields:
         counts[name] = {}
-        for field in parts(name):
-            counts[name].update(_values(found[field]["buckets"]))
+        for field in parts(name, levels):
+            counts[name].update(_as_counted(name, _values(found[field]["buckets"])))
         if not head or not headed(name):
             continue
-        full = [f for f in parts(name) if len(found[f]["buckets"]) >= listed(head)]
+        full = [f for f in parts(name, levels) if len(found[f]["buckets"]) >= listed(head)]
         if not full:
             continue
         cut.add(name)

@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from lxml import html as lxml_html
 
 from chancery.corpus import models
+from chancery.search.backends.rows import published_documents
+from chancery.web.reading import add_provenance
 
 from .factories import CollectionFactory, DocumentFactory
 from .queries import nothing_kept, settled
@@ -68,6 +70,23 @@ def test_a_page_of_hits_costs_the_same_queries_however_many_collections(client, 
     with CaptureQueriesContext(connection) as many:
         _tree(client, "/search/?q=Rockhill&per_page=15")
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_hits_know_their_place_from_the_statement_that_reads_them(volume):
+    # the page's hit rows bring each document's first collection: once the collections
+    # are kept, the hits' provenance costs no query, and says what asking apart says
+    settled()
+    pks = [d.pk for d in volume[:5]]
+    add_provenance(list(published_documents(pks).values()))  # the collections now kept
+    hits = list(published_documents(pks).values())
+    with CaptureQueriesContext(connection) as asked:
+        provenance = add_provenance(hits)
+    assert asked.captured_queries == []
+    apart = add_provenance(list(models.Document.objects.filter(pk__in=pks)))
+    assert provenance == apart
+    assert [c.slug for c in provenance[pks[0]].path] == ["frus1901", "china"]
+    loose = DocumentFactory(public_id="frus1901/loose", title="Mr. Hay to Mr. Conger")
+    assert add_provenance(list(published_documents([loose.pk]).values()))[loose.pk].path == []
 
 
 def test_a_hit_opens_with_the_search_and_leads_on(client, volume):

@@ -20,6 +20,7 @@ from django.urls import get_script_prefix, reverse
 from chancery.corpus import models
 from chancery.search import budget
 from chancery.search.backends import get_backend
+from chancery.search.backends.rows import FIRST_COLLECTION
 from chancery.search.forms import SearchForm
 
 from .freshness import remember
@@ -46,6 +47,7 @@ class Provenance:
         return " · ".join(parts)
 
 
+_UNREAD = object()
 #: Collections kept between requests at most (a tree of file-level components can be big).
 KEPT_COLLECTIONS = 20_000
 
@@ -79,14 +81,22 @@ def _collections(wanted: set[int]) -> dict[int, models.Collection]:
 
 
 def _first_memberships(documents: list[models.Document]) -> dict[int, int]:
-    """{document pk: the collection of its first membership}, in one plain statement."""
-    if not documents:
-        return {}
+    """{document pk: the collection of its first membership}: as a page's hits were read
+    with it (``FIRST_COLLECTION``), or in one plain statement."""
+    first: dict[int, int] = {}
+    unread = []
+    for document in documents:
+        known = document.__dict__.get(FIRST_COLLECTION, _UNREAD)
+        if known is _UNREAD:
+            unread.append(document)
+        elif known is not None:
+            first[document.pk] = known
+    if not unread:
+        return first
     connection = _read_connection(models.Membership)
     table = connection.ops.quote_name(models.Membership._meta.db_table)
-    pks = [d.pk for d in documents]
+    pks = [d.pk for d in unread]
     marks = ", ".join(["%s"] * len(pks))
-    first: dict[int, int] = {}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT document_id, collection_id FROM {table} "  # noqa: S608 — ids as parameters

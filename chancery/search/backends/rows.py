@@ -1,6 +1,7 @@
 """The records of a page's hits, read in one SQL statement written once per database.
 
-A page of hits needs its ten documents and their types (``Document.objects.with_listing()``).
+A page of hits needs its ten documents and their types (``Document.objects.with_listing()``),
+and where each sits (its first membership's collection: the provenance a hit shows).
 Through the ORM that query is compiled again on every search (about half of its cost);
 here it is written once per database connection's vendor and run as it is, and each row
 becomes a ``Document`` with its type as the ORM makes them (``from_db``, the database's
@@ -16,7 +17,11 @@ from dataclasses import dataclass
 
 from django.db import connections, router
 
-from chancery.corpus.models import Document, DocumentType
+from chancery.corpus.models import Document, DocumentType, Membership
+
+#: The attribute a document read here holds its first membership's collection in (None:
+#: in no collection); ``web.reading.add_provenance`` reads it instead of asking again.
+FIRST_COLLECTION = "first_collection_id"
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,15 @@ def _statement(connection) -> _Statement:
         doc_columns, documents = _read(Document, "d", connection)
         type_columns, types = _read(DocumentType, "t", connection)
         pk = q(Document._meta.pk.column)
+        m = {f: q(Membership._meta.get_field(f).column) for f in ("collection", "document",
+                                                                  "position", "id")}  # fmt: skip
+        first = (
+            f"(SELECT m.{m['collection']} FROM {q(Membership._meta.db_table)} m "  # noqa: S608
+            f"WHERE m.{m['document']} = d.{pk} ORDER BY m.{m['position']}, m.{m['id']} LIMIT 1)"
+        )
         # Names from the models' own metadata, quoted; the pks and status are parameters.
         sql = (
-            f"SELECT {', '.join(doc_columns + type_columns)} "  # noqa: S608
+            f"SELECT {', '.join([*doc_columns, *type_columns, first])} "  # noqa: S608
             f"FROM {q(Document._meta.db_table)} d "
             f"LEFT JOIN {q(DocumentType._meta.db_table)} t "
             f"ON t.{q(DocumentType._meta.pk.column)} = d.{q('doc_type_id')} "
@@ -74,7 +85,8 @@ _TYPE_PK = DocumentType._meta.concrete_fields.index(DocumentType._meta.pk)
 
 
 def published_documents(pks: list[int]) -> dict[int, Document]:
-    """{pk: document with its type} of those of ``pks`` that are published (one query)."""
+    """{pk: document with its type and first collection (:data:`FIRST_COLLECTION`)} of
+    those of ``pks`` that are published (one query)."""
     if not pks:
         return {}
     alias = router.db_for_read(Document)
@@ -95,8 +107,9 @@ def published_documents(pks: list[int]) -> dict[int, Document]:
         )
         doc_type = None
         if row[n + _TYPE_PK] is not None:  # none when the document has no type
-            values = _values(row[n:], statement.types, connection)
+            values = _values(row[n:-1], statement.types, connection)
             doc_type = DocumentType.from_db(alias, type_names, values)
         _DOC_TYPE.set_cached_value(document, doc_type)
+        setattr(document, FIRST_COLLECTION, row[-1])
         out[document.pk] = document
     return out

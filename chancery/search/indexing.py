@@ -139,9 +139,9 @@ def repair_now_and_then() -> None:
 
 def _stamp() -> str | None:
     """The database's content stamp and the index files' (None: not to be trusted now)."""
-    from chancery.web.freshness import _index_files, content_stamp, file_stamp
+    from chancery.web.freshness import content_stamp, index_stamp
 
-    database, index = content_stamp(), file_stamp(_index_files())
+    database, index = content_stamp(), index_stamp()
     return None if database is None or index is None else f"{database}|{index}"
 
 

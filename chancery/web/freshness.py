@@ -100,6 +100,12 @@ def _index_files() -> list[str]:
     return [p for folder in folders for p in (folder, os.path.join(folder, "meta.json"))]
 
 
+def index_stamp() -> str | None:
+    """The search index files' :func:`file_stamp` (what an index kept outside the database
+    changes with)."""
+    return file_stamp(_index_files())
+
+
 def file_stamp(paths) -> str | None:
     """The identity, size and time of these files (absent ones count as absent); None when
     one changed within :data:`SETTLING_NS`."""
@@ -145,7 +151,7 @@ def content_stamp() -> str | None:
             # A database in memory (the tests) has no file: its writes are counted as the
             # connection runs them (bulk and raw ones included).
             count_memory_writes(None, connection)
-            index = file_stamp(_index_files())
+            index = index_stamp()
             return None if index is None else f"memory:{_WRITES[0]}:{index}"
         name = str(connection.settings_dict["NAME"])
         return file_stamp([name, f"{name}-wal", *_index_files()])

@@ -52,8 +52,7 @@ def _statement(connection) -> _Statement:
         doc_columns, documents = _read(Document, "d", connection)
         type_columns, types = _read(DocumentType, "t", connection)
         pk = q(Document._meta.pk.column)
-        m = {f: q(Membership._meta.get_field(f).column) for f in ("collection", "document",
-                                                                  "position", "id")}  # fmt: skip
+        m = {f.name: q(f.column) for f in Membership._meta.concrete_fields}
         first = (
             f"(SELECT m.{m['collection']} FROM {q(Membership._meta.db_table)} m "  # noqa: S608
             f"WHERE m.{m['document']} = d.{pk} ORDER BY m.{m['position']}, m.{m['id']} LIMIT 1)"

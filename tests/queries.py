@@ -11,9 +11,10 @@ def search_query_bound() -> int:
 
     One statement for the count, every facet and the histogram (PostgreSQL): name expansion
     1, that statement 1, ranking 2 (the query terms' lexemes with their document
-    frequencies for BM25, then the candidates), hits 1 (each with its first collection), their
-    texts 1, the hits' provenance (those collections with their parents) 1, and 2 for the time limit around them (SET
-    statement_timeout, RESET: see chancery/search/budget.py). Otherwise one query a facet
+    frequencies for BM25, then the candidates), hits 1 (each with its first collection),
+    their texts 1, the hits' provenance (those collections with their parents) 1, and 2 for
+    the time limit around them (SET statement_timeout, RESET: see
+    chancery/search/budget.py). Otherwise one query a facet
     (the ORM; an engine counting by itself reads a facet's labels) on top of: name expansion
     1, the match set held once in a temporary table 3 (create-if-missing, empty, fill: its
     row count is the total), ranking 1, hits 1, their texts 1, the year histogram 1 and the

@@ -24,6 +24,12 @@ MONTHS = [
 _CIRCA = re.compile(r"^\s*(c\.|ca\.?|circa|about|approximately)\s*", re.IGNORECASE)
 
 
+def decade_of(year: int) -> int:
+    """The decade a year falls in (1958: 1950): a document's decade is its earliest
+    year's (``Document.decade``, the decade facet and the chronology's groups)."""
+    return year // 10 * 10
+
+
 class DateError(ValueError):
     """A date that cannot be read; the message says what was given."""
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .dates import DateError, parse_date
+from .dates import DateError, decade_of, parse_date
 from .hierarchy import collection_slug, move_subtree, remember_slug
 from .names import script_of, sort_key
 from .sanitize import clean_html, safe_url
@@ -775,7 +775,7 @@ class Document(Derived):
         self.date_display = parsed.display
         self.date_earliest, self.date_latest = parsed.earliest, parsed.latest
         self.date_approximate = parsed.approximate
-        self.decade = parsed.earliest.year // 10 * 10
+        self.decade = decade_of(parsed.earliest.year)
 
     def prepare(self) -> None:
         """Its date's forms (DateError if unreadable) and, published, when it was."""

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from chancery.corpus import models
+from chancery.corpus.dates import decade_of
 from chancery.corpus.visibility import public
 
 from . import reading
@@ -109,7 +110,7 @@ def chronology(request):
         return _bad(request, exc)
     decades: list[tuple[int, list[dict]]] = []
     for row in page.object_list:  # at most YEARS_PER_PAGE aggregate rows, not documents
-        decade = row["year"] // 10 * 10
+        decade = decade_of(row["year"])
         if not decades or decades[-1][0] != decade:
             decades.append((decade, []))
         decades[-1][1].append(row)

@@ -10,6 +10,8 @@ from typing import Any
 
 import tantivy
 
+from chancery.corpus.dates import decade_of
+
 from ... import alongside, budget, ranking
 from ...facets import FACETS, FacetHead, FacetValue, head_of
 from ...plan import SearchPlan, decade_value
@@ -24,7 +26,7 @@ from .query import (
     term_in,
     term_query,
 )
-from .schema import COLLECTION_LEVELS, COLUMNS, SCHEMA, int_values, levels_held, searcher_at
+from .schema import COLUMNS, SCHEMA, int_values, levels_held, searcher_at
 
 #: The page a search is first counted for (the search page's first page, ten hits): the
 #: count comes from the search that finds its hits (Tantivy counts while it collects).
@@ -470,7 +472,7 @@ def _aside_counts(
     return counts, None if undated is None else searcher.search(undated, 1, count=True).count
 
 
-def parts(name: str, levels: list[str] = COLLECTION_LEVELS) -> list[str]:
+def parts(name: str, levels: list[str]) -> list[str]:
     """The fields a facet (or the years) is counted on: the collections' one per depth
     (``levels``: those some document holds, :func:`~.schema.levels_held`); the decades'
     the years (a document's decade is its first year's, ``Document.decade``): one
@@ -487,7 +489,7 @@ def _as_counted(name: str, values: dict) -> dict:
     if name == "decade":
         decades: dict[int, int] = {}
         for year, n in values.items():
-            key = UNDATED if year == UNDATED else int(year) // 10 * 10
+            key = UNDATED if year == UNDATED else decade_of(int(year))
             decades[key] = decades.get(key, 0) + n
         return decades
     if name == "year":
@@ -514,7 +516,7 @@ def counted(
     query: tantivy.Query,
     fields: list[str],
     found: dict,
-    levels: list[str] = COLLECTION_LEVELS,
+    levels: list[str],
     head: int | None = None,
 ) -> tuple[dict[str, dict], set[str], int]:
     """({field: {value: documents}}, the facets cut, aggregations run beyond ``found``).
@@ -531,11 +533,12 @@ def counted(
     again: dict[str, tuple[str, int]] = {}
     for name in fields:
         counts[name] = {}
-        for field in parts(name, levels):
+        counted_on = parts(name, levels)
+        for field in counted_on:
             counts[name].update(_as_counted(name, _values(found[field]["buckets"])))
         if not head or not headed(name):
             continue
-        full = [f for f in parts(name, levels) if len(found[f]["buckets"]) >= listed(head)]
+        full = [f for f in counted_on if len(found[f]["buckets"]) >= listed(head)]
         if not full:
             continue
         cut.add(name)

@@ -111,6 +111,27 @@ def test_the_folded_rerank_gives_the_page_the_separate_queries_gave(tantivy_1901
         assert page == [pk for pk, _, _ in expected], (text, offset)
 
 
+@pytest.mark.parametrize("text", ["treaty", "minister", "punishment of officials", "Li Hongzhang"])
+def test_a_test_no_document_can_pass_is_not_asked(tantivy_1901, text, monkeypatch):
+    """Words no title holds cannot all be in a hit's title, and words no field holds
+    together cannot stand close in it: the rerank does not ask (a query over the pool
+    saved), and the page is the one the tests asked of every field give."""
+    results = tantivy_1901.search(SearchQuery(text=text))
+    searching = tantivy_1901._searching(results.plan)
+    page = results.ranked(0, 10)
+    groups = [[t for t in group if not t.prefix] for group in searching.plan.parsed.groups]
+    in_titles = [any(searching._could_be_in("title", t) for t in g) for g in groups]
+    no_title = searching._in_title() is None
+    assert no_title == (not all(in_titles)), text
+    no_near = searching._near() is None
+    monkeypatch.setattr(searching_module.Searching, "_held", lambda *args: True)
+    again = tantivy_1901.search(SearchQuery(text=text))
+    assert again.ranked(0, 10) == page, text
+    every_field = tantivy_1901._searching(again.plan)
+    if no_title and no_near:
+        assert every_field.evaluations > searching.evaluations == 1, text
+
+
 def test_the_flags_are_not_fooled_by_words_far_apart(tantivy_1901):
     """Tantivy's constant-score query over a phrase ignores positions: the words of
     "punishment of officials" far apart must not count as close."""
@@ -131,8 +152,10 @@ def test_a_search_page_is_one_search_one_pool_query_and_one_aggregation(tantivy_
     facets = results.facets()
     years = results.year_counts()
     searching = tantivy_1901._searching(results.plan)
-    # The ranked search counted; one query over its pool; one aggregation for the rest.
-    assert searching.evaluations == 3, text
+    # The ranked search counted; one query over its pool (none when no document can pass
+    # the rerank's tests, see below); one aggregation for the rest.
+    pool_query = searching._near() is not None or searching._in_title() is not None
+    assert searching.evaluations == 2 + pool_query, text
     assert len(hits) == min(count, 10)
     assert any(hit.snippet_html for hit in hits), text
     assert sum(v.count for v in facets["decade"]) == count

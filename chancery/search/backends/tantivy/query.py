@@ -95,6 +95,16 @@ def term_in(column: str, term: Term) -> tantivy.Query | None:
     return tantivy.Query.phrase_query(SCHEMA, column, [*words])
 
 
+@functools.lru_cache(maxsize=QUERIES_KEPT)
+def exact_words(term: Term) -> tuple[str, ...] | None:
+    """The index terms :func:`term_in` asks every one of (a word, or a phrase's words), or
+    None when it matches terms by pattern (a prefix, a Cyrillic name's stem)."""
+    tokens = query_tokens(term.text, prefix=term.prefix)
+    if term.prefix or any(cyrillic_prefix(t) for t in tokens):
+        return None
+    return tuple(analysed(tokens))
+
+
 def _columns(term: Term, layer: str | None) -> tuple[str, ...]:
     if term.field == "title":
         return ("title",)

@@ -21,6 +21,7 @@ from .query import (
     SORT_FIELDS,
     UNDATED,
     analysed,
+    exact_words,
     pks_query,
     plan_query,
     term_in,
@@ -362,11 +363,22 @@ class Searching:
             return False
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
 
+    def _held(self, column: str, words) -> bool:
+        """Whether some document holds each of these index terms in ``column`` (a test of
+        words no document holds there is no test: it passes nothing, and costs a query)."""
+        return all(self.searcher.doc_freq(column, word) for word in words)
+
+    def _could_be_in(self, column: str, term) -> bool:
+        words = exact_words(term)
+        return words is None or self._held(column, words)
+
     def _in_title(self) -> tantivy.Query | None:
-        """Every word group in the title (None: no group, or one that cannot be there)."""
+        """Every word group in the title (None: no group, or one that cannot be there:
+        none of its forms is a title's)."""
         clauses = []
         for group in self.plan.parsed.groups:
-            parts = [q for q in (term_in("title", t) for t in group) if q is not None]
+            possible = [t for t in group if self._could_be_in("title", t)]
+            parts = [q for q in (term_in("title", t) for t in possible) if q is not None]
             if not parts:
                 return None
             clauses.append(
@@ -377,18 +389,22 @@ class Searching:
         return tantivy.Query.boolean_query(clauses) if clauses else None
 
     def _near(self) -> tantivy.Query | None:
-        """The typed words close together in any text field (None: fewer than two)."""
+        """The typed words close together in any text field holding them all (None: fewer
+        than two words, or no field where a document holds them all)."""
         words = analysed(self.plan.near_tokens())
         if len(words) < 2:
             return None
         slop = self.plan.near_window(words)
+        columns = [column for column in COLUMNS if self._held(column, set(words))]
+        if not columns:
+            return None
         return tantivy.Query.boolean_query(
             [
                 (
                     tantivy.Occur.Should,
                     tantivy.Query.phrase_query(SCHEMA, column, [*words], slop=slop),
                 )
-                for column in COLUMNS
+                for column in columns
             ]
         )
 

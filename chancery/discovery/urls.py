@@ -9,6 +9,7 @@ app_name = "discovery"
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "sitemap.xml",
         sitemap_views.index,

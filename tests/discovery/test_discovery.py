@@ -73,6 +73,18 @@ def test_robots_txt_points_at_the_sitemap(client, db):
     assert "Disallow: /" not in lines
 
 
+def test_the_site_icon_is_where_browsers_look_and_pages_name_it(client, db):
+    """Browsers ask /favicon.ico unless a page names its icon: both answer, no 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert etree.fromstring(response.content).tag == "{http://www.w3.org/2000/svg}svg"
+    page = html.fromstring(client.get("/").content)
+    (icon,) = page.xpath('//link[@rel="icon"]')
+    assert icon.get("type") == "image/svg+xml"
+    assert client.get(icon.get("href")).status_code == 200
+
+
 def test_newest_documents_feed(client, archive):
     published, drafts = archive
     response = client.get("/feed/")

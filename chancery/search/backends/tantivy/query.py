@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 import tantivy
 
@@ -105,7 +106,8 @@ def exact_words(term: Term) -> tuple[str, ...] | None:
     return tuple(analysed(tokens))
 
 
-def _columns(term: Term, layer: str | None) -> tuple[str, ...]:
+def columns_of(term: Term, layer: str | None) -> tuple[str, ...]:
+    """The fields a term is searched in: its field, the layer searched, or every one."""
     if term.field == "title":
         return ("title",)
     if layer in LAYER_FIELDS:
@@ -113,11 +115,19 @@ def _columns(term: Term, layer: str | None) -> tuple[str, ...]:
     return COLUMNS
 
 
+#: Which of its fields a term is searched in (default: :func:`columns_of`): a search may
+#: leave out those no document holds its words in (``Searching``), which match nothing.
+Fields = Callable[[Term, "str | None"], tuple[str, ...]]
+
+
 @functools.lru_cache(maxsize=QUERIES_KEPT)
-def term_query(term: Term, layer: str | None = None) -> tantivy.Query | None:
-    """One word, prefix or phrase in every field it may match, each field weighted."""
+def term_query(
+    term: Term, layer: str | None = None, columns: tuple[str, ...] | None = None
+) -> tantivy.Query | None:
+    """One word, prefix or phrase in every field it may match (``columns``: these of
+    them), each field weighted."""
     parts = []
-    for column in _columns(term, layer):
+    for column in columns_of(term, layer) if columns is None else columns:
         query = term_in(column, term)
         if query is not None:
             parts.append(
@@ -126,9 +136,11 @@ def term_query(term: Term, layer: str | None = None) -> tantivy.Query | None:
     return tantivy.Query.boolean_query(parts) if parts else None
 
 
-def group_query(group: list[Term], layer: str | None) -> tantivy.Query | None:
+def group_query(
+    group: list[Term], layer: str | None, fields: Fields = columns_of
+) -> tantivy.Query | None:
     """A group matches when any of its alternatives (OR, name variants) does."""
-    parts = [q for q in (term_query(t, layer) for t in group) if q is not None]
+    parts = [q for q in (term_query(t, layer, fields(t, layer)) for t in group) if q is not None]
     if not parts:
         return None
     if len(parts) == 1:
@@ -136,17 +148,17 @@ def group_query(group: list[Term], layer: str | None) -> tantivy.Query | None:
     return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
 
 
-def text_query(parsed: ParsedQuery) -> tantivy.Query | None:
+def text_query(parsed: ParsedQuery, fields: Fields = columns_of) -> tantivy.Query | None:
     """The text part of a search; None when nothing can match it."""
     scored = not all(only_stopwords(g) for g in parsed.groups)
     groups = []
     for group in parsed.groups:
-        query = group_query(group, parsed.layer)
+        query = group_query(group, parsed.layer, fields)
         if query is not None and scored and only_stopwords(group):
             query = tantivy.Query.const_score_query(query, 0.0)
         if query is not None:
             groups.append(query)
-    excluded = [q for q in (term_query(t) for t in parsed.excluded) if q is not None]
+    excluded = [term_query(t, None, fields(t, None)) for t in parsed.excluded]
     if parsed.groups and not groups:
         return None
     clauses = []
@@ -173,7 +185,7 @@ def text_query(parsed: ParsedQuery) -> tantivy.Query | None:
         clauses += [(tantivy.Occur.Must, g) for g in groups]
     if not clauses:
         clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-    clauses += [(tantivy.Occur.MustNot, q) for q in excluded]
+    clauses += [(tantivy.Occur.MustNot, q) for q in excluded if q is not None]
     return tantivy.Query.boolean_query(clauses)
 
 
@@ -248,11 +260,14 @@ def filter_clauses(plan: SearchPlan, *, dates: bool = True) -> list[tuple]:
             for occur, query in clauses]  # fmt: skip
 
 
-def plan_query(plan: SearchPlan, *, dates: bool = True) -> tantivy.Query:
-    """The plan as one Tantivy query (without its dates: for the undated count)."""
+def plan_query(
+    plan: SearchPlan, *, dates: bool = True, fields: Fields = columns_of
+) -> tantivy.Query:
+    """The plan as one Tantivy query (without its dates: for the undated count);
+    ``fields``: which fields each term is searched in."""
     clauses = filter_clauses(plan, dates=dates)
     if plan.matches_text:
-        text = text_query(plan.parsed)
+        text = text_query(plan.parsed, fields)
         if text is None:
             return tantivy.Query.empty_query()
         clauses.append((tantivy.Occur.Must, text))

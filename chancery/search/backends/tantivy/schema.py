@@ -147,6 +147,7 @@ def forget_index() -> None:
         _INDEXES.clear()
         _GENERATIONS.clear()
         _LEVELS_HELD.clear()
+        _TERMS_HELD.clear()
 
 
 #: {index folder: its meta.json's identity when the process's handle last reloaded}.
@@ -210,6 +211,37 @@ def levels_held(searcher: tantivy.Searcher, commit) -> list[str]:
     if commit is not None:
         _LEVELS_HELD[commit[0]] = (commit[1], levels)
     return levels
+
+
+#: {index folder: (commit, {(field, term): whether some document holds it})}.
+_TERMS_HELD: dict[str, tuple[tuple[int, int, int], dict[tuple[str, str], bool]]] = {}
+#: Terms kept per commit at most (then the next commit, or this bound, starts afresh).
+TERMS_HELD_KEPT = 100_000
+
+
+def held(searcher: tantivy.Searcher, commit, field: str, terms) -> bool:
+    """Whether some document of this searcher holds each of these index ``terms`` in
+    ``field`` (its document frequency, counting deleted documents until a merge: a term
+    said held may not be, never the reverse), known once per ``commit`` and term: a search
+    asks it of each of its words in each field (about 1 µs a term, 0.2 ms for a name
+    searched with a dozen spellings)."""
+    known: dict[tuple[str, str], bool] | None = None
+    if commit is not None:
+        kept = _TERMS_HELD.get(commit[0])
+        if kept is not None and kept[0] == commit[1] and len(kept[1]) < TERMS_HELD_KEPT:
+            known = kept[1]
+        else:
+            known = {}
+            _TERMS_HELD[commit[0]] = (commit[1], known)
+    for term in terms:
+        found = None if known is None else known.get((field, term))
+        if found is None:
+            found = searcher.doc_freq(field, term) > 0
+            if known is not None:
+                known[(field, term)] = found
+        if not found:
+            return False
+    return True
 
 
 def int_values(

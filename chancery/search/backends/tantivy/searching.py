@@ -15,19 +15,21 @@ from chancery.corpus.dates import decade_of
 from ... import alongside, budget, ranking
 from ...facets import FACETS, FacetHead, FacetValue, head_of
 from ...plan import SearchPlan, decade_value
+from ...query import Term
 from ..base import Ranked
 from .query import (
     COVERAGE,
     SORT_FIELDS,
     UNDATED,
     analysed,
+    columns_of,
     exact_words,
     pks_query,
     plan_query,
     term_in,
     term_query,
 )
-from .schema import COLUMNS, SCHEMA, int_values, levels_held, searcher_at
+from .schema import COLUMNS, SCHEMA, held, int_values, levels_held, searcher_at
 
 #: The page a search is first counted for (the search page's first page, ten hits): the
 #: count comes from the search that finds its hits (Tantivy counts while it collects).
@@ -79,7 +81,7 @@ class Searching:
         self.plan = plan
         self.searcher, self._commit = searcher_at()
         self._levels: list[str] | None = None
-        self.query = plan_query(plan)
+        self.query = plan_query(plan, fields=self._fields)
         self._count: int | None = None
         self._summary: dict[str, dict] | None = None
         #: The facets of the summary counted only as far as a page's head needs (their
@@ -188,7 +190,7 @@ class Searching:
     def _undated_query(self) -> tantivy.Query:
         return tantivy.Query.boolean_query(
             [
-                (tantivy.Occur.Must, plan_query(self.plan, dates=False)),
+                (tantivy.Occur.Must, plan_query(self.plan, dates=False, fields=self._fields)),
                 (tantivy.Occur.MustNot, tantivy.Query.exists_query("earliest")),
             ]
         )
@@ -358,7 +360,8 @@ class Searching:
         found only without them), False when none of them can match (every document is)."""
         if not terms:
             return None
-        parts = [q for q in (term_query(t, self.plan.parsed.layer) for t in terms) if q]
+        layer = self.plan.parsed.layer
+        parts = [q for q in (term_query(t, layer, self._fields(t, layer)) for t in terms) if q]
         if not parts:
             return False
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
@@ -366,7 +369,18 @@ class Searching:
     def _held(self, column: str, words) -> bool:
         """Whether some document holds each of these index terms in ``column`` (a test of
         words no document holds there is no test: it passes nothing, and costs a query)."""
-        return all(self.searcher.doc_freq(column, word) for word in words)
+        return held(self.searcher, self._commit, column, words)
+
+    def _fields(self, term: Term, layer: str | None) -> tuple[str, ...]:
+        """The fields ``term`` is searched in (:func:`columns_of`) where some document holds
+        its words: in the others it matches nothing and adds nothing to a score, so the
+        search is the same without them, and cheaper. All of them when it matches by
+        pattern, or when no document holds its words at all (it still matches nothing)."""
+        columns = columns_of(term, layer)
+        words = exact_words(term)
+        if words is None or len(columns) == 1:
+            return columns
+        return tuple(c for c in columns if self._held(c, words)) or columns
 
     def _could_be_in(self, column: str, term) -> bool:
         words = exact_words(term)

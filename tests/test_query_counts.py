@@ -234,6 +234,7 @@ def pages(a: Archive) -> dict[str, list[str]]:
             f"/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:archive.example.org:{doc}",
         ],
         "discovery:robots": [reverse("discovery:robots")],
+        "discovery:favicon": [reverse("discovery:favicon")],
         "discovery:sitemap": [reverse("discovery:sitemap")],
         "discovery:sitemap-section": [reverse("discovery:sitemap-section", args=[section])
                                       for section in SITEMAPS],

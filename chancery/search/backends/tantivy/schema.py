@@ -146,8 +146,7 @@ def forget_index() -> None:
     with _LOCK:
         _INDEXES.clear()
         _GENERATIONS.clear()
-        _LEVELS_HELD.clear()
-        _TERMS_HELD.clear()
+        _KNOWN.clear()
 
 
 #: {index folder: its meta.json's identity when the process's handle last reloaded}.
@@ -184,8 +183,22 @@ def searcher_at() -> tuple[tantivy.Searcher, tuple[str, tuple[int, int, int]] | 
     return index.searcher(), None if seen is None else (key, seen)
 
 
-#: {index folder: (commit, the collection depth fields some document holds)}.
-_LEVELS_HELD: dict[str, tuple[tuple[int, int, int], list[str]]] = {}
+#: {index folder: (commit, what is known of it)}: what a search asks of the index that
+#: changes only with a commit (the collection depths held, the terms held), asked once.
+_KNOWN: dict[str, tuple[tuple[int, int, int], dict]] = {}
+#: Answers kept per commit at most (then the next commit, or this bound, starts afresh).
+KNOWN_KEPT = 100_000
+
+
+def _known_at(commit) -> dict:
+    """What is known of this ``commit`` (:func:`searcher_at`) so far; a fresh dict, kept
+    nowhere, when there is no commit to trust."""
+    if commit is None:
+        return {}
+    kept = _KNOWN.get(commit[0])
+    if kept is None or kept[0] != commit[1] or len(kept[1]) >= KNOWN_KEPT:
+        kept = _KNOWN[commit[0]] = (commit[1], {})
+    return kept[1]
 
 
 def levels_held(searcher: tantivy.Searcher, commit) -> list[str]:
@@ -195,28 +208,18 @@ def levels_held(searcher: tantivy.Searcher, commit) -> list[str]:
     aggregation of a broad search as much as a facet with values (the twelve volumes and
     the benchmark's archives use four of the six). Asked from the deepest up: an empty
     field answers at once, the deepest held took up to 4 ms at 1,000,000 documents."""
-    if commit is not None:
-        held = _LEVELS_HELD.get(commit[0])
-        if held is not None and held[0] == commit[1]:
-            return held[1]
-    deepest = next(
-        (
-            depth
-            for depth in reversed(range(COLLECTION_DEPTHS))
-            if searcher.search(tantivy.Query.exists_query(COLLECTION_LEVELS[depth]), 1).hits
-        ),
-        -1,
-    )
-    levels = COLLECTION_LEVELS[: deepest + 1]
-    if commit is not None:
-        _LEVELS_HELD[commit[0]] = (commit[1], levels)
-    return levels
-
-
-#: {index folder: (commit, {(field, term): whether some document holds it})}.
-_TERMS_HELD: dict[str, tuple[tuple[int, int, int], dict[tuple[str, str], bool]]] = {}
-#: Terms kept per commit at most (then the next commit, or this bound, starts afresh).
-TERMS_HELD_KEPT = 100_000
+    known = _known_at(commit)
+    if "levels" not in known:
+        deepest = next(
+            (
+                depth
+                for depth in reversed(range(COLLECTION_DEPTHS))
+                if searcher.search(tantivy.Query.exists_query(COLLECTION_LEVELS[depth]), 1).hits
+            ),
+            -1,
+        )
+        known["levels"] = COLLECTION_LEVELS[: deepest + 1]
+    return known["levels"]
 
 
 def held(searcher: tantivy.Searcher, commit, field: str, terms) -> bool:
@@ -225,20 +228,11 @@ def held(searcher: tantivy.Searcher, commit, field: str, terms) -> bool:
     said held may not be, never the reverse), known once per ``commit`` and term: a search
     asks it of each of its words in each field (about 1 µs a term, 0.2 ms for a name
     searched with a dozen spellings)."""
-    known: dict[tuple[str, str], bool] | None = None
-    if commit is not None:
-        kept = _TERMS_HELD.get(commit[0])
-        if kept is not None and kept[0] == commit[1] and len(kept[1]) < TERMS_HELD_KEPT:
-            known = kept[1]
-        else:
-            known = {}
-            _TERMS_HELD[commit[0]] = (commit[1], known)
+    known = _known_at(commit)
     for term in terms:
-        found = None if known is None else known.get((field, term))
+        found = known.get((field, term))
         if found is None:
-            found = searcher.doc_freq(field, term) > 0
-            if known is not None:
-                known[(field, term)] = found
+            found = known[(field, term)] = searcher.doc_freq(field, term) > 0
         if not found:
             return False
     return True

@@ -377,12 +377,13 @@ class Searching:
         search is the same without them, and cheaper. All of them when it matches by
         pattern, or when no document holds its words at all (it still matches nothing)."""
         columns = columns_of(term, layer)
-        words = exact_words(term)
-        if words is None or len(columns) == 1:
+        if len(columns) == 1:
             return columns
-        return tuple(c for c in columns if self._held(c, words)) or columns
+        return tuple(c for c in columns if self._could_be_in(c, term)) or columns
 
     def _could_be_in(self, column: str, term) -> bool:
+        """Whether ``term`` may match in ``column``: some document holds its words there,
+        or it matches by pattern (which the index's frequencies cannot tell)."""
         words = exact_words(term)
         return words is None or self._held(column, words)
 

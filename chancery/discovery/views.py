@@ -1,6 +1,7 @@
 """robots.txt: crawl everything public, skip the editors' admin, find the sitemap; the
 site's icon where browsers look for it."""
 
+import functools
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -24,8 +25,10 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
-#: The icon's bytes, read from the static files once per process.
-_ICON: list[bytes] = []
+@functools.cache
+def _icon() -> bytes:
+    """The icon's bytes, read from the static files once per process."""
+    return Path(str(finders.find(ICON))).read_bytes()
 
 
 @require_GET
@@ -33,8 +36,6 @@ def favicon(request):
     """The site's icon where browsers and feed readers look for it unasked
     (``/favicon.ico``): the pages name it (``<link rel="icon">``), a request for the old
     address otherwise fills the logs with 404s. An SVG: every current browser shows it."""
-    if not _ICON:
-        _ICON.append(Path(str(finders.find(ICON))).read_bytes())
-    response = HttpResponse(_ICON[0], content_type="image/svg+xml")
+    response = HttpResponse(_icon(), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
     return response
